@@ -1,0 +1,217 @@
+/**
+ * Port interfaces: the small seams between the core and its adapters. Each port has one
+ * contract test suite that runs against every adapter (store: PGlite and Postgres; bus:
+ * in-process and NATS JetStream).
+ */
+import type {
+  Anomaly,
+  ApiKeyRecord,
+  Approval,
+  AuditEntry,
+  AuditInput,
+  CommandRecord,
+  Connector,
+  ConnectorInput,
+  Evidence,
+  FixPlan,
+  Hypothesis,
+  Incident,
+  Org,
+  PlanStatus,
+  Scope,
+  Signal,
+  SignalKind,
+  Topology,
+  TopologyInput,
+  User,
+} from './schemas.js';
+
+// ---- store ------------------------------------------------------------------------------
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface IdempotencyRequest {
+  key: string;
+  method: string;
+  path: string;
+  /** sha256 of method, path and the raw body: a retry must send the same bytes. */
+  requestHash: string;
+}
+
+export interface OutboxMessage {
+  id: string;
+  orgId: string;
+  subject: Subject;
+  payload: unknown;
+  createdAt: string;
+}
+
+export interface SignalQuery {
+  from?: string;
+  to?: string;
+  kind?: SignalKind;
+  service?: string;
+  limit?: number;
+}
+
+/**
+ * Everything a tenant does. Every call runs with row-level security set to this org; a call
+ * on the object handed to `transaction` joins that transaction, any other call is its own.
+ */
+export interface OrgStore {
+  readonly orgId: string;
+  transaction<T>(fn: (tx: OrgStore) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` once per idempotency key: the first call stores fn's response in the same
+   * transaction as its effects; a retry with the same request hash gets the stored response
+   * (replayed: true); a retry with another hash fails with AppError('idempotency_mismatch').
+   * Concurrent calls with one key are serialised by the database.
+   */
+  idempotent(req: IdempotencyRequest, fn: (tx: OrgStore) => Promise<StoredResponse>): Promise<StoredResponse & { replayed: boolean }>;
+
+  upsertUser(u: { id: string; name: string; email?: string | null; role: User['role'] }): Promise<User>;
+  getUser(id: string): Promise<User | null>;
+  createApiKey(k: { id: string; userId: string; name: string; scopes: Scope[]; hash: string }): Promise<ApiKeyRecord>;
+
+  /** Stores signals; a signal whose id is already stored is skipped and reported as a duplicate. */
+  insertSignals(signals: Signal[]): Promise<{ inserted: number; duplicates: string[] }>;
+  listSignals(q: SignalQuery): Promise<Signal[]>;
+
+  /** Replaces the service graph; the version increases by one on every put. */
+  putTopology(t: TopologyInput): Promise<Topology>;
+  getTopology(): Promise<Topology | null>;
+
+  createConnector(c: ConnectorInput & { id: string }): Promise<Connector>;
+  listConnectors(): Promise<Connector[]>;
+
+  /** Stores anomalies; ids are deterministic, so a re-delivered batch inserts nothing new. Returns the ids inserted. */
+  insertAnomalies(a: Omit<Anomaly, 'orgId'>[]): Promise<string[]>;
+  listAnomalies(q: { service?: string; from?: string; to?: string; limit?: number }): Promise<Anomaly[]>;
+
+  openIncident(i: Pick<Incident, 'id' | 'title' | 'service' | 'severity' | 'startedAt' | 'openedAt' | 'openedBy'>): Promise<Incident>;
+  /** The open incident of a service, if any (used to attach instead of opening a second one). */
+  findOpenIncident(service: string): Promise<Incident | null>;
+  listIncidents(q: { status?: Incident['status']; limit?: number }): Promise<Incident[]>;
+  getIncident(id: string): Promise<Incident | null>;
+
+  addEvidence(e: Omit<Evidence, 'orgId' | 'createdAt'>[]): Promise<Evidence[]>;
+  listEvidence(incidentId: string): Promise<Evidence[]>;
+  /** The database refuses (at commit) a hypothesis that cites no evidence row of its incident. */
+  addHypotheses(h: Omit<Hypothesis, 'orgId' | 'createdAt'>[]): Promise<Hypothesis[]>;
+  listHypotheses(incidentId: string): Promise<Hypothesis[]>;
+
+  createFixPlan(p: Omit<FixPlan, 'orgId' | 'createdAt' | 'updatedAt'>): Promise<FixPlan>;
+  getFixPlan(id: string): Promise<FixPlan | null>;
+  /** Compare-and-set: moves the plan to `to` only if its status is one of `from`; null otherwise. */
+  transitionFixPlan(id: string, from: PlanStatus[], to: PlanStatus): Promise<FixPlan | null>;
+  addApproval(a: Omit<Approval, 'orgId' | 'createdAt'>): Promise<Approval>;
+  listApprovals(planId: string): Promise<Approval[]>;
+  addCommand(c: Omit<CommandRecord, 'orgId'>): Promise<CommandRecord>;
+  listCommands(planId: string): Promise<CommandRecord[]>;
+
+  /** Appends to this org's hash chain (serialised per org). `ts` defaults to now. */
+  appendAudit(e: AuditInput & { ts?: string }): Promise<AuditEntry>;
+  listAudit(q?: { afterSeq?: number; limit?: number }): Promise<AuditEntry[]>;
+  auditHead(): Promise<{ seq: number; hash: string } | null>;
+
+  /** Queues a bus message in the caller's transaction; the relay publishes it after commit. */
+  enqueueOutbox(m: { id: string; subject: Subject; payload: unknown }): Promise<void>;
+}
+
+export interface Store {
+  readonly engine: 'pglite' | 'postgres';
+  /** Whether pgvector is installed (HNSW search) or chunks fall back to exact search. */
+  readonly hasVector: boolean;
+  /** Creates an org; runs under that org's row-level security like any tenant write. */
+  createOrg(o: { id: string; name: string }): Promise<Org>;
+  getOrg(id: string): Promise<Org | null>;
+  /** Resolves a key hash across orgs through a narrow security-definer function. */
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
+  forOrg(orgId: string): OrgStore;
+  /** Unpublished outbox rows across orgs, oldest first (security-definer function). */
+  pendingOutbox(limit: number): Promise<OutboxMessage[]>;
+  markOutboxPublished(ids: string[]): Promise<void>;
+  /** Throws when the database cannot answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Owner-level operations for the CLI and tests only (never reachable from the API): they
+ * bypass row-level security.
+ */
+export interface AdminStore {
+  listOrgIds(): Promise<string[]>;
+  auditEntries(orgId: string): Promise<AuditEntry[]>;
+  auditHead(orgId: string): Promise<{ seq: number; hash: string } | null>;
+  /** Raw SQL as the owner, e.g. to tamper with rows in tests. */
+  exec(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  close(): Promise<void>;
+}
+
+// ---- bus --------------------------------------------------------------------------------
+
+export const SUBJECTS = [
+  'signal.ingest',
+  'signal.detect',
+  'signal.correlate',
+  'rca.make',
+  'rag.answer',
+  'fix.plan',
+  'fix.preflight',
+  'fix.execute',
+  'verify.run',
+  'export.make',
+  'incident.updated',
+] as const;
+export type Subject = (typeof SUBJECTS)[number];
+
+export interface BusMessage<T = unknown> {
+  /** Publisher-chosen id: publishing the same id twice delivers it once per group. */
+  id: string;
+  subject: Subject;
+  orgId: string;
+  payload: T;
+  /** 1 on first delivery, then 2, 3… on redelivery. */
+  deliveryCount: number;
+}
+
+export interface DeadLetter {
+  message: BusMessage;
+  group: string;
+  reason: string;
+  failedAt: string;
+}
+
+export interface SubscribeOptions {
+  /** Consumer group: each message goes to one member of each group. */
+  group: string;
+  /** Deliveries before the message is dead-lettered (default 5). */
+  maxDeliver?: number;
+  /** Delay before a failed message is delivered again (default 1000 ms). */
+  retryDelayMs?: number;
+  /** Messages handled at once by this subscriber (default 1). */
+  concurrency?: number;
+}
+
+/**
+ * At-least-once delivery with explicit ack: a handler that resolves acks, one that throws is
+ * retried until maxDeliver, then the message goes to the dead-letter subject `dlq.<subject>`
+ * with the error as its reason. Handlers must be idempotent; the bus also skips a message id
+ * a group has already acked.
+ */
+export interface Bus {
+  readonly kind: 'inproc' | 'nats';
+  publish<T>(subject: Subject, m: { id: string; orgId: string; payload: T }): Promise<void>;
+  subscribe<T>(subject: Subject, handler: (m: BusMessage<T>) => Promise<void>, opts: SubscribeOptions): Promise<Subscription>;
+  /** Receives dead letters of one subject. */
+  subscribeDeadLetters(subject: Subject, handler: (d: DeadLetter) => Promise<void>): Promise<Subscription>;
+  close(): Promise<void>;
+}
+
+export interface Subscription {
+  unsubscribe(): Promise<void>;
+}
