@@ -29,7 +29,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/*.js'],
-    languageOptions: { globals: { process: 'readonly' } },
+    files: ['bin/*.js', '**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', performance: 'readonly', fetch: 'readonly' } },
   },
 );

@@ -134,6 +134,11 @@ export interface Store {
   /** Unpublished outbox rows across orgs, oldest first (security-definer function). */
   pendingOutbox(limit: number): Promise<OutboxMessage[]>;
   markOutboxPublished(ids: string[]): Promise<void>;
+  /**
+   * Platform settings (not tenant data), e.g. the hash of a generated admin key. Stores `value`
+   * unless the setting exists; returns the stored value either way, so concurrent starts agree.
+   */
+  claimSetting(name: string, value: string): Promise<string>;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

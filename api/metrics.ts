@@ -1,0 +1,25 @@
+/** Prometheus metrics of one API instance (its own registry, so tests can run several). */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createApiMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'warroom_' });
+  return {
+    registry,
+    httpRequests: new Counter({ name: 'warroom_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] }),
+    httpDuration: new Histogram({
+      name: 'warroom_http_request_duration_seconds',
+      help: 'HTTP request latency',
+      labelNames: ['method', 'route'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    signalsAccepted: new Counter({ name: 'warroom_signals_accepted_total', help: 'Signals stored', labelNames: ['kind'], registers: [registry] }),
+    signalsRejected: new Counter({ name: 'warroom_signals_rejected_total', help: 'Signals rejected by validation', registers: [registry] }),
+    anomalies: new Counter({ name: 'warroom_anomalies_total', help: 'Anomalies stored', registers: [registry] }),
+    incidentsOpened: new Counter({ name: 'warroom_incidents_opened_total', help: 'Incidents opened', labelNames: ['by'], registers: [registry] }),
+    busHandled: new Counter({ name: 'warroom_bus_messages_total', help: 'Bus messages handled', labelNames: ['subject', 'outcome'], registers: [registry] }),
+  };
+}
+
+export type ApiMetrics = ReturnType<typeof createApiMetrics>;

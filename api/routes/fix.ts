@@ -1,0 +1,160 @@
+/**
+ * Fix plans: draft → approve (a permitted human; in prod not the requester) → execute with a
+ * runner. Every step lands in the audit chain.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { AppError } from '../../core/errors.js';
+import { ENVIRONMENTS } from '../../core/schemas.js';
+import { draftPlan } from '../../remediate/planner.js';
+import { route } from '../context.js';
+import { ApprovalView, CommandView, FixPlanView, approvalView, commandView, fixPlanView } from '../views.js';
+
+const HOUR = 3_600_000;
+
+export const planRoute = route({
+  method: 'post',
+  path: '/v1/fix/plan',
+  summary: 'Draft a fix plan for an incident',
+  tag: 'fix',
+  scope: 'plan',
+  body: z.object({
+    incident_id: z.string().min(1),
+    env: z.enum(ENVIRONMENTS).default('prod'),
+    runner: z.string().default('dryrun').describe('Which runner will execute it; "dryrun" records commands and changes nothing'),
+    namespace: z.string().default('default'),
+  }),
+  response: { status: 201, schema: FixPlanView, description: 'The plan, waiting for approval' },
+  errors: [404],
+  async handler({ body, org, deps, actor, userId }) {
+    if (!deps.runners[body.runner]) {
+      throw new AppError('invalid_input', `Unknown runner "${body.runner}".`, { issues: [{ path: 'runner', message: `one of: ${Object.keys(deps.runners).join(', ')}` }] });
+    }
+    const inc = await org.getIncident(body.incident_id);
+    if (!inc) throw new AppError('not_found', `No incident ${body.incident_id}.`);
+    const started = Date.parse(inc.startedAt);
+    const changes = await org.listSignals({ kind: 'deploy', service: inc.service, from: new Date(started - HOUR).toISOString(), to: inc.startedAt, limit: 100 });
+    let draft;
+    try {
+      draft = draftPlan(inc, changes, body.namespace);
+    } catch (e) {
+      throw new AppError('invalid_input', (e as Error).message);
+    }
+    const plan = await org.createFixPlan({
+      id: deps.newId(),
+      incidentId: inc.id,
+      title: draft.title,
+      env: body.env,
+      runner: body.runner,
+      risk: draft.risk,
+      steps: draft.steps,
+      status: 'pending_approval',
+      requestedBy: userId,
+    });
+    await org.appendAudit({ actor, action: 'fix.planned', target: `plan:${plan.id}`, payload: { incidentId: inc.id, env: plan.env, runner: plan.runner, steps: plan.steps } });
+    return { status: 201, body: fixPlanView(plan) };
+  },
+});
+
+export const approveRoute = route({
+  method: 'post',
+  path: '/v1/fix/approve',
+  summary: 'Approve or reject a fix plan',
+  tag: 'fix',
+  scope: 'approve',
+  body: z.object({
+    plan_id: z.string().min(1),
+    decision: z.enum(['approve', 'reject']).default('approve'),
+    reason: z.string().max(2000).optional(),
+  }),
+  response: { status: 200, schema: z.object({ plan: FixPlanView, approval: ApprovalView }), description: 'The decided plan' },
+  errors: [404, 409],
+  async handler({ body, org, deps, actor, userId }) {
+    const plan = await org.getFixPlan(body.plan_id);
+    if (!plan) throw new AppError('not_found', `No plan ${body.plan_id}.`);
+    if (body.decision === 'approve' && plan.env === 'prod' && plan.requestedBy === userId) {
+      throw new AppError('forbidden', 'Four-eyes rule: a prod plan must be approved by someone other than its requester.');
+    }
+    const to = body.decision === 'approve' ? 'approved' : 'rejected';
+    const moved = await org.transitionFixPlan(plan.id, ['pending_approval'], to);
+    if (!moved) throw new AppError('conflict', `The plan is ${plan.status}; only a plan pending approval can be decided.`);
+    const approval = await org.addApproval({ id: deps.newId(), planId: plan.id, approver: userId, decision: body.decision, reason: body.reason ?? null });
+    await org.appendAudit({ actor, action: `fix.${to}`, target: `plan:${plan.id}`, payload: { reason: body.reason ?? null, requestedBy: plan.requestedBy } });
+    return { status: 200, body: { plan: fixPlanView(moved), approval: approvalView(approval) } };
+  },
+});
+
+export const executeRoute = route({
+  method: 'post',
+  path: '/v1/fix/execute',
+  summary: 'Execute an approved fix plan with its runner',
+  tag: 'fix',
+  scope: 'approve',
+  body: z.object({ plan_id: z.string().min(1), runner: z.string().optional().describe('Must match the runner the plan was approved for') }),
+  response: { status: 200, schema: z.object({ plan: FixPlanView, commands: z.array(CommandView) }), description: 'The executed plan and the recorded commands' },
+  errors: [404, 409],
+  async handler({ body, org, deps, actor }) {
+    const plan = await org.getFixPlan(body.plan_id);
+    if (!plan) throw new AppError('not_found', `No plan ${body.plan_id}.`);
+    if (body.runner && body.runner !== plan.runner) {
+      throw new AppError('invalid_input', `The plan was approved for runner "${plan.runner}", not "${body.runner}".`, { issues: [{ path: 'runner', message: `must be ${plan.runner}` }] });
+    }
+    const runner = deps.runners[plan.runner];
+    if (!runner) throw new AppError('unavailable', `Runner "${plan.runner}" is not configured on this instance.`);
+    const executing = await org.transitionFixPlan(plan.id, ['approved'], 'executing');
+    if (!executing) throw new AppError('conflict', `The plan is ${plan.status}; only an approved plan can be executed.`);
+
+    const commands = [];
+    let failed = false;
+    for (const [step, s] of plan.steps.entries()) {
+      const startedAt = deps.clock.now().toISOString();
+      const result = await runner.execute(s);
+      const cmd = await org.addCommand({
+        id: deps.newId(),
+        planId: plan.id,
+        step,
+        runner: runner.name,
+        command: s.command,
+        output: result.output,
+        exitCode: result.exitCode,
+        status: result.exitCode === 0 ? 'succeeded' : 'failed',
+        startedAt,
+        finishedAt: deps.clock.now().toISOString(),
+      });
+      commands.push(cmd);
+      await org.appendAudit({
+        actor,
+        action: 'command.executed',
+        target: `command:${cmd.id}`,
+        payload: { planId: plan.id, step, runner: runner.name, command: s.command, exitCode: result.exitCode, outputSha256: createHash('sha256').update(result.output).digest('hex') },
+      });
+      if (result.exitCode !== 0) {
+        failed = true;
+        break;
+      }
+    }
+    const done = await org.transitionFixPlan(plan.id, ['executing'], failed ? 'failed' : 'executed');
+    await org.appendAudit({ actor, action: failed ? 'fix.failed' : 'fix.executed', target: `plan:${plan.id}`, payload: { commands: commands.map((c) => c.id) } });
+    return { status: 200, body: { plan: fixPlanView(done ?? executing), commands: commands.map(commandView) } };
+  },
+});
+
+export const getPlanRoute = route({
+  method: 'get',
+  path: '/v1/fix/plans/:id',
+  summary: 'A fix plan with its approvals and executed commands',
+  tag: 'fix',
+  scope: 'read',
+  response: {
+    status: 200,
+    schema: z.object({ plan: FixPlanView, approvals: z.array(ApprovalView), commands: z.array(CommandView) }),
+    description: 'The plan',
+  },
+  errors: [404],
+  async handler({ org, params }) {
+    const plan = await org.getFixPlan(params.id);
+    if (!plan) throw new AppError('not_found', `No plan ${params.id}.`);
+    const [approvals, commands] = await Promise.all([org.listApprovals(plan.id), org.listCommands(plan.id)]);
+    return { status: 200, body: { plan: fixPlanView(plan), approvals: approvals.map(approvalView), commands: commands.map(commandView) } };
+  },
+});

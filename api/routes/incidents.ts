@@ -1,0 +1,83 @@
+/** Incidents: open by hand (or replay a recorded one), list, read, and their evidence. */
+import { z } from 'zod';
+import { AppError } from '../../core/errors.js';
+import { INCIDENT_STATUSES, IncidentOpenInput } from '../../core/schemas.js';
+import { maskSecrets } from '../../detectors/secrets.js';
+import { route } from '../context.js';
+import { EvidenceView, HypothesisView, IncidentView, evidenceView, hypothesisView, incidentView } from '../views.js';
+
+export const openIncidentRoute = route({
+  method: 'post',
+  path: '/v1/incidents/open',
+  summary: 'Open an incident',
+  tag: 'incidents',
+  scope: 'plan',
+  body: IncidentOpenInput,
+  response: { status: 201, schema: IncidentView, description: 'The new incident' },
+  async handler({ body, org, deps, actor }) {
+    const now = deps.clock.now().toISOString();
+    const inc = await org.openIncident({
+      id: deps.newId(),
+      title: maskSecrets(body.title, deps.masks),
+      service: body.service,
+      severity: body.severity,
+      startedAt: body.started_at ?? now,
+      openedAt: now,
+      openedBy: actor,
+    });
+    await org.appendAudit({ actor, action: 'incident.opened', target: `incident:${inc.id}`, payload: { service: inc.service, severity: inc.severity, title: inc.title } });
+    await org.enqueueOutbox({ id: deps.newId(), subject: 'incident.updated', payload: { incidentId: inc.id, change: 'opened' } });
+    return { status: 201, body: incidentView(inc) };
+  },
+});
+
+export const listIncidentsRoute = route({
+  method: 'get',
+  path: '/v1/incidents',
+  summary: 'List incidents, newest first',
+  tag: 'incidents',
+  scope: 'read',
+  query: z.object({
+    status: z.enum(INCIDENT_STATUSES).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+  }),
+  response: { status: 200, schema: z.object({ incidents: z.array(IncidentView) }), description: 'Incidents' },
+  async handler({ org, query }) {
+    return { status: 200, body: { incidents: (await org.listIncidents(query)).map(incidentView) } };
+  },
+});
+
+export const getIncidentRoute = route({
+  method: 'get',
+  path: '/v1/incidents/:id',
+  summary: 'One incident',
+  tag: 'incidents',
+  scope: 'read',
+  response: { status: 200, schema: IncidentView, description: 'The incident' },
+  errors: [404],
+  async handler({ org, params }) {
+    const inc = await org.getIncident(params.id);
+    if (!inc) throw new AppError('not_found', `No incident ${params.id}.`);
+    return { status: 200, body: incidentView(inc) };
+  },
+});
+
+export const incidentEvidenceRoute = route({
+  method: 'get',
+  path: '/v1/incidents/:id/evidence',
+  summary: "An incident's evidence and the hypotheses that cite it",
+  tag: 'incidents',
+  scope: 'read',
+  response: {
+    status: 200,
+    schema: z.object({ incident_id: z.string(), evidence: z.array(EvidenceView), hypotheses: z.array(HypothesisView) }),
+    description: 'Evidence rows, oldest first, and ranked hypotheses',
+  },
+  errors: [404],
+  async handler({ org, params }) {
+    const inc = await org.getIncident(params.id);
+    if (!inc) throw new AppError('not_found', `No incident ${params.id}.`);
+    const [evidence, hypotheses] = await Promise.all([org.listEvidence(inc.id), org.listHypotheses(inc.id)]);
+    return { status: 200, body: { incident_id: inc.id, evidence: evidence.map(evidenceView), hypotheses: hypotheses.map(hypothesisView) } };
+  },
+});

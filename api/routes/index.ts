@@ -1,0 +1,29 @@
+/** The route table: one list, which both the server and the OpenAPI document read. */
+import type { AnyRoute } from '../context.js';
+import { listAuditRoute, verifyAuditRoute } from './audit.js';
+import { createConnectorRoute, listConnectorsRoute } from './connectors.js';
+import { approveRoute, executeRoute, getPlanRoute, planRoute } from './fix.js';
+import { getIncidentRoute, incidentEvidenceRoute, listIncidentsRoute, openIncidentRoute } from './incidents.js';
+import { createKeyRoute, createOrgRoute } from './orgs.js';
+import { ingestRoute } from './signals.js';
+import { getTopologyRoute, putTopologyRoute } from './topology.js';
+
+export const ALL_ROUTES: AnyRoute[] = [
+  createOrgRoute,
+  createKeyRoute,
+  ingestRoute,
+  putTopologyRoute,
+  getTopologyRoute,
+  createConnectorRoute,
+  listConnectorsRoute,
+  openIncidentRoute,
+  listIncidentsRoute,
+  getIncidentRoute,
+  incidentEvidenceRoute,
+  planRoute,
+  approveRoute,
+  executeRoute,
+  getPlanRoute,
+  listAuditRoute,
+  verifyAuditRoute,
+] as AnyRoute[];

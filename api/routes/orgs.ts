@@ -1,0 +1,67 @@
+/** Tenancy: the platform admin creates orgs; an org admin creates keys for its users. */
+import { z } from 'zod';
+import { AppError } from '../../core/errors.js';
+import type { OrgStore } from '../../core/ports.js';
+import { SCOPES, Scope, USER_ROLES } from '../../core/schemas.js';
+import { hashKey, newApiKey } from '../auth.js';
+import { route } from '../context.js';
+
+const OrgId = z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}$/, 'lowercase letters, digits, "-" and "_", 2-63 characters');
+
+/** Creates a user and a key for it in the caller's transaction; returns the secret key (shown once). */
+export async function issueKey(
+  org: OrgStore,
+  input: { keyId: string; keyName: string; user: { id: string; name: string; email?: string | null; role: (typeof USER_ROLES)[number] }; scopes: Scope[] },
+  actor: string,
+  key = newApiKey('wr'),
+): Promise<string> {
+  await org.upsertUser(input.user);
+  await org.createApiKey({ id: input.keyId, userId: input.user.id, name: input.keyName, scopes: input.scopes, hash: hashKey(key) });
+  await org.appendAudit({ actor, action: 'apikey.created', target: `apikey:${input.keyId}`, payload: { userId: input.user.id, scopes: input.scopes, name: input.keyName } });
+  return key;
+}
+
+export const createOrgRoute = route({
+  method: 'post',
+  path: '/v1/orgs',
+  summary: 'Create an org (platform admin key); returns its admin key once',
+  tag: 'tenancy',
+  scope: 'platform',
+  body: z.object({ name: z.string().min(1).max(200), id: OrgId.optional() }),
+  response: {
+    status: 201,
+    schema: z.object({ id: z.string(), name: z.string(), created_at: z.string(), admin_user_id: z.string(), admin_key: z.string().describe('Shown once; store it now') }),
+    description: 'The org and its admin key',
+  },
+  errors: [409],
+  async handler({ body, store, deps }) {
+    const id = body.id ?? `org_${deps.newId().toLowerCase()}`;
+    if (await store.getOrg(id)) throw new AppError('conflict', `Org "${id}" already exists.`);
+    const org = await store.createOrg({ id, name: body.name });
+    const key = await store.forOrg(id).transaction((tx) =>
+      issueKey(tx, { keyId: deps.newId(), keyName: 'org admin', user: { id: 'admin', name: 'Org admin', role: 'admin' }, scopes: [...SCOPES] }, 'platform'),
+    );
+    return { status: 201, body: { id: org.id, name: org.name, created_at: org.createdAt, admin_user_id: 'admin', admin_key: key } };
+  },
+});
+
+export const createKeyRoute = route({
+  method: 'post',
+  path: '/v1/api-keys',
+  summary: 'Create a user (or update its name and role) and an API key for it; the key is shown once',
+  tag: 'tenancy',
+  scope: 'admin',
+  body: z.object({
+    name: z.string().min(1).max(200).describe('What the key is for'),
+    user: z.object({ id: z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/), name: z.string().min(1).max(200), email: z.string().email().optional(), role: z.enum(USER_ROLES).default('responder') }),
+    scopes: z.array(Scope).min(1),
+  }),
+  response: { status: 201, schema: z.object({ id: z.string(), user_id: z.string(), scopes: z.array(Scope), key: z.string() }), description: 'The key, shown once' },
+  async handler({ body, org, deps, actor, req }) {
+    // A stored idempotent response would keep the secret at rest, so this endpoint refuses the header.
+    if (req.headers['idempotency-key']) throw new AppError('bad_request', 'POST /v1/api-keys returns a secret and does not take an Idempotency-Key.');
+    const id = deps.newId();
+    const key = await issueKey(org, { keyId: id, keyName: body.name, user: body.user, scopes: body.scopes }, actor);
+    return { status: 201, body: { id, user_id: body.user.id, scopes: body.scopes, key } };
+  },
+});

@@ -1,0 +1,186 @@
+/**
+ * The REST API: express, problem+json errors, request ids in every log line, bearer keys with
+ * scopes, Idempotency-Key on POST, and an OpenAPI 3.1 document built from the same zod schemas
+ * the handlers validate with.
+ */
+import { createHash } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { pinoHttp } from 'pino-http';
+import { ulid } from 'ulid';
+import { AppError } from '../core/errors.js';
+import type { Store } from '../core/ports.js';
+import { KeyCache, bearerToken, hashKey, requireScope, sameHash, type Principal } from './auth.js';
+import type { AnyRoute, ApiDeps, Ctx, Reply } from './context.js';
+import { buildOpenApi } from './openapi.js';
+import { problemHandler, toIssues } from './problem.js';
+import { ALL_ROUTES } from './routes/index.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    rawBody?: Buffer;
+    principal?: Principal;
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export function createApi(deps: ApiDeps, routes: AnyRoute[] = ALL_ROUTES): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : ulid();
+        res.setHeader('X-Request-ID', id);
+        return id;
+      },
+      // Bound into req.log, so every line logged for this request carries its id.
+      customProps: (req) => ({ request_id: req.id }),
+      // Health probes and metrics scrapes would drown the log.
+      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
+      serializers: {
+        req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url }),
+        res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }),
+      },
+    }),
+  );
+  app.use((req, res, next) => {
+    const end = deps.metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const routePath = (req.route?.path as string | undefined) ?? 'unmatched';
+      deps.metrics.httpRequests.inc({ method: req.method, route: routePath, status: res.statusCode });
+      end({ method: req.method, route: routePath });
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (req, res) => {
+    const store = deps.store();
+    const bus = deps.bus();
+    const checks: Record<string, string> = { store: store ? 'ok' : 'starting', bus: bus ? 'ok' : 'starting' };
+    if (store) {
+      try {
+        await store.ping();
+      } catch (err) {
+        req.log.warn({ err }, 'store ping failed');
+        checks.store = 'down';
+      }
+    }
+    const ok = Object.values(checks).every((v) => v === 'ok');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  const openapi = buildOpenApi(routes);
+  app.get('/v1/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  app.use(
+    '/v1',
+    express.json({
+      limit: deps.maxBodyBytes,
+      type: () => true, // every body is read as JSON; a wrong content type is reported below
+      verify: (req, _res, buf) => {
+        (req as Request).rawBody = buf;
+      },
+    }),
+  );
+
+  const keyCache = new KeyCache<Principal | null>(10_000);
+  const authenticate = async (req: Request, store: Store): Promise<Principal> => {
+    const token = bearerToken(req.headers.authorization);
+    if (!token) throw new AppError('unauthenticated', 'Send an API key as "Authorization: Bearer <key>".');
+    const h = hashKey(token);
+    const admin = deps.adminKeyHash();
+    if (admin && sameHash(h, admin)) return { kind: 'platform' };
+    const now = deps.clock.now().getTime();
+    let p = keyCache.get(h, now);
+    if (p === undefined) {
+      const rec = await store.findApiKeyByHash(h);
+      p = rec ? { kind: 'key', orgId: rec.orgId, userId: rec.userId, keyId: rec.id, scopes: rec.scopes } : null;
+      keyCache.set(h, p, now);
+    }
+    if (!p) throw new AppError('unauthenticated', 'The API key is not valid.');
+    return p;
+  };
+
+  for (const r of routes) {
+    app[r.method](r.path, async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const reply = await run(r, req, deps, authenticate);
+        if (reply.status === 204) res.status(204).end();
+        else res.status(reply.status).json(reply.body);
+      } catch (e) {
+        next(e);
+      }
+    });
+  }
+
+  app.use('/v1', (req, _res, next) => next(new AppError('not_found', `No route ${req.method} ${req.originalUrl.split('?')[0]}.`)));
+  app.use(problemHandler);
+  return app;
+}
+
+async function run(
+  r: AnyRoute,
+  req: Request,
+  deps: ApiDeps,
+  authenticate: (req: Request, store: Store) => Promise<Principal>,
+): Promise<Reply> {
+  const store = deps.store();
+  if (!store) throw new AppError('unavailable', 'Warroom is starting; try again in a few seconds.');
+  const principal = r.scope === 'public' ? ({ kind: 'platform' } as Principal) : await authenticate(req, store);
+  if (r.scope !== 'public') requireScope(principal, r.scope);
+
+  const hasBody = r.method !== 'get';
+  if (hasBody && req.rawBody === undefined) throw new AppError('bad_request', 'This endpoint needs a JSON body.');
+  if (hasBody && !req.is('application/json') && !req.is('application/*+json')) {
+    throw new AppError('unsupported_media_type', 'Send the body as application/json.');
+  }
+  let body: unknown = req.body;
+  if (r.body) {
+    const parsed = r.body.safeParse(req.body);
+    if (!parsed.success) throw new AppError('invalid_input', 'The body does not match the schema.', { issues: toIssues(parsed.error) });
+    body = parsed.data;
+  }
+  let query: unknown = req.query;
+  if (r.query) {
+    const parsed = r.query.safeParse(req.query);
+    if (!parsed.success) throw new AppError('invalid_input', 'The query string does not match the schema.', { issues: toIssues(parsed.error) });
+    query = parsed.data;
+  }
+
+  const params = req.params as Record<string, string>;
+  const base = { req, principal, store, deps, body, query, params, log: req.log };
+  if (principal.kind !== 'key') {
+    // Platform routes are not tenant-scoped; they manage their own transactions.
+    return r.handler({ ...base, org: undefined as never, actor: 'platform', userId: 'platform' } as Ctx);
+  }
+  const org = store.forOrg(principal.orgId);
+  const who = { actor: `user:${principal.userId}`, userId: principal.userId };
+  if (r.method === 'get') return r.handler({ ...base, org, ...who } as Ctx);
+
+  const key = req.headers['idempotency-key'];
+  let reply: Reply & { replayed?: boolean };
+  if (typeof key === 'string') {
+    if (!IDEMPOTENCY_KEY.test(key)) throw new AppError('bad_request', 'Idempotency-Key must be 1-255 visible ASCII characters.');
+    const requestHash = createHash('sha256').update(`${r.method}\n${req.originalUrl}\n`).update(req.rawBody ?? Buffer.alloc(0)).digest('hex');
+    reply = await org.idempotent({ key, method: r.method.toUpperCase(), path: req.originalUrl, requestHash }, (tx) =>
+      r.handler({ ...base, org: tx, ...who } as Ctx),
+    );
+    if (reply.replayed) req.res?.setHeader('Idempotent-Replayed', 'true');
+  } else {
+    reply = await org.transaction((tx) => r.handler({ ...base, org: tx, ...who } as Ctx));
+  }
+  if (!reply.replayed) deps.outboxQueued();
+  return { status: reply.status, body: reply.body };
+}

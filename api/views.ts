@@ -1,0 +1,155 @@
+/**
+ * The API speaks snake_case JSON. These functions turn domain objects into that shape, and the
+ * zod schemas beside them document it in the OpenAPI document.
+ */
+import { z } from 'zod';
+import type { Approval, CommandRecord, Connector, Evidence, FixPlan, Hypothesis, Incident, Topology } from '../core/schemas.js';
+import { SEVERITIES, INCIDENT_STATUSES, EVIDENCE_KINDS, PLAN_STATUSES } from '../core/schemas.js';
+import { maskDeep } from '../detectors/secrets.js';
+
+const ts = z.string().describe('ISO-8601 timestamp');
+
+export const IncidentView = z.object({
+  id: z.string(),
+  title: z.string(),
+  service: z.string(),
+  severity: z.enum(SEVERITIES),
+  status: z.enum(INCIDENT_STATUSES),
+  started_at: ts,
+  opened_at: ts,
+  opened_by: z.string().describe('"detector" or user:<id>'),
+  resolved_at: ts.nullable(),
+});
+export const incidentView = (i: Incident): z.infer<typeof IncidentView> => ({
+  id: i.id,
+  title: i.title,
+  service: i.service,
+  severity: i.severity,
+  status: i.status,
+  started_at: i.startedAt,
+  opened_at: i.openedAt,
+  opened_by: i.openedBy,
+  resolved_at: i.resolvedAt,
+});
+
+export const EvidenceView = z.object({
+  id: z.string(),
+  incident_id: z.string(),
+  kind: z.enum(EVIDENCE_KINDS),
+  summary: z.string(),
+  ref: z.string().nullable().describe('What it points at, e.g. anomaly:<id>'),
+  data: z.record(z.string(), z.unknown()),
+  created_at: ts,
+});
+export const evidenceView = (e: Evidence): z.infer<typeof EvidenceView> => ({
+  id: e.id,
+  incident_id: e.incidentId,
+  kind: e.kind,
+  summary: e.summary,
+  ref: e.ref,
+  data: e.data,
+  created_at: e.createdAt,
+});
+
+export const HypothesisView = z.object({
+  id: z.string(),
+  rank: z.number().int(),
+  statement: z.string(),
+  confidence: z.number(),
+  service: z.string().nullable(),
+  change_id: z.string().nullable(),
+  evidence_ids: z.array(z.string()).min(1),
+  counter_evidence: z.array(z.record(z.string(), z.unknown())),
+  why_not: z.array(z.record(z.string(), z.unknown())),
+});
+export const hypothesisView = (h: Hypothesis): z.infer<typeof HypothesisView> => ({
+  id: h.id,
+  rank: h.rank,
+  statement: h.statement,
+  confidence: h.confidence,
+  service: h.service,
+  change_id: h.changeId,
+  evidence_ids: h.evidenceIds,
+  counter_evidence: h.counterEvidence,
+  why_not: h.whyNot,
+});
+
+export const FixPlanView = z.object({
+  id: z.string(),
+  incident_id: z.string(),
+  title: z.string(),
+  env: z.string(),
+  runner: z.string(),
+  risk: z.enum(['low', 'medium', 'high']),
+  status: z.enum(PLAN_STATUSES),
+  requested_by: z.string(),
+  steps: z.array(z.object({ action: z.string(), target: z.string(), params: z.record(z.string(), z.unknown()), command: z.string() })),
+  created_at: ts,
+  updated_at: ts,
+});
+export const fixPlanView = (p: FixPlan): z.infer<typeof FixPlanView> => ({
+  id: p.id,
+  incident_id: p.incidentId,
+  title: p.title,
+  env: p.env,
+  runner: p.runner,
+  risk: p.risk,
+  status: p.status,
+  requested_by: p.requestedBy,
+  steps: p.steps,
+  created_at: p.createdAt,
+  updated_at: p.updatedAt,
+});
+
+export const ApprovalView = z.object({ id: z.string(), plan_id: z.string(), approver: z.string(), decision: z.enum(['approve', 'reject']), reason: z.string().nullable(), created_at: ts });
+export const approvalView = (a: Approval): z.infer<typeof ApprovalView> => ({
+  id: a.id,
+  plan_id: a.planId,
+  approver: a.approver,
+  decision: a.decision,
+  reason: a.reason,
+  created_at: a.createdAt,
+});
+
+export const CommandView = z.object({
+  id: z.string(),
+  plan_id: z.string(),
+  step: z.number().int(),
+  runner: z.string(),
+  command: z.string(),
+  output: z.string(),
+  exit_code: z.number().int(),
+  status: z.enum(['succeeded', 'failed']),
+  started_at: ts,
+  finished_at: ts,
+});
+export const commandView = (c: CommandRecord): z.infer<typeof CommandView> => ({
+  id: c.id,
+  plan_id: c.planId,
+  step: c.step,
+  runner: c.runner,
+  command: c.command,
+  output: c.output,
+  exit_code: c.exitCode,
+  status: c.status,
+  started_at: c.startedAt,
+  finished_at: c.finishedAt,
+});
+
+export const TopologyView = z.object({
+  version: z.number().int(),
+  updated_at: ts,
+  nodes: z.array(z.object({ id: z.string(), type: z.string(), attributes: z.record(z.string(), z.unknown()) })),
+  edges: z.array(z.object({ from: z.string(), to: z.string(), attributes: z.record(z.string(), z.unknown()) })),
+});
+export const topologyView = (t: Topology): z.infer<typeof TopologyView> => ({ version: t.version, updated_at: t.updatedAt, nodes: t.nodes, edges: t.edges });
+
+export const ConnectorView = z.object({ id: z.string(), kind: z.string(), name: z.string(), config: z.record(z.string(), z.unknown()), created_at: ts });
+/** Connector settings come back with secret-looking values masked. */
+export const connectorView = (c: Connector): z.infer<typeof ConnectorView> => ({
+  id: c.id,
+  kind: c.kind,
+  name: c.name,
+  config: maskDeep(c.config),
+  created_at: c.createdAt,
+});

@@ -1,0 +1,98 @@
+/**
+ * The CLI as a user runs it: a subprocess of bin/warroom.js. Covers --help, a bad setting,
+ * `start` on a fresh data dir (healthz fast, keys printed once), and `audit verify` catching a
+ * tampered row in that data dir.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../store/index.js';
+
+const BIN = new URL('../bin/warroom.js', import.meta.url).pathname;
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'warroom-cli-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const run = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+
+describe('warroom CLI', () => {
+  it('lists only working commands, and every command has --help', () => {
+    const top = run(['--help']);
+    expect(top.status).toBe(0);
+    for (const c of ['start', 'audit', 'eval', 'bench']) expect(top.stdout).toContain(c);
+    for (const args of [['start', '--help'], ['audit', 'verify', '--help'], ['eval', '--help'], ['bench', '--help']]) {
+      const r = run(args);
+      expect(r.status, args.join(' ')).toBe(0);
+      expect(r.stdout).toMatch(/Usage: warroom/);
+    }
+  });
+
+  it('stops with a message naming a bad variable', () => {
+    const r = run(['start'], { PORT: 'eighty' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('PORT');
+  });
+
+  it('starts on a fresh data dir: /healthz within 10 s, keys printed once, then ready', async () => {
+    const dataDir = tmp();
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const env = { ...process.env, PORT: String(port), WARROOM_DATA_DIR: dataDir, LOG_LEVEL: 'warn', WARROOM_ADMIN_KEY: '', WARROOM_API_KEY: '', DATABASE_URL: '', NATS_URL: '' };
+    const startOnce = async () => {
+      const child = spawn(process.execPath, [BIN, 'start'], { env });
+      let out = '';
+      child.stdout.on('data', (b) => (out += b));
+      const t0 = Date.now();
+      let healthyAfter = -1;
+      while (Date.now() - t0 < 60_000) {
+        const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false);
+        if (ok && healthyAfter < 0) healthyAfter = Date.now() - t0;
+        const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok).catch(() => false);
+        if (ready) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      return { out, healthyAfter };
+    };
+    const first = await startOnce();
+    expect(first.healthyAfter).toBeGreaterThanOrEqual(0);
+    expect(first.healthyAfter).toBeLessThan(10_000);
+    expect(first.out).toMatch(/Platform admin key \(shown once, creates orgs\): wra_/);
+    expect(first.out).toMatch(/Default org admin key \(shown once\): wr_/);
+    const second = await startOnce();
+    expect(second.out).not.toMatch(/key \(shown once/);
+  });
+
+  it('audit verify reports an edited row in a data dir and exits 1', async () => {
+    const dataDir = tmp();
+    const { store, admin } = await openStore({ dataDir });
+    await store.createOrg({ id: 'acme', name: 'Acme' });
+    const org = store.forOrg('acme');
+    for (let i = 0; i < 3; i++) await org.appendAudit({ actor: 'user:a', action: 'test.step', target: `t:${i}`, payload: { i } });
+    await store.close();
+    await admin.close();
+
+    const clean = run(['audit', 'verify'], { WARROOM_DATA_DIR: dataDir, DATABASE_URL: '' });
+    expect(clean.status, clean.stderr).toBe(0);
+    expect(clean.stdout).toContain('audit chain intact');
+
+    const t = await openStore({ dataDir });
+    await t.admin.exec('ALTER TABLE audit_log DISABLE TRIGGER USER');
+    await t.admin.exec(`UPDATE audit_log SET payload = '{"i": 42}' WHERE org_id = 'acme' AND seq = 2`);
+    await t.admin.exec('ALTER TABLE audit_log ENABLE TRIGGER USER');
+    await t.store.close();
+    await t.admin.close();
+
+    const broken = run(['audit', 'verify'], { WARROOM_DATA_DIR: dataDir, DATABASE_URL: '' });
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toMatch(/FAIL org acme/);
+    expect(broken.stdout).toMatch(/seq 2: edited/);
+  });
+});

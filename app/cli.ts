@@ -1,0 +1,68 @@
+/** The `warroom` CLI. Only commands that work are listed; each has --help. */
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig } from './config.js';
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('warroom')
+    .description('Warroom: an AI DevOps copilot that lives in the incident channel')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (s, write) => write(s) });
+
+  program
+    .command('start')
+    .description('Run the product: API and pipeline in one process (embedded PGlite and in-process bus unless DATABASE_URL / NATS_URL are set)')
+    .action(async () => {
+      const { runStart } = await import('./commands/start.js');
+      await runStart(loadConfigOrExit());
+    });
+
+  const audit = program.command('audit').description('The hash-chained audit log');
+  audit
+    .command('verify')
+    .description('Check every org\'s audit chain; exits 1 and lists each edited, inserted or deleted row')
+    .option('--json', 'print the report as JSON')
+    .action(async (o: { json?: boolean }) => {
+      const { runAuditVerify } = await import('./commands/audit.js');
+      process.exitCode = await runAuditVerify(loadConfigOrExit(), o);
+    });
+
+  program
+    .command('eval')
+    .description('Run eval suites (all quick-tier suites when none is named); exits 1 when a threshold fails')
+    .argument('[suite]', 'suite name (see --list)')
+    .option('--data <dir>', 'data folder for suites that read benchmark data')
+    .option('--json <file>', 'also write the results as JSON to this file')
+    .addOption(new Option('--tier <tier>', 'which suites to run when none is named').choices(['quick', 'full']).default('quick'))
+    .option('--list', 'list the suites and exit')
+    .action(async (suite: string | undefined, o: { data?: string; json?: string; tier: 'quick' | 'full'; list?: boolean }) => {
+      const { runEvalCommand } = await import('../evals/cli.js');
+      process.exitCode = await runEvalCommand(suite, o);
+    });
+
+  program
+    .command('bench')
+    .description('Run a benchmark and print its figures')
+    .argument('<name>', 'benchmark: ingest')
+    .option('--engine <engine>', 'pglite, postgres or both', 'both')
+    .option('--batches <n>', 'batches of 1,000 signals per engine', '200')
+    .option('--concurrency <n>', 'requests in flight', '4')
+    .option('--json <file>', 'also write the figures as JSON to this file')
+    .action(async (name: string, o: Record<string, string>) => {
+      const { runBench } = await import('../evals/bench/index.js');
+      process.exitCode = await runBench(name, o, loadConfigOrExit());
+    });
+
+  await program.parseAsync(argv);
+}
+
+function loadConfigOrExit() {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`warroom: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,23 @@
+/** `warroom start`: the whole product in one process until SIGINT/SIGTERM. */
+import type { Config } from '../config.js';
+import { startWarroom } from '../runtime.js';
+
+export async function runStart(cfg: Config): Promise<void> {
+  const w = await startWarroom(cfg);
+  process.stdout.write(`Warroom listening on ${w.url}  (health: ${w.url}/healthz, API docs: ${w.url}/v1/openapi.json)\n`);
+  const stop = async (signal: string) => {
+    w.logger.info({ signal }, 'shutting down');
+    await w.stop().catch((err) => w.logger.error({ err }, 'error while stopping'));
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // One bad message must never take the process down: log it and keep serving.
+  process.on('unhandledRejection', (err) => w.logger.error({ err }, 'unhandled rejection'));
+  try {
+    await w.ready;
+  } catch {
+    await w.stop().catch(() => undefined);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Configuration: parsed once from the environment with zod. This is the only module that reads
+ * process.env. A bad value stops start-up with a message naming the variable.
+ */
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Every variable, its schema, a one-line description and whether it is secret (never logged). */
+export const CONFIG_VARS = {
+  PORT: { schema: port.default(3000), doc: 'HTTP port of the API (0 picks a free port)', secret: false },
+  HOST: { schema: z.string().default('0.0.0.0'), doc: 'Interface the API listens on', secret: false },
+  WARROOM_DATA_DIR: { schema: z.string().min(1).default('./.warroom'), doc: 'Where the embedded database (PGlite) keeps its files; ":memory:" keeps nothing', secret: false },
+  DATABASE_URL: { schema: optionalString.pipe(z.url().optional()), doc: 'Postgres URL (owner role, runs migrations); unset = embedded PGlite', secret: true },
+  WARROOM_DB_APP_ROLE: { schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('warroom_app'), doc: 'Role the application connects as on Postgres (created by migrations; cannot bypass row-level security)', secret: false },
+  WARROOM_DB_APP_PASSWORD: { schema: optionalString, doc: 'Password of that role, if the server does not trust local connections', secret: true },
+  NATS_URL: { schema: optionalString.pipe(z.url().optional()), doc: 'NATS JetStream URL; unset = in-process bus', secret: false },
+  NATS_STREAM_PREFIX: { schema: z.string().regex(/^[A-Za-z0-9_-]+$/).default('WARROOM'), doc: 'Stream name and subject prefix on NATS', secret: false },
+  WARROOM_ADMIN_KEY: { schema: optionalString.pipe(z.string().min(24).optional()), doc: 'Platform admin key (creates orgs); unset = generated and printed once on first start', secret: true },
+  WARROOM_API_KEY: { schema: optionalString.pipe(z.string().min(24).optional()), doc: "Admin key of the default org, for scripts and demos; unset = one is generated and printed once on first start", secret: true },
+  WARROOM_MAX_BODY_BYTES: { schema: z.coerce.number().int().min(1024).default(8 * 1024 * 1024), doc: 'Largest request body accepted (413 above it)', secret: false },
+  WARROOM_MAX_BATCH: { schema: z.coerce.number().int().min(1).max(100_000).default(10_000), doc: 'Most signals in one ingest request', secret: false },
+  WARROOM_ERROR_RATE_THRESHOLD: { schema: z.coerce.number().gt(0).lt(1).default(0.05), doc: 'Placeholder detector: error-rate value that counts as an anomaly', secret: false },
+  WARROOM_AUTO_OPEN_SEVERITY: { schema: z.enum(['sev1', 'sev2', 'sev3', 'sev4']).default('sev3'), doc: 'Anomalies at or above this severity auto-open an incident', secret: false },
+  WARROOM_MASK_RULES: { schema: optionalString, doc: 'Path to a JSON file of extra secret-masking rules [{name, pattern, flags?, replacement}]', secret: false },
+  LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level (JSON logs on stdout)', secret: false },
+} as const;
+
+type Vars = typeof CONFIG_VARS;
+export type Config = { [K in keyof Vars]: z.output<Vars[K]['schema']> };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the given environment (default: process.env). Throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const out: Record<string, unknown> = {};
+  const problems: { variable: string; message: string }[] = [];
+  for (const [name, v] of Object.entries(CONFIG_VARS)) {
+    const r = (v.schema as z.ZodType).safeParse(env[name]);
+    if (r.success) out[name] = r.data;
+    else problems.push({ variable: name, message: r.error.issues.map((i) => i.message).join('; ') });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out as Config;
+}
+
+/** The configuration with secrets masked, safe to log. */
+export function describeConfig(cfg: Config): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(cfg).map(([k, v]) => [k, CONFIG_VARS[k as keyof Vars].secret && v !== undefined ? '***' : v]),
+  );
+}

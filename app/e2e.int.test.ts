@@ -1,0 +1,3 @@
+import { apiContract } from './e2e.contract.js';
+
+apiContract('postgres');

@@ -1,0 +1,205 @@
+/**
+ * Composition root: builds the whole product from a Config. The HTTP server listens first so
+ * /healthz answers at once; the store (PGlite boots in seconds) and the bus come up behind it,
+ * then the default org, the outbox relay and the pipeline.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ulid } from 'ulid';
+import type { Logger } from 'pino';
+import { createApi } from '../api/server.js';
+import { createApiMetrics, type ApiMetrics } from '../api/metrics.js';
+import { hashKey, newApiKey } from '../api/auth.js';
+import { issueKey } from '../api/routes/orgs.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { AdminStore, Bus, Store, Subscription } from '../core/ports.js';
+import { SCOPES } from '../core/schemas.js';
+import { DEFAULT_SECRET_RULES, compileMaskRules, type CompiledMask } from '../detectors/secrets.js';
+import { OutboxRelay } from '../ingest/outbox-relay.js';
+import { startPipeline } from '../ingest/pipeline.js';
+import { dryRunRunner } from '../remediate/runners/dryrun.js';
+import { createInprocBus, createNatsBus } from '../bus/index.js';
+import { openStore } from '../store/index.js';
+import { describeConfig, type Config } from './config.js';
+import { createLogger } from './logger.js';
+
+export const DEFAULT_ORG = 'default';
+
+export interface Warroom {
+  url: string;
+  port: number;
+  logger: Logger;
+  metrics: ApiMetrics;
+  /** Resolves when the store, bus, default org and pipeline are up. */
+  ready: Promise<void>;
+  store(): Store;
+  admin(): AdminStore;
+  bus(): Bus;
+  relay(): OutboxRelay;
+  /** Keys generated on this start (shown once), if any. */
+  generatedKeys: { adminKey?: string; defaultOrgKey?: string };
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  /** Where to print generated keys (default: stdout). */
+  announce?: (line: string) => void;
+  logDestination?: Parameters<typeof createLogger>[2];
+}
+
+export function loadMasks(cfg: Config): CompiledMask[] {
+  const extra: unknown[] = cfg.WARROOM_MASK_RULES ? JSON.parse(readFileSync(cfg.WARROOM_MASK_RULES, 'utf8')) : [];
+  if (!Array.isArray(extra)) throw new Error(`WARROOM_MASK_RULES: ${cfg.WARROOM_MASK_RULES} must hold a JSON array of rules`);
+  return compileMaskRules([...DEFAULT_SECRET_RULES, ...extra]);
+}
+
+export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promise<Warroom> {
+  const clock = opts.clock ?? systemClock;
+  const announce = opts.announce ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const masks = loadMasks(cfg);
+  const logger = createLogger(cfg.LOG_LEVEL, masks, opts.logDestination);
+  const metrics = createApiMetrics();
+  let store: Store | undefined;
+  let admin: AdminStore | undefined;
+  let bus: Bus | undefined;
+  let relay: OutboxRelay | undefined;
+  let adminKeyHash: string | undefined = cfg.WARROOM_ADMIN_KEY ? hashKey(cfg.WARROOM_ADMIN_KEY) : undefined;
+  const subs: Subscription[] = [];
+  const generatedKeys: Warroom['generatedKeys'] = {};
+
+  const api = createApi({
+    store: () => (bus ? store : undefined),
+    bus: () => bus,
+    adminKeyHash: () => adminKeyHash,
+    maxBodyBytes: cfg.WARROOM_MAX_BODY_BYTES,
+    maxBatch: cfg.WARROOM_MAX_BATCH,
+    masks,
+    newId: ulid,
+    clock,
+    logger,
+    metrics,
+    runners: { [dryRunRunner.name]: dryRunRunner },
+    outboxQueued: () => relay?.wake(),
+  });
+  const server: Server = createServer(api);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(cfg.PORT, cfg.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST}:${port}`;
+  logger.info({ url, config: describeConfig(cfg) }, 'warroom listening');
+
+  const ready = (async () => {
+    const opened = await openStore({
+      databaseUrl: cfg.DATABASE_URL,
+      dataDir: cfg.WARROOM_DATA_DIR === ':memory:' ? undefined : cfg.WARROOM_DATA_DIR,
+      appRole: cfg.WARROOM_DB_APP_ROLE,
+      appPassword: cfg.WARROOM_DB_APP_PASSWORD,
+    });
+    const theStore = opened.store;
+    store = theStore;
+    admin = opened.admin;
+    logger.info(
+      { engine: theStore.engine, vector: theStore.hasVector },
+      cfg.DATABASE_URL ? 'database: Postgres' : `database: embedded PGlite in ${cfg.WARROOM_DATA_DIR} (set DATABASE_URL for Postgres)`,
+    );
+    if (!theStore.hasVector) logger.warn('pgvector is not installed on this server: vector search will use exact search');
+    const theBus = cfg.NATS_URL ? await createNatsBus({ url: cfg.NATS_URL, streamPrefix: cfg.NATS_STREAM_PREFIX }) : createInprocBus();
+    logger.info(cfg.NATS_URL ? 'bus: NATS JetStream' : 'bus: in-process (set NATS_URL for NATS JetStream)');
+
+    await bootstrapKeys(theStore, cfg, announce, generatedKeys, (h) => (adminKeyHash = h));
+    relay = new OutboxRelay(theStore, theBus, logger);
+    subs.push(
+      ...(await startPipeline({
+        store: theStore,
+        bus: theBus,
+        clock,
+        newId: ulid,
+        logger,
+        errorRateThreshold: cfg.WARROOM_ERROR_RATE_THRESHOLD,
+        autoOpenSeverity: cfg.WARROOM_AUTO_OPEN_SEVERITY,
+        outboxQueued: () => relay?.wake(),
+        onAnomalies: (n) => metrics.anomalies.inc(n),
+        onIncidentOpened: () => metrics.incidentsOpened.inc({ by: 'detector' }),
+      })),
+    );
+    bus = theBus;
+    relay.start();
+    logger.info('warroom ready');
+  })();
+  ready.catch((err) => logger.fatal({ err }, 'start-up failed'));
+
+  const need = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`${what} is not up yet; await ready`);
+    return v;
+  };
+  return {
+    url,
+    port,
+    logger,
+    metrics,
+    ready,
+    store: () => need(store, 'store'),
+    admin: () => need(admin, 'admin store'),
+    bus: () => need(bus, 'bus'),
+    relay: () => need(relay, 'outbox relay'),
+    generatedKeys,
+    async stop() {
+      relay?.stop();
+      await new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections();
+      await ready.catch(() => undefined);
+      for (const s of subs) await s.unsubscribe().catch(() => undefined);
+      await bus?.close();
+      await store?.close();
+      await admin?.close();
+    },
+  };
+}
+
+/**
+ * The default org and its keys. WARROOM_API_KEY / WARROOM_ADMIN_KEY, when set, are the keys;
+ * otherwise keys are generated on the first start only, printed once, and stored as hashes.
+ */
+async function bootstrapKeys(
+  store: Store,
+  cfg: Config,
+  announce: (l: string) => void,
+  generated: Warroom['generatedKeys'],
+  setAdminHash: (h: string) => void,
+): Promise<void> {
+  if (!cfg.WARROOM_ADMIN_KEY) {
+    const candidate = newApiKey('wra');
+    const stored = await store.claimSetting('platform_admin_key_sha256', hashKey(candidate));
+    setAdminHash(stored);
+    if (stored === hashKey(candidate)) {
+      generated.adminKey = candidate;
+      announce(`Platform admin key (shown once, creates orgs): ${candidate}`);
+    }
+  }
+  if (!(await store.getOrg(DEFAULT_ORG))) {
+    await store.createOrg({ id: DEFAULT_ORG, name: 'Default' }).catch(async (e) => {
+      if (!(await store.getOrg(DEFAULT_ORG))) throw e; // lost a race with another process: fine
+    });
+  }
+  const org = store.forOrg(DEFAULT_ORG);
+  const user = { id: 'admin', name: 'Default org admin', role: 'admin' as const };
+  if (cfg.WARROOM_API_KEY) {
+    if (!(await store.findApiKeyByHash(hashKey(cfg.WARROOM_API_KEY)))) {
+      await org.transaction((tx) =>
+        issueKey(tx, { keyId: `key_env_${hashKey(cfg.WARROOM_API_KEY!).slice(0, 12)}`, keyName: 'WARROOM_API_KEY', user, scopes: [...SCOPES] }, 'platform', cfg.WARROOM_API_KEY),
+      );
+    }
+    return;
+  }
+  const candidate = newApiKey('wr');
+  const marker = await store.claimSetting('default_org_key_issued', hashKey(candidate));
+  if (marker === hashKey(candidate)) {
+    await org.transaction((tx) => issueKey(tx, { keyId: ulid(), keyName: 'generated on first start', user, scopes: [...SCOPES] }, 'platform', candidate));
+    generated.defaultOrgKey = candidate;
+    announce(`Default org admin key (shown once): ${candidate}`);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Secret masking: ordered rules, pattern → replacement, applied to every text before it is
+ * stored, logged, posted to chat or shown to a model. Rules are data (validated with zod), so
+ * an operator can add their own without code.
+ */
+import { z } from 'zod';
+
+export const MaskRule = z.object({
+  name: z.string().min(1),
+  pattern: z.string().min(1).describe('JavaScript regular expression source'),
+  flags: z.string().regex(/^[gimsuy]*$/).default('g'),
+  replacement: z.string().describe('May use $1… to keep the part before the secret'),
+});
+export type MaskRule = z.output<typeof MaskRule>;
+
+/** Built-in secret rules. Each keeps the label (e.g. "password=") and hides the value. */
+export const DEFAULT_SECRET_RULES: MaskRule[] = [
+  { name: 'private-key', pattern: '-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)', flags: 'g', replacement: '<:PRIVATE_KEY:>' },
+  { name: 'bearer', pattern: '\\b(Bearer|Basic|Token)\\s+[A-Za-z0-9._~+/=-]{8,}', flags: 'gi', replacement: '$1 <:SECRET:>' },
+  { name: 'jwt', pattern: '\\beyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}', flags: 'g', replacement: '<:JWT:>' },
+  { name: 'aws-access-key', pattern: '\\b(?:AKIA|ASIA)[A-Z0-9]{16}\\b', flags: 'g', replacement: '<:AWS_KEY:>' },
+  { name: 'slack-token', pattern: '\\bxox[abposr]-[A-Za-z0-9-]{10,}', flags: 'g', replacement: '<:SLACK_TOKEN:>' },
+  { name: 'github-token', pattern: '\\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})', flags: 'g', replacement: '<:GITHUB_TOKEN:>' },
+  { name: 'openai-key', pattern: '\\bsk-(?:proj-)?[A-Za-z0-9_-]{16,}', flags: 'g', replacement: '<:API_KEY:>' },
+  { name: 'warroom-key', pattern: '\\bwr[a]?_[A-Za-z0-9_-]{20,}', flags: 'g', replacement: '<:API_KEY:>' },
+  { name: 'url-credentials', pattern: '\\b([a-z][a-z0-9+.-]*://[^\\s:/@]+:)[^\\s@/]+@', flags: 'gi', replacement: '$1<:SECRET:>@' },
+  {
+    name: 'key-value-secret',
+    pattern: '((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|auth)["\']?\\s*[:=]\\s*["\']?)(?!<:)[^\\s"\',;&}>]+',
+    flags: 'gi',
+    replacement: '$1<:SECRET:>',
+  },
+];
+
+export interface CompiledMask {
+  name: string;
+  re: RegExp;
+  replacement: string;
+}
+
+/** Validates and compiles rules; throws with the rule's index and name when a pattern is bad. */
+export function compileMaskRules(rules: unknown[]): CompiledMask[] {
+  return rules.map((raw, i) => {
+    const parsed = MaskRule.safeParse(raw);
+    if (!parsed.success) {
+      throw new Error(`mask rule ${i}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+    }
+    const r = parsed.data;
+    try {
+      return { name: r.name, re: new RegExp(r.pattern, r.flags.includes('g') ? r.flags : `${r.flags}g`), replacement: r.replacement };
+    } catch (e) {
+      throw new Error(`mask rule ${i} (${r.name}): bad pattern: ${(e as Error).message}`, { cause: e });
+    }
+  });
+}
+
+export const DEFAULT_SECRET_MASKS = compileMaskRules(DEFAULT_SECRET_RULES);
+
+/** Replaces every secret in `text`. Cheap when nothing matches. */
+export function maskSecrets(text: string, masks: CompiledMask[] = DEFAULT_SECRET_MASKS): string {
+  let out = text;
+  for (const m of masks) {
+    m.re.lastIndex = 0;
+    if (m.re.test(out)) {
+      m.re.lastIndex = 0;
+      out = out.replace(m.re, m.replacement);
+    }
+  }
+  return out;
+}
+
+/**
+ * Masks every string inside a JSON-like value (labels, meta, log bindings); keys that name a
+ * secret lose their value. Only plain objects and arrays are walked (class instances such as
+ * requests are left as they are), cycles are cut, and depth is bounded.
+ */
+export function maskDeep<T>(value: T, masks: CompiledMask[] = DEFAULT_SECRET_MASKS, depth = 0, seen = new WeakSet<object>()): T {
+  if (typeof value === 'string') return maskSecrets(value, masks) as T;
+  if (value === null || typeof value !== 'object' || depth > 20 || seen.has(value)) return value;
+  const proto = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, masks, depth + 1, seen)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    out[k] = SECRET_KEY.test(k) && typeof v === 'string' ? '<:SECRET:>' : maskDeep(v, masks, depth + 1, seen);
+  }
+  return out as T;
+}
+
+const SECRET_KEY = /^(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|authorization|private[_-]?key)$/i;

@@ -1,0 +1,79 @@
+/**
+ * `warroom bench ingest`: signals/s accepted by POST /v1/signals/ingest in batches of 1,000 log
+ * signals, with p50/p95 request latency, into PGlite and into Postgres (a fresh database).
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { startEmbedded, type Engine } from '../../app/embedded.js';
+import type { Config } from '../../app/config.js';
+import { seededRng } from '../../core/rng.js';
+import { formatTable } from '../harness.js';
+
+const SERVICES = ['frontend', 'cart', 'checkout', 'payments', 'catalog', 'search', 'shipping', 'email'];
+const PATHS = ['/api/cart', '/api/checkout', '/api/products/42', '/healthz', '/api/search?q=shoes'];
+
+function batchBody(rng: () => number, t0: number, n: number): string {
+  const signals = [];
+  for (let i = 0; i < n; i++) {
+    const svc = SERVICES[Math.floor(rng() * SERVICES.length)];
+    const ms = Math.floor(rng() * 400);
+    signals.push({
+      source: 'fluentbit',
+      kind: 'log',
+      ts: t0 + i,
+      key: svc,
+      text: `${new Date(t0 + i).toISOString()} INFO ${svc} request_id=${Math.floor(rng() * 1e9).toString(16)} GET ${PATHS[Math.floor(rng() * PATHS.length)]} 200 ${ms}ms from 10.0.${Math.floor(rng() * 255)}.${Math.floor(rng() * 255)}`,
+      labels: { service: svc, pod: `${svc}-7d9f8-${Math.floor(rng() * 5)}` },
+    });
+  }
+  return JSON.stringify({ signals });
+}
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+export async function runIngestBench(o: Record<string, string>, cfg: Config): Promise<number> {
+  const engines: Engine[] = o.engine === 'both' ? ['pglite', 'postgres'] : [o.engine as Engine];
+  const batches = Number(o.batches ?? 200);
+  const concurrency = Number(o.concurrency ?? 4);
+  const rng = seededRng(42);
+  const bodies = Array.from({ length: batches }, (_, i) => batchBody(rng, Date.UTC(2026, 0, 1) + i * 1000, 1000));
+  const warm = Array.from({ length: 5 }, (_, i) => batchBody(rng, Date.UTC(2025, 0, 1) + i * 1000, 1000));
+  const rows = [];
+  for (const engine of engines) {
+    const ownerUrl = cfg.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const e = await startEmbedded(engine, {}, ownerUrl);
+    try {
+      const run = (b: string[]) =>
+        new Promise<{ seconds: number; accepted: number; failed: number; latencies: number[] }>((resolve, reject) => {
+          const w = new Worker(new URL('./ingest-client.mjs', import.meta.url), { workerData: { url: e.w.url, key: e.apiKey, bodies: b, concurrency } });
+          w.once('message', resolve);
+          w.once('error', reject);
+        });
+      await run(warm);
+      const before = process.memoryUsage().rss;
+      const r = await run(bodies);
+      rows.push({
+        engine,
+        batches,
+        concurrency,
+        signals: r.accepted,
+        failed_requests: r.failed,
+        seconds: Number(r.seconds.toFixed(2)),
+        signals_per_s: Math.round(r.accepted / r.seconds),
+        p50_ms: Number(pct(r.latencies, 50).toFixed(1)),
+        p95_ms: Number(pct(r.latencies, 95).toFixed(1)),
+        rss_mb: Math.round(Math.max(before, process.memoryUsage().rss) / 1e6),
+      });
+    } finally {
+      await e.stop();
+    }
+  }
+  process.stdout.write(`ingest benchmark — ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, batches of 1,000 log signals\n`);
+  process.stdout.write(formatTable(rows) + '\n');
+  if (o.json) writeFileSync(o.json, JSON.stringify({ machine: { cores: os.cpus().length, node: process.version }, rows }, null, 2));
+  return rows.every((r) => r.failed_requests === 0) ? 0 : 1;
+}

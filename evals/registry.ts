@@ -1,0 +1,5 @@
+/** Every eval suite, in one list. Later issues add detection, RCA, knowledge, agent and remediation suites. */
+import type { Suite } from './harness.js';
+import { pipelineSuite } from './suites/pipeline.js';
+
+export const SUITES: Suite[] = [pipelineSuite];

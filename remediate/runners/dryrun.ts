@@ -1,0 +1,12 @@
+/** The dry-run runner records what it would run and changes nothing. */
+import type { Runner } from './runner.js';
+
+export const dryRunRunner: Runner = {
+  name: 'dryrun',
+  async execute(step) {
+    return {
+      exitCode: 0,
+      output: `DRY RUN: nothing was executed.\nwould run: ${step.command}\naction=${step.action} target=${step.target}`,
+    };
+  },
+};

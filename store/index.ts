@@ -1,0 +1,32 @@
+/**
+ * Storage adapters for the `Store` / `AdminStore` ports: PostgreSQL when a URL is given,
+ * otherwise embedded PGlite.
+ */
+import { openPgliteStore } from './pglite.js';
+import { openPostgresStore } from './postgres.js';
+import type { OpenedStore } from './store.js';
+
+export interface StoreConfig {
+  /** Postgres owner URL; unset = PGlite. */
+  databaseUrl?: string;
+  /** PGlite data directory; unset = in memory. */
+  dataDir?: string;
+  /** Application role (default warroom_app). */
+  appRole?: string;
+  /** Its password on Postgres, if the server does not trust the connection. */
+  appPassword?: string;
+}
+
+export function openStore(cfg: StoreConfig): Promise<OpenedStore> {
+  if (cfg.databaseUrl) return openPostgresStore({ url: cfg.databaseUrl, appRole: cfg.appRole, appPassword: cfg.appPassword });
+  return openPgliteStore({ dataDir: cfg.dataDir, appRole: cfg.appRole });
+}
+
+export type { PgliteStoreOptions } from './pglite.js';
+export type { OpenedStore } from './store.js';
+export { openPgliteStore } from './pglite.js';
+export type { PostgresStoreOptions } from './postgres.js';
+export { appRoleUrl, openPostgresStore } from './postgres.js';
+export type { Db, SqlSession } from './sql.js';
+export { type OrgAuditReport, verifyAudit } from './verify.js';
+export { loadMigrations, migrate } from './migrate.js';

@@ -1,0 +1,40 @@
+-- Privileges of the application role, re-applied on every start-up after the numbered
+-- migrations (GRANT is idempotent), so a new table needs its line here. {{app_role}} is replaced
+-- by the quoted role name. The role owns nothing and is NOSUPERUSER NOBYPASSRLS, so row-level
+-- security always applies to it. Deliberately absent: UPDATE/DELETE on audit_log, anything on
+-- schema_migrations, direct UPDATE on outbox (the relay goes through the functions below).
+
+GRANT USAGE ON SCHEMA public TO {{app_role}};
+
+GRANT SELECT, INSERT ON orgs TO {{app_role}};
+GRANT SELECT, INSERT, UPDATE ON users TO {{app_role}};
+GRANT SELECT, INSERT, UPDATE ON api_keys TO {{app_role}};
+GRANT SELECT, INSERT, UPDATE, DELETE ON connectors TO {{app_role}};
+
+GRANT SELECT, INSERT ON signals TO {{app_role}};
+GRANT SELECT, INSERT, UPDATE ON topologies TO {{app_role}};
+GRANT SELECT, INSERT, UPDATE ON log_templates TO {{app_role}};
+
+GRANT SELECT, INSERT, UPDATE ON incidents TO {{app_role}};
+GRANT SELECT, INSERT ON anomalies TO {{app_role}};
+GRANT SELECT, INSERT ON evidence TO {{app_role}};
+GRANT SELECT, INSERT ON hypotheses TO {{app_role}};
+GRANT SELECT, INSERT ON hypothesis_evidence TO {{app_role}};
+
+GRANT SELECT, INSERT, UPDATE ON fix_plans TO {{app_role}};
+GRANT SELECT, INSERT ON approvals TO {{app_role}};
+GRANT SELECT, INSERT ON commands TO {{app_role}};
+
+GRANT SELECT, INSERT ON audit_log TO {{app_role}};
+GRANT SELECT, INSERT, UPDATE ON audit_heads TO {{app_role}};
+
+GRANT SELECT, INSERT, UPDATE ON idempotency_keys TO {{app_role}};
+GRANT SELECT, INSERT ON outbox TO {{app_role}};
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON docs TO {{app_role}};
+GRANT SELECT, INSERT, UPDATE, DELETE ON chunks TO {{app_role}};
+
+GRANT EXECUTE ON FUNCTION warroom_find_api_key(text) TO {{app_role}};
+GRANT EXECUTE ON FUNCTION warroom_outbox_pending(integer) TO {{app_role}};
+GRANT EXECUTE ON FUNCTION warroom_outbox_mark_published(text[]) TO {{app_role}};
+GRANT EXECUTE ON FUNCTION warroom_claim_setting(text, text) TO {{app_role}};

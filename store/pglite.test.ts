@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { signal, storeContract } from './contract.js';
+import { openStore } from './index.js';
+import { openPgliteStore } from './pglite.js';
+
+// In-memory PGlite, opened once for the whole contract (cold start is several seconds).
+storeContract('pglite (in memory)', () => openPgliteStore());
+
+describe('pglite specifics', () => {
+  it('keeps data in a dataDir across reopen, and migrations apply once', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'warroom-pglite-'));
+    const dir = join(parent, 'data', 'db'); // created on open
+    try {
+      const first = await openStore({ dataDir: dir });
+      expect(first.store.engine).toBe('pglite');
+      expect(first.store.hasVector).toBe(true);
+      await first.store.createOrg({ id: 'org1', name: 'One' });
+      await first.store.forOrg('org1').insertSignals([signal('org1', { id: 's1' })]);
+      await first.store.forOrg('org1').appendAudit({ actor: 'a', action: 'x', target: 't', payload: { k: 1 } });
+      await first.admin.close();
+      await first.store.close();
+
+      const again = await openPgliteStore({ dataDir: dir });
+      const { rows } = await again.admin.exec('SELECT count(*) AS n FROM schema_migrations');
+      const { rows: files } = await again.admin.exec('SELECT max(version) AS v FROM schema_migrations');
+      expect(Number(rows[0].n)).toBe(Number(files[0].v));
+      expect((await again.store.forOrg('org1').listSignals({})).map((s) => s.id)).toEqual(['s1']);
+      expect((await again.store.forOrg('org1').listAudit())[0].payload).toEqual({ k: 1 });
+      await again.store.close();
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a transaction opened inside another (it would deadlock the single session)', async () => {
+    const { store } = await openPgliteStore();
+    try {
+      await store.createOrg({ id: 'o', name: 'O' });
+      const o = store.forOrg('o');
+      await expect(o.transaction(async () => o.listSignals({}))).rejects.toThrow(/inside another/);
+      await expect(o.transaction(async (tx) => tx.listSignals({}))).resolves.toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * Embedded engine: PGlite (PostgreSQL 18 in WASM) with pgvector. One session: every call is a
+ * `pglite.transaction()`, which PGlite serialises. The superuser `postgres` owns the tables;
+ * tenant transactions switch to the application role with SET LOCAL ROLE so that row-level
+ * security applies exactly as on Postgres.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { assertAppRoleIsConfined, ensureAppRole, migrate } from './migrate.js';
+import { type Db, type Row, type SqlSession, quoteIdent } from './sql.js';
+import { type OpenedStore, createStore } from './store.js';
+
+export interface PgliteStoreOptions {
+  /** Directory of the database files; undefined = in memory. */
+  dataDir?: string;
+  /** Role tenant transactions run as (default warroom_app). */
+  appRole?: string;
+}
+
+const session = (tx: Transaction): SqlSession => ({
+  async query<R extends Row = Row>(sql: string, params?: unknown[]): Promise<R[]> {
+    return (await tx.query<R>(sql, params)).rows;
+  },
+  async exec(sql: string): Promise<void> {
+    await tx.exec(sql);
+  },
+});
+
+class PgliteDb implements Db {
+  readonly engine = 'pglite' as const;
+  /** Set while a transaction callback runs, to turn a nested transaction (a deadlock on one session) into an error. */
+  private readonly inTx = new AsyncLocalStorage<true>();
+  private closed = false;
+
+  constructor(
+    readonly pg: PGlite,
+    readonly appRole: string,
+  ) {}
+
+  private run<T>(prelude: (tx: Transaction) => Promise<void>, fn: (s: SqlSession) => Promise<T>): Promise<T> {
+    if (this.inTx.getStore()) {
+      return Promise.reject(
+        new Error('store (pglite): a transaction was started inside another one; use the OrgStore handed to transaction()/idempotent() instead of opening a new one'),
+      );
+    }
+    if (this.closed) return Promise.reject(new Error('store (pglite): closed'));
+    return this.pg.transaction(async (tx) => {
+      await prelude(tx);
+      return this.inTx.run(true, () => fn(session(tx)));
+    });
+  }
+
+  tenant<T>(orgId: string | null, fn: (s: SqlSession) => Promise<T>): Promise<T> {
+    return this.run(async (tx) => {
+      await tx.exec(`SET LOCAL ROLE ${quoteIdent(this.appRole)}`);
+      if (orgId !== null) await tx.query("SELECT set_config('app.org_id', $1, true)", [orgId]);
+    }, fn);
+  }
+
+  owner<T>(fn: (s: SqlSession) => Promise<T>): Promise<T> {
+    return this.run(async () => undefined, fn);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pg.close();
+  }
+}
+
+/** Opens (creating if needed) an embedded database, applies migrations, returns the store. */
+export async function openPgliteStore(opts: PgliteStoreOptions = {}): Promise<OpenedStore> {
+  const appRole = opts.appRole ?? 'warroom_app';
+  if (opts.dataDir && !opts.dataDir.includes('://')) mkdirSync(opts.dataDir, { recursive: true });
+  const pg = await PGlite.create({ dataDir: opts.dataDir, extensions: { vector } });
+  const db = new PgliteDb(pg, appRole);
+  try {
+    await ensureAppRole(db, appRole, { login: false });
+    const { hasVector } = await migrate(db, { appRole });
+    await assertAppRoleIsConfined(db);
+    return { ...createStore(db, { hasVector }), db };
+  } catch (e) {
+    await db.close().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Server engine: PostgreSQL (15+) through pg. Migrations run over the owner connection from the
+ * URL; the application pool connects as the application role (same host and database, user
+ * replaced), which owns nothing and cannot bypass row-level security — checked at start-up.
+ */
+import pg from 'pg';
+import type { PoolClient } from 'pg';
+import { assertAppRoleIsConfined, ensureAppRole, migrate } from './migrate.js';
+import { type Db, type Row, type SqlSession } from './sql.js';
+import { type OpenedStore, createStore } from './store.js';
+
+export interface PostgresStoreOptions {
+  /** Owner connection URL (runs migrations, admin operations). */
+  url: string;
+  /** Role the application pool connects as (default warroom_app); created when missing. */
+  appRole?: string;
+  /** Its password, if the server does not trust the connection. */
+  appPassword?: string;
+  /** Size of the application pool (default 10). */
+  poolSize?: number;
+}
+
+/** A session over one checked-out client; unusable once its transaction has ended (the client may then serve another org). */
+function session(c: PoolClient): { s: SqlSession; end: () => void } {
+  let open = true;
+  const check = () => {
+    if (!open) throw new Error('store (postgres): this transaction has ended; its OrgStore can no longer be used');
+  };
+  return {
+    s: {
+      async query<R extends Row = Row>(sql: string, params?: unknown[]): Promise<R[]> {
+        check();
+        return (await c.query<R>(sql, params)).rows;
+      },
+      async exec(sql: string): Promise<void> {
+        check();
+        await c.query(sql);
+      },
+    },
+    end: () => {
+      open = false;
+    },
+  };
+}
+
+async function inTransaction<T>(pool: pg.Pool, prelude: (c: PoolClient) => Promise<void>, fn: (s: SqlSession) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const sess = session(client);
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    await prelude(client);
+    const out = await fn(sess.s);
+    await client.query('COMMIT'); // deferred constraints are checked here
+    return out;
+  } catch (e) {
+    try {
+      await client.query('ROLLBACK');
+    } catch {
+      broken = true;
+    }
+    throw e;
+  } finally {
+    sess.end();
+    client.release(broken);
+  }
+}
+
+class PostgresDb implements Db {
+  readonly engine = 'postgres' as const;
+  private closed = false;
+
+  constructor(
+    private readonly ownerPool: pg.Pool,
+    private appPool: pg.Pool | null,
+    readonly appRole: string,
+  ) {}
+
+  attachAppPool(p: pg.Pool): void {
+    this.appPool = p;
+  }
+
+  tenant<T>(orgId: string | null, fn: (s: SqlSession) => Promise<T>): Promise<T> {
+    if (!this.appPool) return Promise.reject(new Error('store (postgres): application pool not open'));
+    return inTransaction(
+      this.appPool,
+      async (c) => {
+        if (orgId !== null) await c.query("SELECT set_config('app.org_id', $1, true)", [orgId]);
+      },
+      fn,
+    );
+  }
+
+  owner<T>(fn: (s: SqlSession) => Promise<T>): Promise<T> {
+    return inTransaction(this.ownerPool, async () => undefined, fn);
+  }
+
+  async closeOwner(): Promise<void> {
+    await this.ownerPool.end().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([this.appPool?.end(), this.ownerPool.end().catch(() => undefined)]);
+  }
+}
+
+/** The owner URL with the user (and password) replaced by the application role's. */
+export function appRoleUrl(url: string, role: string, password?: string): string {
+  const u = new URL(url);
+  u.username = role;
+  u.password = password ?? '';
+  return u.toString();
+}
+
+/** Opens a Postgres-backed store: role, migrations and grants as owner, then the app pool. */
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<OpenedStore> {
+  const appRole = opts.appRole ?? 'warroom_app';
+  const ownerPool = new pg.Pool({ connectionString: opts.url, max: 2, idleTimeoutMillis: 10_000 });
+  ownerPool.on('error', () => undefined); // an idle client dropped by the server; the next query reconnects
+  const db = new PostgresDb(ownerPool, null, appRole);
+  try {
+    await ensureAppRole(db, appRole, { login: true, password: opts.appPassword });
+    const { hasVector } = await migrate(db, { appRole });
+    const appPool = new pg.Pool({ connectionString: appRoleUrl(opts.url, appRole, opts.appPassword), max: opts.poolSize ?? 10 });
+    appPool.on('error', () => undefined);
+    db.attachAppPool(appPool);
+    await assertAppRoleIsConfined(db);
+    return { ...createStore(db, { hasVector, closeAdmin: () => db.closeOwner() }), db };
+  } catch (e) {
+    await db.close().catch(() => undefined);
+    throw e;
+  }
+}

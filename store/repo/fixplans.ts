@@ -1,0 +1,101 @@
+/** Fix plans (with a compare-and-set status transition), approvals and executed commands. */
+import type { Approval, CommandRecord, FixPlan, PlanStatus } from '../../core/schemas.js';
+import { type Row, type SqlSession, iso, json, jsonOut, normTs, num, strOrNull } from '../sql.js';
+
+export const toFixPlan = (r: Row): FixPlan => ({
+  id: String(r.id),
+  orgId: String(r.org_id),
+  incidentId: String(r.incident_id),
+  title: String(r.title),
+  env: r.env as FixPlan['env'],
+  runner: String(r.runner),
+  risk: r.risk as FixPlan['risk'],
+  steps: jsonOut<FixPlan['steps']>(r.steps, []),
+  status: r.status as PlanStatus,
+  requestedBy: String(r.requested_by),
+  createdAt: iso(r.created_at),
+  updatedAt: iso(r.updated_at),
+});
+
+export const toApproval = (r: Row): Approval => ({
+  id: String(r.id),
+  orgId: String(r.org_id),
+  planId: String(r.plan_id),
+  approver: String(r.approver),
+  decision: r.decision as Approval['decision'],
+  reason: strOrNull(r.reason),
+  createdAt: iso(r.created_at),
+});
+
+export const toCommand = (r: Row): CommandRecord => ({
+  id: String(r.id),
+  orgId: String(r.org_id),
+  planId: String(r.plan_id),
+  step: num(r.step),
+  runner: String(r.runner),
+  command: String(r.command),
+  output: String(r.output),
+  exitCode: num(r.exit_code),
+  status: r.status as CommandRecord['status'],
+  startedAt: iso(r.started_at),
+  finishedAt: iso(r.finished_at),
+});
+
+const PLAN_COLS = 'org_id, id, incident_id, title, env, runner, risk, steps, status, requested_by, created_at, updated_at';
+
+export async function createFixPlan(s: SqlSession, orgId: string, p: Omit<FixPlan, 'orgId' | 'createdAt' | 'updatedAt'>): Promise<FixPlan> {
+  const [r] = await s.query(
+    `INSERT INTO fix_plans (org_id, id, incident_id, title, env, runner, risk, steps, status, requested_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10) RETURNING ${PLAN_COLS}`,
+    [orgId, p.id, p.incidentId, p.title, p.env, p.runner, p.risk, json(p.steps ?? []), p.status, p.requestedBy],
+  );
+  return toFixPlan(r);
+}
+
+export async function getFixPlan(s: SqlSession, orgId: string, id: string): Promise<FixPlan | null> {
+  const [r] = await s.query(`SELECT ${PLAN_COLS} FROM fix_plans WHERE org_id = $1 AND id = $2`, [orgId, id]);
+  return r ? toFixPlan(r) : null;
+}
+
+/** Compare-and-set: one UPDATE guarded by the current status; null when it did not match. */
+export async function transitionFixPlan(s: SqlSession, orgId: string, id: string, from: PlanStatus[], to: PlanStatus): Promise<FixPlan | null> {
+  const [r] = await s.query(
+    `UPDATE fix_plans SET status = $3, updated_at = clock_timestamp()
+     WHERE org_id = $1 AND id = $2 AND status = ANY ($4::text[])
+     RETURNING ${PLAN_COLS}`,
+    [orgId, id, to, from],
+  );
+  return r ? toFixPlan(r) : null;
+}
+
+const APPROVAL_COLS = 'org_id, id, plan_id, approver, decision, reason, created_at';
+
+export async function addApproval(s: SqlSession, orgId: string, a: Omit<Approval, 'orgId' | 'createdAt'>): Promise<Approval> {
+  const [r] = await s.query(
+    `INSERT INTO approvals (org_id, id, plan_id, approver, decision, reason) VALUES ($1, $2, $3, $4, $5, $6)
+     RETURNING ${APPROVAL_COLS}`,
+    [orgId, a.id, a.planId, a.approver, a.decision, a.reason ?? null],
+  );
+  return toApproval(r);
+}
+
+export async function listApprovals(s: SqlSession, orgId: string, planId: string): Promise<Approval[]> {
+  const rows = await s.query(`SELECT ${APPROVAL_COLS} FROM approvals WHERE org_id = $1 AND plan_id = $2 ORDER BY pos`, [orgId, planId]);
+  return rows.map(toApproval);
+}
+
+const COMMAND_COLS = 'org_id, id, plan_id, step, runner, command, output, exit_code, status, started_at, finished_at';
+
+export async function addCommand(s: SqlSession, orgId: string, c: Omit<CommandRecord, 'orgId'>): Promise<CommandRecord> {
+  const [r] = await s.query(
+    `INSERT INTO commands (org_id, id, plan_id, step, runner, command, output, exit_code, status, started_at, finished_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COMMAND_COLS}`,
+    [orgId, c.id, c.planId, c.step, c.runner, c.command, c.output, c.exitCode, c.status, normTs(c.startedAt, 'startedAt'), normTs(c.finishedAt, 'finishedAt')],
+  );
+  return toCommand(r);
+}
+
+export async function listCommands(s: SqlSession, orgId: string, planId: string): Promise<CommandRecord[]> {
+  const rows = await s.query(`SELECT ${COMMAND_COLS} FROM commands WHERE org_id = $1 AND plan_id = $2 ORDER BY step, started_at, id`, [orgId, planId]);
+  return rows.map(toCommand);
+}

@@ -1,0 +1,62 @@
+/** Idempotency keys and the transactional outbox. */
+import { AppError } from '../../core/errors.js';
+import type { IdempotencyRequest, OutboxMessage, StoredResponse, Subject } from '../../core/ports.js';
+import { type Row, type SqlSession, iso, json, jsonOut, num } from '../sql.js';
+
+/**
+ * Claims the key by inserting its row first. A concurrent request with the same key blocks on
+ * the primary key until the first transaction ends: after a commit it finds the stored response,
+ * after a rollback its own insert goes through. Returns null when the key is newly claimed
+ * (the caller then runs the handler and calls `saveIdempotentResponse` in the same transaction).
+ */
+export async function claimIdempotencyKey(s: SqlSession, orgId: string, req: IdempotencyRequest): Promise<StoredResponse | null> {
+  const claimed = await s.query(
+    `INSERT INTO idempotency_keys (org_id, key, method, path, request_hash) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (org_id, key) DO NOTHING RETURNING key`,
+    [orgId, req.key, req.method, req.path, req.requestHash],
+  );
+  if (claimed.length > 0) return null;
+  const [r] = await s.query('SELECT request_hash, status_code, response, response IS NULL AS no_body FROM idempotency_keys WHERE org_id = $1 AND key = $2', [orgId, req.key]);
+  if (!r) throw new AppError('conflict', 'The idempotency key is in use; retry.', { extra: { key: req.key } });
+  if (r.request_hash !== req.requestHash) {
+    throw new AppError('idempotency_mismatch', 'This Idempotency-Key was already used with a different request.', { extra: { key: req.key } });
+  }
+  if (r.status_code === null || r.status_code === undefined) {
+    // Only possible inside the transaction that claimed it (a nested call with the same key).
+    throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress.', { extra: { key: req.key } });
+  }
+  return { status: num(r.status_code), body: r.no_body === true ? undefined : jsonOut<unknown>(r.response, null) };
+}
+
+/** Stores the response; a body of `undefined` is kept as SQL NULL and reads back as undefined. */
+export async function saveIdempotentResponse(s: SqlSession, orgId: string, key: string, res: StoredResponse): Promise<void> {
+  await s.query('UPDATE idempotency_keys SET status_code = $3, response = $4::jsonb WHERE org_id = $1 AND key = $2', [orgId, key, res.status, json(res.body)]);
+}
+
+export async function enqueueOutbox(s: SqlSession, orgId: string, m: { id: string; subject: Subject; payload: unknown }): Promise<void> {
+  await s.query(
+    `INSERT INTO outbox (id, org_id, subject, payload) VALUES ($1, $2, $3, $4::jsonb)
+     ON CONFLICT (id) DO NOTHING`,
+    [m.id, orgId, m.subject, json(m.payload ?? null) ?? 'null'],
+  );
+}
+
+const toOutbox = (r: Row): OutboxMessage => ({
+  id: String(r.id),
+  orgId: String(r.org_id),
+  subject: r.subject as Subject,
+  payload: jsonOut<unknown>(r.payload, null),
+  createdAt: iso(r.created_at),
+});
+
+/** Across orgs via the security-definer function; oldest first. */
+export async function pendingOutbox(s: SqlSession, limit: number): Promise<OutboxMessage[]> {
+  const rows = await s.query('SELECT id, org_id, subject, payload, created_at FROM warroom_outbox_pending($1::int)', [Math.max(0, Math.trunc(limit))]);
+  return rows.map(toOutbox);
+}
+
+export async function markOutboxPublished(s: SqlSession, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const [r] = await s.query('SELECT warroom_outbox_mark_published($1::text[]) AS n', [ids]);
+  return num(r?.n ?? 0);
+}

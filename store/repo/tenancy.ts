@@ -1,0 +1,67 @@
+/** Orgs, users and API keys. */
+import type { ApiKeyRecord, Org, Scope, User } from '../../core/schemas.js';
+import { type Row, type SqlSession, iso, strOrNull } from '../sql.js';
+
+export const toOrg = (r: Row): Org => ({ id: String(r.id), name: String(r.name), createdAt: iso(r.created_at) });
+
+export const toUser = (r: Row): User => ({
+  id: String(r.id),
+  orgId: String(r.org_id),
+  name: String(r.name),
+  email: strOrNull(r.email),
+  role: r.role as User['role'],
+});
+
+export const toApiKey = (r: Row): ApiKeyRecord => ({
+  id: String(r.id),
+  orgId: String(r.org_id),
+  userId: String(r.user_id),
+  name: String(r.name),
+  scopes: (r.scopes as Scope[]) ?? [],
+  createdAt: iso(r.created_at),
+});
+
+/** Runs with app.org_id = o.id, so the row-level security WITH CHECK admits exactly this org. */
+export async function createOrg(s: SqlSession, o: { id: string; name: string }): Promise<Org> {
+  const [r] = await s.query('INSERT INTO orgs (id, name) VALUES ($1, $2) RETURNING id, name, created_at', [o.id, o.name]);
+  return toOrg(r);
+}
+
+export async function getOrg(s: SqlSession, id: string): Promise<Org | null> {
+  const [r] = await s.query('SELECT id, name, created_at FROM orgs WHERE id = $1', [id]);
+  return r ? toOrg(r) : null;
+}
+
+export async function upsertUser(s: SqlSession, orgId: string, u: { id: string; name: string; email?: string | null; role: User['role'] }): Promise<User> {
+  const [r] = await s.query(
+    `INSERT INTO users (org_id, id, name, email, role) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (org_id, id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, role = EXCLUDED.role, updated_at = now()
+     RETURNING org_id, id, name, email, role`,
+    [orgId, u.id, u.name, u.email ?? null, u.role],
+  );
+  return toUser(r);
+}
+
+export async function getUser(s: SqlSession, orgId: string, id: string): Promise<User | null> {
+  const [r] = await s.query('SELECT org_id, id, name, email, role FROM users WHERE org_id = $1 AND id = $2', [orgId, id]);
+  return r ? toUser(r) : null;
+}
+
+export async function createApiKey(
+  s: SqlSession,
+  orgId: string,
+  k: { id: string; userId: string; name: string; scopes: Scope[]; hash: string },
+): Promise<ApiKeyRecord> {
+  const [r] = await s.query(
+    `INSERT INTO api_keys (org_id, id, user_id, name, scopes, hash) VALUES ($1, $2, $3, $4, $5::text[], $6)
+     RETURNING org_id, id, user_id, name, scopes, created_at`,
+    [orgId, k.id, k.userId, k.name, k.scopes, k.hash],
+  );
+  return toApiKey(r);
+}
+
+/** Across orgs, through the security-definer function (the caller has no org set). */
+export async function findApiKeyByHash(s: SqlSession, hash: string): Promise<ApiKeyRecord | null> {
+  const [r] = await s.query('SELECT org_id, id, user_id, name, scopes, created_at FROM warroom_find_api_key($1)', [hash]);
+  return r ? toApiKey(r) : null;
+}

@@ -1,0 +1,230 @@
+/**
+ * The `Store`, `OrgStore` and `AdminStore` ports, implemented once over a `Db` (either engine).
+ * Each OrgStore method is one tenant transaction, or joins the transaction of the OrgStore
+ * handed to `transaction()` / `idempotent()`.
+ */
+import type { AdminStore, IdempotencyRequest, OrgStore, OutboxMessage, SignalQuery, Store, StoredResponse, Subject } from '../core/ports.js';
+import type {
+  Anomaly,
+  ApiKeyRecord,
+  Approval,
+  AuditEntry,
+  AuditInput,
+  CommandRecord,
+  Connector,
+  ConnectorInput,
+  Evidence,
+  FixPlan,
+  Hypothesis,
+  Incident,
+  Org,
+  PlanStatus,
+  Scope,
+  Signal,
+  Topology,
+  TopologyInput,
+  User,
+} from '../core/schemas.js';
+import * as audit from './repo/audit.js';
+import * as fix from './repo/fixplans.js';
+import * as inc from './repo/incidents.js';
+import * as infra from './repo/infra.js';
+import * as sig from './repo/signals.js';
+import * as ten from './repo/tenancy.js';
+import * as topo from './repo/topology.js';
+import { type Db, type Row, type SqlSession, mapDbError } from './sql.js';
+
+async function mapped<T>(p: () => Promise<T>): Promise<T> {
+  try {
+    return await p();
+  } catch (e) {
+    throw mapDbError(e);
+  }
+}
+
+class PgOrgStore implements OrgStore {
+  constructor(
+    private readonly db: Db,
+    readonly orgId: string,
+    /** Set when this object belongs to an open transaction. */
+    private readonly session: SqlSession | null = null,
+  ) {}
+
+  private run<T>(fn: (s: SqlSession) => Promise<T>): Promise<T> {
+    const s = this.session;
+    if (s) return mapped(() => fn(s));
+    return mapped(() => this.db.tenant(this.orgId, fn));
+  }
+
+  transaction<T>(fn: (tx: OrgStore) => Promise<T>): Promise<T> {
+    if (this.session) return fn(this);
+    return this.run((s) => fn(new PgOrgStore(this.db, this.orgId, s)));
+  }
+
+  idempotent(req: IdempotencyRequest, fn: (tx: OrgStore) => Promise<StoredResponse>): Promise<StoredResponse & { replayed: boolean }> {
+    return this.run(async (s) => {
+      const stored = await infra.claimIdempotencyKey(s, this.orgId, req);
+      if (stored) return { ...stored, replayed: true };
+      const res = await fn(this.session ? this : new PgOrgStore(this.db, this.orgId, s));
+      await infra.saveIdempotentResponse(s, this.orgId, req.key, res);
+      return { ...res, replayed: false };
+    });
+  }
+
+  upsertUser(u: { id: string; name: string; email?: string | null; role: User['role'] }): Promise<User> {
+    return this.run((s) => ten.upsertUser(s, this.orgId, u));
+  }
+  getUser(id: string): Promise<User | null> {
+    return this.run((s) => ten.getUser(s, this.orgId, id));
+  }
+  createApiKey(k: { id: string; userId: string; name: string; scopes: Scope[]; hash: string }): Promise<ApiKeyRecord> {
+    return this.run((s) => ten.createApiKey(s, this.orgId, k));
+  }
+
+  insertSignals(signals: Signal[]): Promise<{ inserted: number; duplicates: string[] }> {
+    if (signals.length === 0) return Promise.resolve({ inserted: 0, duplicates: [] });
+    return this.run((s) => sig.insertSignals(s, this.orgId, signals));
+  }
+  listSignals(q: SignalQuery): Promise<Signal[]> {
+    return this.run((s) => sig.listSignals(s, this.orgId, q));
+  }
+
+  putTopology(t: TopologyInput): Promise<Topology> {
+    return this.run((s) => topo.putTopology(s, this.orgId, t));
+  }
+  getTopology(): Promise<Topology | null> {
+    return this.run((s) => topo.getTopology(s, this.orgId));
+  }
+  createConnector(c: ConnectorInput & { id: string }): Promise<Connector> {
+    return this.run((s) => topo.createConnector(s, this.orgId, c));
+  }
+  listConnectors(): Promise<Connector[]> {
+    return this.run((s) => topo.listConnectors(s, this.orgId));
+  }
+
+  insertAnomalies(a: Omit<Anomaly, 'orgId'>[]): Promise<string[]> {
+    if (a.length === 0) return Promise.resolve([]);
+    return this.run((s) => inc.insertAnomalies(s, this.orgId, a));
+  }
+  listAnomalies(q: { service?: string; from?: string; to?: string; limit?: number }): Promise<Anomaly[]> {
+    return this.run((s) => inc.listAnomalies(s, this.orgId, q));
+  }
+
+  openIncident(i: Pick<Incident, 'id' | 'title' | 'service' | 'severity' | 'startedAt' | 'openedAt' | 'openedBy'>): Promise<Incident> {
+    return this.run((s) => inc.openIncident(s, this.orgId, i));
+  }
+  findOpenIncident(service: string): Promise<Incident | null> {
+    return this.run((s) => inc.findOpenIncident(s, this.orgId, service));
+  }
+  listIncidents(q: { status?: Incident['status']; limit?: number }): Promise<Incident[]> {
+    return this.run((s) => inc.listIncidents(s, this.orgId, q));
+  }
+  getIncident(id: string): Promise<Incident | null> {
+    return this.run((s) => inc.getIncident(s, this.orgId, id));
+  }
+
+  addEvidence(e: Omit<Evidence, 'orgId' | 'createdAt'>[]): Promise<Evidence[]> {
+    if (e.length === 0) return Promise.resolve([]);
+    return this.run((s) => inc.addEvidence(s, this.orgId, e));
+  }
+  listEvidence(incidentId: string): Promise<Evidence[]> {
+    return this.run((s) => inc.listEvidence(s, this.orgId, incidentId));
+  }
+  addHypotheses(h: Omit<Hypothesis, 'orgId' | 'createdAt'>[]): Promise<Hypothesis[]> {
+    if (h.length === 0) return Promise.resolve([]);
+    return this.run((s) => inc.addHypotheses(s, this.orgId, h));
+  }
+  listHypotheses(incidentId: string): Promise<Hypothesis[]> {
+    return this.run((s) => inc.listHypotheses(s, this.orgId, incidentId));
+  }
+
+  createFixPlan(p: Omit<FixPlan, 'orgId' | 'createdAt' | 'updatedAt'>): Promise<FixPlan> {
+    return this.run((s) => fix.createFixPlan(s, this.orgId, p));
+  }
+  getFixPlan(id: string): Promise<FixPlan | null> {
+    return this.run((s) => fix.getFixPlan(s, this.orgId, id));
+  }
+  transitionFixPlan(id: string, from: PlanStatus[], to: PlanStatus): Promise<FixPlan | null> {
+    return this.run((s) => fix.transitionFixPlan(s, this.orgId, id, from, to));
+  }
+  addApproval(a: Omit<Approval, 'orgId' | 'createdAt'>): Promise<Approval> {
+    return this.run((s) => fix.addApproval(s, this.orgId, a));
+  }
+  listApprovals(planId: string): Promise<Approval[]> {
+    return this.run((s) => fix.listApprovals(s, this.orgId, planId));
+  }
+  addCommand(c: Omit<CommandRecord, 'orgId'>): Promise<CommandRecord> {
+    return this.run((s) => fix.addCommand(s, this.orgId, c));
+  }
+  listCommands(planId: string): Promise<CommandRecord[]> {
+    return this.run((s) => fix.listCommands(s, this.orgId, planId));
+  }
+
+  appendAudit(e: AuditInput & { ts?: string }): Promise<AuditEntry> {
+    return this.run((s) => audit.appendAudit(s, this.orgId, e));
+  }
+  listAudit(q?: { afterSeq?: number; limit?: number }): Promise<AuditEntry[]> {
+    return this.run((s) => audit.listAudit(s, this.orgId, q));
+  }
+  auditHead(): Promise<{ seq: number; hash: string } | null> {
+    return this.run((s) => audit.auditHead(s, this.orgId));
+  }
+
+  enqueueOutbox(m: { id: string; subject: Subject; payload: unknown }): Promise<void> {
+    return this.run((s) => infra.enqueueOutbox(s, this.orgId, m));
+  }
+}
+
+/** What opening an engine returns. */
+export interface OpenedStore {
+  store: Store;
+  admin: AdminStore;
+  /** Raw transactions as the application role or as the owner (tests, tools). */
+  db: Db;
+}
+
+export interface CreateStoreOptions {
+  hasVector: boolean;
+  /** Releases what only the admin side holds (Postgres: the owner pool). */
+  closeAdmin?: () => Promise<void>;
+}
+
+/** Builds the ports over an open, migrated database. `store.close()` closes the whole database. */
+export function createStore(db: Db, opts: CreateStoreOptions): { store: Store; admin: AdminStore } {
+  const store: Store = {
+    engine: db.engine,
+    hasVector: opts.hasVector,
+    createOrg: (o: { id: string; name: string }): Promise<Org> => mapped(() => db.tenant(o.id, (s) => ten.createOrg(s, o))),
+    getOrg: (id: string): Promise<Org | null> => mapped(() => db.tenant(id, (s) => ten.getOrg(s, id))),
+    findApiKeyByHash: (hash: string): Promise<ApiKeyRecord | null> => mapped(() => db.tenant(null, (s) => ten.findApiKeyByHash(s, hash))),
+    forOrg: (orgId: string): OrgStore => {
+      if (typeof orgId !== 'string' || orgId.length === 0) throw new TypeError('forOrg needs an org id');
+      return new PgOrgStore(db, orgId);
+    },
+    pendingOutbox: (limit: number): Promise<OutboxMessage[]> => mapped(() => db.tenant(null, (s) => infra.pendingOutbox(s, limit))),
+    markOutboxPublished: async (ids: string[]): Promise<void> => {
+      if (ids.length === 0) return;
+      await mapped(() => db.tenant(null, (s) => infra.markOutboxPublished(s, ids)));
+    },
+    claimSetting: async (name: string, value: string): Promise<string> => {
+      const rows = await mapped(() => db.tenant(null, (s) => s.query<{ v: string }>('SELECT warroom_claim_setting($1, $2) AS v', [name, value])));
+      return String(rows[0].v);
+    },
+    ping: async (): Promise<void> => {
+      await mapped(() => db.tenant(null, (s) => s.query('SELECT 1')));
+    },
+    close: () => db.close(),
+  };
+  const admin: AdminStore = {
+    listOrgIds: () => db.owner(async (s) => (await s.query<{ id: string }>('SELECT id FROM orgs ORDER BY id')).map((r) => r.id)),
+    auditEntries: (orgId: string) => db.owner((s) => audit.allAuditEntries(s, orgId)),
+    auditHead: (orgId: string) => db.owner((s) => audit.auditHead(s, orgId)),
+    exec: async (sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> => ({
+      rows: await db.owner((s) => s.query<Row>(sql, params)),
+    }),
+    close: async () => {
+      await opts.closeAdmin?.();
+    },
+  };
+  return { store, admin };
+}
