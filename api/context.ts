@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Clock, IdSource } from '../core/clock.js';
-import type { Bus, OrgStore, Store } from '../core/ports.js';
+import type { Bus, OrgStore, OutboxMessage, Store, Subject } from '../core/ports.js';
 import type { Scope } from '../core/schemas.js';
 import type { CompiledMask } from '../detectors/secrets.js';
 import type { Runner } from '../remediate/runners/runner.js';
@@ -23,8 +23,8 @@ export interface ApiDeps {
   logger: Logger;
   metrics: ApiMetrics;
   runners: Record<string, Runner>;
-  /** Called after a transaction that queued outbox messages commits, to publish them promptly. */
-  outboxQueued(): void;
+  /** Hands the messages a committed transaction queued to the outbox relay, to publish at once. */
+  publishCommitted(msgs: OutboxMessage[]): void;
 }
 
 export interface Ctx<B = unknown, Q = Record<string, string>> {
@@ -41,6 +41,8 @@ export interface Ctx<B = unknown, Q = Record<string, string>> {
   /** Who acts, for the audit log and four-eyes checks: `user:<id>` or `platform`. */
   actor: string;
   userId: string;
+  /** Queues a bus message in the request's transaction; it is published once the transaction commits. */
+  emit(subject: Subject, payload: unknown): Promise<void>;
 }
 
 export interface Reply {

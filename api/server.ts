@@ -8,7 +8,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { pinoHttp } from 'pino-http';
 import { ulid } from 'ulid';
 import { AppError } from '../core/errors.js';
-import type { Store } from '../core/ports.js';
+import type { OrgStore, Store, Subject } from '../core/ports.js';
+import { Staged } from '../ingest/outbox-relay.js';
 import { KeyCache, bearerToken, hashKey, requireScope, sameHash, type Principal } from './auth.js';
 import type { AnyRoute, ApiDeps, Ctx, Reply } from './context.js';
 import { buildOpenApi } from './openapi.js';
@@ -160,14 +161,17 @@ async function run(
   }
 
   const params = req.params as Record<string, string>;
+  const staged = new Staged(deps.newId, () => deps.clock.now().toISOString());
   const base = { req, principal, store, deps, body, query, params, log: req.log };
+  const emitVia = (org: OrgStore) => (subject: Subject, payload: unknown) => staged.emit(org, subject, payload);
+  const noEmit = () => Promise.reject(new AppError('internal', 'this route cannot emit bus messages'));
   if (principal.kind !== 'key') {
     // Platform routes are not tenant-scoped; they manage their own transactions.
-    return r.handler({ ...base, org: undefined as never, actor: 'platform', userId: 'platform' } as Ctx);
+    return r.handler({ ...base, org: undefined as never, actor: 'platform', userId: 'platform', emit: noEmit } as Ctx);
   }
   const org = store.forOrg(principal.orgId);
   const who = { actor: `user:${principal.userId}`, userId: principal.userId };
-  if (r.method === 'get') return r.handler({ ...base, org, ...who } as Ctx);
+  if (r.method === 'get') return r.handler({ ...base, org, ...who, emit: noEmit } as Ctx);
 
   const key = req.headers['idempotency-key'];
   let reply: Reply & { replayed?: boolean };
@@ -175,12 +179,12 @@ async function run(
     if (!IDEMPOTENCY_KEY.test(key)) throw new AppError('bad_request', 'Idempotency-Key must be 1-255 visible ASCII characters.');
     const requestHash = createHash('sha256').update(`${r.method}\n${req.originalUrl}\n`).update(req.rawBody ?? Buffer.alloc(0)).digest('hex');
     reply = await org.idempotent({ key, method: r.method.toUpperCase(), path: req.originalUrl, requestHash }, (tx) =>
-      r.handler({ ...base, org: tx, ...who } as Ctx),
+      r.handler({ ...base, org: tx, ...who, emit: emitVia(tx) } as Ctx),
     );
     if (reply.replayed) req.res?.setHeader('Idempotent-Replayed', 'true');
   } else {
-    reply = await org.transaction((tx) => r.handler({ ...base, org: tx, ...who } as Ctx));
+    reply = await org.transaction((tx) => r.handler({ ...base, org: tx, ...who, emit: emitVia(tx) } as Ctx));
   }
-  if (!reply.replayed) deps.outboxQueued();
+  if (!reply.replayed) deps.publishCommitted(staged.messages);
   return { status: reply.status, body: reply.body };
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ulid } from 'ulid';
+import { fastUlid as ulid } from './ids.js';
 import type { Logger } from 'pino';
 import { createApi } from '../api/server.js';
 import { createApiMetrics, type ApiMetrics } from '../api/metrics.js';
@@ -81,7 +81,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     logger,
     metrics,
     runners: { [dryRunRunner.name]: dryRunRunner },
-    outboxQueued: () => relay?.wake(),
+    publishCommitted: (msgs) => relay?.publishCommitted(msgs),
   });
   const server: Server = createServer(api);
   await new Promise<void>((resolve, reject) => {
@@ -121,7 +121,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
         logger,
         errorRateThreshold: cfg.WARROOM_ERROR_RATE_THRESHOLD,
         autoOpenSeverity: cfg.WARROOM_AUTO_OPEN_SEVERITY,
-        outboxQueued: () => relay?.wake(),
+        publishCommitted: (msgs) => relay?.publishCommitted(msgs),
         onAnomalies: (n) => metrics.anomalies.inc(n),
         onIncidentOpened: () => metrics.incidentsOpened.inc({ by: 'detector' }),
       })),
@@ -148,7 +148,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     relay: () => need(relay, 'outbox relay'),
     generatedKeys,
     async stop() {
-      relay?.stop();
+      await relay?.stop();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
       await ready.catch(() => undefined);

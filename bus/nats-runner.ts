@@ -19,8 +19,10 @@ export interface RunnerOptions {
 }
 
 export async function runConsumer(consumer: Consumer, o: RunnerOptions): Promise<Runner> {
-  // max_messages bounds the client's prefetch: the library only asks for more as we iterate,
-  // and we only iterate when a slot is free, so nothing sits in a local buffer burning ack_wait.
+  // max_messages bounds the client's prefetch: besides the `concurrency` messages running, at
+  // most that many more wait in the client's buffer. Their ack_wait runs while they wait, so
+  // ack_wait should comfortably exceed a handler's run time (a redelivery that results is
+  // caught by the consumer-side dedupe or the handler's own idempotency).
   const messages = await consumer.consume({ max_messages: o.concurrency });
   const inflight = new Set<Promise<void>>();
   let stopping = false;
@@ -37,7 +39,7 @@ export async function runConsumer(consumer: Consumer, o: RunnerOptions): Promise
 
   const run = (m: JsMsg) => {
     // working() resets the server's ack timer, so a slow but live handler is not redelivered elsewhere.
-    const beat = setInterval(() => undefined, o.heartbeatMs);
+    const beat = setInterval(() => safely(() => m.working()), o.heartbeatMs);
     const p: Promise<void> = Promise.resolve()
       .then(() => o.handle(m))
       .catch((err: unknown) => {

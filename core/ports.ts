@@ -117,7 +117,7 @@ export interface OrgStore {
   listAudit(q?: { afterSeq?: number; limit?: number }): Promise<AuditEntry[]>;
   auditHead(): Promise<{ seq: number; hash: string } | null>;
 
-  /** Queues a bus message in the caller's transaction; the relay publishes it after commit. */
+  /** Queues a bus message in the caller's transaction; it is published after commit (ids are unique across orgs). */
   enqueueOutbox(m: { id: string; subject: Subject; payload: unknown }): Promise<void>;
 }
 
@@ -131,8 +131,11 @@ export interface Store {
   /** Resolves a key hash across orgs through a narrow security-definer function. */
   findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
   forOrg(orgId: string): OrgStore;
-  /** Unpublished outbox rows across orgs, oldest first (security-definer function). */
-  pendingOutbox(limit: number): Promise<OutboxMessage[]>;
+  /**
+   * Unpublished outbox rows across orgs, oldest first (security-definer function); rows younger
+   * than minAgeMs (default 0) are left to the process that is publishing them.
+   */
+  pendingOutbox(limit: number, minAgeMs?: number): Promise<OutboxMessage[]>;
   markOutboxPublished(ids: string[]): Promise<void>;
   /**
    * Platform settings (not tenant data), e.g. the hash of a generated admin key. Stores `value`

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock, IdSource } from '../core/clock.js';
-import type { Bus, BusMessage, Store, Subscription } from '../core/ports.js';
+import type { Bus, BusMessage, OutboxMessage, Store, Subscription } from '../core/ports.js';
+import { Staged } from './outbox-relay.js';
 import type { Anomaly, Severity, Signal } from '../core/schemas.js';
 import { atLeast, detectThreshold, severityOf } from '../detectors/threshold.js';
 
@@ -18,8 +19,8 @@ export interface PipelineDeps {
   logger: Logger;
   errorRateThreshold: number;
   autoOpenSeverity: Severity;
-  /** Wakes the outbox relay after a transaction queued messages. */
-  outboxQueued(): void;
+  /** Hands messages of a committed transaction to the outbox relay. */
+  publishCommitted(msgs: OutboxMessage[]): void;
   onAnomalies?(n: number): void;
   onIncidentOpened?(): void;
 }
@@ -34,17 +35,17 @@ export async function handleIngest(d: PipelineDeps, m: BusMessage<{ signals: Sig
   const found = detectThreshold(m.payload.signals, { errorRate: d.errorRateThreshold });
   if (found.length === 0) return;
   const org = d.store.forOrg(m.orgId);
-  const queued = await org.transaction(async (tx) => {
-    const inserted = new Set(await tx.insertAnomalies(found));
-    if (inserted.size === 0) return false;
-    const payload: DetectPayload = { anomalies: found.filter((a) => inserted.has(a.id)) };
-    await tx.enqueueOutbox({ id: `${m.id}:detect`, subject: 'signal.detect', payload });
-    return true;
+  const staged = new Staged(d.newId, () => d.clock.now().toISOString());
+  const inserted = await org.transaction(async (tx) => {
+    const ids = new Set(await tx.insertAnomalies(found));
+    if (ids.size > 0) {
+      const payload: DetectPayload = { anomalies: found.filter((a) => ids.has(a.id)) };
+      await staged.emit(tx, 'signal.detect', payload, `${m.id}:detect`);
+    }
+    return ids.size;
   });
-  if (queued) {
-    d.onAnomalies?.(found.length);
-    d.outboxQueued();
-  }
+  if (inserted > 0) d.onAnomalies?.(inserted);
+  d.publishCommitted(staged.messages);
 }
 
 /** Correlate: anomalies → the service's open incident (or a new one at or above the auto-open severity), with evidence. */
@@ -52,6 +53,7 @@ export async function handleDetect(d: PipelineDeps, m: BusMessage<DetectPayload>
   const byService = new Map<string, Omit<Anomaly, 'orgId'>[]>();
   for (const a of m.payload.anomalies) byService.set(a.service, [...(byService.get(a.service) ?? []), a]);
   const org = d.store.forOrg(m.orgId);
+  const staged = new Staged(d.newId, () => d.clock.now().toISOString());
   for (const [service, anomalies] of byService) {
     const severity = severityOf(Math.max(...anomalies.map((a) => a.score)));
     const opened = await org.transaction(async (tx) => {
@@ -88,12 +90,12 @@ export async function handleDetect(d: PipelineDeps, m: BusMessage<DetectPayload>
       if (fresh.length === 0) return isNew;
       await tx.addEvidence(fresh);
       await tx.appendAudit({ actor: 'detector', action: 'evidence.added', target: `incident:${inc.id}`, payload: { evidence: fresh.map((e) => e.id) } });
-      await tx.enqueueOutbox({ id: `${m.id}:${service}:updated`, subject: 'incident.updated', payload: { incidentId: inc.id, change: isNew ? 'opened' : 'evidence' } });
+      await staged.emit(tx, 'incident.updated', { incidentId: inc.id, change: isNew ? 'opened' : 'evidence' }, `${m.id}:${service}:updated`);
       return isNew;
     });
     if (opened) d.onIncidentOpened?.();
   }
-  d.outboxQueued();
+  d.publishCommitted(staged.messages);
 }
 
 /** Subscribes the pipeline's consumers. Correlation runs one message at a time so one service never gets two incidents. */

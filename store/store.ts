@@ -201,7 +201,7 @@ export function createStore(db: Db, opts: CreateStoreOptions): { store: Store; a
       if (typeof orgId !== 'string' || orgId.length === 0) throw new TypeError('forOrg needs an org id');
       return new PgOrgStore(db, orgId);
     },
-    pendingOutbox: (limit: number): Promise<OutboxMessage[]> => mapped(() => db.tenant(null, (s) => infra.pendingOutbox(s, limit))),
+    pendingOutbox: (limit: number, minAgeMs = 0): Promise<OutboxMessage[]> => mapped(() => db.tenant(null, (s) => infra.pendingOutbox(s, limit, minAgeMs))),
     markOutboxPublished: async (ids: string[]): Promise<void> => {
       if (ids.length === 0) return;
       await mapped(() => db.tenant(null, (s) => infra.markOutboxPublished(s, ids)));

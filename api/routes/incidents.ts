@@ -14,7 +14,7 @@ export const openIncidentRoute = route({
   scope: 'plan',
   body: IncidentOpenInput,
   response: { status: 201, schema: IncidentView, description: 'The new incident' },
-  async handler({ body, org, deps, actor }) {
+  async handler({ body, org, deps, actor, emit }) {
     const now = deps.clock.now().toISOString();
     const inc = await org.openIncident({
       id: deps.newId(),
@@ -26,7 +26,7 @@ export const openIncidentRoute = route({
       openedBy: actor,
     });
     await org.appendAudit({ actor, action: 'incident.opened', target: `incident:${inc.id}`, payload: { service: inc.service, severity: inc.severity, title: inc.title } });
-    await org.enqueueOutbox({ id: deps.newId(), subject: 'incident.updated', payload: { incidentId: inc.id, change: 'opened' } });
+    await emit('incident.updated', { incidentId: inc.id, change: 'opened' });
     return { status: 201, body: incidentView(inc) };
   },
 });

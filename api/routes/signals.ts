@@ -31,7 +31,7 @@ export const ingestRoute = route({
   body: z.object({ signals: z.array(z.unknown()).min(1, 'send at least one signal') }),
   docBody: z.object({ signals: z.array(SignalInput).min(1) }),
   response: { status: 202, schema: IngestResult, description: 'Stored; per-item rejections are listed (when every item is invalid the answer is 422)' },
-  async handler({ body, org, deps }) {
+  async handler({ body, org, deps, emit }) {
     if (body.signals.length > deps.maxBatch) {
       throw new AppError('payload_too_large', `At most ${deps.maxBatch} signals per request; this one has ${body.signals.length}.`, {
         extra: { max_batch: deps.maxBatch },
@@ -69,7 +69,7 @@ export const ingestRoute = route({
     const dup = new Set(duplicates);
     const stored = dup.size ? good.filter((s) => !dup.has(s.id)) : good;
     for (let i = 0; i < stored.length; i += SIGNALS_PER_MESSAGE) {
-      await org.enqueueOutbox({ id: deps.newId(), subject: 'signal.ingest', payload: { signals: stored.slice(i, i + SIGNALS_PER_MESSAGE) } });
+      await emit('signal.ingest', { signals: stored.slice(i, i + SIGNALS_PER_MESSAGE) });
     }
     for (const s of stored) deps.metrics.signalsAccepted.inc({ kind: s.kind });
     return { status: 202, body: { accepted: inserted, duplicates: duplicates.length, rejected } };

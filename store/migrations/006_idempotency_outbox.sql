@@ -33,8 +33,10 @@ CREATE POLICY tenant_isolation ON outbox
   USING (org_id = current_setting('app.org_id', true))
   WITH CHECK (org_id = current_setting('app.org_id', true));
 
--- The relay works across orgs through these two functions only.
-CREATE FUNCTION warroom_outbox_pending(p_limit integer)
+-- The relay works across orgs through these two functions only. p_min_age_ms skips rows the
+-- process that wrote them is still publishing itself (the fast path), so a sweep only picks up
+-- what a crash or a bus outage left behind.
+CREATE FUNCTION warroom_outbox_pending(p_limit integer, p_min_age_ms integer)
 RETURNS TABLE (id text, org_id text, subject text, payload jsonb, created_at timestamptz)
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public, pg_temp
@@ -42,10 +44,11 @@ AS $$
   SELECT o.id, o.org_id, o.subject, o.payload, o.created_at
   FROM public.outbox o
   WHERE o.published_at IS NULL
+    AND o.created_at <= clock_timestamp() - make_interval(secs => greatest(p_min_age_ms, 0) / 1000.0)
   ORDER BY o.pos
   LIMIT greatest(least(p_limit, 10000), 0)
 $$;
-REVOKE ALL ON FUNCTION warroom_outbox_pending(integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION warroom_outbox_pending(integer, integer) FROM PUBLIC;
 
 CREATE FUNCTION warroom_outbox_mark_published(p_ids text[])
 RETURNS integer

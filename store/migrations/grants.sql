@@ -35,6 +35,6 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON docs TO {{app_role}};
 GRANT SELECT, INSERT, UPDATE, DELETE ON chunks TO {{app_role}};
 
 GRANT EXECUTE ON FUNCTION warroom_find_api_key(text) TO {{app_role}};
-GRANT EXECUTE ON FUNCTION warroom_outbox_pending(integer) TO {{app_role}};
+GRANT EXECUTE ON FUNCTION warroom_outbox_pending(integer, integer) TO {{app_role}};
 GRANT EXECUTE ON FUNCTION warroom_outbox_mark_published(text[]) TO {{app_role}};
 GRANT EXECUTE ON FUNCTION warroom_claim_setting(text, text) TO {{app_role}};

@@ -50,8 +50,11 @@ const toOutbox = (r: Row): OutboxMessage => ({
 });
 
 /** Across orgs via the security-definer function; oldest first. */
-export async function pendingOutbox(s: SqlSession, limit: number): Promise<OutboxMessage[]> {
-  const rows = await s.query('SELECT id, org_id, subject, payload, created_at FROM warroom_outbox_pending($1::int)', [Math.max(0, Math.trunc(limit))]);
+export async function pendingOutbox(s: SqlSession, limit: number, minAgeMs = 0): Promise<OutboxMessage[]> {
+  const rows = await s.query('SELECT id, org_id, subject, payload, created_at FROM warroom_outbox_pending($1::int, $2::int)', [
+    Math.max(0, Math.trunc(limit)),
+    Math.max(0, Math.trunc(minAgeMs)),
+  ]);
   return rows.map(toOutbox);
 }
 
