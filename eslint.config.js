@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const IO_LIBS = ['pg', 'pg-*', '@slack/*', 'botbuilder*', '@langchain/*', 'nats', '@nats-io/*', 'express', '@electric-sql/*', '@kubernetes/*', '@octokit/*', 'node:fs', 'node:net', 'node:http', 'fs', 'http', 'pino*'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.warroom/**', 'dist/**'] },
+  { ignores: ['node_modules/**', '.warroom/**', 'dist/**', 'scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -42,7 +42,7 @@ export interface Ctx<B = unknown, Q = Record<string, string>> {
   actor: string;
   userId: string;
   /** Queues a bus message in the request's transaction; it is published once the transaction commits. */
-  emit(subject: Subject, payload: unknown): Promise<void>;
+  emit(subject: Subject, payload: unknown, durable?: unknown): Promise<void>;
 }
 
 export interface Reply {

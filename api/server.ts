@@ -163,7 +163,7 @@ async function run(
   const params = req.params as Record<string, string>;
   const staged = new Staged(deps.newId, () => deps.clock.now().toISOString());
   const base = { req, principal, store, deps, body, query, params, log: req.log };
-  const emitVia = (org: OrgStore) => (subject: Subject, payload: unknown) => staged.emit(org, subject, payload);
+  const emitVia = (org: OrgStore) => (subject: Subject, payload: unknown, durable?: unknown) => staged.emit(org, subject, payload, undefined, durable ?? payload);
   const noEmit = () => Promise.reject(new AppError('internal', 'this route cannot emit bus messages'));
   if (principal.kind !== 'key') {
     // Platform routes are not tenant-scoped; they manage their own transactions.

@@ -3,15 +3,21 @@
  * and scopes, tenancy, bad input, idempotency, topology, connectors, and the thin path from an
  * error-rate spike to an executed, audited dry-run fix.
  */
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, httpClient, startEmbedded, type Embedded, type Engine, type HttpClient } from './embedded.js';
 import { DEFAULT_ORG } from './runtime.js';
 
 const MAX_BODY = 256 * 1024;
 
-export function apiContract(engine: Engine): void {
-  describe(`API over HTTP on ${engine}`, () => {
+/** Runs the suite on one database engine, with the in-process bus or NATS JetStream. */
+export function apiContract(engine: Engine, bus: 'inproc' | 'nats' = 'inproc'): void {
+  describe(`API over HTTP on ${engine} with the ${bus} bus`, () => {
+    const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+    const streamPrefix = `E2E_${randomBytes(4).toString('hex').toUpperCase()}`;
     let e: Embedded;
     let c: HttpClient;
     const logLines: Record<string, unknown>[] = [];
@@ -23,11 +29,18 @@ export function apiContract(engine: Engine): void {
           cb();
         },
       });
-      e = await startEmbedded(engine, { WARROOM_MAX_BODY_BYTES: String(MAX_BODY), WARROOM_MAX_BATCH: '2000', LOG_LEVEL: 'info' }, undefined, { logDestination: sink });
+      const busEnv: Record<string, string> = bus === 'nats' ? { NATS_URL: natsUrl, NATS_STREAM_PREFIX: streamPrefix } : {};
+      e = await startEmbedded(engine, { WARROOM_MAX_BODY_BYTES: String(MAX_BODY), WARROOM_MAX_BATCH: '2000', LOG_LEVEL: 'info', ...busEnv }, undefined, { logDestination: sink });
       c = e.client();
     });
     afterAll(async () => {
       await e?.stop();
+      if (bus === 'nats') {
+        const nc = await connect({ servers: natsUrl });
+        const jsm = await jetstreamManager(nc);
+        for (const s of [streamPrefix, `${streamPrefix}_DLQ`]) await jsm.streams.delete(s).catch(() => false);
+        await nc.close();
+      }
     });
 
     const newKey = async (user: string, scopes: string[], client = c) => {

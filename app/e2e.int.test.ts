@@ -1,3 +1,4 @@
 import { apiContract } from './e2e.contract.js';
 
-apiContract('postgres');
+// The production configuration: Postgres as the application role, NATS JetStream as the bus.
+apiContract('postgres', 'nats');

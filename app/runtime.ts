@@ -107,7 +107,8 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
       cfg.DATABASE_URL ? 'database: Postgres' : `database: embedded PGlite in ${cfg.WARROOM_DATA_DIR} (set DATABASE_URL for Postgres)`,
     );
     if (!theStore.hasVector) logger.warn('pgvector is not installed on this server: vector search will use exact search');
-    const theBus = cfg.NATS_URL ? await createNatsBus({ url: cfg.NATS_URL, streamPrefix: cfg.NATS_STREAM_PREFIX }) : createInprocBus();
+    const onError = (err: unknown, where: string) => logger.error({ err, where }, 'bus error');
+    const theBus = cfg.NATS_URL ? await createNatsBus({ url: cfg.NATS_URL, streamPrefix: cfg.NATS_STREAM_PREFIX, onError }) : createInprocBus({ onError });
     logger.info(cfg.NATS_URL ? 'bus: NATS JetStream' : 'bus: in-process (set NATS_URL for NATS JetStream)');
 
     await bootstrapKeys(theStore, cfg, announce, generatedKeys, (h) => (adminKeyHash = h));

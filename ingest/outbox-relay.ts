@@ -134,8 +134,13 @@ export class Staged {
     private readonly now: () => string,
   ) {}
 
-  async emit(tx: OrgStore, subject: Subject, payload: unknown, id: string = this.newId()): Promise<void> {
-    await tx.enqueueOutbox({ id, subject, payload });
+  /**
+   * `durable` is what the outbox row keeps for recovery when it differs from the live payload:
+   * a signal batch is published with its signals but stored as their ids, which the consumer
+   * reads back only on the rare recovered message.
+   */
+  async emit(tx: OrgStore, subject: Subject, payload: unknown, id: string = this.newId(), durable: unknown = payload): Promise<void> {
+    await tx.enqueueOutbox({ id, subject, payload: durable });
     this.messages.push({ id, orgId: tx.orgId, subject, payload, createdAt: this.now() });
   }
 }

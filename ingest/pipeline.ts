@@ -26,15 +26,18 @@ export interface PipelineDeps {
 }
 
 type DetectPayload = { anomalies: Omit<Anomaly, 'orgId'>[] };
+export type IngestPayload = { signals?: Signal[]; signalIds?: string[] };
 
 const evidenceId = (incidentId: string, anomalyId: string): string =>
   'ev_' + createHash('sha256').update(`${incidentId}\u0000${anomalyId}`).digest('hex').slice(0, 26);
 
 /** Detect: signals → anomalies (stored) → one signal.detect message with the new ones. */
-export async function handleIngest(d: PipelineDeps, m: BusMessage<{ signals: Signal[] }>): Promise<void> {
-  const found = detectThreshold(m.payload.signals, { errorRate: d.errorRateThreshold });
-  if (found.length === 0) return;
+export async function handleIngest(d: PipelineDeps, m: BusMessage<IngestPayload>): Promise<void> {
   const org = d.store.forOrg(m.orgId);
+  // Published live, the batch carries its signals; recovered from the outbox, only their ids.
+  const signals = m.payload.signals ?? (await org.getSignals(m.payload.signalIds ?? []));
+  const found = detectThreshold(signals, { errorRate: d.errorRateThreshold });
+  if (found.length === 0) return;
   const staged = new Staged(d.newId, () => d.clock.now().toISOString());
   const inserted = await org.transaction(async (tx) => {
     const ids = new Set(await tx.insertAnomalies(found));

@@ -85,6 +85,9 @@ class PgOrgStore implements OrgStore {
     if (signals.length === 0) return Promise.resolve({ inserted: 0, duplicates: [] });
     return this.run((s) => sig.insertSignals(s, this.orgId, signals));
   }
+  getSignals(ids: string[]): Promise<Signal[]> {
+    return this.run((s) => sig.getSignals(s, this.orgId, ids));
+  }
   listSignals(q: SignalQuery): Promise<Signal[]> {
     return this.run((s) => sig.listSignals(s, this.orgId, q));
   }

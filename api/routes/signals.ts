@@ -69,7 +69,9 @@ export const ingestRoute = route({
     const dup = new Set(duplicates);
     const stored = dup.size ? good.filter((s) => !dup.has(s.id)) : good;
     for (let i = 0; i < stored.length; i += SIGNALS_PER_MESSAGE) {
-      await emit('signal.ingest', { signals: stored.slice(i, i + SIGNALS_PER_MESSAGE) });
+      const part = stored.slice(i, i + SIGNALS_PER_MESSAGE);
+      // The outbox row keeps only the ids: the signals themselves are already stored.
+      await emit('signal.ingest', { signals: part }, { signalIds: part.map((s) => s.id) });
     }
     for (const s of stored) deps.metrics.signalsAccepted.inc({ kind: s.kind });
     return { status: 202, body: { accepted: inserted, duplicates: duplicates.length, rejected } };

@@ -1,8 +1,7 @@
-// Load generator for `warroom bench ingest`, run in a worker thread so the server's event loop
-// does not also carry the client. Posts pre-built batches with N requests in flight.
-import { parentPort, workerData } from 'node:worker_threads';
-
-const { url, key, bodies, concurrency } = workerData;
+// Load generator for `warroom bench ingest`, run as a separate process so the server process
+// carries only the server. Receives {url, key, bodies, concurrency} over IPC, posts the
+// pre-built batches with N requests in flight, and sends the timings back.
+const { url, key, bodies, concurrency } = await new Promise((resolve) => process.once('message', resolve));
 const latencies = [];
 let accepted = 0;
 let failed = 0;
@@ -20,4 +19,4 @@ async function lane() {
   }
 }
 await Promise.all(Array.from({ length: concurrency }, lane));
-parentPort.postMessage({ seconds: (performance.now() - t0) / 1000, accepted, failed, latencies });
+process.send({ seconds: (performance.now() - t0) / 1000, accepted, failed, latencies }, () => process.exit(0));

@@ -1,10 +1,11 @@
 /**
  * `warroom bench ingest`: signals/s accepted by POST /v1/signals/ingest in batches of 1,000 log
- * signals, with p50/p95 request latency, into PGlite and into Postgres (a fresh database).
+ * signals, with p50/p95 request latency, into PGlite and into Postgres (a fresh database). The
+ * load comes from a separate process; the server (API, pipeline, outbox) is this one process.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
 import { startEmbedded, type Engine } from '../../app/embedded.js';
 import type { Config } from '../../app/config.js';
 import { seededRng } from '../../core/rng.js';
@@ -49,9 +50,11 @@ export async function runIngestBench(o: Record<string, string>, cfg: Config): Pr
     try {
       const run = (b: string[]) =>
         new Promise<{ seconds: number; accepted: number; failed: number; latencies: number[] }>((resolve, reject) => {
-          const w = new Worker(new URL('./ingest-client.mjs', import.meta.url), { workerData: { url: e.w.url, key: e.apiKey, bodies: b, concurrency } });
-          w.once('message', resolve);
-          w.once('error', reject);
+          const child = fork(new URL('./ingest-client.mjs', import.meta.url), [], { serialization: 'advanced' });
+          child.once('message', (m) => resolve(m as { seconds: number; accepted: number; failed: number; latencies: number[] }));
+          child.once('error', reject);
+          child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
+          child.send({ url: e.w.url, key: e.apiKey, bodies: b, concurrency });
         });
       await run(warm);
       const before = process.memoryUsage().rss;

@@ -1,7 +1,7 @@
 /** Signals: batched insert (one statement per 1,000 rows) and time-window reads. */
 import type { SignalQuery } from '../../core/ports.js';
 import type { Signal, SignalKind } from '../../core/schemas.js';
-import { type Row, type SqlSession, cleanText, iso, json, jsonOut, normTs, numOrNull, strOrNull } from '../sql.js';
+import { type Row, type SqlSession, iso, json, jsonOut, normTs, numOrNull, strOrNull } from '../sql.js';
 
 export const SIGNAL_BATCH = 1000;
 export const DEFAULT_SIGNAL_LIMIT = 1000;
@@ -20,13 +20,14 @@ export const toSignal = (r: Row): Signal => ({
   meta: jsonOut<Record<string, unknown>>(r.meta, {}),
 });
 
-const jsonbText = (v: unknown): string => json(v ?? {}) ?? '{}';
-
+// The batch travels as one JSON document: a single native JSON.stringify on our side and one
+// json_to_recordset on the server, instead of nine escaped array literals (measured: the array
+// escaping was the insert path's largest cost in Node).
 const INSERT_SQL = `
   INSERT INTO signals (org_id, id, source, kind, ts, key, value, text, labels, meta)
-  SELECT $1, t.id, t.source, t.kind, t.ts::timestamptz, t.key, t.value, t.text, t.labels::jsonb, t.meta::jsonb
-  FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::text[], $10::text[])
-       AS t (id, source, kind, ts, key, value, text, labels, meta)
+  SELECT $1, t.id, t.source, t.kind, t.ts, t.key, t.value, t.text, coalesce(t.labels, '{}'::jsonb), coalesce(t.meta, '{}'::jsonb)
+  FROM json_to_recordset($2::json)
+       AS t (id text, source text, kind text, ts timestamptz, key text, value float8, text text, labels jsonb, meta jsonb)
   ON CONFLICT (org_id, id) DO NOTHING
   RETURNING id`;
 
@@ -35,37 +36,36 @@ export async function insertSignals(s: SqlSession, orgId: string, signals: Signa
   const duplicates: string[] = [];
   for (let i = 0; i < signals.length; i += SIGNAL_BATCH) {
     const batch = signals.slice(i, i + SIGNAL_BATCH);
-    const n = batch.length;
-    const ids = new Array<string>(n);
-    const sources = new Array<string>(n);
-    const kinds = new Array<string>(n);
-    const tss = new Array<string>(n);
-    const keys = new Array<string>(n);
-    const values = new Array<number | null>(n);
-    const texts = new Array<string | null>(n);
-    const labels = new Array<string>(n);
-    const metas = new Array<string>(n);
-    for (let j = 0; j < n; j++) {
-      const g = batch[j];
-      ids[j] = g.id;
-      sources[j] = g.source;
-      kinds[j] = g.kind;
-      tss[j] = normTs(g.ts, `signals[${i + j}].ts`);
-      keys[j] = g.key;
-      values[j] = g.value ?? null;
-      texts[j] = g.text == null ? null : cleanText(g.text);
-      labels[j] = jsonbText(g.labels);
-      metas[j] = jsonbText(g.meta);
-    }
-    const rows = await s.query<{ id: string }>(INSERT_SQL, [orgId, ids, sources, kinds, tss, keys, values, texts, labels, metas]);
+    const rows = batch.map((g, j) => ({
+      id: g.id,
+      source: g.source,
+      kind: g.kind,
+      ts: normTs(g.ts, `signals[${i + j}].ts`),
+      key: g.key,
+      value: g.value ?? null,
+      text: g.text ?? null,
+      labels: g.labels ?? {},
+      meta: g.meta ?? {},
+    }));
+    const fresh = new Set((await s.query<{ id: string }>(INSERT_SQL, [orgId, json(rows)])).map((r) => r.id));
     // An id is new once; a second copy in the same batch is a duplicate too.
-    const fresh = new Set(rows.map((r) => r.id));
-    for (const id of ids) {
-      if (fresh.delete(id)) inserted++;
-      else duplicates.push(id);
+    for (const g of batch) {
+      if (fresh.delete(g.id)) inserted++;
+      else duplicates.push(g.id);
     }
   }
   return { inserted, duplicates };
+}
+
+/** Signals by id (the ones that exist in this org), oldest first. */
+export async function getSignals(s: SqlSession, orgId: string, ids: string[]): Promise<Signal[]> {
+  if (ids.length === 0) return [];
+  const rows = await s.query(
+    `SELECT org_id, id, source, kind, ts, key, value, text, labels, meta
+     FROM signals WHERE org_id = $1 AND id = ANY ($2::text[]) ORDER BY ts, id`,
+    [orgId, ids],
+  );
+  return rows.map(toSignal);
 }
 
 /** Signals in [from, to), oldest first; `service` matches labels.service. */

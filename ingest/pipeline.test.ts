@@ -1,0 +1,108 @@
+/**
+ * The pipeline on a real (in-memory PGlite) store and the in-process bus: redelivered messages
+ * change nothing, and a signal batch whose fast-path publish never happened (a crash right after
+ * commit) is still detected once the outbox sweep picks it up.
+ */
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fastUlid } from '../app/ids.js';
+import { createInprocBus, type InprocBus } from '../bus/inproc.js';
+import { systemClock } from '../core/clock.js';
+import type { BusMessage, Store, Subscription } from '../core/ports.js';
+import type { Signal } from '../core/schemas.js';
+import { openPgliteStore } from '../store/index.js';
+import { OutboxRelay } from './outbox-relay.js';
+import { handleDetect, handleIngest, startPipeline, type IngestPayload, type PipelineDeps } from './pipeline.js';
+
+const logger = pino({ level: 'silent' });
+let store: Store;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  const opened = await openPgliteStore();
+  store = opened.store;
+  close = async () => {
+    await opened.store.close();
+    await opened.admin.close();
+  };
+});
+afterAll(async () => close?.());
+
+const spike = (org: string, service: string, n: number, t0 = Date.UTC(2026, 0, 1)): Signal[] =>
+  Array.from({ length: n }, (_, i) => ({
+    id: fastUlid(),
+    orgId: org,
+    source: 'prom',
+    kind: 'metric' as const,
+    ts: new Date(t0 + i * 60_000).toISOString(),
+    key: 'http_error_rate',
+    value: 0.3,
+    text: null,
+    labels: { service },
+    meta: {},
+  }));
+
+function deps(bus: InprocBus, published: BusMessage[][] = []): PipelineDeps {
+  return {
+    store,
+    bus,
+    clock: systemClock,
+    newId: fastUlid,
+    logger,
+    errorRateThreshold: 0.05,
+    autoOpenSeverity: 'sev3',
+    publishCommitted: (msgs) => published.push(msgs.map((m) => ({ id: m.id, subject: m.subject, orgId: m.orgId, payload: m.payload, deliveryCount: 1 }))),
+  };
+}
+
+describe('pipeline', () => {
+  it('is idempotent under redelivery: one set of anomalies, one incident, no duplicate evidence', async () => {
+    await store.createOrg({ id: 'redeliver', name: 'r' });
+    const bus = createInprocBus();
+    const published: BusMessage[][] = [];
+    const d = deps(bus, published);
+    const signals = spike('redeliver', 'cart', 3);
+    await store.forOrg('redeliver').insertSignals(signals);
+    const msg: BusMessage<IngestPayload> = { id: 'm1', subject: 'signal.ingest', orgId: 'redeliver', payload: { signals }, deliveryCount: 1 };
+    await handleIngest(d, msg);
+    await handleIngest(d, { ...msg, deliveryCount: 2 });
+    expect(await store.forOrg('redeliver').listAnomalies({})).toHaveLength(3);
+    const detect = published.flat().filter((m) => m.subject === 'signal.detect');
+    expect(detect).toHaveLength(1);
+    const detectMsg = detect[0] as BusMessage<never>;
+    await handleDetect(d, detectMsg);
+    await handleDetect(d, { ...detectMsg, deliveryCount: 2 });
+    const incidents = await store.forOrg('redeliver').listIncidents({});
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({ service: 'cart', openedBy: 'detector', startedAt: signals[0].ts });
+    expect(await store.forOrg('redeliver').listEvidence(incidents[0].id)).toHaveLength(3);
+    await bus.close();
+  });
+
+  it('detects a batch recovered from the outbox (ids only) after its fast-path publish was lost', async () => {
+    await store.createOrg({ id: 'recover', name: 'r' });
+    const bus = createInprocBus();
+    const relay = new OutboxRelay(store, bus, logger, { sweepAgeMs: 0 });
+    const d = { ...deps(bus), publishCommitted: (msgs: Parameters<PipelineDeps['publishCommitted']>[0]) => relay.publishCommitted(msgs) };
+    const subs: Subscription[] = await startPipeline(d);
+    const signals = spike('recover', 'payments', 2);
+    // The request committed its signals and the outbox row, then "crashed" before publishing.
+    await store.forOrg('recover').transaction(async (tx) => {
+      await tx.insertSignals(signals);
+      await tx.enqueueOutbox({ id: fastUlid(), subject: 'signal.ingest', payload: { signalIds: signals.map((s) => s.id) } });
+    });
+    await relay.sweep(0);
+    for (let i = 0; i < 100; i++) {
+      await bus.idle();
+      await relay.flush();
+      if ((await store.forOrg('recover').listIncidents({})).length > 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const incidents = await store.forOrg('recover').listIncidents({});
+    expect(incidents.map((i) => i.service)).toEqual(['payments']);
+    expect(await store.pendingOutbox(100)).toEqual([]);
+    for (const s of subs) await s.unsubscribe();
+    await relay.stop();
+    await bus.close();
+  });
+});
