@@ -94,7 +94,10 @@ export interface OrgStore {
   listAnomalies(q: { service?: string; from?: string; to?: string; limit?: number }): Promise<Anomaly[]>;
 
   openIncident(i: Pick<Incident, 'id' | 'title' | 'service' | 'severity' | 'startedAt' | 'openedAt' | 'openedBy'>): Promise<Incident>;
-  /** The open incident of a service, if any (used to attach instead of opening a second one). */
+  /**
+   * The open incident of a service, if any (used to attach instead of opening a second one).
+   * Inside a transaction it also serialises, until commit, every other caller for that service.
+   */
   findOpenIncident(service: string): Promise<Incident | null>;
   listIncidents(q: { status?: Incident['status']; limit?: number }): Promise<Incident[]>;
   getIncident(id: string): Promise<Incident | null>;

@@ -417,6 +417,19 @@ export function storeContract(name: string, factory: () => Promise<OpenedStore>)
     // ---- incidents, anomalies, evidence, hypotheses -------------------------------------
 
     describe('incidents and anomalies', () => {
+      it('serialises find-or-open per service: racing correlators open one incident', async () => {
+        const findOrOpen = () =>
+          A.transaction(async (tx) => {
+            const found = await tx.findOpenIncident('race-svc');
+            if (found) return found;
+            await new Promise((r) => setTimeout(r, 30)); // widen the window a lost race would need
+            return tx.openIncident({ id: uid('inc'), title: 't', service: 'race-svc', severity: 'sev3', startedAt: '2024-05-01T10:00:00.000Z', openedAt: '2024-05-01T10:00:00.000Z', openedBy: 'detector' });
+          });
+        const got = await Promise.all([findOrOpen(), findOrOpen(), findOrOpen()]);
+        expect(new Set(got.map((i) => i.id)).size).toBe(1);
+        expect((await A.listIncidents({ status: 'open', limit: 500 })).filter((i) => i.service === 'race-svc')).toHaveLength(1);
+      });
+
       it('opens, finds, lists and gets incidents; a duplicate id is a conflict', async () => {
         const inc = await incident(A, 'search');
         expect(inc).toMatchObject({ orgId: orgA, status: 'open', service: 'search', resolvedAt: null, startedAt: '2024-05-01T10:00:00.000Z' });

@@ -76,6 +76,9 @@ export async function openIncident(
 }
 
 export async function findOpenIncident(s: SqlSession, orgId: string, service: string): Promise<Incident | null> {
+  // Held to the end of the caller's transaction: two workers correlating anomalies of one
+  // service take turns, so the second sees the incident the first opened instead of opening another.
+  await s.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [`incident:${orgId}:${service}`]);
   const [r] = await s.query(
     `SELECT ${INCIDENT_COLS} FROM incidents WHERE org_id = $1 AND service = $2 AND status = 'open'
      ORDER BY opened_at DESC, id DESC LIMIT 1`,
