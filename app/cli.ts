@@ -39,14 +39,28 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = await runEvalCommand(suite, o);
     });
 
+  const logs = program.command('logs').description('Log parsing and template clustering');
+  logs
+    .command('cluster')
+    .description('Cluster log lines into templates; prints CSV LineId,ClusterId,Template (one row per input line, in order)')
+    .argument('<file>', 'a log file, or - for stdin')
+    .option('--format <format>', "a '<Date> <Time> <Level> <Component>: <Content>' format string, or auto, json, logfmt, text", 'auto')
+    .option('--no-join', 'do not join stack-trace continuation lines to the record before them')
+    .action(async (file: string, o: { format?: string; join?: boolean }) => {
+      const { runLogsCluster } = await import('./commands/logs.js');
+      process.exitCode = await runLogsCluster(file, o);
+    });
+
   program
     .command('bench')
     .description('Run a benchmark and print its figures')
-    .argument('<name>', 'benchmark: ingest')
+    .argument('<name>', 'benchmark: ingest, logs')
     .option('--engine <engine>', 'pglite, postgres or both', 'both')
     .option('--batches <n>', 'batches of 1,000 signals per engine', '200')
     .option('--concurrency <n>', 'requests in flight', '4')
     .option('--json <file>', 'also write the figures as JSON to this file')
+    .option('--data <dir>', 'benchmark data folder (logs: ../shared/data/loghub)')
+    .option('--runs <n>', 'repetitions; the best run is reported (logs)')
     .action(async (name: string, o: Record<string, string>) => {
       const { runBench } = await import('../evals/bench/index.js');
       process.exitCode = await runBench(name, o, loadConfigOrExit());

@@ -5,5 +5,10 @@
 // throughput). The npm scripts pass the same flag.
 import { register } from 'tsx/esm/api';
 register();
+// `warroom … | head` closes the pipe early; that is not an error worth a stack trace.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 const { main } = await import('../app/cli.ts');
 await main(process.argv);

@@ -1,5 +1,6 @@
 /** Every eval suite, in one list. Later issues add detection, RCA, knowledge, agent and remediation suites. */
 import type { Suite } from './harness.js';
+import { loghubSuite } from './suites/loghub.js';
 import { pipelineSuite } from './suites/pipeline.js';
 
-export const SUITES: Suite[] = [pipelineSuite];
+export const SUITES: Suite[] = [pipelineSuite, loghubSuite];

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { TemplateClusterer, WILDCARD } from './cluster.js';
+import { createMasker } from './masking.js';
+import { LshIndex, MinHasher } from './minhash.js';
+import { levelMix } from './stats.js';
+
+const masker = createMasker();
+const toks = (s: string) => masker.tokens(s);
+const learn = (c: TemplateClusterer, s: string, meta = {}) => c.add(toks(s), meta);
+
+describe('TemplateClusterer.add', () => {
+  it('reports created, then none for the same shape, then changed when a template generalises', () => {
+    const c = new TemplateClusterer();
+    const a = learn(c, 'user 17 logged in from 10.0.0.1');
+    expect(a.change).toBe('created');
+    expect(learn(c, 'user 42 logged in from 10.9.8.7')).toEqual({ clusterId: a.clusterId, change: 'none' });
+    const b = learn(c, 'user 42 logged in from db1.example.com');
+    expect(b).toMatchObject({ clusterId: a.clusterId, change: 'changed' });
+    expect(c.template(a.clusterId)).toBe(`user <:NUM:> logged in from ${WILDCARD}`);
+    expect(learn(c, 'user 5 logged in from cache.example.org').change).toBe('none');
+    expect(c.get(a.clusterId)?.count).toBe(4);
+  });
+
+  it('keeps a key=value skeleton when only the value kind differs', () => {
+    const c = new TemplateClusterer();
+    const a = learn(c, 'auth failure rhost=218.188.2.4');
+    learn(c, 'auth failure rhost=n219076184117.netvigator.com');
+    expect(c.template(a.clusterId)).toBe('auth failure rhost=<*>');
+  });
+
+  it.each([
+    ['words that name different events', ['cupsd startup succeeded', 'cupsd shutdown succeeded']],
+    ['a constant next to a variable', ['data store interrupt caused by dcbf.........0', 'data store interrupt caused by icbi.........0']],
+    ['different lengths', ['Connection reset by peer', 'Connection timed out']],
+    ['an empty value against a filled one where the rest differs too', ['failure tty=:0 rhost=', 'failure tty=NODEVssh rhost=10.0.0.1']],
+  ])('keeps apart %s', (_name, lines) => {
+    const c = new TemplateClusterer();
+    const ids = lines.map((l) => learn(c, l).clusterId);
+    expect(new Set(ids).size).toBe(lines.length);
+  });
+
+  it('turns a slot into a variable after enough distinct words, folding siblings into the oldest id', () => {
+    const c = new TemplateClusterer({ siblingValues: 3 });
+    const a = learn(c, 'session closed for user alice');
+    const b = learn(c, 'session closed for user bob');
+    expect(b.change).toBe('created');
+    const m = learn(c, 'session closed for user carol');
+    expect(m).toMatchObject({ clusterId: a.clusterId, change: 'changed', merged: [b.clusterId] });
+    expect(c.resolve(b.clusterId)).toBe(a.clusterId);
+    expect(c.get(b.clusterId)?.id).toBe(a.clusterId);
+    expect(c.template(a.clusterId)).toBe('session closed for user <*>');
+    expect(c.get(a.clusterId)?.count).toBe(3);
+    expect(learn(c, 'session closed for user dave')).toEqual({ clusterId: a.clusterId, change: 'none' });
+  });
+
+  it('does not turn a slot into a variable when one word dominates it (a constant with rare alternatives)', () => {
+    const c = new TemplateClusterer({ siblingValues: 3, siblingDominance: 0.8 });
+    for (let i = 0; i < 40; i++) learn(c, `auth failure user=root`);
+    learn(c, 'auth failure user=guest');
+    const t = learn(c, 'auth failure user=test');
+    expect(t.change).toBe('created');
+    expect(c.size).toBe(3);
+  });
+
+  it('never makes the first word a variable (it names the event)', () => {
+    const c = new TemplateClusterer({ siblingValues: 2 });
+    for (const w of ['syslogd', 'klogd', 'cupsd', 'hcid']) learn(c, `${w} startup succeeded`);
+    expect(c.size).toBe(4);
+  });
+
+  it('clusters raw (unparsable) lines only with each other', () => {
+    const c = new TemplateClusterer();
+    const parsed = learn(c, 'disk full on 10.0.0.1');
+    const raw = learn(c, 'disk full on 10.0.0.1', { raw: true });
+    expect(raw.clusterId).not.toBe(parsed.clusterId);
+    expect(c.get(raw.clusterId)?.raw).toBe(true);
+  });
+
+  it('tracks count, first and last seen, exemplars and level mix', () => {
+    const c = new TemplateClusterer({ maxExemplars: 2 });
+    const id = learn(c, 'GET /a 200', { ts: 1000, level: 'info' }).clusterId;
+    learn(c, 'GET /b 200', { ts: 3000, level: 'info' });
+    learn(c, 'GET /c 200', { ts: 2000, level: 'error' });
+    const t = c.get(id)!;
+    expect(t).toMatchObject({ count: 3, firstSeen: 1000, lastSeen: 3000, exemplars: ['GET <:PATH:> <:NUM:>'] });
+    expect(levelMix(t)).toEqual({ info: 2 / 3, error: 1 / 3 });
+  });
+
+  it('bounds memory: at most maxClusters templates, the least recently seen evicted and reported', () => {
+    const c = new TemplateClusterer({ maxClusters: 16 });
+    const evicted: number[] = [];
+    const first = learn(c, 'event alpha0 happened').clusterId;
+    for (let i = 1; i < 200; i++) {
+      const r = learn(c, `event ${'x '.repeat(i)}happened`);
+      for (const e of r.evicted ?? []) evicted.push(e.id);
+      expect(c.size).toBeLessThanOrEqual(16);
+    }
+    expect(evicted).toContain(first);
+    expect(c.get(first)).toBeUndefined();
+    expect(learn(c, 'event alpha0 happened').change).toBe('created');
+  });
+});
+
+describe('TemplateClusterer.match is read-only', () => {
+  it('finds the covering template without changing anything', () => {
+    const c = new TemplateClusterer();
+    const id = learn(c, 'user 1 logged in from 10.0.0.1').clusterId;
+    learn(c, 'user 1 logged in from db.example.com');
+    const before = JSON.stringify(c.toJSON());
+    expect(c.match(toks('user 9 logged in from 192.168.1.1'))?.id).toBe(id);
+    expect(c.match(toks('user 9 logged out'))).toBeUndefined();
+    expect(JSON.stringify(c.toJSON())).toBe(before);
+  });
+});
+
+describe('snapshots', () => {
+  it('round-trips through JSON and behaves the same afterwards', () => {
+    const lines = [
+      'session closed for user alice',
+      'session closed for user bob',
+      'user 1 logged in from 10.0.0.1',
+      'session closed for user carol',
+      'user 2 logged in from db.example.com',
+      'disk /dev/sda1 is 91% full',
+    ];
+    const a = new TemplateClusterer({ siblingValues: 3 });
+    for (const l of lines) learn(a, l, { ts: 5, level: 'info' });
+    const snap = JSON.parse(JSON.stringify(a.toJSON()));
+    const b = TemplateClusterer.fromJSON(snap);
+    expect(b.list()).toEqual(a.list());
+    expect(b.toJSON()).toEqual(a.toJSON());
+    for (const l of ['session closed for user zed', 'disk /dev/sdb1 is 50% full', 'new thing 1', 'session closed for user bob']) {
+      expect(learn(b, l)).toEqual(learn(a, l));
+    }
+    expect(b.resolve(2)).toBe(a.resolve(2));
+  });
+
+  it('rejects a malformed snapshot naming the field', () => {
+    expect(() => TemplateClusterer.fromJSON({ version: 1, clusters: 'nope' })).toThrow(/clusterer snapshot: .*clusters/);
+  });
+});
+
+describe('novelty', () => {
+  const o = { novelty: { warmupLines: 5, newWithin: 60_000, fastHalfLife: 60_000, slowHalfLife: 3_600_000, surgeFactor: 10, minSurgeCount: 5 } };
+
+  it('a template created after warm-up is new for a while, then not', () => {
+    const c = new TemplateClusterer(o);
+    for (let i = 0; i < 10; i++) learn(c, 'steady heartbeat ok', { ts: i * 1000 });
+    const early = c.add(toks('steady heartbeat ok'), { ts: 10_000 }).clusterId;
+    expect(c.novelty(early, 10_000).kind).toBe('none');
+    for (let i = 11; i < 200; i++) learn(c, 'steady heartbeat ok', { ts: i * 1000 });
+    expect(c.novelty(early, 200_000).kind).toBe('none');
+    const id = learn(c, 'disk failure on sda', { ts: 220_000 }).clusterId;
+    expect(c.novelty(id, 230_000)).toEqual({ kind: 'new', score: 1 });
+    expect(c.novelty(id, 220_000 + 3_600_000).kind).toBe('none');
+  });
+
+  it('a rare template that suddenly becomes frequent surges', () => {
+    const c = new TemplateClusterer(o);
+    const hour = 3_600_000;
+    let id = 0;
+    for (let h = 0; h < 12; h++) id = learn(c, 'cache miss for key 1', { ts: h * hour }).clusterId;
+    expect(c.novelty(id, 12 * hour).kind).toBe('none');
+    for (let i = 0; i < 50; i++) learn(c, 'cache miss for key 2', { ts: 12 * hour + i * 1000 });
+    const n = c.novelty(id, 12 * hour + 50_000);
+    expect(n.kind).toBe('surge');
+    expect(n.score).toBeGreaterThan(10);
+  });
+});
+
+describe('MinHash and LSH', () => {
+  it('is deterministic and order-free', () => {
+    const h = new MinHasher(16);
+    expect([...h.signature(['a', 'b', 'c'])]).toEqual([...new MinHasher(16).signature(['c', 'a', 'b', 'a'])]);
+  });
+
+  it('finds a near-duplicate set and not an unrelated one', () => {
+    const h = new MinHasher(32);
+    const lsh = new LshIndex(16, 2);
+    const base = Array.from({ length: 10 }, (_, i) => `t${i}`);
+    lsh.insert(1, lsh.bandKeys(h.signature(base)));
+    lsh.insert(2, lsh.bandKeys(h.signature(Array.from({ length: 10 }, (_, i) => `u${i}`))));
+    expect(lsh.query(lsh.bandKeys(h.signature([...base.slice(0, 9), 'other'])))).toEqual([1]);
+    lsh.remove(1, lsh.bandKeys(h.signature(base)));
+    expect(lsh.query(lsh.bandKeys(h.signature(base)))).toEqual([]);
+  });
+});

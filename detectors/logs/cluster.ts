@@ -1,0 +1,494 @@
+/**
+ * Online log-template clustering. Learning (`add`) is kept apart from reading (`match`, `get`):
+ * only `add` mutates, and it reports what changed so a caller persists only when needed.
+ *
+ * How a masked token sequence finds its template:
+ * 1. an exact key (the tokens joined) seen before → that template, no other work;
+ * 2. otherwise MinHash + LSH banding over position-tagged tokens yields candidate templates of
+ *    the same length. One that differs from the line only in variable parts (`rhost=<:IP:>` vs
+ *    `rhost=<:HOST:>`, a bare mask vs a word, `()` vs `(<:HOST:>)`) takes the line and those
+ *    positions become `<*>` (or `rhost=<*>`): the id stays, the add reports `changed`;
+ * 3. otherwise, if candidates that differ from the line in exactly one plain word, at the same
+ *    position after the first, and nowhere else, show at least `siblingValues` distinct words
+ *    there with none holding more than `siblingDominance` of their lines, that slot is a
+ *    variable: they merge into the oldest, whose id stays (the others resolve to it);
+ * 4. otherwise the line starts a new template.
+ * Step 3 is an online form of Brain's rule (Yu et al., ICSE 2023) that a column with few
+ * distinct values is constant and one with many is a variable, and of its use of frequency:
+ * two words that differ once ("startup"/"shutdown", "SCREEN_ON"/"SCREEN_OFF") usually name
+ * different events, while a slot that keeps taking new words (user names) is a parameter. The
+ * first word is never a slot: it names the event (a verb, a subject, a method) far more often
+ * than it carries a parameter.
+ */
+import { z } from 'zod';
+import { LshIndex, MinHasher } from './minhash.js';
+import { MASK_PATTERN } from './masking.js';
+import { NoveltyOptions, mergeStats, newStats, noveltyOf, observe, type ClusterStats, type Novelty } from './stats.js';
+
+/** The wildcard the clusterer writes where a template generalises. */
+export const WILDCARD = '<*>';
+
+/** Clusterer settings (plain data; defaults hold for any log). */
+export const ClusterOptions = z.object({
+  /** Memory bound: templates kept; the least recently seen are evicted beyond it. */
+  maxClusters: z.number().int().min(1).default(10_000),
+  /** Exact-key cache entries (keys are a cache: dropping one only costs an LSH lookup). */
+  maxKeys: z.number().int().min(1).default(100_000),
+  /** MinHash signature length; must equal bands × rows. */
+  hashes: z.number().int().min(1).default(32),
+  /** LSH bands; 16 bands of 2 rows share a band with probability ≥ 0.98 at Jaccard 0.5. */
+  bands: z.number().int().min(1).default(16),
+  /** Distinct words needed in one slot before it becomes a variable (see step 3 above). */
+  siblingValues: z.number().int().min(2).default(3),
+  /**
+   * …unless one word holds more than this share of the family's lines: a slot that is nearly
+   * always the same word is a constant with rare alternatives (Brain's frequency intuition).
+   */
+  siblingDominance: z.number().min(0).max(1).default(0.8),
+  /** Exemplars kept per template. */
+  maxExemplars: z.number().int().min(0).default(3),
+  /** Longest exemplar kept, in characters. */
+  maxExemplarLength: z.number().int().min(16).default(2_000),
+  novelty: NoveltyOptions.default(NoveltyOptions.parse({})),
+});
+export type ClusterOptions = z.output<typeof ClusterOptions>;
+
+/** A template and its statistics, as returned to readers and stored in snapshots. */
+export interface LogCluster extends ClusterStats {
+  id: number;
+  /** Template tokens: constants, masks such as `<:IP:>`, and `<*>` where lines differed. */
+  tokens: string[];
+  /** True for lines that could not be parsed: they cluster only with each other. */
+  raw: boolean;
+}
+
+/** What one `add` did. */
+export interface AddResult {
+  clusterId: number;
+  change: 'created' | 'changed' | 'none';
+  /** Ids folded into `clusterId` by this add (they now resolve to it). */
+  merged?: number[];
+  /** Templates evicted by this add to keep the memory bound. */
+  evicted?: LogCluster[];
+}
+
+/** Per-line facts for `add`. */
+export interface AddMeta {
+  /** Event time (ms in the product); defaults to the line's sequence number. Rates (novelty surges) need it. */
+  ts?: number;
+  level?: string;
+  /** Masked text to keep as an exemplar; defaults to the tokens joined by spaces. */
+  exemplar?: string;
+  /** An unparsable line: clustered only with other unparsable lines. */
+  raw?: boolean;
+}
+
+interface Cluster extends LogCluster {
+  bandKeys: number[];
+  lastSeq: number;
+  absorbed: number[];
+}
+
+const RAW_KEY = '\u0000raw\u0000';
+
+
+/** Plain-data snapshot of a clusterer (JSON-safe). */
+export const ClustererSnapshot = z.object({
+  version: z.literal(1),
+  options: ClusterOptions,
+  seq: z.number().int().nonnegative(),
+  nextId: z.number().int().positive(),
+  clusters: z.array(
+    z.object({
+      id: z.number().int().positive(),
+      tokens: z.array(z.string()),
+      raw: z.boolean(),
+      count: z.number().int().nonnegative(),
+      firstSeen: z.number(),
+      lastSeen: z.number(),
+      exemplars: z.array(z.string()),
+      levels: z.record(z.string(), z.number()),
+      createdSeq: z.number().int().nonnegative(),
+      lastSeq: z.number().int().nonnegative(),
+      rate: z.object({ fast: z.number(), slow: z.number(), at: z.number() }),
+    }),
+  ),
+  aliases: z.array(z.tuple([z.number().int().positive(), z.number().int().positive()])),
+});
+export type ClustererSnapshot = z.output<typeof ClustererSnapshot>;
+
+/** The online template clusterer over masked token sequences. */
+export class TemplateClusterer {
+  readonly options: ClusterOptions;
+  private readonly hasher: MinHasher;
+  private readonly lsh: LshIndex;
+  private readonly clustersById = new Map<number, Cluster>();
+  private readonly aliases = new Map<number, number>();
+  private keys = new Map<string, number>();
+  private seq = 0;
+  private nextId = 1;
+
+  constructor(options: Partial<z.input<typeof ClusterOptions>> = {}) {
+    const o = ClusterOptions.safeParse(options);
+    if (!o.success) throw new Error(`cluster options: ${o.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+    if (o.data.hashes % o.data.bands !== 0) throw new Error(`cluster options: hashes (${o.data.hashes}) must be a multiple of bands (${o.data.bands})`);
+    this.options = o.data;
+    this.hasher = new MinHasher(o.data.hashes);
+    this.lsh = new LshIndex(o.data.bands, o.data.hashes / o.data.bands);
+  }
+
+  /** Lines learned so far. */
+  get lines(): number {
+    return this.seq;
+  }
+
+  /** Templates currently held. */
+  get size(): number {
+    return this.clustersById.size;
+  }
+
+  /** Learns one line (masked tokens); reports created / changed / none. */
+  add(tokens: readonly string[], meta: AddMeta = {}): AddResult {
+    this.seq++;
+    const raw = meta.raw === true;
+    const key = raw ? RAW_KEY + tokens.join(' ') : tokens.join(' ');
+    const ts = meta.ts ?? this.seq;
+    const known = this.keys.get(key);
+    if (known !== undefined) {
+      const c = this.live(known);
+      if (c) {
+        this.touch(c, ts, meta, key);
+        return { clusterId: c.id, change: 'none' };
+      }
+      this.keys.delete(key);
+    }
+    const result = this.learn(tokens, raw, ts, meta, key);
+    this.remember(key, result.clusterId);
+    if (this.clustersById.size > this.options.maxClusters) result.evicted = this.evict(result.clusterId);
+    return result;
+  }
+
+  /** The template a line belongs to, without learning (undefined when none covers it). */
+  match(tokens: readonly string[], opts: { raw?: boolean } = {}): LogCluster | undefined {
+    const raw = opts.raw === true;
+    const known = this.keys.get(raw ? RAW_KEY + tokens.join(' ') : tokens.join(' '));
+    if (known !== undefined) {
+      const c = this.live(known);
+      if (c) return this.view(c);
+    }
+    for (const c of this.candidates(tokens, raw)) if (covers(c.tokens, tokens)) return this.view(c);
+    return undefined;
+  }
+
+  /** The current id for `id` (merged templates resolve to the one that absorbed them). */
+  resolve(id: number): number {
+    let cur = id;
+    for (let hops = 0; hops < 64; hops++) {
+      const next = this.aliases.get(cur);
+      if (next === undefined) return cur;
+      cur = next;
+    }
+    return cur;
+  }
+
+  /** One template by id (merged ids resolve), or undefined when unknown or evicted. */
+  get(id: number): LogCluster | undefined {
+    const c = this.clustersById.get(this.resolve(id));
+    return c ? this.view(c) : undefined;
+  }
+
+  /** The template text of `id` (tokens joined by spaces). */
+  template(id: number): string | undefined {
+    return this.clustersById.get(this.resolve(id))?.tokens.join(' ');
+  }
+
+  /** Every template, by id. */
+  list(): LogCluster[] {
+    return [...this.clustersById.values()].sort((a, b) => a.id - b.id).map((c) => this.view(c));
+  }
+
+  /** Novelty of template `id` at `now` (see stats.ts). */
+  novelty(id: number, now: number): Novelty {
+    const c = this.clustersById.get(this.resolve(id));
+    return c ? noveltyOf(c, now, this.options.novelty) : { kind: 'none', score: 0 };
+  }
+
+  /** A plain-data snapshot: templates, statistics, aliases (the key cache is rebuilt on demand). */
+  toJSON(): ClustererSnapshot {
+    const clusters = [...this.clustersById.values()]
+      .sort((a, b) => a.id - b.id)
+      .map((c) => ({ ...this.view(c), lastSeq: c.lastSeq }));
+    const live = new Set(this.clustersById.keys());
+    const aliases = [...this.aliases.entries()].filter(([, to]) => live.has(this.resolve(to))) as [number, number][];
+    return { version: 1, options: this.options, seq: this.seq, nextId: this.nextId, clusters, aliases };
+  }
+
+  /** Restores a snapshot made by toJSON (validated: a bad snapshot throws naming the field). */
+  static fromJSON(data: unknown): TemplateClusterer {
+    const s = ClustererSnapshot.safeParse(data);
+    if (!s.success) throw new Error(`clusterer snapshot: ${s.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+    const t = new TemplateClusterer(s.data.options);
+    t.seq = s.data.seq;
+    t.nextId = s.data.nextId;
+    for (const c of s.data.clusters) {
+      const cl: Cluster = { ...c, tokens: [...c.tokens], exemplars: [...c.exemplars], levels: { ...c.levels }, rate: { ...c.rate }, bandKeys: [], absorbed: [] };
+      t.clustersById.set(cl.id, cl);
+      t.index(cl);
+    }
+    for (const [from, to] of s.data.aliases) {
+      t.aliases.set(from, to);
+      t.clustersById.get(t.resolve(to))?.absorbed.push(from);
+    }
+    return t;
+  }
+
+  // ---- learning ------------------------------------------------------------------------------
+
+  private learn(tokens: readonly string[], raw: boolean, ts: number, meta: AddMeta, key: string): AddResult {
+    const n = tokens.length;
+    let best: Cluster | undefined;
+    let bestSoft: number[] = [];
+    let bestEqual = -1;
+    // Candidates that differ from the line in exactly one plain word, by that word's position.
+    const families = new Map<number, Cluster[]>();
+    for (const c of this.candidates(tokens, raw)) {
+      const t = c.tokens;
+      let hard = -1;
+      let hardCount = 0;
+      let equal = 0;
+      const soft: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const d = compareToken(t[i], tokens[i]);
+        if (d === EQUAL) equal++;
+        else if (d === SOFT) soft.push(i);
+        else if (d === HARD) {
+          hard = i;
+          if (++hardCount > 1) break;
+        }
+      }
+      if (hardCount === 0) {
+        // A template with no constant left in common would swallow anything of this length.
+        if (soft.length > 0 && equal === 0 && n > 1) continue;
+        if (equal > bestEqual || (equal === bestEqual && soft.length < bestSoft.length)) {
+          best = c;
+          bestSoft = soft;
+          bestEqual = equal;
+        }
+      } else if (hardCount === 1 && soft.length === 0 && hard > 0 && !hasVar(t[hard]) && !hasVar(tokens[hard])) {
+        const fam = families.get(hard);
+        if (fam) fam.push(c);
+        else families.set(hard, [c]);
+      }
+    }
+    if (best) {
+      this.touch(best, ts, meta, key);
+      if (bestSoft.length === 0) return { clusterId: best.id, change: 'none' };
+      this.reshape(best, () => {
+        for (const i of bestSoft) best.tokens[i] = generalizeToken(best.tokens[i], tokens[i]);
+      });
+      return { clusterId: best.id, change: 'changed' };
+    }
+    const merged = this.mergeFamily(families, tokens);
+    if (merged) {
+      this.touch(merged.into, ts, meta, key);
+      return { clusterId: merged.into.id, change: 'changed', merged: merged.ids };
+    }
+    const c: Cluster = { id: this.nextId++, tokens: [...tokens], raw, ...newStats(ts, this.seq - 1), bandKeys: [], lastSeq: this.seq, absorbed: [] };
+    this.clustersById.set(c.id, c);
+    this.index(c);
+    this.touch(c, ts, meta, key);
+    return { clusterId: c.id, change: 'created' };
+  }
+
+  /** Step 3: merge the largest family whose slot shows at least `siblingValues` distinct words. */
+  private mergeFamily(families: Map<number, Cluster[]>, tokens: readonly string[]): { into: Cluster; ids: number[] } | undefined {
+    let pick: Cluster[] | undefined;
+    const { siblingValues, siblingDominance } = this.options;
+    for (const [pos, fam] of families) {
+      if (fam.length + 1 < siblingValues) continue;
+      const lines = new Map<string, number>([[tokens[pos], 1]]);
+      let total = 1;
+      for (const c of fam) {
+        lines.set(c.tokens[pos], (lines.get(c.tokens[pos]) ?? 0) + c.count);
+        total += c.count;
+      }
+      if (lines.size < siblingValues || Math.max(...lines.values()) > siblingDominance * total) continue;
+      if (!pick || fam.length > pick.length) pick = fam;
+    }
+    if (!pick) return undefined;
+    const members = [...pick].sort((a, b) => a.id - b.id);
+    const into = members[0];
+    const o = this.options;
+    this.reshape(into, () => {
+      for (const m of [...members.slice(1).map((c) => c.tokens), tokens]) {
+        for (let i = 0; i < into.tokens.length; i++) if (compareToken(into.tokens[i], m[i]) > COVERED) into.tokens[i] = generalizeToken(into.tokens[i], m[i]);
+      }
+    });
+    const ids: number[] = [];
+    for (const m of members.slice(1)) {
+      mergeStats(into, m, o.maxExemplars, o.novelty);
+      into.lastSeq = Math.max(into.lastSeq, m.lastSeq);
+      this.unindex(m);
+      this.clustersById.delete(m.id);
+      this.aliases.set(m.id, into.id);
+      into.absorbed.push(m.id, ...m.absorbed);
+      ids.push(m.id);
+    }
+    return { into, ids };
+  }
+
+  private candidates(tokens: readonly string[], raw: boolean): Cluster[] {
+    const keys = this.lsh.bandKeys(this.hasher.signature(features(tokens, raw)));
+    const out: Cluster[] = [];
+    for (const id of this.lsh.query(keys)) {
+      const c = this.clustersById.get(id);
+      if (c && c.raw === raw && c.tokens.length === tokens.length) out.push(c);
+    }
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  private touch(c: Cluster, ts: number, meta: AddMeta, key: string): void {
+    const o = this.options;
+    let ex = meta.exemplar ?? (c.raw ? key.slice(RAW_KEY.length) : key);
+    if (ex.length > o.maxExemplarLength) ex = ex.slice(0, o.maxExemplarLength);
+    observe(c, ts, meta.level, ex, o.maxExemplars, o.novelty, meta.ts !== undefined);
+    c.lastSeq = this.seq;
+  }
+
+  private live(id: number): Cluster | undefined {
+    return this.clustersById.get(this.aliases.size === 0 ? id : this.resolve(id));
+  }
+
+  private reshape(c: Cluster, edit: () => void): void {
+    this.unindex(c);
+    edit();
+    this.index(c);
+  }
+
+  private index(c: Cluster): void {
+    c.bandKeys = this.lsh.bandKeys(this.hasher.signature(features(c.tokens, c.raw)));
+    this.lsh.insert(c.id, c.bandKeys);
+  }
+
+  private unindex(c: Cluster): void {
+    this.lsh.remove(c.id, c.bandKeys);
+  }
+
+  private remember(key: string, id: number): void {
+    if (this.keys.size >= this.options.maxKeys) {
+      // Drop the oldest eighth in insertion order: amortised O(1), no per-hit bookkeeping.
+      const drop = Math.max(1, this.keys.size >> 3);
+      const next = new Map<string, number>();
+      let i = 0;
+      for (const [k, v] of this.keys) if (i++ >= drop) next.set(k, v);
+      this.keys = next;
+    }
+    this.keys.set(key, id);
+  }
+
+  /** Evicts the least recently seen sixteenth (at least one), never `keep`. */
+  private evict(keep: number): LogCluster[] {
+    const excess = this.clustersById.size - this.options.maxClusters;
+    const n = Math.max(excess, Math.ceil(this.options.maxClusters / 16));
+    const victims = [...this.clustersById.values()]
+      .filter((c) => c.id !== keep)
+      .sort((a, b) => a.lastSeq - b.lastSeq || a.id - b.id)
+      .slice(0, n);
+    for (const v of victims) {
+      this.unindex(v);
+      this.clustersById.delete(v.id);
+      for (const a of v.absorbed) this.aliases.delete(a);
+    }
+    return victims.map((v) => this.view(v));
+  }
+
+  private view(c: Cluster): LogCluster {
+    return {
+      id: c.id,
+      tokens: [...c.tokens],
+      raw: c.raw,
+      count: c.count,
+      firstSeen: c.firstSeen,
+      lastSeen: c.lastSeen,
+      exemplars: [...c.exemplars],
+      levels: { ...c.levels },
+      createdSeq: c.createdSeq,
+      rate: { ...c.rate },
+    };
+  }
+}
+
+/** MinHash features: each token tagged with its position (templates compare position by position), plus the length. */
+function features(tokens: readonly string[], raw: boolean): string[] {
+  const f: string[] = [raw ? `#raw${tokens.length}` : `#${tokens.length}`];
+  for (let i = 0; i < tokens.length; i++) if (tokens[i] !== WILDCARD) f.push(`${i}\u0001${tokens[i]}`);
+  return f;
+}
+
+/** True when template `t` covers `tokens` (wildcards match anything). */
+function covers(t: readonly string[], tokens: readonly string[]): boolean {
+  if (t.length !== tokens.length) return false;
+  for (let i = 0; i < t.length; i++) if (compareToken(t[i], tokens[i]) > COVERED) return false;
+  return true;
+}
+
+const EQUAL = 0;
+const COVERED = 1;
+const SOFT = 2;
+const HARD = 3;
+const VAR_RUN = /<:[A-Z0-9_]+:>|<\*>/g;
+const hasVar = (t: string): boolean => t.includes('<:') || t.includes(WILDCARD);
+const isPureVar = (t: string): boolean => t === WILDCARD || (t.startsWith('<:') && t.endsWith(':>') && MASK_PATTERN.test(t) && t.indexOf(':>') === t.length - 2);
+
+/**
+ * How template token `t` relates to line token `b`: equal; covered by a wildcard (`<*>`, or
+ * `rhost=<*>` matching `rhost=x`); a soft difference, where only variable parts differ
+ * (`rhost=<:IP:>` / `rhost=<:HOST:>`, `<:HOST:>:<:NUM:>` / `bit.ly:<:NUM:>`, `(<:HOST:>)` / `()`,
+ * or either side a bare mask); or a hard difference between constants (`startup` / `shutdown`,
+ * `dcbf...<:NUM:>` / `icbi...<:NUM:>`).
+ */
+function compareToken(t: string, b: string): number {
+  if (t === b) return EQUAL;
+  if (t === WILDCARD) return COVERED;
+  const tv = hasVar(t);
+  const bv = hasVar(b);
+  if (tv && t.includes(WILDCARD) && globMatch(t, b)) return COVERED;
+  if (!tv && !bv) return HARD;
+  if (isPureVar(t) || isPureVar(b)) return SOFT;
+  if (tv && bv) {
+    const gt = toGlob(t);
+    const gb = toGlob(b);
+    return gt === gb || globMatch(gt, b) || globMatch(gb, t) ? SOFT : HARD;
+  }
+  // A variable may be empty: `()` against `(<:HOST:>)`.
+  return (tv ? t : b).replace(VAR_RUN, '') === (tv ? b : t) ? SOFT : HARD;
+}
+
+/** Masks and wildcards as `<*>`: `rhost=<:IP:>` → `rhost=<*>`. */
+const toGlob = (t: string): string => (hasVar(t) ? t.replace(VAR_RUN, WILDCARD) : t);
+
+/** The template token that covers both `t` and `b`. */
+function generalizeToken(t: string, b: string): string {
+  if (isPureVar(t) || isPureVar(b)) return WILDCARD;
+  const gt = toGlob(t);
+  const gb = toGlob(b);
+  if (gt === gb || globMatch(gt, b) || (gt !== t && gt.replaceAll(WILDCARD, '') === b)) return gt;
+  if (globMatch(gb, t) || (gb !== b && gb.replaceAll(WILDCARD, '') === t)) return gb;
+  return WILDCARD;
+}
+
+/** `<*>` inside a template token matches any run of characters (including none). */
+function globMatch(t: string, b: string): boolean {
+  const parts = t.split(WILDCARD);
+  const first = parts[0];
+  const last = parts[parts.length - 1];
+  if (!b.startsWith(first) || b.length < first.length + last.length || !b.endsWith(last)) return false;
+  let at = first.length;
+  const end = b.length - last.length;
+  for (let i = 1; i < parts.length - 1; i++) {
+    const j = b.indexOf(parts[i], at);
+    if (j < 0 || j + parts[i].length > end) return false;
+    at = j + parts[i].length;
+  }
+  return true;
+}
