@@ -16,8 +16,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['core/**/*.ts', 'detectors/**/*.ts', 'rca/**/*.ts', 'policies/**/*.ts'],
-    ignores: ['**/*.test.ts'],
+    files: ['core/**/*.ts', 'detectors/**/*.ts', 'rca/**/*.ts', 'policies/**/*.ts', 'sim/**/*.ts'],
+    ignores: ['**/*.test.ts', 'sim/edge/**', 'sim/test-helpers.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: IO_LIBS, message: 'The pure core must not import I/O libraries; put it behind a port.' }] }],
       'no-restricted-globals': ['error', { name: 'process', message: 'Only app/ reads the environment.' }],

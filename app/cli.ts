@@ -39,6 +39,56 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = await runEvalCommand(suite, o);
     });
 
+  const sim = program.command('sim').description('The sandbox: a simulated 20-service shop with fault injection and ground truth');
+  sim
+    .command('list')
+    .description('List the scenario library and the fault kinds')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const { runSimList } = await import('./commands/sim.js');
+      process.exitCode = await runSimList(o);
+    });
+  sim
+    .command('inject')
+    .description('Inject a fault into the running instance\'s sandbox (needs an admin-scope key)')
+    .argument('<fault>', 'fault kind (see `warroom sim list`)')
+    .option('--service <service>', 'the service to break (default: the fault kind\'s usual target)')
+    .option('--instance <pod>', 'one pod or shard only')
+    .option('--duration <duration>', 'how long it lasts, e.g. 20m (default: until remedied)')
+    .option('--url <url>', 'the running instance (default http://127.0.0.1:$PORT)')
+    .option('--key <key>', 'API key with the admin scope (default $WARROOM_API_KEY)')
+    .option('--json', 'print JSON')
+    .action(async (fault: string, o: Record<string, string | boolean>) => {
+      const { runSimInject } = await import('./commands/sim.js');
+      process.exitCode = await runSimInject(fault, o);
+    });
+  sim
+    .command('export')
+    .description("Write a scenario's signals (metrics.csv, logs.jsonl, events.jsonl…), topology and ground truth as files")
+    .argument('<scenario>', 'scenario id (see `warroom sim list`)')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--logs-per-min <n>', 'log lines per minute', (v) => Number(v))
+    .option('--json', 'print a JSON summary')
+    .action(async (scenario: string, o: { out: string; logsPerMin?: number; json?: boolean }) => {
+      const { runSimExport } = await import('./commands/sim.js');
+      process.exitCode = await runSimExport(scenario, o);
+    });
+
+  program
+    .command('replay')
+    .description('Feed a scenario through the public ingest API, into a running instance (--url) or a fresh embedded one, and summarise the incidents')
+    .argument('<scenario>', 'scenario id (see `warroom sim list`)')
+    .option('--speed <n>', 'virtual seconds per real second (default: as fast as possible)', (v) => Number(v))
+    .option('--url <url>', 'a running instance (default: start an embedded one)')
+    .option('--key <key>', 'API key with the ingest scope (default $WARROOM_API_KEY)')
+    .option('--logs-per-min <n>', 'log lines per minute', (v) => Number(v))
+    .option('--run-id <id>', 'part of the Idempotency-Keys: a new id sends the data again')
+    .option('--json', 'print JSON')
+    .action(async (scenario: string, o: Record<string, string | number | boolean>) => {
+      const { runReplay } = await import('./commands/sim.js');
+      process.exitCode = await runReplay(scenario, o);
+    });
+
   const logs = program.command('logs').description('Log parsing and template clustering');
   logs
     .command('cluster')
@@ -54,13 +104,16 @@ export async function main(argv: string[]): Promise<void> {
   program
     .command('bench')
     .description('Run a benchmark and print its figures')
-    .argument('<name>', 'benchmark: ingest, logs')
+    .argument('<name>', 'benchmark: ingest, logs, sim')
     .option('--engine <engine>', 'pglite, postgres or both', 'both')
     .option('--batches <n>', 'batches of 1,000 signals per engine', '200')
     .option('--concurrency <n>', 'requests in flight', '4')
     .option('--json <file>', 'also write the figures as JSON to this file')
     .option('--data <dir>', 'benchmark data folder (logs: ../shared/data/loghub)')
     .option('--runs <n>', 'repetitions; the best run is reported (logs)')
+    .option('--minutes <n>', 'simulated minutes (sim; default 60)')
+    .option('--lines-per-min <n>', 'log lines per simulated minute (sim; default 200000)')
+    .option('--serialize', 'also JSON-serialise every signal (sim)')
     .action(async (name: string, o: Record<string, string>) => {
       const { runBench } = await import('../evals/bench/index.js');
       process.exitCode = await runBench(name, o, loadConfigOrExit());

@@ -27,6 +27,7 @@ export const CONFIG_VARS = {
   WARROOM_ERROR_RATE_THRESHOLD: { schema: z.coerce.number().gt(0).lt(1).default(0.05), doc: 'Placeholder detector: error-rate value that counts as an anomaly', secret: false },
   WARROOM_AUTO_OPEN_SEVERITY: { schema: z.enum(['sev1', 'sev2', 'sev3', 'sev4']).default('sev3'), doc: 'Anomalies at or above this severity auto-open an incident', secret: false },
   WARROOM_MASK_RULES: { schema: optionalString, doc: 'Path to a JSON file of extra secret-masking rules [{name, pattern, flags?, replacement}]', secret: false },
+  WARROOM_SANDBOX: { schema: z.enum(['on', 'off']).default('on'), doc: 'Run the simulated 20-service shop and stream its calm traffic into this instance', secret: false },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level (JSON logs on stdout)', secret: false },
 } as const;
 

@@ -90,6 +90,7 @@ export async function startEmbedded(
     HOST: '127.0.0.1',
     WARROOM_DATA_DIR: ':memory:',
     LOG_LEVEL: 'silent',
+    WARROOM_SANDBOX: 'off',
     WARROOM_ADMIN_KEY: adminKey,
     WARROOM_API_KEY: apiKey,
     ...(db ? { DATABASE_URL: db.url } : {}),

@@ -21,6 +21,10 @@ import { startPipeline } from '../ingest/pipeline.js';
 import { dryRunRunner } from '../remediate/runners/dryrun.js';
 import { createInprocBus, createNatsBus } from '../bus/index.js';
 import { openStore } from '../store/index.js';
+import { simRoutes } from '../sim/http.js';
+import { sandboxRunner } from '../sim/runner.js';
+import type { RunningSandbox } from '../sim/edge/realtime.js';
+import { ALL_ROUTES } from '../api/routes/index.js';
 import { describeConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 
@@ -37,6 +41,8 @@ export interface Warroom {
   admin(): AdminStore;
   bus(): Bus;
   relay(): OutboxRelay;
+  /** Connects a running sandbox: its API routes and its runner start answering. */
+  attachSandbox(sb: RunningSandbox): void;
   /** Keys generated on this start (shown once), if any. */
   generatedKeys: { adminKey?: string; defaultOrgKey?: string };
   stop(): Promise<void>;
@@ -68,6 +74,8 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   let adminKeyHash: string | undefined = cfg.WARROOM_ADMIN_KEY ? hashKey(cfg.WARROOM_ADMIN_KEY) : undefined;
   const subs: Subscription[] = [];
   const generatedKeys: Warroom['generatedKeys'] = {};
+  let sandbox: RunningSandbox | undefined;
+  const sandboxRunnerInstance = sandboxRunner(() => sandbox);
 
   const api = createApi({
     store: () => (bus ? store : undefined),
@@ -80,9 +88,9 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     clock,
     logger,
     metrics,
-    runners: { [dryRunRunner.name]: dryRunRunner },
+    runners: { [dryRunRunner.name]: dryRunRunner, [sandboxRunnerInstance.name]: sandboxRunnerInstance },
     publishCommitted: (msgs) => relay?.publishCommitted(msgs),
-  });
+  }, [...ALL_ROUTES, ...simRoutes(() => sandbox)]);
   const server: Server = createServer(api);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -148,7 +156,11 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     bus: () => need(bus, 'bus'),
     relay: () => need(relay, 'outbox relay'),
     generatedKeys,
+    attachSandbox(sb) {
+      sandbox = sb;
+    },
     async stop() {
+      await sandbox?.stop();
       await relay?.stop();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();

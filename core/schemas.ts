@@ -196,7 +196,7 @@ export interface Hypothesis {
 // ---- fix plans, approvals, commands -----------------------------------------------------
 
 export const ENVIRONMENTS = ['prod', 'staging', 'dev'] as const;
-export const RUNNERS = ['dryrun'] as const;
+export const RUNNERS = ['dryrun', 'sandbox'] as const;
 export const PLAN_STATUSES = ['pending_approval', 'approved', 'rejected', 'executing', 'executed', 'failed'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
 

@@ -6,8 +6,12 @@ import { runLogsBench } from './logs.js';
 export async function runBench(name: string, o: Record<string, string>, cfg: Config): Promise<number> {
   if (name === 'ingest') return runIngestBench(o, cfg);
   if (name === 'logs') return runLogsBench(o);
+  if (name === 'sim') {
+    const { runSimBench } = await import('../../app/commands/sim.js');
+    return runSimBench({ ...o, json: o.json || undefined });
+  }
   process.stderr.write(`warroom bench: unknown benchmark "${name}"; known: ${BENCHES.join(', ')}\n`);
   return 2;
 }
 
-export const BENCHES = ['ingest', 'logs'];
+export const BENCHES = ['ingest', 'logs', 'sim'];

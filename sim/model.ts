@@ -1,0 +1,178 @@
+/**
+ * The runtime shapes of the simulated world: pods, services, edges, what a fault does to a pod
+ * in one step (Impact), and the chunk of signals one step produces.
+ */
+import type { SignalInput } from '../core/schemas.js';
+import type { Level, TemplateSet, Vars } from './logs.js';
+import type { EdgeSpec, ServiceSpec } from './schema.js';
+import type { ServiceLogs } from './logs.js';
+import type { Scalar } from './state.js';
+
+/** What a fault or condition does to one pod during one step. Combined multiplicatively. */
+export interface Impact {
+  /** Extra error ratio of the pod's requests (0..1). */
+  err: number;
+  /** How deterministic those errors are: 1 = a retry fails again, 0 = a retry usually succeeds. */
+  det: number;
+  latMul: number;
+  tailMul: number;
+  cpuAdd: number;
+  /** CPU per request multiplier (less capacity). */
+  cpuMul: number;
+  satAdd: number;
+  /** Memory growth as a fraction of the limit per second. */
+  memRate: number;
+}
+
+export interface LogSource {
+  set: TemplateSet;
+  frac: number;
+  vars: Vars;
+}
+
+export interface Pod {
+  id: string;
+  svc: SvcRt;
+  ordinal: number;
+  node: string;
+  version: string;
+  restartGen: number;
+  podRestart: number;
+  memLimitMb: number;
+  ready: boolean;
+  readyAt: number;
+  bootedAt: number;
+  /** Has served before: a shard that owns keys (a brand-new shard takes keys only once ready). */
+  owns: boolean;
+  /** A replacement pod being started by a rollout (replicas keep serving meanwhile; shards do not). */
+  pending: { readyAt: number; version: string; restartGen: number; memLimitMb: number } | null;
+  /** Leaked memory as a fraction of the spec's limit. */
+  leak: number;
+  gcPeriod: number;
+  gcPhase: number;
+  restarts: number;
+  crashes: number;
+  crashedThisStep: boolean;
+  diskUsedGb: number;
+  poolLeak: number;
+  labels: Record<string, string>;
+  logLabels: Record<Level, Record<string, string>>;
+  vars: Vars;
+  imp: Impact;
+  extra: LogSource[];
+  burst: { set: TemplateSet; count: number; vars: Vars }[];
+  // computed each step
+  rps: number;
+  err: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  cpu: number;
+  sat: number;
+  mem: number;
+  disk: number;
+  /** CPU demand over capacity (above 1: overloaded). */
+  rho: number;
+}
+
+export interface EdgeRt {
+  spec: EdgeSpec;
+  from: SvcRt;
+  to: SvcRt;
+  /** Failure of calls on this edge caused by the edge itself (DNS, TLS, provider outage). */
+  fail: number;
+  failDet: number;
+  /** Share of the failing calls that never reach the callee (DNS, TLS handshake). */
+  failPre: number;
+  failLog: { cat: string; vars: Record<string, string> } | null;
+  /** Computed: fraction of calls that time out at the caller's timeout. */
+  timeoutFrac: number;
+  perceived: number;
+  /** The caller routes around the callee (failed over to a backup): its errors do not count. */
+  bypass: boolean;
+}
+
+export interface SvcRt {
+  id: string;
+  spec: ServiceSpec;
+  out: EdgeRt[];
+  in: EdgeRt[];
+  pods: Pod[];
+  nextOrdinal: number;
+  logs: ServiceLogs | null;
+  /** Requests per second one pod can serve at 100 % CPU. */
+  capacity: number;
+  basePeak: number;
+  startupMs: number;
+  actual: {
+    config: Record<string, Scalar>;
+    flags: Record<string, Scalar>;
+    certNotAfterMs: number | null;
+    indexes: Set<string>;
+    memoryMb: number;
+    cpuMillis: number;
+    diskGb: number;
+  };
+  original: { config: Record<string, Scalar>; dnsName: string };
+  labels: Record<string, string>;
+  /** Requests per second arriving now (flow from callers + local extra). */
+  demand: number;
+  /** Demand from callers before any surge. */
+  baseDemand: number;
+  /** Extra demand that flows on to callees (a surge at this service). */
+  extraDemand: number;
+  /** Extra demand served here only (a surge passing through on its way to another service). */
+  localDemand: number;
+  /** Demand that callees see from this service. */
+  flow: number;
+  rps: number;
+  err: number;
+  det: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  cpu: number;
+  sat: number;
+  /** What callers see (smoothed toward the current values: propagation takes a few seconds per hop). */
+  seen: { err: number; det: number; p50: number; p95: number; p99: number };
+  hit: number;
+  evictions: number;
+  queueDepth: number;
+  probeOk: number;
+  probeMs: number;
+  wander: number;
+  noisy: { until: number } | null;
+  roll: Float64Array;
+  rollN: number;
+}
+
+export interface Chunk {
+  /** Step start and end, epoch ms. */
+  from: number;
+  to: number;
+  events: SignalInput[];
+  metrics: SignalInput[];
+  logs: SignalInput[];
+  spans: SignalInput[];
+}
+
+export interface WorldOptions {
+  /** Log lines per minute over all services (default: the scenario's baseline); 0 = no logs. */
+  logsPerMin?: number;
+  instanceMetrics?: '10s' | '1m' | 'off';
+  serviceMetrics?: '10s' | '1m' | 'off';
+  tracesPerMin?: number;
+  /** Run past the scenario's duration (the real-time sandbox). */
+  endless?: boolean;
+  /** Skip background deploys and flag changes (tests that want a quiet world). */
+  quiet?: boolean;
+  /** Streams log lines to this function instead of collecting them in the chunk (nothing is retained). */
+  onLog?: (line: SignalInput) => void;
+}
+
+export const INSTANCE_METRICS = ['http_requests_per_s', 'http_error_rate', 'latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms', 'cpu_utilization', 'memory_utilization', 'saturation', 'restarts_total', 'disk_utilization'] as const;
+
+export const noImpact = (): Impact => ({ err: 0, det: 0, latMul: 1, tailMul: 1, cpuAdd: 0, cpuMul: 1, satAdd: 0, memRate: 0 });
+
+/** A template set with no templates (for services that do not log). */
+export const EMPTY_SET: TemplateSet = { templates: [], cumulative: new Float64Array(0), total: 0 };

@@ -1,0 +1,40 @@
+/**
+ * Fix-plan steps applied to the sandbox: the `sandbox` runner turns an approved step
+ * (`{action, target, params}`) into a remedy on the live sandbox's desired state. It has the
+ * shape of remediate/runners/runner.ts (`{name, execute(step)}`), kept structural so sim/
+ * depends on core/ only.
+ */
+import type { FixStep } from '../core/schemas.js';
+import { Remedy } from './schema.js';
+
+/** Planner actions that are spelled differently from remedy actions. */
+const ALIASES: Record<string, string> = { undo: 'rollback', rollout_undo: 'rollback', rollout_restart: 'restart', delete_pod: 'restart', create_index: 'add_index', renew_cert: 'renew_certificate', resize_volume: 'expand_disk' };
+
+/** Maps a fix step to a remedy; the error names the missing or wrong field. */
+export function remedyFromFixStep(step: Pick<FixStep, 'action' | 'target' | 'params'>): { ok: true; remedy: Remedy } | { ok: false; error: string } {
+  const action = ALIASES[step.action] ?? step.action;
+  const r = Remedy.safeParse({ ...step.params, action, service: step.target });
+  if (r.success) return { ok: true, remedy: r.data };
+  return { ok: false, error: r.error.issues.map((i) => `${i.path.join('.') || 'step'}: ${i.message}`).join('; ') };
+}
+
+interface Applier {
+  apply(remedy: unknown, actor?: string): { ok: boolean; message: string; effective_after_s: number };
+}
+
+/** A runner that executes plan steps against the live sandbox (`getSandbox()` undefined = sandbox off). */
+export function sandboxRunner(getSandbox: () => Applier | undefined) {
+  return {
+    name: 'sandbox',
+    async execute(step: FixStep): Promise<{ output: string; exitCode: number }> {
+      const sb = getSandbox();
+      if (!sb) return { exitCode: 1, output: 'the sandbox is off (WARROOM_SANDBOX=off): nothing to apply this step to' };
+      const m = remedyFromFixStep(step);
+      if (!m.ok) return { exitCode: 2, output: `cannot apply "${step.action}" to the sandbox: ${m.error}` };
+      const r = sb.apply(m.remedy, 'runner:sandbox');
+      return r.ok
+        ? { exitCode: 0, output: `sandbox: ${r.message}; takes effect in about ${r.effective_after_s} s\n(${step.command})` }
+        : { exitCode: 1, output: `sandbox refused: ${r.message}` };
+    },
+  };
+}
