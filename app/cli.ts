@@ -102,9 +102,18 @@ export async function main(argv: string[]): Promise<void> {
     });
 
   program
+    .command('detect')
+    .description('Score a metric series; input CSV timestamp,value; prints CSV timestamp,value,anomaly_score,label (the NAB results format)')
+    .argument('<file>', 'a CSV file, or - for stdin')
+    .action(async (file: string) => {
+      const { runDetect } = await import('./commands/detect.js');
+      process.exitCode = await runDetect(file);
+    });
+
+  program
     .command('bench')
     .description('Run a benchmark and print its figures')
-    .argument('<name>', 'benchmark: ingest, logs, sim')
+    .argument('<name>', 'benchmark: ingest, logs, sim, detect')
     .option('--engine <engine>', 'pglite, postgres or both', 'both')
     .option('--batches <n>', 'batches of 1,000 signals per engine', '200')
     .option('--concurrency <n>', 'requests in flight', '4')
@@ -114,6 +123,10 @@ export async function main(argv: string[]): Promise<void> {
     .option('--minutes <n>', 'simulated minutes (sim; default 60)')
     .option('--lines-per-min <n>', 'log lines per simulated minute (sim; default 200000)')
     .option('--serialize', 'also JSON-serialise every signal (sim)')
+    .option('--series <n>', 'series (detect; default 2000)')
+    .option('--points <n>', 'points per series (detect; default 2016)')
+    .option('--memory-series <n>', 'series for the memory measurement (detect; default 10000)')
+    .option('--memory-points <n>', 'points per series for the memory measurement (detect; default 720)')
     .action(async (name: string, o: Record<string, string>) => {
       const { runBench } = await import('../evals/bench/index.js');
       process.exitCode = await runBench(name, o, loadConfigOrExit());

@@ -1,6 +1,7 @@
 /** Every eval suite, in one list. Later issues add detection, RCA, knowledge, agent and remediation suites. */
 import type { Suite } from './harness.js';
 import { loghubSuite } from './suites/loghub.js';
+import { nabSuite } from './suites/nab.js';
 import { pipelineSuite } from './suites/pipeline.js';
 
-export const SUITES: Suite[] = [pipelineSuite, loghubSuite];
+export const SUITES: Suite[] = [pipelineSuite, loghubSuite, nabSuite];

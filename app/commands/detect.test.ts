@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { seededRng } from '../../core/rng.js';
+import { syntheticSeries } from '../../detectors/metrics/synthetic.js';
+import { detectCsv, runDetect } from './detect.js';
+
+function csv(values: number[], start = Date.UTC(2026, 0, 5), step = 300_000, eol = '\n'): string {
+  const iso = (t: number) => new Date(t).toISOString().slice(0, 19).replace('T', ' ');
+  return ['timestamp,value', ...values.map((v, i) => `${iso(start + i * step)},${v}`)].join(eol);
+}
+
+describe('warroom detect', () => {
+  it('prints one NAB row per input row, in order, echoing timestamp and value', () => {
+    const { values } = syntheticSeries(seededRng(1), { points: 2016, daily: 0.3, noise: 0.03, inject: [{ kind: 'spike', at: 1800, size: 2 }] });
+    const input = csv(values.map((v) => Number(v.toFixed(3))), undefined, undefined, '\r\n');
+    const lines = detectCsv(input).trimEnd().split('\n');
+    expect(lines[0]).toBe('timestamp,value,anomaly_score,label');
+    expect(lines).toHaveLength(2017);
+    const inputLines = input.split('\r\n');
+    for (let i = 1; i < lines.length; i++) {
+      const [ts, v, score, label] = lines[i].split(',');
+      expect(`${ts},${v}`).toBe(inputLines[i]);
+      expect(Number(score)).toBeGreaterThanOrEqual(0);
+      expect(Number(score)).toBeLessThanOrEqual(1);
+      expect(label).toBe(Number(score) >= 0.5 ? '1' : '0');
+    }
+    expect(lines[1801].endsWith(',1')).toBe(true);
+  });
+
+  it('keeps rows it cannot score (bad value, bad or out-of-order timestamp) with score 0', () => {
+    const out = detectCsv('timestamp,value\n2026-01-01 00:00:00,1\n2026-01-01 00:05:00,\nnot-a-date,3\n2026-01-01 00:01:00,4\n').trimEnd().split('\n');
+    expect(out.slice(1)).toEqual(['2026-01-01 00:00:00,1,0,0', '2026-01-01 00:05:00,,0,0', 'not-a-date,3,0,0', '2026-01-01 00:01:00,4,0,0']);
+  });
+
+  it('writes to the given stream and returns 0; an unreadable file is exit code 2', async () => {
+    let text = '';
+    expect(await runDetect('x.csv', { text: 'timestamp,value\n2026-01-01 00:00:00,1', out: { write: (s: string) => (text += s) } })).toBe(0);
+    expect(text).toBe('timestamp,value,anomaly_score,label\n2026-01-01 00:00:00,1,0,0\n');
+    const errors: string[] = [];
+    const orig = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((s: string) => errors.push(s) > 0) as typeof process.stderr.write;
+    try {
+      expect(await runDetect('/nonexistent/file.csv', { out: { write: () => true } })).toBe(2);
+    } finally {
+      process.stderr.write = orig;
+    }
+    expect(errors.join('')).toMatch(/cannot read/);
+  });
+});

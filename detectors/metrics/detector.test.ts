@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { seededRng } from '../../core/rng.js';
+import { DEFAULT_DETECTOR_OPTIONS, SeriesDetector, surpriseToScore, type Detection } from './detector.js';
+import { DAY, WEEK } from './seasonality.js';
+import { syntheticSeries, type SyntheticOptions } from './synthetic.js';
+
+const STEP = 300_000;
+const T0 = Date.UTC(2026, 0, 5);
+
+function run(values: number[], ts?: number[], d = new SeriesDetector()): Detection[] {
+  return values.map((v, i) => d.update(ts ? ts[i] : T0 + i * STEP, v));
+}
+
+function runSynthetic(o: SyntheticOptions, seed = 1): { res: Detection[]; d: SeriesDetector } {
+  const { ts, values } = syntheticSeries(seededRng(seed), o);
+  const d = new SeriesDetector();
+  return { res: run(values, ts, d), d };
+}
+
+const inRange = (r: Detection) => r.score >= 0 && r.score <= 1 && Number.isFinite(r.score);
+
+describe('SeriesDetector: degenerate inputs', () => {
+  it('an empty series has no state to speak of and snapshots cleanly', () => {
+    const d = new SeriesDetector();
+    expect(d.count).toBe(0);
+    expect(d.step).toBeNull();
+    const back = SeriesDetector.fromJSON(JSON.parse(JSON.stringify(d.toJSON())));
+    expect(back.count).toBe(0);
+  });
+
+  it.each<[string, number[], (rs: Detection[]) => void]>([
+    ['one point', [42], (rs) => expect(rs[0]).toMatchObject({ status: 'warmup', score: 0, alert: false })],
+    [
+      'a constant series never alerts, then a change after it does',
+      [...Array(900).fill(7), 8],
+      (rs) => {
+        expect(rs.slice(0, 900).every((r) => !r.alert)).toBe(true);
+        expect(rs[900]).toMatchObject({ status: 'scored', alert: true, direction: 'up' });
+      },
+    ],
+    [
+      'zeros with a single blip stay finite',
+      [...Array(600).fill(0), 1e-12, ...Array(50).fill(0)],
+      (rs) => expect(rs.every(inRange)).toBe(true),
+    ],
+    [
+      'huge values keep the score finite and in [0, 1]',
+      [...Array(600).fill(1e300), -1e308, 1e308, ...Array(20).fill(1e300)],
+      (rs) => {
+        expect(rs.every(inRange)).toBe(true);
+        expect(rs.slice(600).every((r) => Number.isFinite(r.components.z))).toBe(true);
+      },
+    ],
+  ])('%s', (_name, values, check) => {
+    const rs = run(values);
+    expect(rs.every(inRange)).toBe(true);
+    check(rs);
+  });
+
+  it.each([
+    ['NaN', NaN, 'non_finite_value'],
+    ['+Infinity', Infinity, 'non_finite_value'],
+    ['-Infinity', -Infinity, 'non_finite_value'],
+  ] as const)('skips a %s value without touching the state', (_n, bad, reason) => {
+    const d = new SeriesDetector();
+    run(Array.from({ length: 50 }, (_, i) => 10 + (i % 3)), undefined, d);
+    const before = JSON.stringify(d.toJSON());
+    const r = d.update(T0 + 50 * STEP, bad);
+    expect(r).toMatchObject({ status: 'skipped', reason, score: 0, alert: false });
+    expect(JSON.stringify(d.toJSON())).toBe(before);
+  });
+
+  it('skips a timestamp that is not finite', () => {
+    const d = new SeriesDetector();
+    expect(d.update(NaN, 1)).toMatchObject({ status: 'skipped', reason: 'bad_timestamp' });
+  });
+
+  it('skips out-of-order points and keeps going; an equal timestamp is another observation', () => {
+    const d = new SeriesDetector();
+    run(Array.from({ length: 20 }, () => 5), undefined, d);
+    const last = T0 + 19 * STEP;
+    expect(d.update(last - STEP, 5)).toMatchObject({ status: 'skipped', reason: 'out_of_order' });
+    expect(d.update(last, 5).status).not.toBe('skipped');
+    expect(d.update(last + STEP, 5).status).not.toBe('skipped');
+    expect(d.count).toBe(22);
+  });
+
+  it('survives gaps: a day missing in the middle yields finite scores and keeps the cycle', () => {
+    const { ts, values } = syntheticSeries(seededRng(4), { points: 2016 * 2, daily: 0.5, noise: 0.02 });
+    const keep = ts.map((_, i) => i < 1500 || i >= 1500 + 288);
+    const d = new SeriesDetector();
+    const rs = run(values.filter((_, i) => keep[i]), ts.filter((_, i) => keep[i]), d);
+    expect(rs.every(inRange)).toBe(true);
+    expect(d.periodMs).toBe(DAY);
+    expect(rs.slice(-1000).filter((r) => r.alert).length).toBeLessThanOrEqual(2);
+  });
+
+  it('infers the step from the timestamps (median gap, robust to one jitter)', () => {
+    const d = new SeriesDetector();
+    const ts = [0, 60_000, 120_000, 185_000, 240_000, 300_000, 360_000, 420_000, 480_000, 540_000].map((t) => T0 + t);
+    for (const t of ts) d.update(t, 1);
+    expect(d.step).toBe(60_000);
+  });
+});
+
+describe('SeriesDetector: behaviour', () => {
+  it('stays silent during warm-up, even through a spike', () => {
+    const values = Array.from({ length: 200 }, (_, i) => (i === 100 ? 1000 : 10 + (i % 5)));
+    const rs = run(values);
+    expect(rs.every((r) => r.status === 'warmup' && r.score === 0 && !r.alert)).toBe(true);
+  });
+
+  it.each([1, 2, 3])('flags a spike on a seasonal series, upwards, with ESD agreeing (seed %i)', (seed) => {
+    const { res } = runSynthetic({ points: 2016, daily: 0.3, noise: 0.03, inject: [{ kind: 'spike', at: 1500, size: 2 }] }, seed);
+    expect(res[1500]).toMatchObject({ alert: true, direction: 'up' });
+    expect(res[1500].components.esdOutlier).toBe(true);
+    expect(res[1500].score).toBeGreaterThan(DEFAULT_DETECTOR_OPTIONS.threshold);
+  });
+
+  it.each([1, 2, 3])('flags a dip downwards (seed %i)', (seed) => {
+    const { res } = runSynthetic({ points: 2016, daily: 0.3, noise: 0.03, inject: [{ kind: 'spike', at: 1500, size: -0.8 }] }, seed);
+    expect(res[1500]).toMatchObject({ alert: true, direction: 'down' });
+  });
+
+  it('flags a level shift at once, absorbs it, and then goes quiet', () => {
+    const { res } = runSynthetic({ points: 2016, noise: 0.03, inject: [{ kind: 'shift', at: 1200, size: 0.5 }] });
+    const onset = res.slice(1200, 1212);
+    expect(onset.some((r) => r.alert && r.direction === 'up')).toBe(true);
+    const absorbedAt = res.findIndex((r, i) => i >= 1200 && r.components.shiftAbsorbed > 0);
+    expect(absorbedAt).toBeGreaterThan(1200);
+    expect(res[absorbedAt].components.shiftAbsorbed).toBeCloseTo(50, -1);
+    expect(res.slice(absorbedAt + 12).filter((r) => r.alert).length).toBe(0);
+  });
+
+  it('finds a daily cycle and does not flag the daily peak', () => {
+    const { res, d } = runSynthetic({ points: 2016 * 2, daily: 0.2, noise: 0.02, dailyPeak: { height: 1.5, hour: 14, widthHours: 1 } });
+    expect(d.periodMs).toBe(DAY);
+    const peakPoints = res.map((r, i) => ({ r, i })).filter(({ i }) => i >= 2016 && Math.floor((i % 288) / 12) === 14);
+    expect(peakPoints.length).toBeGreaterThan(0);
+    expect(peakPoints.every(({ r }) => !r.alert)).toBe(true);
+  });
+
+  it('finds a weekly cycle (quiet weekends) once two weeks are seen', () => {
+    const { d, res } = runSynthetic({ points: 2016 * 4, daily: 0.3, weekend: 0.4, noise: 0.02 });
+    expect(d.periodMs).toBe(WEEK);
+    // Weekends in the last two weeks are normal by then.
+    expect(res.slice(2016 * 2).filter((r) => r.alert).length).toBeLessThanOrEqual(2);
+  });
+
+  it('keeps calm seasonal noise below the threshold', () => {
+    for (const seed of [1, 2, 3]) {
+      const { res } = runSynthetic({ points: 2016 * 2, daily: 0.5, noise: 0.03 }, seed);
+      const scored = res.filter((r) => r.status === 'scored');
+      expect(scored.filter((r) => r.alert).length / scored.length).toBeLessThan(0.002);
+      expect(scored.filter((r) => r.score > 0.3).length / scored.length).toBeLessThan(0.01);
+    }
+  });
+
+  it('is deterministic', () => {
+    const a = runSynthetic({ points: 1500, daily: 0.4, spikeRate: 0.01 }, 9).res.map((r) => r.score);
+    const b = runSynthetic({ points: 1500, daily: 0.4, spikeRate: 0.01 }, 9).res.map((r) => r.score);
+    expect(a).toEqual(b);
+  });
+
+  it('round-trips its state through JSON mid-stream and continues identically', () => {
+    const { ts, values } = syntheticSeries(seededRng(5), { points: 2016, daily: 0.4, noise: 0.03, spikeRate: 0.005, inject: [{ kind: 'shift', at: 1700, size: 0.3 }] });
+    const whole = run(values, ts).map((r) => r.score);
+    const first = new SeriesDetector();
+    const head = run(values.slice(0, 1000), ts.slice(0, 1000), first).map((r) => r.score);
+    const restored = SeriesDetector.fromJSON(JSON.parse(JSON.stringify(first.toJSON())));
+    const tail = run(values.slice(1000), ts.slice(1000), restored).map((r) => r.score);
+    expect([...head, ...tail]).toEqual(whole);
+  });
+
+  it('maps surprise to a score in [0, 1], 0.5 at the alert surprise', () => {
+    expect(surpriseToScore(0, 10)).toBe(0);
+    expect(surpriseToScore(10, 10)).toBeCloseTo(0.5, 12);
+    expect(surpriseToScore(1e9, 10)).toBe(1);
+    expect(surpriseToScore(NaN, 10)).toBe(0);
+  });
+});

@@ -1,0 +1,561 @@
+/**
+ * A streaming anomaly detector for one metric series. Per point, in O(1) amortised time and bounded
+ * memory (about 12 KB per series, see `warroom bench detect`):
+ *
+ *   1. baseline: a level plus an automatically found daily or weekly profile, updated by robust
+ *      Holt–Winters smoothing (baseline.ts, seasonality.ts);
+ *   2. residual r = value − forecast, standardised by the median and MAD of the last W residuals
+ *      (z = (r − median)/σ, sorted-window.ts);
+ *   3. evidence, each as a surprise −ln p (nats), each calibrated against this series' own history
+ *      by a tail model (a KDE in the body, a generalised Pareto fit in the far tail: kde.ts):
+ *      - spike (the 5 m resolution at 5-minute steps): the tail probability of z, counted in full
+ *        only when the generalised ESD test (esd.ts) calls the point an outlier;
+ *      - windows: 5 m / 30 m / 6 h exponentially weighted means of clipped z, standardised by
+ *        their own learnt spread (windows.ts), so a sustained deviation shows while one noisy
+ *        point does not;
+ *      - level shift: a two-sided CUSUM (changepoint.ts); once a shift has lasted `shiftMinRunMs`
+ *        and sits `shiftMinSigma` away, it is absorbed into the baseline (a new normal stops
+ *        alarming) and that point scores as a confirmed shift;
+ *   4. score = 1 − 2^(−(S/S½)²) for the largest surprise S: in [0, 1], 0.5 at S½ = `alertSurprise`
+ *      (the default alert threshold), with the direction of the strongest evidence.
+ *
+ * Input handling (the `warroom detect` command documents the same):
+ *   - a value that is NaN or ±Infinity, or a timestamp that is not finite: skipped (status
+ *     'skipped', score 0), state unchanged;
+ *   - a timestamp earlier than the last accepted one: skipped as 'out_of_order' (a streaming
+ *     detector does not rewrite history; send late points to a backfill instead);
+ *   - an equal timestamp: accepted as another observation of the same instant;
+ *   - gaps: nothing is interpolated; the seasonal phase comes from the timestamp, windows decay by
+ *     elapsed time, and the coarse history records the gap as missing;
+ *   - huge values: arithmetic is clipped so the score stays finite and in [0, 1].
+ *   - warm-up: no score (status 'warmup', score 0) until `warmupPoints` points and `warmupMs` of
+ *     history have been seen.
+ */
+import { SeasonalBaseline, type BaselineState } from './baseline.js';
+import { Cusum, type CusumState } from './changepoint.js';
+import { esdCriticalValuesCached } from './esd.js';
+import { TailModel, type TailModelState } from './kde.js';
+import { clamp, logNormalSf } from './mathx.js';
+import { CoarseHistory, DAY, HOUR, MINUTE, choosePeriod, initialProfile, testSeasonality, type CoarseHistoryState } from './seasonality.js';
+import { sortedMedian } from './robust.js';
+import { SortedWindow, type SortedWindowState } from './sorted-window.js';
+import { STEP_SAMPLES, coarseWidth, inferStep } from './step.js';
+import { ResidualWindows, type WindowsState } from './windows.js';
+
+export interface SeriesDetectorOptions {
+  /** Sampling step in ms; inferred from the first timestamps (median gap) when absent. */
+  stepMs?: number;
+  /** 'auto' finds daily/weekly cycles; 'none' disables them; a number fixes the period (ms). */
+  seasonality?: 'auto' | 'none' | number;
+  /** No score before this many points… */
+  warmupPoints?: number;
+  /** …and this much history (ms). */
+  warmupMs?: number;
+  /** Points to wait after the baseline changes shape (a cycle adopted or dropped). */
+  rewarmPoints?: number;
+  /** Recent residuals kept for the median/MAD and the ESD test (W). */
+  residualWindow?: number;
+  /** Half-life (points) of the tail models (KDE + GPD) that calibrate spike and window evidence. */
+  tailHalfLife?: number;
+  /** Standard errors added to the fitted tail shape (see TailModel.logTail). */
+  tailShapeSe?: number;
+  /** Window time constants in ms (default 5 m, 30 m, 6 h). */
+  windowsMs?: number[];
+  /** Horizon of the windows' long-run spread (ms). */
+  windowSpreadMs?: number;
+  /** Score at or above which a point is an alert (default 0.5). */
+  threshold?: number;
+  /** Surprise (nats) that maps to score 0.5. */
+  alertSurprise?: number;
+  /**
+   * Time constant of the level (ms): α = 1 − e^(−step/τ) per point. Longer than the longest window,
+   * so a deviation lasting hours is seen by the 6 h window before the level follows it.
+   */
+  levelTauMs?: number;
+  /** Seasonal smoothing per visit of a profile bin (γ). */
+  seasonGamma?: number;
+  /** Huber clipping of residuals before learning, in σ. */
+  huberK?: number;
+  /** Standardised residuals are clipped to ±this before windows and CUSUM. */
+  zClip?: number;
+  /** |z| at which the KDE/ESD spike test runs. */
+  spikeGate?: number;
+  /** Surprise cap of a deviation the ESD test does not call an outlier. */
+  nonOutlierCap?: number;
+  /** ESD significance level and most outliers tested, as a share of W. */
+  esdAlpha?: number;
+  esdMaxOutlierShare?: number;
+  /** CUSUM reference k (in σ) and the statistic at which a level shift is absorbed. */
+  cusumK?: number;
+  cusumH?: number;
+  /** Standardised residuals are clipped to ±this before the CUSUM (one spike cannot shift the level). */
+  cusumClip?: number;
+  /** Fewest points since a shift began before it can be absorbed. */
+  shiftMinRun?: number;
+  /** …and at least this long (ms): a burst of spikes is not a new level. */
+  shiftMinRunMs?: number;
+  /** …and only when the points since it began sit, by their median, this many σ away. */
+  shiftMinSigma?: number;
+  /** Seasonal strength needed to adopt a cycle. */
+  minSeasonStrength?: number;
+  /** Most bins in a seasonal profile (bounded memory for fine steps and weekly cycles). */
+  maxSeasonBins?: number;
+}
+
+export type ResolvedOptions = Required<Omit<SeriesDetectorOptions, 'stepMs'>> & { stepMs?: number };
+
+/** The defaults: one set for every series (tuned on the general problem, never per file). */
+export const DEFAULT_DETECTOR_OPTIONS: ResolvedOptions = {
+  seasonality: 'auto',
+  warmupPoints: 128,
+  warmupMs: 2 * DAY,
+  rewarmPoints: 64,
+  residualWindow: 256,
+  tailHalfLife: 1000,
+  tailShapeSe: 3,
+  windowsMs: [5 * MINUTE, 30 * MINUTE, 6 * HOUR],
+  windowSpreadMs: 3 * DAY,
+  threshold: 0.5,
+  alertSurprise: 10,
+  levelTauMs: 6 * HOUR,
+  seasonGamma: 0.2,
+  huberK: 2.5,
+  zClip: 4,
+  spikeGate: 2,
+  nonOutlierCap: 8,
+  esdAlpha: 0.05,
+  esdMaxOutlierShare: 0.05,
+  cusumK: 1,
+  cusumH: 10,
+  cusumClip: 3,
+  shiftMinRun: 6,
+  shiftMinRunMs: 4 * HOUR,
+  shiftMinSigma: 3,
+  minSeasonStrength: 0.5,
+  maxSeasonBins: 336,
+};
+
+export type SkipReason = 'non_finite_value' | 'bad_timestamp' | 'out_of_order';
+
+/** What one point did: its score and the evidence behind it. */
+export interface Detection {
+  ts: number;
+  value: number;
+  status: 'scored' | 'warmup' | 'skipped';
+  reason?: SkipReason;
+  /** Anomaly score in [0, 1]. */
+  score: number;
+  direction: 'up' | 'down';
+  /** score >= the detector's threshold. */
+  alert: boolean;
+  /** The baseline's forecast for this point (NaN when there was none yet). */
+  expected: number;
+  components: {
+    /** Standardised residual (r − median)/σ. */
+    z: number;
+    /** Per-evidence scores in [0, 1] (same mapping as `score`). */
+    spike: number;
+    windows: number[];
+    levelShift: number;
+    /** The ESD test called this point an outlier. */
+    esdOutlier: boolean;
+    /** A level shift was absorbed into the baseline at this point (its size), else 0. */
+    shiftAbsorbed: number;
+    /** Seasonal period in use (ms), or null. */
+    periodMs: number | null;
+  };
+}
+
+/** Plain-JSON state of a {@link SeriesDetector} (see toJSON/fromJSON). */
+export interface SeriesDetectorState {
+  v: 1;
+  options: SeriesDetectorOptions;
+  stepMs: number | null;
+  deltas: number[];
+  n: number;
+  firstTs: number | null;
+  lastTs: number | null;
+  baseline: BaselineState;
+  history: CoarseHistoryState | null;
+  nextSeasonCheck: number;
+  residuals: SortedWindowState;
+  windows: WindowsState;
+  cusum: CusumState;
+  tail: TailModelState;
+  windowTails: (TailModelState | null)[];
+  absDev: number;
+  /** The residual σ in use and how many points ago it was computed (refreshed every few points). */
+  sigmaCache: number;
+  sigmaAge: number;
+  modelResetAt: number;
+  pendingPeriod: number;
+}
+
+const MAX_ABS_Z = 1e6;
+/** Residuals needed before z is trusted (fed to windows and tail models). */
+const MIN_SCALE_POINTS = 32;
+/** Points between recomputations of the residual σ. */
+const SIGMA_REFRESH = 8;
+
+/** Maps a surprise in nats to a score in [0, 1] (0.5 at `half`). */
+export function surpriseToScore(s: number, half: number): number {
+  if (!(s > 0)) return 0;
+  const x = s / half;
+  return 1 - Math.exp(-Math.LN2 * x * x);
+}
+
+/** Two-sided normal surprise −ln(2·Φc(|z|)); 0 inside ±1σ, where it is below 0.9 nats anyway. */
+function normalSurprise(z: number): number {
+  const a = Math.abs(z);
+  return a < 1 ? 0 : Math.max(0, -(logNormalSf(a) + Math.LN2));
+}
+
+/** Converts surprises to scores in place (the array is the result's own). */
+function toScores(xs: number[], half: number): number[] {
+  for (let i = 0; i < xs.length; i++) xs[i] = surpriseToScore(xs[i], half);
+  return xs;
+}
+
+export class SeriesDetector {
+  readonly options: ResolvedOptions;
+  private stepMs: number | null;
+  private deltas: number[] = [];
+  private n = 0;
+  private firstTs: number | null = null;
+  private lastTs: number | null = null;
+  private baseline = new SeasonalBaseline();
+  private history: CoarseHistory | null = null;
+  private nextSeasonCheck = 0;
+  private residuals: SortedWindow;
+  private windows: ResidualWindows;
+  private cusum = new Cusum();
+  private tail: TailModel;
+  /** One per window, created when the window is longer than the step (shorter ones are the spike test). */
+  private windowTails: (TailModel | null)[];
+  private sigmaCache = 0;
+  private sigmaAge = 0;
+  /** Long-run mean absolute residual (half-life as the tail model's). */
+  private absDev = 0;
+  /** Point count when the residual statistics last restarted. */
+  private modelResetAt = 0;
+  /** A proposed change of period awaiting confirmation (0 = none, −1 = nothing pending). */
+  private pendingPeriod = -1;
+  private readonly zw: Float64Array;
+
+  /** Creates a detector; every option has a default (DEFAULT_DETECTOR_OPTIONS). */
+  constructor(options: SeriesDetectorOptions = {}) {
+    this.options = { ...DEFAULT_DETECTOR_OPTIONS, ...stripUndefined(options) };
+    this.stepMs = options.stepMs && options.stepMs > 0 ? options.stepMs : null;
+    this.residuals = new SortedWindow(this.options.residualWindow);
+    this.tail = new TailModel();
+    this.windows = new ResidualWindows(this.options.windowsMs);
+    this.zw = new Float64Array(this.options.windowsMs.length);
+    this.windowTails = this.options.windowsMs.map(() => null);
+  }
+
+  /** The step in use (ms), or null until two distinct timestamps were seen. */
+  get step(): number | null {
+    return this.stepMs;
+  }
+
+  /** The seasonal period in use (ms), or null. */
+  get periodMs(): number | null {
+    return this.baseline.periodMs;
+  }
+
+  /** Points accepted so far. */
+  get count(): number {
+    return this.n;
+  }
+
+  /** Scores one point (epoch ms, value) and learns from it. */
+  update(ts: number, value: number): Detection {
+    if (!Number.isFinite(ts)) return this.skip(ts, value, 'bad_timestamp');
+    if (!Number.isFinite(value)) return this.skip(ts, value, 'non_finite_value');
+    if (this.lastTs !== null && ts < this.lastTs) return this.skip(ts, value, 'out_of_order');
+    const o = this.options;
+    this.observeStep(ts);
+    this.n++;
+    if (this.firstTs === null) this.firstTs = ts;
+    this.lastTs = ts;
+
+    if (this.baseline.level === null) {
+      this.baseline.start(value);
+      this.residuals.push(0);
+      this.addHistory(ts, value);
+      return this.result(ts, value, 'warmup', 0, true, NaN, 0, 0, [], 0, false, 0);
+    }
+
+    const bin = this.baseline.binOf(ts);
+    const expected = this.baseline.level! + this.baseline.seasonalAt(bin);
+    const r = clampFinite(value - expected);
+    const med = this.residuals.size > 0 ? this.residuals.median() : 0;
+    const sigma = this.scale(med, expected);
+    const z = clamp((r - med) / sigma, -MAX_ABS_Z, MAX_ABS_Z);
+    const zc = clamp(z, -o.zClip, o.zClip);
+    const step = this.stepMs ?? (ts - this.firstTs || MINUTE);
+
+    // Spike evidence: the tail probability of z given this series' past (KDE body, GPD tail),
+    // counted in full only when the generalised ESD test calls the point an outlier.
+    let spikeS = normalSurprise(z);
+    let esdOutlier = false;
+    if (Math.abs(z) >= o.spikeGate && this.tail.mass >= 16) {
+      const n = this.residuals.size;
+      spikeS = Math.max(0, -(this.tail.logTail(z, o.tailShapeSe) + Math.LN2));
+      const lambda = esdCriticalValuesCached(n + 1, Math.max(1, Math.floor(o.esdMaxOutlierShare * (n + 1))), o.esdAlpha);
+      const rank = this.residuals.countBeyond(med, Math.abs(r - med)) + 1;
+      esdOutlier = rank <= lambda.length && Math.abs(z) > lambda[rank - 1];
+      if (!esdOutlier) spikeS = Math.min(spikeS, o.nonOutlierCap);
+    }
+
+    // Window evidence (windows no longer than a step are the point itself: the spike test).
+    // Until the residual scale rests on enough points, z is noise: learn no tails from it.
+    const scaled = this.residuals.size >= MIN_SCALE_POINTS;
+    this.windows.update(ts, scaled ? zc : 0, step, o.windowSpreadMs, this.zw);
+    let best = spikeS;
+    let up = z >= 0;
+    const windowS: number[] = new Array<number>(this.zw.length);
+    for (let i = 0; i < this.zw.length; i++) {
+      let s = 0;
+      if (o.windowsMs[i] > step) {
+        const zw = this.zw[i];
+        s = normalSurprise(zw);
+        // Calibrate against this window's own history: a deviation it shows every day is not news.
+        const tail = (this.windowTails[i] ??= new TailModel());
+        if (Math.abs(zw) >= 2 && tail.mass >= 16) s = Math.max(0, -(tail.logTail(zw, o.tailShapeSe) + Math.LN2));
+        if (scaled) tail.add(zw, o.tailHalfLife);
+      }
+      windowS[i] = s;
+      if (s > best) {
+        best = s;
+        up = this.zw[i] >= 0;
+      }
+    }
+
+    // Level-shift evidence.
+    this.cusum.update(clamp(z, -o.cusumClip, o.cusumClip), o.cusumK);
+    const peak = this.cusum.peak();
+    // The running CUSUM is reported but not scored (on autocorrelated residuals its tail is not
+    // what Page's theory assumes); a shift it confirms is scored below, when it is absorbed.
+    const shiftS = 2 * o.cusumK * peak.stat;
+
+    const warm = this.n >= o.warmupPoints && ts - this.firstTs >= o.warmupMs && this.n - this.modelResetAt >= o.rewarmPoints;
+
+    // Learn: Huber-cleaned residual into the baseline, raw residual into the window.
+    const c = clamp(r, med - o.huberK * sigma, med + o.huberK * sigma);
+    const alpha = 1 - Math.exp(-step / o.levelTauMs);
+    this.baseline.learn(bin, c, alpha, o.seasonGamma);
+    this.residuals.push(r);
+    if (scaled) this.tail.add(z, o.tailHalfLife);
+    this.absDev += (Math.min(Math.abs(r - med), 1e300) - this.absDev) / Math.min(this.n - this.modelResetAt, o.tailHalfLife);
+    let absorbed = 0;
+    if (peak.stat >= o.cusumH && peak.run >= Math.max(o.shiftMinRun, o.shiftMinRunMs / step)) absorbed = this.absorbShift(peak.run, med, sigma);
+    if (absorbed !== 0) {
+      // A confirmed level shift is news in itself, however slowly it built up: it scores as the
+      // CUSUM threshold's surprise (2k·h nats, Siegmund's tail).
+      const s = 2 * o.cusumK * o.cusumH;
+      if (s > best) {
+        best = s;
+        up = absorbed > 0;
+      }
+    }
+    this.addHistory(ts, value);
+
+    return this.result(ts, value, warm ? 'scored' : 'warmup', best, up, expected, z, spikeS, windowS, shiftS, esdOutlier, absorbed);
+  }
+
+  /**
+   * σ of the recent residuals, floored by a tenth of their long-run mean absolute deviation (a
+   * series that is mostly flat, like a queue that is usually empty, still has a usable scale) and
+   * by a tiny share of the level (a constant series yields finite z for a change).
+   */
+  private scale(med: number, expected: number): number {
+    // The MAD walk is O(W); refreshing it every few points keeps the per-point cost O(1) amortised.
+    if (this.sigmaAge++ % SIGMA_REFRESH === 0 || this.residuals.size < 64) this.sigmaCache = this.residuals.sigma(med);
+    const s = this.sigmaCache;
+    // 1.2533 = √(π/2): a mean absolute deviation times it estimates σ.
+    const floor = Math.max(0.1 * 1.2533 * this.absDev, 1e-9 * Math.max(1, Math.abs(expected)));
+    return s > floor ? s : floor;
+  }
+
+  /**
+   * A level shift: the CUSUM fired, the run has lasted long enough, and the residuals since it
+   * began sit, by their median, more than `shiftMinSigma`·σ away; the level moves by that median
+   * and the windows restart from the new normal. A burst of spikes has a median near zero and is
+   * left alone (and the CUSUM starts afresh).
+   */
+  private absorbShift(run: number, med: number, sigma: number): number {
+    const m = Math.max(1, Math.min(run, this.residuals.size, this.options.residualWindow >> 1));
+    const recent = this.residuals.recent(m).sort();
+    const runMedian = sortedMedian(recent);
+    const delta = runMedian - med;
+    if (Math.abs(delta) < this.options.shiftMinSigma * sigma) {
+      this.cusum.reset(); // inconclusive: start accumulating afresh rather than re-test every point
+      return 0;
+    }
+    this.baseline.shift(delta);
+    this.residuals.shiftRecent(m, -delta);
+    this.windows.reset();
+    this.cusum.reset();
+    return delta;
+  }
+
+  private observeStep(ts: number): void {
+    if (this.stepMs !== null || this.lastTs === null) return;
+    const d = ts - this.lastTs;
+    if (d > 0) this.deltas.push(d);
+    if (this.deltas.length >= STEP_SAMPLES) {
+      this.stepMs = inferStep(this.deltas);
+      this.deltas = [];
+    }
+  }
+
+  private addHistory(ts: number, value: number): void {
+    const o = this.options;
+    if (o.seasonality === 'none' || this.stepMs === null) return;
+    if (!this.history) {
+      const w = coarseWidth(this.stepMs);
+      if (w === null) return;
+      this.history = new CoarseHistory(w, 22 * DAY);
+    }
+    if (this.history.add(ts, value) === 0 || this.history.closed < this.nextSeasonCheck) return;
+    const perDay = Math.round(DAY / this.history.widthMs);
+    // Look every 6 h until a cycle is found, then daily.
+    this.nextSeasonCheck = this.history.closed + Math.max(1, this.baseline.periodMs ? perDay : Math.round(perDay / 4));
+    const values = this.history.values();
+    const current = this.baseline.periodMs;
+    let period: number | null;
+    if (typeof o.seasonality === 'number') period = values.length >= 2 * (o.seasonality / this.history.widthMs) ? o.seasonality : null;
+    else period = choosePeriod(testSeasonality(values, this.history.widthMs), current, o.minSeasonStrength);
+    // A change of an adopted cycle must be seen at two checks in a row.
+    if (current !== null && period !== current) {
+      const confirmed = this.pendingPeriod === (period ?? 0);
+      this.pendingPeriod = period ?? 0;
+      if (!confirmed) return;
+    }
+    this.pendingPeriod = -1;
+    if (period === this.baseline.periodMs) return;
+    if (period === null) this.baseline.setSeason(null, null);
+    else {
+      const bins = Math.max(4, Math.min(o.maxSeasonBins, Math.round(period / this.stepMs)));
+      this.baseline.setSeason(period, initialProfile(values, this.history.firstIndex(), this.history.widthMs, period, bins));
+    }
+    this.resetResiduals();
+  }
+
+  /**
+   * The baseline changed shape (a cycle was adopted or dropped): residuals from before mean
+   * something else, so the residual statistics restart and scoring waits `rewarmPoints` points.
+   */
+  private resetResiduals(): void {
+    this.residuals = new SortedWindow(this.options.residualWindow);
+    this.tail = new TailModel();
+    this.windowTails = this.options.windowsMs.map(() => null);
+    this.windows = new ResidualWindows(this.options.windowsMs);
+    this.cusum.reset();
+    this.absDev = 0;
+    this.modelResetAt = this.n;
+  }
+
+  private skip(ts: number, value: number, reason: SkipReason): Detection {
+    const d = this.result(ts, value, 'skipped', 0, true, NaN, 0, 0, [], 0, false, 0);
+    d.reason = reason;
+    return d;
+  }
+
+  private result(
+    ts: number,
+    value: number,
+    status: Detection['status'],
+    surprise: number,
+    up: boolean,
+    expected: number,
+    z: number,
+    spikeS: number,
+    windowS: number[],
+    shiftS: number,
+    esdOutlier: boolean,
+    absorbed: number,
+  ): Detection {
+    const half = this.options.alertSurprise;
+    const score = status === 'scored' ? surpriseToScore(surprise, half) : 0;
+    return {
+      ts,
+      value,
+      status,
+      score,
+      direction: up ? 'up' : 'down',
+      alert: score >= this.options.threshold,
+      expected,
+      components: {
+        z,
+        spike: surpriseToScore(spikeS, half),
+        windows: toScores(windowS, half),
+        levelShift: surpriseToScore(shiftS, half),
+        esdOutlier,
+        shiftAbsorbed: absorbed,
+        periodMs: this.baseline.periodMs,
+      },
+    };
+  }
+
+  /** The whole state as plain JSON (for checkpoints); {@link fromJSON} restores it exactly. */
+  toJSON(): SeriesDetectorState {
+    return {
+      v: 1,
+      options: { ...this.options },
+      stepMs: this.stepMs,
+      deltas: [...this.deltas],
+      n: this.n,
+      firstTs: this.firstTs,
+      lastTs: this.lastTs,
+      baseline: this.baseline.toJSON(),
+      history: this.history ? this.history.toJSON() : null,
+      nextSeasonCheck: this.nextSeasonCheck,
+      residuals: this.residuals.toJSON(),
+      windows: this.windows.toJSON(),
+      cusum: this.cusum.toJSON(),
+      tail: this.tail.toJSON(),
+      windowTails: this.windowTails.map((t) => (t ? t.toJSON() : null)),
+      absDev: this.absDev,
+      sigmaCache: this.sigmaCache,
+      sigmaAge: this.sigmaAge,
+      modelResetAt: this.modelResetAt,
+      pendingPeriod: this.pendingPeriod,
+    };
+  }
+
+  /** Restores a detector saved by {@link toJSON}. */
+  static fromJSON(s: SeriesDetectorState): SeriesDetector {
+    const d = new SeriesDetector(s.options);
+    d.stepMs = s.stepMs;
+    d.deltas = [...s.deltas];
+    d.n = s.n;
+    d.firstTs = s.firstTs;
+    d.lastTs = s.lastTs;
+    d.baseline = SeasonalBaseline.fromJSON(s.baseline);
+    d.history = s.history ? CoarseHistory.fromJSON(s.history) : null;
+    d.nextSeasonCheck = s.nextSeasonCheck;
+    d.residuals = SortedWindow.fromJSON(d.options.residualWindow, s.residuals);
+    d.windows = ResidualWindows.fromJSON(s.windows);
+    d.cusum = Cusum.fromJSON(s.cusum);
+    d.tail = TailModel.fromJSON(s.tail);
+    d.windowTails = s.windowTails.map((t) => (t ? TailModel.fromJSON(t) : null));
+    d.absDev = s.absDev;
+    d.sigmaCache = s.sigmaCache;
+    d.sigmaAge = s.sigmaAge;
+    d.modelResetAt = s.modelResetAt;
+    d.pendingPeriod = s.pendingPeriod;
+    return d;
+  }
+}
+
+function clampFinite(x: number): number {
+  return Number.isFinite(x) ? x : x > 0 ? Number.MAX_VALUE / 4 : -Number.MAX_VALUE / 4;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
