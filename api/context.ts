@@ -8,6 +8,8 @@ import type { Scope } from '../core/schemas.js';
 import type { CompiledMask } from '../detectors/secrets.js';
 import type { Runner } from '../remediate/runners/runner.js';
 import type { Principal } from './auth.js';
+import type { Embedder } from '../kb/embed.js';
+import type { ExtractLimits } from '../kb/extract.js';
 import type { ApiMetrics } from './metrics.js';
 
 export interface ApiDeps {
@@ -23,6 +25,9 @@ export interface ApiDeps {
   logger: Logger;
   metrics: ApiMetrics;
   runners: Record<string, Runner>;
+  /** The embedder for knowledge-base indexing and search (default: the local one). */
+  embedder?: Embedder;
+  kbLimits?: ExtractLimits;
   /** Hands the messages a committed transaction queued to the outbox relay, to publish at once. */
   publishCommitted(msgs: OutboxMessage[]): void;
 }

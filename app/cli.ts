@@ -101,6 +101,32 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = await runLogsCluster(file, o);
     });
 
+  const kb = program.command('kb').description('The knowledge base: runbooks and postmortems with cited hybrid search');
+  kb
+    .command('index')
+    .description('Index a folder of markdown, text, HTML and PDF documents (re-indexing replaces changed documents)')
+    .argument('<dir>', 'the folder')
+    .option('--org <org>', 'the org (default: the default org)')
+    .option('--name <name>', 'connector name for this folder')
+    .option('--no-prune', 'keep documents whose files are gone')
+    .option('--json', 'print JSON')
+    .action(async (dir: string, o: Record<string, string | boolean>) => {
+      const { runKbIndex } = await import('./commands/kb.js');
+      process.exitCode = await runKbIndex(loadConfigOrExit(), dir, o);
+    });
+  kb
+    .command('search')
+    .description('Search the knowledge base; hits carry doc id, title, heading path, line range, snippet and score')
+    .argument('<query>', 'what to look for')
+    .option('--k <n>', 'how many hits', '10')
+    .option('--json', 'print JSON')
+    .option('--org <org>', 'the org (default: the default org)')
+    .option('--incident <id>', "let this incident's service, error templates and alerts inform the query")
+    .action(async (query: string, o: Record<string, string | boolean>) => {
+      const { runKbSearch } = await import('./commands/kb.js');
+      process.exitCode = await runKbSearch(loadConfigOrExit(), query, o);
+    });
+
   program
     .command('detect')
     .description('Score a metric series; input CSV timestamp,value; prints CSV timestamp,value,anomaly_score,label (the NAB results format)')
@@ -113,7 +139,7 @@ export async function main(argv: string[]): Promise<void> {
   program
     .command('bench')
     .description('Run a benchmark and print its figures')
-    .argument('<name>', 'benchmark: ingest, logs, sim, detect')
+    .argument('<name>', 'benchmark: ingest, logs, sim, detect, kb')
     .option('--engine <engine>', 'pglite, postgres or both', 'both')
     .option('--batches <n>', 'batches of 1,000 signals per engine', '200')
     .option('--concurrency <n>', 'requests in flight', '4')
@@ -123,6 +149,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--minutes <n>', 'simulated minutes (sim; default 60)')
     .option('--lines-per-min <n>', 'log lines per simulated minute (sim; default 200000)')
     .option('--serialize', 'also JSON-serialise every signal (sim)')
+    .option('--chunks <n>', 'chunks to index (kb; default 10000)')
+    .option('--queries <n>', 'search requests to time (kb; default 200)')
     .option('--series <n>', 'series (detect; default 2000)')
     .option('--points <n>', 'points per series (detect; default 2016)')
     .option('--memory-series <n>', 'series for the memory measurement (detect; default 10000)')

@@ -27,6 +27,11 @@ export const CONFIG_VARS = {
   WARROOM_ERROR_RATE_THRESHOLD: { schema: z.coerce.number().gt(0).lt(1).default(0.05), doc: 'Placeholder detector: error-rate value that counts as an anomaly', secret: false },
   WARROOM_AUTO_OPEN_SEVERITY: { schema: z.enum(['sev1', 'sev2', 'sev3', 'sev4']).default('sev3'), doc: 'Anomalies at or above this severity auto-open an incident', secret: false },
   WARROOM_MASK_RULES: { schema: optionalString, doc: 'Path to a JSON file of extra secret-masking rules [{name, pattern, flags?, replacement}]', secret: false },
+  OPENAI_API_KEY: { schema: optionalString, doc: 'Key of an OpenAI-compatible endpoint; with OPENAI_BASE_URL it switches knowledge-base embeddings to that endpoint', secret: true },
+  OPENAI_BASE_URL: { schema: optionalString.pipe(z.url().optional()), doc: 'Base URL of an OpenAI-compatible endpoint (e.g. http://127.0.0.1:8000/v1)', secret: false },
+  EMBEDDINGS_MODEL: { schema: optionalString, doc: 'Embedding model at that endpoint (default text-embedding-3-small); "local" forces the local deterministic embedder', secret: false },
+  EMBEDDINGS_DIMENSIONS: { schema: optionalString.transform((v) => (v === undefined ? undefined : Number(v))).pipe(z.number().int().min(1).max(1536).optional()), doc: 'Dimensions to ask the embedding model for (1-1536)', secret: false },
+  WARROOM_KB_MAX_DOC_BYTES: { schema: z.coerce.number().int().min(1024).default(5 * 1024 * 1024), doc: 'Largest document accepted by POST /v1/docs/upload and kb index', secret: false },
   WARROOM_SANDBOX: { schema: z.enum(['on', 'off']).default('on'), doc: 'Run the simulated 20-service shop and stream its calm traffic into this instance', secret: false },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level (JSON logs on stdout)', secret: false },
 } as const;

@@ -25,6 +25,7 @@ import { simRoutes } from '../sim/http.js';
 import { sandboxRunner } from '../sim/runner.js';
 import type { RunningSandbox } from '../sim/edge/realtime.js';
 import { ALL_ROUTES } from '../api/routes/index.js';
+import { DEFAULT_EXTRACT_LIMITS } from '../kb/extract.js';
 import { describeConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 
@@ -77,7 +78,12 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   let sandbox: RunningSandbox | undefined;
   const sandboxRunnerInstance = sandboxRunner(() => sandbox);
 
+  // Knowledge-base embeddings: OpenAI-compatible when configured, else the local embedder.
+  const { createEmbedder } = await import('./commands/kb.js');
+  const embedder = await createEmbedder(cfg);
   const api = createApi({
+    embedder,
+    kbLimits: { ...DEFAULT_EXTRACT_LIMITS, maxBytes: cfg.WARROOM_KB_MAX_DOC_BYTES },
     store: () => (bus ? store : undefined),
     bus: () => bus,
     adminKeyHash: () => adminKeyHash,

@@ -36,6 +36,7 @@ export const TENANT_TABLES = [
   'outbox',
   'docs',
   'chunks',
+  'kb_terms',
 ] as const;
 
 const uid = (p: string): string => `${p}_${ulid().toLowerCase()}`;

@@ -3,7 +3,23 @@
  * Each OrgStore method is one tenant transaction, or joins the transaction of the OrgStore
  * handed to `transaction()` / `idempotent()`.
  */
-import type { AdminStore, IdempotencyRequest, OrgStore, OutboxMessage, SignalQuery, Store, StoredResponse, Subject } from '../core/ports.js';
+import type {
+  AdminStore,
+  IdempotencyRequest,
+  KbChunkInput,
+  KbDocument,
+  KbDocumentInput,
+  KbEmbedding,
+  KbIncidentContext,
+  KbSearchCandidates,
+  KbSearchRequest,
+  OrgStore,
+  OutboxMessage,
+  SignalQuery,
+  Store,
+  StoredResponse,
+  Subject,
+} from '../core/ports.js';
 import type {
   Anomaly,
   ApiKeyRecord,
@@ -29,6 +45,7 @@ import * as audit from './repo/audit.js';
 import * as fix from './repo/fixplans.js';
 import * as inc from './repo/incidents.js';
 import * as infra from './repo/infra.js';
+import * as kb from './repo/kb.js';
 import * as sig from './repo/signals.js';
 import * as ten from './repo/tenancy.js';
 import * as topo from './repo/topology.js';
@@ -48,6 +65,10 @@ class PgOrgStore implements OrgStore {
     readonly orgId: string,
     /** Set when this object belongs to an open transaction. */
     private readonly session: SqlSession | null = null,
+    /** Whether chunks carry a pgvector column (else exact search over real[]). */
+    private readonly hasVector = false,
+    /** In-memory vectors for exact search (one per store). */
+    private readonly vectors: kb.VectorCache = new kb.VectorCache(),
   ) {}
 
   private run<T>(fn: (s: SqlSession) => Promise<T>): Promise<T> {
@@ -58,14 +79,14 @@ class PgOrgStore implements OrgStore {
 
   transaction<T>(fn: (tx: OrgStore) => Promise<T>): Promise<T> {
     if (this.session) return fn(this);
-    return this.run((s) => fn(new PgOrgStore(this.db, this.orgId, s)));
+    return this.run((s) => fn(new PgOrgStore(this.db, this.orgId, s, this.hasVector, this.vectors)));
   }
 
   idempotent(req: IdempotencyRequest, fn: (tx: OrgStore) => Promise<StoredResponse>): Promise<StoredResponse & { replayed: boolean }> {
     return this.run(async (s) => {
       const stored = await infra.claimIdempotencyKey(s, this.orgId, req);
       if (stored) return { ...stored, replayed: true };
-      const res = await fn(this.session ? this : new PgOrgStore(this.db, this.orgId, s));
+      const res = await fn(this.session ? this : new PgOrgStore(this.db, this.orgId, s, this.hasVector, this.vectors));
       await infra.saveIdempotentResponse(s, this.orgId, req.key, res);
       return { ...res, replayed: false };
     });
@@ -176,6 +197,39 @@ class PgOrgStore implements OrgStore {
   enqueueOutbox(m: { id: string; subject: Subject; payload: unknown }): Promise<void> {
     return this.run((s) => infra.enqueueOutbox(s, this.orgId, m));
   }
+
+  kbPutDocument(doc: KbDocumentInput, chunks: KbChunkInput[]): Promise<{ document: KbDocument; status: 'created' | 'replaced' }> {
+    return this.run((s) => kb.putDocument(s, this.orgId, this.hasVector, doc, chunks));
+  }
+  kbGetDocument(id: string): Promise<KbDocument | null> {
+    return this.run((s) => kb.getDocument(s, this.orgId, id));
+  }
+  kbListDocuments(q?: { source?: string; limit?: number }): Promise<KbDocument[]> {
+    return this.run((s) => kb.listDocuments(s, this.orgId, q));
+  }
+  kbDeleteDocument(id: string): Promise<boolean> {
+    return this.run((s) => kb.deleteDocument(s, this.orgId, id));
+  }
+  kbEmbeddingsByHash(model: string, hashes: string[]): Promise<Map<string, KbEmbedding>> {
+    if (hashes.length === 0) return Promise.resolve(new Map());
+    return this.run((s) => kb.embeddingsByHash(s, this.orgId, this.hasVector, model, hashes));
+  }
+  kbChunksToEmbed(model: string, limit: number): Promise<{ id: string; docTitle: string; text: string; headingPath: string[]; contentHash: string }[]> {
+    return this.run((s) => kb.chunksToEmbed(s, this.orgId, model, limit));
+  }
+  kbSetEmbeddings(rows: { id: string; embedding: KbEmbedding }[]): Promise<number> {
+    if (rows.length === 0) return Promise.resolve(0);
+    return this.run((s) => kb.setEmbeddings(s, this.orgId, this.hasVector, rows));
+  }
+  kbSearch(req: KbSearchRequest): Promise<KbSearchCandidates> {
+    return this.run((s) => kb.search(s, this.orgId, this.hasVector, req, this.vectors));
+  }
+  kbIncidentContext(incidentId: string): Promise<KbIncidentContext | null> {
+    return this.run((s) => kb.incidentContext(s, this.orgId, incidentId));
+  }
+  kbStats(): Promise<{ documents: number; chunks: number; byModel: Record<string, number> }> {
+    return this.run((s) => kb.stats(s, this.orgId));
+  }
 }
 
 /** What opening an engine returns. */
@@ -194,6 +248,7 @@ export interface CreateStoreOptions {
 
 /** Builds the ports over an open, migrated database. `store.close()` closes the whole database. */
 export function createStore(db: Db, opts: CreateStoreOptions): { store: Store; admin: AdminStore } {
+  const vectors = new kb.VectorCache();
   const store: Store = {
     engine: db.engine,
     hasVector: opts.hasVector,
@@ -202,7 +257,7 @@ export function createStore(db: Db, opts: CreateStoreOptions): { store: Store; a
     findApiKeyByHash: (hash: string): Promise<ApiKeyRecord | null> => mapped(() => db.tenant(null, (s) => ten.findApiKeyByHash(s, hash))),
     forOrg: (orgId: string): OrgStore => {
       if (typeof orgId !== 'string' || orgId.length === 0) throw new TypeError('forOrg needs an org id');
-      return new PgOrgStore(db, orgId);
+      return new PgOrgStore(db, orgId, null, opts.hasVector, vectors);
     },
     pendingOutbox: (limit: number, minAgeMs = 0): Promise<OutboxMessage[]> => mapped(() => db.tenant(null, (s) => infra.pendingOutbox(s, limit, minAgeMs))),
     markOutboxPublished: async (ids: string[]): Promise<void> => {

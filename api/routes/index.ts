@@ -5,6 +5,7 @@ import { createConnectorRoute, listConnectorsRoute } from './connectors.js';
 import { approveRoute, executeRoute, getPlanRoute, planRoute } from './fix.js';
 import { getIncidentRoute, incidentEvidenceRoute, listIncidentsRoute, openIncidentRoute } from './incidents.js';
 import { createKeyRoute, createOrgRoute } from './orgs.js';
+import { KB_ROUTES } from './kb.js';
 import { ingestRoute } from './signals.js';
 import { getTopologyRoute, putTopologyRoute } from './topology.js';
 
@@ -26,4 +27,5 @@ export const ALL_ROUTES: AnyRoute[] = [
   getPlanRoute,
   listAuditRoute,
   verifyAuditRoute,
+  ...KB_ROUTES,
 ] as AnyRoute[];

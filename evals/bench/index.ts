@@ -6,6 +6,7 @@ import { runLogsBench } from './logs.js';
 export async function runBench(name: string, o: Record<string, string>, cfg: Config): Promise<number> {
   if (name === 'ingest') return runIngestBench(o, cfg);
   if (name === 'logs') return runLogsBench(o);
+  if (name === 'kb') return (await import('./kb.js')).runKbBench(o, cfg);
   if (name === 'detect') return (await import('./detect.js')).runDetectBench(o);
   if (name === 'sim') {
     const { runSimBench } = await import('../../app/commands/sim.js');
@@ -15,4 +16,4 @@ export async function runBench(name: string, o: Record<string, string>, cfg: Con
   return 2;
 }
 
-export const BENCHES = ['ingest', 'logs', 'sim', 'detect'];
+export const BENCHES = ['ingest', 'logs', 'sim', 'detect', 'kb'];

@@ -1,0 +1,3 @@
+import { kbHttpContract } from './kb-http.contract.js';
+
+kbHttpContract('pglite');

@@ -1,0 +1,293 @@
+/**
+ * Knowledge base: POST /v1/docs/upload, GET /v1/docs, GET /v1/docs/:id, POST /v1/docs/sync
+ * (a registered folder connector) and GET /v1/search (hybrid retrieval with citations).
+ */
+import { z } from 'zod';
+import { AppError } from '../../core/errors.js';
+import type { KbDocument } from '../../core/ports.js';
+import { maskSecrets } from '../../detectors/secrets.js';
+import { localEmbedder, type Embedder } from '../../kb/embed.js';
+import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, extractDocument } from '../../kb/extract.js';
+import { syncFolder } from '../../kb/folder.js';
+import { type Citation, type IndexResult, KnowledgeBase, type SearchResult } from '../../kb/service.js';
+import { type ApiDeps, route } from '../context.js';
+
+/**
+ * What the knowledge-base routes need beyond ApiDeps: the active embedder (default: the local
+ * one) and the document limits. The composition root sets them on the deps object.
+ */
+export interface KbDeps {
+  embedder?: Embedder;
+  kbLimits?: ExtractLimits;
+}
+
+const services = new WeakMap<ApiDeps, KnowledgeBase>();
+
+/** The knowledge-base service of this API instance (one per deps object). */
+export function kbOf(deps: ApiDeps): KnowledgeBase {
+  let kb = services.get(deps);
+  if (!kb) {
+    const extra = deps as ApiDeps & KbDeps;
+    kb = new KnowledgeBase({ embedder: extra.embedder ?? localEmbedder(), mask: (t) => maskSecrets(t, deps.masks) });
+    services.set(deps, kb);
+  }
+  return kb;
+}
+
+const limitsOf = (deps: ApiDeps): ExtractLimits => (deps as ApiDeps & KbDeps).kbLimits ?? DEFAULT_EXTRACT_LIMITS;
+
+// ---- views --------------------------------------------------------------------------------
+
+export const CitationView = z.object({
+  rank: z.number().int().describe('1-based'),
+  doc_id: z.string(),
+  title: z.string(),
+  path: z.string().nullable().describe('The document path or URL it was indexed from'),
+  chunk_id: z.string(),
+  heading: z.string().describe('The heading path joined with " > "'),
+  heading_path: z.array(z.string()),
+  line_start: z.number().int().describe('1-based, inclusive'),
+  line_end: z.number().int(),
+  snippet: z.string(),
+  score: z.number().describe('Fused reciprocal-rank score in (0, 1]'),
+  ranks: z.object({ lexical: z.number().int().optional(), vector: z.number().int().optional() }).describe('Rank of the document in each candidate list'),
+});
+export type CitationView = z.infer<typeof CitationView>;
+
+export const citationView = (c: Citation, i: number): CitationView => ({
+  rank: i + 1,
+  doc_id: c.docId,
+  title: c.title,
+  path: c.uri,
+  chunk_id: c.chunkId,
+  heading: c.headingPath.join(' > '),
+  heading_path: c.headingPath,
+  line_start: c.lineStart,
+  line_end: c.lineEnd,
+  snippet: c.snippet,
+  score: c.score,
+  ranks: c.ranks,
+});
+
+export const SearchView = z.object({
+  query: z.string().describe('The query as searched (with the incident context when incident_id was given)'),
+  k: z.number().int(),
+  model: z.string().describe('Embedding model of the vector side'),
+  exact_vectors: z.boolean().describe('true when vectors were compared exhaustively (no pgvector on this server)'),
+  incident: z
+    .object({ id: z.string(), service: z.string(), alerts: z.array(z.string()), templates: z.array(z.string()) })
+    .nullable()
+    .describe('What the incident contributed to the query'),
+  hits: z.array(CitationView),
+});
+
+export const searchView = (r: SearchResult, k: number): z.infer<typeof SearchView> => ({
+  query: r.query,
+  k,
+  model: r.model,
+  exact_vectors: r.exact,
+  incident: r.incident,
+  hits: r.hits.map(citationView),
+});
+
+export const DocumentView = z.object({
+  id: z.string(),
+  title: z.string(),
+  source: z.string(),
+  path: z.string().nullable(),
+  mime: z.string(),
+  bytes: z.number().int(),
+  chunks: z.number().int(),
+  content_hash: z.string(),
+  embed_model: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export const documentView = (d: KbDocument): z.infer<typeof DocumentView> => ({
+  id: d.id,
+  title: d.title,
+  source: d.source,
+  path: d.uri,
+  mime: d.mime,
+  bytes: d.bytes,
+  chunks: d.chunkCount,
+  content_hash: d.contentHash,
+  embed_model: typeof d.meta.embed_model === 'string' ? d.meta.embed_model : null,
+  created_at: d.createdAt,
+  updated_at: d.updatedAt,
+});
+
+export const UploadResult = z.object({
+  doc_id: z.string(),
+  title: z.string(),
+  path: z.string().nullable(),
+  mime: z.string(),
+  status: z.enum(['created', 'replaced', 'unchanged']).describe('unchanged: the same content was already indexed with the active model'),
+  chunks: z.number().int(),
+  duplicate_chunks: z.number().int().describe('Chunks dropped because the document repeats them verbatim'),
+  embedded: z.number().int().describe('Vectors computed now; the rest were reused from identical chunks'),
+  reused: z.number().int(),
+  secrets_masked: z.boolean(),
+  model: z.string(),
+});
+const uploadView = (r: IndexResult, model: string): z.infer<typeof UploadResult> => ({
+  doc_id: r.document.id,
+  title: r.document.title,
+  path: r.document.uri,
+  mime: r.document.mime,
+  status: r.status,
+  chunks: r.chunks,
+  duplicate_chunks: r.duplicateChunks,
+  embedded: r.embedded,
+  reused: r.reused,
+  secrets_masked: r.masked,
+  model,
+});
+
+// ---- routes -------------------------------------------------------------------------------
+
+export const UploadInput = z
+  .object({
+    title: z.string().min(1).max(500).optional().describe('Default: the document\'s own title (front matter, first heading, HTML <title>, PDF metadata), else the file name'),
+    content: z.string().optional().describe('The document as text (Markdown, plain text or HTML)'),
+    content_base64: z.string().optional().describe('The document as base64 (any supported type, e.g. PDF)'),
+    mime: z.string().max(100).optional().describe('text/markdown, text/plain, text/html or application/pdf; default: from path, else sniffed'),
+    path: z.string().min(1).max(1000).optional().describe('Where it lives (path or URL); the identity of the document: uploading the same path again replaces it'),
+  })
+  .superRefine((b, ctx) => {
+    if ((b.content === undefined) === (b.content_base64 === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['content'], message: 'send exactly one of content and content_base64' });
+    }
+    if (b.content_base64 !== undefined && !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(b.content_base64)) {
+      ctx.addIssue({ code: 'custom', path: ['content_base64'], message: 'not valid base64' });
+    }
+  });
+
+export const uploadDocRoute = route({
+  method: 'post',
+  path: '/v1/docs/upload',
+  summary: 'Upload a document (Markdown, text, HTML or PDF) to the knowledge base',
+  tag: 'knowledge',
+  scope: 'ingest',
+  body: UploadInput,
+  response: { status: 201, schema: UploadResult, description: 'Indexed (201 when new, 200 when it replaced or matched an earlier upload of the same path or title)' },
+  errors: [413],
+  async handler({ body, org, deps, actor }) {
+    const limits = limitsOf(deps);
+    const bytes = body.content !== undefined ? Buffer.from(body.content, 'utf8') : Buffer.from(body.content_base64!, 'base64');
+    const ex = await extractDocument({ bytes, mime: body.mime, path: body.path }, limits);
+    const kb = kbOf(deps);
+    const r = await kb.index(org, {
+      title: body.title ?? ex.title,
+      text: ex.text,
+      layout: ex.layout,
+      mime: ex.mime,
+      uri: body.path ?? null,
+      source: 'upload',
+      bytes: bytes.length,
+      pageLines: ex.pageLines,
+    });
+    if (r.status !== 'unchanged') {
+      await org.appendAudit({
+        actor,
+        action: 'kb.document.indexed',
+        target: `doc:${r.document.id}`,
+        payload: { title: r.document.title, path: r.document.uri, status: r.status, chunks: r.chunks, secrets_masked: r.masked },
+      });
+    }
+    return { status: r.status === 'created' ? 201 : 200, body: uploadView(r, kb.embedder.model) };
+  },
+});
+
+export const listDocsRoute = route({
+  method: 'get',
+  path: '/v1/docs',
+  summary: 'List knowledge-base documents',
+  tag: 'knowledge',
+  scope: 'read',
+  query: z.object({ source: z.string().optional(), limit: z.coerce.number().int().min(1).max(10_000).default(1000) }),
+  response: { status: 200, schema: z.object({ documents: z.array(DocumentView) }), description: 'Documents by id' },
+  async handler({ org, query }) {
+    return { status: 200, body: { documents: (await org.kbListDocuments(query)).map(documentView) } };
+  },
+});
+
+export const getDocRoute = route({
+  method: 'get',
+  path: '/v1/docs/:id',
+  summary: 'One knowledge-base document',
+  tag: 'knowledge',
+  scope: 'read',
+  response: { status: 200, schema: DocumentView, description: 'The document' },
+  errors: [404],
+  async handler({ org, params }) {
+    const d = await org.kbGetDocument(params.id);
+    if (!d) throw new AppError('not_found', `No document ${params.id}.`);
+    return { status: 200, body: documentView(d) };
+  },
+});
+
+export const SyncResult = z.object({
+  connector_id: z.string(),
+  files: z.number().int(),
+  created: z.number().int(),
+  replaced: z.number().int(),
+  unchanged: z.number().int(),
+  removed: z.number().int(),
+  chunks: z.number().int(),
+  failed: z.array(z.object({ path: z.string(), error: z.string() })),
+});
+
+export const syncFolderRoute = route({
+  method: 'post',
+  path: '/v1/docs/sync',
+  summary: 'Index a registered folder connector (kind "folder", config.path on the server)',
+  tag: 'knowledge',
+  scope: 'admin',
+  body: z.object({ connector_id: z.string().min(1) }),
+  response: { status: 200, schema: SyncResult, description: 'What changed; unreadable files are listed and the rest indexed' },
+  errors: [404],
+  async handler({ body, org, deps, actor }) {
+    const c = (await org.listConnectors()).find((x) => x.id === body.connector_id);
+    if (!c) throw new AppError('not_found', `No connector ${body.connector_id}.`);
+    const path = c.config.path;
+    if (c.kind !== 'folder' || typeof path !== 'string' || path.length === 0) {
+      throw new AppError('invalid_input', 'The connector must be of kind "folder" with a config.path.', { issues: [{ path: 'connector_id', message: 'not a folder connector' }] });
+    }
+    let r;
+    try {
+      r = await syncFolder(kbOf(deps), org, path, { name: c.id, limits: limitsOf(deps) });
+    } catch (e) {
+      if (e instanceof Error && /not a directory/.test(e.message)) throw new AppError('invalid_input', `The connector's folder cannot be read: ${path}`);
+      throw e;
+    }
+    await org.appendAudit({ actor, action: 'kb.folder.synced', target: `connector:${c.id}`, payload: { files: r.files, created: r.created, replaced: r.replaced, removed: r.removed, failed: r.failed.length } });
+    return { status: 200, body: { connector_id: c.id, files: r.files, created: r.created, replaced: r.replaced, unchanged: r.unchanged, removed: r.removed, chunks: r.chunks, failed: r.failed } };
+  },
+});
+
+export const SearchQuery = z
+  .object({
+    q: z.string().max(4000).optional().describe('What to look for: an alert, a question, a log line'),
+    incident_id: z.string().optional().describe("Adds the incident's title, service, alert names and error log templates to the query"),
+    k: z.coerce.number().int().min(1).max(50).default(8),
+  })
+  .refine((x) => (x.q !== undefined && x.q.trim() !== '') || x.incident_id !== undefined, { message: 'give q or incident_id', path: ['q'] });
+
+export const searchRoute = route({
+  method: 'get',
+  path: '/v1/search',
+  summary: 'Search the knowledge base (hybrid full-text + vector, one cited hit per document)',
+  tag: 'knowledge',
+  scope: 'read',
+  query: SearchQuery,
+  response: { status: 200, schema: SearchView, description: 'Ranked documents, each with its best chunk as a citation' },
+  errors: [404],
+  async handler({ org, deps, query }) {
+    const r = await kbOf(deps).search(org, { q: query.q, incidentId: query.incident_id, k: query.k });
+    return { status: 200, body: searchView(r, query.k) };
+  },
+});
+
+/** Every knowledge-base route, for the route table (api/routes/index.ts). */
+export const KB_ROUTES = [uploadDocRoute, listDocsRoute, getDocRoute, syncFolderRoute, searchRoute];

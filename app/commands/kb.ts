@@ -1,0 +1,120 @@
+/**
+ * `warroom kb index DIR` and `warroom kb search "QUERY" [--k 10] [--json]`, plus the embedder
+ * choice shared with the API: OpenAI-compatible when OPENAI_API_KEY or OPENAI_BASE_URL is set
+ * (model EMBEDDINGS_MODEL, default text-embedding-3-small; EMBEDDINGS_MODEL=local forces the
+ * local one), else the local deterministic embedder.
+ */
+import { resolve } from 'node:path';
+import { citationView, searchView } from '../../api/routes/kb.js';
+import { maskSecrets } from '../../detectors/secrets.js';
+import { type Embedder, localEmbedder } from '../../kb/embed.js';
+import { syncFolder } from '../../kb/folder.js';
+import { type EmbeddingSettings, embedderFromSettings } from '../../kb/openai.js';
+import { KnowledgeBase } from '../../kb/service.js';
+import { openStore, type OpenedStore } from '../../store/index.js';
+import type { Config } from '../config.js';
+import { DEFAULT_ORG, loadMasks } from '../runtime.js';
+
+/** The embedding variables (optional in Config until the composition root declares them). */
+export interface EmbeddingVars {
+  OPENAI_API_KEY?: string;
+  OPENAI_BASE_URL?: string;
+  EMBEDDINGS_MODEL?: string;
+  EMBEDDINGS_DIMENSIONS?: number;
+}
+
+/** The embedding settings from the configuration (the variables are optional). */
+export function embeddingSettings(cfg: Config & EmbeddingVars): EmbeddingSettings {
+  const c = cfg;
+  if (c.EMBEDDINGS_MODEL === 'local') return {};
+  return { apiKey: c.OPENAI_API_KEY || undefined, baseURL: c.OPENAI_BASE_URL || undefined, model: c.EMBEDDINGS_MODEL || undefined, dimensions: c.EMBEDDINGS_DIMENSIONS };
+}
+
+/** The configured embedder (OpenAI-compatible or local). */
+export function createEmbedder(cfg: Config): Promise<Embedder> {
+  return embedderFromSettings(embeddingSettings(cfg), () => localEmbedder());
+}
+
+async function open(cfg: Config): Promise<OpenedStore> {
+  return openStore({
+    databaseUrl: cfg.DATABASE_URL,
+    dataDir: cfg.WARROOM_DATA_DIR === ':memory:' ? undefined : cfg.WARROOM_DATA_DIR,
+    appRole: cfg.WARROOM_DB_APP_ROLE,
+    appPassword: cfg.WARROOM_DB_APP_PASSWORD,
+  });
+}
+
+async function withKb<T>(cfg: Config, org: string, fn: (kb: KnowledgeBase, opened: OpenedStore) => Promise<T>): Promise<T> {
+  const masks = loadMasks(cfg);
+  const embedder = await createEmbedder(cfg);
+  const opened = await open(cfg);
+  try {
+    if (!(await opened.store.getOrg(org))) {
+      if (org !== DEFAULT_ORG) throw new Error(`no org "${org}"`);
+      await opened.store.createOrg({ id: DEFAULT_ORG, name: 'Default' });
+    }
+    return await fn(new KnowledgeBase({ embedder, mask: (t) => maskSecrets(t, masks) }), opened);
+  } finally {
+    await opened.store.close();
+    await opened.admin.close();
+  }
+}
+
+export interface KbIndexOptions {
+  org?: string;
+  /** Name the folder's documents are tagged with (default: the absolute path). */
+  name?: string;
+  prune?: boolean;
+  json?: boolean;
+}
+
+/** Indexes a folder; exit code 1 when some files failed. */
+export async function runKbIndex(cfg: Config, dir: string, o: KbIndexOptions = {}): Promise<number> {
+  const abs = resolve(dir);
+  return withKb(cfg, o.org ?? DEFAULT_ORG, async (kb, { store, admin }) => {
+    const org = store.forOrg(o.org ?? DEFAULT_ORG);
+    const r = await syncFolder(kb, org, abs, { name: o.name ?? abs, prune: o.prune ?? true });
+    const restale = await kb.reembed(org);
+    // Fresh planner statistics after a bulk load (PGlite has no autovacuum).
+    await admin.exec('ANALYZE docs, chunks, kb_terms').catch(() => undefined);
+    const summary = { dir: abs, model: kb.embedder.model, ...r, reembedded: restale, chunks_per_s: r.seconds > 0 ? Math.round(r.chunks / r.seconds) : 0 };
+    if (o.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else {
+      process.stdout.write(
+        `indexed ${abs}: ${r.files} files — ${r.created} new, ${r.replaced} replaced, ${r.unchanged} unchanged, ${r.removed} removed, ${r.failed.length} failed; ` +
+          `${r.chunks} chunks in ${r.seconds.toFixed(1)} s (${summary.chunks_per_s}/s), model ${kb.embedder.model}${restale ? `, ${restale} chunks re-embedded` : ''}\n`,
+      );
+      for (const f of r.failed) process.stdout.write(`  failed: ${f.path}: ${f.error}\n`);
+    }
+    return r.failed.length === 0 ? 0 : 1;
+  });
+}
+
+export interface KbSearchOptions {
+  k?: number | string;
+  json?: boolean;
+  org?: string;
+  incident?: string;
+}
+
+/** Searches and prints ranked documents with their citations. */
+export async function runKbSearch(cfg: Config, query: string, o: KbSearchOptions = {}): Promise<number> {
+  const k = Number(o.k ?? 10);
+  if (!Number.isInteger(k) || k < 1 || k > 100) {
+    process.stderr.write('warroom kb search: --k must be an integer from 1 to 100\n');
+    return 2;
+  }
+  return withKb(cfg, o.org ?? DEFAULT_ORG, async (kb, { store }) => {
+    const r = await kb.search(store.forOrg(o.org ?? DEFAULT_ORG), { q: query, incidentId: o.incident, k });
+    if (o.json) {
+      process.stdout.write(`${JSON.stringify(searchView(r, k), null, 2)}\n`);
+      return 0;
+    }
+    if (r.hits.length === 0) process.stdout.write('no matching documents\n');
+    r.hits.forEach((h, i) => {
+      const c = citationView(h, i);
+      process.stdout.write(`${c.rank}. ${c.title}  (score ${c.score.toFixed(3)})\n   ${c.path ?? c.doc_id}:${c.line_start}-${c.line_end}${c.heading ? `  § ${c.heading}` : ''}\n   ${c.snippet}\n`);
+    });
+    return 0;
+  });
+}

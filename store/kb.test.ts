@@ -1,0 +1,5 @@
+import { kbStoreContract } from './kb-contract.js';
+import { openPgliteStore } from './pglite.js';
+
+// In-memory PGlite with pgvector: HNSW search.
+kbStoreContract('pglite (pgvector, HNSW)', () => openPgliteStore());
