@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { analyze } from './analyze.js';
+import { caseToInput, clusterLogRows, LABEL_FIELDS, logLevel, maskLogMessage, parseJsonLines, parseMetricsCsv, stripLabels, toLogRows, traceGapSeries, type LogRow } from './cases.js';
+
+// A tiny case in the layout of ../shared/data/rca, written inline (tests never read that folder).
+const INJECT = 1_700_000_000;
+const caseJson = {
+  id: 'demo-001',
+  dataset: 'demo',
+  system: 'shop',
+  fault_type: 'cpu',
+  root_cause_service: 'cart',
+  root_cause_pod: 'cart-1',
+  label_extra: { note: 'secret answer' },
+  source: { repo: 'x' },
+  split: 'dev',
+  inject_ts: INJECT,
+  window: { start_ts: INJECT - 1800, end_ts: INJECT + 300 },
+  candidate_services: ['frontend', 'cart', 'catalog'],
+  entry_service: 'entry-sli',
+};
+
+function csv(): string {
+  const lines = ['ts,service,metric,value'];
+  for (let t = INJECT - 1800; t <= INJECT + 300; t += 60) {
+    const after = t >= INJECT;
+    const w = ((t / 60) % 5) * 0.2;
+    lines.push(`${t},cart,CpuUsageRate(%),${after ? 90 + w : 10 + w}`);
+    lines.push(`${t},cart,PodServerLatencyP90(s),${after ? 0.4 + w / 100 : 0.01 + w / 1000}`);
+    lines.push(`${t},frontend,PodServerLatencyP90(s),${after ? 0.9 + w / 100 : 0.2 + w / 100}`);
+    lines.push(`${t},frontend,PodClientLatencyP90(s),${after ? 0.7 + w / 100 : 0.05 + w / 1000}`);
+    lines.push(`${t},catalog,PodServerLatencyP90(s),${0.02 + w / 1000}`);
+    lines.push(`${t},entry-sli,LatencyP90(s),${after ? 1 + w / 100 : 0.3 + w / 100}`);
+  }
+  return lines.join('\r\n'); // CRLF and no final newline, as some exports have
+}
+
+describe('cases → AnalysisInput', () => {
+  it('strips every label field before analysis', () => {
+    const stripped = stripLabels(caseJson);
+    for (const k of LABEL_FIELDS) expect(stripped).not.toHaveProperty(k);
+    const input = caseToInput({ caseJson, metrics: parseMetricsCsv(csv()), topology: { nodes: ['frontend', 'cart', 'catalog'], edges: [['frontend', 'cart'], ['frontend', 'catalog']] } });
+    const text = JSON.stringify(input);
+    expect(text).not.toMatch(/root_cause|secret answer|cart-1|demo-001|fault_type/);
+  });
+
+  it('maps window, baseline, candidates and the entry SLI, and ranks the injected service first', () => {
+    const input = caseToInput({ caseJson, metrics: parseMetricsCsv(csv()), topology: { nodes: ['frontend', 'cart', 'catalog'], edges: [['frontend', 'cart'], ['frontend', 'catalog']] } });
+    expect(input.window).toEqual({ from: INJECT * 1000, to: (INJECT + 300) * 1000 });
+    expect(input.baseline).toEqual({ from: (INJECT - 1800) * 1000, to: INJECT * 1000 });
+    expect(input.candidates).toEqual(['frontend', 'cart', 'catalog']);
+    expect(input.incident.service).toBe('entry-sli');
+    // the entry SLI observes the graph's roots
+    expect(input.topology!.edges).toContainEqual({ from: 'entry-sli', to: 'frontend', attributes: {} });
+    const r = analyze(input);
+    expect(r.ranking[0].service).toBe('cart');
+    expect(r.ranking.map((x) => x.service)).not.toContain('entry-sli');
+  });
+
+  it('uses the normal period as the baseline when the case has one', () => {
+    const input = caseToInput({ caseJson: { ...caseJson, normal_window: { start_ts: INJECT + 10_000, end_ts: INJECT + 20_000 } }, metrics: [] });
+    expect(input.baseline).toEqual({ from: (INJECT + 10_000) * 1000, to: (INJECT + 20_000) * 1000 + 1 });
+    expect(input.window.from).toBe((INJECT - 1800) * 1000);
+  });
+
+  it('parses CSV with CRLF, a header, bad rows and service names with odd characters', () => {
+    const rows = parseMetricsCsv('ts,service,metric,value\r\n1,PGSQL Query_remote,latency_p50,0.5\r\nbad,row\r\n2,a::b/c@d,requests_Sum,3');
+    expect(rows).toEqual([
+      { ts: 1, service: 'PGSQL Query_remote', metric: 'latency_p50', value: 0.5 },
+      { ts: 2, service: 'a::b/c@d', metric: 'requests_Sum', value: 3 },
+    ]);
+    expect(parseJsonLines('{"a":1}\n{torn\n\n{"b":2}')).toEqual([{ a: 1 }, { b: 2 }]);
+  });
+});
+
+describe('log rows', () => {
+  const line = (t: number, svc: string, trace: string, msg: string): LogRow => ({
+    ts: t,
+    service: svc,
+    message: `17:20:20.150 INFO  x.Y#12 TraceID: ${trace} SpanID: 651d7f0d787a2b80 ${msg}`,
+  });
+
+  it('masks clocks, trace ids, UUIDs, hex and numbers; reads the level', () => {
+    const m = '17:20:20.150 ERROR o.a.Foo#175 TraceID: 176d5f04fa159b3c SpanID: 651d7f0d Order 8c756d0c-b064-4dc6-b705-496a75343ddb failed after 35 ms';
+    expect(maskLogMessage(m)).toBe('ERROR o.a.Foo#<N> TraceID: <ID> SpanID: <ID> Order <UUID> failed after <N> ms');
+    expect(logLevel(m)).toBe('ERROR');
+    expect(logLevel('no level here')).toBeNull();
+  });
+
+  it('drops rows without a usable timestamp and counts templates before and during', () => {
+    const rows = toLogRows([
+      { ts: -6795364578.87, service: 'a', message: 'x' },
+      { ts: 100, service: 'a', message: '10:00:00 ERROR boom 1' },
+      { ts: 110, service: 'a', message: '10:00:10 ERROR boom 2' },
+      { ts: 130, service: 'a', message: '10:00:30 ERROR boom 3' },
+      { ts: 'x', service: 'a', message: 'y' },
+    ]);
+    expect(rows).toHaveLength(3);
+    const cl = clusterLogRows(rows, 120_000, 200_000);
+    expect(cl).toHaveLength(1);
+    expect(cl[0]).toMatchObject({ service: 'a', template: 'ERROR boom <N>', countsBefore: 2, countsDuring: 1, level: 'ERROR', novel: false, secondsBefore: 20, secondsDuring: 10 });
+  });
+
+  it('turns trace-correlated logs into hand-off latency series per service', () => {
+    const rows: LogRow[] = [];
+    for (let i = 0; i < 40; i++) {
+      const t = 1000 + i * 3;
+      const slow = t >= 1060 ? 0.5 : 0; // b gets slow from t = 1060
+      const ta = `a${i.toString(16).padStart(15, '0')}`;
+      const tc = `c${i.toString(16).padStart(15, '0')}`;
+      rows.push(line(t, 'a', ta, 'call b'), line(t + 0.01 + slow, 'b', ta, 'work'), line(t + 0.02 + 2 * slow, 'a', ta, 'back'));
+      rows.push(line(t + 1, 'c', tc, 'call b'), line(t + 1.01 + slow, 'b', tc, 'work'), line(t + 1.02 + 2 * slow, 'c', tc, 'back'));
+    }
+    const s = traceGapSeries(rows, 15_000, 1_000_000);
+    const bIn = s.find((x) => x.service === 'b' && x.metric === 'handoff_latency_in')!;
+    expect(bIn.points[0].value).toBeCloseTo(0.01, 3);
+    expect(bIn.points[bIn.points.length - 1].value).toBeCloseTo(0.51, 3);
+    // a and c each have a single peer (b): one edge cannot tell which end is slow
+    expect(s.some((x) => x.service === 'a')).toBe(false);
+  });
+});

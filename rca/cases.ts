@@ -1,0 +1,384 @@
+/**
+ * Recorded incident cases (the folder layout of ../shared/data/rca) → AnalysisInput. Pure: the
+ * caller reads the files and passes their text or parsed content. The label fields are stripped
+ * here so the known answer can never reach analyze().
+ */
+import type { Signal, TopologyInput } from '../core/schemas.js';
+import type { AnalysisInput, LogClusterInput, MetricSeriesInput } from './types.js';
+
+/** Fields of case.json that carry the answer (or identify the case) and must not be analysed. */
+export const LABEL_FIELDS = ['root_cause_service', 'root_cause_pod', 'fault_type', 'label_extra', 'source', 'split', 'id', 'original_split'] as const;
+
+export interface MetricRow {
+  ts: number;
+  service: string;
+  metric: string;
+  value: number;
+  /** Pod or shard, when the file has an `instance` column (sandbox exports do). */
+  instance?: string;
+}
+
+export interface LogRow {
+  ts: number;
+  service: string;
+  pod?: string;
+  message: string;
+}
+
+export interface CaseTopology {
+  nodes: string[];
+  edges: [string, string][];
+}
+
+export interface CaseContent {
+  /** case.json as parsed; label fields are dropped before use. */
+  caseJson: Record<string, unknown>;
+  metrics: MetricRow[];
+  logs?: LogRow[] | null;
+  topology?: CaseTopology | null;
+  /** events.jsonl (sandbox exports): deploys, flags, config changes as ingestable signals. */
+  events?: Record<string, unknown>[] | null;
+}
+
+/** case.json without its label fields. */
+export function stripLabels(caseJson: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(caseJson)) if (!(LABEL_FIELDS as readonly string[]).includes(k)) out[k] = v;
+  return out;
+}
+
+/** Lines of a text file, accepting CRLF and a missing final newline. */
+function lines(text: string): string[] {
+  return text.split(/\r?\n/).filter((l) => l.trim().length > 0);
+}
+
+/**
+ * metrics.csv → rows: `ts,service,metric,value[,instance]` (unix seconds). A header row names the
+ * columns (any order); without one that order is assumed. Unreadable lines are skipped.
+ */
+export function parseMetricsCsv(text: string): MetricRow[] {
+  const out: MetricRow[] = [];
+  const ls = lines(text);
+  let col = { ts: 0, service: 1, metric: 2, value: 3, instance: 4 };
+  let named = false;
+  for (let i = 0; i < ls.length; i++) {
+    const f = ls[i].split(',').map((x) => x.trim().replace(/^"(.*)"$/, '$1'));
+    if (i === 0 && f.includes('ts') && f.includes('value')) {
+      const at = (n: string) => f.indexOf(n);
+      col = { ts: at('ts'), service: at('service'), metric: at('metric'), value: at('value'), instance: at('instance') };
+      named = true;
+      continue;
+    }
+    if (f.length < 4) continue;
+    // an unnamed file with commas inside service names: ts first, value last, metric before it
+    const n = f.length;
+    const simple = named || n === 4 || n === 5;
+    const ts = Number(f[col.ts]);
+    const value = Number(simple ? f[n === 4 && !named ? 3 : col.value] : f[n - 1]);
+    if (!Number.isFinite(ts) || !Number.isFinite(value)) continue;
+    const service = simple ? f[col.service] : f.slice(1, n - 2).join(',');
+    const metric = simple ? f[col.metric] : f[n - 2];
+    const instance = simple && col.instance >= 0 && (named || n === 5) ? f[col.instance] : '';
+    out.push(instance ? { ts, service, metric, value, instance } : { ts, service, metric, value });
+  }
+  return out;
+}
+
+/** topology.json as `{nodes: string[], edges: [caller, callee][]}` or the `PUT /v1/topology` shape. */
+export function parseCaseTopology(v: unknown): CaseTopology | null {
+  if (!v || typeof v !== 'object') return null;
+  const t = v as { nodes?: unknown; edges?: unknown };
+  const id = (n: unknown) => (typeof n === 'string' ? n : n && typeof n === 'object' && typeof (n as { id?: unknown }).id === 'string' ? (n as { id: string }).id : null);
+  const nodes = Array.isArray(t.nodes) ? t.nodes.map(id).filter((x): x is string => x !== null) : [];
+  const edges: [string, string][] = [];
+  for (const e of Array.isArray(t.edges) ? t.edges : []) {
+    if (Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string') edges.push([e[0], e[1]]);
+    else if (e && typeof e === 'object' && typeof (e as { from?: unknown }).from === 'string' && typeof (e as { to?: unknown }).to === 'string')
+      edges.push([(e as { from: string }).from, (e as { to: string }).to]);
+  }
+  return { nodes, edges };
+}
+
+/** events.jsonl objects → Signals (ids from meta.change_id or their position). */
+export function toSignals(objs: readonly Record<string, unknown>[]): Signal[] {
+  const out: Signal[] = [];
+  objs.forEach((o, i) => {
+    const ts = typeof o.ts === 'number' ? new Date(o.ts).toISOString() : typeof o.ts === 'string' ? o.ts : null;
+    if (!ts || typeof o.kind !== 'string' || typeof o.key !== 'string') return;
+    const meta = o.meta && typeof o.meta === 'object' ? (o.meta as Record<string, unknown>) : {};
+    const labels = o.labels && typeof o.labels === 'object' ? (o.labels as Record<string, string>) : {};
+    out.push({
+      id: typeof o.id === 'string' ? o.id : typeof meta.change_id === 'string' ? (meta.change_id as string) : `event-${i + 1}`,
+      orgId: 'case',
+      source: typeof o.source === 'string' ? o.source : 'case',
+      kind: o.kind as Signal['kind'],
+      ts,
+      key: o.key,
+      value: typeof o.value === 'number' ? o.value : null,
+      text: typeof o.text === 'string' ? o.text : null,
+      labels,
+      meta,
+    });
+  });
+  return out;
+}
+
+/** JSON lines → objects; unreadable lines are skipped. */
+export function parseJsonLines(text: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const l of lines(text)) {
+    try {
+      const v = JSON.parse(l);
+      if (v && typeof v === 'object') out.push(v as Record<string, unknown>);
+    } catch {
+      // a torn line is not data
+    }
+  }
+  return out;
+}
+
+/** logs.jsonl rows with a usable timestamp (unix seconds), service and message. */
+export function toLogRows(objs: readonly Record<string, unknown>[]): LogRow[] {
+  const out: LogRow[] = [];
+  for (const o of objs) {
+    const ts = Number(o.ts);
+    if (!Number.isFinite(ts) || ts <= 0 || typeof o.service !== 'string' || typeof o.message !== 'string') continue;
+    out.push({ ts, service: o.service, pod: typeof o.pod === 'string' ? o.pod : undefined, message: o.message });
+  }
+  return out;
+}
+
+/**
+ * Cheap masking of a log line into a template: the leading clock, trace/span ids, UUIDs, long hex
+ * and numbers become placeholders. Stand-in for detectors/logs until the lead swaps it in.
+ */
+export function maskLogMessage(message: string): string {
+  return message
+    .replace(/^\s*\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\s+/, '')
+    .replace(/\b(TraceID|SpanID|trace_id|span_id)[:=]\s*\S+/gi, '$1: <ID>')
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<UUID>')
+    .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{12,}\b/gi, '<HEX>')
+    .replace(/\d+(?:\.\d+)?/g, '<N>')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 400);
+}
+
+const LEVEL = /^(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|SEVERE)$/i;
+
+/** The log level: the first level-looking token among the first five. */
+export function logLevel(message: string): string | null {
+  for (const t of message.trim().split(/\s+/).slice(0, 5)) if (LEVEL.test(t)) return t.toUpperCase();
+  return null;
+}
+
+/** FNV-1a, 32 bit, hex: a stable short id. */
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+/**
+ * Log rows → per-service template counts before and during the incident (split at `splitMs`).
+ * The exposure of each side is the span the logs themselves cover, since shippers often keep only
+ * a few minutes around an incident. One small function, meant to be swapped for detectors/logs.
+ */
+export function clusterLogRows(rows: readonly LogRow[], splitMs: number, toMs: number): LogClusterInput[] {
+  const usable = rows.filter((r) => r.ts * 1000 <= toMs);
+  if (usable.length === 0) return [];
+  let first = Infinity;
+  let last = -Infinity;
+  for (const r of usable) {
+    first = Math.min(first, r.ts * 1000);
+    last = Math.max(last, r.ts * 1000);
+  }
+  // without log lines on both sides of the split there is nothing to compare
+  if (!(first < splitMs && last >= splitMs)) return [];
+  const secondsBefore = Math.max(1, (splitMs - first) / 1000);
+  const secondsDuring = Math.max(1, (last - splitMs) / 1000);
+  const by = new Map<string, LogClusterInput>();
+  for (const r of usable) {
+    const template = maskLogMessage(r.message);
+    const key = `${r.service}\u0000${template}`;
+    let c = by.get(key);
+    if (!c) {
+      c = {
+        service: r.service,
+        templateId: `t${fnv1a(key)}`,
+        template,
+        countsBefore: 0,
+        countsDuring: 0,
+        level: logLevel(r.message),
+        exemplar: template,
+        secondsBefore,
+        secondsDuring,
+      };
+      by.set(key, c);
+    }
+    if (r.ts * 1000 < splitMs) c.countsBefore++;
+    else c.countsDuring++;
+  }
+  return [...by.values()]
+    .map((c) => ({ ...c, novel: c.countsBefore === 0 && first < splitMs }))
+    .sort((a, b) => (a.service === b.service ? (a.templateId < b.templateId ? -1 : 1) : a.service < b.service ? -1 : 1));
+}
+
+/** Bin width of the log-derived hand-off latency series. */
+export const TRACE_GAP_BIN_MS = 15_000;
+
+const TRACE_ID = /\b(?:TraceID|trace_id|traceId)[:=]\s*([0-9a-fA-F]{8,})/;
+
+/**
+ * Hand-off latency per service from trace-correlated log lines (OpenTelemetry-style `TraceID: …`
+ * in the message): within one trace, when a line of service B follows a line of service A ≠ B, the
+ * gap is the time spent getting from A to B — A's remaining work, the network, B's start — so it
+ * belongs to the edge A–B, not to either end. Per time bin and service, the median gap of each
+ * peer is taken and then the lower median over peers: a service that is slow or behind a delayed
+ * network lengthens every edge it has, a neighbour only the one edge it shares with it. Services
+ * seen with a single peer get no series (one edge cannot tell which end is slow). The result
+ * is two series per service, `handoff_latency_in` (edges where it received) and
+ * `handoff_latency_out` (edges where it handed on), in seconds; bins are `binMs` wide from `originMs`.
+ */
+export function traceGapSeries(rows: readonly LogRow[], binMs: number, originMs: number): MetricSeriesInput[] {
+  const traces = new Map<string, LogRow[]>();
+  for (const r of rows) {
+    const m = TRACE_ID.exec(r.message);
+    if (!m) continue;
+    const l = traces.get(m[1]);
+    if (l) l.push(r);
+    else traces.set(m[1], [r]);
+  }
+  // service/metric → bin → peer → gaps
+  const acc = new Map<string, Map<number, Map<string, number[]>>>();
+  const add = (key: string, bin: number, peer: string, gap: number) => {
+    let b = acc.get(key);
+    if (!b) acc.set(key, (b = new Map()));
+    let p = b.get(bin);
+    if (!p) b.set(bin, (p = new Map()));
+    const l = p.get(peer);
+    if (l) l.push(gap);
+    else p.set(peer, [gap]);
+  };
+  for (const ev of traces.values()) {
+    ev.sort((a, b) => a.ts - b.ts);
+    for (let i = 1; i < ev.length; i++) {
+      const a = ev[i - 1];
+      const b = ev[i];
+      if (a.service === b.service) continue;
+      const gap = b.ts - a.ts;
+      const bin = Math.floor((b.ts * 1000 - originMs) / binMs);
+      add(`${b.service}\u0000handoff_latency_in`, bin, a.service, gap);
+      add(`${a.service}\u0000handoff_latency_out`, bin, b.service, gap);
+    }
+  }
+  const med = (xs: number[]) => {
+    const s = [...xs].sort((x, y) => x - y);
+    const h = s.length >> 1;
+    return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+  };
+  const lowerMedian = (xs: number[]) => [...xs].sort((x, y) => x - y)[(xs.length - 1) >> 1];
+  const out: MetricSeriesInput[] = [];
+  for (const [key, b] of [...acc.entries()].sort(([x], [y]) => (x < y ? -1 : 1))) {
+    const [service, metric] = key.split('\u0000');
+    // with a single peer the edge cannot say which end is slow
+    const peers = new Set([...b.values()].flatMap((p) => [...p.keys()]));
+    if (peers.size < 2) continue;
+    const points = [...b.entries()]
+      .sort(([x], [y]) => x - y)
+      .map(([bin, byPeer]) => ({ ts: originMs + bin * binMs + binMs / 2, value: lowerMedian([...byPeer.values()].map(med)) }));
+    out.push({ service, metric, points });
+  }
+  return out;
+}
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function range(v: unknown): { start: number; end: number } | null {
+  if (!v || typeof v !== 'object') return null;
+  const o = v as Record<string, unknown>;
+  const s = num(o.start_ts);
+  const e = num(o.end_ts);
+  return s !== null && e !== null ? { start: s, end: e } : null;
+}
+
+/**
+ * A case → AnalysisInput. Incident window: from the injection (or, when the case has a separate
+ * normal period, the whole analysis window) to the window's end; baseline: the normal period when
+ * the case has one, else the part of the window before the injection. A case without an injection
+ * time (a calm one) is split in the middle of its window.
+ */
+export function caseToInput(content: CaseContent): AnalysisInput {
+  const c = stripLabels(content.caseJson);
+  const w = range(c.window);
+  const normal = range(c.normal_window);
+  // no injection time (a calm case): the second half of the window is the period under test
+  const inject = num(c.inject_ts) ?? (w ? Math.round((w.start + w.end) / 2) : 0);
+  const end = w?.end ?? inject;
+  let from: number;
+  let baseline: { from: number; to: number };
+  if (normal) {
+    baseline = { from: normal.start * 1000, to: normal.end * 1000 + 1 };
+    const overlaps = w !== null && normal.start <= w.end && normal.end >= w.start;
+    from = (overlaps ? Math.max(w!.start, normal.end + 1) : (w?.start ?? inject)) * 1000;
+  } else {
+    baseline = { from: (w?.start ?? inject - 1800) * 1000, to: inject * 1000 };
+    from = inject * 1000;
+  }
+  const to = end * 1000;
+
+  const series = new Map<string, MetricSeriesInput>();
+  for (const r of content.metrics) {
+    const k = `${r.service}\u0000${r.metric}\u0000${r.instance ?? ''}`;
+    let s = series.get(k);
+    if (!s) {
+      s = r.instance ? { service: r.service, metric: r.metric, instance: r.instance, points: [] } : { service: r.service, metric: r.metric, points: [] };
+      series.set(k, s);
+    }
+    s.points.push({ ts: r.ts * 1000, value: r.value });
+  }
+  // trace-correlated logs give hand-off latency series; their bins straddle the incident start
+  const gapSeries = content.logs && content.logs.length ? traceGapSeries(content.logs, TRACE_GAP_BIN_MS, from) : [];
+  for (const g of gapSeries) series.set(`${g.service}\u0000${g.metric}\u0000`, g);
+  const metrics = [...series.values()].sort((a, b) => (a.service === b.service ? (a.metric < b.metric ? -1 : 1) : a.service < b.service ? -1 : 1));
+
+  const symptom = c.symptom && typeof c.symptom === 'object' ? (c.symptom as Record<string, unknown>) : null;
+  const entry = typeof c.entry_service === 'string' ? c.entry_service : typeof symptom?.service === 'string' ? (symptom.service as string) : null;
+  const candidates = Array.isArray(c.candidate_services) ? (c.candidate_services as unknown[]).filter((x): x is string => typeof x === 'string') : undefined;
+
+  let topology: TopologyInput | null = null;
+  if (content.topology && content.topology.edges.length) {
+    const ids = new Set(content.topology.nodes);
+    const edges = [...content.topology.edges];
+    for (const [a, b] of edges) ids.add(a).add(b);
+    // An entry series outside the graph (Nezha's entry-sli: the front end's SLI as the load
+    // generator sees it) observes the calls into the graph's roots.
+    if (entry && !ids.has(entry)) {
+      const called = new Set(edges.map(([, b]) => b));
+      const rootsOf = [...new Set(edges.map(([a]) => a))].filter((a) => !called.has(a) && (!candidates || candidates.includes(a)));
+      for (const r of rootsOf.sort()) edges.push([entry, r]);
+      ids.add(entry);
+    }
+    topology = {
+      nodes: [...ids].sort().map((id) => ({ id, type: 'service', attributes: {} })),
+      edges: edges.map(([a, b]) => ({ from: a, to: b, attributes: {} })),
+    };
+  }
+
+  return {
+    incident: { service: entry, startedAt: inject * 1000 },
+    window: { from, to },
+    baseline,
+    metrics,
+    logClusters: content.logs && content.logs.length ? clusterLogRows(content.logs, from, to) : [],
+    changes: content.events ? toSignals(content.events) : [],
+    topology,
+    candidates,
+    entryPoints: entry ? [entry] : undefined,
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * Root-cause ranking of services that needs no change data ("explained-away ranking").
+ *
+ * Faults propagate from a callee up to its callers: a slow or failing dependency makes its callers
+ * slow or failing a little later. So the best suspect is the anomalous service whose own anomaly is
+ * NOT explained by an anomalous dependency, and whose callers saw their outbound calls degrade:
+ *
+ *   score(s) = (own(s) + named(s) + clientBlame · blame(s) + starvedCallees · starved(s))
+ *              · (1 − explainAway · explained(s))
+ *            + upstream · own(s) · share of s's callers that are anomalous
+ *            + change · max L(changes on s)
+ *
+ * - own(s): noisy-or of the service's strongest server-side, resource, log and detector evidence.
+ * - explained(s): the strongest own anomaly among s's dependencies (up to three hops, ×0.85 per
+ *   extra hop) whose onset is not later than s's (plus a slack). A dependency that went wrong
+ *   first explains its callers' symptoms. When s's evidence includes a latency increase, a
+ *   dependency explains only the share its own increase of the same metric can cover (latency
+ *   adds up along a call; a fan-out allowance covers several calls per request).
+ * - blame(s): what s's callers' degraded outbound calls say about s — see flowBlame: a caller's
+ *   slow or failing outbound calls point at its dependencies, unless another dependency already
+ *   accounts for them, and blame that lands on a service with little evidence of its own moves on
+ *   to its anomalous dependencies. This catches faults that show only from
+ *   the outside (network delay on s: s's own metrics stay calm, its callers' client latency rises).
+ *   A caller that cannot itself be blamed (a probe, an SLI series, a load generator: not a
+ *   candidate) only observes the calls it makes, so all of its anomaly counts as client-side.
+ * - starved(s): the strongest sudden drop of load (requests, CPU, network, I/O) among s's
+ *   dependencies, shared among each dependency's callers, unless s itself received less: a caller
+ *   that fails early stops calling what comes after (Nezha's "exception" faults), so its
+ *   dependencies go quiet. Such drops do not count in the dependency's own anomaly.
+ * - named(s): error templates of a caller (up to two hops up) that name s and surged ("request to
+ *   auth failed: certificate has expired"): direct, specific evidence about s from the outside.
+ *
+ * The idea combines the "most downstream anomalous service whose dependencies are healthy" rule of
+ * thumb with the explaining-away of Bayesian networks and the caller-side attribution used by
+ * trace-based RCA (e.g. MicroRank, Yu et al. WWW 2021; TraceRCA, Li et al. IWQoS 2021), without
+ * needing traces: only per-service server- and client-side signals and the call graph.
+ */
+import { classifyMetric } from './metric-kind.js';
+import { noisyOr } from './services.js';
+import { walk, type ServiceGraph } from './topology.js';
+import { round } from './stats.js';
+import type { MetricDelta, RankedService, ServiceAnomaly } from './types.js';
+import { RANKING_WEIGHTS } from './weights.js';
+
+export interface RankingInput {
+  graph: ServiceGraph;
+  services: ReadonlyMap<string, ServiceAnomaly>;
+  candidates: readonly string[];
+  /** Best change-impact likelihood per service. */
+  changeLikelihood: ReadonlyMap<string, number>;
+  /** A service counts as anomalous (for the upstream share) from this own/client score on. */
+  anomalousFrom: number;
+  /** Every delta by `service\u0000metric` (first instance), to compare latency shifts. */
+  deltas?: ReadonlyMap<string, MetricDelta>;
+}
+
+export function rankServices(inp: RankingInput): RankedService[] {
+  const W = RANKING_WEIGHTS;
+  const own = (s: string) => inp.services.get(s)?.own ?? 0;
+  const cand = new Set(inp.candidates);
+  const client = (s: string) => inp.services.get(s)?.client ?? 0;
+  // A node that cannot be blamed (a synthetic probe, an SLI, a load generator) only observes the
+  // calls it makes: all of its anomaly counts as client-side.
+  const observed = (s: string) => (cand.has(s) ? client(s) : Math.max(client(s), own(s)));
+  const onset = (s: string) => inp.services.get(s)?.onset ?? null;
+  /** The service's strongest server-side latency increase, if latency is among its evidence. */
+  const latencyShift = (s: string) => {
+    const d = inp.services.get(s)?.topDeltas.find((x) => x.kind === 'latency' && (x.side === 'server' || x.side === 'self') && x.shift > 0 && x.score > 0);
+    return d ? d : null;
+  };
+  // error logs that name a dependency point at it directly (a name in a URL the service merely
+  // forwards is not a dependency: with a known graph, only callees up to two hops away count)
+  const named = new Map<string, number>();
+  for (const a of inp.services.values()) {
+    const near = inp.graph.inferred ? null : walk(inp.graph, a.service, 'callees', 2);
+    for (const ref of a.logs?.references ?? []) {
+      if (near && !near.has(ref.service)) continue;
+      named.set(ref.service, noisyOr([named.get(ref.service) ?? 0, W.namedInLogs * ref.strength], [1, 1]));
+    }
+  }
+  const namedOf = (s: string) => named.get(s) ?? 0;
+  // dependencies that suddenly received less load point at s, unless s itself received less
+  const starvedOf = (s: string) => {
+    let v = 0;
+    for (const c of inp.graph.callees.get(s) ?? []) {
+      const st = inp.services.get(c)?.starved ?? 0;
+      const nCallers = Math.max(1, inp.graph.callers.get(c)?.length ?? 1);
+      v = Math.max(v, st / nCallers);
+    }
+    return v * (1 - (inp.services.get(s)?.starved ?? 0));
+  };
+  const kept = flowBlame(inp, own, observed, (s) => noisyOr([own(s), W.starvedCallees * starvedOf(s), namedOf(s)]));
+  const out: RankedService[] = [];
+  for (const s of inp.candidates) {
+    const o = own(s);
+    // explained: strongest anomalous dependency that did not start after s
+    let explained = 0;
+    let explainedBy: string | null = null;
+    let explainedVia: RankedService['parts']['explainedVia'] = null;
+    let byDependency = 0;
+    const so = onset(s);
+    const lat = latencyShift(s);
+    for (const [c, { depth }] of walk(inp.graph, s, 'callees', 3)) {
+      const co = onset(c);
+      if (so !== null && co !== null && co > so + W.onsetSlackMs) continue;
+      // Latency adds up along a call: a dependency 4 ms slower cannot explain a caller 2 s slower
+      // through that latency; its other evidence (CPU, errors, logs) explains in full.
+      const ca = inp.services.get(c);
+      if (!ca) continue;
+      const fams = Object.entries(ca.families);
+      // a dependency whose own dependencies went quiet failed too, even if it looks calm itself
+      let v = noisyOr([...fams.map(([, x]) => x), W.starvedCallees * starvedOf(c), namedOf(c)]);
+      if (lat) {
+        const cd = inp.deltas?.get(`${c}\u0000${lat.metric}`);
+        if (cd) {
+          const fam = classifyMetric(lat.metric).family;
+          const ratio = Math.min(1, (W.latencyFanOut * Math.max(cd.shift, 0)) / lat.shift);
+          const others = noisyOr([...fams.filter(([f]) => f !== fam).map(([, x]) => x), W.starvedCallees * starvedOf(c), namedOf(c)]);
+          v = Math.max(others, (ca.families[fam] ?? 0) * ratio);
+        }
+      }
+      v *= 0.85 ** (depth - 1);
+      if (v > explained + 1e-12) {
+        explained = v;
+        explainedBy = c;
+        explainedVia = 'dependency';
+      }
+      if (v > byDependency + 1e-12) byDependency = v;
+    }
+    // s's own outbound calls slowed down as much as its responses: the time went into waiting on
+    // dependencies (one of them slow, or the network to it), so s's latency is explained
+    if (lat) {
+      const cl = inp.services.get(s)?.topDeltas.find((x) => x.kind === 'latency' && x.side === 'client' && x.shift > 0 && x.score > 0);
+      if (cl) {
+        const sa = inp.services.get(s)!;
+        const fam = classifyMetric(lat.metric).family;
+        const others = noisyOr(Object.entries(sa.families).filter(([f]) => f !== fam).map(([, x]) => x));
+        const latShare = Math.max(0, (sa.own - others) / Math.max(sa.own, 1e-9));
+        const v = Math.min(1, 2 * cl.score) * Math.min(1, (W.latencyFanOut * cl.shift) / lat.shift) * latShare;
+        if (v > explained + 1e-12) {
+          explained = v;
+          explainedVia = 'outbound';
+        }
+      }
+    }
+    const callers = inp.graph.callers.get(s) ?? [];
+    let anomalousCallers = 0;
+    for (const p of callers) if (Math.max(own(p), client(p)) >= inp.anomalousFrom) anomalousCallers++;
+    const blame = kept.get(s) ?? 0;
+    const upstream = callers.length ? anomalousCallers / callers.length : 0;
+    const starvedCallees = starvedOf(s);
+    const logs = inp.services.get(s)?.logs?.score ?? 0;
+    const change = inp.changeLikelihood.get(s) ?? 0;
+    const score =
+      (o + namedOf(s) + W.clientBlame * blame + W.starvedCallees * starvedCallees) * (1 - W.explainAway * explained) +
+      W.upstream * o * upstream +
+      W.change * change;
+    out.push({
+      service: s,
+      score: round(score, 4),
+      parts: {
+        own: round(o, 4),
+        client: round(client(s), 4),
+        blame: round(blame, 4),
+        starvedCallees: round(starvedCallees, 4),
+        namedInLogs: round(namedOf(s), 4),
+        explainedBy,
+        explainedByDependency: round(byDependency, 4),
+        explainedVia,
+        explained: round(explained, 4),
+        logs: round(logs, 4),
+        change: round(change, 4),
+        upstream: round(upstream, 4),
+      },
+    });
+  }
+  out.sort((a, b) => b.score - a.score || b.parts.own - a.parts.own || (a.service < b.service ? -1 : 1));
+  return out;
+}
+
+/**
+ * Blame from callers, then passed on. First, each service's direct blame: over its callers p,
+ * client(p) · (1 − explainAway · the strongest own anomaly among p's other dependencies), taken
+ * between the mean (every caller sees it) and the max (the one caller that calls it a lot sees it).
+ * Then, in call order (callers first), a service keeps the share of what it received that its own
+ * evidence E accounts for and passes the rest to its dependencies that show clearly more evidence
+ * (E(c) ≥ max(blamePassMin, 2·E(s))), in proportion to it:
+ * share kept = (E(s) + ε) / (E(s) + ε + Σ E(those callees)).
+ * An SLI that sees errors at the front door thus ends up with the failing service behind it, not
+ * with the front door, unless the front door itself shows more than its dependencies do.
+ */
+function flowBlame(
+  inp: RankingInput,
+  own: (s: string) => number,
+  observed: (s: string) => number,
+  evidence: (s: string) => number,
+): Map<string, number> {
+  const W = RANKING_WEIGHTS;
+  const g = inp.graph;
+  const direct = new Map<string, number>();
+  for (const s of g.nodes) {
+    const callers = g.callers.get(s) ?? [];
+    if (!callers.length) continue;
+    let sum = 0;
+    let max = 0;
+    for (const p of callers) {
+      let sibling = 0;
+      for (const c of g.callees.get(p) ?? []) if (c !== s) sibling = Math.max(sibling, own(c));
+      const b = observed(p) * (1 - W.explainAway * sibling);
+      sum += b;
+      max = Math.max(max, b);
+    }
+    direct.set(s, (sum / callers.length + max) / 2);
+  }
+  // callers before callees (Kahn's order; what a cycle leaves is appended by name)
+  const indeg = new Map(g.nodes.map((n) => [n, (g.callers.get(n) ?? []).length]));
+  const queue = g.nodes.filter((n) => indeg.get(n) === 0);
+  const order: string[] = [];
+  while (queue.length) {
+    const n = queue.shift()!;
+    order.push(n);
+    for (const c of g.callees.get(n) ?? []) {
+      indeg.set(c, indeg.get(c)! - 1);
+      if (indeg.get(c) === 0) queue.push(c);
+    }
+  }
+  const placed = new Set(order);
+  for (const n of g.nodes) if (!placed.has(n)) order.push(n);
+  const total = new Map(direct);
+  const kept = new Map<string, number>();
+  for (const s of order) {
+    const amount = total.get(s) ?? 0;
+    if (amount <= 0) continue;
+    const floor = Math.max(W.blamePassMin, 2 * evidence(s));
+    const targets = (g.callees.get(s) ?? []).filter((c) => evidence(c) >= floor);
+    const es = evidence(s) + W.blameStay;
+    const sumE = targets.reduce((a, c) => a + evidence(c), 0);
+    kept.set(s, (amount * es) / (es + sumE));
+    for (const c of targets) total.set(c, (total.get(c) ?? 0) + (amount * evidence(c)) / (es + sumE));
+  }
+  return kept;
+}

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import type { Signal } from '../core/schemas.js';
+import { blastRadius, buildGraph, dependentsCentrality, graphFromTopology, inferEdges, roots, topologyFromSpans, walk } from './topology.js';
+import type { GraphEdge, ServiceAnomaly } from './types.js';
+
+const e = (from: string, to: string): GraphEdge => ({ from, to, source: 'given', weight: 1 });
+// web → api → db, api → cache, batch → db
+const G = buildGraph([], [e('web', 'api'), e('api', 'db'), e('api', 'cache'), e('batch', 'db'), e('db', 'db')], false);
+
+const anomaly = (service: string, own: number, onset: number | null = null): ServiceAnomaly => ({
+  service,
+  own,
+  client: 0,
+  starved: 0,
+  families: {},
+  onset,
+  topDeltas: [],
+  detectorAnomalies: 0,
+  logs: null,
+});
+
+describe('service graph', () => {
+  it('drops self-loops and duplicates; sorts for determinism', () => {
+    expect(G.nodes).toEqual(['api', 'batch', 'cache', 'db', 'web']);
+    expect(G.callers.get('db')).toEqual(['api', 'batch']);
+    expect(roots(G)).toEqual(['batch', 'web']);
+  });
+
+  it('walks callers (reverse dependencies) with depth and path', () => {
+    const up = walk(G, 'db', 'callers');
+    expect([...up.entries()]).toEqual([
+      ['api', { depth: 1, path: ['db', 'api'] }],
+      ['batch', { depth: 1, path: ['db', 'batch'] }],
+      ['web', { depth: 2, path: ['db', 'api', 'web'] }],
+    ]);
+  });
+
+  it('centrality is the share of other services that depend on one', () => {
+    const c = dependentsCentrality(G);
+    expect(c.db).toBe(0.75);
+    expect(c.web).toBe(0);
+  });
+
+  it('accepts a PUT /v1/topology document', () => {
+    const g = graphFromTopology({ nodes: [{ id: 'a', type: 'service', attributes: {} }, { id: 'b', type: 'database', attributes: {} }], edges: [{ from: 'a', to: 'b', attributes: {} }] }, ['c']);
+    expect(g.nodes).toEqual(['a', 'b', 'c']);
+    expect(g.callees.get('a')).toEqual(['b']);
+  });
+
+  it('builds the graph from trace spans', () => {
+    const span = (id: string, parent: string | null, service: string): Signal => ({
+      id,
+      orgId: 'o',
+      source: 'otel',
+      kind: 'event',
+      ts: '2026-01-01T00:00:00.000Z',
+      key: 'span',
+      value: null,
+      text: null,
+      labels: { service },
+      meta: { trace_id: 't', span_id: id, parent_span_id: parent },
+    });
+    const t = topologyFromSpans([span('1', null, 'web'), span('2', '1', 'api'), span('3', '2', 'db'), span('4', '2', 'api'), span('5', '1', 'api')]);
+    expect(t.edges).toEqual([
+      { from: 'api', to: 'db', attributes: { calls: 1, source: 'spans' } },
+      { from: 'web', to: 'api', attributes: { calls: 2, source: 'spans' } },
+    ]);
+  });
+
+  it('infers edges from co-anomaly timing and from log references', () => {
+    const edges = inferEdges(
+      [anomaly('ts-basic-service', 0.9, 100), anomaly('ts-travel-service', 0.6, 160), anomaly('web', 0.5, 220), anomaly('calm', 0)],
+      [{ service: 'web', templateId: 't1', template: 'GET /api/v1/basicservice/x failed', countsBefore: 0, countsDuring: 3 }],
+      0.25,
+    );
+    expect(edges).toContainEqual({ from: 'web', to: 'ts-basic-service', source: 'log-reference', weight: 1 });
+    expect(edges).toContainEqual(expect.objectContaining({ from: 'ts-travel-service', to: 'ts-basic-service', source: 'co-anomaly' }));
+    expect(edges).toContainEqual(expect.objectContaining({ from: 'web', to: 'ts-travel-service', source: 'co-anomaly' }));
+    expect(edges.some((x) => x.to === 'calm' || x.from === 'calm')).toBe(false);
+  });
+});
+
+describe('blast radius', () => {
+  it('lists every dependent with its measured impact, the entry points reached and SLO state', () => {
+    const services = new Map([
+      ['db', anomaly('db', 0.9)],
+      ['api', anomaly('api', 0.6)],
+      ['web', anomaly('web', 0.4)],
+      ['batch', anomaly('batch', 0)],
+    ]);
+    const b = blastRadius(
+      G,
+      'db',
+      services,
+      ['web'],
+      [{ name: 'web availability', service: 'web', metric: 'availability', bad: 'down', objective: 99.9 }],
+      [
+        {
+          service: 'web',
+          metric: 'availability',
+          instance: null,
+          kind: 'success',
+          side: 'self',
+          baselineMedian: 100,
+          baselineScale: 0.1,
+          incidentMedian: 97,
+          z: -30,
+          peakZ: -30,
+          shift: -3,
+          direction: 'down',
+          harmful: true,
+          score: 0.9,
+          tailP: 0.001,
+          loadDrop: 0,
+          onset: 1,
+          nBaseline: 10,
+          nIncident: 5,
+          status: 'ok',
+        },
+      ],
+      3,
+    );
+    expect(b.impacted.map((i) => [i.service, i.depth, i.impact, i.entryPoint])).toEqual([
+      ['api', 1, 0.6, false],
+      ['batch', 1, 0, false],
+      ['web', 2, 0.4, true],
+    ]);
+    expect(b.impacted.find((i) => i.service === 'web')!.path).toEqual(['web', 'api', 'db']);
+    expect(b.entryPoints).toEqual(['web']);
+    expect(b.slos).toEqual([{ name: 'web availability', service: 'web', metric: 'availability', baseline: 100, during: 97, z: -30, breached: true }]);
+  });
+
+  it('is empty without a root', () => {
+    expect(blastRadius(G, null, new Map(), [], [], [], 3).impacted).toEqual([]);
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * The service graph (edges caller → callee), its inference when none is given, centrality and
+ * the blast radius by reverse-dependency traversal.
+ */
+import type { Signal, TopologyInput } from '../core/schemas.js';
+import type { BlastRadius, GraphEdge, ImpactedService, LogClusterInput, MetricDelta, ServiceAnomaly, SloInput } from './types.js';
+import { round } from './stats.js';
+
+export interface ServiceGraph {
+  nodes: string[];
+  edges: GraphEdge[];
+  callees: Map<string, string[]>;
+  callers: Map<string, string[]>;
+  inferred: boolean;
+}
+
+/** Build the adjacency of a graph; nodes and neighbour lists are sorted so traversals are deterministic. */
+export function buildGraph(nodeIds: Iterable<string>, edges: readonly GraphEdge[], inferred: boolean): ServiceGraph {
+  const nodes = new Set(nodeIds);
+  const seen = new Set<string>();
+  const kept: GraphEdge[] = [];
+  for (const e of edges) {
+    if (e.from === e.to) continue;
+    const k = `${e.from}\u0000${e.to}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    kept.push(e);
+    nodes.add(e.from);
+    nodes.add(e.to);
+  }
+  const callees = new Map<string, string[]>();
+  const callers = new Map<string, string[]>();
+  for (const n of nodes) {
+    callees.set(n, []);
+    callers.set(n, []);
+  }
+  for (const e of kept) {
+    callees.get(e.from)!.push(e.to);
+    callers.get(e.to)!.push(e.from);
+  }
+  for (const l of [...callees.values(), ...callers.values()]) l.sort();
+  kept.sort((a, b) => (a.from === b.from ? (a.to < b.to ? -1 : 1) : a.from < b.from ? -1 : 1));
+  return { nodes: [...nodes].sort(), edges: kept, callees, callers, inferred };
+}
+
+/** The graph given through `PUT /v1/topology` (or a case's topology file). */
+export function graphFromTopology(t: TopologyInput, extraNodes: Iterable<string>): ServiceGraph {
+  const edges: GraphEdge[] = t.edges.map((e) => ({ from: e.from, to: e.to, source: 'given', weight: 1 }));
+  return buildGraph([...t.nodes.map((n) => n.id), ...extraNodes], edges, false);
+}
+
+/**
+ * The service graph from trace spans (OpenTelemetry-style signals: `meta.span_id`,
+ * `meta.parent_span_id`, `labels.service`): a span whose parent ran in another service is a call
+ * from that service to this one. Edge attributes carry the number of calls seen.
+ */
+export function topologyFromSpans(spans: readonly Signal[]): TopologyInput {
+  const serviceOf = new Map<string, string>();
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  for (const s of spans) {
+    const id = str(s.meta?.span_id);
+    const svc = s.labels?.service ?? str(s.meta?.service);
+    if (id && svc) serviceOf.set(id, svc);
+  }
+  const calls = new Map<string, number>();
+  const nodes = new Set<string>(serviceOf.values());
+  for (const s of spans) {
+    const parent = str(s.meta?.parent_span_id);
+    const svc = s.labels?.service ?? str(s.meta?.service);
+    const from = parent ? serviceOf.get(parent) : undefined;
+    if (!svc || !from || from === svc) continue;
+    const k = `${from}\u0000${svc}`;
+    calls.set(k, (calls.get(k) ?? 0) + 1);
+  }
+  return {
+    nodes: [...nodes].sort().map((id) => ({ id, type: 'service', attributes: {} })),
+    edges: [...calls.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, n]) => {
+        const [from, to] = k.split('\u0000');
+        return { from, to, attributes: { calls: n, source: 'spans' } };
+      }),
+  };
+}
+
+/** Lower-case alphanumerics of a name and its shorter aliases (ts-basic-service → basicservice). */
+function aliases(service: string): string[] {
+  const parts = service.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const out = new Set<string>([parts.join('')]);
+  if (parts.length >= 3) out.add(parts.slice(1).join(''));
+  return [...out].filter((a) => a.length >= 6);
+}
+
+/**
+ * Infer edges when no topology is given.
+ * - Log references: a template of service A that names service B (a URL path such as
+ *   /api/v1/basicservice/… or a host name) means A calls B.
+ * - Co-anomaly timing: faults propagate from a callee up to its callers, so among anomalous
+ *   services, each one is linked to the anomalous services whose onset came just before its own
+ *   (the latest earlier onset), caller → callee. Equal onsets give no edge: the order is unknown.
+ */
+export function inferEdges(services: readonly ServiceAnomaly[], logs: readonly LogClusterInput[], minAnomaly: number): GraphEdge[] {
+  const edges: GraphEdge[] = [];
+  const names = services.map((s) => s.service);
+  const byAlias = names.map((n) => ({ n, a: aliases(n) }));
+  for (const c of logs) {
+    const text = c.template.toLowerCase().replace(/[^a-z0-9]+/g, '');
+    for (const { n, a } of byAlias) {
+      if (n === c.service) continue;
+      if (a.some((x) => text.includes(x))) edges.push({ from: c.service, to: n, source: 'log-reference', weight: 1 });
+    }
+  }
+  const anomalous = services.filter((s) => Math.max(s.own, s.client) >= minAnomaly && s.onset !== null);
+  for (const a of anomalous) {
+    let best: number | null = null;
+    for (const b of anomalous) if (b.onset! < a.onset! && (best === null || b.onset! > best)) best = b.onset!;
+    if (best === null) continue;
+    for (const b of anomalous) {
+      if (b.onset === best) edges.push({ from: a.service, to: b.service, source: 'co-anomaly', weight: round(Math.min(Math.max(a.own, a.client), b.own), 4) });
+    }
+  }
+  return edges;
+}
+
+/** Breadth-first walk along `next`, with depth and the path from the start. */
+export function walk(g: ServiceGraph, start: string, dir: 'callers' | 'callees', maxDepth = Infinity): Map<string, { depth: number; path: string[] }> {
+  const adj = dir === 'callers' ? g.callers : g.callees;
+  const out = new Map<string, { depth: number; path: string[] }>();
+  let frontier = [start];
+  const paths = new Map<string, string[]>([[start, [start]]]);
+  let depth = 0;
+  while (frontier.length && depth < maxDepth) {
+    depth++;
+    const next: string[] = [];
+    for (const u of frontier) {
+      for (const v of adj.get(u) ?? []) {
+        if (v === start || out.has(v)) continue;
+        const path = [...paths.get(u)!, v];
+        out.set(v, { depth, path });
+        paths.set(v, path);
+        next.push(v);
+      }
+    }
+    frontier = next;
+  }
+  return out;
+}
+
+/** Centrality of each node: the share of the other nodes that depend on it, directly or not. */
+export function dependentsCentrality(g: ServiceGraph): Record<string, number> {
+  const n = Math.max(1, g.nodes.length - 1);
+  const out: Record<string, number> = {};
+  for (const v of g.nodes) out[v] = round(walk(g, v, 'callers').size / n, 4);
+  return out;
+}
+
+/** Nodes nobody calls (the graph's entry points). */
+export function roots(g: ServiceGraph): string[] {
+  return g.nodes.filter((v) => (g.callers.get(v)?.length ?? 0) === 0 && (g.callees.get(v)?.length ?? 0) > 0);
+}
+
+/**
+ * Blast radius of a root cause: every service that depends on it (reverse-dependency traversal),
+ * with the measured impact, the customer-facing entry points reached and the SLOs' state.
+ */
+export function blastRadius(
+  g: ServiceGraph,
+  root: string | null,
+  services: ReadonlyMap<string, ServiceAnomaly>,
+  entryPoints: readonly string[],
+  slos: readonly SloInput[],
+  deltas: readonly MetricDelta[],
+  zThreshold: number,
+): BlastRadius {
+  const entry = new Set(entryPoints);
+  const impacted: ImpactedService[] = [];
+  if (root !== null) {
+    for (const [svc, { depth, path }] of walk(g, root, 'callers')) {
+      const a = services.get(svc);
+      const top = a?.topDeltas[0] ?? null;
+      impacted.push({
+        service: svc,
+        depth,
+        path: [...path].reverse(),
+        impact: round(a ? Math.max(a.own, a.client) : 0, 4),
+        topMetric: top ? top.metric : null,
+        z: top ? top.z : null,
+        entryPoint: entry.has(svc),
+      });
+    }
+    impacted.sort((a, b) => a.depth - b.depth || b.impact - a.impact || (a.service < b.service ? -1 : 1));
+  }
+  const reached = new Set([root, ...impacted.map((i) => i.service)]);
+  const sloRows = slos.map((s) => {
+    const d = deltas.find((x) => x.service === s.service && x.metric === s.metric);
+    const during = d?.incidentMedian ?? null;
+    const breachedByObjective =
+      s.objective !== undefined && during !== null ? (s.bad === 'up' ? during > s.objective : during < s.objective) : null;
+    const z = d?.z ?? 0;
+    const breached = breachedByObjective ?? ((s.bad === 'up' ? z : -z) >= zThreshold);
+    return { name: s.name, service: s.service, metric: s.metric, baseline: d?.baselineMedian ?? null, during, z, breached };
+  });
+  return {
+    root,
+    impacted,
+    entryPoints: entryPoints.filter((e) => reached.has(e) || root === null),
+    slos: sloRows,
+  };
+}

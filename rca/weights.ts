@@ -1,0 +1,106 @@
+/**
+ * Every tunable of the analysis core, in one place, with one set of defaults for all data. They
+ * were set once over the public development cases and the synthetic tests and are meant to be
+ * calibrated once over the sandbox library — never per scenario or per dataset.
+ */
+import type { AnalysisOptions, MetricKind, MetricSide } from './types.js';
+
+export const DEFAULT_OPTIONS: AnalysisOptions = {
+  changeWindowMs: 30 * 60_000,
+  topN: 3,
+  abstainBelow: 0.45,
+  zThreshold: 3,
+};
+
+/**
+ * Scoring of one metric delta (rca/deltas.ts):
+ * score = kind · side · direction · saturate(|z| − deadBand, tau) · relative gate · exceedance gate,
+ * × preExisting for a shift already there before the incident started.
+ */
+export const DELTA_WEIGHTS = {
+  /** Shifts below this many baseline σ are treated as noise. */
+  deadBand: 2.5,
+  /** σ beyond the dead band at which a delta reaches 63 % of full strength. */
+  tau: 6,
+  /** z is capped here: a move off a flat line is "very large", not infinite. */
+  zCap: 40,
+  /** Relative change at which the relative gate passes half the score (25 %). */
+  relativeHalf: 0.25,
+  /** A flat series' σ floor, as a share of its level (0.1 % of the median). */
+  relativeFloor: 0.001,
+  /** Decades of exceedance p-value (−log10 p) at which the exceedance gate opens fully (p = 0.001). */
+  exceedanceDecades: 3,
+  /** Fewest baseline points for a usable baseline. */
+  minBaseline: 2,
+  kind: { latency: 1, errors: 1, success: 1, saturation: 0.8, traffic: 0.45, other: 0.5 } satisfies Record<MetricKind, number>,
+  side: { server: 1, self: 1, client: 1, host: 0.3, edge: 0.8 } satisfies Record<MetricSide, number>,
+  /** Multiplier for a shift already present at every lead-in point (it predates the incident). */
+  preExisting: 0.2,
+  /** Share of the incident shift every lead-in point must already show to count as pre-existing. */
+  preExistingShare: 0.75,
+  /** Multiplier when the move goes the harmless way (latency down, success up). */
+  harmless: 0.15,
+};
+
+/** Combination of evidence into a service ranking (rca/ranking.ts documents the formula). */
+export const RANKING_WEIGHTS = {
+  /** Noisy-or weights of a service's strongest, second and third metric families. */
+  familyWeights: [1, 0.5, 0.25],
+  /** How much an anomalous dependency discounts a service's own anomaly (explained-away). */
+  explainAway: 0.75,
+  /** A dependency's latency shift, times this fan-out allowance, must cover the caller's to explain it. */
+  latencyFanOut: 3,
+  /** A dependency explains a caller only if its onset is not later than the caller's by more than this. */
+  onsetSlackMs: 2 * 60_000,
+  /** Weight of blame from callers whose outbound calls degraded (client-side evidence). */
+  clientBlame: 0.5,
+  /** Prior evidence a service keeps blame with before passing it to anomalous dependencies (ε). */
+  blameStay: 0.1,
+  /** A dependency receives passed-on blame only from this much evidence (and twice the holder's). */
+  blamePassMin: 0.15,
+  /** Weight of the sudden loss of load among a service's dependencies (they stopped being called). */
+  starvedCallees: 0.5,
+  /** Weight of a caller's surging error logs that name a service, as evidence against it. */
+  namedInLogs: 0.5,
+  /** Weight of log evidence (error templates, novel templates) in a service's own anomaly. */
+  logs: 0.8,
+  /** Weight of streaming-detector anomalies in a service's own anomaly. */
+  detector: 0.7,
+  /** Bonus for a service whose callers are anomalous too (the failure propagated up from it). */
+  upstream: 0.1,
+  /** Weight of the best change-impact likelihood of changes on the service. */
+  change: 0.5,
+};
+
+/**
+ * Change-impact likelihood, a logistic model so the weights can be fitted by logistic regression
+ * over the sandbox library:
+ *   L = σ(bias + magnitude·M + temporal·T + centrality·C + priorFailure·logit(P))
+ * M: the service's root-cause score in [0,1] (its own Δmetric not explained by dependencies);
+ * T: temporal precedence and co-occurrence, exp(−lead/τ) for a change before the onset, a small
+ *    value for a change after it; C: share of services that depend on the changed one;
+ * P: the service's prior change-failure rate (Laplace-smoothed history, (failures + 1)/(changes + 2);
+ *    default 0.15, the top of the 0–15 % band DORA reports for well-performing teams).
+ */
+export const CHANGE_IMPACT_WEIGHTS = {
+  bias: -4,
+  magnitude: 5,
+  temporal: 2.5,
+  centrality: 0.5,
+  priorFailure: 0.5,
+  /** τ of the temporal decay for a change that precedes the onset. */
+  leadTauMs: 15 * 60_000,
+  /** T for a change that lands after the onset (it cannot have caused it). */
+  afterOnset: 0.05,
+  defaultFailureRate: 0.15,
+};
+
+/** Hypothesis confidence (rca/hypotheses.ts). */
+export const CONFIDENCE_WEIGHTS = {
+  /** Scale of the top score at which confidence saturates. */
+  scoreTau: 0.5,
+  /** Weight of the margin over the runner-up. */
+  margin: 0.5,
+  /** The top score must lead the runner-up by this share of itself for a confident verdict. */
+  minLead: 0.05,
+};
