@@ -65,3 +65,13 @@ export function describeConfig(cfg: Config): Record<string, unknown> {
     Object.entries(cfg).map(([k, v]) => [k, CONFIG_VARS[k as keyof Vars].secret && v !== undefined ? '***' : v]),
   );
 }
+
+/** How the store is opened for this configuration (one mapping for the server and every CLI command). */
+export function storeConfig(cfg: Config): { databaseUrl?: string; dataDir?: string; appRole: string; appPassword?: string } {
+  return {
+    databaseUrl: cfg.DATABASE_URL,
+    dataDir: cfg.WARROOM_DATA_DIR === ':memory:' ? undefined : cfg.WARROOM_DATA_DIR,
+    appRole: cfg.WARROOM_DB_APP_ROLE,
+    appPassword: cfg.WARROOM_DB_APP_PASSWORD,
+  };
+}

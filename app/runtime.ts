@@ -26,7 +26,7 @@ import { sandboxRunner } from '../sim/runner.js';
 import type { RunningSandbox } from '../sim/edge/realtime.js';
 import { ALL_ROUTES } from '../api/routes/index.js';
 import { DEFAULT_EXTRACT_LIMITS } from '../kb/extract.js';
-import { describeConfig, type Config } from './config.js';
+import { describeConfig, storeConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 
 export const DEFAULT_ORG = 'default';
@@ -107,12 +107,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   logger.info({ url, config: describeConfig(cfg) }, 'warroom listening');
 
   const ready = (async () => {
-    const opened = await openStore({
-      databaseUrl: cfg.DATABASE_URL,
-      dataDir: cfg.WARROOM_DATA_DIR === ':memory:' ? undefined : cfg.WARROOM_DATA_DIR,
-      appRole: cfg.WARROOM_DB_APP_ROLE,
-      appPassword: cfg.WARROOM_DB_APP_PASSWORD,
-    });
+    const opened = await openStore(storeConfig(cfg));
     const theStore = opened.store;
     store = theStore;
     admin = opened.admin;

@@ -73,7 +73,9 @@ export const ingestRoute = route({
       // The outbox row keeps only the ids: the signals themselves are already stored.
       await emit('signal.ingest', { signals: part }, { signalIds: part.map((s) => s.id) });
     }
-    for (const s of stored) deps.metrics.signalsAccepted.inc({ kind: s.kind });
+    const byKind = new Map<string, number>();
+    for (const s of stored) byKind.set(s.kind, (byKind.get(s.kind) ?? 0) + 1);
+    for (const [kind, n] of byKind) deps.metrics.signalsAccepted.inc({ kind }, n);
     return { status: 202, body: { accepted: inserted, duplicates: duplicates.length, rejected } };
   },
 });

@@ -1,9 +1,9 @@
 /** `warroom audit verify`: checks every org's chain as the database owner. */
 import { openStore, verifyAudit } from '../../store/index.js';
-import type { Config } from '../config.js';
+import { storeConfig, type Config } from '../config.js';
 
 export async function runAuditVerify(cfg: Config, o: { json?: boolean }): Promise<number> {
-  const { store, admin } = await openStore({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.WARROOM_DATA_DIR, appRole: cfg.WARROOM_DB_APP_ROLE, appPassword: cfg.WARROOM_DB_APP_PASSWORD });
+  const { store, admin } = await openStore(storeConfig(cfg));
   try {
     const report = await verifyAudit(admin);
     const bad = report.filter((r) => r.problems.length > 0);

@@ -12,7 +12,7 @@ import { syncFolder } from '../../kb/folder.js';
 import { type EmbeddingSettings, embedderFromSettings } from '../../kb/openai.js';
 import { KnowledgeBase } from '../../kb/service.js';
 import { openStore, type OpenedStore } from '../../store/index.js';
-import type { Config } from '../config.js';
+import { storeConfig, type Config } from '../config.js';
 import { DEFAULT_ORG, loadMasks } from '../runtime.js';
 
 /** The embedding variables (optional in Config until the composition root declares them). */
@@ -36,12 +36,7 @@ export function createEmbedder(cfg: Config): Promise<Embedder> {
 }
 
 async function open(cfg: Config): Promise<OpenedStore> {
-  return openStore({
-    databaseUrl: cfg.DATABASE_URL,
-    dataDir: cfg.WARROOM_DATA_DIR === ':memory:' ? undefined : cfg.WARROOM_DATA_DIR,
-    appRole: cfg.WARROOM_DB_APP_ROLE,
-    appPassword: cfg.WARROOM_DB_APP_PASSWORD,
-  });
+  return openStore(storeConfig(cfg));
 }
 
 async function withKb<T>(cfg: Config, org: string, fn: (kb: KnowledgeBase, opened: OpenedStore) => Promise<T>): Promise<T> {
