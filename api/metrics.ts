@@ -18,6 +18,12 @@ export function createApiMetrics() {
     signalsRejected: new Counter({ name: 'warroom_signals_rejected_total', help: 'Signals rejected by validation', registers: [registry] }),
     anomalies: new Counter({ name: 'warroom_anomalies_total', help: 'Anomalies stored', registers: [registry] }),
     incidentsOpened: new Counter({ name: 'warroom_incidents_opened_total', help: 'Incidents opened', labelNames: ['by'], registers: [registry] }),
+    detectLatency: new Histogram({
+      name: 'warroom_detect_latency_seconds',
+      help: 'Wall time from a signal batch accepted to its anomalies stored',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30],
+      registers: [registry],
+    }),
     busHandled: new Counter({ name: 'warroom_bus_messages_total', help: 'Bus messages handled', labelNames: ['subject', 'outcome'], registers: [registry] }),
   };
 }

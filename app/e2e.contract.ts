@@ -234,10 +234,13 @@ export function apiContract(engine: Engine, bus: 'inproc' | 'nats' = 'inproc'): 
         return r.body.incidents.find((i: { service: string; opened_by: string }) => i.service === 'payments' && i.opened_by === 'detector');
       }, 20_000, 'auto-opened incident');
       expect(inc.started_at).toBe(new Date(t0 + 6 * 60_000).toISOString());
+      // Four breaching minutes of one series in one 5-minute bucket: one evidence row (storm control).
       const ev = await eventually(async () => {
         const r = await c.get(`/v1/incidents/${inc.id}/evidence`);
-        return r.body.evidence.length === 4 ? r.body.evidence : undefined;
-      }, 10_000, 'four evidence rows');
+        return r.body.evidence.length >= 1 ? r.body.evidence : undefined;
+      }, 10_000, 'evidence');
+      expect(ev).toHaveLength(1);
+      expect(ev[0].summary).toContain('past its SLO threshold');
       expect(ev[0]).toMatchObject({ kind: 'anomaly', incident_id: inc.id, data: { value: 0.35 } });
       const all = (await c.get('/v1/incidents?limit=500')).body.incidents;
       expect(all.filter((i: { service: string }) => i.service === 'catalog')).toEqual([]);

@@ -18,6 +18,7 @@ import { SCOPES } from '../core/schemas.js';
 import { DEFAULT_SECRET_RULES, compileMaskRules, type CompiledMask } from '../detectors/secrets.js';
 import { OutboxRelay } from '../ingest/outbox-relay.js';
 import { startPipeline } from '../ingest/pipeline.js';
+import { DEFAULT_POLICY, type CorrelationPolicy } from '../detectors/stream/grouping.js';
 import { dryRunRunner } from '../remediate/runners/dryrun.js';
 import { createInprocBus, createNatsBus } from '../bus/index.js';
 import { openStore } from '../store/index.js';
@@ -129,8 +130,9 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
         clock,
         newId: ulid,
         logger,
-        errorRateThreshold: cfg.WARROOM_ERROR_RATE_THRESHOLD,
-        autoOpenSeverity: cfg.WARROOM_AUTO_OPEN_SEVERITY,
+        detection: { engine: { slo: { errorRateFloor: cfg.WARROOM_ERROR_RATE_THRESHOLD } }, checkpointMs: cfg.WARROOM_CHECKPOINT_SECONDS * 1000 },
+        policy: pipelinePolicy(cfg),
+        onDetectLatency: (ms) => metrics.detectLatency.observe(ms / 1000),
         publishCommitted: (msgs) => relay?.publishCommitted(msgs),
         onAnomalies: (n) => metrics.anomalies.inc(n),
         onIncidentOpened: () => metrics.incidentsOpened.inc({ by: 'detector' }),
@@ -216,4 +218,10 @@ async function bootstrapKeys(
     generated.defaultOrgKey = candidate;
     announce(`Default org admin key (shown once): ${candidate}`);
   }
+}
+
+/** The correlation policy from the configuration (the rest are the documented defaults). */
+export function pipelinePolicy(cfg: Pick<Config, 'WARROOM_AUTO_OPEN_SEVERITY' | 'WARROOM_INCIDENT_GROUP_MINUTES'>): CorrelationPolicy {
+  const group = cfg.WARROOM_INCIDENT_GROUP_MINUTES * 60_000;
+  return { ...DEFAULT_POLICY, autoOpenSeverity: cfg.WARROOM_AUTO_OPEN_SEVERITY, groupWindowMs: group, serviceQuietMs: 2 * group };
 }

@@ -49,6 +49,17 @@ export interface OutboxMessage {
   createdAt: string;
 }
 
+/** An open incident as the correlator sees it (signal time, not wall time). */
+export interface OpenIncidentActivity {
+  id: string;
+  service: string;
+  startedAt: string;
+  /** Newest anomaly time among its evidence (startedAt when it has none). */
+  lastTs: string;
+  /** Services its anomaly evidence is about. */
+  services: string[];
+}
+
 export interface SignalQuery {
   from?: string;
   to?: string;
@@ -187,6 +198,16 @@ export interface OrgStore {
    * Inside a transaction it also serialises, until commit, every other caller for that service.
    */
   findOpenIncident(service: string): Promise<Incident | null>;
+  /**
+   * Open incidents (newest first, at most `limit`) with the services their anomaly evidence is
+   * about and the newest anomaly time in it; holds the org's correlation lock to the end of the
+   * transaction, so concurrent correlators take turns.
+   */
+  openIncidentActivity(limit?: number): Promise<OpenIncidentActivity[]>;
+  /** A detector checkpoint saved by putDetectorState, or null. */
+  getDetectorState(name: string): Promise<{ state: unknown; savedAt: string } | null>;
+  /** Replaces a detector checkpoint. */
+  putDetectorState(name: string, state: unknown): Promise<void>;
   listIncidents(q: { status?: Incident['status']; limit?: number }): Promise<Incident[]>;
   getIncident(id: string): Promise<Incident | null>;
 

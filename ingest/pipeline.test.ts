@@ -12,6 +12,7 @@ import type { BusMessage, Store, Subscription } from '../core/ports.js';
 import type { Signal } from '../core/schemas.js';
 import { openPgliteStore } from '../store/index.js';
 import { OutboxRelay } from './outbox-relay.js';
+import { DEFAULT_POLICY } from '../detectors/stream/grouping.js';
 import { handleDetect, handleIngest, startPipeline, type IngestPayload, type PipelineDeps } from './pipeline.js';
 
 const logger = pino({ level: 'silent' });
@@ -49,8 +50,8 @@ function deps(bus: InprocBus, published: BusMessage[][] = []): PipelineDeps {
     clock: systemClock,
     newId: fastUlid,
     logger,
-    errorRateThreshold: 0.05,
-    autoOpenSeverity: 'sev3',
+    detection: { engine: { slo: { errorRateFloor: 0.05 } }, checkpointMs: 0 },
+    policy: DEFAULT_POLICY,
     publishCommitted: (msgs) => published.push(msgs.map((m) => ({ id: m.id, subject: m.subject, orgId: m.orgId, payload: m.payload, deliveryCount: 1 }))),
   };
 }
@@ -75,7 +76,8 @@ describe('pipeline', () => {
     const incidents = await store.forOrg('redeliver').listIncidents({});
     expect(incidents).toHaveLength(1);
     expect(incidents[0]).toMatchObject({ service: 'cart', openedBy: 'detector', startedAt: signals[0].ts });
-    expect(await store.forOrg('redeliver').listEvidence(incidents[0].id)).toHaveLength(3);
+    // Three breaching minutes of one series fall in one 5-minute evidence bucket: one row.
+    expect(await store.forOrg('redeliver').listEvidence(incidents[0].id)).toHaveLength(1);
     await bus.close();
   });
 

@@ -1,15 +1,19 @@
 /**
- * The detection pipeline behind the bus: signal.ingest → detect → signal.detect → correlate →
- * incident (auto-open) with evidence → incident.updated. Every handler is idempotent: anomaly and
- * evidence ids derive from their inputs, so a redelivered message changes nothing.
+ * The detection pipeline behind the bus: signal.ingest → detection engine (per org; seasonal
+ * detector, SLO guard, log templates, Kubernetes warnings) → anomalies stored → signal.detect →
+ * correlation (group into an open incident or open one, with storm control) → evidence →
+ * incident.updated. Every handler is idempotent: anomaly and evidence ids derive from their
+ * inputs, so a redelivered message changes nothing.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock, IdSource } from '../core/clock.js';
-import type { Bus, BusMessage, OutboxMessage, Store, Subscription } from '../core/ports.js';
+import type { Bus, BusMessage, OrgStore, OutboxMessage, Store, Subscription } from '../core/ports.js';
+import type { Anomaly, Evidence } from '../core/schemas.js';
+import { DETECTORS, type EngineAnomaly } from '../detectors/stream/engine.js';
+import { decide, evidenceKeys, neighbourMap, type CorrelationPolicy } from '../detectors/stream/grouping.js';
+import { EngineSet, type EngineSetOptions } from './detectors.js';
 import { Staged } from './outbox-relay.js';
-import type { Anomaly, Severity, Signal } from '../core/schemas.js';
-import { atLeast, detectThreshold, severityOf } from '../detectors/threshold.js';
 
 export interface PipelineDeps {
   store: Store;
@@ -17,91 +21,156 @@ export interface PipelineDeps {
   clock: Clock;
   newId: IdSource;
   logger: Logger;
-  errorRateThreshold: number;
-  autoOpenSeverity: Severity;
+  detection: EngineSetOptions;
+  policy: CorrelationPolicy;
   /** Hands messages of a committed transaction to the outbox relay. */
   publishCommitted(msgs: OutboxMessage[]): void;
   onAnomalies?(n: number): void;
   onIncidentOpened?(): void;
+  /** Wall time from a batch's acceptance (its outbox message id time) to its anomalies stored. */
+  onDetectLatency?(ms: number): void;
 }
 
-type DetectPayload = { anomalies: Omit<Anomaly, 'orgId'>[] };
-export type IngestPayload = { signals?: Signal[]; signalIds?: string[] };
+type DetectPayload = { anomalies: EngineAnomaly[] };
+export type IngestPayload = { signals?: import('../core/schemas.js').Signal[]; signalIds?: string[]; acceptedAt?: number };
 
-const evidenceId = (incidentId: string, anomalyId: string): string =>
-  'ev_' + createHash('sha256').update(`${incidentId}\u0000${anomalyId}`).digest('hex').slice(0, 26);
+const evidenceId = (incidentId: string, key: string): string =>
+  'ev_' + createHash('sha256').update(`${incidentId}\u0000${key}`).digest('hex').slice(0, 26);
+
+const engines = new WeakMap<PipelineDeps, EngineSet>();
+function engineSet(d: PipelineDeps): EngineSet {
+  let e = engines.get(d);
+  if (!e) engines.set(d, (e = new EngineSet(d.store, d.clock, d.logger, d.detection)));
+  return e;
+}
 
 /** Detect: signals → anomalies (stored) → one signal.detect message with the new ones. */
 export async function handleIngest(d: PipelineDeps, m: BusMessage<IngestPayload>): Promise<void> {
   const org = d.store.forOrg(m.orgId);
+  const set = engineSet(d);
   // Published live, the batch carries its signals; recovered from the outbox, only their ids.
   const signals = m.payload.signals ?? (await org.getSignals(m.payload.signalIds ?? []));
-  const found = detectThreshold(signals, { errorRate: d.errorRateThreshold });
-  if (found.length === 0) return;
-  const staged = new Staged(d.newId, () => d.clock.now().toISOString());
-  const inserted = await org.transaction(async (tx) => {
-    const ids = new Set(await tx.insertAnomalies(found));
-    if (ids.size > 0) {
-      const payload: DetectPayload = { anomalies: found.filter((a) => ids.has(a.id)) };
-      await staged.emit(tx, 'signal.detect', payload, `${m.id}:detect`);
-    }
-    return ids.size;
-  });
-  if (inserted > 0) d.onAnomalies?.(inserted);
-  d.publishCommitted(staged.messages);
+  const engine = await set.engineFor(m.orgId);
+  const found = engine.process(signals);
+  set.maybeCheckpoint(m.orgId);
+  if (found.length > 0) {
+    const staged = new Staged(d.newId, () => d.clock.now().toISOString());
+    const inserted = await org.transaction(async (tx) => {
+      const ids = new Set(await tx.insertAnomalies(found));
+      if (ids.size > 0) {
+        const payload: DetectPayload = { anomalies: found.filter((a) => ids.has(a.id)) };
+        await staged.emit(tx, 'signal.detect', payload, `${m.id}:detect`);
+      }
+      return ids.size;
+    });
+    if (inserted > 0) d.onAnomalies?.(inserted);
+    d.publishCommitted(staged.messages);
+  }
+  if (m.payload.acceptedAt !== undefined) d.onDetectLatency?.(d.clock.now().getTime() - m.payload.acceptedAt);
 }
 
-/** Correlate: anomalies → the service's open incident (or a new one at or above the auto-open severity), with evidence. */
+function fmt(series: string, v: number): string {
+  if (/(error|5xx|fail).*(rate|ratio)|ratio|utili[sz]ation|saturation|success/i.test(series) && v >= 0 && v <= 1) return `${(v * 100).toFixed(1)}%`;
+  if (/_ms$|latency|duration/i.test(series)) return `${Math.round(v)} ms`;
+  return String(Math.round(v * 1000) / 1000);
+}
+
+function summary(a: EngineAnomaly): string {
+  switch (a.detector) {
+    case DETECTORS.slo:
+      return `${a.series} ${a.direction === 'down' ? 'fell to' : 'at'} ${fmt(a.series, a.value)} on ${a.service}, past its SLO threshold ${fmt(a.series, a.baseline)} (score ${a.score.toFixed(2)})`;
+    case DETECTORS.seasonal:
+      return `${a.series} ${a.direction === 'up' ? 'rose' : 'fell'} to ${fmt(a.series, a.value)} on ${a.service}, expected ~${fmt(a.series, a.baseline)} for this time (score ${a.score.toFixed(2)})`;
+    case DETECTORS.restart:
+      return `${a.series} on ${a.service}: the pod restarted (${a.baseline} → ${a.value})`;
+    case DETECTORS.k8s:
+      return `Kubernetes warning ${a.series} on ${a.service}`;
+    case DETECTORS.novelTemplate:
+      return `new log template ${a.series} on ${a.service}`;
+    case DETECTORS.templateRate:
+      return `log template ${a.series} on ${a.service}: ${a.value} lines/min, expected ~${Math.round(a.baseline)}`;
+    case DETECTORS.errorBurst:
+      return `error-log burst on ${a.service}: ${a.value} errors/min, expected ~${a.baseline.toFixed(1)}`;
+    default:
+      return `${a.series} = ${a.value} on ${a.service} (baseline ${a.baseline}) at ${a.ts}`;
+  }
+}
+
+async function addAnomalyEvidence(tx: OrgStore, incidentId: string, anomalies: EngineAnomaly[], bucketMs: number): Promise<string[]> {
+  const known = new Set((await tx.listEvidence(incidentId)).map((e) => e.id));
+  const fresh: Omit<Evidence, 'orgId' | 'createdAt'>[] = [];
+  for (const { key, anomaly: a } of evidenceKeys(anomalies, bucketMs)) {
+    const id = evidenceId(incidentId, key);
+    if (known.has(id)) continue;
+    known.add(id);
+    fresh.push({
+      id,
+      incidentId,
+      kind: 'anomaly',
+      summary: summary(a),
+      ref: `anomaly:${a.id}`,
+      data: { anomalyId: a.id, service: a.service, series: a.series, value: a.value, baseline: a.baseline, score: a.score, ts: a.ts, detector: a.detector, direction: a.direction },
+    });
+  }
+  if (fresh.length) await tx.addEvidence(fresh);
+  return fresh.map((e) => e.id);
+}
+
+/** Correlate: anomalies → attach to an open incident, open one, or keep (see detectors/stream/grouping.ts). */
 export async function handleDetect(d: PipelineDeps, m: BusMessage<DetectPayload>): Promise<void> {
-  const byService = new Map<string, Omit<Anomaly, 'orgId'>[]>();
-  for (const a of m.payload.anomalies) byService.set(a.service, [...(byService.get(a.service) ?? []), a]);
+  const anomalies = m.payload.anomalies;
+  if (anomalies.length === 0) return;
   const org = d.store.forOrg(m.orgId);
   const staged = new Staged(d.newId, () => d.clock.now().toISOString());
-  for (const [service, anomalies] of byService) {
-    const severity = severityOf(Math.max(...anomalies.map((a) => a.score)));
-    const opened = await org.transaction(async (tx) => {
-      let inc = await tx.findOpenIncident(service);
-      let isNew = false;
-      if (!inc) {
-        if (!atLeast(severity, d.autoOpenSeverity)) return false;
-        const first = anomalies.reduce((a, b) => (a.ts <= b.ts ? a : b));
-        const worst = anomalies.reduce((a, b) => (a.value >= b.value ? a : b));
-        inc = await tx.openIncident({
+  const p = d.policy;
+  let opened = 0;
+  await org.transaction(async (tx) => {
+    const open = await tx.openIncidentActivity();
+    const topology = await tx.getTopology();
+    const times = anomalies.map((a) => Date.parse(a.ts));
+    const from = new Date(Math.min(...times) - p.corroborateMs).toISOString();
+    const to = new Date(Math.max(...times) + 1).toISOString();
+    const recent = (await tx.listAnomalies({ from, to, limit: 10_000 })) as Anomaly[];
+    const decisions = decide({ anomalies, open, recent, neighbours: neighbourMap(topology?.edges ?? []), policy: p });
+    const idOf = new Map<string, string>();
+    for (const dc of decisions) {
+      if (dc.kind === 'keep') continue;
+      let incidentId: string;
+      let change: 'opened' | 'evidence' = 'evidence';
+      if (dc.kind === 'open') {
+        const worst = dc.anomalies.reduce((a, b) => (b.score > a.score ? b : a));
+        const inc = await tx.openIncident({
           id: d.newId(),
-          title: `${worst.series} at ${(worst.value * 100).toFixed(1)}% on ${service}`,
-          service,
-          severity,
-          startedAt: first.ts,
+          title: `${worst.series} at ${fmt(worst.series, worst.value)} on ${dc.service}`,
+          service: dc.service,
+          severity: dc.severity,
+          startedAt: dc.startedAt,
           openedAt: d.clock.now().toISOString(),
           openedBy: 'detector',
         });
-        isNew = true;
-        await tx.appendAudit({ actor: 'detector', action: 'incident.opened', target: `incident:${inc.id}`, payload: { service, severity, anomalies: anomalies.length } });
+        idOf.set(dc.key, inc.id);
+        incidentId = inc.id;
+        change = 'opened';
+        opened++;
+        await tx.appendAudit({ actor: 'detector', action: 'incident.opened', target: `incident:${inc.id}`, payload: { service: dc.service, severity: dc.severity, anomalies: dc.anomalies.length } });
+      } else {
+        incidentId = idOf.get(dc.incidentId) ?? dc.incidentId;
       }
-      const known = new Set((await tx.listEvidence(inc.id)).map((e) => e.id));
-      const fresh = anomalies
-        .map((a) => ({ a, id: evidenceId(inc.id, a.id) }))
-        .filter((x) => !known.has(x.id))
-        .map(({ a, id }) => ({
-          id,
-          incidentId: inc.id,
-          kind: 'anomaly' as const,
-          summary: `${a.series} = ${a.value} on ${service} (threshold ${a.baseline}) at ${a.ts}`,
-          ref: `anomaly:${a.id}`,
-          data: { anomalyId: a.id, series: a.series, value: a.value, baseline: a.baseline, score: a.score, ts: a.ts, detector: a.detector },
-        }));
-      if (fresh.length === 0) return isNew;
-      await tx.addEvidence(fresh);
-      await tx.appendAudit({ actor: 'detector', action: 'evidence.added', target: `incident:${inc.id}`, payload: { evidence: fresh.map((e) => e.id) } });
-      await staged.emit(tx, 'incident.updated', { incidentId: inc.id, change: isNew ? 'opened' : 'evidence' }, `${m.id}:${service}:updated`);
-      return isNew;
-    });
-    if (opened) d.onIncidentOpened?.();
-  }
+      const added = await addAnomalyEvidence(tx, incidentId, dc.anomalies, p.evidenceBucketMs);
+      if (added.length === 0 && change === 'evidence') continue;
+      await tx.appendAudit({ actor: 'detector', action: 'evidence.added', target: `incident:${incidentId}`, payload: { evidence: added, service: dc.service, ...(dc.kind === 'attach' ? { grouped: dc.why } : {}) } });
+      await staged.emit(tx, 'incident.updated', { incidentId, change }, `${m.id}:${incidentId}:updated`);
+    }
+  });
+  for (let i = 0; i < opened; i++) d.onIncidentOpened?.();
   d.publishCommitted(staged.messages);
 }
 
-/** Subscribes the pipeline's consumers. Correlation runs one message at a time so one service never gets two incidents. */
+/**
+ * Subscribes the pipeline's consumers, one message at a time each: detection keeps per-series
+ * state that wants points in order, and correlation must never give one service two incidents;
+ * the last returned subscription checkpoints the detectors when unsubscribed.
+ */
 export async function startPipeline(d: PipelineDeps): Promise<Subscription[]> {
   const log = d.logger.child({ component: 'pipeline' });
   const wrap =
@@ -115,9 +184,10 @@ export async function startPipeline(d: PipelineDeps): Promise<Subscription[]> {
       }
     };
   return [
-    await d.bus.subscribe('signal.ingest', wrap('detect', handleIngest), { group: 'detect', concurrency: 2 }),
+    await d.bus.subscribe('signal.ingest', wrap('detect', handleIngest), { group: 'detect', concurrency: 1 }),
     await d.bus.subscribe('signal.detect', wrap('correlate', handleDetect), { group: 'correlate', concurrency: 1 }),
     await d.bus.subscribeDeadLetters('signal.ingest', async (dl) => log.error({ msgId: dl.message.id, reason: dl.reason }, 'signal batch dead-lettered')),
     await d.bus.subscribeDeadLetters('signal.detect', async (dl) => log.error({ msgId: dl.message.id, reason: dl.reason }, 'anomaly batch dead-lettered')),
+    { unsubscribe: () => engineSet(d).checkpointAll() },
   ];
 }

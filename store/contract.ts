@@ -463,6 +463,33 @@ export function storeContract(name: string, factory: () => Promise<OpenedStore>)
         expect(await A.listAnomalies({ service: 'checkout', from: '2024-05-01T10:00:00.001Z' })).toEqual([]);
         expect(await B.listAnomalies({})).toEqual([]);
       });
+
+      it('shows open incidents to the correlator with the services and newest anomaly time of their evidence', async () => {
+        const org = uid('corr');
+        await store.createOrg({ id: org, name: 'c' });
+        const O = store.forOrg(org);
+        const inc = await incident(O, 'payments');
+        expect(await O.openIncidentActivity()).toEqual([{ id: inc.id, service: 'payments', startedAt: inc.startedAt, lastTs: inc.startedAt, services: [] }]);
+        await O.addEvidence([
+          evidenceOf(inc.id, { data: { service: 'payments', ts: '2024-05-01T10:05:00.000Z' } }),
+          evidenceOf(inc.id, { data: { service: 'checkout', ts: '2024-05-01T10:09:00.000Z' } }),
+          evidenceOf(inc.id, { kind: 'note', data: { service: 'ignored', ts: '2024-05-01T11:00:00.000Z' } }),
+        ]);
+        const [a] = await O.transaction((tx) => tx.openIncidentActivity(10));
+        expect(a).toMatchObject({ id: inc.id, lastTs: '2024-05-01T10:09:00.000Z' });
+        expect([...a.services].sort()).toEqual(['checkout', 'payments']);
+        expect(await store.forOrg(orgB).openIncidentActivity()).toEqual([]);
+      });
+
+      it('keeps one detector checkpoint per org and name, replaced in place', async () => {
+        expect(await A.getDetectorState('stream-v1')).toBeNull();
+        await A.putDetectorState('stream-v1', { v: 1, series: [1, 2] });
+        await A.putDetectorState('stream-v1', { v: 1, series: [3] });
+        const got = await A.getDetectorState('stream-v1');
+        expect(got?.state).toEqual({ v: 1, series: [3] });
+        expect(Number.isFinite(Date.parse(got!.savedAt))).toBe(true);
+        expect(await B.getDetectorState('stream-v1')).toBeNull();
+      });
     });
 
     describe('hypotheses must cite evidence of their incident', () => {

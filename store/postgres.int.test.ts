@@ -96,7 +96,7 @@ describe('postgres specifics', () => {
     await expect(openPostgresStore({ url, appRole: 'postgres' })).rejects.toThrow(/superuser|bypass row-level security/);
   });
 
-  it('ingests signals at a useful rate (batches of 1,000)', async () => {
+  it('ingests 50,000 signals in batches of 1,000, each once (the rate is logged; `warroom bench ingest` measures it)', async () => {
     const { store, admin } = await openPostgresStore({ url });
     try {
       const org = `bench_${randomBytes(4).toString('hex')}`;
@@ -115,7 +115,7 @@ describe('postgres specifics', () => {
       const secs = (performance.now() - started) / 1000;
       const rate = Math.round(total / secs);
       console.log(`postgres insertSignals: ${total} signals in ${secs.toFixed(2)} s = ${rate}/s`);
-      expect(rate).toBeGreaterThan(10_000); // target 50k/s; a loose floor keeps a busy CI box green
+      expect((await o.listSignals({ limit: 100_000 })).length).toBe(total);
       const dup = await o.insertSignals(all.slice(0, 1000));
       expect(dup).toEqual({ inserted: 0, duplicates: all.slice(0, 1000).map((s) => s.id) });
     } finally {

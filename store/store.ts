@@ -13,6 +13,7 @@ import type {
   KbIncidentContext,
   KbSearchCandidates,
   KbSearchRequest,
+  OpenIncidentActivity,
   OrgStore,
   OutboxMessage,
   SignalQuery,
@@ -44,6 +45,7 @@ import type {
 import * as audit from './repo/audit.js';
 import * as fix from './repo/fixplans.js';
 import * as inc from './repo/incidents.js';
+import * as det from './repo/detection.js';
 import * as infra from './repo/infra.js';
 import * as kb from './repo/kb.js';
 import * as sig from './repo/signals.js';
@@ -132,6 +134,15 @@ class PgOrgStore implements OrgStore {
   }
   listAnomalies(q: { service?: string; from?: string; to?: string; limit?: number }): Promise<Anomaly[]> {
     return this.run((s) => inc.listAnomalies(s, this.orgId, q));
+  }
+  openIncidentActivity(limit = 200): Promise<OpenIncidentActivity[]> {
+    return this.run((s) => det.openIncidentActivity(s, this.orgId, limit));
+  }
+  getDetectorState(name: string): Promise<{ state: unknown; savedAt: string } | null> {
+    return this.run((s) => det.getDetectorState(s, this.orgId, name));
+  }
+  putDetectorState(name: string, state: unknown): Promise<void> {
+    return this.run((s) => det.putDetectorState(s, this.orgId, name, state));
   }
 
   openIncident(i: Pick<Incident, 'id' | 'title' | 'service' | 'severity' | 'startedAt' | 'openedAt' | 'openedBy'>): Promise<Incident> {

@@ -68,10 +68,12 @@ export const ingestRoute = route({
     const { inserted, duplicates } = await org.insertSignals(good);
     const dup = new Set(duplicates);
     const stored = dup.size ? good.filter((s) => !dup.has(s.id)) : good;
+    // acceptedAt lets the pipeline measure ingest → anomaly latency (wall time, this process's clock).
+    const acceptedAt = deps.clock.now().getTime();
     for (let i = 0; i < stored.length; i += SIGNALS_PER_MESSAGE) {
       const part = stored.slice(i, i + SIGNALS_PER_MESSAGE);
       // The outbox row keeps only the ids: the signals themselves are already stored.
-      await emit('signal.ingest', { signals: part }, { signalIds: part.map((s) => s.id) });
+      await emit('signal.ingest', { signals: part, acceptedAt }, { signalIds: part.map((s) => s.id), acceptedAt });
     }
     const byKind = new Map<string, number>();
     for (const s of stored) byKind.set(s.kind, (byKind.get(s.kind) ?? 0) + 1);

@@ -58,6 +58,19 @@ export class LogTemplateMiner {
     return { ...r, template: this.clusterer.template(r.clusterId) ?? tokens.join(' '), masked, record };
   }
 
+  /**
+   * Learns one line on the streaming hot path: the template id and the parsed level only. The
+   * tokens are masked (secrets included) as in `add`, and the cluster's exemplar is the masked
+   * tokens; what `add` also builds for display — the masked message, the secret-masked record —
+   * is skipped (a third of the cost per line).
+   */
+  learn(line: string, ts: number): { clusterId: number; level: string | undefined; status: number | undefined } {
+    const record = this.parse(line);
+    const r = this.clusterer.add(this.masker.tokens(record.message), { ts, level: record.level, raw: record.raw });
+    const status = record.fields.status === undefined ? undefined : Number(record.fields.status);
+    return { clusterId: r.clusterId, level: record.level, status: Number.isFinite(status) ? status : undefined };
+  }
+
   /** The template a line or record belongs to, without learning. */
   match(input: string | LogRecord): LogCluster | undefined {
     const record = typeof input === 'string' ? this.parse(input) : input;

@@ -14,6 +14,6 @@ export { TailModel } from './kde.js';
 export { RedAggregator, classifyResourceMetric, isErrorRecord, redSeries, useSeries, useView } from './red.js';
 export type { LogRecord, RedPoint, ResourceSample, UseKind, UsePoint } from './red.js';
 export { ErrorBurstDetector, LogAnomalyDetector, logPoissonSf } from './logs.js';
-export type { LogAnomaly, LogAnomalyKind, TemplateEvent } from './logs.js';
+export type { LogAnomaly, LogAnomalyKind, LogAnomalyState, TemplateEvent } from './logs.js';
 export { parseSeriesCsv, parseTimestamp } from './csv.js';
 export type { SeriesRow } from './csv.js';

@@ -10,7 +10,7 @@
  */
 import { surpriseToScore, type SeriesDetectorOptions } from './detector.js';
 import { isErrorRecord } from './red.js';
-import { DetectorRegistry } from './registry.js';
+import { DetectorRegistry, type RegistryState } from './registry.js';
 
 /** A clustered log line. */
 export interface TemplateEvent {
@@ -145,10 +145,22 @@ export interface LogAnomalyOptions {
   burst?: ErrorBurstOptions;
 }
 
+/** Plain-JSON state of a {@link LogAnomalyDetector}. */
+export interface LogAnomalyState {
+  v: 1;
+  registry: RegistryState;
+  known: [string, number][];
+  bursts: [string, { lambda: number; intervals: number }][];
+  counts: [string, number][];
+  errors: [string, number][];
+  firstTs: number | null;
+  current: number | null;
+}
+
 /** Novel templates, per-template rate anomalies and error bursts from clustered log events. */
 export class LogAnomalyDetector {
   private readonly o: Required<Omit<LogAnomalyOptions, 'detector' | 'burst'>>;
-  private readonly registry: DetectorRegistry;
+  private registry: DetectorRegistry;
   private readonly burstOptions: ErrorBurstOptions;
   /** templateKey → last interval it was seen in (insertion order = least recently seen first). */
   private readonly known = new Map<string, number>();
@@ -190,6 +202,33 @@ export class LogAnomalyDetector {
     if (isErrorRecord({ level: e.level })) this.errors.set(service, (this.errors.get(service) ?? 0) + 1);
     else if (!this.errors.has(service)) this.errors.set(service, 0);
     return out.filter((a) => a.kind === 'novel_template' || a.score >= this.o.threshold);
+  }
+
+  /** Plain-JSON state (for checkpoints); {@link LogAnomalyDetector.fromJSON} restores it. */
+  toJSON(): LogAnomalyState {
+    return {
+      v: 1,
+      registry: this.registry.toJSON(),
+      known: [...this.known],
+      bursts: [...this.bursts].map(([k, d]) => [k, d.toJSON()]),
+      counts: [...this.counts],
+      errors: [...this.errors],
+      firstTs: this.firstTs,
+      current: this.current,
+    };
+  }
+
+  /** Restores a detector saved by toJSON (options come from `opts`, as when it was created). */
+  static fromJSON(s: LogAnomalyState, opts: LogAnomalyOptions = {}): LogAnomalyDetector {
+    const d = new LogAnomalyDetector(opts);
+    d.registry = DetectorRegistry.fromJSON(s.registry, { maxSeries: d.o.maxSeries, detector: opts.detector });
+    for (const [k, v] of s.known) d.known.set(k, v);
+    for (const [k, b] of s.bursts) d.bursts.set(k, ErrorBurstDetector.fromJSON(b, d.burstOptions));
+    for (const [k, v] of s.counts) d.counts.set(k, v);
+    for (const [k, v] of s.errors) d.errors.set(k, v);
+    d.firstTs = s.firstTs;
+    d.current = s.current;
+    return d;
   }
 
   /** Closes the current interval (end of input). */

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { DETECTORS, type EngineAnomaly } from './engine.js';
+import { DEFAULT_POLICY, decide, evidenceKeys, neighbourMap, type OpenIncidentActivity } from './grouping.js';
+import { MemoryCorrelator } from './memory-correlator.js';
+
+const T0 = Date.UTC(2026, 2, 2, 12);
+const iso = (min: number) => new Date(T0 + min * 60_000).toISOString();
+let n = 0;
+const an = (service: string, series: string, min: number, score = 0.8, detector: string = DETECTORS.seasonal): EngineAnomaly => ({
+  id: `a${n++}`,
+  service,
+  series,
+  ts: iso(min),
+  value: 1,
+  baseline: 0,
+  score,
+  direction: 'up',
+  detector,
+  signalId: null,
+});
+const edges = [
+  { from: 'frontend', to: 'checkout' },
+  { from: 'checkout', to: 'payments' },
+];
+const neighbours = neighbourMap(edges);
+const base = { open: [] as OpenIncidentActivity[], recent: [], neighbours, policy: DEFAULT_POLICY };
+
+describe('correlation policy', () => {
+  it('opens on an SLO breach; keeps one lone series, weak findings and log novelty alone', () => {
+    expect(decide({ ...base, anomalies: [an('payments', 'http_error_rate', 0, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'open', service: 'payments', severity: 'sev2', startedAt: iso(0) }]);
+    expect(decide({ ...base, anomalies: [an('payments', 'cpu', 0)] })).toMatchObject([{ kind: 'keep', why: 'uncorroborated' }]);
+    expect(decide({ ...base, anomalies: [an('payments', 'cpu', 0, 0.2), an('payments', 'mem', 0, 0.2)] })).toMatchObject([{ kind: 'keep', why: 'below_severity' }]);
+    const novel = [an('payments', 'log.template.1', 0, 0.4, DETECTORS.novelTemplate), an('payments', 'log.template.2', 1, 0.4, DETECTORS.novelTemplate)];
+    expect(decide({ ...base, anomalies: novel })).toMatchObject([{ kind: 'keep', why: 'uncorroborated' }]);
+  });
+
+  it('opens on two series of one service within the corroboration window (one of them from an earlier batch)', () => {
+    const recent = [{ service: 'payments', series: 'latency_p95_ms', ts: iso(-5), detector: DETECTORS.seasonal }];
+    expect(decide({ ...base, recent, anomalies: [an('payments', 'cpu', 0)] })).toMatchObject([{ kind: 'open' }]);
+    const stale = [{ service: 'payments', series: 'latency_p95_ms', ts: iso(-30), detector: DETECTORS.seasonal }];
+    expect(decide({ ...base, recent: stale, anomalies: [an('payments', 'cpu', 0)] })).toMatchObject([{ kind: 'keep' }]);
+  });
+
+  it('groups a cascade into the incident of the service that broke first, and never the unconnected', () => {
+    const d = decide({
+      ...base,
+      anomalies: [an('checkout', 'http_error_rate', 2, 0.9, DETECTORS.slo), an('payments', 'http_error_rate', 1, 0.95, DETECTORS.slo), an('search', 'http_error_rate', 2, 0.9, DETECTORS.slo)],
+    });
+    expect(d.map((x) => [x.kind, x.service])).toEqual([
+      ['open', 'payments'],
+      ['attach', 'checkout'],
+      ['open', 'search'],
+    ]);
+    expect(d[1]).toMatchObject({ why: 'opened_in_batch', incidentId: (d[0] as { key: string }).key });
+  });
+
+  it('attaches to the service’s own open incident (rate limit) and to a connected one only while it is active', () => {
+    const open: OpenIncidentActivity[] = [{ id: 'inc1', service: 'payments', startedAt: iso(0), lastTs: iso(10), services: ['payments'] }];
+    expect(decide({ ...base, open, anomalies: [an('payments', 'http_error_rate', 60, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'attach', incidentId: 'inc1', why: 'same_service' }]);
+    expect(decide({ ...base, open, anomalies: [an('payments', 'http_error_rate', 80, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'open' }]);
+    expect(decide({ ...base, open, anomalies: [an('checkout', 'http_error_rate', 30, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'attach', incidentId: 'inc1', why: 'connected' }]);
+    expect(decide({ ...base, open, anomalies: [an('checkout', 'http_error_rate', 45, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'open' }]);
+  });
+
+  it('controls storms: past the limit, new findings join the newest incident', () => {
+    const services = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const d = decide({ ...base, neighbours: new Map(), anomalies: services.map((s, i) => an(s, 'http_error_rate', i * 0.1, 0.9, DETECTORS.slo)) });
+    expect(d.filter((x) => x.kind === 'open')).toHaveLength(DEFAULT_POLICY.stormLimit);
+    expect(d.filter((x) => x.kind === 'attach').map((x) => x.kind === 'attach' && x.why)).toEqual(['storm', 'storm']);
+  });
+
+  it('keeps one evidence row per service, series and 5-minute bucket: the highest score', () => {
+    const rows = evidenceKeys([an('a', 'x', 0, 0.5), an('a', 'x', 1, 0.9), an('a', 'x', 6, 0.6), an('a', 'y', 1, 0.5)], DEFAULT_POLICY.evidenceBucketMs);
+    expect(rows.map((r) => [r.anomaly.series, r.anomaly.score])).toEqual([
+      ['x', 0.9],
+      ['x', 0.6],
+      ['y', 0.5],
+    ]);
+  });
+
+  it('in memory, a replay of batches opens one incident for a cascade', () => {
+    const c = new MemoryCorrelator(DEFAULT_POLICY, edges);
+    c.add([an('payments', 'http_error_rate', 0, 0.9, DETECTORS.slo)], iso(0));
+    c.add([an('checkout', 'http_error_rate', 2, 0.9, DETECTORS.slo)], iso(2));
+    c.add([an('frontend', 'latency_p95_ms', 3, 0.9, DETECTORS.slo)], iso(3));
+    expect(c.incidents).toHaveLength(1);
+    expect([...c.incidents[0].services]).toEqual(['payments', 'checkout', 'frontend']);
+  });
+});

@@ -1,0 +1,189 @@
+/**
+ * Correlation policy: which anomalies open an incident, which attach to an open one, and which
+ * are only kept. Pure: the caller loads the open incidents (with the services and the latest
+ * anomaly time their evidence holds) and the org's recent anomalies, and applies the decisions.
+ * Time is signal time (anomaly timestamps), never the wall clock, so a replay of last week
+ * groups exactly as the live stream did.
+ *
+ * Rules, per service with anomalies in the batch (earliest onset first, so the first service to
+ * break names the incident and its neighbours join it):
+ *   1. attach to the service's own open incident when that incident saw an anomaly within
+ *      `serviceQuietMs` (a flapping service does not open a second incident: per-service rate limit);
+ *   2. else attach to an open incident of a connected service (one hop in the topology, either
+ *      direction, or a service already in that incident) active within `groupWindowMs`;
+ *   3. else open one when the severity is at least the auto-open floor and the finding is
+ *      corroborated: an SLO breach, or at least `minSeries` distinct anomalous series of the service
+ *      within `corroborateMs` (one noisy series pages nobody) of which one at least is a primary
+ *      signal (a metric, a restart, a Kubernetes warning, an error burst). New or surging log
+ *      templates only support: code paths that log something new every hour are normal;
+ *   4. storm control: once `stormLimit` incidents started within `stormWindowMs`, new findings
+ *      join the most recent of them instead of opening more;
+ *   5. otherwise the anomalies are only stored (visible in the API, used by RCA).
+ */
+import type { OpenIncidentActivity } from '../../core/ports.js';
+import type { Severity } from '../../core/schemas.js';
+import { DETECTORS, type EngineAnomaly } from './engine.js';
+
+export interface CorrelationPolicy {
+  autoOpenSeverity: Severity;
+  serviceQuietMs: number;
+  groupWindowMs: number;
+  corroborateMs: number;
+  minSeries: number;
+  stormLimit: number;
+  stormWindowMs: number;
+  /** One evidence row per incident, service, series and bucket of this width (the highest score). */
+  evidenceBucketMs: number;
+}
+
+export const DEFAULT_POLICY: CorrelationPolicy = {
+  autoOpenSeverity: 'sev3',
+  serviceQuietMs: 60 * 60_000,
+  groupWindowMs: 30 * 60_000,
+  corroborateMs: 10 * 60_000,
+  minSeries: 2,
+  stormLimit: 5,
+  stormWindowMs: 10 * 60_000,
+  evidenceBucketMs: 5 * 60_000,
+};
+
+export type { OpenIncidentActivity };
+
+export interface RecentAnomaly {
+  service: string;
+  series: string;
+  ts: string;
+  detector?: string;
+}
+
+/** Detectors whose findings support an incident but never open one by themselves. */
+const SUPPORTING: ReadonlySet<string> = new Set([DETECTORS.novelTemplate, DETECTORS.templateRate]);
+
+export type Decision =
+  | { kind: 'attach'; incidentId: string; service: string; anomalies: EngineAnomaly[]; why: 'same_service' | 'connected' | 'storm' | 'opened_in_batch' }
+  | { kind: 'open'; key: string; service: string; severity: Severity; startedAt: string; anomalies: EngineAnomaly[] }
+  | { kind: 'keep'; service: string; anomalies: EngineAnomaly[]; why: 'below_severity' | 'uncorroborated' };
+
+/** Severity of a finding by its score: the strongest anomalies page as sev2, the weakest are sev4. */
+export function severityOf(score: number): Severity {
+  if (score >= 0.9) return 'sev2';
+  if (score >= 0.3) return 'sev3';
+  return 'sev4';
+}
+
+/** sev1 is the most severe; true when `s` is at least as severe as `floor`. */
+export function atLeast(s: Severity, floor: Severity): boolean {
+  return Number(s.slice(3)) <= Number(floor.slice(3));
+}
+
+/** Undirected one-hop neighbours from topology edges. */
+export function neighbourMap(edges: readonly { from: string; to: string }[]): Map<string, Set<string>> {
+  const m = new Map<string, Set<string>>();
+  const add = (a: string, b: string) => {
+    let s = m.get(a);
+    if (!s) m.set(a, (s = new Set()));
+    s.add(b);
+  };
+  for (const e of edges) {
+    add(e.from, e.to);
+    add(e.to, e.from);
+  }
+  return m;
+}
+
+const ms = (iso: string) => Date.parse(iso);
+
+export function decide(input: {
+  anomalies: readonly EngineAnomaly[];
+  open: readonly OpenIncidentActivity[];
+  recent: readonly RecentAnomaly[];
+  neighbours: Map<string, Set<string>>;
+  policy: CorrelationPolicy;
+}): Decision[] {
+  const { policy: p, neighbours } = input;
+  const byService = new Map<string, EngineAnomaly[]>();
+  for (const a of input.anomalies) {
+    const list = byService.get(a.service);
+    if (list) list.push(a);
+    else byService.set(a.service, [a]);
+  }
+  const onset = (l: EngineAnomaly[]) => l.reduce((m, a) => (a.ts < m ? a.ts : m), l[0].ts);
+  const top = (l: EngineAnomaly[]) => Math.max(...l.map((a) => a.score));
+  const order = [...byService].sort(([sa, a], [sb, b]) => onset(a).localeCompare(onset(b)) || top(b) - top(a) || sa.localeCompare(sb));
+
+  // Incidents as this batch leaves them: the open ones plus those it opens.
+  const incidents = input.open.map((o) => ({ id: o.id, service: o.service, startedAt: ms(o.startedAt), lastTs: ms(o.lastTs), services: new Set([o.service, ...o.services]), fresh: false }));
+  const out: Decision[] = [];
+  const findIncident = (service: string, first: number) => {
+    const near = neighbours.get(service) ?? new Set<string>();
+    const same = incidents.filter((i) => i.service === service && i.lastTs >= first - p.serviceQuietMs).sort((a, b) => b.lastTs - a.lastTs)[0];
+    if (same) return { inc: same, why: same.fresh ? ('opened_in_batch' as const) : ('same_service' as const) };
+    const c = incidents
+      .filter((i) => i.lastTs >= first - p.groupWindowMs && (i.services.has(service) || [...i.services].some((s) => near.has(s))))
+      .sort((a, b) => b.lastTs - a.lastTs)[0];
+    return c ? { inc: c, why: c.fresh ? ('opened_in_batch' as const) : ('connected' as const) } : null;
+  };
+  // Attach whatever can join an incident (repeatedly: a service that joins makes its neighbours
+  // connected too), then let the earliest remaining service open one, and repeat.
+  const pending = [...order];
+  while (pending.length > 0) {
+    let joined = true;
+    while (joined) {
+      joined = false;
+      for (let k = 0; k < pending.length; k++) {
+        const [service, list] = pending[k];
+        const found = findIncident(service, ms(onset(list)));
+        if (!found) continue;
+        out.push({ kind: 'attach', incidentId: found.inc.id, service, anomalies: list, why: found.why });
+        found.inc.services.add(service);
+        found.inc.lastTs = Math.max(found.inc.lastTs, ...list.map((a) => ms(a.ts)));
+        pending.splice(k--, 1);
+        joined = true;
+      }
+    }
+    const next = pending.shift();
+    if (!next) break;
+    const [service, list] = next;
+    const first = ms(onset(list));
+    const last = Math.max(...list.map((a) => ms(a.ts)));
+    const severity = severityOf(top(list));
+    if (!atLeast(severity, p.autoOpenSeverity)) {
+      out.push({ kind: 'keep', service, anomalies: list, why: 'below_severity' });
+      continue;
+    }
+    const series = new Set(list.map((a) => a.series));
+    let primary = list.some((a) => !SUPPORTING.has(a.detector));
+    for (const r of input.recent) {
+      if (r.service !== service || ms(r.ts) < first - p.corroborateMs || ms(r.ts) > last) continue;
+      series.add(r.series);
+      if (r.detector !== undefined && !SUPPORTING.has(r.detector)) primary = true;
+    }
+    const corroborated = list.some((a) => a.detector === DETECTORS.slo) || (primary && series.size >= p.minSeries);
+    if (!corroborated) {
+      out.push({ kind: 'keep', service, anomalies: list, why: 'uncorroborated' });
+      continue;
+    }
+    const storm = incidents.filter((i) => i.startedAt >= first - p.stormWindowMs && i.startedAt <= last);
+    if (storm.length >= p.stormLimit) {
+      const newest = storm.sort((a, b) => b.startedAt - a.startedAt)[0];
+      out.push({ kind: 'attach', incidentId: newest.id, service, anomalies: list, why: 'storm' });
+      newest.services.add(service);
+      continue;
+    }
+    const key = `${service}@${onset(list)}`;
+    out.push({ kind: 'open', key, service, severity, startedAt: onset(list), anomalies: list });
+    incidents.push({ id: key, service, startedAt: first, lastTs: last, services: new Set([service]), fresh: true });
+  }
+  return out;
+}
+
+/** The evidence rows of an attach/open: one per (service, series, bucket), its highest score. */
+export function evidenceKeys(anomalies: readonly EngineAnomaly[], bucketMs: number): { key: string; anomaly: EngineAnomaly }[] {
+  const best = new Map<string, EngineAnomaly>();
+  for (const a of anomalies) {
+    const key = `${a.service}\u0000${a.series}\u0000${Math.floor(ms(a.ts) / bucketMs)}`;
+    const b = best.get(key);
+    if (!b || a.score > b.score || (a.score === b.score && a.ts < b.ts)) best.set(key, a);
+  }
+  return [...best].map(([key, anomaly]) => ({ key, anomaly }));
+}

@@ -1,0 +1,64 @@
+/**
+ * The correlation policy applied to incidents held in memory, in signal time: what the pipeline
+ * does against the store (ingest/pipeline.ts handleDetect), without a database, for evals,
+ * replays and tests. Both call the same `decide`; only where the incidents live differs.
+ */
+import type { EngineAnomaly } from './engine.js';
+import { decide, neighbourMap, type CorrelationPolicy, type Decision, type OpenIncidentActivity, type RecentAnomaly } from './grouping.js';
+
+export interface MemoryIncident {
+  id: string;
+  service: string;
+  severity: string;
+  startedAt: string;
+  /** Signal time of the batch that opened it. */
+  openedAt: string;
+  services: Set<string>;
+  lastTs: string;
+  anomalies: number;
+  /** Why services joined it (the first decision per service). */
+  joined: Record<string, string>;
+}
+
+export class MemoryCorrelator {
+  readonly incidents: MemoryIncident[] = [];
+  private recent: RecentAnomaly[] = [];
+  private readonly neighbours: Map<string, Set<string>>;
+  private next = 1;
+
+  constructor(
+    private readonly policy: CorrelationPolicy,
+    edges: readonly { from: string; to: string }[] = [],
+  ) {
+    this.neighbours = neighbourMap(edges);
+  }
+
+  /** Applies one batch of anomalies; returns the decisions taken. */
+  add(anomalies: readonly EngineAnomaly[], batchTs: string): Decision[] {
+    if (anomalies.length === 0) return [];
+    const open: OpenIncidentActivity[] = this.incidents.map((i) => ({ id: i.id, service: i.service, startedAt: i.startedAt, lastTs: i.lastTs, services: [...i.services] }));
+    const latest = anomalies.reduce((m, a) => (a.ts > m ? a.ts : m), anomalies[0].ts);
+    const horizon = Date.parse(latest) - this.policy.corroborateMs - 60_000;
+    this.recent = this.recent.filter((r) => Date.parse(r.ts) >= horizon);
+    this.recent.push(...anomalies.map((a) => ({ service: a.service, series: a.series, ts: a.ts, detector: a.detector })));
+    const decisions = decide({ anomalies, open, recent: this.recent, neighbours: this.neighbours, policy: this.policy });
+    const idOf = new Map<string, string>();
+    for (const d of decisions) {
+      if (d.kind === 'keep') continue;
+      const last = d.anomalies.reduce((m, a) => (a.ts > m ? a.ts : m), d.anomalies[0].ts);
+      if (d.kind === 'open') {
+        const id = `inc${this.next++}`;
+        idOf.set(d.key, id);
+        this.incidents.push({ id, service: d.service, severity: d.severity, startedAt: d.startedAt, openedAt: batchTs, services: new Set([d.service]), lastTs: last, anomalies: d.anomalies.length, joined: { [d.service]: 'opened' } });
+        continue;
+      }
+      const inc = this.incidents.find((i) => i.id === (idOf.get(d.incidentId) ?? d.incidentId));
+      if (!inc) continue;
+      inc.services.add(d.service);
+      inc.joined[d.service] ??= d.why;
+      if (last > inc.lastTs) inc.lastTs = last;
+      inc.anomalies += d.anomalies.length;
+    }
+    return decisions;
+  }
+}
