@@ -139,7 +139,7 @@ export async function main(argv: string[]): Promise<void> {
   program
     .command('bench')
     .description('Run a benchmark and print its figures')
-    .argument('<name>', 'benchmark: ingest, logs, sim, detect, kb')
+    .argument('<name>', 'benchmark: ingest, logs, sim, detect, pipeline, kb')
     .option('--engine <engine>', 'pglite, postgres or both', 'both')
     .option('--batches <n>', 'batches of 1,000 signals per engine', '200')
     .option('--concurrency <n>', 'requests in flight', '4')
@@ -155,6 +155,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--points <n>', 'points per series (detect; default 2016)')
     .option('--memory-series <n>', 'series for the memory measurement (detect; default 10000)')
     .option('--memory-points <n>', 'points per series for the memory measurement (detect; default 720)')
+    .option('--rates <list>', 'log lines per minute, comma-separated (pipeline; default 200000,2000000)')
+    .option('--seconds <n>', 'seconds of real-time load per rate (pipeline; default 60)')
     .action(async (name: string, o: Record<string, string>) => {
       const { runBench } = await import('../evals/bench/index.js');
       process.exitCode = await runBench(name, o, loadConfigOrExit());

@@ -1,9 +1,10 @@
 /** Every eval suite, in one list. Later issues add detection, RCA, knowledge, agent and remediation suites. */
 import type { Suite } from './harness.js';
+import { detectSandboxSuite } from './suites/detect-sandbox.js';
 import { kbSuite } from './suites/kb.js';
 import { loghubSuite } from './suites/loghub.js';
 import { nabSuite } from './suites/nab.js';
 import { pipelineSuite } from './suites/pipeline.js';
 import { rcaPublicSuite } from './suites/rca-public.js';
 
-export const SUITES: Suite[] = [pipelineSuite, loghubSuite, nabSuite, kbSuite, rcaPublicSuite];
+export const SUITES: Suite[] = [pipelineSuite, loghubSuite, nabSuite, detectSandboxSuite, kbSuite, rcaPublicSuite];

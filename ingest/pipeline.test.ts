@@ -13,6 +13,7 @@ import type { Signal } from '../core/schemas.js';
 import { openPgliteStore } from '../store/index.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { DEFAULT_POLICY } from '../detectors/stream/grouping.js';
+import { CHECKPOINT_NAME, EngineSet } from './detectors.js';
 import { handleDetect, handleIngest, startPipeline, type IngestPayload, type PipelineDeps } from './pipeline.js';
 
 const logger = pino({ level: 'silent' });
@@ -106,5 +107,29 @@ describe('pipeline', () => {
     for (const s of subs) await s.unsubscribe();
     await relay.stop();
     await bus.close();
+  });
+
+  it('checkpoints the detectors to the store and resumes from there after a restart', async () => {
+    await store.createOrg({ id: 'ckpt', name: 'c' });
+    const a = new EngineSet(store, systemClock, logger, { engine: {}, checkpointMs: 60_000 });
+    const engine = await a.engineFor('ckpt');
+    const t0 = Date.UTC(2026, 0, 1);
+    engine.process(
+      ['cart', 'search'].flatMap((svc) =>
+        Array.from({ length: 30 }, (_, i): Signal => ({ id: fastUlid(), orgId: 'ckpt', source: 'p', kind: 'metric', ts: new Date(t0 + i * 60_000).toISOString(), key: 'latency_p95_ms', value: 100 + i, text: null, labels: { service: svc }, meta: {} })),
+      ),
+    );
+    expect(await store.forOrg('ckpt').getDetectorState(CHECKPOINT_NAME)).toBeNull(); // the interval has not passed
+    await a.checkpointAll();
+    const saved = await store.forOrg('ckpt').getDetectorState(CHECKPOINT_NAME);
+    expect(saved).not.toBeNull();
+    const b = new EngineSet(store, systemClock, logger, { engine: {}, checkpointMs: 60_000 });
+    const resumed = await b.engineFor('ckpt');
+    expect(resumed.seriesCount).toBe(2);
+    expect(resumed.toJSON()).toEqual(engine.toJSON());
+    // An unreadable checkpoint costs a warm-up, not the pipeline.
+    await store.forOrg('ckpt').putDetectorState(CHECKPOINT_NAME, { v: 99 });
+    const c = new EngineSet(store, systemClock, logger, { engine: {}, checkpointMs: 60_000 });
+    expect((await c.engineFor('ckpt')).seriesCount).toBe(0);
   });
 });

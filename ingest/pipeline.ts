@@ -80,6 +80,7 @@ function summary(a: EngineAnomaly): string {
     case DETECTORS.slo:
       return `${a.series} ${a.direction === 'down' ? 'fell to' : 'at'} ${fmt(a.series, a.value)} on ${a.service}, past its SLO threshold ${fmt(a.series, a.baseline)} (score ${a.score.toFixed(2)})`;
     case DETECTORS.seasonal:
+    case DETECTORS.seasonalWithinSlo:
       return `${a.series} ${a.direction === 'up' ? 'rose' : 'fell'} to ${fmt(a.series, a.value)} on ${a.service}, expected ~${fmt(a.series, a.baseline)} for this time (score ${a.score.toFixed(2)})`;
     case DETECTORS.restart:
       return `${a.series} on ${a.service}: the pod restarted (${a.baseline} → ${a.value})`;

@@ -484,9 +484,10 @@ export function storeContract(name: string, factory: () => Promise<OpenedStore>)
       it('keeps one detector checkpoint per org and name, replaced in place', async () => {
         expect(await A.getDetectorState('stream-v1')).toBeNull();
         await A.putDetectorState('stream-v1', { v: 1, series: [1, 2] });
-        await A.putDetectorState('stream-v1', { v: 1, series: [3] });
+        // Detector keys join names with U+0000, which jsonb would refuse.
+        await A.putDetectorState('stream-v1', { v: 1, series: [3], keys: ['cart\u0000latency_p95_ms'] });
         const got = await A.getDetectorState('stream-v1');
-        expect(got?.state).toEqual({ v: 1, series: [3] });
+        expect(got?.state).toEqual({ v: 1, series: [3], keys: ['cart\u0000latency_p95_ms'] });
         expect(Number.isFinite(Date.parse(got!.savedAt))).toBe(true);
         expect(await B.getDetectorState('stream-v1')).toBeNull();
       });

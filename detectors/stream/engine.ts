@@ -5,6 +5,8 @@
  *
  *   metric, service level (no `instance` label) → the seasonal detector (warms up for two days)
  *                                                  and the SLO guard (works from the first point);
+ *                                                  a symptom the SLO covers pages by its burn rate,
+ *                                                  the seasonal finding on it only supports;
  *   metric, pod level                            → restarts only (a counter that went up);
  *   log                                          → template miner → novel templates, per-template
  *                                                  rates, error bursts; RED from logs for a
@@ -25,12 +27,14 @@ import { LogAnomalyDetector, type LogAnomaly, type LogAnomalyState } from '../me
 import { RedAggregator, redSeries } from '../metrics/red.js';
 import { DetectorRegistry, type RegistryState } from '../metrics/registry.js';
 import type { SeriesDetectorOptions } from '../metrics/detector.js';
-import { SloGuard, type ServiceSlo, type SloGuardOptions, type SloGuardState } from './slo.js';
+import { SloGuard, symptomOf, type ServiceSlo, type SloGuardOptions, type SloGuardState } from './slo.js';
 
 export type EngineAnomaly = Omit<Anomaly, 'orgId'>;
 
 export const DETECTORS = {
   seasonal: 'seasonal-v1',
+  /** The seasonal detector on a symptom its SLO covers (error ratio, p95 latency, probe) while the SLO guard is quiet. */
+  seasonalWithinSlo: 'seasonal-v1-within-slo',
   slo: 'slo-guard',
   restart: 'pod-restart',
   k8s: 'k8s-warning',
@@ -166,7 +170,13 @@ export class DetectionEngine {
     const b = this.slo.update(service, metric, t, value);
     if (b) this.push(out, { service, series: metric, t, value, baseline: b.threshold, score: b.score, direction: b.kind === 'probe' ? 'down' : 'up', detector: DETECTORS.slo, signalId });
     const d = this.registry.update({ org: this.org, service, metric }, t, value);
-    if (d.alert) this.push(out, { service, series: metric, t, value, baseline: Number.isFinite(d.expected) ? d.expected : 0, score: d.score, direction: d.direction, detector: DETECTORS.seasonal, signalId });
+    if (!d.alert) return;
+    // A symptom the SLO covers pages through its burn rate; unusual but within budget, it only
+    // supports an incident (a slow burn is a ticket, not a page).
+    const kind = symptomOf(metric);
+    const covered = !b && kind !== null && this.slo.threshold(service, kind) !== null;
+    const detector = covered ? DETECTORS.seasonalWithinSlo : DETECTORS.seasonal;
+    this.push(out, { service, series: metric, t, value, baseline: Number.isFinite(d.expected) ? d.expected : 0, score: d.score, direction: d.direction, detector, signalId });
   }
 
   private log(s: Signal, service: string, t: number, out: EngineAnomaly[]): void {

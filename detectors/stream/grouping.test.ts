@@ -32,6 +32,9 @@ describe('correlation policy', () => {
     expect(decide({ ...base, anomalies: [an('payments', 'cpu', 0, 0.2), an('payments', 'mem', 0, 0.2)] })).toMatchObject([{ kind: 'keep', why: 'below_severity' }]);
     const novel = [an('payments', 'log.template.1', 0, 0.4, DETECTORS.novelTemplate), an('payments', 'log.template.2', 1, 0.4, DETECTORS.novelTemplate)];
     expect(decide({ ...base, anomalies: novel })).toMatchObject([{ kind: 'keep', why: 'uncorroborated' }]);
+    const burst = [an('payments', 'log.errors', 0, 0.9, DETECTORS.errorBurst), an('payments', 'log.template.3', 0, 0.8, DETECTORS.novelTemplate)];
+    expect(decide({ ...base, anomalies: burst })).toMatchObject([{ kind: 'keep', why: 'uncorroborated' }]);
+    expect(decide({ ...base, anomalies: [...burst, an('payments', 'latency_p95_ms', 0)] })).toMatchObject([{ kind: 'open' }]);
   });
 
   it('opens on two series of one service within the corroboration window (one of them from an earlier batch)', () => {

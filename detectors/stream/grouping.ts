@@ -14,8 +14,12 @@
  *   3. else open one when the severity is at least the auto-open floor and the finding is
  *      corroborated: an SLO breach, or at least `minSeries` distinct anomalous series of the service
  *      within `corroborateMs` (one noisy series pages nobody) of which one at least is a primary
- *      signal (a metric, a restart, a Kubernetes warning, an error burst). New or surging log
- *      templates only support: code paths that log something new every hour are normal;
+ *      signal (a cause-side metric such as memory or saturation, a symptom with no SLO to judge
+ *      it by — RED-from-logs series included —, a restart, a Kubernetes warning). Symptoms that
+ *      are unusual but within their SLO, log
+ *      templates (new, surging) and error-log bursts only support: code paths that log something
+ *      new every hour are normal, and six error lines a minute at 600 requests/s are noise the
+ *      Poisson test still calls surprising;
  *   4. storm control: once `stormLimit` incidents started within `stormWindowMs`, new findings
  *      join the most recent of them instead of opening more;
  *   5. otherwise the anomalies are only stored (visible in the API, used by RCA).
@@ -57,7 +61,7 @@ export interface RecentAnomaly {
 }
 
 /** Detectors whose findings support an incident but never open one by themselves. */
-const SUPPORTING: ReadonlySet<string> = new Set([DETECTORS.novelTemplate, DETECTORS.templateRate]);
+const SUPPORTING: ReadonlySet<string> = new Set([DETECTORS.novelTemplate, DETECTORS.templateRate, DETECTORS.errorBurst, DETECTORS.seasonalWithinSlo]);
 
 export type Decision =
   | { kind: 'attach'; incidentId: string; service: string; anomalies: EngineAnomaly[]; why: 'same_service' | 'connected' | 'storm' | 'opened_in_batch' }

@@ -16,8 +16,8 @@ export interface MemoryIncident {
   services: Set<string>;
   lastTs: string;
   anomalies: number;
-  /** Why services joined it (the first decision per service). */
-  joined: Record<string, string>;
+  /** How and when (signal time of the batch) each service first joined it. */
+  joined: Record<string, { why: string; at: string }>;
 }
 
 export class MemoryCorrelator {
@@ -49,13 +49,13 @@ export class MemoryCorrelator {
       if (d.kind === 'open') {
         const id = `inc${this.next++}`;
         idOf.set(d.key, id);
-        this.incidents.push({ id, service: d.service, severity: d.severity, startedAt: d.startedAt, openedAt: batchTs, services: new Set([d.service]), lastTs: last, anomalies: d.anomalies.length, joined: { [d.service]: 'opened' } });
+        this.incidents.push({ id, service: d.service, severity: d.severity, startedAt: d.startedAt, openedAt: batchTs, services: new Set([d.service]), lastTs: last, anomalies: d.anomalies.length, joined: { [d.service]: { why: 'opened', at: batchTs } } });
         continue;
       }
       const inc = this.incidents.find((i) => i.id === (idOf.get(d.incidentId) ?? d.incidentId));
       if (!inc) continue;
       inc.services.add(d.service);
-      inc.joined[d.service] ??= d.why;
+      inc.joined[d.service] ??= { why: d.why, at: batchTs };
       if (last > inc.lastTs) inc.lastTs = last;
       inc.anomalies += d.anomalies.length;
     }

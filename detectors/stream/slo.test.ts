@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SloGuard, sloKindOf } from './slo.js';
+import { SloGuard, sloKindOf, symptomOf } from './slo.js';
 
 const MIN = 60_000;
 
@@ -12,6 +12,9 @@ describe('SLO guard', () => {
     expect(sloKindOf('latency_p50_ms')).toBeNull();
     expect(sloKindOf('probe_success')).toBe('probe');
     expect(sloKindOf('cpu_utilization')).toBeNull();
+    expect(symptomOf('latency_p50_ms')).toBe('latency');
+    expect(symptomOf('request_duration_seconds')).toBe('latency');
+    expect(symptomOf('cpu_utilization')).toBeNull();
   });
 
   it('pages on a sustained error-budget burn, not on one bad minute, and stops when it recovers', () => {

@@ -53,13 +53,19 @@ export interface SloBreach {
   score: number;
 }
 
-/** Which objective a metric name speaks to, if any. */
-export function sloKindOf(metric: string): SloKind | null {
+/** Which user-facing symptom a metric name measures (any latency percentile counts as latency), if any. */
+export function symptomOf(metric: string): SloKind | null {
   const m = metric.toLowerCase();
   if (/probe_success|^up$/.test(m)) return 'probe';
   if (/(error|5xx|fail)/.test(m) && /(rate|ratio|pct|fraction)/.test(m) && !/per_s|total|count/.test(m)) return 'errors';
-  if (/(latency|duration)/.test(m) && /p95/.test(m)) return 'latency';
+  if (/(latency|duration)/.test(m) && /p\d\d|_ms$|seconds$|mean|avg/.test(m)) return 'latency';
   return null;
+}
+
+/** Which objective the guard checks a metric against: the error ratio, the p95 latency or the probe. */
+export function sloKindOf(metric: string): SloKind | null {
+  const k = symptomOf(metric);
+  return k === 'latency' && !/p95/i.test(metric) ? null : k;
 }
 
 interface Window {

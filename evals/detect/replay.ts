@@ -24,9 +24,12 @@ export interface FaultOutcome {
   root: string;
   startMs: number;
   symptomsMs: number;
-  /** Signal time the first incident opened (or was joined by the root cause) at or after the fault, or null. */
+  /**
+   * Signal time of the detection: the first incident opened at or after the fault started, or the
+   * root cause joining an incident already open (a second fault while the first is being handled).
+   */
   detectedMs: number | null;
-  /** The detecting incident's services include the root cause. */
+  /** The detecting incident's services include the root cause (by the end of the scenario). */
   onRoot: boolean;
   incidentId: string | null;
 }
@@ -104,17 +107,20 @@ export function replayDetection(file: string, o: ReplayOptions = {}): DetectRepl
   const incidents = correlator.incidents;
   const faults: FaultOutcome[] = truth.map((f) => {
     const at = Date.parse(f.start);
-    // The first incident opened at or after the fault starts, or an earlier open one the root cause joined.
-    const hit = incidents.filter((i) => Date.parse(i.openedAt) >= at).sort((a, b) => a.openedAt.localeCompare(b.openedAt))[0];
+    const opened = incidents.filter((i) => Date.parse(i.openedAt) >= at).map((i) => ({ i, t: Date.parse(i.openedAt) }));
+    const joined = incidents
+      .filter((i) => Date.parse(i.openedAt) < at && i.joined[f.root_cause_service] && Date.parse(i.joined[f.root_cause_service].at) >= at)
+      .map((i) => ({ i, t: Date.parse(i.joined[f.root_cause_service].at) }));
+    const hit = [...opened, ...joined].sort((a, b) => a.t - b.t)[0];
     return {
       id: f.id,
       kind: f.kind,
       root: f.root_cause_service,
       startMs: at,
       symptomsMs: Date.parse(f.symptoms_from),
-      detectedMs: hit ? Date.parse(hit.openedAt) : null,
-      onRoot: hit ? hit.services.has(f.root_cause_service) : false,
-      incidentId: hit?.id ?? null,
+      detectedMs: hit ? hit.t : null,
+      onRoot: hit ? hit.i.services.has(f.root_cause_service) : false,
+      incidentId: hit?.i.id ?? null,
     };
   });
   return {

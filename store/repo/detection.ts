@@ -1,17 +1,20 @@
 /** Detector checkpoints and the correlation view of open incidents. */
 import type { OpenIncidentActivity } from '../../core/ports.js';
-import { type SqlSession, iso, json, jsonOut } from '../sql.js';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { type SqlSession, iso } from '../sql.js';
 
 export async function getDetectorState(s: SqlSession, orgId: string, name: string): Promise<{ state: unknown; savedAt: string } | null> {
   const [r] = await s.query('SELECT state, saved_at FROM detector_state WHERE org_id = $1 AND name = $2', [orgId, name]);
-  return r ? { state: jsonOut<unknown>(r.state, null), savedAt: iso(r.saved_at) } : null;
+  if (!r) return null;
+  const bytes = r.state as Uint8Array;
+  return { state: JSON.parse(gunzipSync(bytes).toString('utf8')), savedAt: iso(r.saved_at) };
 }
 
 export async function putDetectorState(s: SqlSession, orgId: string, name: string, state: unknown): Promise<void> {
   await s.query(
-    `INSERT INTO detector_state (org_id, name, state) VALUES ($1, $2, $3::jsonb)
+    `INSERT INTO detector_state (org_id, name, state) VALUES ($1, $2, $3)
      ON CONFLICT (org_id, name) DO UPDATE SET state = EXCLUDED.state, saved_at = now()`,
-    [orgId, name, json(state)],
+    [orgId, name, gzipSync(Buffer.from(JSON.stringify(state), 'utf8'), { level: 1 })],
   );
 }
 
