@@ -101,6 +101,17 @@ describe('log rows', () => {
     expect(cl[0]).toMatchObject({ service: 'a', template: 'ERROR boom <N>', countsBefore: 2, countsDuring: 1, level: 'ERROR', novel: false, secondsBefore: 20, secondsDuring: 10 });
   });
 
+  it('ignores lines before the baseline start, so a stray timestamp does not stretch the exposure', () => {
+    const rows: LogRow[] = [
+      { ts: 5, service: 'a', message: 'ERROR boom 0' }, // a clock years off in a real dump
+      { ts: 100, service: 'a', message: 'ERROR boom 1' },
+      { ts: 110, service: 'a', message: 'ERROR boom 2' },
+      { ts: 130, service: 'a', message: 'ERROR boom 3' },
+    ];
+    expect(clusterLogRows(rows, 120_000, 200_000)[0]).toMatchObject({ countsBefore: 3, secondsBefore: 115 });
+    expect(clusterLogRows(rows, 120_000, 200_000, 90_000)[0]).toMatchObject({ countsBefore: 2, countsDuring: 1, secondsBefore: 20 });
+  });
+
   it('turns trace-correlated logs into hand-off latency series per service', () => {
     const rows: LogRow[] = [];
     for (let i = 0; i < 40; i++) {

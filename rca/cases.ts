@@ -185,10 +185,11 @@ function fnv1a(s: string): string {
 /**
  * Log rows → per-service template counts before and during the incident (split at `splitMs`).
  * The exposure of each side is the span the logs themselves cover, since shippers often keep only
- * a few minutes around an incident. One small function, meant to be swapped for detectors/logs.
+ * a few minutes around an incident. Lines before `fromMs` (the baseline's start) are ignored.
  */
-export function clusterLogRows(rows: readonly LogRow[], splitMs: number, toMs: number): LogClusterInput[] {
-  const usable = rows.filter((r) => r.ts * 1000 <= toMs);
+export function clusterLogRows(rows: readonly LogRow[], splitMs: number, toMs: number, fromMs = -Infinity): LogClusterInput[] {
+  // lines outside the analysed span (a stray timestamp years off) would stretch the exposure
+  const usable = rows.filter((r) => r.ts * 1000 <= toMs && r.ts * 1000 >= fromMs);
   if (usable.length === 0) return [];
   let first = Infinity;
   let last = -Infinity;
@@ -375,7 +376,7 @@ export function caseToInput(content: CaseContent): AnalysisInput {
     window: { from, to },
     baseline,
     metrics,
-    logClusters: content.logs && content.logs.length ? clusterLogRows(content.logs, from, to) : [],
+    logClusters: content.logs && content.logs.length ? clusterLogRows(content.logs, from, to, baseline.from) : [],
     changes: content.events ? toSignals(content.events) : [],
     topology,
     candidates,

@@ -147,3 +147,19 @@ describe('scoreSeries', () => {
     expect(ds[2].status).toBe('ok');
   });
 });
+
+describe('latency materiality', () => {
+  it('discounts a latency shift that is tiny next to the slowest service, not one that is large', () => {
+    // a 1 ms cache getting 1 ms slower (many σ, +100 %) and a 200 ms front door getting 150 ms slower
+    const cache = series('latency_p95_s', (t) => 0.001 + 0.00001 * wobble(t) + (t >= 60 ? 0.001 : 0), 'cache');
+    const front = series('latency_p95_s', (t) => 0.2 + 0.002 * wobble(t) + (t >= 60 ? 0.15 : 0), 'front');
+    const alone = metricDeltas([cache], P, 3)[0];
+    const [c, f] = metricDeltas([cache, front], P, 3);
+    expect(alone.score).toBeGreaterThan(0.5); // nothing to compare with: no discount
+    expect(c.score).toBeLessThan(0.1 * alone.score); // a = 1 ms / 200 ms: gate 0.06
+    expect(f.score).toBeGreaterThan(0.5);
+    // other kinds are not touched: a CPU series next to the front door keeps its score
+    const cpu = series('cpu_utilization', (t) => 0.3 + 0.01 * wobble(t) + (t >= 60 ? 0.3 : 0), 'cache');
+    expect(metricDeltas([cpu, front], P, 3)[0].score).toBe(metricDeltas([cpu], P, 3)[0].score);
+  });
+});

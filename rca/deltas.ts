@@ -211,5 +211,32 @@ export function metricDeltas(series: readonly MetricSeriesInput[], p: Periods, z
     if (services.size < 2) continue;
     for (const i of idx) out[i] = { ...out[i], status: 'shared', score: round(out[i].score / services.size, 4) };
   }
-  return out;
+  return latencyMateriality(out);
+}
+
+/**
+ * Latency materiality: a latency shift matters in proportion to the latency users can feel. The
+ * reference is the largest baseline median of the same metric over all services — the slowest
+ * service's typical latency, which for a call graph is about the end-to-end latency at the front
+ * door. A shift of a times that reference passes the gate a²/(a² + h²) (h = materialHalf): a
+ * steady 1 ms service getting 1 ms slower while the front door takes 200 ms is many σ and +100 %,
+ * but not what users feel (gate 0.06); a dependency getting 100 ms slower passes in full. Other
+ * kinds of metric are not touched.
+ */
+export function latencyMateriality(deltas: readonly MetricDelta[]): MetricDelta[] {
+  const h = DELTA_WEIGHTS.materialHalf;
+  if (!(h > 0)) return [...deltas];
+  const ref = new Map<string, number>();
+  for (const d of deltas) {
+    if (d.kind !== 'latency' || d.baselineMedian === null || !Number.isFinite(d.baselineMedian)) continue;
+    ref.set(d.metric, Math.max(ref.get(d.metric) ?? 0, Math.abs(d.baselineMedian)));
+  }
+  return deltas.map((d) => {
+    if (d.kind !== 'latency' || d.score <= 0) return d;
+    const r = ref.get(d.metric) ?? 0;
+    if (!(r > 0)) return d;
+    const a = Math.abs(d.shift) / r;
+    const gate = (a * a) / (a * a + h * h);
+    return { ...d, score: round(d.score * gate, 4), loadDrop: round(d.loadDrop * gate, 4) };
+  });
 }

@@ -180,8 +180,9 @@ export function rankServices(inp: RankingInput): RankedService[] {
 
 /**
  * Blame from callers, then passed on. First, each service's direct blame: over its callers p,
- * client(p) · (1 − explainAway · the strongest own anomaly among p's other dependencies), taken
- * between the mean (every caller sees it) and the max (the one caller that calls it a lot sees it).
+ * client(p) · (1 − explainAway · the strongest own anomaly among p's other dependencies), combined
+ * by noisy-or — callers whose calls degrade independently corroborate each other, so a dependency
+ * they share is blamed more than one behind a single degraded caller.
  * Then, in call order (callers first), a service keeps the share of what it received that its own
  * evidence E accounts for and passes the rest to its dependencies that show clearly more evidence
  * (E(c) ≥ max(blamePassMin, 2·E(s))), in proportion to it:
@@ -201,16 +202,14 @@ function flowBlame(
   for (const s of g.nodes) {
     const callers = g.callers.get(s) ?? [];
     if (!callers.length) continue;
-    let sum = 0;
-    let max = 0;
+    let miss = 1;
     for (const p of callers) {
       let sibling = 0;
       for (const c of g.callees.get(p) ?? []) if (c !== s) sibling = Math.max(sibling, own(c));
       const b = observed(p) * (1 - W.explainAway * sibling);
-      sum += b;
-      max = Math.max(max, b);
+      miss *= 1 - Math.min(1, b);
     }
-    direct.set(s, (sum / callers.length + max) / 2);
+    direct.set(s, 1 - miss);
   }
   // callers before callees (Kahn's order; what a cycle leaves is appended by name)
   const indeg = new Map(g.nodes.map((n) => [n, (g.callers.get(n) ?? []).length]));

@@ -1,0 +1,330 @@
+/**
+ * Full-tier eval of the root-cause analysis on the sandbox's scenario library (sim/scenarios).
+ * Every scenario is generated in memory (no files), cut to an analysis window, converted by the same
+ * `caseToInput` that reads recorded case folders and `warroom sim export` output (so the labels are
+ * stripped the same way), and analysed with the one set of defaults.
+ *
+ * Window, for every scenario alike:
+ * - fault scenarios: the incident starts at the injection time T of the earliest fault; the window
+ *   is [T − 30 min, T + 30 min], clipped to the scenario. The part before T is the baseline, the
+ *   rest the incident period (as for the public cases).
+ * - scenarios without faults (calm ones): T is the middle of the scenario (the convention
+ *   `caseToInput` uses for a case without an injection time), with the same ±30 min window.
+ *
+ * Scores:
+ * - AC@1: the top-ranked service is the earliest fault's root cause. AC@3: any fault's root cause
+ *   (scenarios with two faults) is among the top three.
+ * - uncited: hypotheses without an evidence id, or citing an id that is not in the result (must be 0).
+ * - calm_confident: scenarios without a fault whose verdict is not "no confident hypothesis".
+ * - herrings_blamed: scenarios with red herrings whose top hypothesis names a herring's service
+ *   (that is not a root cause) or a herring's change.
+ * - change_named (no threshold): of the scenarios whose earliest fault a change caused (a deploy,
+ *   a flag, a config change), the share whose top hypothesis cites that change's id.
+ *
+ * `npx tsx evals/suites/rca-sandbox.ts calibrate` runs the one-pass calibration of the
+ * change-impact weights over the same cases (rca/calibrate.ts) and prints the objective per setting.
+ */
+import { pathToFileURL } from 'node:url';
+import type { SignalInput } from '../../core/schemas.js';
+import { analyze } from '../../rca/analyze.js';
+import { CURRENT_SETTING, calibrateChangeImpact, calibrationCase, scoreSetting, type CalibrationCase, type SettingScore } from '../../rca/calibrate.js';
+import { caseToInput, type LogRow, type MetricRow } from '../../rca/cases.js';
+import type { AnalysisInput, AnalysisResult } from '../../rca/types.js';
+import { loadLibrary } from '../../sim/edge/library.js';
+import { groundTruthDoc, type GroundTruthDoc } from '../../sim/generate.js';
+import type { Scenario } from '../../sim/schema.js';
+import { toTopologyInput } from '../../sim/topology.js';
+import { parseDuration } from '../../sim/util.js';
+import { World, type WorldOptions } from '../../sim/world.js';
+import type { Suite } from '../harness.js';
+import { rcaPublicSuite } from './rca-public.js';
+
+/** Minutes of signals kept before and after the incident start. */
+export const LEAD_IN_MIN = 30;
+export const FOLLOW_MIN = 30;
+
+export interface SandboxCase {
+  scenario: Scenario;
+  input: AnalysisInput;
+  truth: GroundTruthDoc;
+  /** Incident start (epoch ms). */
+  startMs: number;
+}
+
+const toMs = (ts: SignalInput['ts']): number => (typeof ts === 'number' ? ts : Date.parse(ts));
+
+/** The incident start of a scenario: its earliest fault's planned injection, else its middle. */
+export function incidentStartOf(scenario: Scenario): number {
+  const starts = scenario.faults.map((f) => scenario.startMs + (parseDuration(f.at) ?? 0));
+  return starts.length ? Math.min(...starts) : scenario.startMs + Math.floor(scenario.durationMs / 2);
+}
+
+/**
+ * Generates a scenario in memory and builds its AnalysisInput through `caseToInput`, keeping only
+ * the signals inside the analysis window (the world is stepped from the scenario's start, so state
+ * such as earlier deploys is the same as in a full export). `opts` are the world's options (tests
+ * lower the log rate); the suite uses the scenario's own.
+ */
+export function sandboxCase(scenario: Scenario, opts: WorldOptions = {}): SandboxCase {
+  const w = new World(scenario, opts);
+  const endMs = scenario.startMs + scenario.durationMs;
+  const startMs = incidentStartOf(scenario);
+  const fromMs = Math.max(scenario.startMs, startMs - LEAD_IN_MIN * 60_000);
+  const toMsExcl = Math.min(endMs, startMs + FOLLOW_MIN * 60_000);
+  const metrics: MetricRow[] = [];
+  const logs: LogRow[] = [];
+  const events: Record<string, unknown>[] = [];
+  while (!w.done) {
+    const c = w.step();
+    if (c.to <= fromMs) {
+      // before the window: only changes matter (change correlation looks ±30 min around the start)
+      for (const e of c.events) if (toMs(e.ts) >= fromMs) events.push(e as unknown as Record<string, unknown>);
+      continue;
+    }
+    if (c.from >= toMsExcl) break;
+    for (const s of c.metrics) {
+      const ts = toMs(s.ts);
+      if (ts < fromMs || ts > toMsExcl) continue;
+      const row: MetricRow = { ts: ts / 1000, service: s.labels!.service, metric: s.key, value: s.value as number };
+      if (s.labels!.instance) row.instance = s.labels!.instance;
+      metrics.push(row);
+    }
+    for (const s of c.logs) {
+      const ts = toMs(s.ts);
+      if (ts < fromMs || ts > toMsExcl) continue;
+      logs.push({ ts: ts / 1000, service: s.labels!.service, pod: s.labels!.instance, message: s.text ?? '' });
+    }
+    for (const e of c.events) if (toMs(e.ts) >= fromMs && toMs(e.ts) <= toMsExcl) events.push(e as unknown as Record<string, unknown>);
+  }
+  const truth = groundTruthDoc(w);
+  const topology = toTopologyInput(scenario.topology);
+  const caseJson: Record<string, unknown> = {
+    dataset: 'warroom-sim',
+    system: scenario.topology.name,
+    inject_ts: Math.floor(startMs / 1000),
+    window: { start_ts: Math.floor(fromMs / 1000), end_ts: Math.floor(toMsExcl / 1000) },
+    candidate_services: scenario.topology.services.map((s) => s.id),
+    entry_service: scenario.topology.entry.service,
+  };
+  const input = caseToInput({
+    caseJson,
+    metrics,
+    logs,
+    topology: { nodes: topology.nodes.map((n) => n.id), edges: topology.edges.map((e) => [e.from, e.to] as [string, string]) },
+    events,
+  });
+  return { scenario, input, truth, startMs };
+}
+
+export interface SandboxScore {
+  id: string;
+  kind: string;
+  tags: string[];
+  truth: string[];
+  rank: number;
+  ac1: boolean;
+  ac3: boolean;
+  uncited: number;
+  calm: boolean;
+  calmConfident: boolean;
+  herringBlamed: boolean;
+  /** The earliest fault was caused by a change: whether the top hypothesis names that change (null otherwise). */
+  changeNamed: boolean | null;
+  top3: string[];
+  verdict: string;
+}
+
+/** Hypotheses without evidence, or citing an evidence id the result does not contain. */
+export function uncitedHypotheses(r: AnalysisResult): number {
+  const ids = new Set(r.evidence.map((e) => e.id));
+  return r.hypotheses.filter((h) => h.evidenceIds.length === 0 || h.evidenceIds.some((id) => !ids.has(id))).length;
+}
+
+export function scoreCase(c: SandboxCase, r: AnalysisResult): SandboxScore {
+  const faults = [...c.truth.faults].sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+  const roots = faults.map((f) => f.root_cause_service);
+  const ranked = r.ranking.map((x) => x.service);
+  const at = roots.length ? ranked.indexOf(roots[0]) : -1;
+  const calm = faults.length === 0;
+  const top = r.hypotheses[0];
+  const herringBlamed =
+    top !== undefined &&
+    c.truth.red_herrings.some((h) => (h.service === top.service && !roots.includes(h.service)) || (h.change !== null && top.changeId === h.change.id));
+  const causal = faults[0]?.change?.id ?? null;
+  return {
+    id: c.scenario.id,
+    kind: faults[0]?.kind ?? 'calm',
+    tags: c.scenario.tags,
+    truth: roots,
+    rank: at >= 0 ? at + 1 : Infinity,
+    ac1: !calm && ranked[0] === roots[0],
+    ac3: !calm && ranked.slice(0, 3).some((s) => roots.includes(s)),
+    uncited: uncitedHypotheses(r),
+    calm,
+    calmConfident: calm && r.verdict !== 'no confident hypothesis',
+    herringBlamed,
+    changeNamed: causal === null ? null : top?.changeId === causal,
+    top3: ranked.slice(0, 3),
+    verdict: r.verdict === 'confident' ? `${top?.service ?? '?'} ${top?.confidence.toFixed(2) ?? ''}` : 'abstain',
+  };
+}
+
+/** Summary metrics over scored scenarios. */
+export function summarize(scores: readonly SandboxScore[]): Record<string, number> {
+  const faulted = scores.filter((s) => !s.calm);
+  const share = (xs: readonly SandboxScore[], f: (s: SandboxScore) => boolean) => (xs.length ? xs.filter(f).length / xs.length : 0);
+  return {
+    scenarios: scores.length,
+    fault_scenarios: faulted.length,
+    ac1: share(faulted, (s) => s.ac1),
+    ac3: share(faulted, (s) => s.ac3),
+    avg5: faulted.length ? [1, 2, 3, 4, 5].reduce((a, k) => a + share(faulted, (s) => s.rank <= k), 0) / 5 : 0,
+    uncited: scores.reduce((a, s) => a + s.uncited, 0),
+    calm_scenarios: scores.filter((s) => s.calm).length,
+    calm_confident: scores.filter((s) => s.calmConfident).length,
+    herring_scenarios: scores.filter((s) => s.tags.includes('red-herring')).length,
+    herrings_blamed: scores.filter((s) => s.herringBlamed).length,
+    change_caused: scores.filter((s) => s.changeNamed !== null).length,
+    change_named: share(scores.filter((s) => s.changeNamed !== null), (s) => s.changeNamed === true),
+  };
+}
+
+export const rcaSandboxSuite: Suite = {
+  name: 'rca-sandbox',
+  description: 'root-cause analysis on every sandbox scenario (generated in memory): AC@1, AC@3, citations, calm abstention, red herrings',
+  tier: 'full',
+  thresholds: [
+    { metric: 'ac1', op: '>=', value: 0.9 },
+    { metric: 'ac3', op: '>=', value: 0.98 },
+    { metric: 'uncited', op: '==', value: 0 },
+    { metric: 'calm_confident', op: '==', value: 0 },
+    { metric: 'herrings_blamed', op: '==', value: 0 },
+  ],
+  async run() {
+    const { scenarios, errors } = loadLibrary();
+    if (errors.length) throw new Error(`rca-sandbox: invalid scenarios: ${errors.map((e) => e.error).join('; ')}`);
+    const scores: SandboxScore[] = [];
+    const rows: Record<string, string | number | boolean>[] = [];
+    let slowest = 0;
+    for (const sc of scenarios) {
+      const c = sandboxCase(sc);
+      const t0 = performance.now();
+      const r = analyze(c.input);
+      const ms = performance.now() - t0;
+      slowest = Math.max(slowest, ms);
+      const s = scoreCase(c, r);
+      scores.push(s);
+      rows.push({
+        scenario: s.id,
+        kind: s.kind,
+        truth: s.truth.join('+') || '(none)',
+        rank: s.calm ? '-' : Number.isFinite(s.rank) ? s.rank : 'absent',
+        top3: s.top3.join(' | '),
+        verdict: s.verdict,
+        change: s.changeNamed === null ? '' : s.changeNamed ? 'named' : 'not named',
+        flags: [s.calmConfident ? 'CALM-CONFIDENT' : '', s.herringBlamed ? 'HERRING-BLAMED' : '', s.uncited ? `UNCITED×${s.uncited}` : ''].filter(Boolean).join(' '),
+        ms: Math.round(ms),
+      });
+    }
+    const metrics: Record<string, number> = { ...summarize(scores), slowest_analyze_ms: Math.round(slowest) };
+    const kinds = [...new Set(scores.map((s) => s.kind))].sort();
+    const perKind = kinds.map((k) => {
+      const xs = scores.filter((s) => s.kind === k);
+      const m = summarize(xs);
+      return {
+        scenario: `== kind ${k}`,
+        kind: k,
+        truth: `n=${xs.length}`,
+        rank: k === 'calm' ? '-' : `AC@1 ${m.ac1.toFixed(2)}`,
+        top3: k === 'calm' ? `confident ${m.calm_confident}` : `AC@3 ${m.ac3.toFixed(2)}`,
+        verdict: '',
+        change: '',
+        flags: '',
+        ms: '',
+      };
+    });
+    return {
+      metrics,
+      rows: [...rows, ...perKind],
+      notes: [
+        `window: incident start T = earliest fault's injection (calm scenarios: the middle), signals from T−${LEAD_IN_MIN} min to T+${FOLLOW_MIN} min`,
+        'AC@1 counts the earliest fault; AC@3 counts any fault of the scenario; labels never reach analyze() (caseToInput strips them)',
+      ],
+    };
+  },
+};
+
+/**
+ * Several suites run as one: metrics and thresholds are prefixed with each suite's name (dashes
+ * become underscores, e.g. `rca_sandbox_ac1`), rows carry a `suite` column.
+ */
+export function combineSuites(name: string, description: string, suites: readonly Suite[]): Suite {
+  const prefix = (s: Suite) => `${s.name.replace(/-/g, '_')}_`;
+  return {
+    name,
+    description,
+    tier: suites.some((s) => s.tier === 'full') ? 'full' : 'quick',
+    thresholds: suites.flatMap((s) => s.thresholds.map((t) => ({ ...t, metric: prefix(s) + t.metric }))),
+    async run(ctx) {
+      const metrics: Record<string, number> = {};
+      const rows: Record<string, string | number | boolean>[] = [];
+      const notes: string[] = [];
+      for (const s of suites) {
+        const r = await s.run(ctx);
+        for (const [k, v] of Object.entries(r.metrics)) metrics[prefix(s) + k] = v;
+        for (const row of r.rows) rows.push({ suite: s.name, ...row });
+        for (const n of r.notes ?? []) notes.push(`${s.name}: ${n}`);
+      }
+      return { metrics, rows, notes };
+    },
+  };
+}
+
+/** `warroom eval rca` once registered: the public cases and the sandbox library together. */
+export const rcaSuite: Suite = combineSuites('rca', 'root-cause analysis: rca-public and rca-sandbox together', [rcaPublicSuite, rcaSandboxSuite]);
+
+/** Every library scenario analysed once, reduced to what the change-impact calibration needs. */
+export function calibrationCases(onCase?: (id: string) => void): CalibrationCase[] {
+  const { scenarios, errors } = loadLibrary();
+  if (errors.length) throw new Error(`rca-sandbox: invalid scenarios: ${errors.map((e) => e.error).join('; ')}`);
+  return scenarios.map((sc) => {
+    const c = sandboxCase(sc);
+    const r = analyze(c.input);
+    const faults = [...c.truth.faults].sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+    const causal = new Set(faults.map((f) => f.change?.id).filter((x): x is string => !!x));
+    onCase?.(sc.id);
+    return calibrationCase(sc.id, faults[0]?.root_cause_service ?? null, causal, r);
+  });
+}
+
+function formatSetting(r: SettingScore): string {
+  const w = r.setting;
+  return `bias ${w.bias} magnitude ${w.magnitude} temporal ${w.temporal} centrality ${w.centrality} tau ${w.tauMinutes} min  AC@1 ${r.ac1.toFixed(3)}  log-loss ${r.logLoss.toFixed(4)}  penalised ${r.penalised.toFixed(3)}  missed ${r.missed.join(',') || '-'}`;
+}
+
+/** The calibration report: the current weights, the best settings, the objective along each axis. */
+export function calibrationReport(cases: readonly CalibrationCase[]): string {
+  const lines: string[] = [];
+  const n = cases.reduce((a, c) => a + c.changes.length, 0);
+  const causal = cases.reduce((a, c) => a + c.changes.filter((x) => x.causal).length, 0);
+  lines.push(`cases ${cases.length} (${cases.filter((c) => c.truth).length} with a fault), correlated changes ${n}, causal ${causal}`);
+  lines.push(`current: ${formatSetting(scoreSetting(cases, CURRENT_SETTING))}`);
+  const ranked = calibrateChangeImpact(cases);
+  lines.push('best settings (AC@1, then penalised log-loss):');
+  for (const r of ranked.slice(0, 10)) lines.push(`  ${formatSetting(r)}`);
+  const top = ranked[0].setting;
+  lines.push('objective (AC@1 / penalised log-loss) along each axis through the best setting:');
+  for (const key of ['bias', 'magnitude', 'temporal', 'centrality', 'tauMinutes'] as const) {
+    const line = ranked
+      .filter((r) => (Object.keys(top) as (keyof typeof top)[]).every((k) => k === key || r.setting[k] === top[k]))
+      .sort((a, b) => a.setting[key] - b.setting[key]);
+    lines.push(`  ${key}: ${line.map((r) => `${r.setting[key]}→${r.ac1.toFixed(3)}/${r.penalised.toFixed(2)}`).join('  ')}`);
+  }
+  return lines.join('\n');
+}
+
+// `npx tsx evals/suites/rca-sandbox.ts calibrate`
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === 'calibrate') {
+  const cases = calibrationCases((id) => process.stderr.write(`${id}\n`));
+  process.stdout.write(`${calibrationReport(cases)}\n`);
+}

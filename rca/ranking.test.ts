@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { rankServices } from './ranking.js';
+import { buildGraph } from './topology.js';
+import type { GraphEdge, ServiceAnomaly } from './types.js';
+
+const e = (from: string, to: string): GraphEdge => ({ from, to, source: 'given', weight: 1 });
+const svc = (service: string, own: number, client = 0): ServiceAnomaly => ({
+  service,
+  own,
+  client,
+  starved: 0,
+  families: {},
+  onset: null,
+  topDeltas: [],
+  detectorAnomalies: 0,
+  logs: null,
+});
+
+describe('blame from callers', () => {
+  // two callers whose outbound calls got slower; each has a dependency of its own and one they share
+  const graph = buildGraph([], [e('a', 'shared'), e('a', 'onlyA'), e('b', 'shared'), e('b', 'onlyB')], false);
+  const services = new Map(
+    [svc('a', 0, 0.5), svc('b', 0, 0.5), svc('shared', 0), svc('onlyA', 0), svc('onlyB', 0)].map((s) => [s.service, s]),
+  );
+  const rank = (over: Map<string, ServiceAnomaly> = services) =>
+    rankServices({ graph, services: over, candidates: graph.nodes, changeLikelihood: new Map(), anomalousFrom: 0.25 });
+
+  it('corroboration: the dependency both degraded callers share is blamed most (noisy-or over callers)', () => {
+    const r = rank();
+    const part = (s: string) => r.find((x) => x.service === s)!.parts.blame;
+    expect(r[0].service).toBe('shared');
+    expect(part('shared')).toBeCloseTo(0.75, 3); // 1 − (1 − 0.5)²
+    expect(part('onlyA')).toBeCloseTo(0.5, 3);
+  });
+
+  it('a caller whose calls look normal adds nothing', () => {
+    const calm = new Map(services);
+    calm.set('b', svc('b', 0, 0));
+    const r = rank(calm);
+    const part = (s: string) => r.find((x) => x.service === s)!.parts.blame;
+    expect(part('shared')).toBeCloseTo(part('onlyA'), 6);
+    expect(part('onlyB')).toBe(0);
+  });
+});
