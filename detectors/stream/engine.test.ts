@@ -73,6 +73,27 @@ describe('DetectionEngine', () => {
     expect(e.template(Number(out.find((a) => a.detector === DETECTORS.novelTemplate)!.series.split('.').pop()))).toContain('connection refused');
   });
 
+  it('derives RED series from the logs of a service that sends no metrics, and pages on their error ratio', () => {
+    const e = new DetectionEngine({ org: 'o' });
+    const found = [];
+    for (let m = 0; m < 8; m++) {
+      const bad = m >= 4;
+      const lines = Array.from({ length: 20 }, (_, k) =>
+        sig('log', T0 + m * MIN + k * 2000, 'legacy', { service: 'legacy' }, { text: JSON.stringify({ level: bad && k % 2 ? 'error' : 'info', msg: bad && k % 2 ? 'upstream timed out' : 'request served', status: bad && k % 2 ? 502 : 200 }) }),
+      );
+      found.push(...e.process(lines));
+    }
+    const slo = found.filter((a) => a.detector === DETECTORS.slo);
+    expect(slo.length).toBeGreaterThan(0);
+    expect(slo[0]).toMatchObject({ service: 'legacy', series: 'log.red.error_ratio', value: 0.5 });
+    // A service that sends its own metrics gets none derived from its logs.
+    const m = new DetectionEngine({ org: 'o' });
+    m.process([sig('metric', T0, 'http_error_rate', { service: 'legacy' }, { value: 0.001 })]);
+    const derived = [];
+    for (let k = 0; k < 5; k++) derived.push(...m.process([sig('log', T0 + k * MIN, 'legacy', { service: 'legacy' }, { text: 'level=error msg="boom"' })]));
+    expect(derived.filter((a) => a.series.startsWith('log.red'))).toEqual([]);
+  });
+
   it('checkpoints to plain JSON and resumes with the same findings; ids are deterministic', () => {
     const a = new DetectionEngine({ org: 'o' });
     const b = new DetectionEngine({ org: 'o' });

@@ -185,7 +185,7 @@ export class DetectionEngine {
     for (const a of this.logs.add({ templateId: String(mined.clusterId), ts: t, level, service })) this.logAnomaly(a, out);
     for (const p of this.red.add({ ts: t, service, level, ...(mined.status !== undefined ? { status: mined.status } : {}) })) {
       if (this.metricServices.has(p.service)) continue;
-      for (const x of redSeries(p)) this.series(p.service, `log.red.${x.metric}`, p.ts, x.value, null, out);
+      for (const x of redSeries(p)) this.series(p.service, `log.${x.metric}`, p.ts, x.value, null, out);
     }
   }
 
