@@ -37,6 +37,14 @@ describe('correlation policy', () => {
     expect(decide({ ...base, anomalies: [...burst, an('payments', 'latency_p95_ms', 0)] })).toMatchObject([{ kind: 'open' }]);
   });
 
+  it('pages on a within-SLO slowdown only when it is shared along a call path', () => {
+    const w = (svc: string, series: string) => an(svc, series, 0, 0.95, DETECTORS.seasonalWithinSlo);
+    expect(decide({ ...base, anomalies: [w('checkout', 'latency_p50_ms'), w('checkout', 'latency_p95_ms')] })).toMatchObject([{ kind: 'keep', why: 'uncorroborated' }]);
+    const shared = decide({ ...base, anomalies: [w('checkout', 'latency_p50_ms'), w('checkout', 'latency_p95_ms'), w('payments', 'latency_p95_ms'), w('frontend', 'latency_p95_ms')] });
+    expect(shared.filter((d) => d.kind === 'open').map((d) => d.service)).toEqual(['checkout']);
+    expect(shared.filter((d) => d.kind === 'attach').map((d) => d.service).sort()).toEqual(['frontend', 'payments']);
+  });
+
   it('opens on two series of one service within the corroboration window (one of them from an earlier batch)', () => {
     const recent = [{ service: 'payments', series: 'latency_p95_ms', ts: iso(-5), detector: DETECTORS.seasonal }];
     expect(decide({ ...base, recent, anomalies: [an('payments', 'cpu', 0)] })).toMatchObject([{ kind: 'open' }]);

@@ -16,7 +16,8 @@
  *      within `corroborateMs` (one noisy series pages nobody) of which one at least is a primary
  *      signal (a cause-side metric such as memory or saturation, a symptom with no SLO to judge
  *      it by — RED-from-logs series included —, a restart, a Kubernetes warning). Symptoms that
- *      are unusual but within their SLO, log
+ *      are unusual but within their SLO count as primary only when shared by `minBreadth`
+ *      services of one call path at once; log
  *      templates (new, surging) and error-log bursts only support: code paths that log something
  *      new every hour are normal, and six error lines a minute at 600 requests/s are noise the
  *      Poisson test still calls surprising;
@@ -34,6 +35,8 @@ export interface CorrelationPolicy {
   groupWindowMs: number;
   corroborateMs: number;
   minSeries: number;
+  /** Services on a call path (one and its neighbours) whose metrics moved together that make a within-SLO shift primary. */
+  minBreadth: number;
   stormLimit: number;
   stormWindowMs: number;
   /** One evidence row per incident, service, series and bucket of this width (the highest score). */
@@ -46,6 +49,7 @@ export const DEFAULT_POLICY: CorrelationPolicy = {
   groupWindowMs: 30 * 60_000,
   corroborateMs: 10 * 60_000,
   minSeries: 2,
+  minBreadth: 3,
   stormLimit: 5,
   stormWindowMs: 10 * 60_000,
   evidenceBucketMs: 5 * 60_000,
@@ -62,6 +66,9 @@ export interface RecentAnomaly {
 
 /** Detectors whose findings support an incident but never open one by themselves. */
 const SUPPORTING: ReadonlySet<string> = new Set([DETECTORS.novelTemplate, DETECTORS.templateRate, DETECTORS.errorBurst, DETECTORS.seasonalWithinSlo]);
+
+/** True for a finding that may open an incident (given corroboration), false for support only. */
+export const isPrimary = (detector: string): boolean => !SUPPORTING.has(detector);
 
 export type Decision =
   | { kind: 'attach'; incidentId: string; service: string; anomalies: EngineAnomaly[]; why: 'same_service' | 'connected' | 'storm' | 'opened_in_batch' }
@@ -127,6 +134,17 @@ export function decide(input: {
       .sort((a, b) => b.lastTs - a.lastTs)[0];
     return c ? { inc: c, why: c.fresh ? ('opened_in_batch' as const) : ('connected' as const) } : null;
   };
+  const moved = new Map<string, number[]>();
+  const note = (service: string, detector: string | undefined, ts: string) => {
+    if (detector !== DETECTORS.seasonal && detector !== DETECTORS.seasonalWithinSlo && detector !== DETECTORS.slo) return;
+    const l = moved.get(service);
+    if (l) l.push(ms(ts));
+    else moved.set(service, [ms(ts)]);
+  };
+  for (const a of input.anomalies) note(a.service, a.detector, a.ts);
+  for (const r of input.recent) note(r.service, r.detector, r.ts);
+  const breadthOf = (service: string, first: number, last: number) =>
+    [service, ...(neighbours.get(service) ?? [])].filter((s) => (moved.get(s) ?? []).some((t) => t >= first - p.corroborateMs && t <= last)).length;
   // Attach whatever can join an incident (repeatedly: a service that joins makes its neighbours
   // connected too), then let the earliest remaining service open one, and repeat.
   const pending = [...order];
@@ -162,6 +180,10 @@ export function decide(input: {
       series.add(r.series);
       if (r.detector !== undefined && !SUPPORTING.has(r.detector)) primary = true;
     }
+    // A symptom shift within the SLO is support — unless it is shared: the service and at least
+    // `minBreadth − 1` of its neighbours all moved within the corroboration window (independent
+    // noise rarely lines up across a call path; a slowdown spreading from a dependency does).
+    if (!primary) primary = breadthOf(service, first, last) >= p.minBreadth;
     const corroborated = list.some((a) => a.detector === DETECTORS.slo) || (primary && series.size >= p.minSeries);
     if (!corroborated) {
       out.push({ kind: 'keep', service, anomalies: list, why: 'uncorroborated' });

@@ -4,7 +4,7 @@
  * replays and tests. Both call the same `decide`; only where the incidents live differs.
  */
 import type { EngineAnomaly } from './engine.js';
-import { decide, neighbourMap, type CorrelationPolicy, type Decision, type OpenIncidentActivity, type RecentAnomaly } from './grouping.js';
+import { decide, isPrimary, neighbourMap, type CorrelationPolicy, type Decision, type OpenIncidentActivity, type RecentAnomaly } from './grouping.js';
 
 export interface MemoryIncident {
   id: string;
@@ -18,6 +18,8 @@ export interface MemoryIncident {
   anomalies: number;
   /** How and when (signal time of the batch) each service first joined it. */
   joined: Record<string, { why: string; at: string }>;
+  /** Batches (signal time) that attached a primary finding, per service: a new fault on a service already in the incident shows here. */
+  primaryAt: Record<string, string[]>;
 }
 
 export class MemoryCorrelator {
@@ -49,13 +51,14 @@ export class MemoryCorrelator {
       if (d.kind === 'open') {
         const id = `inc${this.next++}`;
         idOf.set(d.key, id);
-        this.incidents.push({ id, service: d.service, severity: d.severity, startedAt: d.startedAt, openedAt: batchTs, services: new Set([d.service]), lastTs: last, anomalies: d.anomalies.length, joined: { [d.service]: { why: 'opened', at: batchTs } } });
+        this.incidents.push({ id, service: d.service, severity: d.severity, startedAt: d.startedAt, openedAt: batchTs, services: new Set([d.service]), lastTs: last, anomalies: d.anomalies.length, joined: { [d.service]: { why: 'opened', at: batchTs } }, primaryAt: { [d.service]: [batchTs] } });
         continue;
       }
       const inc = this.incidents.find((i) => i.id === (idOf.get(d.incidentId) ?? d.incidentId));
       if (!inc) continue;
       inc.services.add(d.service);
       inc.joined[d.service] ??= { why: d.why, at: batchTs };
+      if (d.anomalies.some((a) => isPrimary(a.detector))) (inc.primaryAt[d.service] ??= []).push(batchTs);
       if (last > inc.lastTs) inc.lastTs = last;
       inc.anomalies += d.anomalies.length;
     }

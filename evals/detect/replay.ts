@@ -25,8 +25,8 @@ export interface FaultOutcome {
   startMs: number;
   symptomsMs: number;
   /**
-   * Signal time of the detection: the first incident opened at or after the fault started, or the
-   * root cause joining an incident already open (a second fault while the first is being handled).
+   * Signal time of the detection: the first incident opened at or after the fault started, or a
+   * primary finding on the root cause attached to an incident already open.
    */
   detectedMs: number | null;
   /** The detecting incident's services include the root cause (by the end of the scenario). */
@@ -108,9 +108,11 @@ export function replayDetection(file: string, o: ReplayOptions = {}): DetectRepl
   const faults: FaultOutcome[] = truth.map((f) => {
     const at = Date.parse(f.start);
     const opened = incidents.filter((i) => Date.parse(i.openedAt) >= at).map((i) => ({ i, t: Date.parse(i.openedAt) }));
+    // Or a primary finding on the root cause attached to an incident already open (a second fault
+    // while the first is being handled is new evidence there, not a new incident).
     const joined = incidents
-      .filter((i) => Date.parse(i.openedAt) < at && i.joined[f.root_cause_service] && Date.parse(i.joined[f.root_cause_service].at) >= at)
-      .map((i) => ({ i, t: Date.parse(i.joined[f.root_cause_service].at) }));
+      .filter((i) => Date.parse(i.openedAt) < at)
+      .flatMap((i) => (i.primaryAt[f.root_cause_service] ?? []).filter((t) => Date.parse(t) >= at).slice(0, 1).map((t) => ({ i, t: Date.parse(t) })));
     const hit = [...opened, ...joined].sort((a, b) => a.t - b.t)[0];
     return {
       id: f.id,
