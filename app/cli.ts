@@ -89,6 +89,16 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = await runReplay(scenario, o);
     });
 
+  program
+    .command('rca')
+    .description('Replay a recorded incident folder (case.json, metrics.csv, logs.jsonl, events.jsonl, topology.json) into a fresh embedded instance and print the ranked root-cause services as JSON')
+    .argument('<case_dir>', 'the case folder (layout of ../shared/data/rca, or a `warroom sim export`)')
+    .option('--batch <n>', 'signals per ingest request', (v) => Number(v))
+    .action(async (dir: string, o: { batch?: number }) => {
+      const { runRca } = await import('./commands/rca.js');
+      process.exitCode = await runRca(dir, o);
+    });
+
   const logs = program.command('logs').description('Log parsing and template clustering');
   logs
     .command('cluster')
@@ -139,13 +149,13 @@ export async function main(argv: string[]): Promise<void> {
   program
     .command('bench')
     .description('Run a benchmark and print its figures')
-    .argument('<name>', 'benchmark: ingest, logs, sim, detect, pipeline, kb')
+    .argument('<name>', 'benchmark: ingest, logs, sim, detect, pipeline, kb, analyze')
     .option('--engine <engine>', 'pglite, postgres or both', 'both')
     .option('--batches <n>', 'batches of 1,000 signals per engine', '200')
     .option('--concurrency <n>', 'requests in flight', '4')
     .option('--json <file>', 'also write the figures as JSON to this file')
     .option('--data <dir>', 'benchmark data folder (logs: ../shared/data/loghub)')
-    .option('--runs <n>', 'repetitions; the best run is reported (logs)')
+    .option('--runs <n>', 'repetitions; the best run is reported (logs); calls to time (analyze; default 20)')
     .option('--minutes <n>', 'simulated minutes (sim; default 60)')
     .option('--lines-per-min <n>', 'log lines per simulated minute (sim; default 200000)')
     .option('--serialize', 'also JSON-serialise every signal (sim)')
@@ -157,6 +167,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--memory-points <n>', 'points per series for the memory measurement (detect; default 720)')
     .option('--rates <list>', 'log lines per minute, comma-separated (pipeline; default 200000,2000000)')
     .option('--seconds <n>', 'seconds of real-time load per rate (pipeline; default 60)')
+    .option('--scenario <id>', 'sandbox scenario (analyze; default bad-deploy-errors-checkout)')
     .action(async (name: string, o: Record<string, string>) => {
       const { runBench } = await import('../evals/bench/index.js');
       process.exitCode = await runBench(name, o, loadConfigOrExit());

@@ -5,6 +5,8 @@
  */
 import type {
   AdminStore,
+  AnalysisSignals,
+  AnalysisSignalsQuery,
   IdempotencyRequest,
   KbChunkInput,
   KbDocument,
@@ -42,6 +44,7 @@ import type {
   TopologyInput,
   User,
 } from '../core/schemas.js';
+import * as analysis from './repo/analysis.js';
 import * as audit from './repo/audit.js';
 import * as fix from './repo/fixplans.js';
 import * as inc from './repo/incidents.js';
@@ -240,6 +243,17 @@ class PgOrgStore implements OrgStore {
   }
   kbStats(): Promise<{ documents: number; chunks: number; byModel: Record<string, number> }> {
     return this.run((s) => kb.stats(s, this.orgId));
+  }
+
+  // ---- root-cause analysis (issue 5) ----
+  readAnalysisSignals(q: AnalysisSignalsQuery): Promise<AnalysisSignals> {
+    return this.run((s) => analysis.readAnalysisSignals(s, this.orgId, q));
+  }
+  lastSignalAt(q: { from: string; to: string }): Promise<string | null> {
+    return this.run((s) => analysis.lastSignalAt(s, this.orgId, q));
+  }
+  signalWatermark(q: { from: string; to: string }): Promise<string> {
+    return this.run((s) => analysis.signalWatermark(s, this.orgId, q));
   }
 }
 

@@ -1,5 +1,6 @@
 /** The route table: one list, which both the server and the OpenAPI document read. */
 import type { AnyRoute } from '../context.js';
+import { analyzeIncidentRoute } from './analyze.js';
 import { listAuditRoute, verifyAuditRoute } from './audit.js';
 import { createConnectorRoute, listConnectorsRoute } from './connectors.js';
 import { approveRoute, executeRoute, getPlanRoute, planRoute } from './fix.js';
@@ -21,6 +22,7 @@ export const ALL_ROUTES: AnyRoute[] = [
   listIncidentsRoute,
   getIncidentRoute,
   incidentEvidenceRoute,
+  analyzeIncidentRoute,
   planRoute,
   approveRoute,
   executeRoute,

@@ -1,0 +1,4 @@
+import { analyzeContract } from './analyze.contract.js';
+
+// On the Postgres server (a fresh database per run).
+analyzeContract('postgres');

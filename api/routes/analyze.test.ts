@@ -1,0 +1,3 @@
+import { analyzeContract } from './analyze.contract.js';
+
+analyzeContract('pglite');

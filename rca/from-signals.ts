@@ -1,0 +1,257 @@
+/**
+ * Stored data → AnalysisInput: what `POST /v1/incidents/{id}/analyze` feeds to `analyze()`. Pure:
+ * the caller reads the incident, the signals of the window, the anomalies and the topology from the
+ * store and passes them here. For the same data it builds the input `caseToInput` builds from a
+ * case folder (same periods, series, log clusters, hand-off series and changes), so a case replayed
+ * through the API ranks like the case read from disk.
+ *
+ * Periods: the requested window `[from, to]` is split at the incident's start. The part before the
+ * start is the baseline and the part from the start on is the incident period (the layout of a
+ * recorded case: the analysis window with the injection inside it). With an explicit `baseline`
+ * (a case's separate normal period) the window is kept whole: its part before the start is the
+ * lead-in. A window that begins at or after the start with no baseline is all incident period, and
+ * every point loaded before `from` is the baseline (the caller loads a lead-in).
+ */
+import type { Anomaly, Signal, TopologyInput } from '../core/schemas.js';
+import { clusterLogRows, traceGapSeries, TRACE_GAP_BIN_MS, type LogRow } from './cases.js';
+import type { AnalysisInput, Instant, MetricSeriesInput, SloInput } from './types.js';
+
+/** One metric series as a store can hand it over without building a Signal per point. */
+export interface CompactSeries {
+  service: string;
+  metric: string;
+  instance?: string | null;
+  /** Epoch milliseconds, one per value. */
+  ts: readonly number[];
+  values: readonly number[];
+}
+
+/** One log line as a store can hand it over (epoch milliseconds). */
+export interface CompactLogLine {
+  ts: number;
+  service: string;
+  instance?: string | null;
+  text: string;
+  /** The signal id: lines of one millisecond are taken in id order (a replayed file numbers its lines). */
+  id?: string;
+}
+
+export interface StoredAnalysisData {
+  incident: { id?: string; service?: string | null; startedAt: Instant; title?: string };
+  /** The requested analysis window (see the module comment for how it is split). */
+  window: { from: Instant; to: Instant };
+  /** Explicit reference period; without it the window is split at the incident start. */
+  baseline?: { from: Instant; to: Instant };
+  /** Stored signals of any kind: metrics and logs become series and log rows, the rest are changes. */
+  signals?: readonly Signal[];
+  /** Metric series already grouped (the store's compact read); merged with metric `signals`. */
+  series?: readonly CompactSeries[];
+  /** Log lines already reduced to what analysis reads; merged with log `signals`. */
+  logs?: readonly CompactLogLine[];
+  anomalies?: readonly Anomaly[];
+  /** The stored service graph (`PUT /v1/topology`); node attributes may declare entry points and SLOs. */
+  topology?: TopologyInput | null;
+  /** Services that may be blamed (default: every service seen, minus nodes marked `candidate: false`). */
+  candidates?: readonly string[];
+  /** Customer-facing services (default: nodes marked `entry_point: true`, else analyze's default). */
+  entryPoints?: readonly string[];
+  changeHistory?: Record<string, { changes: number; failures: number }>;
+}
+
+const METRIC_SERVICE_LABELS = ['service', 'service_name', 'app', 'job'] as const;
+const INSTANCE_LABELS = ['instance', 'pod', 'host', 'shard'] as const;
+
+/** The service a signal is about: its `service` label (or a common alias). */
+export function signalService(s: Pick<Signal, 'labels'>): string | null {
+  for (const k of METRIC_SERVICE_LABELS) {
+    const v = s.labels?.[k];
+    if (typeof v === 'string' && v.length > 0) return v;
+  }
+  return null;
+}
+
+/** The pod, host or shard of a signal, when it names one. */
+export function signalInstance(s: Pick<Signal, 'labels'>): string | null {
+  for (const k of INSTANCE_LABELS) {
+    const v = s.labels?.[k];
+    if (typeof v === 'string' && v.length > 0) return v;
+  }
+  return null;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Epoch milliseconds of an instant (NaN when unreadable). */
+function toMs(t: Instant): number {
+  return typeof t === 'number' ? t : Date.parse(t);
+}
+
+/** The periods analyze() sees for a requested window and an incident start. */
+export function splitWindow(
+  window: { from: Instant; to: Instant },
+  startedAt: Instant,
+  baseline?: { from: Instant; to: Instant },
+): { window: { from: number; to: number }; baseline?: { from: number; to: number } } {
+  const from = toMs(window.from);
+  const to = toMs(window.to);
+  const start = toMs(startedAt);
+  if (baseline) return { window: { from, to }, baseline: { from: toMs(baseline.from), to: toMs(baseline.to) } };
+  if (Number.isFinite(start) && from < start && start <= to) return { window: { from: start, to }, baseline: { from, to: start } };
+  return { window: { from, to } };
+}
+
+interface SloAttr {
+  name?: unknown;
+  metric?: unknown;
+  bad?: unknown;
+  objective?: unknown;
+}
+
+/** SLOs declared on topology nodes: `attributes.slos: [{name?, metric, bad: 'up'|'down', objective?}]`. */
+export function slosFromTopology(t: TopologyInput | null | undefined): SloInput[] {
+  const out: SloInput[] = [];
+  for (const n of t?.nodes ?? []) {
+    const slos = (n.attributes as { slos?: unknown } | undefined)?.slos;
+    if (!Array.isArray(slos)) continue;
+    for (const s of slos as SloAttr[]) {
+      if (!s || typeof s.metric !== 'string' || (s.bad !== 'up' && s.bad !== 'down')) continue;
+      out.push({
+        name: typeof s.name === 'string' ? s.name : `${n.id} ${s.metric}`,
+        service: n.id,
+        metric: s.metric,
+        bad: s.bad,
+        ...(typeof s.objective === 'number' && Number.isFinite(s.objective) ? { objective: s.objective } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** Entry points declared on topology nodes (`attributes.entry_point: true`). */
+export function entryPointsFromTopology(t: TopologyInput | null | undefined): string[] {
+  return (t?.nodes ?? []).filter((n) => (n.attributes as { entry_point?: unknown } | undefined)?.entry_point === true).map((n) => n.id).sort(cmp);
+}
+
+/** Stored incident, window, signals, anomalies and topology → the input of analyze(). */
+export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
+  const periods = splitWindow(d.window, d.incident.startedAt, d.baseline);
+  const { from, to } = periods.window;
+
+  // metrics: one series per service, metric and instance; points in time order
+  const series = new Map<string, { service: string; metric: string; instance: string | null; ts: number[]; values: number[] }>();
+  const seriesOf = (service: string, metric: string, instance: string | null) => {
+    const k = `${service}\u0000${metric}\u0000${instance ?? ''}`;
+    let s = series.get(k);
+    if (!s) series.set(k, (s = { service, metric, instance, ts: [], values: [] }));
+    return s;
+  };
+  for (const c of d.series ?? []) {
+    const s = seriesOf(c.service, c.metric, c.instance || null);
+    const n = Math.min(c.ts.length, c.values.length);
+    if (s.ts.length === 0 && n === c.ts.length && n === c.values.length) {
+      // the common case, one entry per series: take its arrays as they are (copied, never mutated)
+      s.ts = c.ts.slice();
+      s.values = c.values.slice();
+      continue;
+    }
+    for (let i = 0; i < n; i++) {
+      s.ts.push(c.ts[i]);
+      s.values.push(c.values[i]);
+    }
+  }
+  // log rows with their time (ms) and id in parallel arrays (a 1 h window can hold 100k+ lines)
+  const rows: LogRow[] = [];
+  const rowMs: number[] = [];
+  const rowId: string[] = [];
+  for (const l of d.logs ?? []) {
+    rows.push(l.instance ? { ts: l.ts / 1000, service: l.service, pod: l.instance, message: l.text } : { ts: l.ts / 1000, service: l.service, message: l.text });
+    rowMs.push(l.ts);
+    rowId.push(l.id ?? '');
+  }
+  const changes: Signal[] = [];
+  for (const sig of d.signals ?? []) {
+    if (sig.kind === 'metric') {
+      const service = signalService(sig);
+      if (!service || sig.value === null || !Number.isFinite(sig.value)) continue;
+      const s = seriesOf(service, sig.key, signalInstance(sig));
+      s.ts.push(toMs(sig.ts));
+      s.values.push(sig.value);
+    } else if (sig.kind === 'log') {
+      const service = signalService(sig);
+      if (!service || sig.text === null) continue;
+      const pod = signalInstance(sig);
+      const ms = toMs(sig.ts);
+      rows.push(pod ? { ts: ms / 1000, service, pod, message: sig.text } : { ts: ms / 1000, service, message: sig.text });
+      rowMs.push(ms);
+      rowId.push(sig.id);
+    } else changes.push(sig);
+  }
+  const metrics: MetricSeriesInput[] = [];
+  for (const s of series.values()) {
+    let sorted = true;
+    for (let i = 1; i < s.ts.length && sorted; i++) if (s.ts[i] <= s.ts[i - 1]) sorted = false;
+    // equal times (a store hands them back in any order) are ordered by value: the same data, the same input
+    const points = sorted
+      ? s.ts.map((t, i) => ({ ts: t, value: s.values[i] }))
+      : s.ts
+          .map((_, i) => i)
+          .sort((a, b) => s.ts[a] - s.ts[b] || s.values[a] - s.values[b] || a - b)
+          .map((i) => ({ ts: s.ts[i], value: s.values[i] }));
+    metrics.push(s.instance ? { service: s.service, metric: s.metric, instance: s.instance, points } : { service: s.service, metric: s.metric, points });
+  }
+  // Time order, and id order within a millisecond: the hand-off series take lines of one trace in
+  // this order, so equal times must come out as the source wrote them (a stable sort after that).
+  const byTime = (a: number, b: number) => rowMs[a] - rowMs[b] || cmp(rowId[a], rowId[b]);
+  let ordered = true;
+  for (let i = 1; i < rows.length && ordered; i++) if (byTime(i - 1, i) > 0) ordered = false;
+  let logRows = rows;
+  if (!ordered) {
+    const order = rows.map((_, i) => i).sort(byTime);
+    logRows = order.map((i) => rows[i]);
+  }
+  // trace-correlated log lines give hand-off latency series, binned from the incident period's start
+  if (logRows.length) {
+    for (const g of traceGapSeries(logRows, TRACE_GAP_BIN_MS, from)) {
+      const i = metrics.findIndex((m) => m.service === g.service && m.metric === g.metric && !m.instance);
+      if (i >= 0) metrics[i] = g;
+      else metrics.push(g);
+    }
+  }
+  metrics.sort((a, b) => cmp(a.service, b.service) || cmp(a.metric, b.metric) || cmp(a.instance ?? '', b.instance ?? ''));
+  changes.sort((a, b) => cmp(a.ts, b.ts) || cmp(a.id, b.id));
+
+  // who may be blamed, and who the customers reach first
+  const topology = d.topology && d.topology.edges.length + d.topology.nodes.length > 0 ? { nodes: d.topology.nodes, edges: d.topology.edges } : null;
+  const seen = new Set<string>();
+  for (const m of metrics) seen.add(m.service);
+  for (const l of logRows) seen.add(l.service);
+  for (const a of d.anomalies ?? []) seen.add(a.service);
+  for (const n of topology?.nodes ?? []) seen.add(n.id);
+  for (const c of changes) {
+    const s = signalService(c);
+    if (s) seen.add(s);
+  }
+  const notCandidates = new Set((topology?.nodes ?? []).filter((n) => (n.attributes as { candidate?: unknown } | undefined)?.candidate === false).map((n) => n.id));
+  const candidates = d.candidates ? [...d.candidates] : notCandidates.size ? [...seen].filter((s) => !notCandidates.has(s)).sort(cmp) : undefined;
+  const declaredEntries = entryPointsFromTopology(topology);
+  const entryPoints = d.entryPoints ? [...d.entryPoints] : declaredEntries.length ? declaredEntries : undefined;
+  const slos = slosFromTopology(topology);
+  // an incident opened on a name that appears nowhere in the data says nothing about the graph
+  const service = d.incident.service && seen.has(d.incident.service) ? d.incident.service : null;
+
+  const input: AnalysisInput = {
+    incident: { ...(d.incident.id ? { id: d.incident.id } : {}), service, startedAt: toMs(d.incident.startedAt), ...(d.incident.title ? { title: d.incident.title } : {}) },
+    window: { from, to },
+    ...(periods.baseline ? { baseline: periods.baseline } : {}),
+    metrics,
+    anomalies: [...(d.anomalies ?? [])].sort((a, b) => cmp(a.ts, b.ts) || cmp(a.id, b.id)),
+    logClusters: logRows.length ? clusterLogRows(logRows, from, to, periods.baseline?.from ?? -Infinity) : [],
+    changes,
+    topology,
+    ...(candidates ? { candidates } : {}),
+    ...(entryPoints ? { entryPoints } : {}),
+    ...(slos.length ? { slos } : {}),
+    ...(d.changeHistory ? { changeHistory: d.changeHistory } : {}),
+  };
+  return input;
+}
