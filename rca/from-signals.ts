@@ -211,7 +211,9 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
   }
   // trace-correlated log lines give hand-off latency series, binned from the incident period's start
   if (logRows.length) {
-    for (const g of traceGapSeries(logRows, TRACE_GAP_BIN_MS, from)) {
+    // The call graph lets a delay on a call be charged to the callee (as caseToInput does).
+    const calls = (d.topology?.edges ?? []).map((e) => [e.from, e.to] as const);
+    for (const g of traceGapSeries(logRows, TRACE_GAP_BIN_MS, from, calls)) {
       const i = metrics.findIndex((m) => m.service === g.service && m.metric === g.metric && !m.instance);
       if (i >= 0) metrics[i] = g;
       else metrics.push(g);

@@ -8,6 +8,8 @@ import type { LogClusterInput, ServiceLogEvidence } from './types.js';
 
 const ERROR_LEVELS = /^(error|err|fatal|critical|crit|severe|panic|alert|emerg)/i;
 const WARN_LEVELS = /^warn/i;
+/** Weight of a template's surprise by what it reports: an error, a warning of a failure, anything else. */
+export const LOG_WEIGHTS = { error: 1, warning: 0.6, other: 0.25 };
 const ERROR_WORDS = /error|exception|fail|timeout|timed out|refused|unavailable|denied|panic/i;
 
 /** Whether a template reports trouble: by level first, by its words when the level is unknown. */
@@ -65,7 +67,9 @@ export function logEvidence(
       const expected = (c.countsBefore / tb) * td;
       const surprise = (c.countsDuring - expected) / Math.sqrt(expected + 1);
       const novel = c.novel ?? (c.countsBefore === 0 && c.countsDuring > 0);
-      const strength = (err ? 1 : 0.25) * saturate(surprise - 2, 4);
+      // a warning that reports a failure is trouble the service handled; an error-level line is not
+      const weight = !err ? LOG_WEIGHTS.other : c.level && WARN_LEVELS.test(c.level) ? LOG_WEIGHTS.warning : LOG_WEIGHTS.error;
+      const strength = weight * saturate(surprise - 2, 4);
       const text = c.template.toLowerCase();
       const named = err && strength > 0 ? patterns.filter((p) => p.n !== service && p.re.some((re) => re.test(text))).map((p) => p.n) : [];
       return { c, err, novel, strength, named };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CALLEE_HANDOFF_FAMILY } from './metric-kind.js';
 import { rankServices } from './ranking.js';
 import { buildGraph } from './topology.js';
 import type { GraphEdge, ServiceAnomaly } from './types.js';
@@ -40,5 +41,27 @@ describe('blame from callers', () => {
     const part = (s: string) => r.find((x) => x.service === s)!.parts.blame;
     expect(part('shared')).toBeCloseTo(part('onlyA'), 6);
     expect(part('onlyB')).toBe(0);
+  });
+});
+
+describe('explained-away', () => {
+  // x calls y; both are anomalous, y's anomaly started no later than x's
+  const graph = buildGraph([], [e('x', 'y')], false);
+  const rank = (xFamilies: Record<string, number>) => {
+    const own = Math.max(...Object.values(xFamilies));
+    const services = new Map([
+      ['x', { ...svc('x', own), families: xFamilies }],
+      ['y', { ...svc('y', 0.6), families: { logs: 0.6 } }],
+    ]);
+    return rankServices({ graph, services, candidates: graph.nodes, changeLikelihood: new Map(), anomalousFrom: 0.25 });
+  };
+
+  it('a dependency explains a caller\'s own anomaly, but not the hand-off time of the calls into it', () => {
+    const byLogs = rank({ logs: 0.6 }).find((r) => r.service === 'x')!;
+    const byHandoff = rank({ [CALLEE_HANDOFF_FAMILY]: 0.6 }).find((r) => r.service === 'x')!;
+    expect(byLogs.parts.explained).toBeCloseTo(0.6, 6);
+    expect(byLogs.score).toBeCloseTo(0.6 * (1 - 0.75 * 0.6), 3);
+    expect(byHandoff.parts.explained).toBeCloseTo(0.6, 6);
+    expect(byHandoff.score).toBeCloseTo(0.6, 3);
   });
 });
