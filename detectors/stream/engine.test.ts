@@ -22,6 +22,17 @@ const sig = (kind: Signal['kind'], t: number, key: string, labels: Record<string
 const calm = (t: number) => 0.002 + 0.001 * Math.sin((2 * Math.PI * (t - T0)) / 86_400_000) + 0.0002 * Math.sin(t / 7_777);
 
 describe('DetectionEngine', () => {
+  it('takes a batch in time order whatever order it arrives in, skipping unparsable times', () => {
+    const pod = { service: 'cart', instance: 'cart-1' };
+    const shuffled = [sig('metric', T0 + 2 * MIN, 'restarts_total', pod, { value: 2 }), { ...sig('metric', T0, 'restarts_total', pod, { value: 9 }), ts: 'not a time' }, sig('metric', T0, 'restarts_total', pod, { value: 0 }), sig('metric', T0 + MIN, 'restarts_total', pod, { value: 1 })];
+    const found = new DetectionEngine({ org: 'o' }).process(shuffled);
+    // In time order the counter went 0 → 1 → 2: two restarts; the unparsable point is ignored.
+    expect(found.map((a) => [a.baseline, a.value])).toEqual([
+      [0, 1],
+      [1, 2],
+    ]);
+  });
+
   it('reads SLOs from topology node attributes', () => {
     expect(slosFromTopology({ nodes: [{ id: 'a', attributes: { slo: { availability: 0.999, p95_ms: 300 } } }, { id: 'b', attributes: {} }] })).toEqual({ a: { availability: 0.999, p95Ms: 300 } });
     expect(slosFromTopology(null)).toEqual({});

@@ -128,9 +128,23 @@ export class DetectionEngine {
   /** Detects over one batch (sorted by time first, stable, so a batch's own order never costs points). */
   process(signals: readonly Signal[]): EngineAnomaly[] {
     const out: EngineAnomaly[] = [];
-    const timed = signals.map((s, i) => ({ s, t: Date.parse(s.ts), i })).filter((x) => Number.isFinite(x.t));
-    timed.sort((a, b) => a.t - b.t || a.i - b.i);
-    for (const { s, t } of timed) {
+    const times = new Float64Array(signals.length);
+    let sorted = true;
+    let last = -Infinity;
+    for (let i = 0; i < signals.length; i++) {
+      const t = (times[i] = Date.parse(signals[i].ts));
+      if (!Number.isFinite(t)) continue;
+      if (t < last) sorted = false;
+      last = t;
+    }
+    // Batches usually arrive in time order: then no index array is built (a sort only when needed).
+    const order = sorted ? null : Array.from(signals.keys()).filter((i) => Number.isFinite(times[i])).sort((a, b) => times[a] - times[b] || a - b);
+    const n = order ? order.length : signals.length;
+    for (let k = 0; k < n; k++) {
+      const i = order ? order[k] : k;
+      const s = signals[i];
+      const t = times[i];
+      if (!Number.isFinite(t)) continue;
       const service = s.labels.service;
       if (s.kind === 'metric') {
         if (service && s.value !== null) this.metric(s, service, t, s.value, out);
