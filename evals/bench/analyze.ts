@@ -19,11 +19,8 @@ import { clearAnalysisCaches } from '../../api/routes/analyze.js';
 import { analyze } from '../../rca/analyze.js';
 import { inputFromStored } from '../../rca/from-signals.js';
 import { formatTable } from '../harness.js';
+import { percentile } from './percentile.js';
 
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? 0;
-};
 
 export async function runAnalyzeBench(o: Record<string, string>, _cfg?: Config): Promise<number> {
   const engine = (o.engine && o.engine !== 'both' ? o.engine : 'pglite') as Engine;
@@ -95,12 +92,12 @@ export async function runAnalyzeBench(o: Record<string, string>, _cfg?: Config):
     const analyzeMs = performance.now() - t;
 
     const figures = {
-      p50_ms: Math.round(pct(times, 50)),
-      p95_ms: Math.round(pct(times, 95)),
+      p50_ms: Math.round(percentile(times, 50)),
+      p95_ms: Math.round(percentile(times, 95)),
       max_ms: Math.round(Math.max(...times)),
       min_ms: Math.round(Math.min(...times)),
-      warm_p50_ms: Math.round(pct(warm, 50)),
-      warm_p95_ms: Math.round(pct(warm, 95)),
+      warm_p50_ms: Math.round(percentile(warm, 50)),
+      warm_p95_ms: Math.round(percentile(warm, 95)),
       warm_max_ms: Math.round(Math.max(...warm)),
     };
     process.stdout.write(`ingest and detection (not timed): ${replay.signals.accepted.toLocaleString('en')} signals in ${ingestS.toFixed(1)} s; ground truth ${fault.kind} on ${fault.root_cause_service} at ${fault.start}\n`);

@@ -10,6 +10,7 @@ import { startEmbedded, type Engine } from '../../app/embedded.js';
 import type { Config } from '../../app/config.js';
 import { seededRng } from '../../core/rng.js';
 import { formatTable } from '../harness.js';
+import { percentile } from './percentile.js';
 
 const SERVICES = ['frontend', 'cart', 'checkout', 'payments', 'catalog', 'search', 'shipping', 'email'];
 const PATHS = ['/api/cart', '/api/checkout', '/api/products/42', '/healthz', '/api/search?q=shoes'];
@@ -31,10 +32,6 @@ function batchBody(rng: () => number, t0: number, n: number): string {
   return JSON.stringify({ signals });
 }
 
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
 
 export async function runIngestBench(o: Record<string, string>, cfg: Config): Promise<number> {
   const engines: Engine[] = o.engine === 'both' ? ['pglite', 'postgres'] : [o.engine as Engine];
@@ -67,8 +64,8 @@ export async function runIngestBench(o: Record<string, string>, cfg: Config): Pr
         failed_requests: r.failed,
         seconds: Number(r.seconds.toFixed(2)),
         signals_per_s: Math.round(r.accepted / r.seconds),
-        p50_ms: Number(pct(r.latencies, 50).toFixed(1)),
-        p95_ms: Number(pct(r.latencies, 95).toFixed(1)),
+        p50_ms: Number(percentile(r.latencies, 50).toFixed(1)),
+        p95_ms: Number(percentile(r.latencies, 95).toFixed(1)),
         rss_mb: Math.round(Math.max(before, process.memoryUsage().rss) / 1e6),
       });
     } finally {

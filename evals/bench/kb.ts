@@ -15,6 +15,7 @@ import { kbOf } from '../../api/routes/kb.js';
 import { seededRng } from '../../core/rng.js';
 import { formatTable } from '../harness.js';
 import { loadRunbooks, resolveRunbooksDir } from '../suites/kb.js';
+import { percentile } from './percentile.js';
 
 type Engine = 'pglite' | 'postgres';
 
@@ -37,10 +38,6 @@ function syntheticRunbooks(n: number, seed: number): { docid: string; text: stri
   });
 }
 
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
 
 export async function runKbBench(o: Record<string, string>, cfg: Config): Promise<number> {
   const engines: Engine[] = (o.engine ?? 'both') === 'both' ? ['pglite', 'postgres'] : [o.engine as Engine];
@@ -98,9 +95,9 @@ export async function runKbBench(o: Record<string, string>, cfg: Config): Promis
         index_s: Number(indexSeconds.toFixed(1)),
         chunks_per_s: Math.round(chunks / indexSeconds),
         queries: nQueries,
-        p50_ms: Number(pct(lat, 50).toFixed(1)),
-        p95_ms: Number(pct(lat, 95).toFixed(1)),
-        p99_ms: Number(pct(lat, 99).toFixed(1)),
+        p50_ms: Number(percentile(lat, 50).toFixed(1)),
+        p95_ms: Number(percentile(lat, 95).toFixed(1)),
+        p99_ms: Number(percentile(lat, 99).toFixed(1)),
       });
     } finally {
       await api?.stop();

@@ -10,6 +10,7 @@ import { fork } from 'node:child_process';
 import os from 'node:os';
 import { startEmbedded } from '../../app/embedded.js';
 import { formatTable } from '../harness.js';
+import { percentile } from './percentile.js';
 
 interface Bucket {
   le: number;
@@ -50,7 +51,6 @@ export function histogramQuantile(q: number, buckets: Bucket[]): number {
   return prevLe;
 }
 
-const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);
 
 export async function runPipelineBench(o: Record<string, string>): Promise<number> {
   const rates = (o.rates ?? '200000,2000000').split(',').map(Number);
@@ -98,7 +98,7 @@ export async function runPipelineBench(o: Record<string, string>): Promise<numbe
         detect_p50_ms: Math.round(histogramQuantile(0.5, delta) * 1000),
         detect_p95_ms: Math.round(histogramQuantile(0.95, delta) * 1000),
         detect_mean_ms: Math.round(((after.sum - before.sum) / Math.max(1, after.count - before.count)) * 1000),
-        post_p95_ms: Math.round(pct(lat, 95)),
+        post_p95_ms: Math.round(percentile(lat, 95)),
         drain_after_s: Math.max(0, Math.round(drainS * 10) / 10),
         rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
       });

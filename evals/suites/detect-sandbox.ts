@@ -7,16 +7,12 @@
  * calm week from a cold start, and every scenario before its first fault).
  */
 import { basename } from 'node:path';
+import { median } from '../../rca/stats.js';
 import { listScenarioFiles } from '../../sim/edge/library.js';
 import { replayDetection, type DetectReplay } from '../detect/replay.js';
 import type { Suite } from '../harness.js';
 
 const DETECT_WITHIN_MS = 30 * 60_000;
-const median = (xs: number[]) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const round = (x: number, d = 2) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : NaN);
 
 export const detectSandboxSuite: Suite = {
