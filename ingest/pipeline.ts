@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock, IdSource } from '../core/clock.js';
 import type { Bus, BusMessage, OrgStore, OutboxMessage, Store, Subscription } from '../core/ports.js';
-import type { Anomaly, Evidence } from '../core/schemas.js';
+import type { Evidence, Signal } from '../core/schemas.js';
 import { DETECTORS, type EngineAnomaly } from '../detectors/stream/engine.js';
 import { decide, evidenceKeys, neighbourMap, type CorrelationPolicy } from '../detectors/stream/grouping.js';
 import { EngineSet, type EngineSetOptions } from './detectors.js';
@@ -32,7 +32,7 @@ export interface PipelineDeps {
 }
 
 type DetectPayload = { anomalies: EngineAnomaly[] };
-export type IngestPayload = { signals?: import('../core/schemas.js').Signal[]; signalIds?: string[]; acceptedAt?: number };
+export type IngestPayload = { signals?: Signal[]; signalIds?: string[]; acceptedAt?: number };
 
 const evidenceId = (incidentId: string, key: string): string =>
   'ev_' + createHash('sha256').update(`${incidentId}\u0000${key}`).digest('hex').slice(0, 26);
@@ -131,7 +131,7 @@ export async function handleDetect(d: PipelineDeps, m: BusMessage<DetectPayload>
     const times = anomalies.map((a) => Date.parse(a.ts));
     const from = new Date(Math.min(...times) - p.corroborateMs).toISOString();
     const to = new Date(Math.max(...times) + 1).toISOString();
-    const recent = (await tx.listAnomalies({ from, to, limit: 10_000 })) as Anomaly[];
+    const recent = await tx.listAnomalies({ from, to, limit: 10_000 });
     const decisions = decide({ anomalies, open, recent, neighbours: neighbourMap(topology?.edges ?? []), policy: p });
     const idOf = new Map<string, string>();
     for (const dc of decisions) {

@@ -23,7 +23,6 @@ export interface FaultOutcome {
   kind: string;
   root: string;
   startMs: number;
-  symptomsMs: number;
   /**
    * Signal time of the detection: the first incident opened at or after the fault started, or a
    * primary finding on the root cause attached to an incident already open.
@@ -43,8 +42,6 @@ export interface DetectReplay {
   incidents: MemoryIncident[];
   anomalies: number;
   signals: number;
-  /** Start of the scenario proper (after the lead-in), epoch ms. */
-  scenarioStartMs: number;
 }
 
 export interface ReplayOptions {
@@ -119,7 +116,6 @@ export function replayDetection(file: string, o: ReplayOptions = {}): DetectRepl
       kind: f.kind,
       root: f.root_cause_service,
       startMs: at,
-      symptomsMs: Date.parse(f.symptoms_from),
       detectedMs: hit ? hit.t : null,
       onRoot: hit ? hit.i.services.has(f.root_cause_service) : false,
       incidentId: hit?.i.id ?? null,
@@ -133,6 +129,5 @@ export function replayDetection(file: string, o: ReplayOptions = {}): DetectRepl
     incidents,
     anomalies,
     signals: n,
-    scenarioStartMs: startMs,
   };
 }
