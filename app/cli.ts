@@ -154,6 +154,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--batches <n>', 'batches of 1,000 signals per engine', '200')
     .option('--concurrency <n>', 'requests in flight', '4')
     .option('--json <file>', 'also write the figures as JSON to this file')
+    .option('--thread <where>', 'where detection runs: worker, inline, or both (ingest; pipeline takes one; default WARROOM_DETECTION_THREAD)')
     .option('--data <dir>', 'benchmark data folder (logs: ../shared/data/loghub)')
     .option('--runs <n>', 'repetitions; the best run is reported (logs); calls to time (analyze; default 20)')
     .option('--minutes <n>', 'simulated minutes (sim; default 60)')

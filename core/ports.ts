@@ -239,7 +239,8 @@ export interface OrgStore {
   listIncidents(q: { status?: Incident['status']; limit?: number }): Promise<Incident[]>;
   getIncident(id: string): Promise<Incident | null>;
 
-  addEvidence(e: Omit<Evidence, 'orgId' | 'createdAt'>[]): Promise<Evidence[]>;
+  /** Rows in the given order; `skipExisting` skips ids already stored and returns only the rows inserted. */
+  addEvidence(e: Omit<Evidence, 'orgId' | 'createdAt'>[], opts?: { skipExisting?: boolean }): Promise<Evidence[]>;
   listEvidence(incidentId: string): Promise<Evidence[]>;
   /** The database refuses (at commit) a hypothesis that cites no evidence row of its incident. */
   addHypotheses(h: Omit<Hypothesis, 'orgId' | 'createdAt'>[]): Promise<Hypothesis[]>;

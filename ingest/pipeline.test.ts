@@ -14,6 +14,7 @@ import { openPgliteStore } from '../store/index.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { DEFAULT_POLICY } from '../detectors/stream/grouping.js';
 import { CHECKPOINT_NAME, EngineSet } from './detectors.js';
+import type { WorkerDetectionHost } from './worker-host.js';
 import { handleDetect, handleIngest, startPipeline, type IngestPayload, type PipelineDeps } from './pipeline.js';
 
 const logger = pino({ level: 'silent' });
@@ -112,9 +113,9 @@ describe('pipeline', () => {
   it('checkpoints the detectors to the store and resumes from there after a restart', async () => {
     await store.createOrg({ id: 'ckpt', name: 'c' });
     const a = new EngineSet(store, systemClock, logger, { engine: {}, checkpointMs: 60_000 });
-    const engine = await a.engineFor('ckpt');
     const t0 = Date.UTC(2026, 0, 1);
-    engine.process(
+    await a.process(
+      'ckpt',
       ['cart', 'search'].flatMap((svc) =>
         Array.from({ length: 30 }, (_, i): Signal => ({ id: fastUlid(), orgId: 'ckpt', source: 'p', kind: 'metric', ts: new Date(t0 + i * 60_000).toISOString(), key: 'latency_p95_ms', value: 100 + i, text: null, labels: { service: svc }, meta: {} })),
       ),
@@ -124,12 +125,30 @@ describe('pipeline', () => {
     const saved = await store.forOrg('ckpt').getDetectorState(CHECKPOINT_NAME);
     expect(saved).not.toBeNull();
     const b = new EngineSet(store, systemClock, logger, { engine: {}, checkpointMs: 60_000 });
-    const resumed = await b.engineFor('ckpt');
-    expect(resumed.seriesCount).toBe(2);
-    expect(resumed.toJSON()).toEqual(engine.toJSON());
+    const resumed = await b.snapshot('ckpt');
+    expect(resumed.metricServices.sort()).toEqual(['cart', 'search']);
+    expect(resumed).toEqual(await a.snapshot('ckpt'));
     // An unreadable checkpoint costs a warm-up, not the pipeline.
     await store.forOrg('ckpt').putDetectorState(CHECKPOINT_NAME, { v: 99 });
     const c = new EngineSet(store, systemClock, logger, { engine: {}, checkpointMs: 60_000 });
-    expect((await c.engineFor('ckpt')).seriesCount).toBe(0);
+    expect((await c.snapshot('ckpt')).metricServices).toEqual([]);
+  });
+
+  it('reloads the detectors from their last checkpoint when the detection worker dies', async () => {
+    await store.createOrg({ id: 'crash', name: 'c' });
+    const set = new EngineSet(store, systemClock, logger, { engine: {}, checkpointMs: 60_000, thread: 'worker' });
+    const t0 = Date.UTC(2026, 0, 1);
+    const minutes = (from: number, to: number): Signal[] =>
+      Array.from({ length: to - from }, (_, k): Signal => ({ id: fastUlid(), orgId: 'crash', source: 'p', kind: 'metric', ts: new Date(t0 + (from + k) * 60_000).toISOString(), key: 'latency_p95_ms', value: 100 + ((from + k) % 7), text: null, labels: { service: 'cart' }, meta: {} }));
+    const inline = new EngineSet(store, systemClock, logger, { engine: {}, checkpointMs: 60_000 });
+    await set.process('crash', minutes(0, 30));
+    await set.checkpointAll();
+    await (set.host as WorkerDetectionHost).crashForTest();
+    // The next batch goes to a new worker, which resumes from the checkpoint: nothing learned is lost.
+    await set.process('crash', minutes(30, 40));
+    await inline.process('crash', minutes(30, 40)); // the inline set loaded the same checkpoint
+    expect(await set.snapshot('crash')).toEqual(await inline.snapshot('crash'));
+    expect(set.host.generation).toBe(1);
+    await set.close();
   });
 });

@@ -50,8 +50,7 @@ export async function handleIngest(d: PipelineDeps, m: BusMessage<IngestPayload>
   const set = engineSet(d);
   // Published live, the batch carries its signals; recovered from the outbox, only their ids.
   const signals = m.payload.signals ?? (await org.getSignals(m.payload.signalIds ?? []));
-  const engine = await set.engineFor(m.orgId);
-  const found = engine.process(signals);
+  const found = await set.process(m.orgId, signals);
   set.maybeCheckpoint(m.orgId);
   if (found.length > 0) {
     const staged = new Staged(d.newId, () => d.clock.now().toISOString());
@@ -98,23 +97,16 @@ function summary(a: EngineAnomaly): string {
 }
 
 async function addAnomalyEvidence(tx: OrgStore, incidentId: string, anomalies: EngineAnomaly[], bucketMs: number): Promise<string[]> {
-  const known = new Set((await tx.listEvidence(incidentId)).map((e) => e.id));
-  const fresh: Omit<Evidence, 'orgId' | 'createdAt'>[] = [];
-  for (const { key, anomaly: a } of evidenceKeys(anomalies, bucketMs)) {
-    const id = evidenceId(incidentId, key);
-    if (known.has(id)) continue;
-    known.add(id);
-    fresh.push({
-      id,
-      incidentId,
-      kind: 'anomaly',
-      summary: summary(a),
-      ref: `anomaly:${a.id}`,
-      data: { anomalyId: a.id, service: a.service, series: a.series, value: a.value, baseline: a.baseline, score: a.score, ts: a.ts, detector: a.detector, direction: a.direction },
-    });
-  }
-  if (fresh.length) await tx.addEvidence(fresh);
-  return fresh.map((e) => e.id);
+  const rows: Omit<Evidence, 'orgId' | 'createdAt'>[] = evidenceKeys(anomalies, bucketMs).map(({ key, anomaly: a }) => ({
+    id: evidenceId(incidentId, key),
+    incidentId,
+    kind: 'anomaly',
+    summary: summary(a),
+    ref: `anomaly:${a.id}`,
+    data: { anomalyId: a.id, service: a.service, series: a.series, value: a.value, baseline: a.baseline, score: a.score, ts: a.ts, detector: a.detector, direction: a.direction },
+  }));
+  // Ids derive from (incident, series, time bucket): a bucket the incident already has is skipped.
+  return (await tx.addEvidence(rows, { skipExisting: true })).map((e) => e.id);
 }
 
 /** Correlate: anomalies → attach to an open incident, open one, or keep (see detectors/stream/grouping.ts). */
@@ -170,7 +162,7 @@ export async function handleDetect(d: PipelineDeps, m: BusMessage<DetectPayload>
 /**
  * Subscribes the pipeline's consumers, one message at a time each: detection keeps per-series
  * state that wants points in order, and correlation must never give one service two incidents;
- * the last returned subscription checkpoints the detectors when unsubscribed.
+ * the last returned subscription checkpoints the detectors and stops their host when unsubscribed.
  */
 export async function startPipeline(d: PipelineDeps): Promise<Subscription[]> {
   const log = d.logger.child({ component: 'pipeline' });
@@ -189,6 +181,12 @@ export async function startPipeline(d: PipelineDeps): Promise<Subscription[]> {
     await d.bus.subscribe('signal.detect', wrap('correlate', handleDetect), { group: 'correlate', concurrency: 1 }),
     await d.bus.subscribeDeadLetters('signal.ingest', async (dl) => log.error({ msgId: dl.message.id, reason: dl.reason }, 'signal batch dead-lettered')),
     await d.bus.subscribeDeadLetters('signal.detect', async (dl) => log.error({ msgId: dl.message.id, reason: dl.reason }, 'anomaly batch dead-lettered')),
-    { unsubscribe: () => engineSet(d).checkpointAll() },
+    {
+      unsubscribe: async () => {
+        const set = engines.get(d);
+        engines.delete(d);
+        await set?.close();
+      },
+    },
   ];
 }

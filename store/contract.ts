@@ -504,6 +504,19 @@ export function storeContract(name: string, factory: () => Promise<OpenedStore>)
         expect(await A.listHypotheses(inc.id)).toEqual([h]);
       });
 
+      it('adds evidence idempotently with skipExisting: known ids are skipped in one statement, a plain duplicate is an error', async () => {
+        const inc = await incident(A);
+        const [first] = await A.addEvidence([evidenceOf(inc.id)]);
+        const fresh = evidenceOf(inc.id, { kind: 'change', ref: 'deploy-7' });
+        const again = await A.addEvidence([{ ...first, summary: 'changed text' }, fresh, fresh], { skipExisting: true });
+        expect(again.map((e) => e.id)).toEqual([fresh.id]);
+        expect((await A.listEvidence(inc.id)).map((e) => [e.id, e.summary])).toEqual([
+          [first.id, first.summary],
+          [fresh.id, fresh.summary],
+        ]);
+        await expect(A.addEvidence([evidenceOf(inc.id, { id: first.id })])).rejects.toThrow();
+      });
+
       it('refuses at commit a hypothesis that cites no evidence, storing nothing', async () => {
         const inc = await incident(A);
         const h = hypothesisOf(inc.id, []);

@@ -161,9 +161,9 @@ class PgOrgStore implements OrgStore {
     return this.run((s) => inc.getIncident(s, this.orgId, id));
   }
 
-  addEvidence(e: Omit<Evidence, 'orgId' | 'createdAt'>[]): Promise<Evidence[]> {
+  addEvidence(e: Omit<Evidence, 'orgId' | 'createdAt'>[], opts?: { skipExisting?: boolean }): Promise<Evidence[]> {
     if (e.length === 0) return Promise.resolve([]);
-    return this.run((s) => inc.addEvidence(s, this.orgId, e));
+    return this.run((s) => inc.addEvidence(s, this.orgId, e, opts));
   }
   listEvidence(incidentId: string): Promise<Evidence[]> {
     return this.run((s) => inc.listEvidence(s, this.orgId, incidentId));

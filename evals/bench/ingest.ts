@@ -2,15 +2,21 @@
  * `warroom bench ingest`: signals/s accepted by POST /v1/signals/ingest in batches of 1,000 log
  * signals, with p50/p95 request latency, into PGlite and into Postgres (a fresh database). The
  * load comes from a separate process; the server (API, pipeline, outbox) is this one process.
+ * `drain_s` is how long detection and correlation still ran after the last response;
+ * `cpu_us_per_signal` is the server process's CPU (every thread; PGlite included, Postgres not)
+ * from the first request to drained, per signal — steadier than wall time on a shared machine;
+ * `main_busy` is the main thread's event-loop utilisation during the load.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { performance as nodePerformance } from 'node:perf_hooks';
 import { fork } from 'node:child_process';
 import { startEmbedded, type Engine } from '../../app/embedded.js';
 import type { Config } from '../../app/config.js';
 import { seededRng } from '../../core/rng.js';
 import { formatTable } from '../harness.js';
 import { percentile } from './percentile.js';
+import type { InprocBus } from '../../bus/inproc.js';
 
 const SERVICES = ['frontend', 'cart', 'checkout', 'payments', 'catalog', 'search', 'shipping', 'email'];
 const PATHS = ['/api/cart', '/api/checkout', '/api/products/42', '/healthz', '/api/search?q=shoes'];
@@ -33,6 +39,15 @@ function batchBody(rng: () => number, t0: number, n: number): string {
 }
 
 
+/** Waits until every accepted batch went through detection and correlation. */
+async function drain(e: Awaited<ReturnType<typeof startEmbedded>>): Promise<void> {
+  const bus = e.w.bus() as InprocBus;
+  for (let i = 0; i < 3; i++) {
+    await e.w.relay().flush();
+    await bus.idle();
+  }
+}
+
 export async function runIngestBench(o: Record<string, string>, cfg: Config): Promise<number> {
   const engines: Engine[] = o.engine === 'both' ? ['pglite', 'postgres'] : [o.engine as Engine];
   const batches = Number(o.batches ?? 200);
@@ -40,10 +55,11 @@ export async function runIngestBench(o: Record<string, string>, cfg: Config): Pr
   const rng = seededRng(42);
   const bodies = Array.from({ length: batches }, (_, i) => batchBody(rng, Date.UTC(2026, 0, 1) + i * 1000, 1000));
   const warm = Array.from({ length: 5 }, (_, i) => batchBody(rng, Date.UTC(2025, 0, 1) + i * 1000, 1000));
+  const threads = o.thread === 'both' ? (['worker', 'inline'] as const) : ([(o.thread as 'worker' | 'inline' | undefined) ?? cfg.WARROOM_DETECTION_THREAD] as const);
   const rows = [];
-  for (const engine of engines) {
+  for (const engine of engines) for (const thread of threads) {
     const ownerUrl = cfg.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-    const e = await startEmbedded(engine, {}, ownerUrl);
+    const e = await startEmbedded(engine, { WARROOM_DETECTION_THREAD: thread }, ownerUrl);
     try {
       const run = (b: string[]) =>
         new Promise<{ seconds: number; accepted: number; failed: number; latencies: number[] }>((resolve, reject) => {
@@ -54,10 +70,18 @@ export async function runIngestBench(o: Record<string, string>, cfg: Config): Pr
           child.send({ url: e.w.url, key: e.apiKey, bodies: b, concurrency });
         });
       await run(warm);
+      await drain(e);
       const before = process.memoryUsage().rss;
+      const cpu0 = process.cpuUsage();
+      const elu0 = nodePerformance.eventLoopUtilization();
       const r = await run(bodies);
+      const elu = nodePerformance.eventLoopUtilization(elu0);
+      const t = performance.now();
+      await drain(e);
+      const cpu = process.cpuUsage(cpu0);
       rows.push({
         engine,
+        thread,
         batches,
         concurrency,
         signals: r.accepted,
@@ -66,6 +90,9 @@ export async function runIngestBench(o: Record<string, string>, cfg: Config): Pr
         signals_per_s: Math.round(r.accepted / r.seconds),
         p50_ms: Number(percentile(r.latencies, 50).toFixed(1)),
         p95_ms: Number(percentile(r.latencies, 95).toFixed(1)),
+        drain_s: Number(((performance.now() - t) / 1000).toFixed(2)),
+        cpu_us_per_signal: Number(((cpu.user + cpu.system) / r.accepted).toFixed(1)),
+        main_busy: Number(elu.utilization.toFixed(2)),
         rss_mb: Math.round(Math.max(before, process.memoryUsage().rss) / 1e6),
       });
     } finally {

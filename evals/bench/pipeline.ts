@@ -57,7 +57,7 @@ export async function runPipelineBench(o: Record<string, string>): Promise<numbe
   const seconds = Number(o.seconds ?? 60);
   const rows = [];
   for (const rate of rates) {
-    const e = await startEmbedded('pglite', {});
+    const e = await startEmbedded('pglite', o.thread ? { WARROOM_DETECTION_THREAD: o.thread } : {});
     try {
       const child = fork(new URL('./paced-load.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], serialization: 'advanced' });
       const msg = (want: string) =>
@@ -106,6 +106,6 @@ export async function runPipelineBench(o: Record<string, string>): Promise<numbe
       await e.stop();
     }
   }
-  process.stdout.write(`pipeline latency (embedded PGlite, in-process bus; ${os.cpus().length} cores; ${seconds} s of real-time load per rate)\n${formatTable(rows)}\n`);
+  process.stdout.write(`pipeline latency (embedded PGlite, in-process bus, detection ${o.thread ?? 'worker'}; ${os.cpus().length} cores; ${seconds} s of real-time load per rate)\n${formatTable(rows)}\n`);
   return 0;
 }

@@ -145,7 +145,12 @@ export async function listAnomalies(s: SqlSession, orgId: string, q: { service?:
 
 const EVIDENCE_COLS = 'org_id, id, incident_id, kind, summary, ref, data, created_at';
 
-export async function addEvidence(s: SqlSession, orgId: string, list: Omit<Evidence, 'orgId' | 'createdAt'>[]): Promise<Evidence[]> {
+/**
+ * Inserts evidence rows in the caller's order. With `skipExisting`, rows whose id is already
+ * stored are skipped in the same statement (content-derived ids make re-adding idempotent) and
+ * only the rows inserted are returned; without it a duplicate id is an error.
+ */
+export async function addEvidence(s: SqlSession, orgId: string, list: Omit<Evidence, 'orgId' | 'createdAt'>[], opts: { skipExisting?: boolean } = {}): Promise<Evidence[]> {
   if (list.length === 0) return [];
   const rows = await s.query(
     `INSERT INTO evidence (org_id, id, incident_id, kind, summary, ref, data)
@@ -153,6 +158,7 @@ export async function addEvidence(s: SqlSession, orgId: string, list: Omit<Evide
      FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
           AS t (id, incident_id, kind, summary, ref, data, n)
      ORDER BY t.n -- keeps the caller's order in evidence.pos
+     ${opts.skipExisting ? 'ON CONFLICT (org_id, id) DO NOTHING' : ''}
      RETURNING ${EVIDENCE_COLS}`,
     [
       orgId,
@@ -165,7 +171,11 @@ export async function addEvidence(s: SqlSession, orgId: string, list: Omit<Evide
     ],
   );
   const byId = new Map(rows.map((r) => [String(r.id), toEvidence(r)]));
-  return list.map((e) => byId.get(e.id)!);
+  return list.flatMap((e) => {
+    const row = byId.get(e.id);
+    byId.delete(e.id); // a list naming one id twice returns it once
+    return row ? [row] : [];
+  });
 }
 
 export async function listEvidence(s: SqlSession, orgId: string, incidentId: string): Promise<Evidence[]> {

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import type { Signal } from '../core/schemas.js';
+import { InlineDetectionHost } from './detect-host.js';
+import { detectionHostContract } from './detect-host.contract.js';
+import { WorkerDetectionHost } from './worker-host.js';
+
+detectionHostContract('inline', () => new InlineDetectionHost());
+detectionHostContract('worker thread', () => new WorkerDetectionHost());
+
+const point = (t: number, value: number): Signal => ({ id: `p${t}`, orgId: 'w', source: 't', kind: 'metric', ts: new Date(t).toISOString(), key: 'http_error_rate', value, text: null, labels: { service: 'cart' }, meta: {} });
+
+describe('WorkerDetectionHost', () => {
+  it('after the worker dies: pending calls fail, the generation moves on, and a new worker serves the next load', async () => {
+    const lost: Error[] = [];
+    const host = new WorkerDetectionHost({ onLost: (e) => lost.push(e) });
+    await host.load('w', {}, null);
+    await host.process('w', [point(Date.UTC(2026, 0, 1), 0.001)]);
+    expect(host.generation).toBe(0);
+    const pending = host.snapshot('w');
+    await host.crashForTest();
+    await expect(pending).rejects.toThrow(/exited/);
+    expect(host.generation).toBe(1);
+    expect(lost).toHaveLength(1);
+    // The new worker has no engines until the caller reloads them.
+    await expect(host.process('w', [point(Date.UTC(2026, 0, 1, 0, 1), 0.001)])).rejects.toThrow(/not loaded/);
+    await host.load('w', {}, null);
+    expect(await host.process('w', [point(Date.UTC(2026, 0, 1, 0, 2), 0.001)])).toEqual([]);
+    await host.close();
+    await expect(host.process('w', [])).rejects.toThrow(/closed/);
+  });
+});
