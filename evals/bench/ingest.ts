@@ -5,7 +5,8 @@
  * `drain_s` is how long detection and correlation still ran after the last response;
  * `cpu_us_per_signal` is the server process's CPU (every thread; PGlite included, Postgres not)
  * from the first request to drained, per signal — steadier than wall time on a shared machine;
- * `main_busy` is the main thread's event-loop utilisation during the load.
+ * `main_us_per_signal` is the main thread's busy time during the load per signal (what bounds
+ * throughput when that thread is the bottleneck).
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -92,7 +93,7 @@ export async function runIngestBench(o: Record<string, string>, cfg: Config): Pr
         p95_ms: Number(percentile(r.latencies, 95).toFixed(1)),
         drain_s: Number(((performance.now() - t) / 1000).toFixed(2)),
         cpu_us_per_signal: Number(((cpu.user + cpu.system) / r.accepted).toFixed(1)),
-        main_busy: Number(elu.utilization.toFixed(2)),
+        main_us_per_signal: Number(((elu.active * 1000) / r.accepted).toFixed(1)),
         rss_mb: Math.round(Math.max(before, process.memoryUsage().rss) / 1e6),
       });
     } finally {

@@ -1,12 +1,20 @@
 /** The sandbox RCA suite: window and labels of a generated case, and the scoring rules. */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readCaseFolder } from '../../app/commands/rca.js';
 import { analyze } from '../../rca/analyze.js';
+import { caseToInput, stripLabels } from '../../rca/cases.js';
 import type { AnalysisResult, DraftHypothesis } from '../../rca/types.js';
+import { exportScenario } from '../../sim/edge/export.js';
 import type { GroundTruthDoc } from '../../sim/generate.js';
 import { scenarioOf } from '../../sim/test-helpers.js';
-import { FOLLOW_MIN, LEAD_IN_MIN, incidentStartOf, rcaSandboxSuite, sandboxCase, scoreCase, summarize, uncitedHypotheses, type SandboxCase } from './rca-sandbox.js';
+import { FOLLOW_MIN, LEAD_IN_MIN, incidentStartOf, rcaSandboxSuite, sandboxCase, sandboxWindow, scoreCase, summarize, uncitedHypotheses, type SandboxCase } from './rca-sandbox.js';
 
 const MIN = 60_000;
+const exportDir = mkdtempSync(join(tmpdir(), 'warroom-rca-sandbox-'));
+afterAll(() => rmSync(exportDir, { recursive: true, force: true }));
 
 describe('rca-sandbox: generated cases', () => {
   it('starts the incident at the earliest fault, else in the middle of the scenario', () => {
@@ -38,6 +46,29 @@ describe('rca-sandbox: generated cases', () => {
     const r = analyze(c.input);
     const s = scoreCase(c, r);
     expect(s).toMatchObject({ ac1: true, ac3: true, uncited: 0, calm: false, calmConfident: false, herringBlamed: false, changeNamed: true });
+  });
+
+  it('analyses the case `warroom sim export` writes, cut to the window', async () => {
+    // two faults, the second after the window: the export's labels must name the earliest one
+    const sc = scenarioOf({ id: 'rca-sbx-export', duration: '80m', faults: [{ kind: 'bad_deploy_errors', service: 'payments', at: '25m' }, { kind: 'memory_leak', service: 'cart', at: '70m' }], baseline: { logs_per_min: 300 } });
+    const c = sandboxCase(sc);
+    await exportScenario(sc, exportDir);
+    const folder = readCaseFolder(exportDir);
+    const w = sandboxWindow(sc);
+    const inside = (tsSeconds: number) => Math.round(tsSeconds * 1000) >= w.fromMs && Math.round(tsSeconds * 1000) < w.toMs;
+    const cut = {
+      caseJson: { ...folder.caseJson, window: { start_ts: w.fromMs / 1000, end_ts: w.toMs / 1000 } },
+      metrics: folder.metrics.filter((r) => inside(r.ts)),
+      logs: folder.logs!.filter((r) => inside(r.ts)),
+      events: folder.events!.filter((e) => inside(Date.parse(e.ts as string) / 1000)),
+      topology: folder.topology,
+    };
+    expect(c.input).toEqual(caseToInput(cut));
+    // the same case summary but for the window and its counts
+    const { window: _w, signals: _s, ...meta } = stripLabels(c.content.caseJson);
+    const { window: _fw, signals: _fs, ...folderMeta } = folder.caseJson;
+    expect(meta).toEqual(folderMeta);
+    expect(c.content.caseJson).toMatchObject({ root_cause_service: 'payments', inject_ts: (sc.startMs + 25 * MIN) / 1000 });
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * Full-tier eval of the root-cause analysis on the sandbox's scenario library (sim/scenarios).
- * Every scenario is generated in memory (no files), cut to an analysis window, converted by the same
- * `caseToInput` that reads recorded case folders and `warroom sim export` output (so the labels are
- * stripped the same way), and analysed with the one set of defaults.
+ * Every scenario is generated in memory (no files) as the case content `warroom sim export` writes
+ * (sim/edge/case.ts, the one converter for both), cut to an analysis window, converted by the same
+ * `caseToInput` that reads recorded case folders (so the labels are stripped the same way), and
+ * analysed with the one set of defaults.
  *
  * Window, for every scenario alike:
  * - fault scenarios: the incident starts at the injection time T of the earliest fault; the window
@@ -25,17 +26,16 @@
  * change-impact weights over the same cases (rca/calibrate.ts) and prints the objective per setting.
  */
 import { pathToFileURL } from 'node:url';
-import type { SignalInput } from '../../core/schemas.js';
 import { analyze } from '../../rca/analyze.js';
 import { CURRENT_SETTING, calibrateChangeImpact, calibrationCase, scoreSetting, type CalibrationCase, type SettingScore } from '../../rca/calibrate.js';
-import { caseToInput, type LogRow, type MetricRow } from '../../rca/cases.js';
+import { caseToInput, parseCaseTopology } from '../../rca/cases.js';
 import type { AnalysisInput, AnalysisResult } from '../../rca/types.js';
+import { simCase, type CaseWindow, type SimCase } from '../../sim/edge/case.js';
 import { loadLibrary } from '../../sim/edge/library.js';
-import { groundTruthDoc, type GroundTruthDoc } from '../../sim/generate.js';
+import type { GroundTruthDoc } from '../../sim/generate.js';
 import type { Scenario } from '../../sim/schema.js';
-import { toTopologyInput } from '../../sim/topology.js';
 import { parseDuration } from '../../sim/util.js';
-import { World, type WorldOptions } from '../../sim/world.js';
+import type { WorldOptions } from '../../sim/world.js';
 import type { Suite } from '../harness.js';
 import { rcaPublicSuite } from './rca-public.js';
 
@@ -49,9 +49,9 @@ export interface SandboxCase {
   truth: GroundTruthDoc;
   /** Incident start (epoch ms). */
   startMs: number;
+  /** The case content analysed: window-cut, labels still in `caseJson`. */
+  content: SimCase;
 }
-
-const toMs = (ts: SignalInput['ts']): number => (typeof ts === 'number' ? ts : Date.parse(ts));
 
 /** The incident start of a scenario: its earliest fault's planned injection, else its middle. */
 export function incidentStartOf(scenario: Scenario): number {
@@ -59,61 +59,30 @@ export function incidentStartOf(scenario: Scenario): number {
   return starts.length ? Math.min(...starts) : scenario.startMs + Math.floor(scenario.durationMs / 2);
 }
 
+/** The analysis window: LEAD_IN_MIN before the incident start to FOLLOW_MIN after, clipped to the scenario. */
+export function sandboxWindow(scenario: Scenario): CaseWindow {
+  const startMs = incidentStartOf(scenario);
+  return {
+    fromMs: Math.max(scenario.startMs, startMs - LEAD_IN_MIN * 60_000),
+    toMs: Math.min(scenario.startMs + scenario.durationMs, startMs + FOLLOW_MIN * 60_000),
+  };
+}
+
+/** Case content (sim/edge/case.ts) → AnalysisInput, through `caseToInput` as a case folder is read. */
+export function sandboxInput(content: SimCase): AnalysisInput {
+  const { caseJson, metrics, logs, events, topology } = content;
+  return caseToInput({ caseJson, metrics, logs, events, topology: parseCaseTopology(topology) });
+}
+
 /**
- * Generates a scenario in memory and builds its AnalysisInput through `caseToInput`, keeping only
- * the signals inside the analysis window (the world is stepped from the scenario's start, so state
- * such as earlier deploys is the same as in a full export). `opts` are the world's options (tests
- * lower the log rate); the suite uses the scenario's own.
+ * Generates a scenario in memory as the case content `warroom sim export` writes, cut to the
+ * analysis window (the world is stepped from the scenario's start, so state such as earlier
+ * deploys is the same as in a full export), and builds its AnalysisInput. `opts` are the world's
+ * options (tests lower the log rate); the suite uses the scenario's own.
  */
 export function sandboxCase(scenario: Scenario, opts: WorldOptions = {}): SandboxCase {
-  const w = new World(scenario, opts);
-  const endMs = scenario.startMs + scenario.durationMs;
-  const startMs = incidentStartOf(scenario);
-  const fromMs = Math.max(scenario.startMs, startMs - LEAD_IN_MIN * 60_000);
-  const toMsExcl = Math.min(endMs, startMs + FOLLOW_MIN * 60_000);
-  const metrics: MetricRow[] = [];
-  const logs: LogRow[] = [];
-  const events: Record<string, unknown>[] = [];
-  while (!w.done) {
-    const c = w.step();
-    if (c.to <= fromMs) {
-      // before the window: only changes matter (change correlation looks ±30 min around the start)
-      for (const e of c.events) if (toMs(e.ts) >= fromMs) events.push(e as unknown as Record<string, unknown>);
-      continue;
-    }
-    if (c.from >= toMsExcl) break;
-    for (const s of c.metrics) {
-      const ts = toMs(s.ts);
-      if (ts < fromMs || ts > toMsExcl) continue;
-      const row: MetricRow = { ts: ts / 1000, service: s.labels!.service, metric: s.key, value: s.value as number };
-      if (s.labels!.instance) row.instance = s.labels!.instance;
-      metrics.push(row);
-    }
-    for (const s of c.logs) {
-      const ts = toMs(s.ts);
-      if (ts < fromMs || ts > toMsExcl) continue;
-      logs.push({ ts: ts / 1000, service: s.labels!.service, pod: s.labels!.instance, message: s.text ?? '' });
-    }
-    for (const e of c.events) if (toMs(e.ts) >= fromMs && toMs(e.ts) <= toMsExcl) events.push(e as unknown as Record<string, unknown>);
-  }
-  const truth = groundTruthDoc(w);
-  const topology = toTopologyInput(scenario.topology);
-  const caseJson: Record<string, unknown> = {
-    dataset: 'warroom-sim',
-    system: scenario.topology.name,
-    inject_ts: Math.floor(startMs / 1000),
-    window: { start_ts: Math.floor(fromMs / 1000), end_ts: Math.floor(toMsExcl / 1000) },
-    candidate_services: scenario.topology.services.map((s) => s.id),
-    entry_service: scenario.topology.entry.service,
-  };
-  const input = caseToInput({
-    caseJson,
-    metrics,
-    logs,
-    topology: { nodes: topology.nodes.map((n) => n.id), edges: topology.edges.map((e) => [e.from, e.to] as [string, string]) },
-    events,
-  });
-  return { scenario, input, truth, startMs };
+  const content = simCase(scenario, opts, sandboxWindow(scenario));
+  return { scenario, input: sandboxInput(content), truth: content.truth, startMs: incidentStartOf(scenario), content };
 }
 
 export interface SandboxScore {
