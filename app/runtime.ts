@@ -16,6 +16,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { AdminStore, Bus, Store, Subscription } from '../core/ports.js';
 import { SCOPES } from '../core/schemas.js';
 import { DEFAULT_SECRET_RULES, compileMaskRules, type CompiledMask } from '../detectors/secrets.js';
+import { LocalHandoff } from '../ingest/handoff.js';
 import { OutboxRelay } from '../ingest/outbox-relay.js';
 import { startPipeline } from '../ingest/pipeline.js';
 import { DEFAULT_POLICY, type CorrelationPolicy } from '../detectors/stream/grouping.js';
@@ -122,7 +123,8 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     logger.info(cfg.NATS_URL ? 'bus: NATS JetStream' : 'bus: in-process (set NATS_URL for NATS JetStream)');
 
     await bootstrapKeys(theStore, cfg, announce, generatedKeys, (h) => (adminKeyHash = h));
-    relay = new OutboxRelay(theStore, theBus, logger);
+    const handoff = new LocalHandoff();
+    relay = new OutboxRelay(theStore, theBus, logger, { handoff });
     subs.push(
       ...(await startPipeline({
         store: theStore,
@@ -144,6 +146,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
         policy: pipelinePolicy(cfg),
         onDetectLatency: (ms) => metrics.detectLatency.observe(ms / 1000),
         publishCommitted: (msgs) => relay?.publishCommitted(msgs),
+        handoff,
         onAnomalies: (n) => metrics.anomalies.inc(n),
         onIncidentOpened: () => metrics.incidentsOpened.inc({ by: 'detector' }),
       })),

@@ -47,6 +47,8 @@ export interface OutboxMessage {
   subject: Subject;
   payload: unknown;
   createdAt: string;
+  /** A richer in-process form of the payload (never serialised), handed to a consumer in this process. */
+  local?: unknown;
 }
 
 /** An open incident as the correlator sees it (signal time, not wall time). */

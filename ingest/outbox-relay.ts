@@ -1,15 +1,19 @@
 /**
  * Gets outbox rows onto the bus. A transaction writes its messages to the outbox with its other
  * effects; after commit the writer hands the same messages to `publishCommitted`, which publishes
- * them from memory at once (the fast path) and marks them in batches. A timer sweeps up rows the
+ * them from memory at once (the fast path; a message's in-process form, if any, goes to the
+ * LocalHandoff) and marks them in batches. A timer sweeps up rows the
  * fast path never marked (a crash, a bus outage, another process) once they are `sweepAgeMs` old.
  * A row may be published twice (crash between publish and mark); the bus dedupes by message id.
  */
 import type { Logger } from 'pino';
 import type { Bus, OrgStore, OutboxMessage, Store, Subject } from '../core/ports.js';
 import type { IdSource } from '../core/clock.js';
+import type { LocalHandoff } from './handoff.js';
 
 export interface OutboxRelayOptions {
+  /** Where the in-process forms of published messages wait for a consumer in this process. */
+  handoff?: LocalHandoff;
   pollMs?: number;
   sweepAgeMs?: number;
   markDelayMs?: number;
@@ -25,6 +29,7 @@ export class OutboxRelay {
   private readonly pollMs: number;
   private readonly sweepAgeMs: number;
   private readonly markDelayMs: number;
+  private readonly handoff: LocalHandoff | undefined;
 
   constructor(
     private readonly store: Store,
@@ -35,6 +40,7 @@ export class OutboxRelay {
     this.pollMs = opts.pollMs ?? 1000;
     this.sweepAgeMs = opts.sweepAgeMs ?? 5000;
     this.markDelayMs = opts.markDelayMs ?? 20;
+    this.handoff = opts.handoff;
   }
 
   start(): void {
@@ -49,6 +55,7 @@ export class OutboxRelay {
     const p = (async () => {
       for (const m of msgs) {
         try {
+          if (m.local !== undefined) this.handoff?.put(m.id, m.local);
           await this.bus.publish(m.subject, { id: m.id, orgId: m.orgId, payload: m.payload });
           this.toMark.push(m.id);
         } catch (err) {
@@ -135,12 +142,13 @@ export class Staged {
   ) {}
 
   /**
-   * `durable` is what the outbox row keeps for recovery when it differs from the live payload:
-   * a signal batch is published with its signals but stored as their ids, which the consumer
-   * reads back only on the rare recovered message.
+   * `durable` is what goes on the bus and what the outbox row keeps for recovery. When the live
+   * payload differs (a signal batch is published as its signal ids), the live form travels only
+   * in process, through the relay's LocalHandoff, to a consumer that can use it instead of
+   * reading the durable form back from the store.
    */
   async emit(tx: OrgStore, subject: Subject, payload: unknown, id: string = this.newId(), durable: unknown = payload): Promise<void> {
     await tx.enqueueOutbox({ id, subject, payload: durable });
-    this.messages.push({ id, orgId: tx.orgId, subject, payload, createdAt: this.now() });
+    this.messages.push({ id, orgId: tx.orgId, subject, payload: durable, createdAt: this.now(), ...(durable === payload ? {} : { local: payload }) });
   }
 }

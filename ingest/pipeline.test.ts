@@ -11,7 +11,8 @@ import { systemClock } from '../core/clock.js';
 import type { BusMessage, Store, Subscription } from '../core/ports.js';
 import type { Signal } from '../core/schemas.js';
 import { openPgliteStore } from '../store/index.js';
-import { OutboxRelay } from './outbox-relay.js';
+import { OutboxRelay, Staged } from './outbox-relay.js';
+import { LocalHandoff } from './handoff.js';
 import { DEFAULT_POLICY } from '../detectors/stream/grouping.js';
 import { CHECKPOINT_NAME, EngineSet } from './detectors.js';
 import type { WorkerDetectionHost } from './worker-host.js';
@@ -66,9 +67,13 @@ describe('pipeline', () => {
     const d = deps(bus, published);
     const signals = spike('redeliver', 'cart', 3);
     await store.forOrg('redeliver').insertSignals(signals);
-    const msg: BusMessage<IngestPayload> = { id: 'm1', subject: 'signal.ingest', orgId: 'redeliver', payload: { signals }, deliveryCount: 1 };
-    await handleIngest(d, msg);
-    await handleIngest(d, { ...msg, deliveryCount: 2 });
+    const handoff = new LocalHandoff();
+    handoff.put('m1', { signals });
+    const msg: BusMessage<IngestPayload> = { id: 'm1', subject: 'signal.ingest', orgId: 'redeliver', payload: { signalIds: signals.map((s) => s.id) }, deliveryCount: 1 };
+    // The first delivery takes the signals from the handoff, the redelivery reads them back from the store.
+    await handleIngest({ ...d, handoff }, msg);
+    expect(handoff.size).toBe(0);
+    await handleIngest({ ...d, handoff }, { ...msg, deliveryCount: 2 });
     expect(await store.forOrg('redeliver').listAnomalies({})).toHaveLength(3);
     const detect = published.flat().filter((m) => m.subject === 'signal.detect');
     expect(detect).toHaveLength(1);
@@ -106,6 +111,29 @@ describe('pipeline', () => {
     expect(incidents.map((i) => i.service)).toEqual(['payments']);
     expect(await store.pendingOutbox(100)).toEqual([]);
     for (const s of subs) await s.unsubscribe();
+    await relay.stop();
+    await bus.close();
+  });
+
+  it('publishes a batch as its ids and hands the signals to a consumer in this process', async () => {
+    await store.createOrg({ id: 'claim', name: 'c' });
+    const bus = createInprocBus();
+    const handoff = new LocalHandoff();
+    const relay = new OutboxRelay(store, bus, logger, { handoff });
+    const seen: BusMessage[] = [];
+    await bus.subscribe('signal.ingest', async (m) => void seen.push(m), { group: 'spy' });
+    const signals = spike('claim', 'cart', 2);
+    const staged = new Staged(fastUlid, () => new Date().toISOString());
+    await store.forOrg('claim').transaction(async (tx) => {
+      await tx.insertSignals(signals);
+      await staged.emit(tx, 'signal.ingest', { signals }, 'claim-1', { signalIds: signals.map((s) => s.id) });
+    });
+    relay.publishCommitted(staged.messages);
+    await relay.flush();
+    await bus.idle();
+    expect(seen.map((m) => m.payload)).toEqual([{ signalIds: signals.map((s) => s.id) }]);
+    expect(handoff.take('claim-1')).toEqual({ signals });
+    expect(await store.pendingOutbox(100)).toEqual([]);
     await relay.stop();
     await bus.close();
   });

@@ -13,6 +13,7 @@ import type { Evidence, Signal } from '../core/schemas.js';
 import { DETECTORS, type EngineAnomaly } from '../detectors/stream/engine.js';
 import { decide, evidenceKeys, neighbourMap, type CorrelationPolicy } from '../detectors/stream/grouping.js';
 import { EngineSet, type EngineSetOptions } from './detectors.js';
+import type { LocalHandoff } from './handoff.js';
 import { Staged } from './outbox-relay.js';
 
 export interface PipelineDeps {
@@ -25,6 +26,8 @@ export interface PipelineDeps {
   policy: CorrelationPolicy;
   /** Hands messages of a committed transaction to the outbox relay. */
   publishCommitted(msgs: OutboxMessage[]): void;
+  /** In-process forms of published messages (the relay's); without it batches are read from the store. */
+  handoff?: LocalHandoff;
   onAnomalies?(n: number): void;
   onIncidentOpened?(): void;
   /** Wall time from a batch's acceptance (its outbox message id time) to its anomalies stored. */
@@ -32,7 +35,9 @@ export interface PipelineDeps {
 }
 
 type DetectPayload = { anomalies: EngineAnomaly[] };
-export type IngestPayload = { signals?: Signal[]; signalIds?: string[]; acceptedAt?: number };
+/** On the bus: the batch's signal ids; in process (LocalHandoff): the signals themselves. */
+export type IngestPayload = { signalIds?: string[]; acceptedAt?: number };
+export type IngestLocal = { signals: Signal[] };
 
 const evidenceId = (incidentId: string, key: string): string =>
   'ev_' + createHash('sha256').update(`${incidentId}\u0000${key}`).digest('hex').slice(0, 26);
@@ -48,8 +53,9 @@ function engineSet(d: PipelineDeps): EngineSet {
 export async function handleIngest(d: PipelineDeps, m: BusMessage<IngestPayload>): Promise<void> {
   const org = d.store.forOrg(m.orgId);
   const set = engineSet(d);
-  // Published live, the batch carries its signals; recovered from the outbox, only their ids.
-  const signals = m.payload.signals ?? (await org.getSignals(m.payload.signalIds ?? []));
+  // Published by this process, the signals wait in the handoff; otherwise they are read back by id.
+  const local = d.handoff?.take(m.id) as IngestLocal | undefined;
+  const signals = local?.signals ?? (await org.getSignals(m.payload.signalIds ?? []));
   const found = await set.process(m.orgId, signals);
   set.maybeCheckpoint(m.orgId);
   if (found.length > 0) {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError, type FieldIssue } from '../../core/errors.js';
 import { MAX_SIGNAL_TEXT, SignalInput, type Signal } from '../../core/schemas.js';
 import { maskDeep, maskSecrets } from '../../detectors/secrets.js';
+import type { IngestLocal, IngestPayload } from '../../ingest/pipeline.js';
 import { route } from '../context.js';
 import { toIssues } from '../problem.js';
 
@@ -72,8 +73,9 @@ export const ingestRoute = route({
     const acceptedAt = deps.clock.now().getTime();
     for (let i = 0; i < stored.length; i += SIGNALS_PER_MESSAGE) {
       const part = stored.slice(i, i + SIGNALS_PER_MESSAGE);
-      // The outbox row keeps only the ids: the signals themselves are already stored.
-      await emit('signal.ingest', { signals: part, acceptedAt }, { signalIds: part.map((s) => s.id), acceptedAt });
+      // The bus message and the outbox row carry only the ids (the signals are stored); the
+      // signals themselves reach a detect consumer in this process through the LocalHandoff.
+      await emit('signal.ingest', { signals: part } satisfies IngestLocal, { signalIds: part.map((s) => s.id), acceptedAt } satisfies IngestPayload);
     }
     const byKind = new Map<string, number>();
     for (const s of stored) byKind.set(s.kind, (byKind.get(s.kind) ?? 0) + 1);
