@@ -37,6 +37,8 @@ export interface EngineSetOptions {
 
 export class EngineSet {
   private readonly slots = new Map<string, Promise<Slot>>();
+  /** Per org: settles once the latest batch was handed to the host (the order of hand-overs). */
+  private readonly handedOver = new Map<string, Promise<void>>();
   readonly host: DetectionHost;
 
   constructor(
@@ -54,10 +56,26 @@ export class EngineSet {
   }
 
   /** Detects over one batch of the org's signals. */
-  async process(orgId: string, signals: readonly Signal[]): Promise<EngineAnomaly[]> {
-    const slot = await this.ready(orgId);
-    slot.dirty = true;
-    return this.host.process(orgId, signals);
+  process(orgId: string, signals: readonly Signal[] | Promise<readonly Signal[]>): Promise<EngineAnomaly[]> {
+    // Batches reach the host in call order even when their signals arrive out of order (one
+    // from memory, the one before it still being read from the store): each call waits for the
+    // previous one's hand-over to the host, not for its result, so a worker keeps a queue.
+    // The read may fail before its turn comes: handled here, it still rejects this call below.
+    if (signals instanceof Promise) signals.catch(() => undefined);
+    const prev = this.handedOver.get(orgId) ?? Promise.resolve();
+    const handOver = prev.then(async () => {
+      const batch = await signals;
+      const slot = await this.ready(orgId);
+      slot.dirty = true;
+      return { result: this.host.process(orgId, batch) };
+    });
+    const settled = handOver.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.handedOver.set(orgId, settled);
+    void settled.then(() => this.handedOver.get(orgId) === settled && this.handedOver.delete(orgId));
+    return handOver.then((h) => h.result);
   }
 
   /** The org's engine state as a checkpoint would save it. */

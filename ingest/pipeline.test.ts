@@ -16,6 +16,7 @@ import { LocalHandoff } from './handoff.js';
 import { DEFAULT_POLICY } from '../detectors/stream/grouping.js';
 import { CHECKPOINT_NAME, EngineSet } from './detectors.js';
 import type { WorkerDetectionHost } from './worker-host.js';
+import { InlineDetectionHost, type DetectionHost } from './detect-host.js';
 import { handleDetect, handleIngest, startPipeline, type IngestPayload, type PipelineDeps } from './pipeline.js';
 
 const logger = pino({ level: 'silent' });
@@ -136,6 +137,39 @@ describe('pipeline', () => {
     expect(await store.pendingOutbox(100)).toEqual([]);
     await relay.stop();
     await bus.close();
+  });
+
+  it('hands batches to the detectors in call order, even when an earlier batch is still being read', async () => {
+    await store.createOrg({ id: 'order', name: 'o' });
+    const seen: string[] = [];
+    const inner = new InlineDetectionHost();
+    const host: DetectionHost = {
+      get generation() {
+        return inner.generation;
+      },
+      load: (o, opts, st) => inner.load(o, opts, st),
+      setSlos: (o, slos) => inner.setSlos(o, slos),
+      snapshot: (o) => inner.snapshot(o),
+      close: () => inner.close(),
+      process: (o, batch) => {
+        seen.push(batch.map((x) => x.id).join(','));
+        return inner.process(o, batch);
+      },
+    };
+    const set = new EngineSet(store, systemClock, logger, { engine: {}, checkpointMs: 60_000 }, host);
+    const [a, b] = [spike('order', 'cart', 1), spike('order', 'cart', 1, Date.UTC(2026, 0, 2))];
+    let release!: (v: Signal[]) => void;
+    const slowRead = new Promise<Signal[]>((r) => (release = r));
+    const failedRead = Promise.reject(new Error('store down'));
+    const first = set.process('order', slowRead);
+    const second = set.process('order', failedRead);
+    const third = set.process('order', b);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toEqual([]); // the third waits for the first's turn
+    release(a);
+    await Promise.all([first, third]);
+    await expect(second).rejects.toThrow('store down');
+    expect(seen).toEqual([a[0].id, b[0].id]);
   });
 
   it('checkpoints the detectors to the store and resumes from there after a restart', async () => {

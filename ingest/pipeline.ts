@@ -35,6 +35,8 @@ export interface PipelineDeps {
 }
 
 type DetectPayload = { anomalies: EngineAnomaly[] };
+/** Signal batches in detection at once per process (ordered hand-over; see EngineSet.process). */
+const DETECT_IN_FLIGHT = 8;
 /** On the bus: the batch's signal ids; in process (LocalHandoff): the signals themselves. */
 export type IngestPayload = { signalIds?: string[]; acceptedAt?: number };
 export type IngestLocal = { signals: Signal[] };
@@ -53,10 +55,10 @@ function engineSet(d: PipelineDeps): EngineSet {
 export async function handleIngest(d: PipelineDeps, m: BusMessage<IngestPayload>): Promise<void> {
   const org = d.store.forOrg(m.orgId);
   const set = engineSet(d);
-  // Published by this process, the signals wait in the handoff; otherwise they are read back by id.
+  // Published by this process, the signals wait in the handoff; otherwise they are read back by
+  // id. Nothing is awaited before `process` takes the batch's place in the org's order.
   const local = d.handoff?.take(m.id) as IngestLocal | undefined;
-  const signals = local?.signals ?? (await org.getSignals(m.payload.signalIds ?? []));
-  const found = await set.process(m.orgId, signals);
+  const found = await set.process(m.orgId, local?.signals ?? org.getSignals(m.payload.signalIds ?? []));
   set.maybeCheckpoint(m.orgId);
   if (found.length > 0) {
     const staged = new Staged(d.newId, () => d.clock.now().toISOString());
@@ -166,9 +168,11 @@ export async function handleDetect(d: PipelineDeps, m: BusMessage<DetectPayload>
 }
 
 /**
- * Subscribes the pipeline's consumers, one message at a time each: detection keeps per-series
- * state that wants points in order, and correlation must never give one service two incidents;
- * the last returned subscription checkpoints the detectors and stops their host when unsubscribed.
+ * Subscribes the pipeline's consumers. Detection takes several batches at once (the engines
+ * still see them in delivery order: see EngineSet.process), so a worker thread always has the
+ * next batch queued while the main thread stores the last one's anomalies; correlation takes one
+ * message at a time, as it must never give one service two incidents. The last returned
+ * subscription checkpoints the detectors and stops their host when unsubscribed.
  */
 export async function startPipeline(d: PipelineDeps): Promise<Subscription[]> {
   const log = d.logger.child({ component: 'pipeline' });
@@ -183,7 +187,7 @@ export async function startPipeline(d: PipelineDeps): Promise<Subscription[]> {
       }
     };
   return [
-    await d.bus.subscribe('signal.ingest', wrap('detect', handleIngest), { group: 'detect', concurrency: 1 }),
+    await d.bus.subscribe('signal.ingest', wrap('detect', handleIngest), { group: 'detect', concurrency: DETECT_IN_FLIGHT }),
     await d.bus.subscribe('signal.detect', wrap('correlate', handleDetect), { group: 'correlate', concurrency: 1 }),
     await d.bus.subscribeDeadLetters('signal.ingest', async (dl) => log.error({ msgId: dl.message.id, reason: dl.reason }, 'signal batch dead-lettered')),
     await d.bus.subscribeDeadLetters('signal.detect', async (dl) => log.error({ msgId: dl.message.id, reason: dl.reason }, 'anomaly batch dead-lettered')),
