@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, describeConfig, loadConfig } from './config.js';
+import { detectionThread } from './runtime.js';
 
 describe('loadConfig', () => {
   it('gives embedded defaults for an empty environment', () => {
@@ -40,5 +41,16 @@ describe('loadConfig', () => {
     expect(d.DATABASE_URL).toBe('***');
     expect(d.WARROOM_API_KEY).toBe('***');
     expect(JSON.stringify(d)).not.toContain('pw@');
+  });
+});
+
+describe('WARROOM_DETECTION_THREAD', () => {
+  it('auto puts the detectors on a worker only where a core is to spare', () => {
+    expect(loadConfig({}).WARROOM_DETECTION_THREAD).toBe('auto');
+    expect(detectionThread('auto', 2)).toBe('inline');
+    expect(detectionThread('auto', 8)).toBe('worker');
+    expect(detectionThread('worker', 2)).toBe('worker');
+    expect(detectionThread('inline', 64)).toBe('inline');
+    expect(() => loadConfig({ WARROOM_DETECTION_THREAD: 'gpu' })).toThrow(/WARROOM_DETECTION_THREAD/);
   });
 });

@@ -13,6 +13,7 @@ import os from 'node:os';
 import { performance as nodePerformance } from 'node:perf_hooks';
 import { fork } from 'node:child_process';
 import { startEmbedded, type Engine } from '../../app/embedded.js';
+import { detectionThread } from '../../app/runtime.js';
 import type { Config } from '../../app/config.js';
 import { seededRng } from '../../core/rng.js';
 import { formatTable } from '../harness.js';
@@ -56,7 +57,7 @@ export async function runIngestBench(o: Record<string, string>, cfg: Config): Pr
   const rng = seededRng(42);
   const bodies = Array.from({ length: batches }, (_, i) => batchBody(rng, Date.UTC(2026, 0, 1) + i * 1000, 1000));
   const warm = Array.from({ length: 5 }, (_, i) => batchBody(rng, Date.UTC(2025, 0, 1) + i * 1000, 1000));
-  const threads = o.thread === 'both' ? (['worker', 'inline'] as const) : ([(o.thread as 'worker' | 'inline' | undefined) ?? cfg.WARROOM_DETECTION_THREAD] as const);
+  const threads = o.thread === 'both' ? (['worker', 'inline'] as const) : ([(o.thread as 'worker' | 'inline' | undefined) ?? detectionThread(cfg.WARROOM_DETECTION_THREAD)] as const);
   const rows = [];
   for (const engine of engines) for (const thread of threads) {
     const ownerUrl = cfg.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
