@@ -4,8 +4,11 @@
  * here so the known answer can never reach analyze().
  */
 import type { Signal, TopologyInput } from '../core/schemas.js';
+import { clusterLogRows, type LogRow } from './log-clusters.js';
 import { CALLEE_HANDOFF_METRIC } from './metric-kind.js';
-import type { AnalysisInput, LogClusterInput, MetricSeriesInput } from './types.js';
+import type { AnalysisInput, MetricSeriesInput } from './types.js';
+
+export { clusterLogRows, lineShape, logLevel, type LogRow } from './log-clusters.js';
 
 /** Fields of case.json that carry the answer (or identify the case) and must not be analysed. */
 export const LABEL_FIELDS = ['root_cause_service', 'root_cause_pod', 'fault_type', 'label_extra', 'source', 'split', 'id', 'original_split'] as const;
@@ -17,13 +20,6 @@ export interface MetricRow {
   value: number;
   /** Pod or shard, when the file has an `instance` column (sandbox exports do). */
   instance?: string;
-}
-
-export interface LogRow {
-  ts: number;
-  service: string;
-  pod?: string;
-  message: string;
 }
 
 export interface CaseTopology {
@@ -149,90 +145,15 @@ export function toLogRows(objs: readonly Record<string, unknown>[]): LogRow[] {
   return out;
 }
 
-/**
- * Cheap masking of a log line into a template: the leading clock, trace/span ids, UUIDs, long hex
- * and numbers become placeholders. Stand-in for detectors/logs until the lead swaps it in.
- */
-export function maskLogMessage(message: string): string {
-  return message
-    .replace(/^\s*\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\s+/, '')
-    .replace(/\b(TraceID|SpanID|trace_id|span_id)[:=]\s*\S+/gi, '$1: <ID>')
-    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<UUID>')
-    .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{12,}\b/gi, '<HEX>')
-    .replace(/\d+(?:\.\d+)?/g, '<N>')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 400);
-}
-
-const LEVEL = /^(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|SEVERE)$/i;
-
-/** The log level: the first level-looking token among the first five. */
-export function logLevel(message: string): string | null {
-  for (const t of message.trim().split(/\s+/).slice(0, 5)) if (LEVEL.test(t)) return t.toUpperCase();
-  return null;
-}
-
-/** FNV-1a, 32 bit, hex: a stable short id. */
-function fnv1a(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-}
-
-/**
- * Log rows → per-service template counts before and during the incident (split at `splitMs`).
- * The exposure of each side is the span the logs themselves cover, since shippers often keep only
- * a few minutes around an incident. Lines before `fromMs` (the baseline's start) are ignored.
- */
-export function clusterLogRows(rows: readonly LogRow[], splitMs: number, toMs: number, fromMs = -Infinity): LogClusterInput[] {
-  // lines outside the analysed span (a stray timestamp years off) would stretch the exposure
-  const usable = rows.filter((r) => r.ts * 1000 <= toMs && r.ts * 1000 >= fromMs);
-  if (usable.length === 0) return [];
-  let first = Infinity;
-  let last = -Infinity;
-  for (const r of usable) {
-    first = Math.min(first, r.ts * 1000);
-    last = Math.max(last, r.ts * 1000);
-  }
-  // without log lines on both sides of the split there is nothing to compare
-  if (!(first < splitMs && last >= splitMs)) return [];
-  const secondsBefore = Math.max(1, (splitMs - first) / 1000);
-  const secondsDuring = Math.max(1, (last - splitMs) / 1000);
-  const by = new Map<string, LogClusterInput>();
-  for (const r of usable) {
-    const template = maskLogMessage(r.message);
-    const key = `${r.service}\u0000${template}`;
-    let c = by.get(key);
-    if (!c) {
-      c = {
-        service: r.service,
-        templateId: `t${fnv1a(key)}`,
-        template,
-        countsBefore: 0,
-        countsDuring: 0,
-        level: logLevel(r.message),
-        exemplar: template,
-        secondsBefore,
-        secondsDuring,
-      };
-      by.set(key, c);
-    }
-    if (r.ts * 1000 < splitMs) c.countsBefore++;
-    else c.countsDuring++;
-  }
-  return [...by.values()]
-    .map((c) => ({ ...c, novel: c.countsBefore === 0 && first < splitMs }))
-    .sort((a, b) => (a.service === b.service ? (a.templateId < b.templateId ? -1 : 1) : a.service < b.service ? -1 : 1));
-}
-
 /** Bin width of the log-derived hand-off latency series. */
 export const TRACE_GAP_BIN_MS = 15_000;
 
 const TRACE_ID = /\b(?:TraceID|trace_id|traceId)[:=]\s*([0-9a-fA-F]{8,})/;
+
+/** Whether a log line carries a trace id `traceGapSeries` reads. */
+export function hasTraceId(message: string): boolean {
+  return TRACE_ID.test(message);
+}
 
 /**
  * Hand-off latency per service from trace-correlated log lines (OpenTelemetry-style `TraceID: …`

@@ -146,6 +146,19 @@ describe('scoreSeries', () => {
     expect(ds[0].score).toBeCloseTo(ds[2].score * 0.3 * 0.5, 3);
     expect(ds[2].status).toBe('ok');
   });
+
+  it('shares only series identical to the end: the same first points are not enough', () => {
+    const host = (t: number) => (t >= 60 ? 90 : 30) + wobble(t);
+    const [a, b] = metricDeltas([series('node_cpu_utilization', host, 'a'), series('node_cpu_utilization', (t) => host(t) + (t === 70 ? 5 : 0), 'b')], P, 3);
+    expect(a.status).toBe('ok');
+    expect(b.status).toBe('ok');
+  });
+
+  it('scores points given out of time order as the same points in order (equal times keep their order)', () => {
+    const s = series('latency_ms', (t) => 100 + wobble(t) + (t >= 60 ? 40 : 0));
+    const shuffled = { ...s, points: s.points.map((p, i) => [(i * 37) % 80, p] as const).sort((x, y) => x[0] - y[0]).map(([, p]) => p) };
+    expect(scoreSeries(shuffled, P, 3)).toEqual(scoreSeries(s, P, 3));
+  });
 });
 
 describe('latency materiality', () => {

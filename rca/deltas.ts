@@ -66,14 +66,39 @@ export function sustainedLevel(xs: readonly number[]): number {
 /** Score one series; pure and independent of the others (sharing is applied by metricDeltas). */
 export function scoreSeries(s: MetricSeriesInput, p: Periods, zThreshold: number): MetricDelta {
   const cls = classifyMetric(s.metric);
-  const pts = s.points
-    .map((x) => ({ ts: toMs(x.ts), value: x.value }))
-    .filter((x) => Number.isFinite(x.ts) && typeof x.value === 'number' && Number.isFinite(x.value))
-    .sort((a, b) => a.ts - b.ts);
-  const base = pts.filter((x) => x.ts >= p.baselineFrom && x.ts < p.baselineTo).map((x) => x.value);
+  // the readable points in time order (a stable sort: equal times keep their order), split into
+  // the baseline, the lead-in and the incident period without a per-point object (a window holds
+  // 200k+ points)
+  let ts: number[] = [];
+  let vs: number[] = [];
+  for (const x of s.points) {
+    const t = toMs(x.ts);
+    if (Number.isFinite(t) && typeof x.value === 'number' && Number.isFinite(x.value)) {
+      ts.push(t);
+      vs.push(x.value);
+    }
+  }
+  let ordered = true;
+  for (let i = 1; i < ts.length && ordered; i++) if (ts[i] < ts[i - 1]) ordered = false;
+  if (!ordered) {
+    const idx = ts.map((_, i) => i).sort((a, b) => ts[a] - ts[b] || a - b);
+    ts = idx.map((i) => ts[i]);
+    vs = idx.map((i) => vs[i]);
+  }
   const incFrom = Math.max(p.from, p.startedAt);
-  const inc = pts.filter((x) => x.ts >= incFrom && x.ts <= p.to);
-  const lead = pts.filter((x) => x.ts >= p.from && x.ts < incFrom).map((x) => x.value);
+  const base: number[] = [];
+  const lead: number[] = [];
+  const incTs: number[] = [];
+  const vals: number[] = [];
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i];
+    if (t >= p.baselineFrom && t < p.baselineTo) base.push(vs[i]);
+    if (t >= incFrom && t <= p.to) {
+      incTs.push(t);
+      vals.push(vs[i]);
+    }
+    if (t >= p.from && t < incFrom) lead.push(vs[i]);
+  }
   const empty: MetricDelta = {
     service: s.service,
     metric: s.metric,
@@ -82,7 +107,7 @@ export function scoreSeries(s: MetricSeriesInput, p: Periods, zThreshold: number
     side: cls.side,
     baselineMedian: base.length ? round(median(base), 6) : null,
     baselineScale: null,
-    incidentMedian: inc.length ? round(median(inc.map((x) => x.value)), 6) : null,
+    incidentMedian: vals.length ? round(median(vals), 6) : null,
     z: 0,
     peakZ: 0,
     shift: 0,
@@ -93,10 +118,10 @@ export function scoreSeries(s: MetricSeriesInput, p: Periods, zThreshold: number
     score: 0,
     onset: null,
     nBaseline: base.length,
-    nIncident: inc.length,
+    nIncident: vals.length,
     status: 'ok',
   };
-  if (inc.length === 0) return { ...empty, status: 'no_incident_points' };
+  if (vals.length === 0) return { ...empty, status: 'no_incident_points' };
   if (base.length < DELTA_WEIGHTS.minBaseline) return { ...empty, status: 'insufficient_baseline' };
 
   const m = median(base);
@@ -108,7 +133,6 @@ export function scoreSeries(s: MetricSeriesInput, p: Periods, zThreshold: number
   // The incident's sustained level (k-th largest, or smallest) is compared with the baseline
   // quantile at the same rank, k/(n+1), so a series with frequent excursions is compared with its
   // own excursions.
-  const vals = inc.map((x) => x.value);
   const n = vals.length;
   const k = Math.min(n, Math.max(2, Math.ceil(n / 3)));
   const tail = n >= 2 ? k / (n + 1) : 0.5;
@@ -173,7 +197,7 @@ export function scoreSeries(s: MetricSeriesInput, p: Periods, zThreshold: number
     direction,
     harmful,
     score: round(score, 4),
-    onset: onsetIdx >= 0 ? inc[onsetIdx].ts : null,
+    onset: onsetIdx >= 0 ? incTs[onsetIdx] : null,
     loadDrop:
       cls.loadDriven && direction === 'down'
         ? round(DELTA_WEIGHTS.kind[cls.kind] * DELTA_WEIGHTS.side[cls.side] * (preExisting ? DELTA_WEIGHTS.preExisting : 1) * strength * relGate * exceedGate, 4)
@@ -192,20 +216,43 @@ function fingerprint(s: MetricSeriesInput): string | null {
 }
 
 /**
+ * A cheap key that equal fingerprints always share (the metric, the point count and the first
+ * points as the fingerprint writes them): only series that share it are fingerprinted in full.
+ */
+function fingerprintKey(s: MetricSeriesInput): string | null {
+  if (s.points.length < 3) return null;
+  const head = s.points.slice(0, 8).map((x) => `${toMs(x.ts)}:${Number(x.value).toPrecision(6)}`);
+  return `${s.metric}|${s.points.length}|${head.join(',')}`;
+}
+
+/**
  * Score every series. A non-constant series that appears identically under several services
  * (a node metric every pod on the node reports) says nothing about which service is at fault:
  * it is marked `shared` and its score divided among the services.
  */
 export function metricDeltas(series: readonly MetricSeriesInput[], p: Periods, zThreshold: number): MetricDelta[] {
   const out = series.map((s) => scoreSeries(s, p, zThreshold));
-  const groups = new Map<string, number[]>();
+  // Series that could be one host metric reported under several services share a cheap key
+  // first; only those are fingerprinted in full (a window holds hundreds of series).
+  const maybe = new Map<string, number[]>();
   series.forEach((s, i) => {
-    const f = fingerprint(s);
-    if (!f) return;
-    const g = groups.get(f);
+    const k = fingerprintKey(s);
+    if (!k) return;
+    const g = maybe.get(k);
     if (g) g.push(i);
-    else groups.set(f, [i]);
+    else maybe.set(k, [i]);
   });
+  const groups = new Map<string, number[]>();
+  for (const idx of maybe.values()) {
+    if (new Set(idx.map((i) => series[i].service)).size < 2) continue;
+    for (const i of idx) {
+      const f = fingerprint(series[i]);
+      if (!f) continue;
+      const g = groups.get(f);
+      if (g) g.push(i);
+      else groups.set(f, [i]);
+    }
+  }
   for (const idx of groups.values()) {
     const services = new Set(idx.map((i) => series[i].service));
     if (services.size < 2) continue;

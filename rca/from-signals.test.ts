@@ -102,7 +102,7 @@ describe('stored signals → AnalysisInput', () => {
     expect(got.incident.startedAt).toBe(ref.incident.startedAt);
     expect(got.logClusters).toEqual(ref.logClusters);
     expect(got.logClusters!.length).toBeGreaterThan(3);
-    expect(got.logClusters!.some((l) => l.level === 'ERROR' && l.novel)).toBe(true);
+    expect(got.logClusters!.some((l) => l.level === 'error' && l.novel)).toBe(true);
     // series: the same set (order within one service/metric may differ), points in time order
     const key = (m: { service: string; metric: string; instance?: string }) => `${m.service}/${m.metric}/${m.instance ?? ''}`;
     const byKey = (xs: typeof ref.metrics) => Object.fromEntries(xs.map((m) => [key(m), m.points.map((p) => [Number(p.ts), p.value])]));

@@ -13,7 +13,7 @@
  * every point loaded before `from` is the baseline (the caller loads a lead-in).
  */
 import type { Anomaly, Signal, TopologyInput } from '../core/schemas.js';
-import { clusterLogRows, traceGapSeries, TRACE_GAP_BIN_MS, type LogRow } from './cases.js';
+import { clusterLogRows, hasTraceId, traceGapSeries, TRACE_GAP_BIN_MS, type LogRow } from './cases.js';
 import type { AnalysisInput, Instant, MetricSeriesInput, SloInput } from './types.js';
 
 /** One metric series as a store can hand it over without building a Signal per point. */
@@ -199,21 +199,20 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
           .map((i) => ({ ts: s.ts[i], value: s.values[i] }));
     metrics.push(s.instance ? { service: s.service, metric: s.metric, instance: s.instance, points } : { service: s.service, metric: s.metric, points });
   }
-  // Time order, and id order within a millisecond: the hand-off series take lines of one trace in
-  // this order, so equal times must come out as the source wrote them (a stable sort after that).
-  const byTime = (a: number, b: number) => rowMs[a] - rowMs[b] || cmp(rowId[a], rowId[b]);
-  let ordered = true;
-  for (let i = 1; i < rows.length && ordered; i++) if (byTime(i - 1, i) > 0) ordered = false;
-  let logRows = rows;
-  if (!ordered) {
-    const order = rows.map((_, i) => i).sort(byTime);
-    logRows = order.map((i) => rows[i]);
-  }
-  // trace-correlated log lines give hand-off latency series, binned from the incident period's start
-  if (logRows.length) {
+  // Trace-correlated log lines give hand-off latency series, binned from the incident period's
+  // start. They take the lines of one trace in time order, and in id order within a millisecond
+  // (a replayed file numbers its lines): equal times must come out as the source wrote them. Only
+  // those lines are sorted; the template clustering does not depend on the order of the lines.
+  const traced: number[] = [];
+  for (let i = 0; i < rows.length; i++) if (hasTraceId(rows[i].message)) traced.push(i);
+  if (traced.length) {
+    const byTime = (a: number, b: number) => rowMs[a] - rowMs[b] || cmp(rowId[a], rowId[b]);
+    let ordered = true;
+    for (let i = 1; i < traced.length && ordered; i++) if (byTime(traced[i - 1], traced[i]) > 0) ordered = false;
+    if (!ordered) traced.sort(byTime);
     // The call graph lets a delay on a call be charged to the callee (as caseToInput does).
     const calls = (d.topology?.edges ?? []).map((e) => [e.from, e.to] as const);
-    for (const g of traceGapSeries(logRows, TRACE_GAP_BIN_MS, from, calls)) {
+    for (const g of traceGapSeries(traced.map((i) => rows[i]), TRACE_GAP_BIN_MS, from, calls)) {
       const i = metrics.findIndex((m) => m.service === g.service && m.metric === g.metric && !m.instance);
       if (i >= 0) metrics[i] = g;
       else metrics.push(g);
@@ -226,7 +225,7 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
   const topology = d.topology && d.topology.edges.length + d.topology.nodes.length > 0 ? { nodes: d.topology.nodes, edges: d.topology.edges } : null;
   const seen = new Set<string>();
   for (const m of metrics) seen.add(m.service);
-  for (const l of logRows) seen.add(l.service);
+  for (const l of rows) seen.add(l.service);
   for (const a of d.anomalies ?? []) seen.add(a.service);
   for (const n of topology?.nodes ?? []) seen.add(n.id);
   for (const c of changes) {
@@ -247,7 +246,7 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
     ...(periods.baseline ? { baseline: periods.baseline } : {}),
     metrics,
     anomalies: [...(d.anomalies ?? [])].sort((a, b) => cmp(a.ts, b.ts) || cmp(a.id, b.id)),
-    logClusters: logRows.length ? clusterLogRows(logRows, from, to, periods.baseline?.from ?? -Infinity) : [],
+    logClusters: rows.length ? clusterLogRows(rows, from, to, periods.baseline?.from ?? -Infinity) : [],
     changes,
     topology,
     ...(candidates ? { candidates } : {}),

@@ -12,10 +12,12 @@
  * an explicit `baseline` replaces both rules (the window is then compared with it as a whole). The
  * default end is looked for at most 24 h after the later of the window's start and the incident's.
  *
- * Cost: a cold analysis reads every metric point and log line of the ranges (one compact read per
- * range, see store/repo/analysis.ts). A re-run of the same request on unchanged data reuses the
- * analysis kept in this process, validated by a watermark of the signals read (count and newest
- * ingest time), the anomalies and the topology version; the stored rows are written the same way.
+ * Cost: a cold analysis reads every metric point and log line of the ranges (a compact read in
+ * slices of about ten minutes, see store/repo/analysis.ts) and clusters the log lines into
+ * templates (rca/log-clusters.ts); a 1 h window of the 20-service sandbox (203 k points, 120 k
+ * lines) takes about 1.3 s. A re-run of the same request on unchanged data reuses the analysis
+ * kept in this process, validated by a watermark of the signals read (count and newest ingest
+ * time), the anomalies and the topology version; the stored rows are written the same way.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';

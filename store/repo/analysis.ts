@@ -2,8 +2,9 @@
  * Reads for root-cause analysis (issue 5): the signals of one time range in the compact form
  * analysis needs. A 1 h window over the 20-service sandbox is ~200k metric points and ~120k log
  * lines; building a Signal (with its labels and meta jsonb) per row costs seconds on PGlite, so
- * metrics and logs travel as one JSON array each (one result value, one JSON.parse) with only the
- * fields analysis reads. Changes (deploys, flags, events) are few and come back as Signals.
+ * metrics and logs travel as one JSON array per column (one result value, one JSON.parse per
+ * slice of the range) with only the fields analysis reads. Changes (deploys, flags, events) are
+ * few, read through their own partial index (migration 012) and come back as Signals.
  */
 import type { AnalysisSignals, AnalysisSignalsQuery } from '../../core/ports.js';
 import { type SqlSession, normTs } from '../sql.js';
@@ -19,12 +20,31 @@ const MS = `date_part('epoch', ts) * 1000`;
 export const DEFAULT_MAX_METRIC_POINTS = 2_000_000;
 export const DEFAULT_MAX_LOG_LINES = 1_000_000;
 
-type Tuple = unknown[];
+/** `json_build_array(json_agg(a), json_agg(b), …)` → its columns (json_agg of no rows is null: empty). */
+function columns(v: unknown, n: number): unknown[][] {
+  const parsed = (v === null || v === undefined ? [] : typeof v === 'string' ? JSON.parse(v) : v) as (unknown[] | null)[];
+  return Array.from({ length: n }, (_, i) => parsed[i] ?? []);
+}
 
-const parse = (v: unknown): Tuple[] => {
-  if (v === null || v === undefined) return [];
-  return (typeof v === 'string' ? JSON.parse(v) : v) as Tuple[];
-};
+/**
+ * The range is read in slices of about SLICE_MS (at most MAX_SLICES): each result is a few MB
+ * instead of ~40 MB for a 1 h window of the sandbox (on PGlite a read in six slices measured up to
+ * ~20 % faster than in one piece, most on a process's first read), and on Postgres the server
+ * computes the next slice while this process takes the previous one apart.
+ */
+const SLICE_MS = 10 * 60_000;
+const MAX_SLICES = 12;
+
+/** [from, to] cut into slices [a, b) and a last one [a, to] (bounds as ISO strings). */
+function slices(from: string, to: string): { from: string; to: string; last: boolean }[] {
+  const a = Date.parse(from);
+  const b = Date.parse(to);
+  const n = Math.min(MAX_SLICES, Math.max(1, Math.ceil((b - a) / SLICE_MS)));
+  const bounds = [from];
+  for (let i = 1; i < n; i++) bounds.push(new Date(a + Math.round(((b - a) * i) / n)).toISOString());
+  bounds.push(to);
+  return bounds.slice(0, -1).map((x, i) => ({ from: x, to: bounds[i + 1], last: i === n - 1 }));
+}
 
 /** Metric series, log lines and changes with from <= ts <= to (changes from `changesFrom`), up to the caps. */
 export async function readAnalysisSignals(s: SqlSession, orgId: string, q: AnalysisSignalsQuery): Promise<AnalysisSignals> {
@@ -33,26 +53,92 @@ export async function readAnalysisSignals(s: SqlSession, orgId: string, q: Analy
   const changesFrom = q.changesFrom ? normTs(q.changesFrom, 'changesFrom') : from;
   const maxPoints = Math.max(1, Math.trunc(q.maxMetricPoints ?? DEFAULT_MAX_METRIC_POINTS));
   const maxLines = Math.max(1, Math.trunc(q.maxLogLines ?? DEFAULT_MAX_LOG_LINES));
-  // LIMIT n + 1 without an ORDER BY stops the scan early and tells an overflow from an exact fit
-  // metrics grouped per series in SQL (the JSON is a third of the per-point form and parses 10x faster)
-  const [m] = await s.query<{ j: unknown; n: unknown }>(
-    `SELECT json_agg(json_build_array(service, instance, key, t, v))::text AS j, sum(n) AS n
-     FROM (SELECT service, instance, key, json_agg(t) AS t, json_agg(value) AS v, count(*) AS n
-           FROM (SELECT ${SERVICE} AS service, ${INSTANCE} AS instance, key, ${MS} AS t, value
-                 FROM signals
-                 WHERE org_id = $1 AND kind = 'metric' AND ts >= $2::timestamptz AND ts <= $3::timestamptz AND value IS NOT NULL
-                 LIMIT $4) x
-           GROUP BY 1, 2, 3) y`,
-    [orgId, from, to, maxPoints + 1],
-  );
-  const [l] = await s.query<{ j: unknown }>(
-    `SELECT json_agg(json_build_array(service, instance, t, text, id))::text AS j
-     FROM (SELECT ${SERVICE} AS service, ${INSTANCE} AS instance, ${MS} AS t, text, id
-           FROM signals
-           WHERE org_id = $1 AND kind = 'log' AND ts >= $2::timestamptz AND ts <= $3::timestamptz AND text IS NOT NULL
-           LIMIT $4) x`,
-    [orgId, from, to, maxLines + 1],
-  );
+  let truncated = false;
+  const series: AnalysisSignals['series'] = [];
+  const bySeries = new Map<string, Map<string, AnalysisSignals['series'][number]>>();
+  const logs: AnalysisSignals['logs'] = [];
+  let metricPoints = 0;
+  let pointsRead = 0;
+  let linesRead = 0;
+
+  // Rows travel as one JSON array per column (one result value, one JSON.parse): measured on
+  // PGlite about a third cheaper than grouping the points per series in SQL or one JSON array
+  // per row, even with the grouping into series done below.
+  // LIMIT n + 1 without an ORDER BY stops the scan early and tells an overflow from an exact fit.
+  const read = (slice: { from: string; to: string; last: boolean }, points: number, lines: number) => {
+    const upper = slice.last ? 'ts <= $3::timestamptz' : 'ts < $3::timestamptz';
+    const p = Promise.all([
+      s.query<{ j: unknown }>(
+        `SELECT json_build_array(json_agg(service), json_agg(instance), json_agg(key), json_agg(t), json_agg(value))::text AS j
+         FROM (SELECT ${SERVICE} AS service, ${INSTANCE} AS instance, key, ${MS} AS t, value
+               FROM signals
+               WHERE org_id = $1 AND kind = 'metric' AND ts >= $2::timestamptz AND ${upper} AND value IS NOT NULL
+               LIMIT $4) x`,
+        [orgId, slice.from, slice.to, points],
+      ),
+      s.query<{ j: unknown }>(
+        `SELECT json_build_array(json_agg(service), json_agg(instance), json_agg(t), json_agg(text), json_agg(id))::text AS j
+         FROM (SELECT ${SERVICE} AS service, ${INSTANCE} AS instance, ${MS} AS t, text, id
+               FROM signals
+               WHERE org_id = $1 AND kind = 'log' AND ts >= $2::timestamptz AND ${upper} AND text IS NOT NULL
+               LIMIT $4) x`,
+        [orgId, slice.from, slice.to, lines],
+      ),
+    ]);
+    p.catch(() => undefined); // awaited below; a failure is not left unhandled if processing throws first
+    return p;
+  };
+  const parts = Date.parse(to) > Date.parse(from) ? slices(from, to) : [{ from, to, last: true }];
+  let pending = read(parts[0], maxPoints + 1, maxLines + 1);
+  for (let k = 0; k < parts.length; k++) {
+    const [[m], [l]] = await pending;
+    const [mService, mInstance, mKey, mTs, mValue] = columns(m?.j, 5);
+    const [lService, lInstance, lTs, lText, lId] = columns(l?.j, 5);
+    let n = mService.length;
+    if (pointsRead + n > maxPoints) {
+      truncated = true;
+      n = maxPoints - pointsRead;
+    }
+    let nl = lService.length;
+    if (linesRead + nl > maxLines) {
+      truncated = true;
+      nl = maxLines - linesRead;
+    }
+    pointsRead += n;
+    linesRead += nl;
+    // the next slice is read (on Postgres: computed by the server) while this one is taken apart
+    if (!truncated && k + 1 < parts.length) pending = read(parts[k + 1], maxPoints - pointsRead + 1, maxLines - linesRead + 1);
+
+    // metric points → one series per service, instance and metric (rows without a service dropped)
+    for (let i = 0; i < n; i++) {
+      const service = mService[i];
+      if (typeof service !== 'string') continue;
+      const inst = mInstance[i];
+      const instance = typeof inst === 'string' && inst.length > 0 ? inst : null;
+      const metric = String(mKey[i]);
+      let byKey = bySeries.get(service);
+      if (!byKey) bySeries.set(service, (byKey = new Map()));
+      const key = instance === null ? metric : `${metric}\u0000${instance}`;
+      let x = byKey.get(key);
+      if (!x) {
+        byKey.set(key, (x = { service, metric, instance, ts: [], values: [] }));
+        series.push(x);
+      }
+      x.ts.push(Math.round(mTs[i] as number));
+      x.values.push(mValue[i] as number);
+      metricPoints++;
+    }
+    for (let i = 0; i < nl; i++) {
+      const service = lService[i];
+      const text = lText[i];
+      if (typeof service !== 'string' || typeof text !== 'string') continue;
+      const inst = lInstance[i];
+      logs.push({ ts: Math.round(Number(lTs[i])), service, instance: typeof inst === 'string' && inst.length > 0 ? inst : null, text, id: String(lId[i]) });
+    }
+    if (truncated) break;
+  }
+
+  // changes are few: signals_org_changes_ts (migration 012) holds them apart from the metric and log rows
   const changes =
     q.changes === false
       ? []
@@ -63,28 +149,6 @@ export async function readAnalysisSignals(s: SqlSession, orgId: string, q: Analy
            ORDER BY ts, id LIMIT 10000`,
           [orgId, changesFrom, to],
         );
-  let truncated = false;
-
-  const series: AnalysisSignals['series'] = [];
-  let metricPoints = 0;
-  if (Number(m?.n ?? 0) > maxPoints) truncated = true;
-  for (const [service, instance, key, ts, values] of parse(m?.j)) {
-    if (typeof service !== 'string' || !Array.isArray(ts) || !Array.isArray(values)) continue;
-    const t = (ts as number[]).map((x) => Math.round(x));
-    const v = values as number[];
-    series.push({ service, metric: String(key), instance: typeof instance === 'string' && instance.length > 0 ? instance : null, ts: t, values: v });
-    metricPoints += t.length;
-  }
-  const logs: AnalysisSignals['logs'] = [];
-  const lRows = parse(l?.j);
-  if (lRows.length > maxLines) {
-    truncated = true;
-    lRows.length = maxLines;
-  }
-  for (const [service, instance, ts, text, id] of lRows) {
-    if (typeof service !== 'string' || typeof text !== 'string') continue;
-    logs.push({ ts: Math.round(Number(ts)), service, instance: typeof instance === 'string' && instance.length > 0 ? instance : null, text, id: String(id) });
-  }
   return { series, logs, changes: changes.map(toSignal), metricPoints, truncated };
 }
 
