@@ -169,6 +169,33 @@ describe('stored signals → AnalysisInput', () => {
     expect(cIn(swapped).every((v) => v > 0.0025 && v < 0.0075)).toBe(true);
   });
 
+  it('applies the detectors\' SLO form (slo: {availability, p95_ms}) to the service\'s own symptom series; a spelled-out SLO wins', () => {
+    const topology = {
+      nodes: [
+        { id: 'checkout', type: 'service', attributes: { slo: { availability: 0.999, p95_ms: 300 } } },
+        { id: 'probe', type: 'synthetic', attributes: { slo: { availability: 0.99 } } },
+        { id: 'cart', type: 'service', attributes: { slo: { p95_ms: 200 }, slos: [{ metric: 'latency_p95_ms', bad: 'up', objective: 250 }] } },
+      ],
+      edges: [],
+    };
+    const series = [
+      { service: 'checkout', metric: 'http_error_rate' },
+      { service: 'checkout', metric: 'latency_p95_ms' },
+      { service: 'checkout', metric: 'latency_p50_ms' }, // not the objective's percentile
+      { service: 'checkout', metric: 'cpu_utilization' },
+      { service: 'checkout', metric: 'http_error_rate', instance: 'checkout-1' }, // pods are not the service
+      { service: 'probe', metric: 'probe_success' },
+      { service: 'cart', metric: 'latency_p95_ms' },
+    ];
+    expect(slosFromTopology(topology, series)).toEqual([
+      { name: 'checkout availability', service: 'checkout', metric: 'http_error_rate', bad: 'up', objective: 0.001 },
+      { name: 'checkout p95 latency', service: 'checkout', metric: 'latency_p95_ms', bad: 'up', objective: 300 },
+      { name: 'probe availability', service: 'probe', metric: 'probe_success', bad: 'down', objective: 0.99 },
+      { name: 'cart latency_p95_ms', service: 'cart', metric: 'latency_p95_ms', bad: 'up', objective: 250 },
+    ]);
+    expect(slosFromTopology(topology)).toEqual([{ name: 'cart latency_p95_ms', service: 'cart', metric: 'latency_p95_ms', bad: 'up', objective: 250 }]);
+  });
+
   it('reads entry points, SLOs and non-candidates from the stored topology', () => {
     const topology = {
       nodes: [

@@ -15,6 +15,7 @@
 import type { Anomaly, Signal, TopologyInput } from '../core/schemas.js';
 import { clusterLogRows, hasTraceId, traceGapSeries, TRACE_GAP_BIN_MS, type LogRow } from './cases.js';
 import type { AnalysisInput, Instant, MetricSeriesInput, SloInput } from './types.js';
+import { sloKindOf } from '../detectors/stream/slo.js';
 
 /** One metric series as a store can hand it over without building a Signal per point. */
 export interface CompactSeries {
@@ -107,15 +108,30 @@ interface SloAttr {
   objective?: unknown;
 }
 
-/** SLOs declared on topology nodes: `attributes.slos: [{name?, metric, bad: 'up'|'down', objective?}]`. */
-export function slosFromTopology(t: TopologyInput | null | undefined): SloInput[] {
+/**
+ * SLOs declared on topology nodes, in either form:
+ *  - `slo: {availability?, p95_ms?}` — the form the detectors read (README, "Detection in the
+ *    pipeline"), applied to the node's own service-level symptom series in the data: an error
+ *    ratio is breached above 1 − availability, a probe below availability, a p95 latency above
+ *    p95_ms (the series are recognised by name as the SLO guard does);
+ *  - `slos: [{name?, metric, bad: 'up'|'down', objective?}]` — a series spelled out.
+ */
+export function slosFromTopology(t: TopologyInput | null | undefined, metrics: readonly Pick<MetricSeriesInput, 'service' | 'metric' | 'instance'>[] = []): SloInput[] {
   const out: SloInput[] = [];
+  const seen = new Set<string>();
+  const add = (x: SloInput) => {
+    const k = `${x.service}\u0000${x.metric}`;
+    if (seen.has(k)) return; // one objective per series: the explicit list wins (it comes first)
+    seen.add(k);
+    out.push(x);
+  };
+  const ownSeries = new Map<string, Set<string>>();
+  for (const m of metrics) if (!m.instance) (ownSeries.get(m.service) ?? ownSeries.set(m.service, new Set()).get(m.service)!).add(m.metric);
   for (const n of t?.nodes ?? []) {
-    const slos = (n.attributes as { slos?: unknown } | undefined)?.slos;
-    if (!Array.isArray(slos)) continue;
-    for (const s of slos as SloAttr[]) {
+    const attrs = n.attributes as { slos?: unknown; slo?: unknown } | undefined;
+    for (const s of Array.isArray(attrs?.slos) ? (attrs.slos as SloAttr[]) : []) {
       if (!s || typeof s.metric !== 'string' || (s.bad !== 'up' && s.bad !== 'down')) continue;
-      out.push({
+      add({
         name: typeof s.name === 'string' ? s.name : `${n.id} ${s.metric}`,
         service: n.id,
         metric: s.metric,
@@ -123,9 +139,21 @@ export function slosFromTopology(t: TopologyInput | null | undefined): SloInput[
         ...(typeof s.objective === 'number' && Number.isFinite(s.objective) ? { objective: s.objective } : {}),
       });
     }
+    const slo = attrs?.slo as { availability?: unknown; p95_ms?: unknown; p95Ms?: unknown } | undefined;
+    if (!slo || typeof slo !== 'object') continue;
+    const availability = typeof slo.availability === 'number' && slo.availability > 0 && slo.availability < 1 ? slo.availability : undefined;
+    const p95 = typeof slo.p95_ms === 'number' ? slo.p95_ms : typeof slo.p95Ms === 'number' ? slo.p95Ms : undefined;
+    for (const metric of [...(ownSeries.get(n.id) ?? [])].sort(cmp)) {
+      const kind = sloKindOf(metric);
+      if (kind === 'errors' && availability !== undefined) add({ name: `${n.id} availability`, service: n.id, metric, bad: 'up', objective: round6(1 - availability) });
+      else if (kind === 'probe' && availability !== undefined) add({ name: `${n.id} availability`, service: n.id, metric, bad: 'down', objective: availability });
+      else if (kind === 'latency' && p95 !== undefined) add({ name: `${n.id} p95 latency`, service: n.id, metric, bad: 'up', objective: p95 });
+    }
   }
   return out;
 }
+
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 /** Entry points declared on topology nodes (`attributes.entry_point: true`). */
 export function entryPointsFromTopology(t: TopologyInput | null | undefined): string[] {
@@ -236,7 +264,7 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
   const candidates = d.candidates ? [...d.candidates] : notCandidates.size ? [...seen].filter((s) => !notCandidates.has(s)).sort(cmp) : undefined;
   const declaredEntries = entryPointsFromTopology(topology);
   const entryPoints = d.entryPoints ? [...d.entryPoints] : declaredEntries.length ? declaredEntries : undefined;
-  const slos = slosFromTopology(topology);
+  const slos = slosFromTopology(topology, metrics);
   // an incident opened on a name that appears nowhere in the data says nothing about the graph
   const service = d.incident.service && seen.has(d.incident.service) ? d.incident.service : null;
 
