@@ -9,6 +9,7 @@
 import { fork } from 'node:child_process';
 import os from 'node:os';
 import { startEmbedded } from '../../app/embedded.js';
+import { detectionThread } from '../../app/runtime.js';
 import { formatTable } from '../harness.js';
 import { percentile } from './percentile.js';
 
@@ -56,8 +57,10 @@ export async function runPipelineBench(o: Record<string, string>): Promise<numbe
   const rates = (o.rates ?? '200000,2000000').split(',').map(Number);
   const seconds = Number(o.seconds ?? 60);
   const rows = [];
+  let thread = '';
   for (const rate of rates) {
     const e = await startEmbedded('pglite', o.thread ? { WARROOM_DETECTION_THREAD: o.thread } : {});
+    thread = detectionThread(e.cfg.WARROOM_DETECTION_THREAD);
     try {
       const child = fork(new URL('./paced-load.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], serialization: 'advanced' });
       const msg = (want: string) =>
@@ -106,6 +109,6 @@ export async function runPipelineBench(o: Record<string, string>): Promise<numbe
       await e.stop();
     }
   }
-  process.stdout.write(`pipeline latency (embedded PGlite, in-process bus, detection ${o.thread ?? 'worker'}; ${os.cpus().length} cores; ${seconds} s of real-time load per rate)\n${formatTable(rows)}\n`);
+  process.stdout.write(`pipeline latency (embedded PGlite, in-process bus, detection ${thread}; ${os.cpus().length} cores; ${seconds} s of real-time load per rate)\n${formatTable(rows)}\n`);
   return 0;
 }
