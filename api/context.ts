@@ -46,7 +46,27 @@ export interface Ctx<B = unknown, Q = Record<string, string>> {
   /** Who acts, for the audit log and four-eyes checks: `user:<id>` or `platform`. */
   actor: string;
   userId: string;
-  /** Queues a bus message in the request's transaction; it is published once the transaction commits. */
+  /**
+   * Queues a bus message in the request's transaction; it is published once the transaction
+   * commits. Routes with `transaction: 'manual'` emit through `commit()` instead.
+   */
+  emit(subject: Subject, payload: unknown, durable?: unknown): Promise<void>;
+  /**
+   * Routes with `transaction: 'manual'` only (elsewhere it rejects): runs `fn` in one short
+   * transaction of this org and returns fn's reply, which the handler must return as it is.
+   * `w.emit` queues bus messages in that transaction; they are published once it commits. With
+   * an Idempotency-Key this is the idempotent transaction: the reply is stored with the writes,
+   * and a concurrent request with the same key that got here second gets the stored reply
+   * instead of running fn. At most one commit succeeds per request (a failed one may be retried).
+   */
+  commit(fn: (w: WriteCtx) => Promise<Reply>): Promise<Reply>;
+}
+
+/** What `commit()` hands its callback. */
+export interface WriteCtx {
+  /** Bound to the write transaction. */
+  org: OrgStore;
+  /** Queues a bus message in the write transaction; published once it commits. */
   emit(subject: Subject, payload: unknown, durable?: unknown): Promise<void>;
 }
 
@@ -69,6 +89,17 @@ export interface RouteDef<B = unknown, Q = Record<string, string>> {
   response: { status: number; schema: z.ZodType; description: string };
   /** Extra documented error statuses beyond the common ones. */
   errors?: number[];
+  /**
+   * Where a non-GET handler of an org key runs. 'request' (the default): inside one transaction
+   * the server opens around the whole handler (the idempotent one with an Idempotency-Key), with
+   * `org` and `emit` bound to it. 'manual': outside any transaction, for handlers that read or
+   * compute for long (on PGlite a transaction holds the whole database): `org` is the org store
+   * itself (each call its own transaction; `org.transaction()` groups reads), and the writes go
+   * through `ctx.commit()`, one short transaction. With an Idempotency-Key the server first
+   * replays a stored reply (the handler does not run), else the commit is the idempotent
+   * transaction; a handler that returns without committing has its reply stored on its own.
+   */
+  transaction?: 'request' | 'manual';
   handler(ctx: Ctx<B, Q>): Promise<Reply>;
 }
 

@@ -8,10 +8,10 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { pinoHttp } from 'pino-http';
 import { ulid } from 'ulid';
 import { AppError } from '../core/errors.js';
-import type { OrgStore, Store, Subject } from '../core/ports.js';
+import type { IdempotencyRequest, OrgStore, Store, Subject } from '../core/ports.js';
 import { Staged } from '../ingest/outbox-relay.js';
 import { KeyCache, bearerToken, hashKey, requireScope, sameHash, type Principal } from './auth.js';
-import type { AnyRoute, ApiDeps, Ctx, Reply } from './context.js';
+import type { AnyRoute, ApiDeps, Ctx, Reply, WriteCtx } from './context.js';
 import { buildOpenApi } from './openapi.js';
 import { problemHandler, toIssues } from './problem.js';
 import { ALL_ROUTES } from './routes/index.js';
@@ -161,30 +161,102 @@ async function run(
   }
 
   const params = req.params as Record<string, string>;
-  const staged = new Staged(deps.newId, () => deps.clock.now().toISOString());
   const base = { req, principal, store, deps, body, query, params, log: req.log };
-  const emitVia = (org: OrgStore) => (subject: Subject, payload: unknown, durable?: unknown) => staged.emit(org, subject, payload, undefined, durable ?? payload);
   const noEmit = () => Promise.reject(new AppError('internal', 'this route cannot emit bus messages'));
+  const noCommit = () => Promise.reject(new AppError('internal', "commit() is for routes with transaction: 'manual'"));
   if (principal.kind !== 'key') {
     // Platform routes are not tenant-scoped; they manage their own transactions.
-    return r.handler({ ...base, org: undefined as never, actor: 'platform', userId: 'platform', emit: noEmit } as Ctx);
+    return r.handler({ ...base, org: undefined as never, actor: 'platform', userId: 'platform', emit: noEmit, commit: noCommit } as Ctx);
   }
   const org = store.forOrg(principal.orgId);
   const who = { actor: `user:${principal.userId}`, userId: principal.userId };
-  if (r.method === 'get') return r.handler({ ...base, org, ...who, emit: noEmit } as Ctx);
+  if (r.method === 'get') return r.handler({ ...base, org, ...who, emit: noEmit, commit: noCommit } as Ctx);
 
   const key = req.headers['idempotency-key'];
-  let reply: Reply & { replayed?: boolean };
+  let idem: IdempotencyRequest | undefined;
   if (typeof key === 'string') {
     if (!IDEMPOTENCY_KEY.test(key)) throw new AppError('bad_request', 'Idempotency-Key must be 1-255 visible ASCII characters.');
     const requestHash = createHash('sha256').update(`${r.method}\n${req.originalUrl}\n`).update(req.rawBody ?? Buffer.alloc(0)).digest('hex');
-    reply = await org.idempotent({ key, method: r.method.toUpperCase(), path: req.originalUrl, requestHash }, (tx) =>
-      r.handler({ ...base, org: tx, ...who, emit: emitVia(tx) } as Ctx),
-    );
-    if (reply.replayed) req.res?.setHeader('Idempotent-Replayed', 'true');
+    idem = { key, method: r.method.toUpperCase(), path: req.originalUrl, requestHash };
+  }
+  const replayed = () => req.res?.setHeader('Idempotent-Replayed', 'true');
+  if (r.transaction === 'manual') {
+    const noTxEmit = () => Promise.reject(new AppError('internal', "a route with transaction: 'manual' emits through commit()"));
+    return runManual(r, { ...base, org, ...who, emit: noTxEmit } as Omit<Ctx, 'commit'>, org, deps, idem, replayed);
+  }
+
+  const staged = newStaged(deps);
+  const handle = (tx: OrgStore) => r.handler({ ...base, org: tx, ...who, emit: emitVia(staged, tx), commit: noCommit } as Ctx);
+  let reply: Reply & { replayed?: boolean };
+  if (idem) {
+    reply = await org.idempotent(idem, handle);
+    if (reply.replayed) replayed();
   } else {
-    reply = await org.transaction((tx) => r.handler({ ...base, org: tx, ...who, emit: emitVia(tx) } as Ctx));
+    reply = await org.transaction(handle);
   }
   if (!reply.replayed) deps.publishCommitted(staged.messages);
   return { status: reply.status, body: reply.body };
+}
+
+const newStaged = (deps: ApiDeps) => new Staged(deps.newId, () => deps.clock.now().toISOString());
+/** `emit` bound to a transaction: the message goes to its outbox and to `staged`, to publish after commit. */
+const emitVia = (staged: Staged, tx: OrgStore) => (subject: Subject, payload: unknown, durable?: unknown) => staged.emit(tx, subject, payload, undefined, durable ?? payload);
+
+/** Thrown inside `idempotent()` to look a key up without claiming it (the claim rolls back). */
+class NotStored extends Error {}
+
+/** The reply stored under an idempotency key, or null when none is (nothing is left claimed). */
+async function storedReply(org: OrgStore, idem: IdempotencyRequest): Promise<Reply | null> {
+  try {
+    const out = await org.idempotent(idem, () => Promise.reject(new NotStored('not stored')));
+    return { status: out.status, body: out.body };
+  } catch (e) {
+    if (e instanceof NotStored) return null;
+    throw e; // e.g. the key was used with another body: 422 before any work
+  }
+}
+
+/**
+ * A route with `transaction: 'manual'`: the handler runs outside any transaction and writes
+ * through `commit()`, one short transaction (see RouteDef.transaction). With an Idempotency-Key:
+ * a stored reply is replayed before the handler runs; otherwise the commit transaction claims the
+ * key and stores the reply with the writes (a concurrent duplicate that lost the race gets that
+ * reply from its own commit, and its messages are dropped with its rolled-back writes); a reply
+ * returned without a commit is stored in a transaction of its own.
+ */
+async function runManual(
+  r: AnyRoute,
+  ctx: Omit<Ctx, 'commit'>,
+  org: OrgStore,
+  deps: ApiDeps,
+  idem: IdempotencyRequest | undefined,
+  replayed: () => void,
+): Promise<Reply> {
+  if (idem) {
+    const stored = await storedReply(org, idem);
+    if (stored) {
+      replayed();
+      return stored;
+    }
+  }
+  let done: { reply: Reply; replayed: boolean } | undefined;
+  const commit = async (fn: (w: WriteCtx) => Promise<Reply>): Promise<Reply> => {
+    if (done) throw new AppError('internal', `${r.method.toUpperCase()} ${r.path}: commit() already succeeded for this request`);
+    const staged = newStaged(deps); // per attempt: a rolled-back attempt's messages are never published
+    const write = (tx: OrgStore) => fn({ org: tx, emit: emitVia(staged, tx) });
+    const out = idem ? await org.idempotent(idem, write) : { ...(await org.transaction(write)), replayed: false };
+    if (!out.replayed) deps.publishCommitted(staged.messages);
+    done = { reply: { status: out.status, body: out.body }, replayed: out.replayed };
+    return done.reply;
+  };
+  const reply = await r.handler({ ...ctx, commit } as Ctx);
+  if (done) {
+    if (reply !== done.reply) throw new AppError('internal', `${r.method.toUpperCase()} ${r.path}: a manual route must return the reply of its commit()`);
+    if (done.replayed) replayed();
+    return reply;
+  }
+  if (!idem) return reply;
+  const out = await org.idempotent(idem, () => Promise.resolve({ status: reply.status, body: reply.body }));
+  if (out.replayed) replayed();
+  return { status: out.status, body: out.body };
 }

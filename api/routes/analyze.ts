@@ -18,6 +18,11 @@
  * lines) takes about 1.3 s. A re-run of the same request on unchanged data reuses the analysis
  * kept in this process, validated by a watermark of the signals read (count and newest ingest
  * time), the anomalies and the topology version; the stored rows are written the same way.
+ *
+ * Transactions: the route is `transaction: 'manual'` (api/context.ts). It reads in one
+ * transaction, analyses with none open (on PGlite a transaction holds the whole database, so
+ * ingest goes on meanwhile), and writes evidence, hypotheses, the audit entry and the bus message
+ * in one short transaction (the idempotent one with an Idempotency-Key); see `analyzeRoute`.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -26,7 +31,7 @@ import type { Evidence, Hypothesis } from '../../core/schemas.js';
 import { Timestamp } from '../../core/schemas.js';
 import { analyze } from '../../rca/analyze.js';
 import { inputFromStored } from '../../rca/from-signals.js';
-import type { AnalysisResult, EvidenceItem } from '../../rca/types.js';
+import type { AnalysisInput, AnalysisResult, EvidenceItem } from '../../rca/types.js';
 import { type ApiDeps, route } from '../context.js';
 import { EvidenceView, HypothesisView, evidenceView, hypothesisView } from '../views.js';
 
@@ -230,159 +235,219 @@ function resultViews(r: AnalysisResult) {
 
 // ---- the route ------------------------------------------------------------------------------
 
-export const analyzeIncidentRoute = route({
-  method: 'post',
-  path: '/v1/incidents/:id/analyze',
-  summary: 'Analyse an incident: rank root-cause services, store evidence and hypotheses',
-  tag: 'incidents',
-  scope: 'plan',
-  body: AnalyzeBody,
-  response: {
-    status: 200,
-    schema: AnalysisView,
-    description:
-      'The analysis. Evidence and hypotheses are stored with ids derived from the incident and their content, so the same data gives the same response and a re-run stores nothing new',
-  },
-  errors: [404, 413],
-  async handler({ org, params, body, deps, actor, emit }) {
-    const inc = await org.getIncident(params.id);
-    if (!inc) throw new AppError('not_found', `No incident ${params.id}.`);
-    const startedAt = Date.parse(inc.startedAt);
-    const now = deps.clock.now().getTime();
+export interface AnalyzeRouteOptions {
+  /**
+   * The analysis (default: rca's `analyze()`). It runs with no transaction open, between the read
+   * transaction and the write transaction; tests inject a slow or observing one.
+   */
+  analyze?: (input: AnalysisInput) => AnalysisResult | Promise<AnalysisResult>;
+}
 
-    // the window
-    const from = body.from !== undefined ? Date.parse(body.from) : startedAt - parseDuration(body.window ?? DEFAULT_WINDOW)!;
-    let to: number;
-    if (body.to !== undefined) to = Date.parse(body.to);
-    else {
-      const until = Math.min(Math.max(now, from + 1), Math.max(from, startedAt) + MAX_WINDOW_MS);
-      const last = await org.lastSignalAt({ from: iso(from), to: iso(until) });
-      to = last ? Date.parse(last) : until;
-    }
-    const bad = (path: string, message: string) => new AppError('invalid_input', message, { issues: [{ path, message }] });
-    if (to <= from) throw bad(body.to !== undefined ? 'to' : 'window', `The window is empty: it ends (${iso(to)}) before it starts (${iso(from)}); no signals were found after its start.`);
-    if (body.to !== undefined && to <= startedAt) throw bad('to', `The window ends (${iso(to)}) before the incident started (${inc.startedAt}).`);
-    // a window that starts after the incident began gets a baseline of the same length just before it
-    const lead = from >= startedAt && !body.baseline ? to - from : 0;
-    const baseline = body.baseline ? { from: Date.parse(body.baseline.from), to: Date.parse(body.baseline.to) } : lead ? { from: from - lead, to: from } : undefined;
-    const span = to - from + (baseline ? baseline.to - baseline.from : 0);
-    if (span > MAX_RANGE_MS) throw bad(body.baseline ? 'baseline' : body.from !== undefined ? 'from' : 'window', `At most ${MAX_RANGE_MS / 86_400_000} days of signals per analysis (window and baseline); this one spans ${(span / 86_400_000).toFixed(1)}.`);
+/** Retries of the write transaction after a unique violation (a concurrent run stored the same rows first). */
+const WRITE_ATTEMPTS = 3;
+const isUniqueViolation = (e: unknown): boolean => e instanceof AppError && e.code === 'conflict' && (e.cause as { code?: unknown } | undefined)?.code === '23505';
 
-    // the data: the window (with the changes near the start) and, when apart from it, the baseline
-    const changesFrom = Math.min(from, startedAt - CHANGE_LEAD_MS);
-    const apart = baseline !== undefined && (baseline.to < from || baseline.from > to);
-    const range = { from: apart ? from : Math.min(from, baseline?.from ?? from), to: apart ? to : Math.max(to, baseline?.to ?? to) };
-    const anomalies = body.anomalies
-      ? [
-          ...(await org.listAnomalies({ from: iso(range.from), to: iso(range.to + 1), limit: 100_000 })),
-          ...(apart ? await org.listAnomalies({ from: iso(baseline.from), to: iso(baseline.to + 1), limit: 100_000 }) : []),
-        ]
-      : [];
-    const topology = await org.getTopology();
-
-    // A cached analysis of the same request is reused while the data under it is unchanged: the
-    // signals of the ranges read (count and newest ingest time), the anomalies and the topology.
-    const key = canonical({ org: org.orgId, incident: inc.id, startedAt, service: inc.service, from, to, baseline: baseline ?? null, anomalies: body.anomalies, candidates: body.candidates ?? null, entry: body.entry_points ?? null });
-    const mark = [
-      await org.signalWatermark({ from: iso(Math.min(changesFrom, range.from)), to: iso(range.to) }),
-      apart ? await org.signalWatermark({ from: iso(baseline.from), to: iso(baseline.to) }) : '',
-      `${anomalies.length}:${anomalies.at(-1)?.id ?? ''}`,
-      `${topology?.version ?? 0}`,
-    ].join('|');
-    const cache = cacheOf(deps);
-    let hit = cache.get(key);
-    if (hit && hit.mark !== mark) hit = undefined;
-    if (!hit) {
-      const reads = [await org.readAnalysisSignals({ from: iso(range.from), to: iso(range.to), changesFrom: iso(Math.min(changesFrom, range.from)), maxMetricPoints: MAX_METRIC_POINTS, maxLogLines: MAX_LOG_LINES })];
-      if (apart) reads.push(await org.readAnalysisSignals({ from: iso(baseline.from), to: iso(baseline.to), changes: false, maxMetricPoints: MAX_METRIC_POINTS, maxLogLines: MAX_LOG_LINES }));
-      if (reads.some((r) => r.truncated)) {
-        throw new AppError('payload_too_large', `The window holds more than ${MAX_METRIC_POINTS.toLocaleString('en')} metric points or ${MAX_LOG_LINES.toLocaleString('en')} log lines; analyse a shorter window.`, {
-          extra: { max_metric_points: MAX_METRIC_POINTS, max_log_lines: MAX_LOG_LINES },
-        });
-      }
-      const input = inputFromStored({
-        incident: { id: inc.id, service: inc.service, startedAt, title: inc.title },
-        window: { from, to },
-        ...(baseline ? { baseline } : {}),
-        series: reads.flatMap((r) => r.series),
-        logs: reads.flatMap((r) => r.logs),
-        signals: reads[0].changes,
-        anomalies,
-        topology: topology ? { nodes: topology.nodes, edges: topology.edges } : null,
-        candidates: body.candidates,
-        entryPoints: body.entry_points,
-      });
-      hit = {
-        mark,
-        result: analyze(input),
-        counts: {
-          metric_points: reads.reduce((n, r) => n + r.metricPoints, 0),
-          series: input.metrics.length,
-          log_lines: reads.reduce((n, r) => n + r.logs.length, 0),
-          changes: reads[0].changes.length,
-          anomalies: anomalies.length,
-          topology: input.topology !== null && input.topology !== undefined,
-        },
-      };
-    }
-    cache.delete(key);
-    cache.set(key, hit);
-    while (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-    const result = hit.result;
-
-    // evidence rows and hypotheses, under ids derived from their content
-    const idOf = new Map<string, string>();
-    const rows: Omit<Evidence, 'orgId' | 'createdAt'>[] = [];
-    for (const e of result.evidence) {
-      const id = analysisEvidenceId(inc.id, e);
-      idOf.set(e.id, id);
-      if (!rows.some((r) => r.id === id)) rows.push({ id, incidentId: inc.id, kind: e.kind, summary: e.summary, ref: e.ref, data: e.data });
-    }
-    const hyps: Omit<Hypothesis, 'orgId' | 'createdAt'>[] = [];
-    if (result.verdict === 'confident') {
-      for (const h of result.hypotheses) {
-        const evidenceIds = [...new Set(h.evidenceIds.map((x) => idOf.get(x)).filter((x): x is string => x !== undefined))];
-        if (evidenceIds.length === 0) continue; // evidence or silence
-        const content = { rank: h.rank, statement: h.statement, confidence: h.confidence, service: h.service, changeId: h.changeId, evidenceIds, counterEvidence: h.counterEvidence, whyNot: h.whyNot };
-        hyps.push({ id: hashId('hy_', inc.id, 'rca', canonical(content)), incidentId: inc.id, ...content });
-      }
-    }
-    const known = new Map((await org.listEvidence(inc.id)).map((e) => [e.id, e]));
-    const added = await org.addEvidence(rows.filter((r) => !known.has(r.id)));
-    for (const e of added) known.set(e.id, e);
-    const knownH = new Map((await org.listHypotheses(inc.id)).map((h) => [h.id, h]));
-    const addedH = await org.addHypotheses(hyps.filter((h) => !knownH.has(h.id)));
-    for (const h of addedH) knownH.set(h.id, h);
-
-    const top = result.ranking[0] ?? null;
-    await org.appendAudit({
-      actor,
-      action: 'incident.analyzed',
-      target: `incident:${inc.id}`,
-      payload: {
-        window: { from: iso(from), to: iso(to) },
-        verdict: result.verdict,
-        top: top ? { service: top.service, score: top.score } : null,
-        evidence: rows.length,
-        new_evidence: added.length,
-        hypotheses: hyps.map((h) => h.id),
-        new_hypotheses: addedH.length,
-      },
-    });
-    if (added.length || addedH.length) await emit('incident.updated', { incidentId: inc.id, change: 'analysis' });
-
-    return {
+/**
+ * The route. It runs with `transaction: 'manual'`, in three steps, so that no transaction is open
+ * while the analysis computes (on PGlite a transaction holds the whole database, and ingest
+ * would wait for it):
+ *
+ * 1. one read transaction: the incident (404), the window (422), anomalies, topology, the data
+ *    watermark and, unless the cached analysis of the same request is still valid, the signals;
+ * 2. no transaction: the input is built and analysed (or the cached result reused);
+ * 3. one short write transaction (`commit`, the idempotent one with an Idempotency-Key): the
+ *    incident is looked up again (gone: 404), evidence is inserted with `skipExisting` and the
+ *    hypotheses that are not stored yet are added, all under content-derived ids, so rows a
+ *    concurrent run or an earlier call stored are reused and a re-run stores nothing new; the
+ *    audit entry and the `incident.updated` message go in the same transaction. A unique
+ *    violation from a concurrent run of the same analysis (Postgres) retries this step alone.
+ *
+ * A write between steps 1 and 3 thus changes nothing in what this call stores or answers: the
+ * answer is the analysis of the data read in step 1, and the rows are found or added by id.
+ */
+export function analyzeRoute(opts: AnalyzeRouteOptions = {}) {
+  const runAnalysis = opts.analyze ?? analyze;
+  return route({
+    method: 'post',
+    path: '/v1/incidents/:id/analyze',
+    summary: 'Analyse an incident: rank root-cause services, store evidence and hypotheses',
+    tag: 'incidents',
+    scope: 'plan',
+    body: AnalyzeBody,
+    response: {
       status: 200,
-      body: {
-        incident_id: inc.id,
-        window: { from: iso(from), to: iso(to), started_at: inc.startedAt, baseline_from: result.window.baselineFrom === null ? null : iso(result.window.baselineFrom), baseline_to: iso(result.window.baselineTo) },
-        signals: hit.counts,
-        verdict: result.verdict,
-        ...resultViews(result),
-        hypotheses: hyps.map((h) => hypothesisView(knownH.get(h.id)!)),
-        evidence: rows.map((r) => evidenceView(known.get(r.id)!)),
-        notes: result.notes,
-      },
-    };
-  },
-});
+      schema: AnalysisView,
+      description:
+        'The analysis. Evidence and hypotheses are stored with ids derived from the incident and their content, so the same data gives the same response and a re-run stores nothing new',
+    },
+    errors: [404, 413],
+    transaction: 'manual',
+    async handler({ org, params, body, deps, actor, commit }) {
+      // 1. the reads, in one transaction
+      const cache = cacheOf(deps);
+      const read = await org.transaction(async (tx) => {
+        const inc = await tx.getIncident(params.id);
+        if (!inc) throw new AppError('not_found', `No incident ${params.id}.`);
+        const startedAt = Date.parse(inc.startedAt);
+        const now = deps.clock.now().getTime();
+
+        // the window
+        const from = body.from !== undefined ? Date.parse(body.from) : startedAt - parseDuration(body.window ?? DEFAULT_WINDOW)!;
+        let to: number;
+        if (body.to !== undefined) to = Date.parse(body.to);
+        else {
+          const until = Math.min(Math.max(now, from + 1), Math.max(from, startedAt) + MAX_WINDOW_MS);
+          const last = await tx.lastSignalAt({ from: iso(from), to: iso(until) });
+          to = last ? Date.parse(last) : until;
+        }
+        const bad = (path: string, message: string) => new AppError('invalid_input', message, { issues: [{ path, message }] });
+        if (to <= from) throw bad(body.to !== undefined ? 'to' : 'window', `The window is empty: it ends (${iso(to)}) before it starts (${iso(from)}); no signals were found after its start.`);
+        if (body.to !== undefined && to <= startedAt) throw bad('to', `The window ends (${iso(to)}) before the incident started (${inc.startedAt}).`);
+        // a window that starts after the incident began gets a baseline of the same length just before it
+        const lead = from >= startedAt && !body.baseline ? to - from : 0;
+        const baseline = body.baseline ? { from: Date.parse(body.baseline.from), to: Date.parse(body.baseline.to) } : lead ? { from: from - lead, to: from } : undefined;
+        const span = to - from + (baseline ? baseline.to - baseline.from : 0);
+        if (span > MAX_RANGE_MS) throw bad(body.baseline ? 'baseline' : body.from !== undefined ? 'from' : 'window', `At most ${MAX_RANGE_MS / 86_400_000} days of signals per analysis (window and baseline); this one spans ${(span / 86_400_000).toFixed(1)}.`);
+
+        // the data: the window (with the changes near the start) and, when apart from it, the baseline
+        const changesFrom = Math.min(from, startedAt - CHANGE_LEAD_MS);
+        const apart = baseline !== undefined && (baseline.to < from || baseline.from > to);
+        const range = { from: apart ? from : Math.min(from, baseline?.from ?? from), to: apart ? to : Math.max(to, baseline?.to ?? to) };
+        const anomalies = body.anomalies
+          ? [
+              ...(await tx.listAnomalies({ from: iso(range.from), to: iso(range.to + 1), limit: 100_000 })),
+              ...(apart ? await tx.listAnomalies({ from: iso(baseline.from), to: iso(baseline.to + 1), limit: 100_000 }) : []),
+            ]
+          : [];
+        const topology = await tx.getTopology();
+
+        // A cached analysis of the same request is reused while the data under it is unchanged: the
+        // signals of the ranges read (count and newest ingest time), the anomalies and the topology.
+        const key = canonical({ org: tx.orgId, incident: inc.id, startedAt, service: inc.service, from, to, baseline: baseline ?? null, anomalies: body.anomalies, candidates: body.candidates ?? null, entry: body.entry_points ?? null });
+        const mark = [
+          await tx.signalWatermark({ from: iso(Math.min(changesFrom, range.from)), to: iso(range.to) }),
+          apart ? await tx.signalWatermark({ from: iso(baseline.from), to: iso(baseline.to) }) : '',
+          `${anomalies.length}:${anomalies.at(-1)?.id ?? ''}`,
+          `${topology?.version ?? 0}`,
+        ].join('|');
+        const hit = cache.get(key);
+        const common = { inc, startedAt, from, to, baseline, key, mark };
+        if (hit && hit.mark === mark) return { ...common, hit };
+
+        const reads = [await tx.readAnalysisSignals({ from: iso(range.from), to: iso(range.to), changesFrom: iso(Math.min(changesFrom, range.from)), maxMetricPoints: MAX_METRIC_POINTS, maxLogLines: MAX_LOG_LINES })];
+        if (apart) reads.push(await tx.readAnalysisSignals({ from: iso(baseline.from), to: iso(baseline.to), changes: false, maxMetricPoints: MAX_METRIC_POINTS, maxLogLines: MAX_LOG_LINES }));
+        if (reads.some((r) => r.truncated)) {
+          throw new AppError('payload_too_large', `The window holds more than ${MAX_METRIC_POINTS.toLocaleString('en')} metric points or ${MAX_LOG_LINES.toLocaleString('en')} log lines; analyse a shorter window.`, {
+            extra: { max_metric_points: MAX_METRIC_POINTS, max_log_lines: MAX_LOG_LINES },
+          });
+        }
+        return { ...common, hit: undefined, reads, anomalies, topology };
+      });
+      const { inc, startedAt, from, to, baseline, key, mark } = read;
+
+      // 2. the analysis, with no transaction open
+      let hit: CachedAnalysis;
+      if (read.hit !== undefined) hit = read.hit;
+      else {
+        const { reads, anomalies, topology } = read;
+        const input = inputFromStored({
+          incident: { id: inc.id, service: inc.service, startedAt, title: inc.title },
+          window: { from, to },
+          ...(baseline ? { baseline } : {}),
+          series: reads.flatMap((r) => r.series),
+          logs: reads.flatMap((r) => r.logs),
+          signals: reads[0].changes,
+          anomalies,
+          topology: topology ? { nodes: topology.nodes, edges: topology.edges } : null,
+          candidates: body.candidates,
+          entryPoints: body.entry_points,
+        });
+        hit = {
+          mark,
+          result: await runAnalysis(input),
+          counts: {
+            metric_points: reads.reduce((n, r) => n + r.metricPoints, 0),
+            series: input.metrics.length,
+            log_lines: reads.reduce((n, r) => n + r.logs.length, 0),
+            changes: reads[0].changes.length,
+            anomalies: anomalies.length,
+            topology: input.topology !== null && input.topology !== undefined,
+          },
+        };
+      }
+      cache.delete(key);
+      cache.set(key, hit);
+      while (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+      const { result, counts } = hit;
+
+      // evidence rows and hypotheses, under ids derived from their content
+      const idOf = new Map<string, string>();
+      const rows: Omit<Evidence, 'orgId' | 'createdAt'>[] = [];
+      for (const e of result.evidence) {
+        const id = analysisEvidenceId(inc.id, e);
+        idOf.set(e.id, id);
+        if (!rows.some((r) => r.id === id)) rows.push({ id, incidentId: inc.id, kind: e.kind, summary: e.summary, ref: e.ref, data: e.data });
+      }
+      const hyps: Omit<Hypothesis, 'orgId' | 'createdAt'>[] = [];
+      if (result.verdict === 'confident') {
+        for (const h of result.hypotheses) {
+          const evidenceIds = [...new Set(h.evidenceIds.map((x) => idOf.get(x)).filter((x): x is string => x !== undefined))];
+          if (evidenceIds.length === 0) continue; // evidence or silence
+          const content = { rank: h.rank, statement: h.statement, confidence: h.confidence, service: h.service, changeId: h.changeId, evidenceIds, counterEvidence: h.counterEvidence, whyNot: h.whyNot };
+          hyps.push({ id: hashId('hy_', inc.id, 'rca', canonical(content)), incidentId: inc.id, ...content });
+        }
+      }
+      const top = result.ranking[0] ?? null;
+
+      // 3. the writes, in one short transaction
+      const write = () =>
+        commit(async ({ org: tx, emit }) => {
+          if (!(await tx.getIncident(inc.id))) throw new AppError('not_found', `No incident ${inc.id}.`);
+          const added = await tx.addEvidence(rows, { skipExisting: true });
+          const known = new Map((await tx.listEvidence(inc.id)).map((e) => [e.id, e]));
+          const knownH = new Map((await tx.listHypotheses(inc.id)).map((h) => [h.id, h]));
+          const addedH = await tx.addHypotheses(hyps.filter((h) => !knownH.has(h.id)));
+          for (const h of addedH) knownH.set(h.id, h);
+
+          await tx.appendAudit({
+            actor,
+            action: 'incident.analyzed',
+            target: `incident:${inc.id}`,
+            payload: {
+              window: { from: iso(from), to: iso(to) },
+              verdict: result.verdict,
+              top: top ? { service: top.service, score: top.score } : null,
+              evidence: rows.length,
+              new_evidence: added.length,
+              hypotheses: hyps.map((h) => h.id),
+              new_hypotheses: addedH.length,
+            },
+          });
+          if (added.length || addedH.length) await emit('incident.updated', { incidentId: inc.id, change: 'analysis' });
+
+          return {
+            status: 200,
+            body: {
+              incident_id: inc.id,
+              window: { from: iso(from), to: iso(to), started_at: inc.startedAt, baseline_from: result.window.baselineFrom === null ? null : iso(result.window.baselineFrom), baseline_to: iso(result.window.baselineTo) },
+              signals: counts,
+              verdict: result.verdict,
+              ...resultViews(result),
+              hypotheses: hyps.map((h) => hypothesisView(knownH.get(h.id)!)),
+              evidence: rows.map((r) => evidenceView(known.get(r.id)!)),
+              notes: result.notes,
+            },
+          };
+        });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await write();
+        } catch (e) {
+          if (attempt >= WRITE_ATTEMPTS || !isUniqueViolation(e)) throw e;
+        }
+      }
+    },
+  });
+}
+
+export const analyzeIncidentRoute = analyzeRoute();

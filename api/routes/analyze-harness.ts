@@ -1,0 +1,167 @@
+/**
+ * A throw-away API server for the transaction-boundary tests of the analyze route and of
+ * `transaction: 'manual'` routes (api/routes/analyze.tx.contract.ts, api/server.test.ts): the
+ * same createApi() and deps shape as app/runtime.ts, without the detection pipeline, over a store
+ * whose org stores record every transaction they open (`spy`), with the published messages kept
+ * (`published`), and with the analysis of the analyze route replaceable (a slow or gated one).
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { ulid } from 'ulid';
+import { freshPostgresDb, httpClient, type HttpClient, POSTGRES_URL } from '../../app/embedded.js';
+import { systemClock } from '../../core/clock.js';
+import type { OrgStore, OutboxMessage, Store } from '../../core/ports.js';
+import { SCOPES } from '../../core/schemas.js';
+import { DEFAULT_SECRET_MASKS } from '../../detectors/secrets.js';
+import { openPgliteStore, openPostgresStore, type OpenedStore } from '../../store/index.js';
+import { hashKey } from '../auth.js';
+import type { AnyRoute, ApiDeps } from '../context.js';
+import { createApiMetrics } from '../metrics.js';
+import { createApi } from '../server.js';
+import { analyzeIncidentRoute, analyzeRoute, type AnalyzeRouteOptions } from './analyze.js';
+import { ALL_ROUTES } from './index.js';
+import { issueKey } from './orgs.js';
+
+export const TEST_ORG = 'default';
+
+/** One transaction opened on an org store (`transaction()` or `idempotent()`). */
+export interface SpiedTx {
+  kind: 'transaction' | 'idempotent';
+  /** Position in `TxSpy.events` of its start and end. */
+  start: number;
+  end?: number;
+  ok?: boolean;
+}
+
+export interface TxSpy {
+  /** Transactions open right now. */
+  open: number;
+  txs: SpiedTx[];
+  /** What happened, in order: `tx+` / `tx-` (a transaction started / ended), `publish` (of some messages), and whatever a test notes. */
+  events: string[];
+  note(event: string): number;
+  reset(): void;
+}
+
+export function createTxSpy(): TxSpy {
+  const spy: TxSpy = {
+    open: 0,
+    txs: [],
+    events: [],
+    note(event) {
+      spy.events.push(event);
+      return spy.events.length - 1;
+    },
+    reset() {
+      spy.txs = [];
+      spy.events = [];
+    },
+  };
+  return spy;
+}
+
+/** An org store that reports every transaction it opens to `spy` (calls inside one are not seen). */
+function spiedOrg(org: OrgStore, spy: TxSpy): OrgStore {
+  return new Proxy(org, {
+    get(target, prop) {
+      if (prop === 'transaction' || prop === 'idempotent') {
+        return async (...args: unknown[]) => {
+          const tx: SpiedTx = { kind: prop, start: spy.note(`tx+ ${prop}`) };
+          spy.txs.push(tx);
+          spy.open++;
+          try {
+            const out: unknown = await (target[prop] as (...a: unknown[]) => Promise<unknown>)(...args);
+            tx.ok = true;
+            return out;
+          } catch (e) {
+            tx.ok = false;
+            throw e;
+          } finally {
+            spy.open--;
+            tx.end = spy.note(`tx- ${prop}`);
+          }
+        };
+      }
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+export interface TestApi {
+  url: string;
+  opened: OpenedStore;
+  /** Admin key of org "default" (every scope). */
+  apiKey: string;
+  deps: ApiDeps;
+  spy: TxSpy;
+  /** Messages handed to `publishCommitted`, in order. */
+  published: OutboxMessage[];
+  /** The org store of org "default", not spied. */
+  org: OrgStore;
+  client(key?: string): HttpClient;
+  stop(): Promise<void>;
+}
+
+export async function startTestApi(
+  engine: 'pglite' | 'postgres',
+  opts: { analyze?: AnalyzeRouteOptions['analyze']; routes?: AnyRoute[]; ownerUrl?: string } = {},
+): Promise<TestApi> {
+  const pgdb = engine === 'postgres' ? await freshPostgresDb(opts.ownerUrl ?? POSTGRES_URL) : undefined;
+  const opened = pgdb ? await openPostgresStore({ url: pgdb.url }) : await openPgliteStore();
+  const apiKey = `wr_test_${randomBytes(16).toString('hex')}`;
+  await opened.store.createOrg({ id: TEST_ORG, name: 'Default' });
+  const org = opened.store.forOrg(TEST_ORG);
+  await org.transaction((tx) => issueKey(tx, { keyId: 'k_admin', keyName: 'test', user: { id: 'admin', name: 'Admin', role: 'admin' }, scopes: [...SCOPES] }, 'platform', apiKey));
+  const spy = createTxSpy();
+  const spied: Store = { ...opened.store, forOrg: (id: string) => spiedOrg(opened.store.forOrg(id), spy) };
+  const published: OutboxMessage[] = [];
+  const deps: ApiDeps = {
+    store: () => spied,
+    bus: () => undefined,
+    adminKeyHash: () => hashKey(`wra_unused_${randomBytes(8).toString('hex')}`),
+    maxBodyBytes: 8 * 1024 * 1024,
+    maxBatch: 10_000,
+    masks: DEFAULT_SECRET_MASKS,
+    newId: ulid,
+    clock: systemClock,
+    logger: pino({ level: 'silent' }),
+    metrics: createApiMetrics(),
+    runners: {},
+    publishCommitted: (msgs) => {
+      if (msgs.length) spy.note(`publish ${msgs.map((m) => m.subject).join(',')}`);
+      published.push(...msgs);
+    },
+  };
+  const analyzeRouteHere = opts.analyze ? analyzeRoute({ analyze: opts.analyze }) : analyzeIncidentRoute;
+  const routes = [...ALL_ROUTES.map((r) => (r === analyzeIncidentRoute ? analyzeRouteHere : r)), ...(opts.routes ?? [])] as AnyRoute[];
+  const server: Server = createServer(createApi(deps, routes));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    opened,
+    apiKey,
+    deps,
+    spy,
+    published,
+    org,
+    client: (key = apiKey) => httpClient(url, key),
+    async stop() {
+      await new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections();
+      await opened.store.close();
+      await opened.admin.close();
+      await pgdb?.drop();
+    },
+  };
+}
+
+/** A gate a test opens by hand: `wait()` resolves once `open()` was called. */
+export function gate(): { wait(): Promise<void>; open(): void } {
+  let release!: () => void;
+  const p = new Promise<void>((r) => (release = r));
+  return { wait: () => p, open: () => release() };
+}

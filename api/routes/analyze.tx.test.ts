@@ -1,0 +1,3 @@
+import { analyzeTxContract } from './analyze.tx.contract.js';
+
+analyzeTxContract('pglite');
