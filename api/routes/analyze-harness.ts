@@ -8,17 +8,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { ulid } from 'ulid';
 import { freshPostgresDb, httpClient, type HttpClient, POSTGRES_URL } from '../../app/embedded.js';
-import { systemClock } from '../../core/clock.js';
 import type { OrgStore, OutboxMessage, Store } from '../../core/ports.js';
 import { SCOPES } from '../../core/schemas.js';
-import { DEFAULT_SECRET_MASKS } from '../../detectors/secrets.js';
 import { openPgliteStore, openPostgresStore, type OpenedStore } from '../../store/index.js';
-import { hashKey } from '../auth.js';
 import type { AnyRoute, ApiDeps } from '../context.js';
-import { createApiMetrics } from '../metrics.js';
+import { testApiDeps } from '../test-deps.js';
 import { createApi } from '../server.js';
 import { analyzeIncidentRoute, analyzeRoute, type AnalyzeRouteOptions } from './analyze.js';
 import { ALL_ROUTES } from './index.js';
@@ -118,23 +113,13 @@ export async function startTestApi(
   const spy = createTxSpy();
   const spied: Store = { ...opened.store, forOrg: (id: string) => spiedOrg(opened.store.forOrg(id), spy) };
   const published: OutboxMessage[] = [];
-  const deps: ApiDeps = {
+  const deps = testApiDeps({
     store: () => spied,
-    bus: () => undefined,
-    adminKeyHash: () => hashKey(`wra_unused_${randomBytes(8).toString('hex')}`),
-    maxBodyBytes: 8 * 1024 * 1024,
-    maxBatch: 10_000,
-    masks: DEFAULT_SECRET_MASKS,
-    newId: ulid,
-    clock: systemClock,
-    logger: pino({ level: 'silent' }),
-    metrics: createApiMetrics(),
-    runners: {},
     publishCommitted: (msgs) => {
       if (msgs.length) spy.note(`publish ${msgs.map((m) => m.subject).join(',')}`);
       published.push(...msgs);
     },
-  };
+  });
   const analyzeRouteHere = opts.analyze ? analyzeRoute({ analyze: opts.analyze }) : analyzeIncidentRoute;
   const routes = [...ALL_ROUTES.map((r) => (r === analyzeIncidentRoute ? analyzeRouteHere : r)), ...(opts.routes ?? [])] as AnyRoute[];
   const server: Server = createServer(createApi(deps, routes));

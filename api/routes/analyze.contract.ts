@@ -11,7 +11,7 @@ import { clearAnalysisCaches } from './analyze.js';
 
 // 40 minutes at 30 s: calm for 20 min, then cart gets slow (after a deploy) and its callers follow.
 const T0 = Date.parse('2026-02-02T10:00:00.000Z');
-const INJECT = T0 + 20 * 60_000;
+export const INJECT = T0 + 20 * 60_000;
 const END = T0 + 40 * 60_000;
 
 /** The outage as ingestable signals. */
@@ -35,7 +35,7 @@ export function outageSignals(): Record<string, unknown>[] {
   return out;
 }
 
-const TOPOLOGY = {
+export const TOPOLOGY = {
   nodes: [
     { id: 'frontend', type: 'service', attributes: { entry_point: true } },
     { id: 'cart', type: 'service', attributes: {} },

@@ -14,21 +14,9 @@ import type { Engine } from '../../app/embedded.js';
 import { analyze } from '../../rca/analyze.js';
 import type { AnalysisResult } from '../../rca/types.js';
 import { analysisEvidenceId, clearAnalysisCaches } from './analyze.js';
-import { outageSignals } from './analyze.contract.js';
+import { INJECT, outageSignals, TOPOLOGY } from './analyze.contract.js';
 import { gate, startTestApi, TEST_ORG, type TestApi } from './analyze-harness.js';
 
-const INJECT = Date.parse('2026-02-02T10:20:00.000Z');
-const TOPOLOGY = {
-  nodes: [
-    { id: 'frontend', type: 'service', attributes: { entry_point: true } },
-    { id: 'cart', type: 'service', attributes: {} },
-    { id: 'catalog', type: 'service', attributes: {} },
-  ],
-  edges: [
-    { from: 'frontend', to: 'cart', attributes: {} },
-    { from: 'frontend', to: 'catalog', attributes: {} },
-  ],
-};
 const BODY = { window: '20m' };
 /** A signal far outside every window analysed here (it changes no analysis). */
 const unrelatedSignal = (n: number) => ({ source: 'test', kind: 'metric', ts: '2020-01-01T00:00:00.000Z', key: 'other', value: n, labels: { service: 'elsewhere' } });

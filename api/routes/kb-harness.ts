@@ -7,19 +7,14 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { ulid } from 'ulid';
 import { freshPostgresDb, httpClient, type HttpClient, POSTGRES_URL } from '../../app/embedded.js';
 import { createInprocBus } from '../../bus/index.js';
-import { systemClock } from '../../core/clock.js';
 import { SCOPES, type Scope } from '../../core/schemas.js';
-import { DEFAULT_SECRET_MASKS } from '../../detectors/secrets.js';
 import type { Embedder } from '../../kb/embed.js';
 import type { ExtractLimits } from '../../kb/extract.js';
 import { openPgliteStore, openPostgresStore, type OpenedStore } from '../../store/index.js';
-import { hashKey } from '../auth.js';
 import type { ApiDeps } from '../context.js';
-import { createApiMetrics } from '../metrics.js';
+import { testApiDeps } from '../test-deps.js';
 import { createApi } from '../server.js';
 import { ALL_ROUTES } from './index.js';
 import { KB_ROUTES, type KbDeps } from './kb.js';
@@ -51,18 +46,7 @@ export async function startKbApi(
   const org = opened.store.forOrg('default');
   await org.transaction((tx) => issueKey(tx, { keyId: 'k_admin', keyName: 'test', user: { id: 'admin', name: 'Admin', role: 'admin' }, scopes: [...SCOPES] }, 'platform', apiKey));
   const deps: ApiDeps & KbDeps = {
-    store: () => opened.store,
-    bus: () => bus,
-    adminKeyHash: () => hashKey(adminKey),
-    maxBodyBytes: opts.maxBodyBytes ?? 8 * 1024 * 1024,
-    maxBatch: 10_000,
-    masks: DEFAULT_SECRET_MASKS,
-    newId: ulid,
-    clock: systemClock,
-    logger: pino({ level: 'silent' }),
-    metrics: createApiMetrics(),
-    runners: {},
-    publishCommitted: () => undefined,
+    ...testApiDeps({ store: () => opened.store, bus: () => bus, adminKey, maxBodyBytes: opts.maxBodyBytes ?? 8 * 1024 * 1024 }),
     embedder: opts.embedder,
     kbLimits: opts.kbLimits,
   };
