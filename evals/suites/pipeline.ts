@@ -14,7 +14,7 @@ const SECRET = 'hunter2-very-secret';
 
 export const pipelineSuite: Suite = {
   name: 'pipeline',
-  description: 'signals → placeholder detector → incidents with evidence, on a seeded synthetic world',
+  description: 'signals → detection engine → correlation → incidents with evidence, on a seeded synthetic world',
   tier: 'quick',
   thresholds: [
     { metric: 'ingest_fidelity', op: '==', value: 1 },
