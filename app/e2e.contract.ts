@@ -215,6 +215,27 @@ export function apiContract(engine: Engine, bus: 'inproc' | 'nats' = 'inproc'): 
       expect(theirs.headers.get('idempotent-replayed')).toBeNull();
     });
 
+    it('moves an incident through mitigated and resolved to closed, audited; closed is final', async () => {
+      const inc = await c.post('/v1/incidents/open', { title: 'status walk', service: `status-${engine}` });
+      const to = (status: string, note?: string) => c.post(`/v1/incidents/${inc.body.id}/status`, { status, ...(note ? { note } : {}) });
+      expect((await to('mitigated')).body).toMatchObject({ status: 'mitigated', resolved_at: null });
+      const resolved = await to('resolved', 'rolled back; token=abc123secret');
+      expect(resolved.status).toBe(200);
+      expect(resolved.body.resolved_at).toEqual(expect.any(String));
+      expect((await c.get('/v1/incidents?status=open&limit=500')).body.incidents.map((i: { id: string }) => i.id)).not.toContain(inc.body.id);
+      expect((await to('open')).body).toMatchObject({ status: 'open', resolved_at: null }); // reopened
+      expect((await to('closed')).body.status).toBe('closed');
+      expect((await to('closed')).status).toBe(200); // already there: no change, no error
+      const reopen = await to('open');
+      expect(reopen.status).toBe(409);
+      expect(reopen.body.detail).toMatch(/closed is final/);
+      expect((await c.post('/v1/incidents/nope/status', { status: 'resolved' })).status).toBe(404);
+      expect((await to('done')).status).toBe(422);
+      const audit = (await c.get('/v1/audit?limit=1000')).body.entries.filter((x: { action: string; target: string }) => x.action === 'incident.status' && x.target === `incident:${inc.body.id}`);
+      expect(audit.map((x: { payload: { from: string; to: string } }) => `${x.payload.from}→${x.payload.to}`)).toEqual(['open→mitigated', 'mitigated→resolved', 'resolved→open', 'open→closed']);
+      expect(JSON.stringify(audit)).not.toContain('abc123secret');
+    });
+
     it('walks the thin path: spike → incident with evidence → plan → four-eyes approval → dry-run execute → audit', async () => {
       const t0 = Date.UTC(2026, 2, 1, 10, 0, 0);
       const signals = [];

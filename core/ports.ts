@@ -239,6 +239,8 @@ export interface OrgStore {
   /** Replaces a detector checkpoint. */
   putDetectorState(name: string, state: unknown): Promise<void>;
   listIncidents(q: { status?: Incident['status']; limit?: number }): Promise<Incident[]>;
+  /** Sets the status (resolved_at follows: set on resolve/close, cleared on reopen); null when there is no such incident. */
+  setIncidentStatus(id: string, status: Incident['status'], at: string): Promise<Incident | null>;
   getIncident(id: string): Promise<Incident | null>;
 
   /** Rows in the given order; `skipExisting` skips ids already stored and returns only the rows inserted. */

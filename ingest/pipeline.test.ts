@@ -89,6 +89,31 @@ describe('pipeline', () => {
     await bus.close();
   });
 
+  it('opens a new incident for a fault on a service whose incident was resolved', async () => {
+    await store.createOrg({ id: 'reopen', name: 'r' });
+    const bus = createInprocBus();
+    const published: BusMessage[][] = [];
+    const d = deps(bus, published);
+    const o = store.forOrg('reopen');
+    const detect = async (signals: Signal[], id: string) => {
+      await o.insertSignals(signals);
+      await handleIngest(d, { id, subject: 'signal.ingest', orgId: 'reopen', payload: { signalIds: signals.map((x) => x.id) }, deliveryCount: 1 });
+      for (const m of published.splice(0).flat()) if (m.subject === 'signal.detect') await handleDetect(d, m as BusMessage<never>);
+    };
+    await detect(spike('reopen', 'cart', 3), 'r1');
+    const [first] = await o.listIncidents({});
+    // Ten minutes later the same service breaches again: while the incident is open it only gains evidence…
+    await detect(spike('reopen', 'cart', 3, Date.UTC(2026, 0, 1, 0, 10)), 'r2');
+    expect(await o.listIncidents({})).toHaveLength(1);
+    // …once it is resolved, the next breach is a new incident.
+    await o.setIncidentStatus(first.id, 'resolved', new Date().toISOString());
+    await detect(spike('reopen', 'cart', 3, Date.UTC(2026, 0, 1, 0, 20)), 'r3');
+    const all = await o.listIncidents({});
+    expect(all.map((i) => i.status).sort()).toEqual(['open', 'resolved']);
+    expect(all.find((i) => i.status === 'open')!.startedAt).toBe(new Date(Date.UTC(2026, 0, 1, 0, 20)).toISOString());
+    await bus.close();
+  });
+
   it('detects a batch recovered from the outbox (ids only) after its fast-path publish was lost', async () => {
     await store.createOrg({ id: 'recover', name: 'r' });
     const bus = createInprocBus();

@@ -444,6 +444,18 @@ export function storeContract(name: string, factory: () => Promise<OpenedStore>)
         expect(e.code).toBe('conflict');
       });
 
+      it('changes an incident\'s status: resolved_at set on resolve, kept on close, cleared on reopen; other orgs cannot', async () => {
+        const inc = await incident(A, 'status-svc');
+        const r = await A.setIncidentStatus(inc.id, 'resolved', '2024-05-01T11:00:00.000Z');
+        expect(r).toMatchObject({ status: 'resolved', resolvedAt: '2024-05-01T11:00:00.000Z' });
+        expect(await A.findOpenIncident('status-svc')).toBeNull();
+        expect(await A.setIncidentStatus(inc.id, 'closed', '2024-05-01T12:00:00.000Z')).toMatchObject({ status: 'closed', resolvedAt: '2024-05-01T11:00:00.000Z' });
+        expect(await A.setIncidentStatus(inc.id, 'open', '2024-05-01T13:00:00.000Z')).toMatchObject({ status: 'open', resolvedAt: null });
+        expect(await B.setIncidentStatus(inc.id, 'resolved', '2024-05-01T14:00:00.000Z')).toBeNull();
+        expect((await A.getIncident(inc.id))!.status).toBe('open');
+        expect(await A.setIncidentStatus('no-such-incident', 'resolved', '2024-05-01T14:00:00.000Z')).toBeNull();
+      });
+
       it('stores anomalies once per id', async () => {
         const a = {
           id: uid('an'),

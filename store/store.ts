@@ -157,6 +157,9 @@ class PgOrgStore implements OrgStore {
   listIncidents(q: { status?: Incident['status']; limit?: number }): Promise<Incident[]> {
     return this.run((s) => inc.listIncidents(s, this.orgId, q));
   }
+  setIncidentStatus(id: string, status: Incident['status'], at: string): Promise<Incident | null> {
+    return this.run((s) => inc.setIncidentStatus(s, this.orgId, id, status, at));
+  }
   getIncident(id: string): Promise<Incident | null> {
     return this.run((s) => inc.getIncident(s, this.orgId, id));
   }

@@ -1,7 +1,7 @@
-/** Incidents: open by hand (or replay a recorded one), list, read, and their evidence. */
+/** Incidents: open by hand (or replay a recorded one), list, read, change status, and their evidence. */
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
-import { INCIDENT_STATUSES, IncidentOpenInput } from '../../core/schemas.js';
+import { INCIDENT_STATUSES, IncidentOpenInput, type Incident } from '../../core/schemas.js';
 import { maskSecrets } from '../../detectors/secrets.js';
 import { route } from '../context.js';
 import { EvidenceView, HypothesisView, IncidentView, evidenceView, hypothesisView, incidentView } from '../views.js';
@@ -59,6 +59,38 @@ export const getIncidentRoute = route({
     const inc = await org.getIncident(params.id);
     if (!inc) throw new AppError('not_found', `No incident ${params.id}.`);
     return { status: 200, body: incidentView(inc) };
+  },
+});
+
+/** Where an incident may go from each status; `closed` is final (open a new incident instead). */
+const NEXT_STATUS: Record<Incident['status'], readonly Incident['status'][]> = {
+  open: ['mitigated', 'resolved', 'closed'],
+  mitigated: ['open', 'resolved', 'closed'],
+  resolved: ['open', 'closed'],
+  closed: [],
+};
+
+export const incidentStatusRoute = route({
+  method: 'post',
+  path: '/v1/incidents/:id/status',
+  summary: 'Mitigate, resolve, close or reopen an incident',
+  tag: 'incidents',
+  scope: 'plan',
+  body: z.object({ status: z.enum(INCIDENT_STATUSES), note: z.string().max(2000).optional() }),
+  response: { status: 200, schema: IncidentView, description: 'The incident with its new status (unchanged when it already had it)' },
+  errors: [404, 409],
+  async handler({ body, org, params, deps, actor, emit }) {
+    const inc = await org.getIncident(params.id);
+    if (!inc) throw new AppError('not_found', `No incident ${params.id}.`);
+    if (inc.status === body.status) return { status: 200, body: incidentView(inc) };
+    if (!NEXT_STATUS[inc.status].includes(body.status)) {
+      throw new AppError('conflict', `Incident ${inc.id} is ${inc.status}; it can go to ${NEXT_STATUS[inc.status].join(', ') || 'no other status (closed is final)'}, not ${body.status}.`);
+    }
+    const updated = (await org.setIncidentStatus(inc.id, body.status, deps.clock.now().toISOString()))!;
+    const note = body.note === undefined ? {} : { note: maskSecrets(body.note, deps.masks) };
+    await org.appendAudit({ actor, action: 'incident.status', target: `incident:${inc.id}`, payload: { from: inc.status, to: body.status, ...note } });
+    await emit('incident.updated', { incidentId: inc.id, change: 'status' });
+    return { status: 200, body: incidentView(updated) };
   },
 });
 

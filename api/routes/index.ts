@@ -4,7 +4,7 @@ import { analyzeIncidentRoute } from './analyze.js';
 import { listAuditRoute, verifyAuditRoute } from './audit.js';
 import { createConnectorRoute, listConnectorsRoute } from './connectors.js';
 import { approveRoute, executeRoute, getPlanRoute, planRoute } from './fix.js';
-import { getIncidentRoute, incidentEvidenceRoute, listIncidentsRoute, openIncidentRoute } from './incidents.js';
+import { getIncidentRoute, incidentEvidenceRoute, incidentStatusRoute, listIncidentsRoute, openIncidentRoute } from './incidents.js';
 import { createKeyRoute, createOrgRoute } from './orgs.js';
 import { KB_ROUTES } from './kb.js';
 import { ingestRoute } from './signals.js';
@@ -22,6 +22,7 @@ export const ALL_ROUTES: AnyRoute[] = [
   listIncidentsRoute,
   getIncidentRoute,
   incidentEvidenceRoute,
+  incidentStatusRoute,
   analyzeIncidentRoute,
   planRoute,
   approveRoute,

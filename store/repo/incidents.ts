@@ -97,6 +97,20 @@ export async function listIncidents(s: SqlSession, orgId: string, q: { status?: 
   return rows.map(toIncident);
 }
 
+/**
+ * Moves an incident to `status`; `resolved_at` is set when it is resolved or closed (kept from
+ * the first resolution) and cleared when it is reopened. Null when there is no such incident.
+ */
+export async function setIncidentStatus(s: SqlSession, orgId: string, id: string, status: Incident['status'], at: string): Promise<Incident | null> {
+  const [r] = await s.query(
+    `UPDATE incidents SET status = $3,
+            resolved_at = CASE WHEN $3 IN ('resolved', 'closed') THEN coalesce(resolved_at, $4::timestamptz) ELSE NULL END
+     WHERE org_id = $1 AND id = $2 RETURNING ${INCIDENT_COLS}`,
+    [orgId, id, status, normTs(at, 'at')],
+  );
+  return r ? toIncident(r) : null;
+}
+
 export async function getIncident(s: SqlSession, orgId: string, id: string): Promise<Incident | null> {
   const [r] = await s.query(`SELECT ${INCIDENT_COLS} FROM incidents WHERE org_id = $1 AND id = $2`, [orgId, id]);
   return r ? toIncident(r) : null;
