@@ -51,6 +51,9 @@ export class KeyCache<V> {
     }
     return e.v;
   }
+  clear(): void {
+    this.entries.clear();
+  }
   set(k: string, v: V, now: number): void {
     if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(k, { v, until: now + this.ttlMs });

@@ -30,6 +30,8 @@ export interface ApiDeps {
   kbLimits?: ExtractLimits;
   /** Hands the messages a committed transaction queued to the outbox relay, to publish at once. */
   publishCommitted(msgs: OutboxMessage[]): void;
+  /** Set by createApi: forgets this process's cached key lookups (after a revocation). */
+  forgetKeys?(): void;
 }
 
 export interface Ctx<B = unknown, Q = Record<string, string>> {

@@ -96,7 +96,9 @@ export function createApi(deps: ApiDeps, routes: AnyRoute[] = ALL_ROUTES): expre
     }),
   );
 
+  // Key lookups are cached for 10 s: a key revoked through another process stops working within that.
   const keyCache = new KeyCache<Principal | null>(10_000);
+  deps = { ...deps, forgetKeys: () => keyCache.clear() };
   const authenticate = async (req: Request, store: Store): Promise<Principal> => {
     const token = bearerToken(req.headers.authorization);
     if (!token) throw new AppError('unauthenticated', 'Send an API key as "Authorization: Bearer <key>".');

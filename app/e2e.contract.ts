@@ -215,6 +215,20 @@ export function apiContract(engine: Engine, bus: 'inproc' | 'nats' = 'inproc'): 
       expect(theirs.headers.get('idempotent-replayed')).toBeNull();
     });
 
+    it('revokes an API key: it stops authenticating at once, a second revoke is 404, another org cannot', async () => {
+      const r = await c.post('/v1/api-keys', { name: 'leaked key', user: { id: 'leaky', name: 'Leaky', role: 'sre' }, scopes: ['read'] });
+      const leaked = httpClient(e.w.url, r.body.key as string);
+      expect((await leaked.get('/v1/incidents')).status).toBe(200); // now cached as valid
+      const other = await httpClient(e.w.url, e.adminKey).post('/v1/orgs', { name: 'Revoker', id: `revoker-${engine}` });
+      expect((await httpClient(e.w.url, other.body.admin_key).post(`/v1/api-keys/${r.body.id}/revoke`, {})).status).toBe(404);
+      expect((await leaked.get('/v1/incidents')).status).toBe(200);
+      expect((await c.post(`/v1/api-keys/${r.body.id}/revoke`, {})).body).toEqual({ id: r.body.id, revoked: true });
+      expect((await leaked.get('/v1/incidents')).status).toBe(401);
+      expect((await c.post(`/v1/api-keys/${r.body.id}/revoke`, {})).status).toBe(404);
+      const audit = (await c.get('/v1/audit?limit=1000')).body.entries.filter((x: { action: string }) => x.action === 'apikey.revoked');
+      expect(audit.map((x: { target: string }) => x.target)).toContain(`apikey:${r.body.id}`);
+    });
+
     it('moves an incident through mitigated and resolved to closed, audited; closed is final', async () => {
       const inc = await c.post('/v1/incidents/open', { title: 'status walk', service: `status-${engine}` });
       const to = (status: string, note?: string) => c.post(`/v1/incidents/${inc.body.id}/status`, { status, ...(note ? { note } : {}) });

@@ -203,6 +203,8 @@ export interface OrgStore {
 
   upsertUser(u: { id: string; name: string; email?: string | null; role: User['role'] }): Promise<User>;
   getUser(id: string): Promise<User | null>;
+  /** Revokes the active keys with this id or name (a revoked key no longer authenticates); returns the ids revoked. */
+  revokeApiKeys(q: { id?: string; name?: string }, at: string): Promise<string[]>;
   createApiKey(k: { id: string; userId: string; name: string; scopes: Scope[]; hash: string }): Promise<ApiKeyRecord>;
 
   /** Stores signals; a signal whose id is already stored is skipped and reported as a duplicate. */

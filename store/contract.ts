@@ -203,6 +203,17 @@ export function storeContract(name: string, factory: () => Promise<OpenedStore>)
         expect(key).toMatchObject({ orgId: orgA, userId: 'alice', scopes: ['ingest', 'read'] });
         expect(await store.findApiKeyByHash(hash)).toEqual(key);
         expect(await store.findApiKeyByHash('f'.repeat(64))).toBeNull();
+        // Revocation: by id or by name, only in the key's own org, once.
+        const hash2 = 'b'.repeat(56) + ulid().slice(0, 8).toLowerCase();
+        const key2 = await A.createApiKey({ id: uid('key'), userId: 'alice', name: 'ci', scopes: ['read'], hash: hash2 });
+        expect(await B.revokeApiKeys({ id: key.id }, '2024-05-01T10:00:00.000Z')).toEqual([]);
+        expect(await A.revokeApiKeys({ id: key.id }, '2024-05-01T10:00:00.000Z')).toEqual([key.id]);
+        expect(await store.findApiKeyByHash(hash)).toBeNull();
+        expect(await store.findApiKeyByHash(hash2)).toEqual(key2);
+        expect(await A.revokeApiKeys({ name: 'ci' }, '2024-05-01T10:00:00.000Z')).toEqual([key2.id]);
+        expect(await A.revokeApiKeys({ name: 'ci' }, '2024-05-01T10:00:00.000Z')).toEqual([]);
+        expect(await A.revokeApiKeys({}, '2024-05-01T10:00:00.000Z')).toEqual([]);
+        expect(await store.findApiKeyByHash(hash2)).toBeNull();
         // A key for a user who does not exist in this org is refused.
         const e = await failure(() => B.createApiKey({ id: uid('key'), userId: 'alice', name: 'x', scopes: ['read'], hash: 'b'.repeat(64) }));
         expect(e.code).toBe('invalid_input');

@@ -103,6 +103,9 @@ class PgOrgStore implements OrgStore {
   getUser(id: string): Promise<User | null> {
     return this.run((s) => ten.getUser(s, this.orgId, id));
   }
+  revokeApiKeys(q: { id?: string; name?: string }, at: string): Promise<string[]> {
+    return this.run((s) => ten.revokeApiKeys(s, this.orgId, q, at));
+  }
   createApiKey(k: { id: string; userId: string; name: string; scopes: Scope[]; hash: string }): Promise<ApiKeyRecord> {
     return this.run((s) => ten.createApiKey(s, this.orgId, k));
   }

@@ -5,7 +5,7 @@ import { listAuditRoute, verifyAuditRoute } from './audit.js';
 import { createConnectorRoute, listConnectorsRoute } from './connectors.js';
 import { approveRoute, executeRoute, getPlanRoute, planRoute } from './fix.js';
 import { getIncidentRoute, incidentEvidenceRoute, incidentStatusRoute, listIncidentsRoute, openIncidentRoute } from './incidents.js';
-import { createKeyRoute, createOrgRoute } from './orgs.js';
+import { createKeyRoute, createOrgRoute, revokeKeyRoute } from './orgs.js';
 import { KB_ROUTES } from './kb.js';
 import { ingestRoute } from './signals.js';
 import { getTopologyRoute, putTopologyRoute } from './topology.js';
@@ -13,6 +13,7 @@ import { getTopologyRoute, putTopologyRoute } from './topology.js';
 export const ALL_ROUTES: AnyRoute[] = [
   createOrgRoute,
   createKeyRoute,
+  revokeKeyRoute,
   ingestRoute,
   putTopologyRoute,
   getTopologyRoute,

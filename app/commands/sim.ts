@@ -54,9 +54,11 @@ function explain(e: unknown, err: Out): number {
  * Starts the live sandbox for a running Warroom (call after `await w.ready`): calm traffic in
  * real time through the instance's own public ingest API, into the default org. It uses
  * WARROOM_API_KEY when set; otherwise it issues an ingest-only key for this process (stored
- * hashed like any key, audited as `apikey.created`). Wire its routes and runner with the
+ * hashed like any key, audited as `apikey.created`) and revokes the one a previous run issued. Wire its routes and runner with the
  * returned handle: `simRoutes(() => handle)`, `sandboxRunner(() => handle)`.
  */
+export const SANDBOX_KEY_NAME = 'live sandbox (one process)';
+
 export async function startLiveSandbox(w: Warroom, cfg: Pick<Config, 'WARROOM_API_KEY'>, opts: { logLinesPerTick?: number; tickMs?: number; seed?: number } = {}): Promise<RunningSandbox> {
   let key = cfg.WARROOM_API_KEY;
   if (!key || !(await w.store().findApiKeyByHash(hashKey(key)))) {
@@ -65,7 +67,13 @@ export async function startLiveSandbox(w: Warroom, cfg: Pick<Config, 'WARROOM_AP
     await w
       .store()
       .forOrg(DEFAULT_ORG)
-      .transaction((tx) => issueKey(tx, { keyId: fastUlid(), keyName: 'live sandbox (one process)', user: { id: 'sandbox', name: 'Sandbox', role: 'responder' }, scopes: ['ingest'] }, 'platform', k));
+      .transaction(async (tx) => {
+        // The previous run's key is useless (its secret lived only in that process): revoke it,
+        // so restarts do not pile up live ingest keys.
+        const old = await tx.revokeApiKeys({ name: SANDBOX_KEY_NAME }, new Date().toISOString());
+        if (old.length) await tx.appendAudit({ actor: 'platform', action: 'apikey.revoked', target: `apikey:${old.join(',')}`, payload: { reason: 'replaced by a new live sandbox key' } });
+        return issueKey(tx, { keyId: fastUlid(), keyName: SANDBOX_KEY_NAME, user: { id: 'sandbox', name: 'Sandbox', role: 'responder' }, scopes: ['ingest'] }, 'platform', k);
+      });
   }
   const client = httpIngest(w.url, key);
   const log = w.logger.child({ component: 'sandbox' });

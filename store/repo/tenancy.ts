@@ -60,6 +60,17 @@ export async function createApiKey(
   return toApiKey(r);
 }
 
+/** Revokes the org's active keys with this id or name; returns the ids revoked (none: nothing matched or already revoked). */
+export async function revokeApiKeys(s: SqlSession, orgId: string, q: { id?: string; name?: string }, at: string): Promise<string[]> {
+  if (q.id === undefined && q.name === undefined) return [];
+  const rows = await s.query<{ id: string }>(
+    `UPDATE api_keys SET revoked_at = $4::timestamptz
+     WHERE org_id = $1 AND revoked_at IS NULL AND (id = $2 OR name = $3) RETURNING id`,
+    [orgId, q.id ?? null, q.name ?? null, at],
+  );
+  return rows.map((r) => String(r.id)).sort();
+}
+
 /** Across orgs, through the security-definer function (the caller has no org set). */
 export async function findApiKeyByHash(s: SqlSession, hash: string): Promise<ApiKeyRecord | null> {
   const [r] = await s.query('SELECT org_id, id, user_id, name, scopes, created_at FROM warroom_find_api_key($1)', [hash]);
