@@ -28,6 +28,15 @@ export interface IndexInput {
   pageLines?: number[] | null;
 }
 
+/** A document masked, chunked and embedded, not yet written (see `prepare`). */
+export interface PreparedDocument {
+  document: Parameters<OrgStore['kbPutDocument']>[0];
+  rows: KbChunkInput[];
+  duplicateChunks: number;
+  embedded: number;
+  masked: boolean;
+}
+
 export interface IndexResult {
   document: KbDocument;
   status: 'created' | 'replaced' | 'unchanged';
@@ -125,6 +134,15 @@ export class KnowledgeBase {
 
   /** Indexes one document (see the module comment). Identical content already indexed with this model is left alone. */
   async index(org: OrgStore, input: IndexInput): Promise<IndexResult> {
+    const p = await this.prepare(org, input);
+    return 'unchanged' in p ? p.unchanged : this.store(org, p);
+  }
+
+  /**
+   * The slow half of `index`, with no writes: masking, chunking and embedding (a remote embedder
+   * is a network call; keep it out of any transaction). `store` writes the result in one call.
+   */
+  async prepare(org: OrgStore, input: IndexInput): Promise<PreparedDocument | { unchanged: IndexResult }> {
     const normalized = input.text.replace(/\r\n?/g, '\n');
     const masked = this.mask(normalized);
     const wasMasked = masked !== normalized;
@@ -137,7 +155,7 @@ export class KnowledgeBase {
     const model = this.embedder.model;
     const existing = await org.kbGetDocument(id);
     if (existing && existing.contentHash === hash && existing.meta.embed_model === model) {
-      return { document: existing, status: 'unchanged', chunks: existing.chunkCount, duplicateChunks: 0, embedded: 0, reused: 0, masked: wasMasked };
+      return { unchanged: { document: existing, status: 'unchanged', chunks: existing.chunkCount, duplicateChunks: 0, embedded: 0, reused: 0, masked: wasMasked } };
     }
     const seen = new Set<string>();
     const chunks = parsed.chunks.filter((c) => !seen.has(c.contentHash) && (seen.add(c.contentHash), true));
@@ -173,8 +191,8 @@ export class KnowledgeBase {
       lexicalBody: splitIdentifiers(c.text),
       embedding: vec.get(i) ?? reuse.get(c.contentHash) ?? null,
     }));
-    const { document, status } = await org.kbPutDocument(
-      {
+    return {
+      document: {
         id,
         title,
         source: input.source,
@@ -185,16 +203,16 @@ export class KnowledgeBase {
         meta: { ...(input.meta ?? {}), embed_model: model, embed_dim: this.embedder.dim, ...(wasMasked ? { masked: true } : {}) },
       },
       rows,
-    );
-    return {
-      document,
-      status,
-      chunks: rows.length,
       duplicateChunks: parsed.chunks.length - chunks.length,
       embedded: fresh.length,
-      reused: rows.length - fresh.length,
       masked: wasMasked,
     };
+  }
+
+  /** Writes a prepared document and its chunks (one store call: atomic). */
+  async store(org: OrgStore, p: PreparedDocument): Promise<IndexResult> {
+    const { document, status } = await org.kbPutDocument(p.document, p.rows);
+    return { document, status, chunks: p.rows.length, duplicateChunks: p.duplicateChunks, embedded: p.embedded, reused: p.rows.length - p.embedded, masked: p.masked };
   }
 
   /** Embeds chunks stored under another model (or none) with the active one; returns how many. */

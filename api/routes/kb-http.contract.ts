@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localEmbedder, type Embedder } from '../../kb/embed.js';
 import { makePdf } from '../../kb/pdf-fixture.js';
 import { type KbApi, startKbApi } from './kb-harness.js';
 
@@ -221,5 +222,32 @@ export function kbHttpContract(engine: 'pglite' | 'postgres'): void {
       expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/docs/upload', '/v1/search', '/v1/docs', '/v1/docs/{id}', '/v1/docs/sync']));
       expect(doc.paths['/v1/search'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['q', 'incident_id', 'k']));
     });
+
+    it('embeds with no transaction open: other writes go through while a (slow, remote) embedder works', async () => {
+      const local = localEmbedder();
+      let entered!: () => void;
+      const inEmbed = new Promise<void>((r) => (entered = r));
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const slow: Embedder = { model: local.model, dim: local.dim, maxBatch: local.maxBatch, embed: async (t) => (entered(), await gate, local.embed(t)) };
+      const gated = await startKbApi(engine, { embedder: slow });
+      try {
+        const upload = gated.client().post('/v1/docs/upload', { content: '# Gated\n\nA runbook about pangolins and their care.', path: 'gated.md' });
+        await inEmbed;
+        const ingest = await Promise.race([
+          gated.client().post('/v1/signals/ingest', { signals: [{ source: 't', kind: 'log', ts: 0, key: 'k', text: 'meanwhile' }] }),
+          new Promise<{ status: string }>((r) => setTimeout(() => r({ status: 'blocked' }), 10_000)),
+        ]);
+        expect(ingest.status).toBe(202);
+        release();
+        expect((await upload).status).toBe(201);
+        const audit = (await gated.client().get('/v1/audit?limit=100')).body.entries.map((x: { action: string }) => x.action);
+        expect(audit).toContain('kb.document.indexed');
+      } finally {
+        release();
+        await gated.stop();
+      }
+    });
   });
 }
+

@@ -172,12 +172,15 @@ export const uploadDocRoute = route({
   body: UploadInput,
   response: { status: 201, schema: UploadResult, description: 'Indexed (201 when new, 200 when it replaced or matched an earlier upload of the same path or title)' },
   errors: [413],
-  async handler({ body, org, deps, actor }) {
+  // Manual: embedding (a network call with a remote embedder) runs with no transaction open; the
+  // document, its chunks and the audit row are written in one short transaction after it.
+  transaction: 'manual',
+  async handler({ body, org, deps, actor, commit }) {
     const limits = limitsOf(deps);
     const bytes = body.content !== undefined ? Buffer.from(body.content, 'utf8') : Buffer.from(body.content_base64!, 'base64');
     const ex = await extractDocument({ bytes, mime: body.mime, path: body.path }, limits);
     const kb = kbOf(deps);
-    const r = await kb.index(org, {
+    const prepared = await kb.prepare(org, {
       title: body.title ?? ex.title,
       text: ex.text,
       layout: ex.layout,
@@ -187,15 +190,18 @@ export const uploadDocRoute = route({
       bytes: bytes.length,
       pageLines: ex.pageLines,
     });
-    if (r.status !== 'unchanged') {
-      await org.appendAudit({
-        actor,
-        action: 'kb.document.indexed',
-        target: `doc:${r.document.id}`,
-        payload: { title: r.document.title, path: r.document.uri, status: r.status, chunks: r.chunks, secrets_masked: r.masked },
-      });
-    }
-    return { status: r.status === 'created' ? 201 : 200, body: uploadView(r, kb.embedder.model) };
+    return commit(async ({ org: tx }) => {
+      const r = 'unchanged' in prepared ? prepared.unchanged : await kb.store(tx, prepared);
+      if (r.status !== 'unchanged') {
+        await tx.appendAudit({
+          actor,
+          action: 'kb.document.indexed',
+          target: `doc:${r.document.id}`,
+          payload: { title: r.document.title, path: r.document.uri, status: r.status, chunks: r.chunks, secrets_masked: r.masked },
+        });
+      }
+      return { status: r.status === 'created' ? 201 : 200, body: uploadView(r, kb.embedder.model) };
+    });
   },
 });
 
