@@ -223,29 +223,54 @@ export function kbHttpContract(engine: 'pglite' | 'postgres'): void {
       expect(doc.paths['/v1/search'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['q', 'incident_id', 'k']));
     });
 
-    it('embeds with no transaction open: other writes go through while a (slow, remote) embedder works', async () => {
+    /** An API whose embedder stops at its first call until released (a slow remote embedder). */
+    async function gatedApi() {
       const local = localEmbedder();
       let entered!: () => void;
       const inEmbed = new Promise<void>((r) => (entered = r));
       let release!: () => void;
       const gate = new Promise<void>((r) => (release = r));
       const slow: Embedder = { model: local.model, dim: local.dim, maxBatch: local.maxBatch, embed: async (t) => (entered(), await gate, local.embed(t)) };
-      const gated = await startKbApi(engine, { embedder: slow });
+      return { api: await startKbApi(engine, { embedder: slow }), inEmbed, release };
+    }
+    /** An ingest request while the embedder is held: 202, or 'blocked' if a transaction holds the database. */
+    const ingestMeanwhile = (g: KbApi) =>
+      Promise.race([
+        g.client().post('/v1/signals/ingest', { signals: [{ source: 't', kind: 'log', ts: 0, key: 'k', text: 'meanwhile' }] }),
+        new Promise<{ status: string }>((r) => setTimeout(() => r({ status: 'blocked' }), 10_000)),
+      ]);
+
+    it('uploads with no transaction open while embedding: other writes go through meanwhile', async () => {
+      const g = await gatedApi();
       try {
-        const upload = gated.client().post('/v1/docs/upload', { content: '# Gated\n\nA runbook about pangolins and their care.', path: 'gated.md' });
-        await inEmbed;
-        const ingest = await Promise.race([
-          gated.client().post('/v1/signals/ingest', { signals: [{ source: 't', kind: 'log', ts: 0, key: 'k', text: 'meanwhile' }] }),
-          new Promise<{ status: string }>((r) => setTimeout(() => r({ status: 'blocked' }), 10_000)),
-        ]);
-        expect(ingest.status).toBe(202);
-        release();
+        const upload = g.api.client().post('/v1/docs/upload', { content: '# Gated\n\nA runbook about pangolins and their care.', path: 'gated.md' });
+        await g.inEmbed;
+        expect((await ingestMeanwhile(g.api)).status).toBe(202);
+        g.release();
         expect((await upload).status).toBe(201);
-        const audit = (await gated.client().get('/v1/audit?limit=100')).body.entries.map((x: { action: string }) => x.action);
-        expect(audit).toContain('kb.document.indexed');
+        expect((await g.api.client().get('/v1/audit?limit=100')).body.entries.map((x: { action: string }) => x.action)).toContain('kb.document.indexed');
       } finally {
-        release();
-        await gated.stop();
+        g.release();
+        await g.api.stop();
+      }
+    });
+
+    it('syncs a folder with no transaction open while embedding', async () => {
+      const g = await gatedApi();
+      const dir = mkdtempSync(join(tmpdir(), 'warroom-kb-'));
+      dirs.push(dir);
+      writeFileSync(join(dir, 'slow.md'), '# Slow\n\nA runbook about tardigrades.');
+      try {
+        const conn = await g.api.client().post('/v1/connectors', { kind: 'folder', name: 'slow', config: { path: dir } });
+        const sync = g.api.client().post('/v1/docs/sync', { connector_id: conn.body.id });
+        await g.inEmbed;
+        expect((await ingestMeanwhile(g.api)).status).toBe(202);
+        g.release();
+        expect((await sync).body).toMatchObject({ files: 1, created: 1 });
+        expect((await g.api.client().get('/v1/audit?limit=100')).body.entries.map((x: { action: string }) => x.action)).toContain('kb.folder.synced');
+      } finally {
+        g.release();
+        await g.api.stop();
       }
     });
   });

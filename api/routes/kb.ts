@@ -253,7 +253,11 @@ export const syncFolderRoute = route({
   body: z.object({ connector_id: z.string().min(1) }),
   response: { status: 200, schema: SyncResult, description: 'What changed; unreadable files are listed and the rest indexed' },
   errors: [404],
-  async handler({ body, org, deps, actor }) {
+  // Manual: a sync reads files and embeds for as long as the folder takes; each document is
+  // written in its own short transaction as it is ready (a re-run skips what is unchanged), and
+  // the summary audit row after them. A sync that fails part-way is audited as such.
+  transaction: 'manual',
+  async handler({ body, org, deps, actor, commit }) {
     const c = (await org.listConnectors()).find((x) => x.id === body.connector_id);
     if (!c) throw new AppError('not_found', `No connector ${body.connector_id}.`);
     const path = c.config.path;
@@ -265,10 +269,14 @@ export const syncFolderRoute = route({
       r = await syncFolder(kbOf(deps), org, path, { name: c.id, limits: limitsOf(deps) });
     } catch (e) {
       if (e instanceof Error && /not a directory/.test(e.message)) throw new AppError('invalid_input', `The connector's folder cannot be read: ${path}`);
+      await org.appendAudit({ actor, action: 'kb.folder.sync_failed', target: `connector:${c.id}`, payload: { error: maskSecrets(e instanceof Error ? e.message : String(e), deps.masks) } });
       throw e;
     }
-    await org.appendAudit({ actor, action: 'kb.folder.synced', target: `connector:${c.id}`, payload: { files: r.files, created: r.created, replaced: r.replaced, removed: r.removed, failed: r.failed.length } });
-    return { status: 200, body: { connector_id: c.id, files: r.files, created: r.created, replaced: r.replaced, unchanged: r.unchanged, removed: r.removed, chunks: r.chunks, failed: r.failed } };
+    const result = r;
+    return commit(async ({ org: tx }) => {
+      await tx.appendAudit({ actor, action: 'kb.folder.synced', target: `connector:${c.id}`, payload: { files: result.files, created: result.created, replaced: result.replaced, removed: result.removed, failed: result.failed.length } });
+      return { status: 200, body: { connector_id: c.id, files: result.files, created: result.created, replaced: result.replaced, unchanged: result.unchanged, removed: result.removed, chunks: result.chunks, failed: result.failed } };
+    });
   },
 });
 
