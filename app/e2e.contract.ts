@@ -14,7 +14,7 @@ import { DEFAULT_ORG } from './runtime.js';
 const MAX_BODY = 256 * 1024;
 
 /** Runs the suite on one database engine, with the in-process bus or NATS JetStream. */
-export function apiContract(engine: Engine, bus: 'inproc' | 'nats' = 'inproc'): void {
+export function apiContract(engine: Engine, bus: 'inproc' | 'nats' = 'inproc', env: Record<string, string> = {}): void {
   describe(`API over HTTP on ${engine} with the ${bus} bus`, () => {
     const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
     const streamPrefix = `E2E_${randomBytes(4).toString('hex').toUpperCase()}`;
@@ -30,7 +30,7 @@ export function apiContract(engine: Engine, bus: 'inproc' | 'nats' = 'inproc'): 
         },
       });
       const busEnv: Record<string, string> = bus === 'nats' ? { NATS_URL: natsUrl, NATS_STREAM_PREFIX: streamPrefix } : {};
-      e = await startEmbedded(engine, { WARROOM_MAX_BODY_BYTES: String(MAX_BODY), WARROOM_MAX_BATCH: '2000', LOG_LEVEL: 'info', ...busEnv }, undefined, { logDestination: sink });
+      e = await startEmbedded(engine, { WARROOM_MAX_BODY_BYTES: String(MAX_BODY), WARROOM_MAX_BATCH: '2000', LOG_LEVEL: 'info', ...busEnv, ...env }, undefined, { logDestination: sink });
       c = e.client();
     });
     afterAll(async () => {
@@ -248,6 +248,11 @@ export function apiContract(engine: Engine, bus: 'inproc' | 'nats' = 'inproc'): 
       const audit = (await c.get('/v1/audit?limit=1000')).body.entries.filter((x: { action: string; target: string }) => x.action === 'incident.status' && x.target === `incident:${inc.body.id}`);
       expect(audit.map((x: { payload: { from: string; to: string } }) => `${x.payload.from}→${x.payload.to}`)).toEqual(['open→mitigated', 'mitigated→resolved', 'resolved→open', 'open→closed']);
       expect(JSON.stringify(audit)).not.toContain('abc123secret');
+    });
+
+    it('says at start-up where the detectors run', () => {
+      const want = env.WARROOM_DETECTION_THREAD === 'worker' ? 'detection: on a worker thread' : /^detection: on (a worker thread|the main thread)$/;
+      expect(logLines.map((l) => l.msg).find((m) => typeof m === 'string' && m.startsWith('detection:'))).toMatch(want);
     });
 
     it('walks the thin path: spike → incident with evidence → plan → four-eyes approval → dry-run execute → audit', async () => {
