@@ -24,6 +24,12 @@ export function createApiMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30],
       registers: [registry],
     }),
+    detectBatches: new Counter({
+      name: 'warroom_detect_batches_total',
+      help: 'Signal batches detected, by where their signals came from: handoff (in memory, from this process) or store (read back: another process published them, a redelivery, or the detect consumer lagged past the hand-off bound)',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
     busHandled: new Counter({ name: 'warroom_bus_messages_total', help: 'Bus messages handled', labelNames: ['subject', 'outcome'], registers: [registry] }),
   };
 }

@@ -274,6 +274,8 @@ export function apiContract(engine: Engine, bus: 'inproc' | 'nats' = 'inproc', e
         return r.body.incidents.find((i: { service: string; opened_by: string }) => i.service === 'payments' && i.opened_by === 'detector');
       }, 20_000, 'auto-opened incident');
       expect(inc.started_at).toBe(new Date(t0 + 6 * 60_000).toISOString());
+      // Published by this process, the batch reached detection in memory, not read back from the store.
+      expect(String((await httpClient(e.w.url).get('/metrics')).body)).toMatch(/warroom_detect_batches_total\{source="handoff"\} [1-9]/);
       // Four breaching minutes of one series in one 5-minute bucket: one evidence row (storm control).
       const ev = await eventually(async () => {
         const r = await c.get(`/v1/incidents/${inc.id}/evidence`);

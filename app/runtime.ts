@@ -147,6 +147,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
         },
         policy: pipelinePolicy(cfg),
         onDetectLatency: (ms) => metrics.detectLatency.observe(ms / 1000),
+        onDetectBatch: (source) => metrics.detectBatches.inc({ source }),
         publishCommitted: (msgs) => relay?.publishCommitted(msgs),
         handoff,
         onAnomalies: (n) => metrics.anomalies.inc(n),

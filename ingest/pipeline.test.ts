@@ -72,9 +72,12 @@ describe('pipeline', () => {
     handoff.put('m1', { signals });
     const msg: BusMessage<IngestPayload> = { id: 'm1', subject: 'signal.ingest', orgId: 'redeliver', payload: { signalIds: signals.map((s) => s.id) }, deliveryCount: 1 };
     // The first delivery takes the signals from the handoff, the redelivery reads them back from the store.
-    await handleIngest({ ...d, handoff }, msg);
+    const sources: string[] = [];
+    const dh = { ...d, handoff, onDetectBatch: (src: string) => void sources.push(src) };
+    await handleIngest(dh, msg);
     expect(handoff.size).toBe(0);
-    await handleIngest({ ...d, handoff }, { ...msg, deliveryCount: 2 });
+    await handleIngest(dh, { ...msg, deliveryCount: 2 });
+    expect(sources).toEqual(['handoff', 'store']);
     expect(await store.forOrg('redeliver').listAnomalies({})).toHaveLength(3);
     const detect = published.flat().filter((m) => m.subject === 'signal.detect');
     expect(detect).toHaveLength(1);

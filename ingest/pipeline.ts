@@ -32,6 +32,8 @@ export interface PipelineDeps {
   onIncidentOpened?(): void;
   /** Wall time from a batch's acceptance (its outbox message id time) to its anomalies stored. */
   onDetectLatency?(ms: number): void;
+  /** A batch went to detection, its signals from the in-process hand-off or read back from the store. */
+  onDetectBatch?(source: 'handoff' | 'store'): void;
 }
 
 type DetectPayload = { anomalies: EngineAnomaly[] };
@@ -58,6 +60,7 @@ export async function handleIngest(d: PipelineDeps, m: BusMessage<IngestPayload>
   // Published by this process, the signals wait in the handoff; otherwise they are read back by
   // id. Nothing is awaited before `process` takes the batch's place in the org's order.
   const local = d.handoff?.take(m.id) as IngestLocal | undefined;
+  d.onDetectBatch?.(local ? 'handoff' : 'store');
   const found = await set.process(m.orgId, local?.signals ?? org.getSignals(m.payload.signalIds ?? []));
   set.maybeCheckpoint(m.orgId);
   if (found.length > 0) {
