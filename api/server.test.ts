@@ -195,9 +195,9 @@ describe('where a handler runs (run() in api/server.ts, PGlite)', () => {
     const first = await c.post('/v1/test/manual', { n: 10 }, key);
     expect(first.status).toBe(201);
     expect(first.headers.get('idempotent-replayed')).toBeNull();
-    // the first call: a look-up that claims nothing (rolled back), then the commit as the idempotent transaction
+    // the first call: a look-up that claims nothing, then the commit as the idempotent transaction
     expect(api.spy.txs.map((t) => [t.kind, t.ok])).toEqual([
-      ['idempotent', false],
+      ['storedResponse', true],
       ['idempotent', true],
     ]);
     expect(seen.openInCommit).toEqual([1]);
@@ -247,7 +247,7 @@ describe('where a handler runs (run() in api/server.ts, PGlite)', () => {
     expect(seen.handlerRuns).toBe(1);
     const free = await c.post('/v1/test/no-commit', { n: 1 });
     expect(free.body).toEqual({ run: 2 });
-    expect(api.spy.txs.at(-1)?.kind).toBe('idempotent'); // the keyed calls; the free one opened none
+    expect(api.spy.txs.at(-1)?.kind).toBe('storedResponse'); // the keyed replay's look-up; the free one opened none
   });
 
   it('refuses the misuse of a manual route', async () => {

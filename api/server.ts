@@ -204,20 +204,6 @@ const newStaged = (deps: ApiDeps) => new Staged(deps.newId, () => deps.clock.now
 /** `emit` bound to a transaction: the message goes to its outbox and to `staged`, to publish after commit. */
 const emitVia = (staged: Staged, tx: OrgStore) => (subject: Subject, payload: unknown, durable?: unknown) => staged.emit(tx, subject, payload, undefined, durable ?? payload);
 
-/** Thrown inside `idempotent()` to look a key up without claiming it (the claim rolls back). */
-class NotStored extends Error {}
-
-/** The reply stored under an idempotency key, or null when none is (nothing is left claimed). */
-async function storedReply(org: OrgStore, idem: IdempotencyRequest): Promise<Reply | null> {
-  try {
-    const out = await org.idempotent(idem, () => Promise.reject(new NotStored('not stored')));
-    return { status: out.status, body: out.body };
-  } catch (e) {
-    if (e instanceof NotStored) return null;
-    throw e; // e.g. the key was used with another body: 422 before any work
-  }
-}
-
 /**
  * A route with `transaction: 'manual'`: the handler runs outside any transaction and writes
  * through `commit()`, one short transaction (see RouteDef.transaction). With an Idempotency-Key:
@@ -235,7 +221,7 @@ async function runManual(
   replayed: () => void,
 ): Promise<Reply> {
   if (idem) {
-    const stored = await storedReply(org, idem);
+    const stored = await org.storedResponse(idem);
     if (stored) {
       replayed();
       return stored;

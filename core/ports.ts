@@ -200,6 +200,8 @@ export interface OrgStore {
    * Concurrent calls with one key are serialised by the database.
    */
   idempotent(req: IdempotencyRequest, fn: (tx: OrgStore) => Promise<StoredResponse>): Promise<StoredResponse & { replayed: boolean }>;
+  /** The response stored under an idempotency key, without claiming it (null when none is); another request under the key is an error. */
+  storedResponse(req: IdempotencyRequest): Promise<StoredResponse | null>;
 
   upsertUser(u: { id: string; name: string; email?: string | null; role: User['role'] }): Promise<User>;
   getUser(id: string): Promise<User | null>;

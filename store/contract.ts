@@ -807,6 +807,16 @@ export function storeContract(name: string, factory: () => Promise<OpenedStore>)
         expect(other).toEqual({ status: 200, body: 'b', replayed: false });
       });
 
+      it('reads a stored response without claiming the key', async () => {
+        const key = uid('idem');
+        expect(await A.storedResponse(req(key))).toBeNull();
+        // Looking did not claim it: the first real request still runs.
+        expect(await A.idempotent(req(key), async () => ({ status: 201, body: { n: 1 } }))).toMatchObject({ replayed: false });
+        expect(await A.storedResponse(req(key))).toEqual({ status: 201, body: { n: 1 } });
+        expect(await B.storedResponse(req(key))).toBeNull();
+        expect((await failure(() => A.storedResponse(req(key, 'h2')))).code).toBe('idempotency_mismatch');
+      });
+
       it('refuses the same key with another request hash', async () => {
         const key = uid('idem');
         await A.idempotent(req(key, 'h1'), async () => ({ status: 200, body: null }));

@@ -97,6 +97,10 @@ class PgOrgStore implements OrgStore {
     });
   }
 
+  storedResponse(req: IdempotencyRequest): Promise<StoredResponse | null> {
+    return this.run((s) => infra.findIdempotentResponse(s, this.orgId, req));
+  }
+
   upsertUser(u: { id: string; name: string; email?: string | null; role: User['role'] }): Promise<User> {
     return this.run((s) => ten.upsertUser(s, this.orgId, u));
   }

@@ -21,9 +21,9 @@ import { issueKey } from './orgs.js';
 
 export const TEST_ORG = 'default';
 
-/** One transaction opened on an org store (`transaction()` or `idempotent()`). */
+/** One transaction opened on an org store (`transaction()`, `idempotent()`, or the one-statement `storedResponse()` look-up). */
 export interface SpiedTx {
-  kind: 'transaction' | 'idempotent';
+  kind: 'transaction' | 'idempotent' | 'storedResponse';
   /** Position in `TxSpy.events` of its start and end. */
   start: number;
   end?: number;
@@ -61,7 +61,7 @@ export function createTxSpy(): TxSpy {
 function spiedOrg(org: OrgStore, spy: TxSpy): OrgStore {
   return new Proxy(org, {
     get(target, prop) {
-      if (prop === 'transaction' || prop === 'idempotent') {
+      if (prop === 'transaction' || prop === 'idempotent' || prop === 'storedResponse') {
         return async (...args: unknown[]) => {
           const tx: SpiedTx = { kind: prop, start: spy.note(`tx+ ${prop}`) };
           spy.txs.push(tx);

@@ -239,9 +239,9 @@ export function analyzeTxContract(engine: Engine): void {
       const first = await analyzeCall(id, BODY, key);
       expect(first.status).toBe(200);
       expect(openAtAnalysis).toEqual([0]);
-      // a look-up of the key (rolled back: nothing stored yet), the reads, the analysis, then the writes with the stored answer
+      // a look-up of the key (nothing stored yet, nothing claimed), the reads, the analysis, then the writes with the stored answer
       expect(api.spy.txs.map((t) => [t.kind, t.ok])).toEqual([
-        ['idempotent', false],
+        ['storedResponse', true],
         ['transaction', true],
         ['idempotent', true],
       ]);
@@ -253,7 +253,7 @@ export function analyzeTxContract(engine: Engine): void {
       expect(again.headers.get('idempotent-replayed')).toBe('true');
       expect(again.body).toEqual(first.body);
       expect(openAtAnalysis).toHaveLength(1); // not analysed again
-      expect(api.spy.txs.map((t) => t.kind)).toEqual(['idempotent']);
+      expect(api.spy.txs.map((t) => t.kind)).toEqual(['storedResponse']);
       expect(await analyzedAudits(id)).toHaveLength(1);
       const other = await analyzeCall(id, { window: '30m' }, key);
       expect(other.status).toBe(422);

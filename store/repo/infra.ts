@@ -18,6 +18,21 @@ export async function claimIdempotencyKey(s: SqlSession, orgId: string, req: Ide
   if (claimed.length > 0) return null;
   const [r] = await s.query('SELECT request_hash, status_code, response, response IS NULL AS no_body FROM idempotency_keys WHERE org_id = $1 AND key = $2', [orgId, req.key]);
   if (!r) throw new AppError('conflict', 'The idempotency key is in use; retry.', { extra: { key: req.key } });
+  return storedOf(r, req);
+}
+
+/**
+ * The response stored under the key, without claiming it: null when none is stored (or the
+ * request holding it has not committed); a key used with another request is an error.
+ */
+export async function findIdempotentResponse(s: SqlSession, orgId: string, req: IdempotencyRequest): Promise<StoredResponse | null> {
+  const [r] = await s.query('SELECT request_hash, status_code, response, response IS NULL AS no_body FROM idempotency_keys WHERE org_id = $1 AND key = $2', [orgId, req.key]);
+  if (!r) return null;
+  if (r.status_code === null || r.status_code === undefined) return null;
+  return storedOf(r, req);
+}
+
+function storedOf(r: Row, req: IdempotencyRequest): StoredResponse {
   if (r.request_hash !== req.requestHash) {
     throw new AppError('idempotency_mismatch', 'This Idempotency-Key was already used with a different request.', { extra: { key: req.key } });
   }
