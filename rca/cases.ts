@@ -155,6 +155,18 @@ export function hasTraceId(message: string): boolean {
   return TRACE_ID.test(message);
 }
 
+
+/** Appends `v` to the list at m[a][b][c], creating the levels on the way. */
+function pushAt<A, B, C>(m: Map<A, Map<B, Map<C, number[]>>>, a: A, b: B, c: C, v: number): void {
+  let mb = m.get(a);
+  if (!mb) m.set(a, (mb = new Map()));
+  let mc = mb.get(b);
+  if (!mc) mb.set(b, (mc = new Map()));
+  const l = mc.get(c);
+  if (l) l.push(v);
+  else mc.set(c, [v]);
+}
+
 /**
  * Hand-off latency per service from trace-correlated log lines (OpenTelemetry-style `TraceID: …`
  * in the message): within one trace, when a line of service B follows a line of service A ≠ B, the
@@ -183,15 +195,7 @@ export function traceGapSeries(rows: readonly LogRow[], binMs: number, originMs:
   const callGaps = new Map<number, Map<string, Map<string, number[]>>>();
   // service/metric → bin → peer → gaps
   const acc = new Map<string, Map<number, Map<string, number[]>>>();
-  const add = (key: string, bin: number, peer: string, gap: number) => {
-    let b = acc.get(key);
-    if (!b) acc.set(key, (b = new Map()));
-    let p = b.get(bin);
-    if (!p) b.set(bin, (p = new Map()));
-    const l = p.get(peer);
-    if (l) l.push(gap);
-    else p.set(peer, [gap]);
-  };
+  const add = (key: string, bin: number, peer: string, gap: number) => pushAt(acc, key, bin, peer, gap);
   for (const ev of traces.values()) {
     ev.sort((a, b) => a.ts - b.ts);
     for (let i = 1; i < ev.length; i++) {
@@ -207,13 +211,7 @@ export function traceGapSeries(rows: readonly LogRow[], binMs: number, originMs:
       const up = callsTo.has(`${b.service}\u0000${a.service}`);
       if (down !== up) {
         const [caller, callee] = down ? [a.service, b.service] : [b.service, a.service];
-        let byCaller = callGaps.get(bin);
-        if (!byCaller) callGaps.set(bin, (byCaller = new Map()));
-        let byCallee = byCaller.get(caller);
-        if (!byCallee) byCaller.set(caller, (byCallee = new Map()));
-        const l = byCallee.get(callee);
-        if (l) l.push(gap);
-        else byCallee.set(callee, [gap]);
+        pushAt(callGaps, bin, caller, callee, gap);
       }
     }
   }
