@@ -6,9 +6,11 @@
 import type { Signal, TopologyInput } from '../core/schemas.js';
 import { clusterLogRows, type LogRow } from './log-clusters.js';
 import { CALLEE_HANDOFF_METRIC } from './metric-kind.js';
-import type { AnalysisInput, MetricSeriesInput } from './types.js';
+import { traceIdOf, traceSkipClusters } from './trace-patterns.js';
+import type { AnalysisInput, LogClusterInput, MetricSeriesInput } from './types.js';
 
 export { clusterLogRows, lineShape, logLevel, type LogRow } from './log-clusters.js';
+export { hasTraceId } from './trace-patterns.js';
 
 /** Fields of case.json that carry the answer (or identify the case) and must not be analysed. */
 export const LABEL_FIELDS = ['root_cause_service', 'root_cause_pod', 'fault_type', 'label_extra', 'source', 'split', 'id', 'original_split'] as const;
@@ -148,12 +150,6 @@ export function toLogRows(objs: readonly Record<string, unknown>[]): LogRow[] {
 /** Bin width of the log-derived hand-off latency series. */
 export const TRACE_GAP_BIN_MS = 15_000;
 
-const TRACE_ID = /\b(?:TraceID|trace_id|traceId)[:=]\s*([0-9a-fA-F]{8,})/;
-
-/** Whether a log line carries a trace id `traceGapSeries` reads. */
-export function hasTraceId(message: string): boolean {
-  return TRACE_ID.test(message);
-}
 
 
 /** Appends `v` to the list at m[a][b][c], creating the levels on the way. */
@@ -185,11 +181,11 @@ export function traceGapSeries(rows: readonly LogRow[], binMs: number, originMs:
   const callsTo = new Set(calls.map(([a, b]) => `${a}\u0000${b}`));
   const traces = new Map<string, LogRow[]>();
   for (const r of rows) {
-    const m = TRACE_ID.exec(r.message);
-    if (!m) continue;
-    const l = traces.get(m[1]);
+    const id = traceIdOf(r.message);
+    if (!id) continue;
+    const l = traces.get(id);
     if (l) l.push(r);
-    else traces.set(m[1], [r]);
+    else traces.set(id, [r]);
   }
   // bin → caller → callee → gaps of its calls (request and reply)
   const callGaps = new Map<number, Map<string, Map<string, number[]>>>();
@@ -245,6 +241,11 @@ export function traceGapSeries(rows: readonly LogRow[], binMs: number, originMs:
     out.push({ service, metric, points });
   }
   return out;
+}
+
+/** Log templates counted before and during the incident, and the steps its requests skipped. */
+export function logClustersOf(rows: readonly LogRow[], splitMs: number, toMs: number, fromMs: number): LogClusterInput[] {
+  return [...clusterLogRows(rows, splitMs, toMs, fromMs), ...traceSkipClusters(rows, splitMs, toMs, fromMs)];
 }
 
 function num(v: unknown): number | null {
@@ -327,7 +328,7 @@ export function caseToInput(content: CaseContent): AnalysisInput {
     window: { from, to },
     baseline,
     metrics,
-    logClusters: content.logs && content.logs.length ? clusterLogRows(content.logs, from, to, baseline.from) : [],
+    logClusters: content.logs && content.logs.length ? logClustersOf(content.logs, from, to, baseline.from) : [],
     changes: content.events ? toSignals(content.events) : [],
     topology,
     candidates,

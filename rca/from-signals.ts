@@ -13,7 +13,7 @@
  * every point loaded before `from` is the baseline (the caller loads a lead-in).
  */
 import type { Anomaly, Signal, TopologyInput } from '../core/schemas.js';
-import { clusterLogRows, hasTraceId, traceGapSeries, TRACE_GAP_BIN_MS, type LogRow } from './cases.js';
+import { hasTraceId, logClustersOf, traceGapSeries, TRACE_GAP_BIN_MS, type LogRow } from './cases.js';
 import type { AnalysisInput, Instant, MetricSeriesInput, SloInput } from './types.js';
 import { sloKindOf } from '../detectors/stream/slo.js';
 
@@ -274,7 +274,7 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
     ...(periods.baseline ? { baseline: periods.baseline } : {}),
     metrics,
     anomalies: [...(d.anomalies ?? [])].sort((a, b) => cmp(a.ts, b.ts) || cmp(a.id, b.id)),
-    logClusters: rows.length ? clusterLogRows(rows, from, to, periods.baseline?.from ?? -Infinity) : [],
+    logClusters: rows.length ? logClustersOf(rows, from, to, periods.baseline?.from ?? -Infinity) : [],
     changes,
     topology,
     ...(candidates ? { candidates } : {}),

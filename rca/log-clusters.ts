@@ -137,6 +137,12 @@ function miner(): { masker: Masker; parse: (line: string) => LogRecord } {
   return shared;
 }
 
+/** A line as an evidence exemplar: parsed, its secrets and variables masked as templates are, cut to 400 characters. */
+export function maskedExemplar(line: string): string {
+  const { masker, parse } = miner();
+  return masker.mask(parse(line).message).slice(0, 400);
+}
+
 interface Shape {
   service: string;
   /** The representative line: the earliest (ties: the smallest text). */

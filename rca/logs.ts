@@ -60,18 +60,21 @@ export function logEvidence(
       sb = Math.max(sb, tb);
       sd = Math.max(sd, td);
       const err = isErrorTemplate(c);
-      if (err) {
+      if (err && !c.skippedStep) {
         errBefore += c.countsBefore;
         errDuring += c.countsDuring;
       }
-      const expected = (c.countsBefore / tb) * td;
+      // the reference requests defined a skipped step's pattern, so their count of skips is biased
+      // to zero: one pseudo-skip among them (add-one) keeps a handful of skips from looking surprising
+      const pseudo = c.skippedStep ? 1 : 0;
+      const expected = ((c.countsBefore + pseudo) / (tb + pseudo)) * td;
       const surprise = (c.countsDuring - expected) / Math.sqrt(expected + 1);
       const novel = c.novel ?? (c.countsBefore === 0 && c.countsDuring > 0);
       // a warning that reports a failure is trouble the service handled; an error-level line is not
       const weight = !err ? LOG_WEIGHTS.other : c.level && WARN_LEVELS.test(c.level) ? LOG_WEIGHTS.warning : LOG_WEIGHTS.error;
       const strength = weight * saturate(surprise - 2, 4);
       const text = c.template.toLowerCase();
-      const named = err && strength > 0 ? patterns.filter((p) => p.n !== service && p.re.some((re) => re.test(text))).map((p) => p.n) : [];
+      const named = err && strength > 0 && !c.skippedStep ? patterns.filter((p) => p.n !== service && p.re.some((re) => re.test(text))).map((p) => p.n) : [];
       return { c, err, novel, strength, named };
     });
     const references = scored
@@ -81,8 +84,9 @@ export function logEvidence(
     scored.sort((a, b) => b.strength - a.strength || (a.c.templateId < b.c.templateId ? -1 : 1));
     const w = [1, 0.5, 0.25];
     let miss = 1;
+    // what the requests say about the service is not the service's own log: scored apart
     scored
-      .filter((x) => x.named.length === 0)
+      .filter((x) => x.named.length === 0 && !x.c.skippedStep)
       .slice(0, 3)
       .forEach((s, i) => (miss *= 1 - w[i] * s.strength));
     out.push({
@@ -90,6 +94,7 @@ export function logEvidence(
       score: round(1 - miss, 4),
       novelTemplates: scored.filter((s) => s.novel && s.err).length,
       references,
+      skipped: round(Math.max(0, ...scored.filter((x) => x.c.skippedStep).map((x) => x.strength)), 4),
       errorRateBefore: round(errBefore / Math.max(sb, 1), 4),
       errorRateDuring: round(errDuring / Math.max(sd, 1), 4),
       top: scored

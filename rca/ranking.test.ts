@@ -64,4 +64,16 @@ describe('explained-away', () => {
     expect(byHandoff.parts.explained).toBeCloseTo(0.6, 6);
     expect(byHandoff.score).toBeCloseTo(0.6, 3);
   });
+
+  it('requests that skipped a service\'s step count in full: an anomalous dependency does not explain a failed call into it', () => {
+    const logs = { service: 'x', score: 0, novelTemplates: 0, errorRateBefore: 0, errorRateDuring: 0, top: [], references: [], skipped: 0.9 };
+    const services = new Map([
+      ['x', { ...svc('x', 0.3), families: { logs: 0.3 }, logs }],
+      ['y', { ...svc('y', 0.6), families: { logs: 0.6 } }],
+    ]);
+    const x = rankServices({ graph, services, candidates: graph.nodes, changeLikelihood: new Map(), anomalousFrom: 0.25 }).find((r) => r.service === 'x')!;
+    expect(x.parts.skippedSteps).toBe(0.9);
+    expect(x.parts.explained).toBeCloseTo(0.6, 6);
+    expect(x.score).toBeCloseTo(0.3 * (1 - 0.75 * 0.6) + 0.9, 3);
+  });
 });

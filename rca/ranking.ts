@@ -7,12 +7,14 @@
  *
  *   score(s) = (own(s) − h(s) + named(s) + clientBlame · blame(s) + starvedCallees · starved(s))
  *              · (1 − explainAway · explained(s))
- *            + h(s)
+ *            + h(s) + skippedSteps · k(s)
  *            + upstream · own(s) · share of s's callers that are anomalous
  *            + change · max L(changes on s)
  *
  * h(s): the callee hand-off latency family of s's evidence (calls into s took longer to reach it or
  * to come back, beyond its callers' other calls); no dependency can explain that time.
+ * k(s): requests that skipped one of s's expected steps while later steps ran (rca/trace-patterns.ts):
+ * the call into s failed before s logged anything; no dependency explains that either.
  *
  * - own(s): noisy-or of the service's strongest server-side, resource, log and detector evidence.
  * - explained(s): the strongest own anomaly among s's dependencies (up to three hops, ×0.85 per
@@ -159,9 +161,12 @@ export function rankServices(inp: RankingInput): RankedService[] {
     // line and s's first, or s's last and the caller's next, in one trace) holds no line of s's
     // dependencies, so no dependency can explain it.
     const handoff = Math.min(o, inp.services.get(s)?.families[CALLEE_HANDOFF_FAMILY] ?? 0);
+    // Requests that skipped one of s's steps while later ones ran: the call into s failed.
+    const skipped = inp.services.get(s)?.logs?.skipped ?? 0;
     const score =
       (o - handoff + namedOf(s) + W.clientBlame * blame + W.starvedCallees * starvedCallees) * (1 - W.explainAway * explained) +
       handoff +
+      W.skippedSteps * skipped +
       W.upstream * o * upstream +
       W.change * change;
     out.push({
@@ -173,6 +178,7 @@ export function rankServices(inp: RankingInput): RankedService[] {
         blame: round(blame, 4),
         starvedCallees: round(starvedCallees, 4),
         namedInLogs: round(namedOf(s), 4),
+        skippedSteps: round(skipped, 4),
         explainedBy,
         explainedByDependency: round(byDependency, 4),
         explainedVia,

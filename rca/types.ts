@@ -43,6 +43,11 @@ export interface LogClusterInput {
   /** Seconds of log coverage before / during; default the baseline and window lengths. */
   secondsBefore?: number;
   secondsDuring?: number;
+  /**
+   * Derived from traces, not written by the service: requests that skipped one of its expected
+   * steps (rca/trace-patterns.ts). Counts are requests; the exposures are requests too.
+   */
+  skippedStep?: boolean;
 }
 
 /** A service-level objective the blast radius reports on. */
@@ -143,6 +148,8 @@ export interface ServiceLogEvidence {
   top: { templateId: string; template: string; exemplar: string | null; before: number; during: number; novel: boolean; level: string | null }[];
   /** Error templates of this service that name another service: evidence about that one. */
   references: { service: string; strength: number; templateId: string; template: string }[];
+  /** Surprise of requests skipping this service's expected steps (0..1), kept out of `score`. */
+  skipped: number;
 }
 
 export interface ServiceAnomaly {
@@ -208,6 +215,8 @@ export interface RankedService {
     starvedCallees: number;
     /** Surging error logs of its callers that name it. */
     namedInLogs: number;
+    /** Requests that skipped its expected steps while later steps ran (trace-correlated logs). */
+    skippedSteps: number;
     /** The dependency that best explains the service's anomaly, when one does. */
     explainedBy: string | null;
     /** How much of it that dependency explains (0..1). */

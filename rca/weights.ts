@@ -66,6 +66,12 @@ export const RANKING_WEIGHTS = {
   blamePassMin: 0.15,
   /** Weight of the sudden loss of load among a service's dependencies (they stopped being called). */
   starvedCallees: 0.5,
+  /**
+   * Weight of requests that skipped a service's expected step while later steps ran (trace-correlated
+   * logs): the call into it failed. Per-request evidence about the service itself, so, like the
+   * callee hand-off latency, no dependency explains it away.
+   */
+  skippedSteps: 1,
   /** Weight of a caller's surging error logs that name a service, as evidence against it. */
   namedInLogs: 0.5,
   /** Weight of log evidence (error templates, novel templates) in a service's own anomaly. */

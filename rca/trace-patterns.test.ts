@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { LogRow } from './log-clusters.js';
+import { logEvidence } from './logs.js';
+import { hasTraceId, traceIdOf, traceSkipClusters } from './trace-patterns.js';
+
+const SPLIT = 1_000_000; // seconds
+const msg = (service: string, step: string, trace: string) => `12:00:00.000 INFO c.${service}.Controller#42 TraceID: ${trace} SpanID: 1a2b3c4d5e6f7a8b [${step}][done]`;
+
+/** One request: its steps as [service, step], a line each, 10 ms apart, starting at `at` (seconds). */
+function request(id: number, at: number, steps: readonly (readonly [string, string])[]): LogRow[] {
+  const trace = `abc${id.toString(16).padStart(29, '0')}`;
+  return steps.map(([service, step], i) => ({ ts: at + i * 0.01, service, message: msg(service, step, trace) }));
+}
+
+const FULL = [
+  ['front', 'query'],
+  ['basic', 'lookup'],
+  ['price', 'quote'],
+  ['seat', 'count'],
+  ['order', 'sold'],
+] as const;
+const without = (...services: string[]) => FULL.filter(([s]) => !services.includes(s));
+
+function rows(normal: number, incident: readonly (readonly (readonly [string, string])[])[]): LogRow[] {
+  const out: LogRow[] = [];
+  for (let i = 0; i < normal; i++) out.push(...request(i, SPLIT - 60 + i, FULL));
+  incident.forEach((steps, i) => out.push(...request(1000 + i, SPLIT + 1 + i, steps)));
+  return out;
+}
+
+const run = (r: LogRow[]) => traceSkipClusters(r, SPLIT * 1000, (SPLIT + 600) * 1000, (SPLIT - 600) * 1000);
+
+describe('requests that skip a step (trace-correlated logs)', () => {
+  it('reads trace ids in the common spellings', () => {
+    expect(traceIdOf('INFO TraceID: 4bf92f3577b34da6a3ce929d0e0e4736 SpanID: 00f0')).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(traceIdOf('level=info trace_id=4bf92f3577b34da6 msg=ok')).toBe('4bf92f3577b34da6');
+    expect(hasTraceId('INFO no trace here')).toBe(false);
+  });
+
+  it('blames the step requests skipped while later steps still ran, counting requests of the kind as the exposure', () => {
+    const skipped = Array.from({ length: 12 }, () => without('price'));
+    const normalAfter = Array.from({ length: 8 }, () => FULL);
+    const [c, ...rest] = run(rows(10, [...skipped, ...normalAfter]));
+    expect(rest).toEqual([]);
+    expect(c).toMatchObject({ service: 'price', countsBefore: 0, countsDuring: 12, secondsBefore: 10, secondsDuring: 20, skippedStep: true, level: 'ERROR' });
+    expect(c.exemplar).toContain('[quote][done]');
+    // the exemplar is masked like any template's: the trace id is not in it
+    expect(c.exemplar).not.toContain('abc');
+  });
+
+  it('counts only the first skipped step of a request: what it would have called is skipped with it', () => {
+    const out = run(rows(10, Array.from({ length: 6 }, () => without('price', 'seat'))));
+    expect(out.map((c) => [c.service, c.countsDuring])).toEqual([['price', 6]]);
+  });
+
+  it('does not count requests that end early (sampling, a window that ends, a caller that gave up)', () => {
+    const truncated = Array.from({ length: 15 }, () => FULL.slice(0, 2));
+    expect(run(rows(10, truncated))).toEqual([]);
+  });
+
+  it('needs enough reference requests of the kind to learn its steps', () => {
+    expect(run(rows(2, Array.from({ length: 10 }, () => without('price'))))).toEqual([]);
+  });
+
+  it('ignores lines without a trace id and steps that are not in nearly every request', () => {
+    const r = rows(10, Array.from({ length: 6 }, () => without('seat')));
+    // an optional step (1 of 11 reference requests) is not expected: requests without it skipped nothing
+    r.push(...request(9000, SPLIT - 30, [...FULL, ['audit', 'log']]));
+    r.push({ ts: SPLIT + 5, service: 'seat', message: 'ERROR seat pool exhausted' });
+    expect(run(r).map((c) => c.service)).toEqual(['seat']);
+  });
+
+  it('scores skips apart from the service\'s own logs, and a handful against a zero reference is no evidence (add-one)', () => {
+    const strong = run(rows(30, [...Array.from({ length: 26 }, () => without('price')), ...Array.from({ length: 30 }, () => FULL)]));
+    const weak = run(rows(38, [...Array.from({ length: 3 }, () => without('price')), ...Array.from({ length: 37 }, () => FULL)]));
+    const [s] = logEvidence(strong, 60, 120);
+    const [w] = logEvidence(weak, 60, 120);
+    expect(s.skipped).toBeGreaterThan(0.9);
+    expect(s.score).toBe(0); // not the service's own log
+    expect(s.errorRateDuring).toBe(0);
+    expect(w.skipped).toBe(0);
+  });
+});

@@ -1,0 +1,199 @@
+/**
+ * Requests that skip a step: trace-correlated log lines (a `TraceID: …` in the message) compared
+ * with the requests of the same kind before the incident, after Nezha's event-pattern mining
+ * (Yu et al., FSE 2023) cut down to what logs alone carry.
+ *
+ * A request's *kind* is its first event (service and line shape: `GET /travel` on the front door,
+ * say). Before the incident, the events found in nearly every request of a kind are its expected
+ * steps, in their usual order. During the incident, a request of that kind that misses an expected
+ * step yet still shows a later one *skipped* it: the call was made and failed before its callee
+ * logged anything (an injected exception, a crash, a refused connection), and the caller carried
+ * on. A request that simply ends early is not counted — log sampling, a window that ends, or a
+ * caller that gave up all look like that, and they point at no step in particular. Only the first
+ * skipped step of a request counts: what it would have called is skipped with it.
+ *
+ * The result is one derived log template per service whose steps were skipped, with the skip
+ * counts before and during the incident and, as the exposure, the number of requests of the kinds
+ * that expect the service (not seconds: the load may differ between the periods). rca/logs.ts
+ * scores it like any other template, as a warning of a failure.
+ */
+import { lineShape, maskedExemplar, type LogRow } from './log-clusters.js';
+import type { LogClusterInput } from './types.js';
+
+const TRACE_ID = /\b(?:TraceID|trace_id|traceId)[:=]\s*([0-9a-fA-F]{8,})/;
+
+/** The trace id a log line carries (`TraceID: …`, `trace_id=…`), or null. */
+export function traceIdOf(message: string): string | null {
+  return TRACE_ID.exec(message)?.[1] ?? null;
+}
+
+/** Whether a log line carries a trace id. */
+export function hasTraceId(message: string): boolean {
+  return TRACE_ID.test(message);
+}
+
+export const TRACE_PATTERN_DEFAULTS = {
+  /** Requests of a kind needed before the incident to learn its steps. */
+  minTraces: 3,
+  /** Share of a kind's requests an event must appear in to be an expected step. */
+  expectedShare: 0.8,
+  /** Characters of a line's shape that name its event (the rest is payload). */
+  eventChars: 96,
+};
+
+interface Event {
+  key: string;
+  service: string;
+  text: string;
+}
+
+interface Trace {
+  startMs: number;
+  /** Distinct events in order of first appearance. */
+  events: Event[];
+}
+
+/** A step in a kind's usual order. */
+interface Step {
+  key: string;
+  service: string;
+  text: string;
+  /** Median position among the requests that have it. */
+  position: number;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Log rows → requests (rows in [fromMs, toMs] that carry a trace id), in trace id order. */
+function tracesOf(rows: readonly LogRow[], fromMs: number, toMs: number, eventChars: number): Trace[] {
+  const by = new Map<string, LogRow[]>();
+  for (const r of rows) {
+    const ms = r.ts * 1000;
+    if (!(ms >= fromMs && ms <= toMs)) continue;
+    const id = traceIdOf(r.message);
+    if (!id) continue;
+    const l = by.get(id);
+    if (l) l.push(r);
+    else by.set(id, [r]);
+  }
+  const out: Trace[] = [];
+  for (const id of [...by.keys()].sort(cmp)) {
+    const lines = by.get(id)!;
+    lines.sort((a, b) => a.ts - b.ts || cmp(a.service, b.service) || cmp(a.message, b.message));
+    const seen = new Set<string>();
+    const events: Event[] = [];
+    for (const l of lines) {
+      const key = `${l.service}\u0000${lineShape(l.message).slice(0, eventChars)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      events.push({ key, service: l.service, text: l.message });
+    }
+    out.push({ startMs: lines[0].ts * 1000, events });
+  }
+  return out;
+}
+
+/** A kind's expected steps, learnt from its requests before the incident, in their usual order. */
+function expectedSteps(normal: readonly Trace[], share: number): Step[] {
+  const positions = new Map<string, { e: Event; at: number[] }>();
+  for (const t of normal)
+    t.events.forEach((e, i) => {
+      const p = positions.get(e.key);
+      if (p) p.at.push(i);
+      else positions.set(e.key, { e, at: [i] });
+    });
+  const steps: Step[] = [];
+  for (const [key, { e, at }] of positions) {
+    if (at.length < share * normal.length) continue;
+    const s = [...at].sort((a, b) => a - b);
+    steps.push({ key, service: e.service, text: e.text, position: s[(s.length - 1) >> 1] });
+  }
+  return steps.sort((a, b) => a.position - b.position || cmp(a.key, b.key));
+}
+
+/** The first expected step a request skipped (missing, with a later step present), or null. */
+function firstSkip(t: Trace, steps: readonly Step[]): Step | null {
+  const present = new Set(t.events.map((e) => e.key));
+  let lastPresent = -1;
+  for (let i = steps.length - 1; i >= 0; i--)
+    if (present.has(steps[i].key)) {
+      lastPresent = i;
+      break;
+    }
+  for (let i = 0; i < lastPresent; i++) if (!present.has(steps[i].key) && steps[i].service !== steps[lastPresent].service) return steps[i];
+  return null;
+}
+
+interface Tally {
+  service: string;
+  before: number;
+  during: number;
+  exposureBefore: number;
+  exposureDuring: number;
+  /** The skipped step seen most during the incident (its line is the exemplar). */
+  steps: Map<string, { text: string; n: number }>;
+}
+
+/**
+ * Skipped steps per service, as derived log templates (see the file comment). Requests starting
+ * before `splitMs` are the reference; rows outside [fromMs, toMs] are ignored.
+ */
+export function traceSkipClusters(rows: readonly LogRow[], splitMs: number, toMs: number, fromMs = -Infinity, opts: Partial<typeof TRACE_PATTERN_DEFAULTS> = {}): LogClusterInput[] {
+  const o = { ...TRACE_PATTERN_DEFAULTS, ...opts };
+  const kinds = new Map<string, { normal: Trace[]; incident: Trace[] }>();
+  for (const t of tracesOf(rows, fromMs, toMs, o.eventChars)) {
+    if (t.events.length < 2) continue;
+    const k = t.events[0].key;
+    let g = kinds.get(k);
+    if (!g) kinds.set(k, (g = { normal: [], incident: [] }));
+    (t.startMs < splitMs ? g.normal : g.incident).push(t);
+  }
+  const tallies = new Map<string, Tally>();
+  const tally = (service: string) => {
+    let x = tallies.get(service);
+    if (!x) tallies.set(service, (x = { service, before: 0, during: 0, exposureBefore: 0, exposureDuring: 0, steps: new Map() }));
+    return x;
+  };
+  for (const k of [...kinds.keys()].sort(cmp)) {
+    const { normal, incident } = kinds.get(k)!;
+    if (normal.length < o.minTraces || incident.length === 0) continue;
+    const steps = expectedSteps(normal, o.expectedShare);
+    // the entry step is the kind itself: it is never skipped
+    for (const service of new Set(steps.slice(1).map((s) => s.service))) {
+      const x = tally(service);
+      x.exposureBefore += normal.length;
+      x.exposureDuring += incident.length;
+    }
+    for (const t of normal) {
+      const s = firstSkip(t, steps);
+      if (s) tally(s.service).before++;
+    }
+    for (const t of incident) {
+      const s = firstSkip(t, steps);
+      if (!s) continue;
+      const x = tally(s.service);
+      x.during++;
+      const st = x.steps.get(s.key);
+      if (st) st.n++;
+      else x.steps.set(s.key, { text: s.text, n: 1 });
+    }
+  }
+  const out: LogClusterInput[] = [];
+  for (const x of [...tallies.values()].sort((a, b) => cmp(a.service, b.service))) {
+    if (x.during === 0) continue;
+    const top = [...x.steps.entries()].sort(([ka, a], [kb, b]) => b.n - a.n || cmp(ka, kb))[0][1];
+    out.push({
+      service: x.service,
+      templateId: `skipped-step:${x.service}`,
+      template: `requests skipped ${x.service}: an expected step failed before it logged (a later step ran)`,
+      countsBefore: x.before,
+      countsDuring: x.during,
+      level: 'ERROR',
+      exemplar: maskedExemplar(top.text),
+      secondsBefore: x.exposureBefore,
+      secondsDuring: x.exposureDuring,
+      skippedStep: true,
+    });
+  }
+  return out;
+}
