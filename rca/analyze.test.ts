@@ -174,6 +174,26 @@ describe('analyze: determinism and evidence', () => {
     expect(r.evidence.some((e) => e.kind === 'log_cluster' && e.summary.includes('name auth'))).toBe(true);
   });
 
+  it.each([
+    ['skipped-step', /requests skipped its step/, 'requests'],
+    ['slow-call', /calls into it got far slower/, 'calls'],
+  ] as const)('what requests show (%s, from trace-correlated logs) finds a fault the metrics miss, and is cited', (derived, said, unit) => {
+    const input = synthWorld({ graph: { web: ['auth', 'catalog'], auth: [], catalog: [] }, faults: [] });
+    const r = analyze({
+      ...input,
+      logClusters: [
+        { service: 'catalog', templateId: `${derived}:catalog`, template: `${derived} catalog`, countsBefore: 0, countsDuring: 26, secondsBefore: 31, secondsDuring: 56, level: 'ERROR', derived },
+      ],
+    });
+    expect(top(r)).toBe('catalog');
+    expect(r.verdict).toBe('confident');
+    expect(r.hypotheses[0].statement).toMatch(said);
+    const cited = r.evidence.filter((e) => r.hypotheses[0].evidenceIds.includes(e.id));
+    expect(cited.some((e) => e.kind === 'log_cluster' && e.summary.endsWith(`0 of 31 ${unit} before → 26 of 56 during`))).toBe(true);
+    // not the service's own log: no error rate, no log score of its own
+    expect(r.logClusters.find((l) => l.service === 'catalog')).toMatchObject({ score: 0, errorRateDuring: 0 });
+  });
+
   it('uses streaming-detector anomalies as evidence', () => {
     const input = synthWorld({ graph: GRAPH });
     const anomalies: Anomaly[] = [0, 1, 2].map((i) => ({

@@ -5,7 +5,7 @@
  */
 import type { Signal, TopologyInput } from '../core/schemas.js';
 import { clusterLogRows, type LogRow } from './log-clusters.js';
-import { CALLEE_HANDOFF_METRIC } from './metric-kind.js';
+import { slowCallClusters } from './slow-calls.js';
 import { traceIdOf, traceSkipClusters } from './trace-patterns.js';
 import type { AnalysisInput, LogClusterInput, MetricSeriesInput } from './types.js';
 
@@ -173,12 +173,9 @@ function pushAt<A, B, C>(m: Map<A, Map<B, Map<C, number[]>>>, a: A, b: B, c: C, 
  * seen with a single peer get no series (one edge cannot tell which end is slow). The result
  * is two series per service, `handoff_latency_in` (edges where it received) and
  * `handoff_latency_out` (edges where it handed on), in seconds; bins are `binMs` wide from `originMs`.
- * Given the call graph (`calls`: [caller, callee] pairs), a third series per callee,
- * `handoff_latency_callee`: the hand-offs of each call (request and reply) beyond the caller's
- * typical hand-off to its other callees in the same bin, lower median over the callee's callers.
+ * (With the call graph, rca/slow-calls.ts charges slow calls to their callee request by request.)
  */
-export function traceGapSeries(rows: readonly LogRow[], binMs: number, originMs: number, calls: readonly (readonly [string, string])[] = []): MetricSeriesInput[] {
-  const callsTo = new Set(calls.map(([a, b]) => `${a}\u0000${b}`));
+export function traceGapSeries(rows: readonly LogRow[], binMs: number, originMs: number): MetricSeriesInput[] {
   const traces = new Map<string, LogRow[]>();
   for (const r of rows) {
     const id = traceIdOf(r.message);
@@ -187,8 +184,6 @@ export function traceGapSeries(rows: readonly LogRow[], binMs: number, originMs:
     if (l) l.push(r);
     else traces.set(id, [r]);
   }
-  // bin → caller → callee → gaps of its calls (request and reply)
-  const callGaps = new Map<number, Map<string, Map<string, number[]>>>();
   // service/metric → bin → peer → gaps
   const acc = new Map<string, Map<number, Map<string, number[]>>>();
   const add = (key: string, bin: number, peer: string, gap: number) => pushAt(acc, key, bin, peer, gap);
@@ -202,13 +197,6 @@ export function traceGapSeries(rows: readonly LogRow[], binMs: number, originMs:
       const bin = Math.floor((b.ts * 1000 - originMs) / binMs);
       add(`${b.service}\u0000handoff_latency_in`, bin, a.service, gap);
       add(`${a.service}\u0000handoff_latency_out`, bin, b.service, gap);
-      // a known call: the request into the callee (a calls b) or its reply (b calls a)
-      const down = callsTo.has(`${a.service}\u0000${b.service}`);
-      const up = callsTo.has(`${b.service}\u0000${a.service}`);
-      if (down !== up) {
-        const [caller, callee] = down ? [a.service, b.service] : [b.service, a.service];
-        pushAt(callGaps, bin, caller, callee, gap);
-      }
     }
   }
   const med = (xs: number[]) => {
@@ -217,24 +205,12 @@ export function traceGapSeries(rows: readonly LogRow[], binMs: number, originMs:
     return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
   };
   const lowerMedian = (xs: number[]) => [...xs].sort((x, y) => x - y)[(xs.length - 1) >> 1];
-  // A call's hand-off time beyond the caller's typical hand-off to its other callees (the lower
-  // median over them, in the same bin) belongs to the callee: a slow caller lengthens the gaps to
-  // all of its callees alike, a callee behind a delayed network only those of its own calls.
-  // Callers seen calling a single callee in a bin cannot tell the two apart and add nothing.
-  for (const [bin, byCaller] of callGaps) {
-    for (const [caller, byCallee] of byCaller) {
-      if (byCallee.size < 2) continue;
-      const meds = new Map([...byCallee.entries()].map(([callee, gaps]) => [callee, med(gaps)]));
-      const typical = lowerMedian([...meds.values()]);
-      for (const [callee, m] of meds) add(`${callee}\u0000${CALLEE_HANDOFF_METRIC}`, bin, caller, m - typical);
-    }
-  }
   const out: MetricSeriesInput[] = [];
   for (const [key, b] of [...acc.entries()].sort(([x], [y]) => (x < y ? -1 : 1))) {
     const [service, metric] = key.split('\u0000');
     // with a single peer the edge cannot say which end is slow
     const peers = new Set([...b.values()].flatMap((p) => [...p.keys()]));
-    if (peers.size < 2 && metric !== CALLEE_HANDOFF_METRIC) continue;
+    if (peers.size < 2) continue;
     const points = [...b.entries()]
       .sort(([x], [y]) => x - y)
       .map(([bin, byPeer]) => ({ ts: originMs + bin * binMs + binMs / 2, value: lowerMedian([...byPeer.values()].map(med)) }));
@@ -244,8 +220,8 @@ export function traceGapSeries(rows: readonly LogRow[], binMs: number, originMs:
 }
 
 /** Log templates counted before and during the incident, and the steps its requests skipped. */
-export function logClustersOf(rows: readonly LogRow[], splitMs: number, toMs: number, fromMs: number): LogClusterInput[] {
-  return [...clusterLogRows(rows, splitMs, toMs, fromMs), ...traceSkipClusters(rows, splitMs, toMs, fromMs)];
+export function logClustersOf(rows: readonly LogRow[], splitMs: number, toMs: number, fromMs: number, calls: readonly (readonly [string, string])[] = []): LogClusterInput[] {
+  return [...clusterLogRows(rows, splitMs, toMs, fromMs), ...traceSkipClusters(rows, splitMs, toMs, fromMs), ...slowCallClusters(rows, splitMs, toMs, fromMs, calls)];
 }
 
 function num(v: unknown): number | null {
@@ -296,7 +272,7 @@ export function caseToInput(content: CaseContent): AnalysisInput {
     s.points.push({ ts: r.ts * 1000, value: r.value });
   }
   // trace-correlated logs give hand-off latency series; their bins straddle the incident start
-  const gapSeries = content.logs && content.logs.length ? traceGapSeries(content.logs, TRACE_GAP_BIN_MS, from, content.topology?.edges ?? []) : [];
+  const gapSeries = content.logs && content.logs.length ? traceGapSeries(content.logs, TRACE_GAP_BIN_MS, from) : [];
   for (const g of gapSeries) series.set(`${g.service}\u0000${g.metric}\u0000`, g);
   const metrics = [...series.values()].sort((a, b) => (a.service === b.service ? (a.metric < b.metric ? -1 : 1) : a.service < b.service ? -1 : 1));
 
@@ -328,7 +304,7 @@ export function caseToInput(content: CaseContent): AnalysisInput {
     window: { from, to },
     baseline,
     metrics,
-    logClusters: content.logs && content.logs.length ? logClustersOf(content.logs, from, to, baseline.from) : [],
+    logClusters: content.logs && content.logs.length ? logClustersOf(content.logs, from, to, baseline.from, content.topology?.edges ?? []) : [],
     changes: content.events ? toSignals(content.events) : [],
     topology,
     candidates,

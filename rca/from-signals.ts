@@ -231,6 +231,8 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
   // start. They take the lines of one trace in time order, and in id order within a millisecond
   // (a replayed file numbers its lines): equal times must come out as the source wrote them. Only
   // those lines are sorted; the template clustering does not depend on the order of the lines.
+  // The call graph lets a slow call be charged to its callee (as caseToInput does).
+  const calls = (d.topology?.edges ?? []).map((e) => [e.from, e.to] as const);
   const traced: number[] = [];
   for (let i = 0; i < rows.length; i++) if (hasTraceId(rows[i].message)) traced.push(i);
   if (traced.length) {
@@ -238,9 +240,7 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
     let ordered = true;
     for (let i = 1; i < traced.length && ordered; i++) if (byTime(traced[i - 1], traced[i]) > 0) ordered = false;
     if (!ordered) traced.sort(byTime);
-    // The call graph lets a delay on a call be charged to the callee (as caseToInput does).
-    const calls = (d.topology?.edges ?? []).map((e) => [e.from, e.to] as const);
-    for (const g of traceGapSeries(traced.map((i) => rows[i]), TRACE_GAP_BIN_MS, from, calls)) {
+    for (const g of traceGapSeries(traced.map((i) => rows[i]), TRACE_GAP_BIN_MS, from)) {
       const i = metrics.findIndex((m) => m.service === g.service && m.metric === g.metric && !m.instance);
       if (i >= 0) metrics[i] = g;
       else metrics.push(g);
@@ -274,7 +274,7 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
     ...(periods.baseline ? { baseline: periods.baseline } : {}),
     metrics,
     anomalies: [...(d.anomalies ?? [])].sort((a, b) => cmp(a.ts, b.ts) || cmp(a.id, b.id)),
-    logClusters: rows.length ? logClustersOf(rows, from, to, periods.baseline?.from ?? -Infinity) : [],
+    logClusters: rows.length ? logClustersOf(rows, from, to, periods.baseline?.from ?? -Infinity, calls) : [],
     changes,
     topology,
     ...(candidates ? { candidates } : {}),

@@ -121,7 +121,9 @@ export function draftHypotheses(ctx: HypothesisContext): { evidence: EvidenceIte
       ids.push(
         book.add(`log:${r.service}/${t.templateId}`, {
           kind: 'log_cluster',
-          summary: `${r.service} ${t.novel ? 'new ' : ''}${t.level ?? ''} template ${t.before} → ${t.during} lines: ${t.template.slice(0, 160)}`,
+          summary: t.derived
+            ? `${t.template.slice(0, 160)}: ${t.before} of ${t.exposure?.before ?? '?'} ${t.derived === 'skipped-step' ? 'requests' : 'calls'} before → ${t.during} of ${t.exposure?.during ?? '?'} during`
+            : `${r.service} ${t.novel ? 'new ' : ''}${t.level ?? ''} template ${t.before} → ${t.during} lines: ${t.template.slice(0, 160)}`,
           ref: t.templateId,
           data: { service: r.service, ...t },
         }),
@@ -215,6 +217,11 @@ function statement(r: RankedService, a: ServiceAnomaly | undefined, change: Chan
   if (change) {
     return `${change.kind} ${change.key} on ${r.service} (${Math.abs(change.leadMinutes).toFixed(1)} min before the onset) likely caused the incident${what ? `: ${what}${since}` : ''}`;
   }
+  // what the requests show outweighs the service's own signals
+  if (r.parts.skippedSteps >= Math.max(r.parts.own, r.parts.slowCalls, ctx.anomalousFrom))
+    return `${r.service} is the likely root cause: requests skipped its step while their later steps ran (calls into it failed before it logged anything)`;
+  if (r.parts.slowCalls >= Math.max(r.parts.own, ctx.anomalousFrom))
+    return `${r.service} is the likely root cause: calls into it got far slower than before, request by request, while its callers' other calls did not`;
   if (r.parts.own < ctx.anomalousFrom && r.parts.blame > r.parts.starvedCallees)
     return `${r.service} is the likely root cause: its callers' calls to it degraded while its own signals stay quiet (a network or dependency-side fault)`;
   if (r.parts.own < ctx.anomalousFrom && r.parts.starvedCallees > 0)

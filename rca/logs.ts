@@ -60,13 +60,13 @@ export function logEvidence(
       sb = Math.max(sb, tb);
       sd = Math.max(sd, td);
       const err = isErrorTemplate(c);
-      if (err && !c.skippedStep) {
+      if (err && !c.derived) {
         errBefore += c.countsBefore;
         errDuring += c.countsDuring;
       }
       // the reference requests defined a skipped step's pattern, so their count of skips is biased
       // to zero: one pseudo-skip among them (add-one) keeps a handful of skips from looking surprising
-      const pseudo = c.skippedStep ? 1 : 0;
+      const pseudo = c.derived ? 1 : 0;
       const expected = ((c.countsBefore + pseudo) / (tb + pseudo)) * td;
       const surprise = (c.countsDuring - expected) / Math.sqrt(expected + 1);
       const novel = c.novel ?? (c.countsBefore === 0 && c.countsDuring > 0);
@@ -74,9 +74,10 @@ export function logEvidence(
       const weight = !err ? LOG_WEIGHTS.other : c.level && WARN_LEVELS.test(c.level) ? LOG_WEIGHTS.warning : LOG_WEIGHTS.error;
       const strength = weight * saturate(surprise - 2, 4);
       const text = c.template.toLowerCase();
-      const named = err && strength > 0 && !c.skippedStep ? patterns.filter((p) => p.n !== service && p.re.some((re) => re.test(text))).map((p) => p.n) : [];
+      const named = err && strength > 0 && !c.derived ? patterns.filter((p) => p.n !== service && p.re.some((re) => re.test(text))).map((p) => p.n) : [];
       return { c, err, novel, strength, named };
     });
+    const derivedStrength = (kind: LogClusterInput['derived']) => round(Math.max(0, ...scored.filter((x) => x.c.derived === kind).map((x) => x.strength)), 4);
     const references = scored
       .filter((x) => x.named.length > 0)
       .flatMap((x) => x.named.map((to) => ({ service: to, strength: round(x.strength, 4), templateId: x.c.templateId, template: x.c.template })))
@@ -86,7 +87,7 @@ export function logEvidence(
     let miss = 1;
     // what the requests say about the service is not the service's own log: scored apart
     scored
-      .filter((x) => x.named.length === 0 && !x.c.skippedStep)
+      .filter((x) => x.named.length === 0 && !x.c.derived)
       .slice(0, 3)
       .forEach((s, i) => (miss *= 1 - w[i] * s.strength));
     out.push({
@@ -94,7 +95,8 @@ export function logEvidence(
       score: round(1 - miss, 4),
       novelTemplates: scored.filter((s) => s.novel && s.err).length,
       references,
-      skipped: round(Math.max(0, ...scored.filter((x) => x.c.skippedStep).map((x) => x.strength)), 4),
+      skipped: derivedStrength('skipped-step'),
+      slowCalls: derivedStrength('slow-call'),
       errorRateBefore: round(errBefore / Math.max(sb, 1), 4),
       errorRateDuring: round(errDuring / Math.max(sd, 1), 4),
       top: scored
@@ -108,6 +110,7 @@ export function logEvidence(
           during: s.c.countsDuring,
           novel: s.novel,
           level: s.c.level ?? null,
+          ...(s.c.derived ? { derived: s.c.derived, exposure: { before: s.c.secondsBefore ?? 0, during: s.c.secondsDuring ?? 0 } } : {}),
         })),
     });
   }

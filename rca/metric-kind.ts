@@ -78,11 +78,3 @@ export function classifyMetric(name: string): MetricClass {
   if (loadDriven) bad = 'up';
   return { kind, side, bad, family, loadDriven };
 }
-
-/**
- * The hand-off latency of calls into a service, from trace-correlated logs (rca/cases.ts
- * traceGapSeries): time between a caller's line and the callee's first line, or the callee's
- * last line and the caller's next, attributed to the callee.
- */
-export const CALLEE_HANDOFF_METRIC = 'handoff_latency_callee';
-export const CALLEE_HANDOFF_FAMILY = classifyMetric(CALLEE_HANDOFF_METRIC).family;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { CALLEE_HANDOFF_FAMILY } from './metric-kind.js';
 import { rankServices } from './ranking.js';
 import { buildGraph } from './topology.js';
 import type { GraphEdge, ServiceAnomaly } from './types.js';
@@ -56,17 +55,15 @@ describe('explained-away', () => {
     return rankServices({ graph, services, candidates: graph.nodes, changeLikelihood: new Map(), anomalousFrom: 0.25 });
   };
 
-  it('a dependency explains a caller\'s own anomaly, but not the hand-off time of the calls into it', () => {
+  it('a dependency that went wrong explains a caller\'s own anomaly', () => {
     const byLogs = rank({ logs: 0.6 }).find((r) => r.service === 'x')!;
-    const byHandoff = rank({ [CALLEE_HANDOFF_FAMILY]: 0.6 }).find((r) => r.service === 'x')!;
     expect(byLogs.parts.explained).toBeCloseTo(0.6, 6);
+    expect(byLogs.parts.explainedBy).toBe('y');
     expect(byLogs.score).toBeCloseTo(0.6 * (1 - 0.75 * 0.6), 3);
-    expect(byHandoff.parts.explained).toBeCloseTo(0.6, 6);
-    expect(byHandoff.score).toBeCloseTo(0.6, 3);
   });
 
-  it('requests that skipped a service\'s step count in full: an anomalous dependency does not explain a failed call into it', () => {
-    const logs = { service: 'x', score: 0, novelTemplates: 0, errorRateBefore: 0, errorRateDuring: 0, top: [], references: [], skipped: 0.9 };
+  it('requests that skipped a service\'s step, and its slow calls, count in full: an anomalous dependency explains neither', () => {
+    const logs = { service: 'x', score: 0, novelTemplates: 0, errorRateBefore: 0, errorRateDuring: 0, top: [], references: [], skipped: 0.9, slowCalls: 0.4 };
     const services = new Map([
       ['x', { ...svc('x', 0.3), families: { logs: 0.3 }, logs }],
       ['y', { ...svc('y', 0.6), families: { logs: 0.6 } }],
@@ -74,6 +71,7 @@ describe('explained-away', () => {
     const x = rankServices({ graph, services, candidates: graph.nodes, changeLikelihood: new Map(), anomalousFrom: 0.25 }).find((r) => r.service === 'x')!;
     expect(x.parts.skippedSteps).toBe(0.9);
     expect(x.parts.explained).toBeCloseTo(0.6, 6);
-    expect(x.score).toBeCloseTo(0.3 * (1 - 0.75 * 0.6) + 0.9, 3);
+    expect(x.parts.slowCalls).toBe(0.4);
+    expect(x.score).toBeCloseTo(0.3 * (1 - 0.75 * 0.6) + 0.9 + 0.4, 3);
   });
 });

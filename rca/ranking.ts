@@ -5,16 +5,17 @@
  * slow or failing a little later. So the best suspect is the anomalous service whose own anomaly is
  * NOT explained by an anomalous dependency, and whose callers saw their outbound calls degrade:
  *
- *   score(s) = (own(s) − h(s) + named(s) + clientBlame · blame(s) + starvedCallees · starved(s))
+ *   score(s) = (own(s) + named(s) + clientBlame · blame(s) + starvedCallees · starved(s))
  *              · (1 − explainAway · explained(s))
- *            + h(s) + skippedSteps · k(s)
+ *            + skippedSteps · k(s) + slowCalls · c(s)
  *            + upstream · own(s) · share of s's callers that are anomalous
  *            + change · max L(changes on s)
  *
- * h(s): the callee hand-off latency family of s's evidence (calls into s took longer to reach it or
- * to come back, beyond its callers' other calls); no dependency can explain that time.
  * k(s): requests that skipped one of s's expected steps while later steps ran (rca/trace-patterns.ts):
  * the call into s failed before s logged anything; no dependency explains that either.
+ * c(s): calls into s (or, for a caller slow towards most of its callees, from s) that took far
+ * longer than before, request by request (rca/slow-calls.ts): time lost on the way into or out of s
+ * holds no line of s's dependencies, so no dependency can explain it.
  *
  * - own(s): noisy-or of the service's strongest server-side, resource, log and detector evidence.
  * - explained(s): the strongest own anomaly among s's dependencies (up to three hops, ×0.85 per
@@ -41,7 +42,7 @@
  * trace-based RCA (e.g. MicroRank, Yu et al. WWW 2021; TraceRCA, Li et al. IWQoS 2021), without
  * needing traces: only per-service server- and client-side signals and the call graph.
  */
-import { CALLEE_HANDOFF_FAMILY, classifyMetric } from './metric-kind.js';
+import { classifyMetric } from './metric-kind.js';
 import { noisyOr } from './services.js';
 import { walk, type ServiceGraph } from './topology.js';
 import { round } from './stats.js';
@@ -157,16 +158,13 @@ export function rankServices(inp: RankingInput): RankedService[] {
     const starvedCallees = starvedOf(s);
     const logs = inp.services.get(s)?.logs?.score ?? 0;
     const change = inp.changeLikelihood.get(s) ?? 0;
-    // Time lost on the way into or out of s on its callers' calls (the gap between a caller's
-    // line and s's first, or s's last and the caller's next, in one trace) holds no line of s's
-    // dependencies, so no dependency can explain it.
-    const handoff = Math.min(o, inp.services.get(s)?.families[CALLEE_HANDOFF_FAMILY] ?? 0);
     // Requests that skipped one of s's steps while later ones ran: the call into s failed.
     const skipped = inp.services.get(s)?.logs?.skipped ?? 0;
+    const slowCalls = inp.services.get(s)?.logs?.slowCalls ?? 0;
     const score =
-      (o - handoff + namedOf(s) + W.clientBlame * blame + W.starvedCallees * starvedCallees) * (1 - W.explainAway * explained) +
-      handoff +
+      (o + namedOf(s) + W.clientBlame * blame + W.starvedCallees * starvedCallees) * (1 - W.explainAway * explained) +
       W.skippedSteps * skipped +
+      W.slowCalls * slowCalls +
       W.upstream * o * upstream +
       W.change * change;
     out.push({
@@ -179,6 +177,7 @@ export function rankServices(inp: RankingInput): RankedService[] {
         starvedCallees: round(starvedCallees, 4),
         namedInLogs: round(namedOf(s), 4),
         skippedSteps: round(skipped, 4),
+        slowCalls: round(slowCalls, 4),
         explainedBy,
         explainedByDependency: round(byDependency, 4),
         explainedVia,

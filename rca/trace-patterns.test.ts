@@ -42,7 +42,7 @@ describe('requests that skip a step (trace-correlated logs)', () => {
     const normalAfter = Array.from({ length: 8 }, () => FULL);
     const [c, ...rest] = run(rows(10, [...skipped, ...normalAfter]));
     expect(rest).toEqual([]);
-    expect(c).toMatchObject({ service: 'price', countsBefore: 0, countsDuring: 12, secondsBefore: 10, secondsDuring: 20, skippedStep: true, level: 'ERROR' });
+    expect(c).toMatchObject({ service: 'price', countsBefore: 0, countsDuring: 12, secondsBefore: 10, secondsDuring: 20, derived: 'skipped-step', level: 'ERROR' });
     expect(c.exemplar).toContain('[quote][done]');
     // the exemplar is masked like any template's: the trace id is not in it
     expect(c.exemplar).not.toContain('abc');

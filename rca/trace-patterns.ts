@@ -64,8 +64,11 @@ interface Step {
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Log rows → requests (rows in [fromMs, toMs] that carry a trace id), in trace id order. */
-function tracesOf(rows: readonly LogRow[], fromMs: number, toMs: number, eventChars: number): Trace[] {
+/**
+ * Log rows → requests: the rows in [fromMs, toMs] that carry a trace id, grouped by it, each in
+ * time order (ties: service, then text); requests in trace id order.
+ */
+export function requestsOf(rows: readonly LogRow[], fromMs: number, toMs: number): LogRow[][] {
   const by = new Map<string, LogRow[]>();
   for (const r of rows) {
     const ms = r.ts * 1000;
@@ -76,10 +79,13 @@ function tracesOf(rows: readonly LogRow[], fromMs: number, toMs: number, eventCh
     if (l) l.push(r);
     else by.set(id, [r]);
   }
+  return [...by.keys()].sort(cmp).map((id) => by.get(id)!.sort((a, b) => a.ts - b.ts || cmp(a.service, b.service) || cmp(a.message, b.message)));
+}
+
+/** Requests as their distinct events (service and the start of the line's shape). */
+function tracesOf(rows: readonly LogRow[], fromMs: number, toMs: number, eventChars: number): Trace[] {
   const out: Trace[] = [];
-  for (const id of [...by.keys()].sort(cmp)) {
-    const lines = by.get(id)!;
-    lines.sort((a, b) => a.ts - b.ts || cmp(a.service, b.service) || cmp(a.message, b.message));
+  for (const lines of requestsOf(rows, fromMs, toMs)) {
     const seen = new Set<string>();
     const events: Event[] = [];
     for (const l of lines) {
@@ -192,7 +198,7 @@ export function traceSkipClusters(rows: readonly LogRow[], splitMs: number, toMs
       exemplar: maskedExemplar(top.text),
       secondsBefore: x.exposureBefore,
       secondsDuring: x.exposureDuring,
-      skippedStep: true,
+      derived: 'skipped-step',
     });
   }
   return out;

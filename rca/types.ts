@@ -44,10 +44,11 @@ export interface LogClusterInput {
   secondsBefore?: number;
   secondsDuring?: number;
   /**
-   * Derived from traces, not written by the service: requests that skipped one of its expected
-   * steps (rca/trace-patterns.ts). Counts are requests; the exposures are requests too.
+   * Derived from trace-correlated logs, not written by the service: requests that skipped one of
+   * its expected steps (rca/trace-patterns.ts), or its slow calls (rca/slow-calls.ts). Counts and
+   * exposures (`secondsBefore/During`) are then requests or calls, not lines and seconds.
    */
-  skippedStep?: boolean;
+  derived?: 'skipped-step' | 'slow-call';
 }
 
 /** A service-level objective the blast radius reports on. */
@@ -145,11 +146,24 @@ export interface ServiceLogEvidence {
   novelTemplates: number;
   errorRateBefore: number;
   errorRateDuring: number;
-  top: { templateId: string; template: string; exemplar: string | null; before: number; during: number; novel: boolean; level: string | null }[];
+  top: {
+    templateId: string;
+    template: string;
+    exemplar: string | null;
+    before: number;
+    during: number;
+    novel: boolean;
+    level: string | null;
+    /** Derived from trace-correlated logs: counts are requests or calls, out of `exposure` of them. */
+    derived?: LogClusterInput['derived'];
+    exposure?: { before: number; during: number };
+  }[];
   /** Error templates of this service that name another service: evidence about that one. */
   references: { service: string; strength: number; templateId: string; template: string }[];
-  /** Surprise of requests skipping this service's expected steps (0..1), kept out of `score`. */
+  /** Strength of requests skipping this service's expected steps (0..1), kept out of `score`. */
   skipped: number;
+  /** Strength of its slow calls (0..1), kept out of `score`. */
+  slowCalls: number;
 }
 
 export interface ServiceAnomaly {
@@ -217,6 +231,8 @@ export interface RankedService {
     namedInLogs: number;
     /** Requests that skipped its expected steps while later steps ran (trace-correlated logs). */
     skippedSteps: number;
+    /** Calls into it (or from it) that took far longer than before, request by request. */
+    slowCalls: number;
     /** The dependency that best explains the service's anomaly, when one does. */
     explainedBy: string | null;
     /** How much of it that dependency explains (0..1). */

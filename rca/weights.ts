@@ -72,6 +72,8 @@ export const RANKING_WEIGHTS = {
    * callee hand-off latency, no dependency explains it away.
    */
   skippedSteps: 1,
+  /** Weight of a service's slow calls, request by request (rca/slow-calls.ts); not explained away either. */
+  slowCalls: 1,
   /** Weight of a caller's surging error logs that name a service, as evidence against it. */
   namedInLogs: 0.5,
   /** Weight of log evidence (error templates, novel templates) in a service's own anomaly. */
