@@ -91,7 +91,7 @@ export async function main(argv: string[]): Promise<void> {
 
   program
     .command('rca')
-    .description('Replay a recorded incident folder (case.json, metrics.csv, logs.jsonl, events.jsonl, topology.json) into a fresh embedded instance and print the ranked root-cause services as JSON')
+    .description('Replay a recorded incident folder (case.json, metrics.csv, logs.jsonl, events.jsonl, spans.jsonl, topology.json) into a fresh embedded instance and print the ranked root-cause services as JSON')
     .argument('<case_dir>', 'the case folder (layout of ../shared/data/rca, or a `warroom sim export`)')
     .option('--batch <n>', 'signals per ingest request', (v) => Number(v))
     .action(async (dir: string, o: { batch?: number }) => {

@@ -6,6 +6,7 @@
 import type { Signal, TopologyInput } from '../core/schemas.js';
 import { clusterLogRows, type LogRow } from './log-clusters.js';
 import { slowCallClusters } from './slow-calls.js';
+import { isSpan, observedTopology } from './topology.js';
 import { traceIdOf, traceSkipClusters } from './trace-patterns.js';
 import type { AnalysisInput, LogClusterInput, MetricSeriesInput } from './types.js';
 
@@ -37,6 +38,8 @@ export interface CaseContent {
   topology?: CaseTopology | null;
   /** events.jsonl (sandbox exports): deploys, flags, config changes as ingestable signals. */
   events?: Record<string, unknown>[] | null;
+  /** spans.jsonl (sandbox exports that sample traces): the call graph when no topology is given. */
+  spans?: Record<string, unknown>[] | null;
 }
 
 /** case.json without its label fields. */
@@ -280,10 +283,14 @@ export function caseToInput(content: CaseContent): AnalysisInput {
   const entry = typeof c.entry_service === 'string' ? c.entry_service : typeof symptom?.service === 'string' ? (symptom.service as string) : null;
   const candidates = Array.isArray(c.candidate_services) ? (c.candidate_services as unknown[]).filter((x): x is string => typeof x === 'string') : undefined;
 
+  // the declared graph, else the one the spans or trace-correlated log lines show
+  const declared = content.topology && content.topology.edges.length ? content.topology : null;
+  const observed = declared ? null : observedTopology(content.spans ? toSignals(content.spans).filter(isSpan) : [], content.logs ?? []);
+  const given: TopologyInput['edges'] = declared ? declared.edges.map(([a, b]) => ({ from: a, to: b, attributes: {} })) : (observed?.edges ?? []);
   let topology: TopologyInput | null = null;
-  if (content.topology && content.topology.edges.length) {
-    const ids = new Set(content.topology.nodes);
-    const edges = [...content.topology.edges];
+  if (given.length) {
+    const ids = new Set(declared ? declared.nodes : observed!.nodes.map((n) => n.id));
+    const edges = given.map((e) => [e.from, e.to] as [string, string]);
     for (const [a, b] of edges) ids.add(a).add(b);
     // An entry series outside the graph (Nezha's entry-sli: the front end's SLI as the load
     // generator sees it) observes the calls into the graph's roots.
@@ -295,16 +302,17 @@ export function caseToInput(content: CaseContent): AnalysisInput {
     }
     topology = {
       nodes: [...ids].sort().map((id) => ({ id, type: 'service', attributes: {} })),
-      edges: edges.map(([a, b]) => ({ from: a, to: b, attributes: {} })),
+      edges: edges.map(([a, b], i) => ({ from: a, to: b, attributes: given[i]?.attributes ?? {} })),
     };
   }
+  const calls = (topology?.edges ?? []).map((e) => [e.from, e.to] as const);
 
   return {
     incident: { service: entry, startedAt: inject * 1000 },
     window: { from, to },
     baseline,
     metrics,
-    logClusters: content.logs && content.logs.length ? logClustersOf(content.logs, from, to, baseline.from, content.topology?.edges ?? []) : [],
+    logClusters: content.logs && content.logs.length ? logClustersOf(content.logs, from, to, baseline.from, calls) : [],
     changes: content.events ? toSignals(content.events) : [],
     topology,
     candidates,

@@ -124,6 +124,30 @@ describe('stored signals → AnalysisInput', () => {
     expect(got.blastRadius).toEqual(ref.blastRadius);
   });
 
+  it('without a stored call graph, reads it from trace-correlated log lines as caseToInput does; stored nodes keep their attributes', () => {
+    const c = { ...content(), topology: null };
+    const ref = caseToInput(c);
+    // frontend logs, then cart (called by frontend), then catalog (called by cart); the entry SLI
+    // observes the graph's root (caseToInput's reading of a case's entry_service)
+    expect(ref.topology!.edges.map((e) => [e.from, e.to, (e.attributes as { source?: string }).source])).toEqual([
+      ['cart', 'catalog', 'trace-logs'],
+      ['frontend', 'cart', 'trace-logs'],
+      ['entry-sli', 'frontend', undefined],
+    ]);
+    const got = inputFromStored({
+      incident: { id: 'inc1', service: 'entry-sli', startedAt: new Date(INJECT * 1000).toISOString() },
+      window: { from: START * 1000, to: END * 1000 },
+      signals: asStoredSignals(c),
+      topology: { nodes: [{ id: 'frontend', type: 'service', attributes: { entry_point: true } }], edges: [] },
+    });
+    expect(got.topology!.edges).toEqual(ref.topology!.edges.slice(0, 2));
+    expect(got.topology!.nodes.find((n) => n.id === 'frontend')!.attributes).toEqual({ entry_point: true });
+    expect(got.entryPoints).toEqual(['frontend']);
+    const r = analyze(got);
+    expect(r.topology.edges.every((e) => e.source === 'trace-logs')).toBe(true);
+    expect(r.ranking[0].service).toBe('cart');
+  });
+
   it('takes compact series and log lines from the store the same as signals', () => {
     const c = content();
     const signals = asStoredSignals(c);

@@ -14,6 +14,7 @@
  */
 import type { Anomaly, Signal, TopologyInput } from '../core/schemas.js';
 import { hasTraceId, logClustersOf, traceGapSeries, TRACE_GAP_BIN_MS, type LogRow } from './cases.js';
+import { isSpan, observedTopology } from './topology.js';
 import type { AnalysisInput, Instant, MetricSeriesInput, SloInput } from './types.js';
 import { sloKindOf } from '../detectors/stream/slo.js';
 
@@ -231,8 +232,6 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
   // start. They take the lines of one trace in time order, and in id order within a millisecond
   // (a replayed file numbers its lines): equal times must come out as the source wrote them. Only
   // those lines are sorted; the template clustering does not depend on the order of the lines.
-  // The call graph lets a slow call be charged to its callee (as caseToInput does).
-  const calls = (d.topology?.edges ?? []).map((e) => [e.from, e.to] as const);
   const traced: number[] = [];
   for (let i = 0; i < rows.length; i++) if (hasTraceId(rows[i].message)) traced.push(i);
   if (traced.length) {
@@ -240,7 +239,10 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
     let ordered = true;
     for (let i = 1; i < traced.length && ordered; i++) if (byTime(traced[i - 1], traced[i]) > 0) ordered = false;
     if (!ordered) traced.sort(byTime);
-    for (const g of traceGapSeries(traced.map((i) => rows[i]), TRACE_GAP_BIN_MS, from)) {
+  }
+  const tracedRows = traced.map((i) => rows[i]);
+  if (tracedRows.length) {
+    for (const g of traceGapSeries(tracedRows, TRACE_GAP_BIN_MS, from)) {
       const i = metrics.findIndex((m) => m.service === g.service && m.metric === g.metric && !m.instance);
       if (i >= 0) metrics[i] = g;
       else metrics.push(g);
@@ -250,7 +252,15 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
   changes.sort((a, b) => cmp(a.ts, b.ts) || cmp(a.id, b.id));
 
   // who may be blamed, and who the customers reach first
-  const topology = d.topology && d.topology.edges.length + d.topology.nodes.length > 0 ? { nodes: d.topology.nodes, edges: d.topology.edges } : null;
+  // the stored graph; without edges, the one the spans or trace-correlated log lines show (the
+  // stored nodes keep their attributes: entry points, SLOs, candidates)
+  const observed = d.topology?.edges.length ? null : observedTopology(changes.filter(isSpan), tracedRows);
+  const nodes = new Map((observed?.nodes ?? []).map((n) => [n.id, n]));
+  for (const n of d.topology?.nodes ?? []) nodes.set(n.id, n);
+  const edges = d.topology?.edges.length ? d.topology.edges : (observed?.edges ?? []);
+  const topology = nodes.size + edges.length > 0 ? { nodes: [...nodes.values()].sort((a, b) => cmp(a.id, b.id)), edges } : null;
+  // the call graph lets a slow call be charged to its callee (as caseToInput does)
+  const calls = edges.map((e) => [e.from, e.to] as const);
   const seen = new Set<string>();
   for (const m of metrics) seen.add(m.service);
   for (const l of rows) seen.add(l.service);

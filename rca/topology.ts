@@ -3,8 +3,10 @@
  * the blast radius by reverse-dependency traversal.
  */
 import type { Signal, TopologyInput } from '../core/schemas.js';
-import type { BlastRadius, GraphEdge, ImpactedService, LogClusterInput, MetricDelta, ServiceAnomaly, SloInput } from './types.js';
+import type { LogRow } from './log-clusters.js';
 import { round } from './stats.js';
+import { topologyFromRequests } from './trace-patterns.js';
+import type { BlastRadius, GraphEdge, ImpactedService, LogClusterInput, MetricDelta, ServiceAnomaly, SloInput } from './types.js';
 
 export interface ServiceGraph {
   nodes: string[];
@@ -43,9 +45,13 @@ export function buildGraph(nodeIds: Iterable<string>, edges: readonly GraphEdge[
   return { nodes: [...nodes].sort(), edges: kept, callees, callers, inferred };
 }
 
-/** The graph given through `PUT /v1/topology` (or a case's topology file). */
+/** The graph given through `PUT /v1/topology` (or a case's topology file), or observed in traces. */
 export function graphFromTopology(t: TopologyInput, extraNodes: Iterable<string>): ServiceGraph {
-  const edges: GraphEdge[] = t.edges.map((e) => ({ from: e.from, to: e.to, source: 'given', weight: 1 }));
+  const observed = (e: TopologyInput['edges'][number]) => {
+    const s = (e.attributes as { source?: unknown } | undefined)?.source;
+    return s === 'spans' || s === 'trace-logs' ? s : 'given';
+  };
+  const edges: GraphEdge[] = t.edges.map((e) => ({ from: e.from, to: e.to, source: observed(e), weight: 1 }));
   return buildGraph([...t.nodes.map((n) => n.id), ...extraNodes], edges, false);
 }
 
@@ -81,6 +87,21 @@ export function topologyFromSpans(spans: readonly Signal[]): TopologyInput {
         return { from, to, attributes: { calls: n, source: 'spans' } };
       }),
   };
+}
+
+/**
+ * The call graph the signals themselves show, for when none is declared: trace spans (parent and
+ * child in different services), else trace-correlated log lines (`topologyFromRequests`).
+ */
+export function observedTopology(spans: readonly Signal[], rows: readonly LogRow[]): TopologyInput | null {
+  const fromSpans = spans.length ? topologyFromSpans(spans) : null;
+  if (fromSpans && fromSpans.edges.length) return fromSpans;
+  return rows.length ? topologyFromRequests(rows) : null;
+}
+
+/** Whether a signal is a trace span `topologyFromSpans` reads. */
+export function isSpan(s: Signal): boolean {
+  return s.kind === 'event' && typeof s.meta?.span_id === 'string';
 }
 
 /** Lower-case alphanumerics of a name and its shorter aliases (ts-basic-service → basicservice). */

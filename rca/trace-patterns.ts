@@ -17,6 +17,7 @@
  * that expect the service (not seconds: the load may differ between the periods). rca/logs.ts
  * scores it like any other template, as a warning of a failure.
  */
+import type { TopologyInput } from '../core/schemas.js';
 import { lineShape, maskedExemplar, type LogRow } from './log-clusters.js';
 import type { LogClusterInput } from './types.js';
 
@@ -202,4 +203,38 @@ export function traceSkipClusters(rows: readonly LogRow[], splitMs: number, toMs
     });
   }
   return out;
+}
+
+/**
+ * The call graph from trace-correlated log lines, for when none is given: within a request, a
+ * service that logs for the first time right after a line of another service was called by it.
+ * (A caller that got its reply and called on without logging in between is mistaken for the
+ * callee it heard from; across many requests that reading is the rare one.) An edge needs
+ * `minCalls` requests and at least `dominance` times as many as the opposite direction.
+ */
+export function topologyFromRequests(rows: readonly LogRow[], opts: { minCalls?: number; dominance?: number } = {}): TopologyInput | null {
+  const minCalls = opts.minCalls ?? 2;
+  const dominance = opts.dominance ?? 3;
+  const calls = new Map<string, number>();
+  const nodes = new Set<string>();
+  for (const lines of requestsOf(rows, -Infinity, Infinity)) {
+    const seen = new Set<string>();
+    for (let i = 0; i < lines.length; i++) {
+      const s = lines[i].service;
+      nodes.add(s);
+      if (seen.has(s)) continue;
+      seen.add(s);
+      if (i === 0) continue;
+      const k = `${lines[i - 1].service}\u0000${s}`;
+      calls.set(k, (calls.get(k) ?? 0) + 1);
+    }
+  }
+  const edges: TopologyInput['edges'] = [];
+  for (const [k, n] of [...calls.entries()].sort(([a], [b]) => cmp(a, b))) {
+    const [from, to] = k.split('\u0000');
+    if (n < minCalls || n < dominance * (calls.get(`${to}\u0000${from}`) ?? 0)) continue;
+    edges.push({ from, to, attributes: { calls: n, source: 'trace-logs' } });
+  }
+  if (!edges.length) return null;
+  return { nodes: [...nodes].sort(cmp).map((id) => ({ id, type: 'service', attributes: {} })), edges };
 }

@@ -185,7 +185,8 @@ export interface ServiceAnomaly {
 export interface GraphEdge {
   from: string;
   to: string;
-  source: 'given' | 'co-anomaly' | 'log-reference';
+  /** given: declared, or derived from trace spans ('spans') or trace-correlated logs ('trace-logs'). */
+  source: 'given' | 'spans' | 'trace-logs' | 'co-anomaly' | 'log-reference';
   weight: number;
 }
 

@@ -81,6 +81,30 @@ describe('warroom rca CASE_DIR', () => {
     expect(out).not.toMatch(/secret-case-id|the answer is|root_cause/);
   });
 
+  it('reads the call graph from spans.jsonl when the folder declares none, in memory and through the API alike', async () => {
+    const dir = join(root, 'spans-case');
+    writeCase(dir);
+    rmSync(join(dir, 'topology.json'));
+    const spans: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const at = new Date((START + i * 60) * 1000).toISOString();
+      const span = (id: string, parent: string | null, service: string) =>
+        JSON.stringify({ source: 'otel', kind: 'event', ts: at, key: 'span', labels: { service }, meta: { trace_id: `t${i}`, span_id: `${i}-${id}`, parent_span_id: parent && `${i}-${parent}` } });
+      spans.push(span('g', null, 'gateway'), span('c', 'g', 'checkout'), span('p', 'c', 'payments'), span('k', 'g', 'catalog'));
+    }
+    writeFileSync(join(dir, 'spans.jsonl'), spans.join('\n') + '\n');
+    const content = readCaseFolder(dir);
+    const input = caseToInput(content);
+    expect(input.topology!.edges.filter((e) => (e.attributes as { source?: string }).source === 'spans').map((e) => `${e.from}>${e.to}`)).toEqual(['checkout>payments', 'gateway>catalog', 'gateway>checkout']);
+    let out = '';
+    const code = await runRca(dir, { out: (x) => (out += x), err: () => {}, batch: 500 });
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(report.signals).toMatchObject({ events: 1 + 80, rejected: 0 });
+    expect(report.ranking[0].service).toBe('payments');
+    expect(report.ranking).toEqual(analyze(input).ranking.map((r) => ({ service: r.service, score: r.score })));
+  });
+
   it('exits 2 with a clear message on a folder that is not a case', async () => {
     const bad = join(root, 'bad');
     mkdirSync(bad);

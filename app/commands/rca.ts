@@ -35,7 +35,7 @@ export class CaseFolderError extends Error {}
 export function readCaseFolder(dir: string): CaseContent {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CaseFolderError(`${dir} is not a folder`);
   const file = (name: string) => join(dir, name);
-  if (!existsSync(file('case.json'))) throw new CaseFolderError(`${dir} has no case.json (expected the layout of a recorded case: case.json, metrics.csv, optional logs.jsonl, events.jsonl, topology.json)`);
+  if (!existsSync(file('case.json'))) throw new CaseFolderError(`${dir} has no case.json (expected the layout of a recorded case: case.json, metrics.csv, optional logs.jsonl, events.jsonl, spans.jsonl, topology.json)`);
   let caseJson: unknown;
   try {
     caseJson = JSON.parse(readFileSync(file('case.json'), 'utf8'));
@@ -47,6 +47,7 @@ export function readCaseFolder(dir: string): CaseContent {
   const metrics = parseMetricsCsv(readFileSync(file('metrics.csv'), 'utf8'));
   const logs = existsSync(file('logs.jsonl')) ? toLogRows(parseJsonLines(readFileSync(file('logs.jsonl'), 'utf8'))) : null;
   const events = existsSync(file('events.jsonl')) ? parseJsonLines(readFileSync(file('events.jsonl'), 'utf8')) : null;
+  const spans = existsSync(file('spans.jsonl')) ? parseJsonLines(readFileSync(file('spans.jsonl'), 'utf8')) : null;
   let topology = null;
   if (existsSync(file('topology.json'))) {
     try {
@@ -55,7 +56,7 @@ export function readCaseFolder(dir: string): CaseContent {
       throw new CaseFolderError(`${file('topology.json')} is not valid JSON (${(e as Error).message})`);
     }
   }
-  const content: CaseContent = { caseJson: stripLabels(caseJson as Record<string, unknown>), metrics, logs, topology, events };
+  const content: CaseContent = { caseJson: stripLabels(caseJson as Record<string, unknown>), metrics, logs, topology, events, spans };
   const w = (content.caseJson.window ?? null) as { start_ts?: unknown; end_ts?: unknown } | null;
   if (!w || typeof w.start_ts !== 'number' || typeof w.end_ts !== 'number' || !(w.end_ts > w.start_ts)) {
     throw new CaseFolderError(`${file('case.json')} needs a window {start_ts, end_ts} (unix seconds, end after start)`);
@@ -75,7 +76,8 @@ export function caseSignals(c: CaseContent, idPrefix = 'case-'): SignalInput[] {
   (c.logs ?? []).forEach((l, i) =>
     out.push({ id: `${idPrefix}log-${String(i).padStart(width, '0')}`, source: 'case', kind: 'log', ts: ms(l.ts), key: 'log', text: l.message, labels: l.pod ? { service: l.service, instance: l.pod } : { service: l.service } }),
   );
-  for (const e of toSignals(c.events ?? [])) out.push({ id: e.id, source: e.source, kind: e.kind, ts: e.ts, key: e.key, value: e.value, text: e.text, labels: e.labels, meta: e.meta });
+  // trace spans are events too: the analysis reads the call graph from them when none is declared
+  for (const e of toSignals([...(c.events ?? []), ...(c.spans ?? [])])) out.push({ id: e.id, source: e.source, kind: e.kind, ts: e.ts, key: e.key, value: e.value, text: e.text, labels: e.labels, meta: e.meta });
   return out;
 }
 
@@ -92,7 +94,8 @@ async function must<T>(what: string, p: Promise<{ status: number; body: T }>, ok
 /** Replays the case into a running instance reachable through `client` and analyses it. */
 export async function replayCase(client: HttpClient, name: string, c: CaseContent, opts: { batch?: number } = {}): Promise<RcaReport> {
   // The analysis view of the case (no signals needed): periods, graph with the entry SLI, candidates.
-  const shape = caseToInput({ ...c, metrics: [], logs: null, events: null });
+  // (Without spans and logs: a graph they show is the API's to find, not declared here.)
+  const shape = caseToInput({ ...c, metrics: [], logs: null, events: null, spans: null });
   if (shape.topology) {
     const entries = new Set(shape.entryPoints ?? []);
     const topology = {

@@ -63,12 +63,14 @@ export const rcaPublicSuite: Suite = {
       const logsText = readIf(join(folder, 'logs.jsonl'));
       const topoText = readIf(join(folder, 'topology.json'));
       const eventsText = readIf(join(folder, 'events.jsonl'));
+      const spansText = readIf(join(folder, 'spans.jsonl'));
       const input = caseToInput({
         caseJson,
         metrics,
         logs: logsText ? toLogRows(parseJsonLines(logsText)) : null,
         topology: topoText ? parseCaseTopology(JSON.parse(topoText)) : null,
         events: eventsText ? parseJsonLines(eventsText) : null,
+        spans: spansText ? parseJsonLines(spansText) : null,
       });
       const t0 = performance.now();
       const result = analyze(input);

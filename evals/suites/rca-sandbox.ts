@@ -70,8 +70,8 @@ export function sandboxWindow(scenario: Scenario): CaseWindow {
 
 /** Case content (sim/edge/case.ts) → AnalysisInput, through `caseToInput` as a case folder is read. */
 export function sandboxInput(content: SimCase): AnalysisInput {
-  const { caseJson, metrics, logs, events, topology } = content;
-  return caseToInput({ caseJson, metrics, logs, events, topology: parseCaseTopology(topology) });
+  const { caseJson, metrics, logs, events, spans, topology } = content;
+  return caseToInput({ caseJson, metrics, logs, events, spans, topology: parseCaseTopology(topology) });
 }
 
 /**
