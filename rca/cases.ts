@@ -7,7 +7,7 @@ import type { Signal, TopologyInput } from '../core/schemas.js';
 import { clusterLogRows, type LogRow } from './log-clusters.js';
 import { slowCallClusters } from './slow-calls.js';
 import { isSpan, observedTopology } from './topology.js';
-import { traceIdOf, traceSkipClusters } from './trace-patterns.js';
+import { requestsOf, traceIdOf, traceSkipClusters } from './trace-patterns.js';
 import type { AnalysisInput, LogClusterInput, MetricSeriesInput } from './types.js';
 
 export { clusterLogRows, lineShape, logLevel, type LogRow } from './log-clusters.js';
@@ -224,7 +224,8 @@ export function traceGapSeries(rows: readonly LogRow[], binMs: number, originMs:
 
 /** Log templates counted before and during the incident, and the steps its requests skipped. */
 export function logClustersOf(rows: readonly LogRow[], splitMs: number, toMs: number, fromMs: number, calls: readonly (readonly [string, string])[] = []): LogClusterInput[] {
-  return [...clusterLogRows(rows, splitMs, toMs, fromMs), ...traceSkipClusters(rows, splitMs, toMs, fromMs), ...slowCallClusters(rows, splitMs, toMs, fromMs, calls)];
+  const requests = requestsOf(rows, fromMs, toMs);
+  return [...clusterLogRows(rows, splitMs, toMs, fromMs), ...traceSkipClusters(requests, splitMs), ...slowCallClusters(requests, splitMs, calls)];
 }
 
 function num(v: unknown): number | null {

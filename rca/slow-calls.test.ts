@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LogRow } from './log-clusters.js';
 import { logEvidence } from './logs.js';
 import { slowCallClusters } from './slow-calls.js';
+import { requestsOf } from './trace-patterns.js';
 
 const SPLIT = 2_000_000; // seconds
 // gateway calls auth, then cart, then pay; each callee logs one line; gateway logs between calls
@@ -38,7 +39,8 @@ function rows(before: number, during: number, delay: Partial<Record<string, numb
   return out;
 }
 
-const run = (r: LogRow[], calls: readonly (readonly [string, string])[] = CALLS) => slowCallClusters(r, SPLIT * 1000, (SPLIT + 600) * 1000, (SPLIT - 600) * 1000, calls);
+const requests = (r: LogRow[]) => requestsOf(r, (SPLIT - 600) * 1000, (SPLIT + 600) * 1000);
+const run = (r: LogRow[], calls: readonly (readonly [string, string])[] = CALLS) => slowCallClusters(requests(r), SPLIT * 1000, calls);
 
 describe('slow calls, request by request', () => {
   it('charges calls that got slow to their callee when the caller\'s other calls stayed fast (a network delay on it)', () => {
@@ -67,7 +69,7 @@ describe('slow calls, request by request', () => {
   it('needs the call graph and enough reference calls; calls both ways between two services are skipped', () => {
     expect(run(rows(10, 12, { cart: 1 }), [])).toEqual([]);
     // one request before the incident holds 6 of the caller's hand-offs: fewer than asked for
-    expect(slowCallClusters(rows(1, 12, { cart: 1 }), SPLIT * 1000, (SPLIT + 600) * 1000, (SPLIT - 600) * 1000, CALLS, { minReference: 7 })).toEqual([]);
+    expect(slowCallClusters(requests(rows(1, 12, { cart: 1 })), SPLIT * 1000, CALLS, { minReference: 7 })).toEqual([]);
     expect(run(rows(0, 12, { cart: 1 }))).toEqual([]);
     expect(run(rows(10, 12, { cart: 1 }), [...CALLS, ['cart', 'gateway']]).map((c) => c.service)).toEqual([]);
   });

@@ -19,7 +19,6 @@
  */
 import { maskedExemplar, type LogRow } from './log-clusters.js';
 import { quantile } from './stats.js';
-import { requestsOf } from './trace-patterns.js';
 import type { LogClusterInput } from './types.js';
 
 export const SLOW_CALL_DEFAULTS = {
@@ -42,10 +41,10 @@ interface Hop {
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function hopsOf(rows: readonly LogRow[], splitMs: number, toMs: number, fromMs: number, calls: readonly (readonly [string, string])[]): Hop[] {
+function hopsOf(requests: readonly (readonly LogRow[])[], splitMs: number, calls: readonly (readonly [string, string])[]): Hop[] {
   const edge = new Set(calls.map(([a, b]) => `${a}\u0000${b}`));
   const hops: Hop[] = [];
-  for (const lines of requestsOf(rows, fromMs, toMs)) {
+  for (const lines of requests) {
     for (let i = 1; i < lines.length; i++) {
       const a = lines[i - 1];
       const b = lines[i];
@@ -70,20 +69,18 @@ interface Tally {
 }
 
 /**
- * Slow calls per service as derived log templates (see the file comment). `calls` are the call
- * graph's [caller, callee] pairs; without them nothing is derived.
+ * Slow calls per service as derived log templates (see the file comment), from the requests of
+ * `requestsOf`. `calls` are the call graph's [caller, callee] pairs; without them nothing is derived.
  */
 export function slowCallClusters(
-  rows: readonly LogRow[],
+  requests: readonly (readonly LogRow[])[],
   splitMs: number,
-  toMs: number,
-  fromMs: number,
   calls: readonly (readonly [string, string])[],
   opts: Partial<typeof SLOW_CALL_DEFAULTS> = {},
 ): LogClusterInput[] {
   const o = { ...SLOW_CALL_DEFAULTS, ...opts };
   if (!calls.length) return [];
-  const hops = hopsOf(rows, splitMs, toMs, fromMs, calls);
+  const hops = hopsOf(requests, splitMs, calls);
   const reference = new Map<string, number[]>();
   for (const h of hops) if (!h.during) (reference.get(h.caller) ?? reference.set(h.caller, []).get(h.caller)!).push(h.gap);
   const threshold = new Map<string, number>();

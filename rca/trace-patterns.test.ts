@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LogRow } from './log-clusters.js';
 import { logEvidence } from './logs.js';
-import { hasTraceId, traceIdOf, traceSkipClusters } from './trace-patterns.js';
+import { hasTraceId, requestsOf, traceIdOf, traceSkipClusters } from './trace-patterns.js';
 
 const SPLIT = 1_000_000; // seconds
 const msg = (service: string, step: string, trace: string) => `12:00:00.000 INFO c.${service}.Controller#42 TraceID: ${trace} SpanID: 1a2b3c4d5e6f7a8b [${step}][done]`;
@@ -28,7 +28,7 @@ function rows(normal: number, incident: readonly (readonly (readonly [string, st
   return out;
 }
 
-const run = (r: LogRow[]) => traceSkipClusters(r, SPLIT * 1000, (SPLIT + 600) * 1000, (SPLIT - 600) * 1000);
+const run = (r: LogRow[]) => traceSkipClusters(requestsOf(r, (SPLIT - 600) * 1000, (SPLIT + 600) * 1000), SPLIT * 1000);
 
 describe('requests that skip a step (trace-correlated logs)', () => {
   it('reads trace ids in the common spellings', () => {

@@ -67,7 +67,9 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Log rows → requests: the rows in [fromMs, toMs] that carry a trace id, grouped by it, each in
- * time order (ties: service, then text); requests in trace id order.
+ * time order (ties: service, then text); requests in trace id order. A single line is no request
+ * to compare (no step order, no hand-off) and is left out — shippers that stamp a fresh id on
+ * every line would otherwise make one request per line.
  */
 export function requestsOf(rows: readonly LogRow[], fromMs: number, toMs: number): LogRow[][] {
   const by = new Map<string, LogRow[]>();
@@ -80,13 +82,16 @@ export function requestsOf(rows: readonly LogRow[], fromMs: number, toMs: number
     if (l) l.push(r);
     else by.set(id, [r]);
   }
-  return [...by.keys()].sort(cmp).map((id) => by.get(id)!.sort((a, b) => a.ts - b.ts || cmp(a.service, b.service) || cmp(a.message, b.message)));
+  return [...by.entries()]
+    .filter(([, lines]) => lines.length > 1)
+    .sort(([a], [b]) => cmp(a, b))
+    .map(([, lines]) => lines.sort((a, b) => a.ts - b.ts || cmp(a.service, b.service) || cmp(a.message, b.message)));
 }
 
 /** Requests as their distinct events (service and the start of the line's shape). */
-function tracesOf(rows: readonly LogRow[], fromMs: number, toMs: number, eventChars: number): Trace[] {
+function tracesOf(requests: readonly (readonly LogRow[])[], eventChars: number): Trace[] {
   const out: Trace[] = [];
-  for (const lines of requestsOf(rows, fromMs, toMs)) {
+  for (const lines of requests) {
     const seen = new Set<string>();
     const events: Event[] = [];
     for (const l of lines) {
@@ -142,13 +147,13 @@ interface Tally {
 }
 
 /**
- * Skipped steps per service, as derived log templates (see the file comment). Requests starting
- * before `splitMs` are the reference; rows outside [fromMs, toMs] are ignored.
+ * Skipped steps per service, as derived log templates (see the file comment), from the requests
+ * of `requestsOf`. Requests starting before `splitMs` are the reference.
  */
-export function traceSkipClusters(rows: readonly LogRow[], splitMs: number, toMs: number, fromMs = -Infinity, opts: Partial<typeof TRACE_PATTERN_DEFAULTS> = {}): LogClusterInput[] {
+export function traceSkipClusters(requests: readonly (readonly LogRow[])[], splitMs: number, opts: Partial<typeof TRACE_PATTERN_DEFAULTS> = {}): LogClusterInput[] {
   const o = { ...TRACE_PATTERN_DEFAULTS, ...opts };
   const kinds = new Map<string, { normal: Trace[]; incident: Trace[] }>();
-  for (const t of tracesOf(rows, fromMs, toMs, o.eventChars)) {
+  for (const t of tracesOf(requests, o.eventChars)) {
     if (t.events.length < 2) continue;
     const k = t.events[0].key;
     let g = kinds.get(k);
