@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from './analyze.js';
 import { caseToInput, clusterLogRows, LABEL_FIELDS, logLevel, parseJsonLines, parseMetricsCsv, stripLabels, toLogRows, traceGapSeries, type LogRow } from './cases.js';
+import { requestsOf } from './trace-patterns.js';
 
 // A tiny case in the layout of ../shared/data/rca, written inline (tests never read that folder).
 const INJECT = 1_700_000_000;
@@ -121,7 +122,7 @@ describe('log rows', () => {
       rows.push(line(t, 'a', ta, 'call b'), line(t + 0.01 + slow, 'b', ta, 'work'), line(t + 0.02 + 2 * slow, 'a', ta, 'back'));
       rows.push(line(t + 1, 'c', tc, 'call b'), line(t + 1.01 + slow, 'b', tc, 'work'), line(t + 1.02 + 2 * slow, 'c', tc, 'back'));
     }
-    const s = traceGapSeries(rows, 15_000, 1_000_000);
+    const s = traceGapSeries(requestsOf(rows, -Infinity, Infinity), 15_000, 1_000_000);
     const bIn = s.find((x) => x.service === 'b' && x.metric === 'handoff_latency_in')!;
     expect(bIn.points[0].value).toBeCloseTo(0.01, 3);
     expect(bIn.points[bIn.points.length - 1].value).toBeCloseTo(0.51, 3);

@@ -7,7 +7,7 @@ import type { Signal, TopologyInput } from '../core/schemas.js';
 import { clusterLogRows, type LogRow } from './log-clusters.js';
 import { slowCallClusters } from './slow-calls.js';
 import { isSpan, observedTopology } from './topology.js';
-import { requestsOf, traceIdOf, traceSkipClusters } from './trace-patterns.js';
+import { requestsOf, traceSkipClusters } from './trace-patterns.js';
 import type { AnalysisInput, LogClusterInput, MetricSeriesInput } from './types.js';
 
 export { clusterLogRows, lineShape, logLevel, type LogRow } from './log-clusters.js';
@@ -177,21 +177,13 @@ function pushAt<A, B, C>(m: Map<A, Map<B, Map<C, number[]>>>, a: A, b: B, c: C, 
  * is two series per service, `handoff_latency_in` (edges where it received) and
  * `handoff_latency_out` (edges where it handed on), in seconds; bins are `binMs` wide from `originMs`.
  * (With the call graph, rca/slow-calls.ts charges slow calls to their callee request by request.)
+ * Takes the requests of `requestsOf` (trace-correlated lines grouped by trace, in time order).
  */
-export function traceGapSeries(rows: readonly LogRow[], binMs: number, originMs: number): MetricSeriesInput[] {
-  const traces = new Map<string, LogRow[]>();
-  for (const r of rows) {
-    const id = traceIdOf(r.message);
-    if (!id) continue;
-    const l = traces.get(id);
-    if (l) l.push(r);
-    else traces.set(id, [r]);
-  }
+export function traceGapSeries(requests: readonly (readonly LogRow[])[], binMs: number, originMs: number): MetricSeriesInput[] {
   // service/metric → bin → peer → gaps
   const acc = new Map<string, Map<number, Map<string, number[]>>>();
   const add = (key: string, bin: number, peer: string, gap: number) => pushAt(acc, key, bin, peer, gap);
-  for (const ev of traces.values()) {
-    ev.sort((a, b) => a.ts - b.ts);
+  for (const ev of requests) {
     for (let i = 1; i < ev.length; i++) {
       const a = ev[i - 1];
       const b = ev[i];
@@ -223,8 +215,14 @@ export function traceGapSeries(rows: readonly LogRow[], binMs: number, originMs:
 }
 
 /** Log templates counted before and during the incident, and the steps its requests skipped. */
-export function logClustersOf(rows: readonly LogRow[], splitMs: number, toMs: number, fromMs: number, calls: readonly (readonly [string, string])[] = []): LogClusterInput[] {
-  const requests = requestsOf(rows, fromMs, toMs);
+export function logClustersOf(
+  rows: readonly LogRow[],
+  splitMs: number,
+  toMs: number,
+  fromMs: number,
+  calls: readonly (readonly [string, string])[] = [],
+  requests: readonly (readonly LogRow[])[] = requestsOf(rows, fromMs, toMs),
+): LogClusterInput[] {
   return [...clusterLogRows(rows, splitMs, toMs, fromMs), ...traceSkipClusters(requests, splitMs), ...slowCallClusters(requests, splitMs, calls)];
 }
 
@@ -275,8 +273,10 @@ export function caseToInput(content: CaseContent): AnalysisInput {
     }
     s.points.push({ ts: r.ts * 1000, value: r.value });
   }
-  // trace-correlated logs give hand-off latency series; their bins straddle the incident start
-  const gapSeries = content.logs && content.logs.length ? traceGapSeries(content.logs, TRACE_GAP_BIN_MS, from) : [];
+  // trace-correlated log lines, grouped into requests once: hand-off latency series (their bins
+  // straddle the incident start), the call graph when none is declared, skipped steps, slow calls
+  const requests = content.logs && content.logs.length ? requestsOf(content.logs, baseline.from, to) : [];
+  const gapSeries = traceGapSeries(requests, TRACE_GAP_BIN_MS, from);
   for (const g of gapSeries) series.set(`${g.service}\u0000${g.metric}\u0000`, g);
   const metrics = [...series.values()].sort((a, b) => (a.service === b.service ? (a.metric < b.metric ? -1 : 1) : a.service < b.service ? -1 : 1));
 
@@ -286,7 +286,7 @@ export function caseToInput(content: CaseContent): AnalysisInput {
 
   // the declared graph, else the one the spans or trace-correlated log lines show
   const declared = content.topology && content.topology.edges.length ? content.topology : null;
-  const observed = declared ? null : observedTopology(content.spans ? toSignals(content.spans).filter(isSpan) : [], content.logs ?? []);
+  const observed = declared ? null : observedTopology(content.spans ? toSignals(content.spans).filter(isSpan) : [], requests);
   const given: TopologyInput['edges'] = declared ? declared.edges.map(([a, b]) => ({ from: a, to: b, attributes: {} })) : (observed?.edges ?? []);
   let topology: TopologyInput | null = null;
   if (given.length) {
@@ -313,7 +313,7 @@ export function caseToInput(content: CaseContent): AnalysisInput {
     window: { from, to },
     baseline,
     metrics,
-    logClusters: content.logs && content.logs.length ? logClustersOf(content.logs, from, to, baseline.from, calls) : [],
+    logClusters: content.logs && content.logs.length ? logClustersOf(content.logs, from, to, baseline.from, calls, requests) : [],
     changes: content.events ? toSignals(content.events) : [],
     topology,
     candidates,

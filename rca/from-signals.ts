@@ -14,6 +14,7 @@
  */
 import type { Anomaly, Signal, TopologyInput } from '../core/schemas.js';
 import { hasTraceId, logClustersOf, traceGapSeries, TRACE_GAP_BIN_MS, type LogRow } from './cases.js';
+import { requestsOf } from './trace-patterns.js';
 import { isSpan, observedTopology } from './topology.js';
 import type { AnalysisInput, Instant, MetricSeriesInput, SloInput } from './types.js';
 import { sloKindOf } from '../detectors/stream/slo.js';
@@ -228,10 +229,11 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
           .map((i) => ({ ts: s.ts[i], value: s.values[i] }));
     metrics.push(s.instance ? { service: s.service, metric: s.metric, instance: s.instance, points } : { service: s.service, metric: s.metric, points });
   }
-  // Trace-correlated log lines give hand-off latency series, binned from the incident period's
-  // start. They take the lines of one trace in time order, and in id order within a millisecond
-  // (a replayed file numbers its lines): equal times must come out as the source wrote them. Only
-  // those lines are sorted; the template clustering does not depend on the order of the lines.
+  // Trace-correlated log lines, grouped into requests once: hand-off latency series binned from
+  // the incident period's start, the call graph when none is stored, skipped steps, slow calls.
+  // A request takes its lines in time order, and in id order within a millisecond (a replayed file
+  // numbers its lines): equal times must come out as the source wrote them. Only those lines are
+  // sorted; the template clustering does not depend on the order of the lines.
   const traced: number[] = [];
   for (let i = 0; i < rows.length; i++) if (hasTraceId(rows[i].message)) traced.push(i);
   if (traced.length) {
@@ -240,13 +242,15 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
     for (let i = 1; i < traced.length && ordered; i++) if (byTime(traced[i - 1], traced[i]) > 0) ordered = false;
     if (!ordered) traced.sort(byTime);
   }
-  const tracedRows = traced.map((i) => rows[i]);
-  if (tracedRows.length) {
-    for (const g of traceGapSeries(tracedRows, TRACE_GAP_BIN_MS, from)) {
-      const i = metrics.findIndex((m) => m.service === g.service && m.metric === g.metric && !m.instance);
-      if (i >= 0) metrics[i] = g;
-      else metrics.push(g);
-    }
+  const requests = requestsOf(
+    traced.map((i) => rows[i]),
+    periods.baseline?.from ?? -Infinity,
+    to,
+  );
+  for (const g of traceGapSeries(requests, TRACE_GAP_BIN_MS, from)) {
+    const i = metrics.findIndex((m) => m.service === g.service && m.metric === g.metric && !m.instance);
+    if (i >= 0) metrics[i] = g;
+    else metrics.push(g);
   }
   metrics.sort((a, b) => cmp(a.service, b.service) || cmp(a.metric, b.metric) || cmp(a.instance ?? '', b.instance ?? ''));
   changes.sort((a, b) => cmp(a.ts, b.ts) || cmp(a.id, b.id));
@@ -254,7 +258,7 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
   // who may be blamed, and who the customers reach first
   // the stored graph; without edges, the one the spans or trace-correlated log lines show (the
   // stored nodes keep their attributes: entry points, SLOs, candidates)
-  const observed = d.topology?.edges.length ? null : observedTopology(changes.filter(isSpan), tracedRows);
+  const observed = d.topology?.edges.length ? null : observedTopology(changes.filter(isSpan), requests);
   const nodes = new Map((observed?.nodes ?? []).map((n) => [n.id, n]));
   for (const n of d.topology?.nodes ?? []) nodes.set(n.id, n);
   const edges = d.topology?.edges.length ? d.topology.edges : (observed?.edges ?? []);
@@ -284,7 +288,7 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
     ...(periods.baseline ? { baseline: periods.baseline } : {}),
     metrics,
     anomalies: [...(d.anomalies ?? [])].sort((a, b) => cmp(a.ts, b.ts) || cmp(a.id, b.id)),
-    logClusters: rows.length ? logClustersOf(rows, from, to, periods.baseline?.from ?? -Infinity, calls) : [],
+    logClusters: rows.length ? logClustersOf(rows, from, to, periods.baseline?.from ?? -Infinity, calls, requests) : [],
     changes,
     topology,
     ...(candidates ? { candidates } : {}),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../core/schemas.js';
 import { blastRadius, buildGraph, dependentsCentrality, graphFromTopology, inferEdges, observedTopology, roots, topologyFromSpans, walk } from './topology.js';
-import { topologyFromRequests } from './trace-patterns.js';
+import { requestsOf, topologyFromRequests } from './trace-patterns.js';
 import type { GraphEdge, ServiceAnomaly } from './types.js';
 
 const e = (from: string, to: string): GraphEdge => ({ from, to, source: 'given', weight: 1 });
@@ -78,17 +78,17 @@ describe('service graph', () => {
     }
     // one request where web called cache without logging in between: read as api → cache, outvoted
     rows.push(line(9, 'web', 'beef0001'), line(9.01, 'api', 'beef0001'), line(9.02, 'cache', 'beef0001'));
-    const t = topologyFromRequests(rows)!;
+    const t = topologyFromRequests(requestsOf(rows, -Infinity, Infinity))!;
     expect(t.edges.map((e) => `${e.from}>${e.to}`)).toEqual(['api>db', 'web>api', 'web>cache']);
     expect(t.edges[0].attributes).toEqual({ calls: 6, source: 'trace-logs' });
-    expect(topologyFromRequests([line(1, 'web', 'c0ffee01'), line(2, 'api', 'c0ffee01')])).toBeNull(); // a single call is not enough
-    expect(topologyFromRequests([{ ts: 1, service: 'web', message: 'INFO no trace id' }])).toBeNull();
+    expect(topologyFromRequests(requestsOf([line(1, 'web', 'c0ffee01'), line(2, 'api', 'c0ffee01')], -Infinity, Infinity))).toBeNull(); // a single call is not enough
+    expect(topologyFromRequests(requestsOf([{ ts: 1, service: 'web', message: 'INFO no trace id' }], -Infinity, Infinity))).toBeNull();
     // spans, when there are any, come first; the graph keeps where it came from
     const span: Signal = { id: 's2', orgId: 'o', source: 'otel', kind: 'event', ts: '2026-01-01T00:00:00Z', key: 'span', value: null, text: null, labels: { service: 'api' }, meta: { span_id: '2', parent_span_id: '1' } };
     const root: Signal = { ...span, id: 's1', labels: { service: 'batch' }, meta: { span_id: '1', parent_span_id: null } };
-    expect(observedTopology([root, span], rows)!.edges.map((e) => `${e.from}>${e.to}`)).toEqual(['batch>api']);
-    expect(observedTopology([], rows)!.edges).toHaveLength(3);
-    expect(graphFromTopology(observedTopology([], rows)!, []).edges.every((x) => x.source === 'trace-logs')).toBe(true);
+    expect(observedTopology([root, span], requestsOf(rows, -Infinity, Infinity))!.edges.map((e) => `${e.from}>${e.to}`)).toEqual(['batch>api']);
+    expect(observedTopology([], requestsOf(rows, -Infinity, Infinity))!.edges).toHaveLength(3);
+    expect(graphFromTopology(observedTopology([], requestsOf(rows, -Infinity, Infinity))!, []).edges.every((x) => x.source === 'trace-logs')).toBe(true);
   });
 
   it('infers edges from co-anomaly timing and from log references', () => {

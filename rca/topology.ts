@@ -91,12 +91,13 @@ export function topologyFromSpans(spans: readonly Signal[]): TopologyInput {
 
 /**
  * The call graph the signals themselves show, for when none is declared: trace spans (parent and
- * child in different services), else trace-correlated log lines (`topologyFromRequests`).
+ * child in different services), else trace-correlated log lines grouped into requests
+ * (`requestsOf`, `topologyFromRequests`).
  */
-export function observedTopology(spans: readonly Signal[], rows: readonly LogRow[]): TopologyInput | null {
+export function observedTopology(spans: readonly Signal[], requests: readonly (readonly LogRow[])[]): TopologyInput | null {
   const fromSpans = spans.length ? topologyFromSpans(spans) : null;
   if (fromSpans && fromSpans.edges.length) return fromSpans;
-  return rows.length ? topologyFromRequests(rows) : null;
+  return requests.length ? topologyFromRequests(requests) : null;
 }
 
 /** Whether a signal is a trace span `topologyFromSpans` reads. */

@@ -34,7 +34,18 @@ describe('requests that skip a step (trace-correlated logs)', () => {
   it('reads trace ids in the common spellings', () => {
     expect(traceIdOf('INFO TraceID: 4bf92f3577b34da6a3ce929d0e0e4736 SpanID: 00f0')).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(traceIdOf('level=info trace_id=4bf92f3577b34da6 msg=ok')).toBe('4bf92f3577b34da6');
+    expect(traceIdOf('{"level":"error","msg":"boom","trace_id":"4BF92F3577B34DA6A3CE929D0E0E4736"}')).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(traceIdOf('{"traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331"}')).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(traceIdOf('{"trace.id":"0af7651916cd43dd"}')).toBe('0af7651916cd43dd');
+    expect(traceIdOf('{"dd.trace_id":"1234567890123456789"}')).toBe('1234567890123456789');
+    expect(traceIdOf('{"otelTraceID":"0af7651916cd43dd8448eb211c80319c"}')).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(traceIdOf('GET /cart traceparent=00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01')).toBe('0af7651916cd43dd8448eb211c80319c');
     expect(hasTraceId('INFO no trace here')).toBe(false);
+    // a UUID-style id: its first group stands for it (2^32 values: requests of one window do not collide)
+    expect(traceIdOf('traceId: 3fa85f64-5717-4562-b3fc-2c963f66afa6')).toBe('3fa85f64');
+    // not an id: too short, or a word that merely starts with hex digits
+    expect(traceIdOf('trace_id=abc')).toBeNull();
+    expect(traceIdOf('trace_id=deadbeefzz')).toBeNull();
   });
 
   it('blames the step requests skipped while later steps still ran, counting requests of the kind as the exposure', () => {

@@ -21,11 +21,16 @@ import type { TopologyInput } from '../core/schemas.js';
 import { lineShape, maskedExemplar, type LogRow } from './log-clusters.js';
 import type { LogClusterInput } from './types.js';
 
-const TRACE_ID = /\b(?:TraceID|trace_id|traceId)[:=]\s*([0-9a-fA-F]{8,})/;
+/**
+ * A trace id in a line: `TraceID: …` (text), `trace_id=…` (logfmt), `"trace_id":"…"` / `"traceId"` /
+ * `"trace.id"` / `"dd.trace_id"` / `"otelTraceID"` (JSON), or a W3C `traceparent` header value
+ * (`00-<trace id>-<span id>-<flags>`). Hex (or decimal) of 8 to 32 digits; case of the key ignored.
+ */
+const TRACE_ID = /(?:\b(?:otel|dd\.)?trace[_.]?id["']?\s*[:=]\s*["']?|\btraceparent["']?\s*[:=]\s*["']?00-)([0-9a-f]{8,32})(?![0-9a-z])/i;
 
-/** The trace id a log line carries (`TraceID: …`, `trace_id=…`), or null. */
+/** The trace id a log line carries, or null (see TRACE_ID). */
 export function traceIdOf(message: string): string | null {
-  return TRACE_ID.exec(message)?.[1] ?? null;
+  return TRACE_ID.exec(message)?.[1]?.toLowerCase() ?? null;
 }
 
 /** Whether a log line carries a trace id. */
@@ -67,7 +72,8 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Log rows → requests: the rows in [fromMs, toMs] that carry a trace id, grouped by it, each in
- * time order (ties: service, then text); requests in trace id order. A single line is no request
+ * time order; lines of one time keep the order they came in (pass them in source order: a replayed
+ * file's line numbers, a store's ids); requests in trace id order. A single line is no request
  * to compare (no step order, no hand-off) and is left out — shippers that stamp a fresh id on
  * every line would otherwise make one request per line.
  */
@@ -85,7 +91,7 @@ export function requestsOf(rows: readonly LogRow[], fromMs: number, toMs: number
   return [...by.entries()]
     .filter(([, lines]) => lines.length > 1)
     .sort(([a], [b]) => cmp(a, b))
-    .map(([, lines]) => lines.sort((a, b) => a.ts - b.ts || cmp(a.service, b.service) || cmp(a.message, b.message)));
+    .map(([, lines]) => lines.sort((a, b) => a.ts - b.ts));
 }
 
 /** Requests as their distinct events (service and the start of the line's shape). */
@@ -217,12 +223,12 @@ export function traceSkipClusters(requests: readonly (readonly LogRow[])[], spli
  * callee it heard from; across many requests that reading is the rare one.) An edge needs
  * `minCalls` requests and at least `dominance` times as many as the opposite direction.
  */
-export function topologyFromRequests(rows: readonly LogRow[], opts: { minCalls?: number; dominance?: number } = {}): TopologyInput | null {
+export function topologyFromRequests(requests: readonly (readonly LogRow[])[], opts: { minCalls?: number; dominance?: number } = {}): TopologyInput | null {
   const minCalls = opts.minCalls ?? 2;
   const dominance = opts.dominance ?? 3;
   const calls = new Map<string, number>();
   const nodes = new Set<string>();
-  for (const lines of requestsOf(rows, -Infinity, Infinity)) {
+  for (const lines of requests) {
     const seen = new Set<string>();
     for (let i = 0; i < lines.length; i++) {
       const s = lines[i].service;
