@@ -15,7 +15,11 @@
  * The result is one derived log template per service whose steps were skipped, with the skip
  * counts before and during the incident and, as the exposure, the number of requests of the kinds
  * that expect the service (not seconds: the load may differ between the periods). rca/logs.ts
- * scores it like any other template, as a warning of a failure.
+ * scores its surprise like any template's (with one pseudo-skip added to the reference), apart
+ * from the service's own logs; the ranking adds it outside explain-away.
+ *
+ * Also here: reading trace ids, grouping lines into requests (shared by every reader of
+ * trace-correlated lines) and the call graph those requests show (`topologyFromRequests`).
  */
 import type { TopologyInput } from '../core/schemas.js';
 import { lineShape, maskedExemplar, type LogRow } from './log-clusters.js';
