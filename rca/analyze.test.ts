@@ -192,6 +192,8 @@ describe('analyze: determinism and evidence', () => {
     expect(cited.some((e) => e.kind === 'log_cluster' && e.summary.endsWith(`0 of 31 ${unit} before → 26 of 56 during`))).toBe(true);
     // not the service's own log: no error rate, no log score of its own
     expect(r.logClusters.find((l) => l.service === 'catalog')).toMatchObject({ score: 0, errorRateDuring: 0 });
+    // the requests the fault did not touch are counter-evidence
+    expect(r.hypotheses[0].counterEvidence).toContainEqual(expect.objectContaining({ kind: 'unaffected_requests', summary: expect.stringMatching(/^30 of 56 /) }));
   });
 
   it('uses streaming-detector anomalies as evidence', () => {

@@ -249,6 +249,16 @@ function counter(r: RankedService, ctx: HypothesisContext, change: ChangeCorrela
     if (healthy.length)
       out.push({ kind: 'healthy_shards', summary: `${healthy.length} of ${shards.length + 1} instances show no shift on ${top.metric}`, data: { instances: healthy.map((d) => d.instance) } });
   }
+  // requests that went through normally: the share the request-level evidence did not touch
+  for (const t of a?.logs?.top ?? []) {
+    if (!t.derived || !t.exposure || t.exposure.during <= t.during) continue;
+    const what = t.derived === 'skipped-step' ? 'requests that normally reach it did not skip its step' : 'calls it took part in were not slow';
+    out.push({
+      kind: 'unaffected_requests',
+      summary: `${t.exposure.during - t.during} of ${t.exposure.during} ${what} during the incident (a healthy instance, or a fault on some paths only)`,
+      data: { templateId: t.templateId, unaffected: t.exposure.during - t.during, of: t.exposure.during },
+    });
+  }
   // callers that are not affected
   const callers = ctx.graph.callers.get(r.service) ?? [];
   // a caller with data and no shift worth a twentieth (no data is not "normal")
