@@ -17,7 +17,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { AdminStore, Bus, Store, Subscription } from '../core/ports.js';
 import { SCOPES } from '../core/schemas.js';
 import { DEFAULT_SECRET_RULES, compileMaskRules, type CompiledMask } from '../detectors/secrets.js';
-import { LocalHandoff } from '../ingest/handoff.js';
+import { LocalHandoff, signalBatchWeight } from '../ingest/handoff.js';
 import { OutboxRelay } from '../ingest/outbox-relay.js';
 import { startPipeline } from '../ingest/pipeline.js';
 import { DEFAULT_POLICY, type CorrelationPolicy } from '../detectors/stream/grouping.js';
@@ -125,7 +125,9 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     logger.info({ setting: cfg.WARROOM_DETECTION_THREAD, cores: os.availableParallelism() }, `detection: ${detectionThread(cfg.WARROOM_DETECTION_THREAD) === 'worker' ? 'on a worker thread' : 'on the main thread'}`);
 
     await bootstrapKeys(theStore, cfg, announce, generatedKeys, (h) => (adminKeyHash = h));
-    const handoff = new LocalHandoff();
+    // Live signal batches wait here for the detect consumer; past 256 batches or 100 k signals
+    // (~3 s of ingest at full speed) a lagging consumer reads them back from the store instead.
+    const handoff = new LocalHandoff({ maxEntries: 256, maxWeight: 100_000, weigh: signalBatchWeight });
     relay = new OutboxRelay(theStore, theBus, logger, { handoff });
     subs.push(
       ...(await startPipeline({
