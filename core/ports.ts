@@ -322,9 +322,25 @@ export interface Store {
    * unless the setting exists; returns the stored value either way, so concurrent starts agree.
    */
   claimSetting(name: string, value: string): Promise<string>;
+  /**
+   * Takes an exclusive role among the processes sharing this database (e.g. `detect`: the
+   * detection engines hold per-series state, so one process must see all of an org's signals), or
+   * null when another holder has it. Held until released, the process dies, or its database
+   * connection drops (`lost` settles then).
+   */
+  lead(role: string): Promise<Lead | null>;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** An exclusive role held among the processes that share one database (`Store.lead`). */
+export interface Lead {
+  readonly role: string;
+  /** Settles once the role is no longer held: released, or lost (the connection holding it dropped). */
+  readonly lost: Promise<void>;
+  /** Gives the role up; idempotent. */
+  release(): Promise<void>;
 }
 
 /**

@@ -163,9 +163,13 @@ export class EngineSet {
     }
   }
 
-  /** Checkpoints, then stops the host. */
-  async close(): Promise<void> {
-    await this.checkpointAll();
+  /**
+   * Checkpoints, then stops the host. Without `checkpoint` (detection moved to another process,
+   * which loads the last checkpoint itself) nothing is saved: a late save would overwrite newer
+   * state.
+   */
+  async close(opts: { checkpoint?: boolean } = {}): Promise<void> {
+    if (opts.checkpoint !== false) await this.checkpointAll();
     await this.host.close();
   }
 }

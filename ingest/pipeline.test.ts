@@ -200,6 +200,36 @@ describe('pipeline', () => {
     expect(seen).toEqual([a[0].id, b[0].id]);
   });
 
+  it('runs detection in one process of those sharing the store; another takes over when it stops, from its checkpoint', async () => {
+    await store.createOrg({ id: 'twoproc', name: 't' });
+    const bus = createInprocBus();
+    const detectSubs: string[] = [];
+    const spyBus = (who: string): InprocBus => ({
+      ...bus,
+      subscribe: (subject, handler, o) => {
+        if (subject === 'signal.ingest') detectSubs.push(who);
+        return bus.subscribe(subject, handler, o);
+      },
+    });
+    const a = await startPipeline({ ...deps(spyBus('a')), leadRetryMs: 20 });
+    const b = await startPipeline({ ...deps(spyBus('b')), leadRetryMs: 20 });
+    expect(detectSubs).toEqual(['a']); // b stands by: two engines would each see half of every series
+    const signals = spike('twoproc', 'cart', 3);
+    await store.forOrg('twoproc').insertSignals(signals);
+    await bus.publish('signal.ingest', { id: fastUlid(), orgId: 'twoproc', payload: { signalIds: signals.map((x) => x.id) } satisfies IngestPayload });
+    for (let i = 0; i < 100 && (await store.forOrg('twoproc').listAnomalies({})).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await store.forOrg('twoproc').listAnomalies({})).length).toBeGreaterThan(0);
+    // a stops: its detectors are checkpointed before the role is given up, then b takes over
+    for (const s of a) await s.unsubscribe();
+    expect(await store.forOrg('twoproc').getDetectorState(CHECKPOINT_NAME)).not.toBeNull();
+    for (let i = 0; i < 100 && detectSubs.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(detectSubs).toEqual(['a', 'b']);
+    for (const s of b) await s.unsubscribe();
+    const free = await store.lead('detect'); // given up on shutdown
+    expect(free).not.toBeNull();
+    await free!.release();
+  });
+
   it('checkpoints the detectors to the store and resumes from there after a restart', async () => {
     await store.createOrg({ id: 'ckpt', name: 'c' });
     const a = new EngineSet(store, systemClock, logger, { engine: {}, checkpointMs: 60_000 });

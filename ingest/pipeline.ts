@@ -14,6 +14,7 @@ import { DETECTORS, type EngineAnomaly } from '../detectors/stream/engine.js';
 import { decide, evidenceKeys, neighbourMap, type CorrelationPolicy } from '../detectors/stream/grouping.js';
 import { EngineSet, type EngineSetOptions } from './detectors.js';
 import type { LocalHandoff } from './handoff.js';
+import { whileLeading } from './lead.js';
 import { Staged } from './outbox-relay.js';
 
 export interface PipelineDeps {
@@ -34,6 +35,8 @@ export interface PipelineDeps {
   onDetectLatency?(ms: number): void;
   /** A batch went to detection, its signals from the in-process hand-off or read back from the store. */
   onDetectBatch?(source: 'handoff' | 'store'): void;
+  /** How often a standby process asks for the detection role again (ms; default 5000). */
+  leadRetryMs?: number;
 }
 
 type DetectPayload = { anomalies: EngineAnomaly[] };
@@ -174,8 +177,11 @@ export async function handleDetect(d: PipelineDeps, m: BusMessage<DetectPayload>
  * Subscribes the pipeline's consumers. Detection takes several batches at once (the engines
  * still see them in delivery order: see EngineSet.process), so a worker thread always has the
  * next batch queued while the main thread stores the last one's anomalies; correlation takes one
- * message at a time, as it must never give one service two incidents. The last returned
- * subscription checkpoints the detectors and stops their host when unsubscribed.
+ * message at a time, as it must never give one service two incidents (correlation is safe in
+ * several processes: it runs under an org-level lock). Detection runs only in the process that
+ * holds the `detect` role (`whileLeading`); the others stand by and take over when it goes away.
+ * Unsubscribing the detection entry checkpoints the detectors, stops their host and gives the
+ * role up.
  */
 export async function startPipeline(d: PipelineDeps): Promise<Subscription[]> {
   const log = d.logger.child({ component: 'pipeline' });
@@ -189,17 +195,34 @@ export async function startPipeline(d: PipelineDeps): Promise<Subscription[]> {
         throw err;
       }
     };
+  const closeEngines = async (checkpoint: boolean) => {
+    const set = engines.get(d);
+    engines.delete(d);
+    await set?.close({ checkpoint });
+  };
+  const detect = whileLeading(
+    d.store,
+    'detect',
+    async () => {
+      const sub = await d.bus.subscribe('signal.ingest', wrap('detect', handleIngest), { group: 'detect', concurrency: DETECT_IN_FLIGHT });
+      return {
+        stop: async () => {
+          await sub.unsubscribe();
+          await closeEngines(true);
+        },
+        abandon: async () => {
+          await sub.unsubscribe();
+          await closeEngines(false);
+        },
+      };
+    },
+    { logger: log, retryMs: d.leadRetryMs },
+  );
+  await detect.ready;
   return [
-    await d.bus.subscribe('signal.ingest', wrap('detect', handleIngest), { group: 'detect', concurrency: DETECT_IN_FLIGHT }),
+    detect,
     await d.bus.subscribe('signal.detect', wrap('correlate', handleDetect), { group: 'correlate', concurrency: 1 }),
     await d.bus.subscribeDeadLetters('signal.ingest', async (dl) => log.error({ msgId: dl.message.id, reason: dl.reason }, 'signal batch dead-lettered')),
     await d.bus.subscribeDeadLetters('signal.detect', async (dl) => log.error({ msgId: dl.message.id, reason: dl.reason }, 'anomaly batch dead-lettered')),
-    {
-      unsubscribe: async () => {
-        const set = engines.get(d);
-        engines.delete(d);
-        await set?.close();
-      },
-    },
   ];
 }

@@ -229,6 +229,26 @@ export function storeContract(name: string, factory: () => Promise<OpenedStore>)
       it('pings', async () => {
         await expect(store.ping()).resolves.toBeUndefined();
       });
+
+      it('gives a role to one holder at a time; a release hands it on', async () => {
+        const role = uid('role');
+        const first = await store.lead(role);
+        expect(first).not.toBeNull();
+        expect(first!.role).toBe(role);
+        expect(await store.lead(role)).toBeNull(); // held
+        const other = await store.lead(uid('role')); // other roles are independent
+        expect(other).not.toBeNull();
+        let settled = false;
+        void first!.lost.then(() => (settled = true));
+        await first!.release();
+        await first!.release(); // idempotent
+        await first!.lost;
+        expect(settled).toBe(true);
+        const second = await store.lead(role);
+        expect(second).not.toBeNull();
+        await second!.release();
+        await other!.release();
+      });
     });
 
     // ---- isolation ----------------------------------------------------------------------

@@ -14,6 +14,8 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta
 /** Advisory lock keys (two-int form): class 0x77720001 = migrations, 0x77720002 = audit chains. */
 export const LOCK_CLASS_MIGRATIONS = 0x77720001;
 export const LOCK_CLASS_AUDIT = 0x77720002;
+/** Session-level locks of held roles (`Store.lead`). */
+export const LOCK_CLASS_LEAD = 0x77720004;
 
 export interface Migration {
   version: number;

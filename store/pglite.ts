@@ -7,6 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { Lead } from '../core/ports.js';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { assertAppRoleIsConfined, ensureAppRole, migrate } from './migrate.js';
 import { type Db, type Row, type SqlSession, quoteIdent } from './sql.js';
@@ -61,6 +62,27 @@ class PgliteDb implements Db {
 
   owner<T>(fn: (s: SqlSession) => Promise<T>): Promise<T> {
     return this.run(async () => undefined, fn);
+  }
+
+  private readonly leads = new Set<string>();
+
+  /** One process owns an embedded database, so a role is this process's to give out, once at a time. */
+  async lead(role: string): Promise<Lead | null> {
+    if (this.closed) throw new Error('store (pglite): closed');
+    if (this.leads.has(role)) return null;
+    this.leads.add(role);
+    let held = true;
+    let settle = () => undefined as void;
+    const lost = new Promise<void>((r) => (settle = r));
+    return {
+      role,
+      lost,
+      release: async () => {
+        if (held) this.leads.delete(role);
+        held = false;
+        settle();
+      },
+    };
   }
 
   async close(): Promise<void> {

@@ -45,6 +45,27 @@ afterAll(async () => {
 storeContract('postgres', () => openPostgresStore({ url }));
 
 describe('postgres specifics', () => {
+  it('a held role excludes other processes, and passes on when the holder\'s connection dies', async () => {
+    const [p1, p2] = await Promise.all([openPostgresStore({ url }), openPostgresStore({ url })]);
+    try {
+      const role = `detect-${randomBytes(4).toString('hex')}`;
+      const held = await p1.store.lead(role);
+      expect(held).not.toBeNull();
+      expect(await p2.store.lead(role)).toBeNull();
+      // the holder's backend goes away (a crash, a network cut): Postgres drops its session lock
+      await onServer((c) => c.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = $2)`, [0x77720004, DB_NAME]));
+      await held!.lost; // noticed by the holder
+      const taken = await p2.store.lead(role);
+      expect(taken).not.toBeNull();
+      await taken!.release();
+    } finally {
+      for (const o of [p1, p2]) {
+        await o.admin.close();
+        await o.store.close();
+      }
+    }
+  });
+
   it('two processes starting at once apply the migrations once', async () => {
     const opened = await Promise.all([openStore({ databaseUrl: url }), openPostgresStore({ url }), openPostgresStore({ url })]);
     try {

@@ -5,7 +5,8 @@
  */
 import pg from 'pg';
 import type { PoolClient } from 'pg';
-import { assertAppRoleIsConfined, ensureAppRole, migrate } from './migrate.js';
+import type { Lead } from '../core/ports.js';
+import { LOCK_CLASS_LEAD, assertAppRoleIsConfined, ensureAppRole, migrate } from './migrate.js';
 import { type Db, type Row, type SqlSession } from './sql.js';
 import { type OpenedStore, createStore } from './store.js';
 
@@ -76,8 +77,58 @@ class PostgresDb implements Db {
     readonly appRole: string,
   ) {}
 
-  attachAppPool(p: pg.Pool): void {
+  /** Connection string of the application role: a held role (`lead`) keeps a connection of its own. */
+  private appUrl: string | null = null;
+  private readonly leads = new Set<pg.Client>();
+
+  attachAppPool(p: pg.Pool, url: string): void {
     this.appPool = p;
+    this.appUrl = url;
+  }
+
+  /**
+   * A session-level advisory lock on a connection of its own: Postgres releases it when that
+   * connection ends, so a process that dies (or loses its network) gives the role up by itself.
+   * The connection is pinged every `pingMs` so a silently dropped one is noticed (`lost`).
+   */
+  async lead(role: string, pingMs = 5000): Promise<Lead | null> {
+    if (this.closed || !this.appUrl) throw new Error('store (postgres): not open');
+    const client = new pg.Client({ connectionString: this.appUrl, keepAlive: true });
+    let markLost = () => undefined as void;
+    const lost = new Promise<void>((r) => (markLost = r));
+    client.on('error', () => markLost());
+    client.on('end', () => markLost());
+    await client.connect();
+    let ok = false;
+    try {
+      ok = (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int4, hashtext($2::text)) AS ok', [LOCK_CLASS_LEAD, role])).rows[0].ok;
+    } finally {
+      if (!ok) await client.end().catch(() => undefined);
+    }
+    if (!ok) return null;
+    this.leads.add(client);
+    let released = false;
+    const ping = setInterval(() => {
+      client.query('SELECT 1').catch(() => {
+        markLost();
+        void client.end().catch(() => undefined);
+      });
+    }, pingMs);
+    ping.unref();
+    void lost.then(() => clearInterval(ping));
+    return {
+      role,
+      lost,
+      release: async () => {
+        if (released) return;
+        released = true;
+        clearInterval(ping);
+        this.leads.delete(client);
+        // ending the session releases the lock (and settles `lost`)
+        await client.end().catch(() => undefined);
+        markLost();
+      },
+    };
   }
 
   tenant<T>(orgId: string | null, fn: (s: SqlSession) => Promise<T>): Promise<T> {
@@ -102,7 +153,7 @@ class PostgresDb implements Db {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.appPool?.end(), this.ownerPool.end().catch(() => undefined)]);
+    await Promise.all([this.appPool?.end(), this.ownerPool.end().catch(() => undefined), ...[...this.leads].map((c) => c.end().catch(() => undefined))]);
   }
 }
 
@@ -123,9 +174,10 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Ope
   try {
     await ensureAppRole(db, appRole, { login: true, password: opts.appPassword });
     const { hasVector } = await migrate(db, { appRole });
-    const appPool = new pg.Pool({ connectionString: appRoleUrl(opts.url, appRole, opts.appPassword), max: opts.poolSize ?? 10 });
+    const appUrl = appRoleUrl(opts.url, appRole, opts.appPassword);
+    const appPool = new pg.Pool({ connectionString: appUrl, max: opts.poolSize ?? 10 });
     appPool.on('error', () => undefined);
-    db.attachAppPool(appPool);
+    db.attachAppPool(appPool, appUrl);
     await assertAppRoleIsConfined(db);
     return { ...createStore(db, { hasVector, closeAdmin: () => db.closeOwner() }), db };
   } catch (e) {

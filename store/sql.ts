@@ -4,6 +4,7 @@
  * a transaction as the application role (tenant) or as the table owner.
  */
 import { AppError } from '../core/errors.js';
+import type { Lead } from '../core/ports.js';
 
 export type Row = Record<string, unknown>;
 
@@ -27,6 +28,8 @@ export interface Db {
   tenant<T>(orgId: string | null, fn: (s: SqlSession) => Promise<T>): Promise<T>;
   /** Runs fn in a transaction as the table owner (bypasses row-level security). */
   owner<T>(fn: (s: SqlSession) => Promise<T>): Promise<T>;
+  /** An exclusive role among the processes sharing this database (see `Store.lead`). */
+  lead(role: string): Promise<Lead | null>;
   close(): Promise<void>;
 }
 

@@ -303,6 +303,7 @@ export function createStore(db: Db, opts: CreateStoreOptions): { store: Store; a
       const rows = await mapped(() => db.tenant(null, (s) => s.query<{ v: string }>('SELECT warroom_claim_setting($1, $2) AS v', [name, value])));
       return String(rows[0].v);
     },
+    lead: (role: string) => db.lead(role),
     ping: async (): Promise<void> => {
       await mapped(() => db.tenant(null, (s) => s.query('SELECT 1')));
     },
