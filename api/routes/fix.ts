@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
-import { ENVIRONMENTS } from '../../core/schemas.js';
+import { ENVIRONMENTS, type CommandRecord } from '../../core/schemas.js';
 import { draftPlan } from '../../remediate/planner.js';
 import { route } from '../context.js';
 import { ApprovalView, CommandView, FixPlanView, approvalView, commandView, fixPlanView } from '../views.js';
@@ -93,7 +93,16 @@ export const executeRoute = route({
   body: z.object({ plan_id: z.string().min(1), runner: z.string().optional().describe('Must match the runner the plan was approved for') }),
   response: { status: 200, schema: z.object({ plan: FixPlanView, commands: z.array(CommandView) }), description: 'The executed plan and the recorded commands' },
   errors: [404, 409],
-  async handler({ body, org, deps, actor }) {
+  /*
+   * No transaction is open while a runner works (a step can take minutes; on PGlite a transaction
+   * holds the whole database). The claim (approved → executing) commits first, so a second
+   * request gets 409 and the plan shows as executing meanwhile; each step's command and audit
+   * entry commit as soon as it returns, so what was really done is on record even if the process
+   * dies before the end (the plan then stays `executing` for a person to look at); the outcome
+   * commits last, as the request's reply (the idempotent transaction with an Idempotency-Key).
+   */
+  transaction: 'manual',
+  async handler({ body, org, deps, actor, commit }) {
     const plan = await org.getFixPlan(body.plan_id);
     if (!plan) throw new AppError('not_found', `No plan ${body.plan_id}.`);
     if (body.runner && body.runner !== plan.runner) {
@@ -101,41 +110,51 @@ export const executeRoute = route({
     }
     const runner = deps.runners[plan.runner];
     if (!runner) throw new AppError('unavailable', `Runner "${plan.runner}" is not configured on this instance.`);
-    const executing = await org.transitionFixPlan(plan.id, ['approved'], 'executing');
+    const executing = await org.transaction(async (tx) => {
+      const claimed = await tx.transitionFixPlan(plan.id, ['approved'], 'executing');
+      if (claimed) await tx.appendAudit({ actor, action: 'fix.executing', target: `plan:${plan.id}`, payload: { runner: runner.name, steps: plan.steps.length } });
+      return claimed;
+    });
     if (!executing) throw new AppError('conflict', `The plan is ${plan.status}; only an approved plan can be executed.`);
 
-    const commands = [];
+    const commands: CommandRecord[] = [];
     let failed = false;
     for (const [step, s] of plan.steps.entries()) {
       const startedAt = deps.clock.now().toISOString();
-      const result = await runner.execute(s);
-      const cmd = await org.addCommand({
-        id: deps.newId(),
-        planId: plan.id,
-        step,
-        runner: runner.name,
-        command: s.command,
-        output: result.output,
-        exitCode: result.exitCode,
-        status: result.exitCode === 0 ? 'succeeded' : 'failed',
-        startedAt,
-        finishedAt: deps.clock.now().toISOString(),
+      // a runner that throws failed the step: it is recorded like a non-zero exit
+      const result = await runner.execute(s).catch((e: unknown) => ({ exitCode: -1, output: `runner error: ${e instanceof Error ? e.message : String(e)}` }));
+      const cmd = await org.transaction(async (tx) => {
+        const c = await tx.addCommand({
+          id: deps.newId(),
+          planId: plan.id,
+          step,
+          runner: runner.name,
+          command: s.command,
+          output: result.output,
+          exitCode: result.exitCode,
+          status: result.exitCode === 0 ? 'succeeded' : 'failed',
+          startedAt,
+          finishedAt: deps.clock.now().toISOString(),
+        });
+        await tx.appendAudit({
+          actor,
+          action: 'command.executed',
+          target: `command:${c.id}`,
+          payload: { planId: plan.id, step, runner: runner.name, command: s.command, exitCode: result.exitCode, outputSha256: createHash('sha256').update(result.output).digest('hex') },
+        });
+        return c;
       });
       commands.push(cmd);
-      await org.appendAudit({
-        actor,
-        action: 'command.executed',
-        target: `command:${cmd.id}`,
-        payload: { planId: plan.id, step, runner: runner.name, command: s.command, exitCode: result.exitCode, outputSha256: createHash('sha256').update(result.output).digest('hex') },
-      });
       if (result.exitCode !== 0) {
         failed = true;
         break;
       }
     }
-    const done = await org.transitionFixPlan(plan.id, ['executing'], failed ? 'failed' : 'executed');
-    await org.appendAudit({ actor, action: failed ? 'fix.failed' : 'fix.executed', target: `plan:${plan.id}`, payload: { commands: commands.map((c) => c.id) } });
-    return { status: 200, body: { plan: fixPlanView(done ?? executing), commands: commands.map(commandView) } };
+    return commit(async ({ org: w }) => {
+      const done = await w.transitionFixPlan(plan.id, ['executing'], failed ? 'failed' : 'executed');
+      await w.appendAudit({ actor, action: failed ? 'fix.failed' : 'fix.executed', target: `plan:${plan.id}`, payload: { commands: commands.map((c) => c.id) } });
+      return { status: 200, body: { plan: fixPlanView(done ?? executing), commands: commands.map(commandView) } };
+    });
   },
 });
 

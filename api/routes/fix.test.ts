@@ -1,0 +1,77 @@
+/**
+ * POST /v1/fix/execute holds no transaction while a runner works: the claim commits first, each
+ * step's command and audit entry as soon as it returns, the outcome last.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FixStep } from '../../core/schemas.js';
+import type { Runner } from '../../remediate/runners/runner.js';
+import { gate, startTestApi, type TestApi } from './analyze-harness.js';
+
+describe('POST /v1/fix/execute', () => {
+  let api: TestApi;
+  const step = gate();
+  const ran: FixStep[] = [];
+  const slow: Runner = {
+    name: 'slow',
+    async execute(s) {
+      ran.push(s);
+      await step.wait();
+      return { exitCode: 0, output: `did ${s.command}` };
+    },
+  };
+  const broken: Runner = {
+    name: 'broken',
+    async execute() {
+      throw new Error('kube API unreachable');
+    },
+  };
+  beforeAll(async () => {
+    api = await startTestApi('pglite', { runners: { slow, broken } });
+  });
+  afterAll(async () => api?.stop());
+
+  async function approvedPlan(runner: string): Promise<string> {
+    const c = api.client();
+    const inc = await c.post('/v1/incidents/open', { title: 'cart down', service: 'cart', started_at: Date.now() - 60_000 });
+    expect(inc.status).toBe(201);
+    const plan = await c.post('/v1/fix/plan', { incident_id: (inc.body as { id: string }).id, env: 'staging', runner });
+    expect(plan.status).toBe(201);
+    const id = (plan.body as { id: string }).id;
+    expect((await c.post('/v1/fix/approve', { plan_id: id })).status).toBe(200);
+    return id;
+  }
+
+  it('claims the plan, runs the step with no transaction open, and records the outcome', async () => {
+    const id = await approvedPlan('slow');
+    const c = api.client();
+    api.spy.reset();
+    const running = c.post('/v1/fix/execute', { plan_id: id });
+    for (let i = 0; i < 200 && ran.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(ran).toHaveLength(1);
+    // the runner is at work: nothing is held, the claim is visible, a second execute is refused
+    expect(api.spy.open).toBe(0);
+    try {
+      expect(((await c.get(`/v1/fix/plans/${id}`)).body as { plan: { status: string } }).plan.status).toBe('executing');
+      expect((await c.post('/v1/fix/execute', { plan_id: id })).status).toBe(409);
+    } finally {
+      step.open();
+    }
+    const done = await running;
+    expect(done.status).toBe(200);
+    const body = done.body as { plan: { status: string }; commands: { exit_code?: number; exitCode?: number; status: string; output: string }[] };
+    expect(body.plan.status).toBe('executed');
+    expect(body.commands).toHaveLength(1);
+    expect(body.commands[0]).toMatchObject({ status: 'succeeded' });
+    const actions = (await api.org.listAudit()).filter((e) => e.target === `plan:${id}` || (e.payload as { planId?: string }).planId === id).map((e) => e.action);
+    expect(actions).toEqual(['fix.planned', 'fix.approved', 'fix.executing', 'command.executed', 'fix.executed']);
+  });
+
+  it('a runner that throws fails the step: recorded as a failed command, the plan failed', async () => {
+    const id = await approvedPlan('broken');
+    const res = await api.client().post('/v1/fix/execute', { plan_id: id });
+    expect(res.status).toBe(200);
+    const body = res.body as { plan: { status: string }; commands: { status: string; output: string }[] };
+    expect(body.plan.status).toBe('failed');
+    expect(body.commands).toEqual([expect.objectContaining({ status: 'failed', output: 'runner error: kube API unreachable' })]);
+  });
+});
