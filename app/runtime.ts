@@ -239,9 +239,9 @@ async function bootstrapKeys(
 }
 
 /** The correlation policy from the configuration (the rest are the documented defaults). */
-export function pipelinePolicy(cfg: Pick<Config, 'WARROOM_AUTO_OPEN_SEVERITY' | 'WARROOM_INCIDENT_GROUP_MINUTES'>): CorrelationPolicy {
+export function pipelinePolicy(cfg: Pick<Config, 'WARROOM_AUTO_OPEN_SEVERITY' | 'WARROOM_INCIDENT_GROUP_MINUTES' | 'WARROOM_AUTO_MITIGATE_MINUTES'>): CorrelationPolicy {
   const group = cfg.WARROOM_INCIDENT_GROUP_MINUTES * 60_000;
-  return { ...DEFAULT_POLICY, autoOpenSeverity: cfg.WARROOM_AUTO_OPEN_SEVERITY, groupWindowMs: group, serviceQuietMs: 2 * group };
+  return { ...DEFAULT_POLICY, autoOpenSeverity: cfg.WARROOM_AUTO_OPEN_SEVERITY, groupWindowMs: group, serviceQuietMs: 2 * group, autoMitigateMs: cfg.WARROOM_AUTO_MITIGATE_MINUTES * 60_000 };
 }
 
 /**

@@ -56,6 +56,8 @@ export interface OpenIncidentActivity {
   id: string;
   service: string;
   startedAt: string;
+  /** `detector`, or the user who opened it. */
+  openedBy: string;
   /** Newest anomaly time among its evidence (startedAt when it has none). */
   lastTs: string;
   /** Services its anomaly evidence is about. */

@@ -117,6 +117,48 @@ describe('pipeline', () => {
     await bus.close();
   });
 
+  it('marks a detector-opened incident mitigated after 30 min of signal time without anomalies; one a person opened stays open', async () => {
+    await store.createOrg({ id: 'recovered', name: 'r' });
+    const bus = createInprocBus();
+    const published: BusMessage[][] = [];
+    let wall = Date.UTC(2026, 0, 1, 1);
+    const d = { ...deps(bus, published), clock: { now: () => new Date(wall) } };
+    const o = store.forOrg('recovered');
+    const seen: BusMessage[] = [];
+    const detect = async (signals: Signal[], id: string) => {
+      await o.insertSignals(signals);
+      await handleIngest(d, { id, subject: 'signal.ingest', orgId: 'recovered', payload: { signalIds: signals.map((x) => x.id) }, deliveryCount: 1 });
+      for (const m of published.splice(0).flat()) {
+        seen.push(m);
+        if (m.subject === 'signal.detect') await handleDetect(d, m as BusMessage<never>);
+      }
+    };
+    const healthy = (t0: number): Signal[] => spike('recovered', 'cart', 3, t0).map((x) => ({ ...x, value: 0.001 }));
+    await detect(spike('recovered', 'cart', 3), 'm1'); // breaches at 00:00–00:02
+    const [auto] = await o.listIncidents({});
+    expect(auto.openedBy).toBe('detector');
+    const manual = await o.openIncident({ id: fastUlid(), title: 'checkout feels slow', service: 'checkout', severity: 'sev3', startedAt: new Date(Date.UTC(2026, 0, 1)).toISOString(), openedAt: new Date(wall).toISOString(), openedBy: 'alice' });
+    // healthy signals up to 00:22: not yet quiet for 30 min
+    wall += 61_000;
+    await detect(healthy(Date.UTC(2026, 0, 1, 0, 20)), 'm2');
+    expect((await o.getIncident(auto.id))!.status).toBe('open');
+    // up to 00:42, but within a minute of wall time of the last look: not looked at yet
+    wall += 10_000;
+    await detect(healthy(Date.UTC(2026, 0, 1, 0, 40)), 'm3');
+    expect((await o.getIncident(auto.id))!.status).toBe('open');
+    wall += 61_000;
+    await detect(healthy(Date.UTC(2026, 0, 1, 0, 41)), 'm4');
+    expect((await o.getIncident(auto.id))!.status).toBe('mitigated');
+    expect((await o.getIncident(manual.id))!.status).toBe('open');
+    const entry = (await o.listAudit()).find((e) => e.target === `incident:${auto.id}` && e.action === 'incident.status')!;
+    expect(entry).toMatchObject({ actor: 'detector', payload: { from: 'open', to: 'mitigated' } });
+    expect(seen.some((m) => m.subject === 'incident.updated' && (m.payload as { incidentId: string }).incidentId === auto.id)).toBe(true);
+    // a new breach of cart is a new incident now
+    await detect(spike('recovered', 'cart', 3, Date.UTC(2026, 0, 1, 0, 50)), 'm5');
+    expect((await o.listIncidents({ status: 'open' })).map((i) => i.service).sort()).toEqual(['cart', 'checkout']);
+    await bus.close();
+  });
+
   it('detects a batch recovered from the outbox (ids only) after its fast-path publish was lost', async () => {
     await store.createOrg({ id: 'recover', name: 'r' });
     const bus = createInprocBus();

@@ -11,7 +11,7 @@ import type { Clock, IdSource } from '../core/clock.js';
 import type { Bus, BusMessage, OrgStore, OutboxMessage, Store, Subscription } from '../core/ports.js';
 import type { Evidence, Signal } from '../core/schemas.js';
 import { DETECTORS, type EngineAnomaly } from '../detectors/stream/engine.js';
-import { decide, evidenceKeys, neighbourMap, type CorrelationPolicy } from '../detectors/stream/grouping.js';
+import { decide, evidenceKeys, neighbourMap, quietIncidents, type CorrelationPolicy } from '../detectors/stream/grouping.js';
 import { EngineSet, type EngineSetOptions } from './detectors.js';
 import type { LocalHandoff } from './handoff.js';
 import { whileLeading } from './lead.js';
@@ -64,7 +64,8 @@ export async function handleIngest(d: PipelineDeps, m: BusMessage<IngestPayload>
   // id. Nothing is awaited before `process` takes the batch's place in the org's order.
   const local = d.handoff?.take(m.id) as IngestLocal | undefined;
   d.onDetectBatch?.(local ? 'handoff' : 'store');
-  const found = await set.process(m.orgId, local?.signals ?? org.getSignals(m.payload.signalIds ?? []));
+  const batch = local?.signals ?? org.getSignals(m.payload.signalIds ?? []);
+  const found = await set.process(m.orgId, batch);
   set.maybeCheckpoint(m.orgId);
   if (found.length > 0) {
     const staged = new Staged(d.newId, () => d.clock.now().toISOString());
@@ -80,6 +81,59 @@ export async function handleIngest(d: PipelineDeps, m: BusMessage<IngestPayload>
     d.publishCommitted(staged.messages);
   }
   if (m.payload.acceptedAt !== undefined) d.onDetectLatency?.(d.clock.now().getTime() - m.payload.acceptedAt);
+  await mitigateQuiet(d, m.orgId, newestTime(await batch));
+}
+
+/** Wall time between two looks for recovered incidents of one org. */
+const MITIGATE_EVERY_MS = 60_000;
+/** Signal times further ahead of the wall clock than this (a skewed source) do not count. */
+const FUTURE_SLACK_MS = 5 * 60_000;
+const mitigateChecks = new WeakMap<PipelineDeps, Map<string, number>>();
+
+function newestTime(signals: readonly Signal[]): number {
+  let t = -Infinity;
+  for (const s of signals) {
+    const ms = Date.parse(s.ts);
+    if (ms > t) t = ms;
+  }
+  return t;
+}
+
+/**
+ * Marks the org's recovered incidents mitigated (`quietIncidents`: detector-opened, no anomaly
+ * for `autoMitigateMs` of signal time), at most once a minute of wall time per org. Runs under
+ * the correlation lock (`openIncidentActivity`), so an anomaly being attached meanwhile waits.
+ */
+async function mitigateQuiet(d: PipelineDeps, orgId: string, signalTimeMs: number): Promise<void> {
+  if (!(d.policy.autoMitigateMs > 0) || !Number.isFinite(signalTimeMs)) return;
+  const now = d.clock.now().getTime();
+  let last = mitigateChecks.get(d);
+  if (!last) mitigateChecks.set(d, (last = new Map()));
+  const prev = last.get(orgId);
+  if (prev !== undefined && now - prev < MITIGATE_EVERY_MS) return;
+  last.set(orgId, now);
+  const t = Math.min(signalTimeMs, now + FUTURE_SLACK_MS);
+  const staged = new Staged(d.newId, () => d.clock.now().toISOString());
+  // never fails the batch: its detection is done, and a redelivery would feed it to the engines twice
+  try {
+    await d.store.forOrg(orgId).transaction(async (tx) => {
+    for (const i of quietIncidents(await tx.openIncidentActivity(), t, d.policy)) {
+      const inc = await tx.setIncidentStatus(i.id, 'mitigated', d.clock.now().toISOString());
+      if (!inc) continue;
+      await tx.appendAudit({
+        actor: 'detector',
+        action: 'incident.status',
+        target: `incident:${i.id}`,
+        payload: { from: 'open', to: 'mitigated', why: `no anomaly for ${d.policy.autoMitigateMs / 60_000} min of signal time`, lastAnomalyAt: i.lastTs, signalTime: new Date(t).toISOString() },
+      });
+      await staged.emit(tx, 'incident.updated', { incidentId: i.id, change: 'status' }, `mitigate:${i.id}:${i.lastTs}`);
+    }
+    });
+  } catch (err) {
+    d.logger.warn({ err, org: orgId }, 'marking recovered incidents mitigated failed; trying again in a minute');
+    return;
+  }
+  d.publishCommitted(staged.messages);
 }
 
 function fmt(series: string, v: number): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DETECTORS, type EngineAnomaly } from './engine.js';
-import { DEFAULT_POLICY, decide, evidenceKeys, neighbourMap, type OpenIncidentActivity } from './grouping.js';
+import { DEFAULT_POLICY, decide, evidenceKeys, neighbourMap, quietIncidents, type OpenIncidentActivity } from './grouping.js';
 import { MemoryCorrelator } from './memory-correlator.js';
 
 const T0 = Date.UTC(2026, 2, 2, 12);
@@ -66,7 +66,7 @@ describe('correlation policy', () => {
   });
 
   it('attaches to the service’s own open incident (rate limit) and to a connected one only while it is active', () => {
-    const open: OpenIncidentActivity[] = [{ id: 'inc1', service: 'payments', startedAt: iso(0), lastTs: iso(10), services: ['payments'] }];
+    const open: OpenIncidentActivity[] = [{ id: 'inc1', service: 'payments', startedAt: iso(0), openedBy: 'detector', lastTs: iso(10), services: ['payments'] }];
     expect(decide({ ...base, open, anomalies: [an('payments', 'http_error_rate', 60, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'attach', incidentId: 'inc1', why: 'same_service' }]);
     expect(decide({ ...base, open, anomalies: [an('payments', 'http_error_rate', 80, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'open' }]);
     expect(decide({ ...base, open, anomalies: [an('checkout', 'http_error_rate', 30, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'attach', incidentId: 'inc1', why: 'connected' }]);
@@ -96,5 +96,17 @@ describe('correlation policy', () => {
     c.add([an('frontend', 'latency_p95_ms', 3, 0.9, DETECTORS.slo)], iso(3));
     expect(c.incidents).toHaveLength(1);
     expect([...c.incidents[0].services]).toEqual(['payments', 'checkout', 'frontend']);
+  });
+});
+
+describe('recovered incidents', () => {
+  const at = (min: number) => new Date(Date.UTC(2026, 0, 1) + min * 60_000).toISOString();
+  const inc = (id: string, lastMin: number, openedBy = 'detector'): OpenIncidentActivity => ({ id, service: id, startedAt: at(0), openedBy, lastTs: at(lastMin), services: [id] });
+  it('are the detector-opened ones quiet for autoMitigateMs of signal time; a person\'s stay; 0 turns it off', () => {
+    const open = [inc('quiet', 5), inc('busy', 20), inc('manual', 0, 'alice')];
+    const now = Date.parse(at(36));
+    expect(quietIncidents(open, now, DEFAULT_POLICY).map((i) => i.id)).toEqual(['quiet']);
+    expect(quietIncidents(open, now, { autoMitigateMs: 0 })).toEqual([]);
+    expect(quietIncidents(open, Date.parse(at(34)), DEFAULT_POLICY)).toEqual([]);
   });
 });

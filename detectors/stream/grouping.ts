@@ -41,6 +41,8 @@ export interface CorrelationPolicy {
   stormWindowMs: number;
   /** One evidence row per incident, service, series and bucket of this width (the highest score). */
   evidenceBucketMs: number;
+  /** A detector-opened incident with no anomaly for this long (signal time) is marked mitigated; 0: never. */
+  autoMitigateMs: number;
 }
 
 export const DEFAULT_POLICY: CorrelationPolicy = {
@@ -53,7 +55,19 @@ export const DEFAULT_POLICY: CorrelationPolicy = {
   stormLimit: 5,
   stormWindowMs: 10 * 60_000,
   evidenceBucketMs: 5 * 60_000,
+  autoMitigateMs: 30 * 60_000,
 };
+
+/**
+ * Incidents whose signals recovered: opened by the detectors, and no anomaly of theirs for
+ * `autoMitigateMs` up to `signalTimeMs` (the newest signal time seen). They become `mitigated`,
+ * not resolved: a person confirms the end. One a person opened stays as it is — the detectors may
+ * not see what it is about.
+ */
+export function quietIncidents(open: readonly OpenIncidentActivity[], signalTimeMs: number, policy: Pick<CorrelationPolicy, 'autoMitigateMs'>): OpenIncidentActivity[] {
+  if (!(policy.autoMitigateMs > 0)) return [];
+  return open.filter((i) => i.openedBy === 'detector' && signalTimeMs - Date.parse(i.lastTs) >= policy.autoMitigateMs);
+}
 
 export type { OpenIncidentActivity };
 

@@ -38,7 +38,7 @@ export class MemoryCorrelator {
   /** Applies one batch of anomalies; returns the decisions taken. */
   add(anomalies: readonly EngineAnomaly[], batchTs: string): Decision[] {
     if (anomalies.length === 0) return [];
-    const open: OpenIncidentActivity[] = this.incidents.map((i) => ({ id: i.id, service: i.service, startedAt: i.startedAt, lastTs: i.lastTs, services: [...i.services] }));
+    const open: OpenIncidentActivity[] = this.incidents.map((i) => ({ id: i.id, service: i.service, startedAt: i.startedAt, openedBy: 'detector', lastTs: i.lastTs, services: [...i.services] }));
     const latest = anomalies.reduce((m, a) => (a.ts > m ? a.ts : m), anomalies[0].ts);
     const horizon = Date.parse(latest) - this.policy.corroborateMs - 60_000;
     this.recent = this.recent.filter((r) => Date.parse(r.ts) >= horizon);

@@ -26,13 +26,13 @@ export async function putDetectorState(s: SqlSession, orgId: string, name: strin
 export async function openIncidentActivity(s: SqlSession, orgId: string, limit: number): Promise<OpenIncidentActivity[]> {
   await s.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [`correlate:${orgId}`]);
   const rows = await s.query(
-    `SELECT i.id, i.service, i.started_at,
+    `SELECT i.id, i.service, i.started_at, i.opened_by,
             coalesce(max((e.data->>'ts')::timestamptz), i.started_at) AS last_ts,
             coalesce(array_agg(DISTINCT e.data->>'service') FILTER (WHERE e.data ? 'service'), '{}') AS services
-     FROM (SELECT id, service, started_at FROM incidents
+     FROM (SELECT id, service, started_at, opened_by FROM incidents
            WHERE org_id = $1 AND status = 'open' ORDER BY started_at DESC, id DESC LIMIT $2) i
      LEFT JOIN evidence e ON e.org_id = $1 AND e.incident_id = i.id AND e.kind = 'anomaly'
-     GROUP BY i.id, i.service, i.started_at
+     GROUP BY i.id, i.service, i.started_at, i.opened_by
      ORDER BY i.started_at DESC, i.id DESC`,
     [orgId, limit],
   );
@@ -40,6 +40,7 @@ export async function openIncidentActivity(s: SqlSession, orgId: string, limit: 
     id: String(r.id),
     service: String(r.service),
     startedAt: iso(r.started_at),
+    openedBy: String(r.opened_by),
     lastTs: iso(r.last_ts),
     services: (r.services as string[] | null) ?? [],
   }));
