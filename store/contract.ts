@@ -512,7 +512,7 @@ export function storeContract(name: string, factory: () => Promise<OpenedStore>)
         await store.createOrg({ id: org, name: 'c' });
         const O = store.forOrg(org);
         const inc = await incident(O, 'payments');
-        expect(await O.openIncidentActivity()).toEqual([{ id: inc.id, service: 'payments', startedAt: inc.startedAt, lastTs: inc.startedAt, services: [] }]);
+        expect(await O.openIncidentActivity()).toEqual([{ id: inc.id, service: 'payments', startedAt: inc.startedAt, openedBy: 'detector', lastTs: inc.startedAt, services: [] }]);
         await O.addEvidence([
           evidenceOf(inc.id, { data: { service: 'payments', ts: '2024-05-01T10:05:00.000Z' } }),
           evidenceOf(inc.id, { data: { service: 'checkout', ts: '2024-05-01T10:09:00.000Z' } }),
