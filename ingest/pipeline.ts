@@ -114,9 +114,7 @@ async function mitigateQuiet(d: PipelineDeps, orgId: string, signalTimeMs: numbe
   last.set(orgId, now);
   const t = Math.min(signalTimeMs, now + FUTURE_SLACK_MS);
   const staged = new Staged(d.newId, () => d.clock.now().toISOString());
-  // never fails the batch: its detection is done, and a redelivery would feed it to the engines twice
-  try {
-    await d.store.forOrg(orgId).transaction(async (tx) => {
+  const mitigate = async (tx: OrgStore) => {
     for (const i of quietIncidents(await tx.openIncidentActivity(), t, d.policy)) {
       const inc = await tx.setIncidentStatus(i.id, 'mitigated', d.clock.now().toISOString());
       if (!inc) continue;
@@ -128,7 +126,10 @@ async function mitigateQuiet(d: PipelineDeps, orgId: string, signalTimeMs: numbe
       });
       await staged.emit(tx, 'incident.updated', { incidentId: i.id, change: 'status' }, `mitigate:${i.id}:${i.lastTs}`);
     }
-    });
+  };
+  // never fails the batch: its detection is done, and a redelivery would feed it to the engines twice
+  try {
+    await d.store.forOrg(orgId).transaction(mitigate);
   } catch (err) {
     d.logger.warn({ err, org: orgId }, 'marking recovered incidents mitigated failed; trying again in a minute');
     return;
