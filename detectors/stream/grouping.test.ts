@@ -97,6 +97,20 @@ describe('correlation policy', () => {
     expect(c.incidents).toHaveLength(1);
     expect([...c.incidents[0].services]).toEqual(['payments', 'checkout', 'frontend']);
   });
+
+  it('in memory as in the pipeline, an incident quiet for 30 min of signal time is mitigated, and the next fault opens a new one', () => {
+    const c = new MemoryCorrelator(DEFAULT_POLICY, edges);
+    c.add([an('payments', 'http_error_rate', 0, 0.9, DETECTORS.slo)], iso(0));
+    c.add([], iso(20)); // batches without anomalies move signal time on too
+    expect(c.incidents[0].mitigatedAt).toBeUndefined();
+    c.add([], iso(31));
+    expect(c.incidents[0].mitigatedAt).toBe(iso(31));
+    c.add([an('payments', 'http_error_rate', 40, 0.9, DETECTORS.slo)], iso(40));
+    expect(c.incidents.map((i) => [i.service, i.openedAt])).toEqual([
+      ['payments', iso(0)],
+      ['payments', iso(40)],
+    ]);
+  });
 });
 
 describe('recovered incidents', () => {

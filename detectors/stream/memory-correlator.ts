@@ -4,7 +4,7 @@
  * replays and tests. Both call the same `decide`; only where the incidents live differs.
  */
 import type { EngineAnomaly } from './engine.js';
-import { decide, isPrimary, neighbourMap, type CorrelationPolicy, type Decision, type OpenIncidentActivity, type RecentAnomaly } from './grouping.js';
+import { decide, isPrimary, neighbourMap, quietIncidents, type CorrelationPolicy, type Decision, type OpenIncidentActivity, type RecentAnomaly } from './grouping.js';
 
 export interface MemoryIncident {
   id: string;
@@ -20,6 +20,8 @@ export interface MemoryIncident {
   joined: Record<string, { why: string; at: string }>;
   /** Batches (signal time) that attached a primary finding, per service: a new fault on a service already in the incident shows here. */
   primaryAt: Record<string, string[]>;
+  /** Signal time it was marked mitigated (`quietIncidents`), if it was: it takes no more anomalies. */
+  mitigatedAt?: string;
 }
 
 export class MemoryCorrelator {
@@ -35,10 +37,17 @@ export class MemoryCorrelator {
     this.neighbours = neighbourMap(edges);
   }
 
-  /** Applies one batch of anomalies; returns the decisions taken. */
+  /**
+   * Applies one batch of anomalies (call it for every batch, with none too: as in the pipeline,
+   * incidents quiet for `autoMitigateMs` up to the batch's signal time are marked mitigated first);
+   * returns the decisions taken.
+   */
   add(anomalies: readonly EngineAnomaly[], batchTs: string): Decision[] {
+    const active = () =>
+      this.incidents.filter((i) => !i.mitigatedAt).map((i): OpenIncidentActivity => ({ id: i.id, service: i.service, startedAt: i.startedAt, openedBy: 'detector', lastTs: i.lastTs, services: [...i.services] }));
+    for (const q of quietIncidents(active(), Date.parse(batchTs), this.policy)) this.incidents.find((i) => i.id === q.id)!.mitigatedAt = batchTs;
     if (anomalies.length === 0) return [];
-    const open: OpenIncidentActivity[] = this.incidents.map((i) => ({ id: i.id, service: i.service, startedAt: i.startedAt, openedBy: 'detector', lastTs: i.lastTs, services: [...i.services] }));
+    const open = active();
     const latest = anomalies.reduce((m, a) => (a.ts > m ? a.ts : m), anomalies[0].ts);
     const horizon = Date.parse(latest) - this.policy.corroborateMs - 60_000;
     this.recent = this.recent.filter((r) => Date.parse(r.ts) >= horizon);
