@@ -14,8 +14,9 @@
  * Binned series (`traceGapSeries`) see the same delay but need many bins of calls before the
  * incident; here every call before it is a reference point, so a delay that shows on a dozen calls
  * is evidence even when the logs start a minute before the incident. The result is one derived
- * template per service with slow calls counted before and during, the exposure being the calls it
- * took part in; rca/logs.ts scores it like skipped steps.
+ * template per service with slow calls counted before and during, the exposure being the calls its
+ * slowness would be charged to (those into it, and its own when it keeps them); rca/logs.ts scores
+ * it like skipped steps.
  */
 import { maskedExemplar, type LogRow } from './log-clusters.js';
 import { quantile } from './stats.js';
@@ -108,12 +109,13 @@ export function slowCallClusters(
     }
     return keep;
   };
-  const keeps = { true: slowCallers(true), false: slowCallers(false) };
+  const keepsBefore = slowCallers(false);
+  const keepsDuring = slowCallers(true);
   const tallies = new Map<string, Tally>();
   const tally = (s: string) => tallies.get(s) ?? tallies.set(s, { before: 0, during: 0, exposureBefore: 0, exposureDuring: 0, worst: null }).get(s)!;
   for (const h of judged) {
     // a call counts for the one its slowness would be charged to: the callee, or a caller that keeps
-    const t = tally(keeps[`${h.during}`].has(h.caller) ? h.caller : h.callee);
+    const t = tally((h.during ? keepsDuring : keepsBefore).has(h.caller) ? h.caller : h.callee);
     if (h.during) t.exposureDuring++;
     else t.exposureBefore++;
     if (!slow(h)) continue;
