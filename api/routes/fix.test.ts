@@ -66,6 +66,40 @@ describe('POST /v1/fix/execute', () => {
     expect(actions).toEqual(['fix.planned', 'fix.approved', 'fix.executing', 'command.executed', 'fix.executed']);
   });
 
+  it('a plan left executing can be abandoned by a person; a run still going stops before its next step', async () => {
+    const c = api.client();
+    expect((await c.post('/v1/fix/plans/nope/abandon', {})).status).toBe(404);
+    const idle = await approvedPlan('slow');
+    expect((await c.post(`/v1/fix/plans/${idle}/abandon`, {})).status).toBe(409); // approved, not executing
+    // a two-step plan whose first step is held up
+    const inc = (await c.post('/v1/incidents/open', { title: 'two steps', service: 'cart', started_at: Date.now() - 60_000 })).body as { id: string };
+    const stepOf = (command: string): FixStep => ({ action: 'restart', target: 'cart', params: { namespace: 'default' }, command });
+    const plan = await api.org.createFixPlan({ id: `plan-${Date.now()}`, incidentId: inc.id, title: 'two steps', env: 'staging', runner: 'held', risk: 'low', steps: [stepOf('first'), stepOf('second')], status: 'approved', requestedBy: 'admin' });
+    const hold = gate();
+    const did: string[] = [];
+    api.deps.runners.held = {
+      name: 'held',
+      async execute(s) {
+        did.push(s.command);
+        await hold.wait();
+        return { exitCode: 0, output: 'ok' };
+      },
+    };
+    const running = c.post('/v1/fix/execute', { plan_id: plan.id });
+    for (let i = 0; i < 200 && did.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    const abandoned = await c.post(`/v1/fix/plans/${plan.id}/abandon`, { reason: 'the node was drained by hand' });
+    hold.open();
+    expect(abandoned.status).toBe(200);
+    expect((abandoned.body as { status: string }).status).toBe('failed');
+    const res = await running;
+    expect(res.status).toBe(200);
+    expect((res.body as { plan: { status: string }; commands: unknown[] }).plan.status).toBe('failed');
+    expect((res.body as { commands: unknown[] }).commands).toHaveLength(1);
+    expect(did).toEqual(['first']); // the second step never ran
+    const actions = (await api.org.listAudit()).filter((e) => e.target === `plan:${plan.id}`).map((e) => e.action);
+    expect(actions).toEqual(['fix.executing', 'fix.abandoned', 'fix.run_ended']);
+  });
+
   it('a runner that throws fails the step: recorded as a failed command, the plan failed', async () => {
     const id = await approvedPlan('broken');
     const res = await api.client().post('/v1/fix/execute', { plan_id: id });

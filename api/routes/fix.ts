@@ -98,8 +98,9 @@ export const executeRoute = route({
    * holds the whole database). The claim (approved → executing) commits first, so a second
    * request gets 409 and the plan shows as executing meanwhile; each step's command and audit
    * entry commit as soon as it returns, so what was really done is on record even if the process
-   * dies before the end (the plan then stays `executing` for a person to look at); the outcome
-   * commits last, as the request's reply (the idempotent transaction with an Idempotency-Key).
+   * dies before the end (the plan then stays `executing` until a person abandons it: POST
+   * /v1/fix/plans/{id}/abandon); the outcome commits last, as the request's reply (the idempotent
+   * transaction with an Idempotency-Key). A plan abandoned meanwhile runs no further step.
    */
   transaction: 'manual',
   async handler({ body, org, deps, actor, commit }) {
@@ -120,6 +121,8 @@ export const executeRoute = route({
     const commands: CommandRecord[] = [];
     let failed = false;
     for (const [step, s] of plan.steps.entries()) {
+      // abandoned by a person meanwhile: no further step
+      if (step > 0 && (await org.getFixPlan(plan.id))?.status !== 'executing') break;
       const startedAt = deps.clock.now().toISOString();
       // a runner that throws failed the step: it is recorded like a non-zero exit
       const result = await runner.execute(s).catch((e: unknown) => ({ exitCode: -1, output: `runner error: ${e instanceof Error ? e.message : String(e)}` }));
@@ -152,9 +155,35 @@ export const executeRoute = route({
     }
     return commit(async ({ org: w }) => {
       const done = await w.transitionFixPlan(plan.id, ['executing'], failed ? 'failed' : 'executed');
-      await w.appendAudit({ actor, action: failed ? 'fix.failed' : 'fix.executed', target: `plan:${plan.id}`, payload: { commands: commands.map((c) => c.id) } });
-      return { status: 200, body: { plan: fixPlanView(done ?? executing), commands: commands.map(commandView) } };
+      if (done) {
+        await w.appendAudit({ actor, action: failed ? 'fix.failed' : 'fix.executed', target: `plan:${plan.id}`, payload: { commands: commands.map((c) => c.id) } });
+        return { status: 200, body: { plan: fixPlanView(done), commands: commands.map(commandView) } };
+      }
+      // abandoned while it ran: the commands that did run are on record, the plan keeps its status
+      const now = (await w.getFixPlan(plan.id)) ?? executing;
+      await w.appendAudit({ actor, action: 'fix.run_ended', target: `plan:${plan.id}`, payload: { commands: commands.map((c) => c.id), status: now.status } });
+      return { status: 200, body: { plan: fixPlanView(now), commands: commands.map(commandView) } };
     });
+  },
+});
+
+export const abandonRoute = route({
+  method: 'post',
+  path: '/v1/fix/plans/:id/abandon',
+  summary: 'Give up on a plan stuck executing (its run was interrupted, or must stop)',
+  tag: 'fix',
+  scope: 'approve',
+  body: z.object({ reason: z.string().max(2000).optional().describe('Why, for the audit log') }),
+  response: { status: 200, schema: FixPlanView, description: 'The plan, failed' },
+  errors: [404, 409],
+  async handler({ body, org, params, actor }) {
+    const plan = await org.getFixPlan(params.id);
+    if (!plan) throw new AppError('not_found', `No plan ${params.id}.`);
+    const failed = await org.transitionFixPlan(plan.id, ['executing'], 'failed');
+    if (!failed) throw new AppError('conflict', `The plan is ${plan.status}; only an executing plan can be abandoned.`);
+    const commands = await org.listCommands(plan.id);
+    await org.appendAudit({ actor, action: 'fix.abandoned', target: `plan:${plan.id}`, payload: { reason: body.reason ?? null, commandsRecorded: commands.length, steps: plan.steps.length } });
+    return { status: 200, body: fixPlanView(failed) };
   },
 });
 

@@ -3,7 +3,7 @@ import type { AnyRoute } from '../context.js';
 import { analyzeIncidentRoute } from './analyze.js';
 import { listAuditRoute, verifyAuditRoute } from './audit.js';
 import { createConnectorRoute, listConnectorsRoute } from './connectors.js';
-import { approveRoute, executeRoute, getPlanRoute, planRoute } from './fix.js';
+import { abandonRoute, approveRoute, executeRoute, getPlanRoute, planRoute } from './fix.js';
 import { getIncidentRoute, incidentEvidenceRoute, incidentStatusRoute, listIncidentsRoute, openIncidentRoute } from './incidents.js';
 import { createKeyRoute, createOrgRoute, revokeKeyRoute } from './orgs.js';
 import { KB_ROUTES } from './kb.js';
@@ -28,6 +28,7 @@ export const ALL_ROUTES: AnyRoute[] = [
   planRoute,
   approveRoute,
   executeRoute,
+  abandonRoute,
   getPlanRoute,
   listAuditRoute,
   verifyAuditRoute,
