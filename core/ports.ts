@@ -87,14 +87,26 @@ export interface AnalysisSignalsQuery {
   maxLogLines?: number;
 }
 
+/** Caller → callee service, seen `n` times in trace spans. */
+export interface SpanCall {
+  caller: string;
+  callee: string;
+  n: number;
+}
+
 /** Signals reduced to what analysis reads. Service: the `service` label (or service_name, app, job); instance: instance, pod, host or shard. */
 export interface AnalysisSignals {
   /** One entry per service, metric and instance; `ts` (epoch ms) and `values` pair up, in no particular order. */
   series: { service: string; metric: string; instance: string | null; ts: number[]; values: number[] }[];
   /** Log lines with a service and a text, in no particular order (epoch ms); `id` is the signal id. */
   logs: { ts: number; service: string; instance: string | null; text: string; id: string }[];
-  /** Deploy, flag and event signals, oldest first. */
+  /** Deploy, flag and event signals, oldest first (trace spans are not changes: see `calls`). */
   changes: Signal[];
+  /**
+   * Calls seen in trace spans (event signals with `meta.span_id`) of the range: a child span's
+   * service called its parent span's, `n` times; only with `changes`.
+   */
+  calls: SpanCall[];
   metricPoints: number;
   /** A cap was reached: the range holds more than was read. */
   truncated: boolean;

@@ -6,7 +6,7 @@
 import type { Signal, TopologyInput } from '../core/schemas.js';
 import { clusterLogRows, type LogRow } from './log-clusters.js';
 import { slowCallClusters } from './slow-calls.js';
-import { isSpan, observedTopology } from './topology.js';
+import { isSpan, observedTopology, spanCalls } from './topology.js';
 import { requestsOf, traceSkipClusters } from './trace-patterns.js';
 import type { AnalysisInput, LogClusterInput, MetricSeriesInput } from './types.js';
 
@@ -286,7 +286,7 @@ export function caseToInput(content: CaseContent): AnalysisInput {
 
   // the declared graph, else the one the spans or trace-correlated log lines show
   const declared = content.topology && content.topology.edges.length ? content.topology : null;
-  const observed = declared ? null : observedTopology(content.spans ? toSignals(content.spans).filter(isSpan) : [], requests);
+  const observed = declared ? null : observedTopology(content.spans ? spanCalls(toSignals(content.spans).filter(isSpan)) : [], requests);
   const given: TopologyInput['edges'] = declared ? declared.edges.map(([a, b]) => ({ from: a, to: b, attributes: {} })) : (observed?.edges ?? []);
   let topology: TopologyInput | null = null;
   if (given.length) {

@@ -12,10 +12,11 @@
  * lead-in. A window that begins at or after the start with no baseline is all incident period, and
  * every point loaded before `from` is the baseline (the caller loads a lead-in).
  */
+import type { SpanCall } from '../core/ports.js';
 import type { Anomaly, Signal, TopologyInput } from '../core/schemas.js';
 import { hasTraceId, logClustersOf, traceGapSeries, TRACE_GAP_BIN_MS, type LogRow } from './cases.js';
 import { requestsOf } from './trace-patterns.js';
-import { isSpan, observedTopology } from './topology.js';
+import { isSpan, observedTopology, spanCalls } from './topology.js';
 import type { AnalysisInput, Instant, MetricSeriesInput, SloInput } from './types.js';
 import { sloKindOf } from '../detectors/stream/slo.js';
 
@@ -45,8 +46,10 @@ export interface StoredAnalysisData {
   window: { from: Instant; to: Instant };
   /** Explicit reference period; without it the window is split at the incident start. */
   baseline?: { from: Instant; to: Instant };
-  /** Stored signals of any kind: metrics and logs become series and log rows, the rest are changes. */
+  /** Stored signals of any kind: metrics and logs become series and log rows, trace spans calls, the rest changes. */
   signals?: readonly Signal[];
+  /** Calls seen in trace spans (the store's grouped read); without it, read from span `signals`. */
+  calls?: readonly SpanCall[];
   /** Metric series already grouped (the store's compact read); merged with metric `signals`. */
   series?: readonly CompactSeries[];
   /** Log lines already reduced to what analysis reads; merged with log `signals`. */
@@ -199,6 +202,7 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
     rowId.push(l.id ?? '');
   }
   const changes: Signal[] = [];
+  const spans: Signal[] = [];
   for (const sig of d.signals ?? []) {
     if (sig.kind === 'metric') {
       const service = signalService(sig);
@@ -214,7 +218,8 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
       rows.push(pod ? { ts: ms / 1000, service, pod, message: sig.text } : { ts: ms / 1000, service, message: sig.text });
       rowMs.push(ms);
       rowId.push(sig.id);
-    } else changes.push(sig);
+    } else if (isSpan(sig)) spans.push(sig);
+    else changes.push(sig);
   }
   const metrics: MetricSeriesInput[] = [];
   for (const s of series.values()) {
@@ -258,7 +263,7 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
   // who may be blamed, and who the customers reach first
   // the stored graph; without edges, the one the spans or trace-correlated log lines show (the
   // stored nodes keep their attributes: entry points, SLOs, candidates)
-  const observed = d.topology?.edges.length ? null : observedTopology(changes.filter(isSpan), requests);
+  const observed = d.topology?.edges.length ? null : observedTopology(d.calls ?? spanCalls(spans), requests);
   const nodes = new Map((observed?.nodes ?? []).map((n) => [n.id, n]));
   for (const n of d.topology?.nodes ?? []) nodes.set(n.id, n);
   const edges = d.topology?.edges.length ? d.topology.edges : (observed?.edges ?? []);

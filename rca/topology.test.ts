@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../core/schemas.js';
-import { blastRadius, buildGraph, dependentsCentrality, graphFromTopology, inferEdges, observedTopology, roots, topologyFromSpans, walk } from './topology.js';
+import { blastRadius, buildGraph, dependentsCentrality, graphFromTopology, inferEdges, observedTopology, roots, spanCalls, topologyFromSpans, walk } from './topology.js';
 import { requestsOf, topologyFromRequests } from './trace-patterns.js';
 import type { GraphEdge, ServiceAnomaly } from './types.js';
 
@@ -86,7 +86,7 @@ describe('service graph', () => {
     // spans, when there are any, come first; the graph keeps where it came from
     const span: Signal = { id: 's2', orgId: 'o', source: 'otel', kind: 'event', ts: '2026-01-01T00:00:00Z', key: 'span', value: null, text: null, labels: { service: 'api' }, meta: { span_id: '2', parent_span_id: '1' } };
     const root: Signal = { ...span, id: 's1', labels: { service: 'batch' }, meta: { span_id: '1', parent_span_id: null } };
-    expect(observedTopology([root, span], requestsOf(rows, -Infinity, Infinity))!.edges.map((e) => `${e.from}>${e.to}`)).toEqual(['batch>api']);
+    expect(observedTopology(spanCalls([root, span]), requestsOf(rows, -Infinity, Infinity))!.edges.map((e) => `${e.from}>${e.to}`)).toEqual(['batch>api']);
     expect(observedTopology([], requestsOf(rows, -Infinity, Infinity))!.edges).toHaveLength(3);
     expect(graphFromTopology(observedTopology([], requestsOf(rows, -Infinity, Infinity))!, []).edges.every((x) => x.source === 'trace-logs')).toBe(true);
   });

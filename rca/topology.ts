@@ -2,6 +2,7 @@
  * The service graph (edges caller → callee), its inference when none is given, centrality and
  * the blast radius by reverse-dependency traversal.
  */
+import type { SpanCall } from '../core/ports.js';
 import type { Signal, TopologyInput } from '../core/schemas.js';
 import type { LogRow } from './log-clusters.js';
 import { round } from './stats.js';
@@ -56,37 +57,51 @@ export function graphFromTopology(t: TopologyInput, extraNodes: Iterable<string>
 }
 
 /**
- * The service graph from trace spans (OpenTelemetry-style signals: `meta.span_id`,
- * `meta.parent_span_id`, `labels.service`): a span whose parent ran in another service is a call
- * from that service to this one. Edge attributes carry the number of calls seen.
+ * Calls in trace spans (OpenTelemetry-style signals: `meta.span_id`, `meta.parent_span_id`,
+ * `labels.service` or `meta.service`): a span whose parent ran in another service is a call from
+ * that service to this one. Sorted by caller, then callee.
  */
-export function topologyFromSpans(spans: readonly Signal[]): TopologyInput {
+export function spanCalls(spans: readonly Signal[]): SpanCall[] {
   const serviceOf = new Map<string, string>();
-  const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
   for (const s of spans) {
     const id = str(s.meta?.span_id);
-    const svc = s.labels?.service ?? str(s.meta?.service);
+    const svc = spanService(s);
     if (id && svc) serviceOf.set(id, svc);
   }
   const calls = new Map<string, number>();
-  const nodes = new Set<string>(serviceOf.values());
   for (const s of spans) {
     const parent = str(s.meta?.parent_span_id);
-    const svc = s.labels?.service ?? str(s.meta?.service);
+    const svc = spanService(s);
     const from = parent ? serviceOf.get(parent) : undefined;
     if (!svc || !from || from === svc) continue;
     const k = `${from}\u0000${svc}`;
     calls.set(k, (calls.get(k) ?? 0) + 1);
   }
+  return [...calls.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, n]) => {
+      const [caller, callee] = k.split('\u0000');
+      return { caller, callee, n };
+    });
+}
+
+const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+const spanService = (s: Signal) => s.labels?.service ?? str(s.meta?.service);
+
+/** The service graph of span calls; edge attributes carry the number of calls seen. */
+export function topologyFromCalls(calls: readonly SpanCall[], extraNodes: Iterable<string> = []): TopologyInput {
+  const nodes = new Set<string>(extraNodes);
+  for (const c of calls) nodes.add(c.caller).add(c.callee);
   return {
     nodes: [...nodes].sort().map((id) => ({ id, type: 'service', attributes: {} })),
-    edges: [...calls.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([k, n]) => {
-        const [from, to] = k.split('\u0000');
-        return { from, to, attributes: { calls: n, source: 'spans' } };
-      }),
+    edges: calls.map((c) => ({ from: c.caller, to: c.callee, attributes: { calls: c.n, source: 'spans' } })),
   };
+}
+
+/** The service graph from trace spans: their calls, and every service that has a span. */
+export function topologyFromSpans(spans: readonly Signal[]): TopologyInput {
+  const services = spans.map(spanService).filter((x): x is string => x !== null);
+  return topologyFromCalls(spanCalls(spans), services);
 }
 
 /**
@@ -94,9 +109,8 @@ export function topologyFromSpans(spans: readonly Signal[]): TopologyInput {
  * child in different services), else trace-correlated log lines grouped into requests
  * (`requestsOf`, `topologyFromRequests`).
  */
-export function observedTopology(spans: readonly Signal[], requests: readonly (readonly LogRow[])[]): TopologyInput | null {
-  const fromSpans = spans.length ? topologyFromSpans(spans) : null;
-  if (fromSpans && fromSpans.edges.length) return fromSpans;
+export function observedTopology(calls: readonly SpanCall[], requests: readonly (readonly LogRow[])[]): TopologyInput | null {
+  if (calls.length) return topologyFromCalls(calls);
   return requests.length ? topologyFromRequests(requests) : null;
 }
 

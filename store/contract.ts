@@ -971,6 +971,35 @@ export function storeContract(name: string, factory: () => Promise<OpenedStore>)
         // tenancy: another org sees nothing of it
         expect((await B.readAnalysisSignals({ from: at(-7200), to: at(120) })).metricPoints).toBe(0);
       });
+
+      it('reads trace spans as the calls they show, not as changes (they would crowd real changes out)', async () => {
+        const org = uid('orgspan');
+        await store.createOrg({ id: org, name: 'Spans' });
+        const o = store.forOrg(org);
+        const base = Date.parse('2024-07-02T00:00:00.000Z');
+        const at = (s: number) => new Date(base + s * 1000).toISOString();
+        const span = (t: number, id: string, parent: string | null, service: string, where: 'labels' | 'meta' = 'labels') =>
+          signal(org, { ts: at(t), kind: 'event', key: 'span', value: null, labels: where === 'labels' ? { service } : {}, meta: { trace_id: 't1', span_id: id, parent_span_id: parent, ...(where === 'meta' ? { service } : {}) } });
+        await o.insertSignals([
+          span(1, 'a', null, 'web'),
+          span(2, 'b', 'a', 'api'),
+          span(3, 'c', 'b', 'db', 'meta'),
+          span(4, 'd', 'a', 'api'),
+          span(5, 'e', 'd', 'api'), // a call within one service is no edge
+          span(6, 'f', 'zz', 'api'), // its parent is not stored
+          span(-7200, 'g', null, 'old'), // long before the range
+          signal(org, { ts: at(30), kind: 'deploy', key: 'api', value: null, labels: { service: 'api' }, meta: { change_id: 'c9' } }),
+          signal(org, { ts: at(31), kind: 'event', key: 'config_change', value: null, labels: { service: 'api' }, meta: {} }),
+        ]);
+        const r = await o.readAnalysisSignals({ from: at(0), to: at(60) });
+        expect(r.changes.map((c) => c.key)).toEqual(['api', 'config_change']);
+        expect(r.calls).toEqual([
+          { caller: 'api', callee: 'db', n: 1 },
+          { caller: 'web', callee: 'api', n: 2 },
+        ]);
+        expect((await o.readAnalysisSignals({ from: at(0), to: at(60), changes: false })).calls).toEqual([]);
+        expect((await B.readAnalysisSignals({ from: at(0), to: at(60) })).calls).toEqual([]);
+      });
     });
   });
 }

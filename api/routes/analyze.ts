@@ -357,6 +357,7 @@ export function analyzeRoute(opts: AnalyzeRouteOptions = {}) {
           series: reads.flatMap((r) => r.series),
           logs: reads.flatMap((r) => r.logs),
           signals: reads[0].changes,
+          calls: reads[0].calls,
           anomalies,
           topology: topology ? { nodes: topology.nodes, edges: topology.edges } : null,
           candidates: body.candidates,

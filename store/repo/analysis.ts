@@ -6,12 +6,14 @@
  * slice of the range) with only the fields analysis reads. Changes (deploys, flags, events) are
  * few, read through their own partial index (migration 012) and come back as Signals.
  */
-import type { AnalysisSignals, AnalysisSignalsQuery } from '../../core/ports.js';
+import type { AnalysisSignals, AnalysisSignalsQuery, SpanCall } from '../../core/ports.js';
 import { type SqlSession, normTs } from '../sql.js';
 import { toSignal } from './signals.js';
 
 // The service and instance labels the analysis reads (rca/from-signals.ts uses the same order).
 const SERVICE = `coalesce(labels ->> 'service', labels ->> 'service_name', labels ->> 'app', labels ->> 'job')`;
+/** Most trace spans read for the calls they show. */
+const MAX_SPANS = 500_000;
 const INSTANCE = `coalesce(labels ->> 'instance', labels ->> 'pod', labels ->> 'host', labels ->> 'shard')`;
 // date_part gives float8 directly (extract's numeric arithmetic is slower); ms are rounded on read
 const MS = `date_part('epoch', ts) * 1000`;
@@ -138,7 +140,9 @@ export async function readAnalysisSignals(s: SqlSession, orgId: string, q: Analy
     if (truncated) break;
   }
 
-  // changes are few: signals_org_changes_ts (migration 012) holds them apart from the metric and log rows
+  // changes are few: signals_org_changes_ts (migration 012) holds them apart from the metric and
+  // log rows. Trace spans are events too, but many: they are not changes (they would push real
+  // changes past the cap), only the calls they show are read, grouped in SQL.
   const changes =
     q.changes === false
       ? []
@@ -146,10 +150,19 @@ export async function readAnalysisSignals(s: SqlSession, orgId: string, q: Analy
           `SELECT org_id, id, source, kind, ts, key, value, text, labels, meta
            FROM signals
            WHERE org_id = $1 AND kind IN ('deploy', 'flag', 'event') AND ts >= $2::timestamptz AND ts <= $3::timestamptz
+             AND NOT (kind = 'event' AND meta ? 'span_id')
            ORDER BY ts, id LIMIT 10000`,
           [orgId, changesFrom, to],
         );
-  return { series, logs, changes: changes.map(toSignal), metricPoints, truncated };
+  const calls = q.changes === false ? [] : await spanCallsIn(s, orgId, from, to);
+  return {
+    series,
+    logs,
+    changes: changes.map(toSignal),
+    calls,
+    metricPoints,
+    truncated,
+  };
 }
 
 /** Time of the newest signal with from <= ts <= to, or null. */
@@ -175,4 +188,37 @@ export async function signalWatermark(s: SqlSession, orgId: string, q: { from: s
   );
   const at = r?.at === null || r?.at === undefined ? '-' : new Date(r.at as string | Date).toISOString();
   return `${Number(r?.n ?? 0)}@${at}`;
+}
+
+/**
+ * The calls trace spans of the range show (a child span in another service than its parent's):
+ * service, span id and parent id travel as JSON arrays and are joined in a hash map here — a join
+ * on the JSON fields in SQL has no index to use and can degrade to nested loops.
+ */
+async function spanCallsIn(s: SqlSession, orgId: string, from: string, to: string): Promise<SpanCall[]> {
+  const [row] = await s.query<{ j: unknown }>(
+    `SELECT json_build_array(json_agg(service), json_agg(sid), json_agg(pid))::text AS j
+     FROM (SELECT coalesce(labels ->> 'service', meta ->> 'service') AS service, meta ->> 'span_id' AS sid, meta ->> 'parent_span_id' AS pid
+           FROM signals
+           WHERE org_id = $1 AND kind = 'event' AND meta ? 'span_id' AND ts >= $2::timestamptz AND ts <= $3::timestamptz
+           LIMIT $4) x`,
+    [orgId, from, to, MAX_SPANS],
+  );
+  const [service, sid, pid] = columns(row?.j, 3);
+  const serviceOf = new Map<string, string>();
+  for (let i = 0; i < sid.length; i++) if (typeof sid[i] === 'string' && typeof service[i] === 'string') serviceOf.set(sid[i] as string, service[i] as string);
+  const n = new Map<string, number>();
+  for (let i = 0; i < pid.length; i++) {
+    const callee = service[i];
+    const caller = typeof pid[i] === 'string' ? serviceOf.get(pid[i] as string) : undefined;
+    if (typeof callee !== 'string' || !caller || caller === callee) continue;
+    const k = `${caller}\u0000${callee}`;
+    n.set(k, (n.get(k) ?? 0) + 1);
+  }
+  return [...n.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, count]) => {
+      const [caller, callee] = k.split('\u0000');
+      return { caller, callee, n: count };
+    });
 }
