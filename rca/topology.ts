@@ -3,6 +3,7 @@
  * the blast radius by reverse-dependency traversal.
  */
 import type { SpanCall } from '../core/ports.js';
+import { countSpanCalls } from '../core/span-calls.js';
 import type { Signal, TopologyInput } from '../core/schemas.js';
 import type { LogRow } from './log-clusters.js';
 import { round } from './stats.js';
@@ -62,27 +63,7 @@ export function graphFromTopology(t: TopologyInput, extraNodes: Iterable<string>
  * that service to this one. Sorted by caller, then callee.
  */
 export function spanCalls(spans: readonly Signal[]): SpanCall[] {
-  const serviceOf = new Map<string, string>();
-  for (const s of spans) {
-    const id = str(s.meta?.span_id);
-    const svc = spanService(s);
-    if (id && svc) serviceOf.set(id, svc);
-  }
-  const calls = new Map<string, number>();
-  for (const s of spans) {
-    const parent = str(s.meta?.parent_span_id);
-    const svc = spanService(s);
-    const from = parent ? serviceOf.get(parent) : undefined;
-    if (!svc || !from || from === svc) continue;
-    const k = `${from}\u0000${svc}`;
-    calls.set(k, (calls.get(k) ?? 0) + 1);
-  }
-  return [...calls.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, n]) => {
-      const [caller, callee] = k.split('\u0000');
-      return { caller, callee, n };
-    });
+  return countSpanCalls(spans.map((s) => ({ service: spanService(s), spanId: str(s.meta?.span_id), parentId: str(s.meta?.parent_span_id) })));
 }
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : null);

@@ -7,6 +7,7 @@
  * few, read through their own partial index (migration 012) and come back as Signals.
  */
 import type { AnalysisSignals, AnalysisSignalsQuery, SpanCall } from '../../core/ports.js';
+import { countSpanCalls } from '../../core/span-calls.js';
 import { type SqlSession, normTs } from '../sql.js';
 import { toSignal } from './signals.js';
 
@@ -192,8 +193,9 @@ export async function signalWatermark(s: SqlSession, orgId: string, q: { from: s
 
 /**
  * The calls trace spans of the range show (a child span in another service than its parent's):
- * service, span id and parent id travel as JSON arrays and are joined in a hash map here — a join
- * on the JSON fields in SQL has no index to use and can degrade to nested loops.
+ * service, span id and parent id travel as JSON arrays and are joined in a hash map here
+ * (`countSpanCalls`) — a join on the JSON fields in SQL has no index to use and degraded to nested
+ * loops (over 10 minutes for 82 k spans on PGlite).
  */
 async function spanCallsIn(s: SqlSession, orgId: string, from: string, to: string): Promise<SpanCall[]> {
   const [row] = await s.query<{ j: unknown }>(
@@ -205,20 +207,6 @@ async function spanCallsIn(s: SqlSession, orgId: string, from: string, to: strin
     [orgId, from, to, MAX_SPANS],
   );
   const [service, sid, pid] = columns(row?.j, 3);
-  const serviceOf = new Map<string, string>();
-  for (let i = 0; i < sid.length; i++) if (typeof sid[i] === 'string' && typeof service[i] === 'string') serviceOf.set(sid[i] as string, service[i] as string);
-  const n = new Map<string, number>();
-  for (let i = 0; i < pid.length; i++) {
-    const callee = service[i];
-    const caller = typeof pid[i] === 'string' ? serviceOf.get(pid[i] as string) : undefined;
-    if (typeof callee !== 'string' || !caller || caller === callee) continue;
-    const k = `${caller}\u0000${callee}`;
-    n.set(k, (n.get(k) ?? 0) + 1);
-  }
-  return [...n.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, count]) => {
-      const [caller, callee] = k.split('\u0000');
-      return { caller, callee, n: count };
-    });
+  const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  return countSpanCalls(service.map((svc, i) => ({ service: text(svc), spanId: text(sid[i]), parentId: text(pid[i]) })));
 }
