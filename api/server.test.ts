@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '../core/errors.js';
-import { route, type AnyRoute } from './context.js';
+import { route, type AnyRoute, type RouteDef } from './context.js';
 import { gate, startTestApi, TEST_ORG, type TestApi } from './routes/analyze-harness.js';
 
 const Body = z.object({ n: z.number().int(), fail: z.boolean().optional() });
@@ -21,14 +21,11 @@ let entered: (() => void) | null = null;
 
 let api: TestApi;
 
-const manualRoute = route({
-  method: 'post',
-  path: '/v1/test/manual',
-  summary: 'test: manual transaction',
-  tag: 'test',
-  scope: 'plan',
-  body: Body,
-  response: { status: 201, schema: Any, description: 'the audit seq written' },
+/** A toy POST route under /v1/test/ with the shared body; `status` is its documented success status. */
+const testRoute = (name: string, status: number, o: Pick<RouteDef<z.infer<typeof Body>>, 'handler' | 'transaction'>) =>
+  route<z.infer<typeof Body>>({ method: 'post', path: `/v1/test/${name}`, summary: `test: ${name}`, tag: 'test', scope: 'plan', body: Body, response: { status, schema: Any, description: 'x' }, ...o });
+
+const manualRoute = testRoute('manual', 201, {
   transaction: 'manual',
   async handler({ body, actor, commit }) {
     seen.handlerRuns++;
@@ -47,14 +44,7 @@ const manualRoute = route({
   },
 });
 
-const requestRoute = route({
-  method: 'post',
-  path: '/v1/test/request',
-  summary: 'test: request transaction',
-  tag: 'test',
-  scope: 'plan',
-  body: Body,
-  response: { status: 201, schema: Any, description: 'x' },
+const requestRoute = testRoute('request', 201, {
   async handler({ body, org, actor, emit, commit }) {
     seen.openInHandler.push(api.spy.open);
     entered?.();
@@ -67,14 +57,7 @@ const requestRoute = route({
 });
 
 /** A manual route that writes nothing and answers a counter (to see whether a retry replays it). */
-const noCommitRoute = route({
-  method: 'post',
-  path: '/v1/test/no-commit',
-  summary: 'test',
-  tag: 'test',
-  scope: 'plan',
-  body: Body,
-  response: { status: 200, schema: Any, description: 'x' },
+const noCommitRoute = testRoute('no-commit', 200, {
   transaction: 'manual',
   async handler() {
     seen.handlerRuns++;
@@ -83,14 +66,7 @@ const noCommitRoute = route({
 });
 
 /** Manual routes that break the rules: emit outside commit, commit twice, return another reply. */
-const misuseRoute = route({
-  method: 'post',
-  path: '/v1/test/misuse',
-  summary: 'test',
-  tag: 'test',
-  scope: 'plan',
-  body: Body,
-  response: { status: 200, schema: Any, description: 'x' },
+const misuseRoute = testRoute('misuse', 200, {
   transaction: 'manual',
   async handler({ body, emit, commit }) {
     const ok = () => Promise.resolve({ status: 200, body: {} });
