@@ -16,8 +16,9 @@ describe('WorkerDetectionHost', () => {
     await host.load('w', {}, null);
     await host.process('w', [point(Date.UTC(2026, 0, 1), 0.001)]);
     expect(host.generation).toBe(0);
-    const pending = host.snapshot('w');
-    await host.crashForTest();
+    const crashed = host.crashForTest();
+    const pending = host.snapshot('w'); // queued behind the crash: never answered
+    await crashed;
     await expect(pending).rejects.toThrow(/exited/);
     expect(host.generation).toBe(1);
     expect(lost).toHaveLength(1);

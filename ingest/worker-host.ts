@@ -107,13 +107,15 @@ export class WorkerDetectionHost implements DetectionHost {
     if (w) await w.terminate();
   }
 
-  /** Test hook: ends the worker as a crash would. */
-  async crashForTest(): Promise<void> {
+  /**
+   * Test hook: the worker ends as a crash would, before it handles any request sent after this
+   * call (those are still pending when it dies, deterministically). Resolves once it has exited.
+   */
+  crashForTest(): Promise<void> {
     const w = this.worker;
-    if (!w) return;
-    await new Promise<void>((resolve) => {
-      w.once('exit', () => resolve());
-      void w.terminate();
-    });
+    if (!w) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+    w.postMessage({ id: -1, op: 'exitForTest', args: [] });
+    return exited;
   }
 }
