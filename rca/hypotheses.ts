@@ -50,9 +50,15 @@ export function sigmas(z: number): string {
   return a >= DELTA_WEIGHTS.zCap ? `≥${DELTA_WEIGHTS.zCap}σ` : `${a.toFixed(1)}σ`;
 }
 
-function deltaSummary(d: MetricDelta): string {
+export function deltaSummary(d: MetricDelta): string {
   const inst = d.instance ? ` (${d.instance})` : '';
-  return `${d.service}${inst} ${d.metric} ${d.direction} ${sigmas(d.z)}: ${fmt(d.baselineMedian)} → ${fmt(d.incidentMedian)}`;
+  const base = `${d.service}${inst} ${d.metric} ${d.direction} ${sigmas(d.z)}: ${fmt(d.baselineMedian)} → ${fmt(d.incidentMedian)}`;
+  // The score compares the level a third of the incident points held with the baseline at the
+  // same rank: when the median barely moved, say what did, or "0.00995 → 0.00995" reads as nothing.
+  const medianMove = d.baselineMedian !== null && d.incidentMedian !== null ? Math.abs(d.incidentMedian - d.baselineMedian) : 0;
+  if (d.shift !== 0 && medianMove < Math.abs(d.shift) / 2)
+    return `${base} (median); a third of the points ${fmt(Math.abs(d.shift))} ${d.shift > 0 ? 'above' : 'below'} their usual level`;
+  return base;
 }
 
 function addDelta(book: EvidenceBook, d: MetricDelta): string {
