@@ -55,6 +55,7 @@ export const rcaPublicSuite: Suite = {
     const index = parseJsonLines(readFileSync(join(dir, 'index.jsonl'), 'utf8')) as unknown as IndexRow[];
     const rows: Record<string, string | number | boolean>[] = [];
     const ranks = new Map<string, number[]>();
+    const verdicts = new Map<string, { right: number; wrong: number; abstain: number }>();
     let slowest = 0;
     for (const row of index) {
       const folder = join(dir, row.dir);
@@ -80,7 +81,15 @@ export const rcaPublicSuite: Suite = {
       const at = ranked.indexOf(row.root_cause_service);
       const rank = at >= 0 ? at + 1 : Infinity;
       const g = GROUPS.find((x) => x.match(row));
-      if (g) ranks.set(g.key, [...(ranks.get(g.key) ?? []), rank]);
+      if (g) {
+        ranks.set(g.key, [...(ranks.get(g.key) ?? []), rank]);
+        // what a responder is told: a confident verdict right or wrong, or no confident hypothesis
+        const v = verdicts.get(g.key) ?? { right: 0, wrong: 0, abstain: 0 };
+        if (result.verdict !== 'confident') v.abstain++;
+        else if (result.hypotheses[0]?.service === row.root_cause_service) v.right++;
+        else v.wrong++;
+        verdicts.set(g.key, v);
+      }
       rows.push({
         case: row.id,
         truth: row.root_cause_service,
@@ -101,7 +110,20 @@ export const rcaPublicSuite: Suite = {
       metrics[`${g.key}_ac1`] = ac(1);
       metrics[`${g.key}_ac3`] = ac(3);
       metrics[`${g.key}_avg5`] = avg5;
-      summary.push({ case: `== ${g.label}`, truth: `n=${rs.length}`, fault: '', rank: `AC@1 ${ac(1).toFixed(3)}`, top3: `AC@3 ${ac(3).toFixed(3)}  Avg@5 ${avg5.toFixed(3)}`, verdict: g.reference, ms: '' });
+      const v = verdicts.get(g.key)!;
+      // precision of the confident verdicts (reported, no threshold): a wrong confident answer misleads
+      metrics[`${g.key}_confident_right`] = v.right;
+      metrics[`${g.key}_confident_wrong`] = v.wrong;
+      metrics[`${g.key}_abstained`] = v.abstain;
+      summary.push({
+        case: `== ${g.label}`,
+        truth: `n=${rs.length}`,
+        fault: '',
+        rank: `AC@1 ${ac(1).toFixed(3)}`,
+        top3: `AC@3 ${ac(3).toFixed(3)}  Avg@5 ${avg5.toFixed(3)}  confident ${v.right} right / ${v.wrong} wrong, ${v.abstain} abstained`,
+        verdict: g.reference,
+        ms: '',
+      });
     }
     return {
       metrics,
