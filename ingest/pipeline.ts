@@ -81,7 +81,7 @@ export async function handleIngest(d: PipelineDeps, m: BusMessage<IngestPayload>
     d.publishCommitted(staged.messages);
   }
   if (m.payload.acceptedAt !== undefined) d.onDetectLatency?.(d.clock.now().getTime() - m.payload.acceptedAt);
-  await mitigateQuiet(d, m.orgId, newestTime(await batch));
+  await mitigateQuiet(d, m.orgId, await batch);
 }
 
 /** Wall time between two looks for recovered incidents of one org. */
@@ -104,13 +104,16 @@ function newestTime(signals: readonly Signal[]): number {
  * for `autoMitigateMs` of signal time), at most once a minute of wall time per org. Runs under
  * the correlation lock (`openIncidentActivity`), so an anomaly being attached meanwhile waits.
  */
-async function mitigateQuiet(d: PipelineDeps, orgId: string, signalTimeMs: number): Promise<void> {
-  if (!(d.policy.autoMitigateMs > 0) || !Number.isFinite(signalTimeMs)) return;
+async function mitigateQuiet(d: PipelineDeps, orgId: string, batch: readonly Signal[]): Promise<void> {
+  if (!(d.policy.autoMitigateMs > 0)) return;
   const now = d.clock.now().getTime();
   let last = mitigateChecks.get(d);
   if (!last) mitigateChecks.set(d, (last = new Map()));
   const prev = last.get(orgId);
   if (prev !== undefined && now - prev < MITIGATE_EVERY_MS) return;
+  // the batch's newest signal time, read only when it is time to look (not per batch)
+  const signalTimeMs = newestTime(batch);
+  if (!Number.isFinite(signalTimeMs)) return;
   last.set(orgId, now);
   const t = Math.min(signalTimeMs, now + FUTURE_SLACK_MS);
   const staged = new Staged(d.newId, () => d.clock.now().toISOString());

@@ -154,7 +154,6 @@ export function toLogRows(objs: readonly Record<string, unknown>[]): LogRow[] {
 export const TRACE_GAP_BIN_MS = 15_000;
 
 
-
 /** Appends `v` to the list at m[a][b][c], creating the levels on the way. */
 function pushAt<A, B, C>(m: Map<A, Map<B, Map<C, number[]>>>, a: A, b: B, c: C, v: number): void {
   let mb = m.get(a);
@@ -214,14 +213,17 @@ export function traceGapSeries(requests: readonly (readonly LogRow[])[], binMs: 
   return out;
 }
 
-/** Log templates counted before and during the incident, and the steps its requests skipped. */
+/**
+ * Log templates counted before and during the incident, and the request view's derived ones:
+ * steps requests skipped, and slow calls (`requests`: the lines grouped by `requestsOf`).
+ */
 export function logClustersOf(
   rows: readonly LogRow[],
   splitMs: number,
   toMs: number,
   fromMs: number,
-  calls: readonly (readonly [string, string])[] = [],
-  requests: readonly (readonly LogRow[])[] = requestsOf(rows, fromMs, toMs),
+  calls: readonly (readonly [string, string])[],
+  requests: readonly (readonly LogRow[])[],
 ): LogClusterInput[] {
   return [...clusterLogRows(rows, splitMs, toMs, fromMs), ...traceSkipClusters(requests, splitMs), ...slowCallClusters(requests, splitMs, calls)];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../core/schemas.js';
-import { blastRadius, buildGraph, dependentsCentrality, graphFromTopology, inferEdges, observedTopology, roots, spanCalls, topologyFromSpans, walk } from './topology.js';
+import { blastRadius, buildGraph, dependentsCentrality, graphFromTopology, inferEdges, observedTopology, roots, spanCalls, topologyFromCalls, walk } from './topology.js';
 import { requestsOf, topologyFromRequests } from './trace-patterns.js';
 import type { GraphEdge, ServiceAnomaly } from './types.js';
 
@@ -61,7 +61,7 @@ describe('service graph', () => {
       labels: { service },
       meta: { trace_id: 't', span_id: id, parent_span_id: parent },
     });
-    const t = topologyFromSpans([span('1', null, 'web'), span('2', '1', 'api'), span('3', '2', 'db'), span('4', '2', 'api'), span('5', '1', 'api')]);
+    const t = topologyFromCalls(spanCalls([span('1', null, 'web'), span('2', '1', 'api'), span('3', '2', 'db'), span('4', '2', 'api'), span('5', '1', 'api')]));
     expect(t.edges).toEqual([
       { from: 'api', to: 'db', attributes: { calls: 1, source: 'spans' } },
       { from: 'web', to: 'api', attributes: { calls: 2, source: 'spans' } },

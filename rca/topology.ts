@@ -70,19 +70,13 @@ const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
 const spanService = (s: Signal) => s.labels?.service ?? str(s.meta?.service);
 
 /** The service graph of span calls; edge attributes carry the number of calls seen. */
-export function topologyFromCalls(calls: readonly SpanCall[], extraNodes: Iterable<string> = []): TopologyInput {
-  const nodes = new Set<string>(extraNodes);
+export function topologyFromCalls(calls: readonly SpanCall[]): TopologyInput {
+  const nodes = new Set<string>();
   for (const c of calls) nodes.add(c.caller).add(c.callee);
   return {
     nodes: [...nodes].sort().map((id) => ({ id, type: 'service', attributes: {} })),
     edges: calls.map((c) => ({ from: c.caller, to: c.callee, attributes: { calls: c.n, source: 'spans' } })),
   };
-}
-
-/** The service graph from trace spans: their calls, and every service that has a span. */
-export function topologyFromSpans(spans: readonly Signal[]): TopologyInput {
-  const services = spans.map(spanService).filter((x): x is string => x !== null);
-  return topologyFromCalls(spanCalls(spans), services);
 }
 
 /**
@@ -95,7 +89,7 @@ export function observedTopology(calls: readonly SpanCall[], requests: readonly 
   return requests.length ? topologyFromRequests(requests) : null;
 }
 
-/** Whether a signal is a trace span `topologyFromSpans` reads. */
+/** Whether a signal is a trace span `spanCalls` reads. */
 export function isSpan(s: Signal): boolean {
   return s.kind === 'event' && typeof s.meta?.span_id === 'string';
 }

@@ -115,7 +115,10 @@ class PostgresDb implements Db {
       });
     }, pingMs);
     ping.unref();
-    void lost.then(() => clearInterval(ping));
+    void lost.then(() => {
+      clearInterval(ping);
+      this.leads.delete(client);
+    });
     return {
       role,
       lost,
