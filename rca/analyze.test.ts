@@ -176,6 +176,7 @@ describe('analyze: determinism and evidence', () => {
 
   it.each([
     ['skipped-step', /requests skipped its step/, 'requests'],
+    ['stopped-step', /requests stopped part-way through its own steps/, 'requests'],
     ['slow-call', /calls into it got far slower/, 'calls'],
   ] as const)('what requests show (%s, from trace-correlated logs) finds a fault the metrics miss, and is cited', (derived, said, unit) => {
     const input = synthWorld({ graph: { web: ['auth', 'catalog'], auth: [], catalog: [] }, faults: [] });

@@ -128,7 +128,7 @@ export function draftHypotheses(ctx: HypothesisContext): { evidence: EvidenceIte
         book.add(`log:${r.service}/${t.templateId}`, {
           kind: 'log_cluster',
           summary: t.derived
-            ? `${t.template.slice(0, 160)}: ${t.before} of ${t.exposure?.before ?? '?'} ${t.derived === 'skipped-step' ? 'requests' : 'calls'} before → ${t.during} of ${t.exposure?.during ?? '?'} during`
+            ? `${t.template.slice(0, 160)}: ${t.before} of ${t.exposure?.before ?? '?'} ${t.derived === 'slow-call' ? 'calls' : 'requests'} before → ${t.during} of ${t.exposure?.during ?? '?'} during`
             : `${r.service} ${t.novel ? 'new ' : ''}${t.level ?? ''} template ${t.before} → ${t.during} lines: ${t.template.slice(0, 160)}`,
           ref: t.templateId,
           data: { service: r.service, ...t },
@@ -224,8 +224,12 @@ function statement(r: RankedService, a: ServiceAnomaly | undefined, change: Chan
     return `${change.kind} ${change.key} on ${r.service} (${Math.abs(change.leadMinutes).toFixed(1)} min before the onset) likely caused the incident${what ? `: ${what}${since}` : ''}`;
   }
   // what the requests show outweighs the service's own signals
-  if (r.parts.skippedSteps >= Math.max(r.parts.own, r.parts.slowCalls, ctx.anomalousFrom))
-    return `${r.service} is the likely root cause: requests skipped its step while their later steps ran (calls into it failed before it logged anything)`;
+  if (r.parts.skippedSteps >= Math.max(r.parts.own, r.parts.slowCalls, ctx.anomalousFrom)) {
+    const missed = a?.logs?.top.find((t) => t.derived === 'skipped-step' || t.derived === 'stopped-step');
+    return missed?.derived === 'stopped-step'
+      ? `${r.service} is the likely root cause: requests stopped part-way through its own steps and went no further (it gave up mid-request: an exception, a crash)`
+      : `${r.service} is the likely root cause: requests skipped its step while their later steps ran (calls into it failed before it logged anything)`;
+  }
   if (r.parts.slowCalls >= Math.max(r.parts.own, ctx.anomalousFrom))
     return `${r.service} is the likely root cause: calls into it got far slower than before, request by request, while its callers' other calls did not`;
   if (r.parts.own < ctx.anomalousFrom && r.parts.blame > r.parts.starvedCallees)
@@ -258,7 +262,11 @@ function counter(r: RankedService, ctx: HypothesisContext, change: ChangeCorrela
   // requests that went through normally: the share the request-level evidence did not touch
   for (const t of a?.logs?.top ?? []) {
     if (!t.derived || !t.exposure || t.exposure.during <= t.during) continue;
-    const what = t.derived === 'skipped-step' ? 'requests that normally reach it did not skip its step' : 'calls it took part in were not slow';
+    const what = {
+      'skipped-step': 'requests that normally reach it did not skip its step',
+      'stopped-step': 'requests that normally reach it did not stop in it',
+      'slow-call': 'calls it took part in were not slow',
+    }[t.derived];
     out.push({
       kind: 'unaffected_requests',
       summary: `${t.exposure.during - t.during} of ${t.exposure.during} ${what} during the incident (a healthy instance, or a fault on some paths only)`,

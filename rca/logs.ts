@@ -95,7 +95,8 @@ export function logEvidence(
       score: round(1 - miss, 4),
       novelTemplates: scored.filter((s) => s.novel && s.err).length,
       references,
-      skipped: derivedStrength('skipped-step'),
+      // requests that missed one of its steps, whichever way (skipped past it, or stopped in it)
+      skipped: Math.max(derivedStrength('skipped-step'), derivedStrength('stopped-step')),
       slowCalls: derivedStrength('slow-call'),
       errorRateBefore: round(errBefore / Math.max(sb, 1), 4),
       errorRateDuring: round(errDuring / Math.max(sd, 1), 4),

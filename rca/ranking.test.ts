@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rankServices } from './ranking.js';
 import { buildGraph } from './topology.js';
 import type { GraphEdge, ServiceAnomaly } from './types.js';
+import { RANKING_WEIGHTS } from './weights.js';
 
 const e = (from: string, to: string): GraphEdge => ({ from, to, source: 'given', weight: 1 });
 const svc = (service: string, own: number, client = 0): ServiceAnomaly => ({
@@ -62,7 +63,7 @@ describe('explained-away', () => {
     expect(byLogs.score).toBeCloseTo(0.6 * (1 - 0.75 * 0.6), 3);
   });
 
-  it('requests that skipped a service\'s step, and its slow calls, count in full: an anomalous dependency explains neither', () => {
+  it('requests that skipped a service\'s step, and its slow calls, count at their weights: an anomalous dependency explains neither', () => {
     const logs = { service: 'x', score: 0, novelTemplates: 0, errorRateBefore: 0, errorRateDuring: 0, top: [], references: [], skipped: 0.9, slowCalls: 0.4 };
     const services = new Map([
       ['x', { ...svc('x', 0.3), families: { logs: 0.3 }, logs }],
@@ -72,6 +73,6 @@ describe('explained-away', () => {
     expect(x.parts.skippedSteps).toBe(0.9);
     expect(x.parts.explained).toBeCloseTo(0.6, 6);
     expect(x.parts.slowCalls).toBe(0.4);
-    expect(x.score).toBeCloseTo(0.3 * (1 - 0.75 * 0.6) + 0.9 + 0.4, 3);
+    expect(x.score).toBeCloseTo(0.3 * (1 - 0.75 * 0.6) + RANKING_WEIGHTS.skippedSteps * 0.9 + RANKING_WEIGHTS.slowCalls * 0.4, 3);
   });
 });

@@ -11,8 +11,9 @@
  *            + upstream · own(s) · share of s's callers that are anomalous
  *            + change · max L(changes on s)
  *
- * k(s): requests that skipped one of s's expected steps while later steps ran (rca/trace-patterns.ts):
- * the call into s failed before s logged anything; no dependency explains that either.
+ * k(s): requests that skipped one of s's expected steps while later steps ran, or stopped inside s
+ * with its next step due (rca/trace-patterns.ts): the call into s failed before s logged anything,
+ * or s gave up part-way; no dependency explains that either.
  * c(s): calls into s (or, for a caller slow towards most of its callees, from s) that took far
  * longer than before, request by request (rca/slow-calls.ts): time lost on the way into or out of s
  * holds no line of s's dependencies, so no dependency can explain it.
@@ -158,7 +159,7 @@ export function rankServices(inp: RankingInput): RankedService[] {
     const starvedCallees = starvedOf(s);
     const logs = inp.services.get(s)?.logs?.score ?? 0;
     const change = inp.changeLikelihood.get(s) ?? 0;
-    // Requests that skipped one of s's steps while later ones ran: the call into s failed.
+    // Requests that skipped one of s's steps while later ones ran, or stopped inside s.
     const skipped = inp.services.get(s)?.logs?.skipped ?? 0;
     const slowCalls = inp.services.get(s)?.logs?.slowCalls ?? 0;
     const score =

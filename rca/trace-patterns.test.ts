@@ -64,9 +64,65 @@ describe('requests that skip a step (trace-correlated logs)', () => {
     expect(out.map((c) => [c.service, c.countsDuring])).toEqual([['price', 6]]);
   });
 
-  it('does not count requests that end early (sampling, a window that ends, a caller that gave up)', () => {
+  it('does not count requests that end where a call to another service was due (sampling, a caller that gave up)', () => {
     const truncated = Array.from({ length: 15 }, () => FULL.slice(0, 2));
     expect(run(rows(10, truncated))).toEqual([]);
+  });
+
+  // a service that works through a loop: two passes of seat's own steps, then order
+  const LOOP = [
+    ['front', 'query'],
+    ['seat', 'count'],
+    ['seat', 'distance'],
+    ['seat', 'count'],
+    ['seat', 'distance'],
+  ] as const;
+  // a request of another kind, to say how far the data goes
+  const later = (at: number) => request(5000 + at, SPLIT + at, [['batch', 'tick'], ['batch', 'done']]);
+  const loopRows = (normal: number, incident: readonly (readonly (readonly [string, string])[])[]) => {
+    const out: LogRow[] = [];
+    for (let i = 0; i < normal; i++) out.push(...request(i, SPLIT - 60 + i, LOOP));
+    incident.forEach((steps, i) => out.push(...request(1000 + i, SPLIT + 1 + i, steps)));
+    return out;
+  };
+
+  it('blames the service a request stopped in: its last line a step of its own, its next step due, nothing more logged', () => {
+    // the second pass through seat's loop never finishes (an exception thrown in it), long before the data ends
+    const stopped = Array.from({ length: 12 }, () => LOOP.slice(0, 4));
+    const whole = Array.from({ length: 8 }, () => LOOP);
+    const r = loopRows(10, [...stopped, ...whole]);
+    r.push(...later(120)); // the data goes on for another two minutes
+    const [c, ...rest] = run(r);
+    expect(rest).toEqual([]);
+    expect(c).toMatchObject({ service: 'seat', templateId: 'stopped-step:seat', countsBefore: 0, countsDuring: 12, derived: 'stopped-step', level: 'ERROR' });
+    expect(c.template).toContain('requests stopped in seat');
+    // the missed step is the second pass's `distance` line: it is the exemplar
+    expect(c.exemplar).toContain('[distance][done]');
+    // every request of the kind could have stopped in seat: they are the exposure
+    expect([c.secondsBefore, c.secondsDuring]).toEqual([10, 20]);
+  });
+
+  it('does not judge as stopped a request that could still be running when the data ends', () => {
+    // the same cut-short requests, but they start within the guard (10 s) of the last line
+    const r = loopRows(10, []);
+    for (let i = 0; i < 12; i++) r.push(...request(1000 + i, SPLIT + 100 + i / 2, LOOP.slice(0, 4)));
+    r.push(...later(107));
+    expect(run(r)).toEqual([]);
+    // given more data after them, they are judged, and only those that could be are the exposure
+    r.push(...later(200));
+    expect(run(r).map((c) => [c.templateId, c.countsDuring, c.secondsDuring])).toEqual([['stopped-step:seat', 12, 12]]);
+  });
+
+  it('does not count a request that went on past the step it lacks (it ran differently, not stopped)', () => {
+    // the reference ends each request with seat's error line; during the incident the requests run
+    // on past where it was (the earlier fault is gone): seat's expected error step is absent, yet
+    // the request did not stop
+    const withError = [['front', 'query'], ['seat', 'count'], ['seat', 'failed']] as const;
+    const r: LogRow[] = [];
+    for (let i = 0; i < 10; i++) r.push(...request(i, SPLIT - 60 + i, withError));
+    for (let i = 0; i < 10; i++) r.push(...request(1000 + i, SPLIT + 1 + i, [['front', 'query'], ['seat', 'count'], ['order', 'sold'], ['seat', 'distance']]));
+    r.push(...later(120));
+    expect(run(r)).toEqual([]);
   });
 
   it('needs enough reference requests of the kind to learn its steps', () => {

@@ -4,19 +4,26 @@
  * (Yu et al., FSE 2023) cut down to what logs alone carry.
  *
  * A request's *kind* is its first event (service and line shape: `GET /travel` on the front door,
- * say). Before the incident, the events found in nearly every request of a kind are its expected
- * steps, in their usual order. During the incident, a request of that kind that misses an expected
- * step yet still shows a later one *skipped* it: the call was made and failed before its callee
- * logged anything (an injected exception, a crash, a refused connection), and the caller carried
- * on. A request that simply ends early is not counted — log sampling, a window that ends, or a
- * caller that gave up all look like that, and they point at no step in particular. Only the first
- * skipped step of a request counts: what it would have called is skipped with it.
+ * say). An event is counted by occurrence — a loop's second pass is a step of its own — so that a
+ * request cut short inside a loop is seen too. Before the incident, the events found in nearly
+ * every request of a kind are its expected steps, in their usual order. During the incident, a
+ * request of that kind can miss an expected step in two ways that point at a service:
+ * - it *skipped* it: the step is missing yet a later one ran — the call was made and failed before
+ *   its callee logged anything (an injected exception, a crash, a refused connection), and the
+ *   caller carried on;
+ * - it *stopped* in it: the request's last line is a step of service S, the next expected step is
+ *   S's own too, and nothing more of the request was logged — S gave up part-way through its own
+ *   work (an exception thrown in a loop, say), well before the data ends.
+ * Any other early end is not counted — log sampling, a request still running when the data ends,
+ * or an end where a call to another service was due all look like that, and they point at no step
+ * in particular. Only the first missed step of a request counts: what it would have called is
+ * missed with it.
  *
- * The result is one derived log template per service whose steps were skipped, with the skip
- * counts before and during the incident and, as the exposure, the number of requests of the kinds
- * that expect the service (not seconds: the load may differ between the periods). rca/logs.ts
- * scores its surprise like any template's (with one pseudo-skip added to the reference), apart
- * from the service's own logs; the ranking adds it outside explain-away.
+ * The result is one derived log template per service and way (skipped / stopped), with the counts
+ * before and during the incident and, as the exposure, the number of requests of the kinds that
+ * expect the service (not seconds: the load may differ between the periods). rca/logs.ts scores
+ * its surprise like any template's (with one pseudo-count added to the reference), apart from the
+ * service's own logs; the ranking adds it outside explain-away.
  *
  * Also here: reading trace ids, grouping lines into requests (shared by every reader of
  * trace-correlated lines) and the call graph those requests show (`topologyFromRequests`).
@@ -49,6 +56,13 @@ export const TRACE_PATTERN_DEFAULTS = {
   expectedShare: 0.8,
   /** Characters of a line's shape that name its event (the rest is payload). */
   eventChars: 96,
+  /**
+   * A request that could still have been running when the data ends is not judged as stopped:
+   * one that started within this many times the kind's longest reference request, or within
+   * `stopGuardMinMs`, of the last line.
+   */
+  stopGuardFactor: 2,
+  stopGuardMinMs: 10_000,
 };
 
 interface Event {
@@ -59,7 +73,8 @@ interface Event {
 
 interface Trace {
   startMs: number;
-  /** Distinct events in order of first appearance. */
+  endMs: number;
+  /** Events (by occurrence) in order of appearance. */
   events: Event[];
 }
 
@@ -98,19 +113,22 @@ export function requestsOf(rows: readonly LogRow[], fromMs: number, toMs: number
     .map(([, lines]) => lines.sort((a, b) => a.ts - b.ts));
 }
 
-/** Requests as their distinct events (service and the start of the line's shape). */
+/**
+ * Requests as their events: service and the start of the line's shape, numbered by occurrence
+ * (the n-th line of that shape in the request is event n of it).
+ */
 function tracesOf(requests: readonly (readonly LogRow[])[], eventChars: number): Trace[] {
   const out: Trace[] = [];
   for (const lines of requests) {
-    const seen = new Set<string>();
+    const seen = new Map<string, number>();
     const events: Event[] = [];
     for (const l of lines) {
-      const key = `${l.service}\u0000${lineShape(l.message).slice(0, eventChars)}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      events.push({ key, service: l.service, text: l.message });
+      const shape = `${l.service}\u0000${lineShape(l.message).slice(0, eventChars)}`;
+      const n = (seen.get(shape) ?? 0) + 1;
+      seen.set(shape, n);
+      events.push({ key: `${shape}\u0000${n}`, service: l.service, text: l.message });
     }
-    out.push({ startMs: lines[0].ts * 1000, events });
+    out.push({ startMs: lines[0].ts * 1000, endMs: lines[lines.length - 1].ts * 1000, events });
   }
   return out;
 }
@@ -133,8 +151,14 @@ function expectedSteps(normal: readonly Trace[], share: number): Step[] {
   return steps.sort((a, b) => a.position - b.position || cmp(a.key, b.key));
 }
 
-/** The first expected step a request skipped (missing, with a later step present), or null. */
-function firstSkip(t: Trace, steps: readonly Step[]): Step | null {
+const HOWS = ['skipped', 'stopped'] as const;
+type Missed = { how: (typeof HOWS)[number]; step: Step };
+
+/**
+ * The first expected step a request missed (see the file comment), or null. `mayStop`: whether
+ * the request ended early enough to be judged as stopped.
+ */
+function firstMissed(t: Trace, steps: readonly Step[], mayStop: boolean): Missed | null {
   const present = new Set(t.events.map((e) => e.key));
   let lastPresent = -1;
   for (let i = steps.length - 1; i >= 0; i--)
@@ -142,79 +166,95 @@ function firstSkip(t: Trace, steps: readonly Step[]): Step | null {
       lastPresent = i;
       break;
     }
-  for (let i = 0; i < lastPresent; i++) if (!present.has(steps[i].key) && steps[i].service !== steps[lastPresent].service) return steps[i];
+  if (lastPresent < 0) return null;
+  const last = steps[lastPresent];
+  for (let i = 0; i < lastPresent; i++) if (!present.has(steps[i].key) && steps[i].service !== last.service) return { how: 'skipped', step: steps[i] };
+  const next = steps[lastPresent + 1];
+  if (mayStop && next && next.service === last.service && t.events[t.events.length - 1].key === last.key) return { how: 'stopped', step: next };
   return null;
 }
 
 interface Tally {
   service: string;
+  how: Missed['how'];
   before: number;
   during: number;
-  exposureBefore: number;
-  exposureDuring: number;
-  /** The skipped step seen most during the incident (its line is the exemplar). */
+  /** The missed steps seen during the incident (the most frequent one's line is the exemplar). */
   steps: Map<string, { text: string; n: number }>;
 }
 
+const TEMPLATES: Record<Missed['how'], (service: string) => string> = {
+  skipped: (s) => `requests skipped ${s}: an expected step failed before it logged (a later step ran)`,
+  stopped: (s) => `requests stopped in ${s}: it logged a step but not its next one, and the request ended there`,
+};
+
 /**
- * Skipped steps per service, as derived log templates (see the file comment), from the requests
+ * Missed steps per service, as derived log templates (see the file comment), from the requests
  * of `requestsOf`. Requests starting before `splitMs` are the reference.
  */
 export function traceSkipClusters(requests: readonly (readonly LogRow[])[], splitMs: number, opts: Partial<typeof TRACE_PATTERN_DEFAULTS> = {}): LogClusterInput[] {
   const o = { ...TRACE_PATTERN_DEFAULTS, ...opts };
   const kinds = new Map<string, { normal: Trace[]; incident: Trace[] }>();
+  let dataEndMs = -Infinity;
   for (const t of tracesOf(requests, o.eventChars)) {
+    dataEndMs = Math.max(dataEndMs, t.endMs);
     if (t.events.length < 2) continue;
     const k = t.events[0].key;
     let g = kinds.get(k);
     if (!g) kinds.set(k, (g = { normal: [], incident: [] }));
     (t.startMs < splitMs ? g.normal : g.incident).push(t);
   }
+  const exposure = new Map<string, { before: number; during: number }>();
   const tallies = new Map<string, Tally>();
-  const tally = (service: string) => {
-    let x = tallies.get(service);
-    if (!x) tallies.set(service, (x = { service, before: 0, during: 0, exposureBefore: 0, exposureDuring: 0, steps: new Map() }));
-    return x;
+  const count = (m: Missed, during: boolean) => {
+    const id = `${m.how}\u0000${m.step.service}`;
+    let x = tallies.get(id);
+    if (!x) tallies.set(id, (x = { service: m.step.service, how: m.how, before: 0, during: 0, steps: new Map() }));
+    if (!during) return void x.before++;
+    x.during++;
+    const st = x.steps.get(m.step.key);
+    if (st) st.n++;
+    else x.steps.set(m.step.key, { text: m.step.text, n: 1 });
   };
   for (const k of [...kinds.keys()].sort(cmp)) {
     const { normal, incident } = kinds.get(k)!;
     if (normal.length < o.minTraces || incident.length === 0) continue;
     const steps = expectedSteps(normal, o.expectedShare);
-    // the entry step is the kind itself: it is never skipped
-    for (const service of new Set(steps.slice(1).map((s) => s.service))) {
-      const x = tally(service);
-      x.exposureBefore += normal.length;
-      x.exposureDuring += incident.length;
-    }
-    for (const t of normal) {
-      const s = firstSkip(t, steps);
-      if (s) tally(s.service).before++;
-    }
-    for (const t of incident) {
-      const s = firstSkip(t, steps);
-      if (!s) continue;
-      const x = tally(s.service);
-      x.during++;
-      const st = x.steps.get(s.key);
-      if (st) st.n++;
-      else x.steps.set(s.key, { text: s.text, n: 1 });
-    }
+    // the entry step is the kind itself: it is never missed
+    const expecting = [...new Set(steps.slice(1).map((s) => s.service))];
+    const guardMs = Math.max(o.stopGuardMinMs, o.stopGuardFactor * Math.max(...normal.map((t) => t.endMs - t.startMs)));
+    for (const [list, during] of [[normal, false], [incident, true]] as const)
+      for (const t of list) {
+        const mayStop = t.startMs + guardMs <= dataEndMs;
+        // the requests that could have missed a step of the service, each way
+        for (const service of expecting)
+          for (const how of mayStop ? HOWS : HOWS.slice(0, 1)) {
+            const id = `${how}\u0000${service}`;
+            const e = exposure.get(id) ?? { before: 0, during: 0 };
+            if (during) e.during++;
+            else e.before++;
+            exposure.set(id, e);
+          }
+        const m = firstMissed(t, steps, mayStop);
+        if (m) count(m, during);
+      }
   }
   const out: LogClusterInput[] = [];
-  for (const x of [...tallies.values()].sort((a, b) => cmp(a.service, b.service))) {
+  for (const x of [...tallies.values()].sort((a, b) => cmp(a.service, b.service) || cmp(a.how, b.how))) {
     if (x.during === 0) continue;
     const top = [...x.steps.entries()].sort(([ka, a], [kb, b]) => b.n - a.n || cmp(ka, kb))[0][1];
+    const e = exposure.get(`${x.how}\u0000${x.service}`)!;
     out.push({
       service: x.service,
-      templateId: `skipped-step:${x.service}`,
-      template: `requests skipped ${x.service}: an expected step failed before it logged (a later step ran)`,
+      templateId: `${x.how}-step:${x.service}`,
+      template: TEMPLATES[x.how](x.service),
       countsBefore: x.before,
       countsDuring: x.during,
       level: 'ERROR',
       exemplar: maskedExemplar(top.text),
-      secondsBefore: x.exposureBefore,
-      secondsDuring: x.exposureDuring,
-      derived: 'skipped-step',
+      secondsBefore: e.before,
+      secondsDuring: e.during,
+      derived: `${x.how}-step`,
     });
   }
   return out;

@@ -45,10 +45,11 @@ export interface LogClusterInput {
   secondsDuring?: number;
   /**
    * Derived from trace-correlated logs, not written by the service: requests that skipped one of
-   * its expected steps (rca/trace-patterns.ts), or its slow calls (rca/slow-calls.ts). Counts and
-   * exposures (`secondsBefore/During`) are then requests or calls, not lines and seconds.
+   * its expected steps or stopped inside it (rca/trace-patterns.ts), or its slow calls
+   * (rca/slow-calls.ts). Counts and exposures (`secondsBefore/During`) are then requests or calls,
+   * not lines and seconds.
    */
-  derived?: 'skipped-step' | 'slow-call';
+  derived?: 'skipped-step' | 'stopped-step' | 'slow-call';
 }
 
 /** A service-level objective the blast radius reports on. */
@@ -160,7 +161,7 @@ export interface ServiceLogEvidence {
   }[];
   /** Error templates of this service that name another service: evidence about that one. */
   references: { service: string; strength: number; templateId: string; template: string }[];
-  /** Strength of requests skipping this service's expected steps (0..1), kept out of `score`. */
+  /** Strength of requests missing this service's expected steps (skipped or stopped in it; 0..1), kept out of `score`. */
   skipped: number;
   /** Strength of its slow calls (0..1), kept out of `score`. */
   slowCalls: number;
@@ -230,7 +231,7 @@ export interface RankedService {
     starvedCallees: number;
     /** Surging error logs of its callers that name it. */
     namedInLogs: number;
-    /** Requests that skipped its expected steps while later steps ran (trace-correlated logs). */
+    /** Requests that missed its expected steps: skipped them while later steps ran, or stopped in it (trace-correlated logs). */
     skippedSteps: number;
     /** Calls into it (or from it) that took far longer than before, request by request. */
     slowCalls: number;

@@ -67,13 +67,16 @@ export const RANKING_WEIGHTS = {
   /** Weight of the sudden loss of load among a service's dependencies (they stopped being called). */
   starvedCallees: 0.5,
   /**
-   * Weight of requests that skipped a service's expected step while later steps ran (trace-correlated
-   * logs): the call into it failed. Per-request evidence about the service itself, so, like the
-   * callee hand-off latency, no dependency explains it away.
+   * Weight of requests that missed a service's expected step (trace-correlated logs): skipped it
+   * while later steps ran (the call into it failed), or stopped inside it. Per-request evidence
+   * about the service itself, so no dependency explains it away. 1.5: counted over requests
+   * against their own reference, it outweighs a fully anomalous metric family (1) — set on the
+   * Nezha Train Ticket dev cases (1 → 1.5 when the stopped steps were added; 1.5–2 rank the
+   * same there), the only data that carries such logs; the sandbox does not exercise it.
    */
-  skippedSteps: 1,
-  /** Weight of a service's slow calls, request by request (rca/slow-calls.ts); not explained away either. */
-  slowCalls: 1,
+  skippedSteps: 1.5,
+  /** Weight of a service's slow calls, request by request (rca/slow-calls.ts); not explained away either; as skippedSteps. */
+  slowCalls: 1.5,
   /** Weight of a caller's surging error logs that name a service, as evidence against it. */
   namedInLogs: 0.5,
   /** Weight of log evidence (error templates, novel templates) in a service's own anomaly. */
