@@ -102,6 +102,20 @@ describe('requests that skip a step (trace-correlated logs)', () => {
     expect([c.secondsBefore, c.secondsDuring]).toEqual([10, 20]);
   });
 
+  it('counts a stop whose callers unwind after it (only services already reached log), not an end where another service was due', () => {
+    // seat gives up in its second pass and logs an error; front logs the failed reply
+    const unwound = [...LOOP.slice(0, 4), ['seat', 'failed'], ['front', 'query failed']] as const;
+    const r = loopRows(10, Array.from({ length: 12 }, () => unwound));
+    r.push(...later(120));
+    expect(run(r).map((c) => [c.templateId, c.countsDuring])).toEqual([['stopped-step:seat', 12]]);
+    // front → basic → price: price's calls fail before it logs, basic and front log errors — the
+    // request ends where price's step was due; no step is blamed (the error lines may name price)
+    const failed = [['front', 'query'], ['basic', 'lookup'], ['basic', 'price call failed'], ['front', 'query failed']] as const;
+    const f = rows(10, Array.from({ length: 12 }, () => failed));
+    f.push(...later(120));
+    expect(run(f)).toEqual([]);
+  });
+
   it('does not judge as stopped a request that could still be running when the data ends', () => {
     // the same cut-short requests, but they start within the guard (10 s) of the last line
     const r = loopRows(10, []);
@@ -113,7 +127,7 @@ describe('requests that skip a step (trace-correlated logs)', () => {
     expect(run(r).map((c) => [c.templateId, c.countsDuring, c.secondsDuring])).toEqual([['stopped-step:seat', 12, 12]]);
   });
 
-  it('does not count a request that went on past the step it lacks (it ran differently, not stopped)', () => {
+  it('does not count a request that went on to services it had not reached (it ran differently, not stopped)', () => {
     // the reference ends each request with seat's error line; during the incident the requests run
     // on past where it was (the earlier fault is gone): seat's expected error step is absent, yet
     // the request did not stop

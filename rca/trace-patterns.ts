@@ -11,13 +11,17 @@
  * - it *skipped* it: the step is missing yet a later one ran — the call was made and failed before
  *   its callee logged anything (an injected exception, a crash, a refused connection), and the
  *   caller carried on;
- * - it *stopped* in it: the request's last line is a step of service S, the next expected step is
- *   S's own too, and nothing more of the request was logged — S gave up part-way through its own
- *   work (an exception thrown in a loop, say), well before the data ends.
+ * - it *stopped* in it: the request's last expected step is one of service S's, S's own next step
+ *   is missing, and the request went no further — nothing more was logged, or only lines of
+ *   services it had already reached (S and its callers unwinding: error lines, failed replies).
+ *   S gave up part-way through its own work (an exception thrown in a loop, say). Judged only
+ *   well before the data ends.
  * Any other early end is not counted — log sampling, a request still running when the data ends,
- * or an end where a call to another service was due all look like that, and they point at no step
- * in particular. Only the first missed step of a request counts: what it would have called is
- * missed with it.
+ * an end where another service's step was due (the call failed, or the caller gave up, or the
+ * line was not sampled: Train Ticket's "No instances available for ts-basic-service" requests end
+ * like that, and the error line names the service anyway), or a request that went on to services
+ * it had not reached (it ran differently) point at no step in particular. Only the first missed
+ * step of a request counts: what it would have called is missed with it.
  *
  * The result is one derived log template per service and way (skipped / stopped), with the counts
  * before and during the incident and, as the exposure, the number of requests of the kinds that
@@ -170,8 +174,16 @@ function firstMissed(t: Trace, steps: readonly Step[], mayStop: boolean): Missed
   const last = steps[lastPresent];
   for (let i = 0; i < lastPresent; i++) if (!present.has(steps[i].key) && steps[i].service !== last.service) return { how: 'skipped', step: steps[i] };
   const next = steps[lastPresent + 1];
-  if (mayStop && next && next.service === last.service && t.events[t.events.length - 1].key === last.key) return { how: 'stopped', step: next };
-  return null;
+  if (!mayStop || !next) return null;
+  // what the request logged after its last expected step: nothing (it ended there), or only lines
+  // of services it had already reached (the callers unwinding: error lines, a failed reply)
+  const at = t.events.findIndex((e) => e.key === last.key);
+  const reached = new Set(t.events.slice(0, at + 1).map((e) => e.service));
+  const tail = t.events.slice(at + 1);
+  if (!tail.every((e) => reached.has(e.service))) return null;
+  // another service's step was due: the call failed, the caller gave up, or the line was not sampled
+  if (next.service !== last.service) return null;
+  return { how: 'stopped', step: next };
 }
 
 interface Tally {
@@ -185,7 +197,7 @@ interface Tally {
 
 const TEMPLATES: Record<Missed['how'], (service: string) => string> = {
   skipped: (s) => `requests skipped ${s}: an expected step failed before it logged (a later step ran)`,
-  stopped: (s) => `requests stopped in ${s}: it logged a step but not its next one, and the request ended there`,
+  stopped: (s) => `requests stopped in ${s}: it logged a step but not its next one, and the request went no further`,
 };
 
 /**
