@@ -6,6 +6,6 @@ import { loghubSuite } from './suites/loghub.js';
 import { nabSuite } from './suites/nab.js';
 import { pipelineSuite } from './suites/pipeline.js';
 import { rcaPublicSuite } from './suites/rca-public.js';
-import { rcaSandboxSuite, rcaSuite } from './suites/rca-sandbox.js';
+import { rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite } from './suites/rca-sandbox.js';
 
-export const SUITES: Suite[] = [pipelineSuite, loghubSuite, nabSuite, detectSandboxSuite, kbSuite, rcaPublicSuite, rcaSandboxSuite, rcaSuite];
+export const SUITES: Suite[] = [pipelineSuite, loghubSuite, nabSuite, detectSandboxSuite, kbSuite, rcaPublicSuite, rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite];

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from './analyze.js';
-import { caseToInput, clusterLogRows, LABEL_FIELDS, logLevel, parseJsonLines, parseMetricsCsv, stripLabels, toLogRows, traceGapSeries, type LogRow } from './cases.js';
-import { requestsOf } from './trace-patterns.js';
+import { caseToInput, clusterLogRows, LABEL_FIELDS, logLevel, parseJsonLines, parseMetricsCsv, stripLabels, toLogRows, type LogRow } from './cases.js';
 
 // A tiny case in the layout of ../shared/data/rca, written inline (tests never read that folder).
 const INJECT = 1_700_000_000;
@@ -75,11 +74,6 @@ describe('cases → AnalysisInput', () => {
 });
 
 describe('log rows', () => {
-  const line = (t: number, svc: string, trace: string, msg: string): LogRow => ({
-    ts: t,
-    service: svc,
-    message: `17:20:20.150 INFO  x.Y#12 TraceID: ${trace} SpanID: 651d7f0d787a2b80 ${msg}`,
-  });
 
   it('reads the level written in a text line', () => {
     const m = '17:20:20.150 ERROR o.a.Foo#175 TraceID: 176d5f04fa159b3c SpanID: 651d7f0d Order 8c756d0c-b064-4dc6-b705-496a75343ddb failed after 35 ms';
@@ -110,23 +104,5 @@ describe('log rows', () => {
     ];
     expect(clusterLogRows(rows, 120_000, 200_000)[0]).toMatchObject({ countsBefore: 3, secondsBefore: 115 });
     expect(clusterLogRows(rows, 120_000, 200_000, 90_000)[0]).toMatchObject({ countsBefore: 2, countsDuring: 1, secondsBefore: 20 });
-  });
-
-  it('turns trace-correlated logs into hand-off latency series per service', () => {
-    const rows: LogRow[] = [];
-    for (let i = 0; i < 40; i++) {
-      const t = 1000 + i * 3;
-      const slow = t >= 1060 ? 0.5 : 0; // b gets slow from t = 1060
-      const ta = `a${i.toString(16).padStart(15, '0')}`;
-      const tc = `c${i.toString(16).padStart(15, '0')}`;
-      rows.push(line(t, 'a', ta, 'call b'), line(t + 0.01 + slow, 'b', ta, 'work'), line(t + 0.02 + 2 * slow, 'a', ta, 'back'));
-      rows.push(line(t + 1, 'c', tc, 'call b'), line(t + 1.01 + slow, 'b', tc, 'work'), line(t + 1.02 + 2 * slow, 'c', tc, 'back'));
-    }
-    const s = traceGapSeries(requestsOf(rows, -Infinity, Infinity), 15_000, 1_000_000);
-    const bIn = s.find((x) => x.service === 'b' && x.metric === 'handoff_latency_in')!;
-    expect(bIn.points[0].value).toBeCloseTo(0.01, 3);
-    expect(bIn.points[bIn.points.length - 1].value).toBeCloseTo(0.51, 3);
-    // a and c each have a single peer (b): one edge cannot tell which end is slow
-    expect(s.some((x) => x.service === 'a')).toBe(false);
   });
 });

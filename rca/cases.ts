@@ -150,69 +150,6 @@ export function toLogRows(objs: readonly Record<string, unknown>[]): LogRow[] {
   return out;
 }
 
-/** Bin width of the log-derived hand-off latency series. */
-export const TRACE_GAP_BIN_MS = 15_000;
-
-
-/** Appends `v` to the list at m[a][b][c], creating the levels on the way. */
-function pushAt<A, B, C>(m: Map<A, Map<B, Map<C, number[]>>>, a: A, b: B, c: C, v: number): void {
-  let mb = m.get(a);
-  if (!mb) m.set(a, (mb = new Map()));
-  let mc = mb.get(b);
-  if (!mc) mb.set(b, (mc = new Map()));
-  const l = mc.get(c);
-  if (l) l.push(v);
-  else mc.set(c, [v]);
-}
-
-/**
- * Hand-off latency per service from trace-correlated log lines (OpenTelemetry-style `TraceID: …`
- * in the message): within one trace, when a line of service B follows a line of service A ≠ B, the
- * gap is the time spent getting from A to B — A's remaining work, the network, B's start — so it
- * belongs to the edge A–B, not to either end. Per time bin and service, the median gap of each
- * peer is taken and then the lower median over peers: a service that is slow or behind a delayed
- * network lengthens every edge it has, a neighbour only the one edge it shares with it. Services
- * seen with a single peer get no series (one edge cannot tell which end is slow). The result
- * is two series per service, `handoff_latency_in` (edges where it received) and
- * `handoff_latency_out` (edges where it handed on), in seconds; bins are `binMs` wide from `originMs`.
- * (With the call graph, rca/slow-calls.ts charges slow calls to their callee request by request.)
- * Takes the requests of `requestsOf` (trace-correlated lines grouped by trace, in time order).
- */
-export function traceGapSeries(requests: readonly (readonly LogRow[])[], binMs: number, originMs: number): MetricSeriesInput[] {
-  // service/metric → bin → peer → gaps
-  const acc = new Map<string, Map<number, Map<string, number[]>>>();
-  const add = (key: string, bin: number, peer: string, gap: number) => pushAt(acc, key, bin, peer, gap);
-  for (const ev of requests) {
-    for (let i = 1; i < ev.length; i++) {
-      const a = ev[i - 1];
-      const b = ev[i];
-      if (a.service === b.service) continue;
-      const gap = b.ts - a.ts;
-      const bin = Math.floor((b.ts * 1000 - originMs) / binMs);
-      add(`${b.service}\u0000handoff_latency_in`, bin, a.service, gap);
-      add(`${a.service}\u0000handoff_latency_out`, bin, b.service, gap);
-    }
-  }
-  const med = (xs: number[]) => {
-    const s = [...xs].sort((x, y) => x - y);
-    const h = s.length >> 1;
-    return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-  };
-  const lowerMedian = (xs: number[]) => [...xs].sort((x, y) => x - y)[(xs.length - 1) >> 1];
-  const out: MetricSeriesInput[] = [];
-  for (const [key, b] of [...acc.entries()].sort(([x], [y]) => (x < y ? -1 : 1))) {
-    const [service, metric] = key.split('\u0000');
-    // with a single peer the edge cannot say which end is slow
-    const peers = new Set([...b.values()].flatMap((p) => [...p.keys()]));
-    if (peers.size < 2) continue;
-    const points = [...b.entries()]
-      .sort(([x], [y]) => x - y)
-      .map(([bin, byPeer]) => ({ ts: originMs + bin * binMs + binMs / 2, value: lowerMedian([...byPeer.values()].map(med)) }));
-    out.push({ service, metric, points });
-  }
-  return out;
-}
-
 /**
  * Log templates counted before and during the incident, and the request view's derived ones:
  * steps requests skipped, and slow calls (`requests`: the lines grouped by `requestsOf`).
@@ -225,7 +162,7 @@ export function logClustersOf(
   calls: readonly (readonly [string, string])[],
   requests: readonly (readonly LogRow[])[],
 ): LogClusterInput[] {
-  return [...clusterLogRows(rows, splitMs, toMs, fromMs), ...traceSkipClusters(requests, splitMs), ...slowCallClusters(requests, splitMs, calls)];
+  return [...clusterLogRows(rows, splitMs, toMs, fromMs), ...traceSkipClusters(requests, splitMs, { services: [...new Set(calls.flat())] }), ...slowCallClusters(requests, splitMs, calls)];
 }
 
 function num(v: unknown): number | null {
@@ -275,11 +212,9 @@ export function caseToInput(content: CaseContent): AnalysisInput {
     }
     s.points.push({ ts: r.ts * 1000, value: r.value });
   }
-  // trace-correlated log lines, grouped into requests once: hand-off latency series (their bins
-  // straddle the incident start), the call graph when none is declared, skipped steps, slow calls
+  // trace-correlated log lines, grouped into requests once: the call graph when none is
+  // declared, skipped and stopped steps, slow calls
   const requests = content.logs && content.logs.length ? requestsOf(content.logs, baseline.from, to) : [];
-  const gapSeries = traceGapSeries(requests, TRACE_GAP_BIN_MS, from);
-  for (const g of gapSeries) series.set(`${g.service}\u0000${g.metric}\u0000`, g);
   const metrics = [...series.values()].sort((a, b) => (a.service === b.service ? (a.metric < b.metric ? -1 : 1) : a.service < b.service ? -1 : 1));
 
   const symptom = c.symptom && typeof c.symptom === 'object' ? (c.symptom as Record<string, unknown>) : null;

@@ -14,7 +14,7 @@
  */
 import type { SpanCall } from '../core/ports.js';
 import type { Anomaly, Signal, TopologyInput } from '../core/schemas.js';
-import { hasTraceId, logClustersOf, traceGapSeries, TRACE_GAP_BIN_MS, type LogRow } from './cases.js';
+import { hasTraceId, logClustersOf, type LogRow } from './cases.js';
 import { requestsOf } from './trace-patterns.js';
 import { isSpan, observedTopology, spanCalls } from './topology.js';
 import type { AnalysisInput, Instant, MetricSeriesInput, SloInput } from './types.js';
@@ -234,8 +234,8 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
           .map((i) => ({ ts: s.ts[i], value: s.values[i] }));
     metrics.push(s.instance ? { service: s.service, metric: s.metric, instance: s.instance, points } : { service: s.service, metric: s.metric, points });
   }
-  // Trace-correlated log lines, grouped into requests once: hand-off latency series binned from
-  // the incident period's start, the call graph when none is stored, skipped steps, slow calls.
+  // Trace-correlated log lines, grouped into requests once: the call graph when none is stored,
+  // skipped and stopped steps, slow calls.
   // A request takes its lines in time order, and in id order within a millisecond (a replayed file
   // numbers its lines): equal times must come out as the source wrote them. Only those lines are
   // sorted; the template clustering does not depend on the order of the lines.
@@ -252,11 +252,6 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
     periods.baseline?.from ?? -Infinity,
     to,
   );
-  for (const g of traceGapSeries(requests, TRACE_GAP_BIN_MS, from)) {
-    const i = metrics.findIndex((m) => m.service === g.service && m.metric === g.metric && !m.instance);
-    if (i >= 0) metrics[i] = g;
-    else metrics.push(g);
-  }
   metrics.sort((a, b) => cmp(a.service, b.service) || cmp(a.metric, b.metric) || cmp(a.instance ?? '', b.instance ?? ''));
   changes.sort((a, b) => cmp(a.ts, b.ts) || cmp(a.id, b.id));
 

@@ -10,7 +10,8 @@ const ERROR_LEVELS = /^(error|err|fatal|critical|crit|severe|panic|alert|emerg)/
 const WARN_LEVELS = /^warn/i;
 /** Weight of a template's surprise by what it reports: an error, a warning of a failure, anything else. */
 export const LOG_WEIGHTS = { error: 1, warning: 0.6, other: 0.25 };
-const ERROR_WORDS = /error|exception|fail|timeout|timed out|refused|unavailable|denied|panic/i;
+/** Words of a line that reports trouble (when its level does not say). */
+export const ERROR_WORDS = /error|exception|fail|timeout|timed out|refused|unavailable|denied|panic/i;
 
 /** Whether a template reports trouble: by level first, by its words when the level is unknown. */
 export function isErrorTemplate(c: Pick<LogClusterInput, 'level' | 'template'>): boolean {

@@ -11,9 +11,10 @@
  * slow calls are spread over its callees (at least two with a slow share of half the largest or
  * more) keeps them: it is the slow one. Otherwise each slow call counts against its callee.
  *
- * Binned series (`traceGapSeries`) see the same delay but need many bins of calls before the
- * incident; here every call before it is a reference point, so a delay that shows on a dozen calls
- * is evidence even when the logs start a minute before the incident. The result is one derived
+ * Binned hand-off series would see the same delay but need many bins of calls before the incident
+ * (and on millisecond timestamps they are quantisation noise); here every call before it is a
+ * reference point, so a delay that shows on a dozen calls is evidence even when the logs start a
+ * minute before the incident. The result is one derived
  * template per service with slow calls counted before and during, the exposure being the calls its
  * slowness would be charged to (those into it, and its own when it keeps them); rca/logs.ts scores
  * it like skipped steps.

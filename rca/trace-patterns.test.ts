@@ -116,6 +116,31 @@ describe('requests that skip a step (trace-correlated logs)', () => {
     expect(run(f)).toEqual([]);
   });
 
+  it('counts a stop right after a callee answered: the caller was reached, its own next step never ran', () => {
+    // front calls seat (its loop) and then order; during the incident front gives up once seat has answered
+    const full = [['front', 'query'], ['seat', 'count'], ['seat', 'distance'], ['front', 'calling order'], ['order', 'sold']] as const;
+    const r: LogRow[] = [];
+    for (let i = 0; i < 10; i++) r.push(...request(i, SPLIT - 60 + i, full));
+    for (let i = 0; i < 12; i++) r.push(...request(1000 + i, SPLIT + 1 + i, [...full.slice(0, 3), ['front', 'query failed']]));
+    r.push(...later(120));
+    expect(run(r).map((c) => [c.templateId, c.countsDuring])).toEqual([['stopped-step:front', 12]]);
+  });
+
+  it('does not count a missed step of a service whose own lines report another service failing (that one is named)', () => {
+    // seat stops in its second pass, but its error line says why: its call to the pricing service failed
+    const blamed = [...LOOP.slice(0, 4), ['seat', 'call to pricing failed: connection refused']] as const;
+    const r = loopRows(10, Array.from({ length: 12 }, () => blamed));
+    r.push(...later(120));
+    const withNames = (x: LogRow[]) =>
+      traceSkipClusters(requestsOf(x, (SPLIT - 600) * 1000, (SPLIT + 600) * 1000), SPLIT * 1000, { services: ['front', 'seat', 'pricing'] });
+    expect(withNames(r)).toEqual([]);
+    // an error that names no other service leaves the stop with seat
+    const own = [...LOOP.slice(0, 4), ['seat', 'internal error: NullPointerException']] as const;
+    const o = loopRows(10, Array.from({ length: 12 }, () => own));
+    o.push(...later(120));
+    expect(withNames(o).map((c) => [c.templateId, c.countsDuring])).toEqual([['stopped-step:seat', 12]]);
+  });
+
   it('does not judge as stopped a request that could still be running when the data ends', () => {
     // the same cut-short requests, but they start within the guard (10 s) of the last line
     const r = loopRows(10, []);

@@ -11,11 +11,14 @@
  * - it *skipped* it: the step is missing yet a later one ran — the call was made and failed before
  *   its callee logged anything (an injected exception, a crash, a refused connection), and the
  *   caller carried on;
- * - it *stopped* in it: the request's last expected step is one of service S's, S's own next step
- *   is missing, and the request went no further — nothing more was logged, or only lines of
- *   services it had already reached (S and its callers unwinding: error lines, failed replies).
- *   S gave up part-way through its own work (an exception thrown in a loop, say). Judged only
- *   well before the data ends.
+ * - it *stopped* in it: the next expected step after the last one that ran is service S's, S had
+ *   already logged in the request (it was working on it, or its call had returned to it), and the
+ *   request went no further — nothing more was logged, or only lines of services it had already
+ *   reached (S and its callers unwinding: error lines, failed replies). S gave up part-way through
+ *   its own work (an exception thrown in a loop, say). Judged only well before the data ends.
+ * Neither counts against S when S's own lines in the request report another known service in
+ * trouble (`call to auth failed: x509: certificate has expired`): S missed its step because of
+ * that one, and rca/logs.ts already reads such lines as references to the service they name.
  * Any other early end is not counted — log sampling, a request still running when the data ends,
  * an end where another service's step was due (the call failed, or the caller gave up, or the
  * line was not sampled: Train Ticket's "No instances available for ts-basic-service" requests end
@@ -34,6 +37,7 @@
  */
 import type { TopologyInput } from '../core/schemas.js';
 import { lineShape, maskedExemplar, type LogRow } from './log-clusters.js';
+import { ERROR_WORDS, namePatterns } from './logs.js';
 import type { LogClusterInput } from './types.js';
 
 /**
@@ -60,6 +64,8 @@ export const TRACE_PATTERN_DEFAULTS = {
   expectedShare: 0.8,
   /** Characters of a line's shape that name its event (the rest is payload). */
   eventChars: 96,
+  /** The services known (the call graph's): lines naming one of them in trouble are about it. */
+  services: [] as readonly string[],
   /**
    * A request that could still have been running when the data ends is not judged as stopped:
    * one that started within this many times the kind's longest reference request, or within
@@ -158,11 +164,31 @@ function expectedSteps(normal: readonly Trace[], share: number): Step[] {
 const HOWS = ['skipped', 'stopped'] as const;
 type Missed = { how: (typeof HOWS)[number]; step: Step };
 
+/** Whether a line reports trouble with another of the known services (`call to auth failed: …`). */
+type BlamesOther = (service: string, text: string) => boolean;
+
+function blamesOther(services: readonly string[]): BlamesOther {
+  const patterns = services.map((n) => ({ n, re: namePatterns(n) }));
+  return (service, text) => {
+    if (!ERROR_WORDS.test(text)) return false;
+    const lower = text.toLowerCase();
+    return patterns.some((p) => p.n !== service && p.re.some((re) => re.test(lower)));
+  };
+}
+
 /**
  * The first expected step a request missed (see the file comment), or null. `mayStop`: whether
  * the request ended early enough to be judged as stopped.
  */
-function firstMissed(t: Trace, steps: readonly Step[], mayStop: boolean): Missed | null {
+function firstMissed(t: Trace, steps: readonly Step[], mayStop: boolean, blames: BlamesOther): Missed | null {
+  const m = missedStep(t, steps, mayStop);
+  // a service that reports another's failure in this request ("call to auth failed: …") missed its
+  // step because of that one; rca/logs.ts reads such lines as references to the service they name
+  if (m && t.events.some((e) => e.service === m.step.service && blames(e.service, e.text))) return null;
+  return m;
+}
+
+function missedStep(t: Trace, steps: readonly Step[], mayStop: boolean): Missed | null {
   const present = new Set(t.events.map((e) => e.key));
   let lastPresent = -1;
   for (let i = steps.length - 1; i >= 0; i--)
@@ -179,10 +205,10 @@ function firstMissed(t: Trace, steps: readonly Step[], mayStop: boolean): Missed
   // of services it had already reached (the callers unwinding: error lines, a failed reply)
   const at = t.events.findIndex((e) => e.key === last.key);
   const reached = new Set(t.events.slice(0, at + 1).map((e) => e.service));
-  const tail = t.events.slice(at + 1);
-  if (!tail.every((e) => reached.has(e.service))) return null;
-  // another service's step was due: the call failed, the caller gave up, or the line was not sampled
-  if (next.service !== last.service) return null;
+  if (!t.events.slice(at + 1).every((e) => reached.has(e.service))) return null;
+  // the next step was a service's the request had not reached: the call failed, the caller gave
+  // up, or the line was not sampled — no evidence about either side
+  if (!reached.has(next.service)) return null;
   return { how: 'stopped', step: next };
 }
 
@@ -216,6 +242,9 @@ export function traceSkipClusters(requests: readonly (readonly LogRow[])[], spli
     if (!g) kinds.set(k, (g = { normal: [], incident: [] }));
     (t.startMs < splitMs ? g.normal : g.incident).push(t);
   }
+  const known = new Set(o.services);
+  for (const r of requests) for (const l of r) known.add(l.service);
+  const blames = blamesOther([...known]);
   const exposure = new Map<string, { before: number; during: number }>();
   const tallies = new Map<string, Tally>();
   const count = (m: Missed, during: boolean) => {
@@ -247,7 +276,7 @@ export function traceSkipClusters(requests: readonly (readonly LogRow[])[], spli
             else e.before++;
             exposure.set(id, e);
           }
-        const m = firstMissed(t, steps, mayStop);
+        const m = firstMissed(t, steps, mayStop, blames);
         if (m) count(m, during);
       }
   }

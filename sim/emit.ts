@@ -166,6 +166,11 @@ export function lineAt(w: World, ms: number): void {
 
 /** Sampled traces: a walk down the call graph from the entry. */
 export function emitSpans(w: World, t: number, c: Chunk): void {
+  sampleTraces(w, t, (traceId, start) => span(w, c, w.rt, w.entry, traceId, null, start, 0));
+}
+
+/** The step's sampled traces: their ids and start times, from the traces stream. */
+export function sampleTraces(w: World, t: number, each: (traceId: string, start: number) => void): void {
   const r = w.rt;
   const expect = (w.tracesPerMin * w.stepMs) / 60_000;
   let n = Math.floor(expect);
@@ -173,11 +178,11 @@ export function emitSpans(w: World, t: number, c: Chunk): void {
   for (let i = 0; i < n; i++) {
     const traceId = hex8(r) + hex8(r) + hex8(r) + hex8(r);
     const start = t + Math.floor(r() * w.stepMs);
-    span(w, c, r, w.entry, traceId, null, start, 0);
+    each(traceId, start);
   }
 }
 
-/** One span and its children; returns its duration. */
+/** One span and its children; returns its duration. (With trace logs on, sim/trace-logs.ts walks requests instead.) */
 export function span(w: World, c: Chunk, r: Rng, s: SvcRt, traceId: string, parent: string | null, start: number, depth: number): number {
   const spanId = hex8(r) + hex8(r);
   let dur = s.p50 * (0.5 + -Math.log(1 - r()) * 0.6);

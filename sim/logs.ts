@@ -302,26 +302,42 @@ const STACKS: Record<string, string> = {
     '\n    at async Server.<anonymous> (/app/dist/server.js:58:7)',
 };
 
-/** Wraps a message into a format; the result is compiled once. */
-function wrap(format: LogFormat, m: Msg): string {
+/** Formats whose services log with trace context (databases, caches, queues, proxies do not). */
+export const TRACE_CONTEXT_FORMATS: ReadonlySet<LogFormat> = new Set(['json', 'logfmt', 'java', 'python']);
+const TRACE_SUFFIX = ' trace_id=%{$trace_id} span_id=%{$span_id}';
+
+/**
+ * Wraps a message into a format; the result is compiled once. `traced`: a line of a sampled
+ * request, carrying its `%{$trace_id}` and `%{$span_id}` (ordinary lines get a fresh random id, so
+ * no two share one). Traced lines keep the message near the start, where a line's shape is read
+ * (rca/trace-patterns.ts names an event by its first 96 characters): JSON puts `msg` before the
+ * service and pod, Java and Python add the ids after the text, Python names one logger.
+ */
+function wrap(format: LogFormat, m: Msg, traced = false): string {
   const text = m.text;
   switch (format) {
     case 'json': {
-      const base = `{"time":"%{iso}","level":"${m.level}","service":"%{$svc}","pod":"%{$inst}","msg":"${jsonEscapeLiterals(text)}","trace_id":"%{hex32}"`;
+      const msg = `"msg":"${jsonEscapeLiterals(text)}"`;
+      const base = traced
+        ? `{"time":"%{iso}","level":"${m.level}",${msg},"service":"%{$svc}","pod":"%{$inst}","trace_id":"%{$trace_id}","span_id":"%{$span_id}"`
+        : `{"time":"%{iso}","level":"${m.level}","service":"%{$svc}","pod":"%{$inst}",${msg},"trace_id":"%{hex32}"`;
       if (m.stack) return `${base},"err":{"type":"%{$errtype}","stack":"${jsonEscapeLiterals(`%{$errtype}: %{$errmsg}${STACKS.node}`)}"}}`;
       return `${base}}`;
     }
     case 'logfmt': {
       const quoted = text.includes('"') ? text.replace(/"/g, "'") : text;
-      const line = `time=%{iso} level=${m.level} svc=%{$svc} pod=%{$inst} msg="${quoted}" trace_id=%{hex16}`;
+      const ids = traced ? 'trace_id=%{$trace_id} span_id=%{$span_id}' : 'trace_id=%{hex16}';
+      const line = `time=%{iso} level=${m.level} svc=%{$svc} pod=%{$inst} msg="${quoted}" ${ids}`;
       return m.stack ? `${line}\npanic: %{$errmsg} [recovered]${STACKS.go}` : line;
     }
     case 'java': {
-      const line = `%{dt} ${JAVA_LEVEL[m.level]} 1 --- [nio-8080-exec-%{int:1-200}] c.s.%{$pkg}.%{$cls}Service : ${text}`;
+      // one request, one worker thread
+      const thread = traced ? '%{$thread}' : '%{int:1-200}';
+      const line = `%{dt} ${JAVA_LEVEL[m.level]} 1 --- [nio-8080-exec-${thread}] c.s.%{$pkg}.%{$cls}Service : ${text}${traced ? TRACE_SUFFIX : ''}`;
       return m.stack ? `${line}\n%{$errtype}: %{$errmsg}${STACKS.java}` : line;
     }
     case 'python': {
-      const line = `%{dts},%{ms3} ${PY_LEVEL[m.level]} [%{$svc}.%{pick:api|service|worker}] ${text}`;
+      const line = `%{dts},%{ms3} ${PY_LEVEL[m.level]} [%{$svc}.${traced ? 'api' : '%{pick:api|service|worker}'}] ${text}${traced ? TRACE_SUFFIX : ''}`;
       return m.stack ? `${line}${STACKS.python}\n%{$errtype}: %{$errmsg}` : line;
     }
     case 'postgres':
@@ -340,6 +356,11 @@ function wrap(format: LogFormat, m: Msg): string {
 
 export function compileMsgs(format: LogFormat, msgs: Msg[]): TemplateSet {
   return templateSet(msgs.map((m) => compile(wrap(format, m), m.level, m.weight ?? 1)));
+}
+
+/** One message of a sampled request, compiled for a format with trace context (see `wrap`). */
+export function compileTraced(format: LogFormat, m: Msg): Template {
+  return compile(wrap(format, m, true), m.level, m.weight ?? 1);
 }
 
 // ---- message catalogs ---------------------------------------------------------------------

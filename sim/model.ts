@@ -7,6 +7,7 @@ import type { Level, TemplateSet, Vars } from './logs.js';
 import type { EdgeSpec, ServiceSpec } from './schema.js';
 import type { ServiceLogs } from './logs.js';
 import type { Scalar } from './state.js';
+import type { TraceTemplates } from './trace-logs.js';
 
 /** What a fault or condition does to one pod during one step. Combined multiplicatively. */
 export interface Impact {
@@ -100,6 +101,8 @@ export interface SvcRt {
   pods: Pod[];
   nextOrdinal: number;
   logs: ServiceLogs | null;
+  /** Lines of sampled requests (trace logs on and a format with trace context), else null. */
+  traceLogs: TraceTemplates | null;
   /** Requests per second one pod can serve at 100 % CPU. */
   capacity: number;
   basePeak: number;
@@ -162,6 +165,8 @@ export interface WorldOptions {
   instanceMetrics?: '10s' | '1m' | 'off';
   serviceMetrics?: '10s' | '1m' | 'off';
   tracesPerMin?: number;
+  /** Sampled requests log their steps with their trace id (default: the scenario's `trace_logs`). */
+  traceLogs?: boolean;
   /** Run past the scenario's duration (the real-time sandbox). */
   endless?: boolean;
   /** Skip background deploys and flag changes (tests that want a quiet world). */

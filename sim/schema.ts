@@ -219,6 +219,12 @@ export const Baseline = z.object({
   flag_changes_per_day: z.number().min(0).max(100).default(2),
   /** Sampled traces per minute (spans as events); 0 = none. */
   traces_per_min: z.number().int().min(0).max(10_000).default(0),
+  /**
+   * Sampled traces also log: each span of a service whose format carries trace context (json,
+   * logfmt, java, python) writes lines with the trace and span id, and calls are made one after
+   * another (see sim/trace-logs.ts). Off: spans only, as before.
+   */
+  trace_logs: z.boolean().default(false),
 });
 export type Baseline = z.output<typeof Baseline>;
 

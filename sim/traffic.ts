@@ -167,7 +167,7 @@ export function computeServices(w: World, t: number): void {
       p.mem = clamp(used / p.memLimitMb + 0.004 * gauss(rm), 0.01, 1.2);
       let gcLat = 1;
       if (p.mem > 0.9 && p.ready) {
-        gcLat = 1 + (p.mem - 0.9) * 8;
+        gcLat = gcSlowdown(p.mem);
         w.addLog(p, 'oom', Math.min(0.2, (p.mem - 0.9) * 1.5));
       }
       p.disk = clamp(p.diskUsedGb / s.actual.diskGb, 0, 1);
@@ -280,6 +280,11 @@ export function oomKill(w: World, p: Pod, t: number): void {
   w.k8sEvent(p, s, 'Warning', 'OOMKilled', `Container ${s.id} exceeded its memory limit (${p.memLimitMb}Mi) and was killed (exit code 137)`);
   if (p.crashes > 1) w.k8sEvent(p, s, 'Warning', 'BackOff', `Back-off restarting failed container ${s.id}`);
   restartPod(w, p, t + w.stepMs, p.version, p.restartGen, p.memLimitMb, true);
+}
+
+/** Latency factor of a pod's garbage collector at memory utilisation `mem` (grows past 90 %). */
+export function gcSlowdown(mem: number): number {
+  return mem > 0.9 ? 1 + (mem - 0.9) * 8 : 1;
 }
 
 /** Queueing delay factor at utilisation rho (M/M/1-like, capped when overloaded). */

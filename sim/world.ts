@@ -18,6 +18,7 @@ import { INSTANCE_METRICS, noImpact, type Chunk, type EdgeRt, type Impact, type 
 import type { FaultSpec, Remedy, Scenario, ServiceSpec, RedHerringSpec } from './schema.js';
 import { applyRemedy, bumpVersion, initialState, type ChangeRecord, type DesiredState, type Scalar } from './state.js';
 import { peakDemand, topoOrder } from './topology.js';
+import { emitRequests, traceTemplates } from './trace-logs.js';
 import { computeDemand, computeServices, dailyRaw, effectiveShare, season, timeoutOf } from './traffic.js';
 import { IsoClock, clamp, gauss, hex8, num, parseDuration, pick, subRng } from './util.js';
 
@@ -81,6 +82,8 @@ export class World {
   readonly instEvery: number;
   readonly svcEvery: number;
   readonly tracesPerMin: number;
+  /** Sampled traces are requests that log (sim/trace-logs.ts). */
+  readonly traceLogs: boolean;
   readonly opts: WorldOptions;
   stepIndex = 0;
 
@@ -103,6 +106,7 @@ export class World {
     this.instEvery = every(opts.instanceMetrics ?? b.instance_metrics);
     this.svcEvery = every(opts.serviceMetrics ?? b.service_metrics);
     this.tracesPerMin = opts.tracesPerMin ?? b.traces_per_min;
+    this.traceLogs = this.tracesPerMin > 0 && (opts.traceLogs ?? b.trace_logs);
     for (let h = 0; h < 24; h += 0.05) this.dailyMax = Math.max(this.dailyMax, dailyRaw(this, h));
 
     const topo = scenario.topology;
@@ -146,6 +150,7 @@ export class World {
       pods: [],
       nextOrdinal: 0,
       logs: spec.log_format === 'none' ? null : serviceLogs(spec.id, spec.type, spec.log_format),
+      traceLogs: this.traceLogs ? traceTemplates(spec.id, spec.log_format) : null,
       capacity: spec.type === 'external' ? 1e12 : Math.max(1, peak / spec.instances / spec.peak_utilization),
       basePeak: peak,
       startupMs: STARTUP_MS[spec.log_format] ?? 15_000,
@@ -297,7 +302,8 @@ export class World {
     }
     emitMetrics(this, t, c);
     if (this.logsPerMin > 0) emitLogs(this, t, c);
-    if (this.tracesPerMin > 0) emitSpans(this, t, c);
+    if (this.traceLogs) emitRequests(this, t, c);
+    else if (this.tracesPerMin > 0) emitSpans(this, t, c);
     this.stepIndex++;
     this.t += this.stepMs;
     return c;

@@ -158,70 +158,95 @@ export function summarize(scores: readonly SandboxScore[]): Record<string, numbe
   };
 }
 
-export const rcaSandboxSuite: Suite = {
-  name: 'rca-sandbox',
-  description: 'root-cause analysis on every sandbox scenario (generated in memory): AC@1, AC@3, citations, calm abstention, red herrings',
-  tier: 'full',
-  thresholds: [
-    { metric: 'ac1', op: '>=', value: 0.9 },
-    { metric: 'ac3', op: '>=', value: 0.98 },
-    { metric: 'uncited', op: '==', value: 0 },
-    { metric: 'calm_confident', op: '==', value: 0 },
-    { metric: 'herrings_blamed', op: '==', value: 0 },
-  ],
-  async run() {
-    const { scenarios, errors } = loadLibrary();
-    if (errors.length) throw new Error(`rca-sandbox: invalid scenarios: ${errors.map((e) => e.error).join('; ')}`);
-    const scores: SandboxScore[] = [];
-    const rows: Record<string, string | number | boolean>[] = [];
-    let slowest = 0;
-    for (const sc of scenarios) {
-      const c = sandboxCase(sc);
-      const t0 = performance.now();
-      const r = analyze(c.input);
-      const ms = performance.now() - t0;
-      slowest = Math.max(slowest, ms);
-      const s = scoreCase(c, r);
-      scores.push(s);
-      rows.push({
-        scenario: s.id,
-        kind: s.kind,
-        truth: s.truth.join('+') || '(none)',
-        rank: s.calm ? '-' : Number.isFinite(s.rank) ? s.rank : 'absent',
-        top3: s.top3.join(' | '),
-        verdict: s.verdict,
-        change: s.changeNamed === null ? '' : s.changeNamed ? 'named' : 'not named',
-        flags: [s.calmConfident ? 'CALM-CONFIDENT' : '', s.herringBlamed ? 'HERRING-BLAMED' : '', s.uncited ? `UNCITED×${s.uncited}` : ''].filter(Boolean).join(' '),
-        ms: Math.round(ms),
+/** The sandbox suite over the library generated with `opts` (the scenario's own settings where unset). */
+function sandboxSuite(name: string, description: string, opts: WorldOptions, note?: string): Suite {
+  return {
+    name,
+    description,
+    tier: 'full',
+    thresholds: [
+      { metric: 'ac1', op: '>=', value: 0.9 },
+      { metric: 'ac3', op: '>=', value: 0.98 },
+      { metric: 'uncited', op: '==', value: 0 },
+      { metric: 'calm_confident', op: '==', value: 0 },
+      { metric: 'herrings_blamed', op: '==', value: 0 },
+    ],
+    async run() {
+      const { scenarios, errors } = loadLibrary();
+      if (errors.length) throw new Error(`rca-sandbox: invalid scenarios: ${errors.map((e) => e.error).join('; ')}`);
+      const scores: SandboxScore[] = [];
+      const rows: Record<string, string | number | boolean>[] = [];
+      let slowest = 0;
+      for (const sc of scenarios) {
+        const c = sandboxCase(sc, opts);
+        const t0 = performance.now();
+        const r = analyze(c.input);
+        const ms = performance.now() - t0;
+        slowest = Math.max(slowest, ms);
+        const s = scoreCase(c, r);
+        scores.push(s);
+        rows.push({
+          scenario: s.id,
+          kind: s.kind,
+          truth: s.truth.join('+') || '(none)',
+          rank: s.calm ? '-' : Number.isFinite(s.rank) ? s.rank : 'absent',
+          top3: s.top3.join(' | '),
+          verdict: s.verdict,
+          change: s.changeNamed === null ? '' : s.changeNamed ? 'named' : 'not named',
+          flags: [s.calmConfident ? 'CALM-CONFIDENT' : '', s.herringBlamed ? 'HERRING-BLAMED' : '', s.uncited ? `UNCITED×${s.uncited}` : ''].filter(Boolean).join(' '),
+          ms: Math.round(ms),
+        });
+      }
+      const metrics: Record<string, number> = { ...summarize(scores), slowest_analyze_ms: Math.round(slowest) };
+      const kinds = [...new Set(scores.map((s) => s.kind))].sort();
+      const perKind = kinds.map((k) => {
+        const xs = scores.filter((s) => s.kind === k);
+        const m = summarize(xs);
+        return {
+          scenario: `== kind ${k}`,
+          kind: k,
+          truth: `n=${xs.length}`,
+          rank: k === 'calm' ? '-' : `AC@1 ${m.ac1.toFixed(2)}`,
+          top3: k === 'calm' ? `confident ${m.calm_confident}` : `AC@3 ${m.ac3.toFixed(2)}`,
+          verdict: '',
+          change: '',
+          flags: '',
+          ms: '',
+        };
       });
-    }
-    const metrics: Record<string, number> = { ...summarize(scores), slowest_analyze_ms: Math.round(slowest) };
-    const kinds = [...new Set(scores.map((s) => s.kind))].sort();
-    const perKind = kinds.map((k) => {
-      const xs = scores.filter((s) => s.kind === k);
-      const m = summarize(xs);
       return {
-        scenario: `== kind ${k}`,
-        kind: k,
-        truth: `n=${xs.length}`,
-        rank: k === 'calm' ? '-' : `AC@1 ${m.ac1.toFixed(2)}`,
-        top3: k === 'calm' ? `confident ${m.calm_confident}` : `AC@3 ${m.ac3.toFixed(2)}`,
-        verdict: '',
-        change: '',
-        flags: '',
-        ms: '',
+        metrics,
+        rows: [...rows, ...perKind],
+        notes: [
+          `window: incident start T = earliest fault's injection (calm scenarios: the middle), signals from T−${LEAD_IN_MIN} min to T+${FOLLOW_MIN} min`,
+          'AC@1 counts the earliest fault; AC@3 counts any fault of the scenario; labels never reach analyze() (caseToInput strips them)',
+          ...(note ? [note] : []),
+        ],
       };
-    });
-    return {
-      metrics,
-      rows: [...rows, ...perKind],
-      notes: [
-        `window: incident start T = earliest fault's injection (calm scenarios: the middle), signals from T−${LEAD_IN_MIN} min to T+${FOLLOW_MIN} min`,
-        'AC@1 counts the earliest fault; AC@3 counts any fault of the scenario; labels never reach analyze() (caseToInput strips them)',
-      ],
-    };
-  },
-};
+    },
+  };
+}
+
+export const rcaSandboxSuite = sandboxSuite(
+  'rca-sandbox',
+  'root-cause analysis on every sandbox scenario (generated in memory): AC@1, AC@3, citations, calm abstention, red herrings',
+  {},
+);
+
+/** Sampled requests per minute, and their log lines, in the traced variant. */
+export const TRACED_OPTIONS: WorldOptions = { tracesPerMin: 60, traceLogs: true };
+
+/**
+ * The same library with sampled requests whose log lines carry their trace id (the services that
+ * log with trace context: not databases, caches, queues or the proxy), so the request view
+ * (skipped and stopped steps, slow calls) takes part as it does on traced production logs.
+ */
+export const rcaSandboxTracedSuite = sandboxSuite(
+  'rca-sandbox-traced',
+  'root-cause analysis on every sandbox scenario with trace-correlated log lines (60 sampled requests/min): the request view takes part',
+  TRACED_OPTIONS,
+  `traced: ${TRACED_OPTIONS.tracesPerMin} sampled requests per minute, their spans and trace-correlated log lines`,
+);
 
 /**
  * Several suites run as one: metrics and thresholds are prefixed with each suite's name (dashes

@@ -13,8 +13,8 @@ import { exportScenario } from './export.js';
 const dir = mkdtempSync(join(tmpdir(), 'warroom-sim-case-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// Logs, trace spans, a memory leak (its Kubernetes events are raised mid-step).
-const sc = scenarioOf({ id: 'case-test', duration: '12m', faults: [{ kind: 'memory_leak', service: 'cart', at: '8m' }], baseline: { logs_per_min: 600, traces_per_min: 200 } });
+// Logs, trace spans and the lines of sampled requests, a memory leak (its Kubernetes events are raised mid-step).
+const sc = scenarioOf({ id: 'case-test', duration: '12m', faults: [{ kind: 'memory_leak', service: 'cart', at: '8m' }], baseline: { logs_per_min: 600, traces_per_min: 200, trace_logs: true } });
 const full = simCase(sc);
 const withoutLevel = (logs: CaseSignals['logs']) => logs.map(({ level: _l, ...r }) => r);
 
@@ -42,14 +42,15 @@ describe('sim case', () => {
   });
 
   it('cut to a window, holds exactly the rows stamped inside it', () => {
-    // The hard edges: a window that starts where a step's spans run past its end, and ends where a
-    // Kubernetes event raised in its last step goes out with the next step.
+    // The hard edges: a window that starts where a step's spans and request lines run past its end,
+    // and ends where a Kubernetes event raised in its last step goes out with the next step.
     const w = new World(sc);
     let fromMs: number | undefined;
     let toMs: number | undefined;
     while (!w.done && toMs === undefined) {
       const c = w.step();
-      if (fromMs === undefined && c.spans.some((s) => Date.parse(s.ts as string) >= c.to)) fromMs = c.to;
+      const late = (s: { ts: unknown }) => Date.parse(s.ts as string) >= c.to;
+      if (fromMs === undefined && c.spans.some(late) && c.logs.some(late)) fromMs = c.to;
       else if (fromMs !== undefined && c.events.some((e) => Date.parse(e.ts as string) < c.from)) toMs = c.from;
     }
     expect(fromMs).toBeDefined();

@@ -52,23 +52,28 @@ const secondsOf = (ts: SignalInput['ts']): number => Number((msOf(ts) / 1000).to
 
 /**
  * One step's signals as case rows; with a window, only those stamped inside it. A step's spans
- * are stamped from its start on (child calls can begin after it ends); all else before its end.
- * So of a step that ends before the window, only spans can fall inside.
+ * and the log lines of its sampled requests are stamped from its start on (child calls can begin
+ * after it ends); all else before its end. So of a step that ends before the window, only those
+ * can fall inside.
  */
 export function stepRows(c: Chunk, window?: CaseWindow): CaseSignals {
   const inside = window ? (s: SignalInput) => msOf(s.ts) >= window.fromMs && msOf(s.ts) < window.toMs : () => true;
   const out: CaseSignals = { metrics: [], logs: [], events: [], spans: [] };
-  if (!window || c.to > window.fromMs) {
+  const early = !!window && c.to <= window.fromMs;
+  if (!early) {
     for (const s of c.metrics) {
       if (!inside(s)) continue;
       const row: MetricRow = { ts: secondsOf(s.ts), service: s.labels!.service, metric: s.key, value: s.value as number };
       if (s.labels!.instance) row.instance = s.labels!.instance;
       out.metrics.push(row);
     }
-    for (const s of c.logs) {
-      if (inside(s)) out.logs.push({ ts: secondsOf(s.ts), service: s.labels!.service, pod: s.labels!.instance, level: s.labels!.level, message: s.text ?? '' });
-    }
     for (const s of c.events) if (inside(s)) out.events.push(s as unknown as Record<string, unknown>);
+  }
+  // before the window, most lines are skipped by comparing texts (ISO times sort as text)
+  const fromIso = early ? new Date(window.fromMs).toISOString() : '';
+  for (const s of c.logs) {
+    if (early && typeof s.ts === 'string' && s.ts < fromIso) continue;
+    if (inside(s)) out.logs.push({ ts: secondsOf(s.ts), service: s.labels!.service, pod: s.labels!.instance, level: s.labels!.level, message: s.text ?? '' });
   }
   for (const s of c.spans) if (inside(s)) out.spans.push(s as unknown as Record<string, unknown>);
   return out;
