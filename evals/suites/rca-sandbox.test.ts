@@ -1,9 +1,9 @@
 /** The sandbox RCA suite: window and labels of a generated case, and the scoring rules. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readCaseFolder } from '../../app/commands/rca.js';
+import { readCaseFolder, runRca } from '../../app/commands/rca.js';
 import { analyze } from '../../rca/analyze.js';
 import { caseToInput, stripLabels } from '../../rca/cases.js';
 import type { AnalysisResult, DraftHypothesis } from '../../rca/types.js';
@@ -70,6 +70,44 @@ describe('rca-sandbox: generated cases', () => {
     expect(meta).toEqual(folderMeta);
     expect(c.content.caseJson).toMatchObject({ root_cause_service: 'payments', inject_ts: (sc.startMs + 25 * MIN) / 1000 });
   });
+});
+
+describe('rca-sandbox: requests that log with their trace id', () => {
+  it('stopped steps point at the failing service, in memory and through the API alike (json, logfmt, Spring and Python trace fields survive ingest)', async () => {
+    const sc = scenarioOf({
+      id: 'rca-sbx-traced',
+      duration: '50m',
+      faults: [{ kind: 'bad_deploy_errors', service: 'checkout', at: '30m' }],
+      baseline: { logs_per_min: 120, traces_per_min: 20, trace_logs: true },
+    });
+    const c = sandboxCase(sc, { instanceMetrics: 'off' });
+    // lines of every format that carries trace context take part in requests
+    const traced = new Set(c.content.logs.filter((l) => /trace_id/.test(l.message)).map((l) => l.service));
+    expect([...traced].sort()).toEqual(expect.arrayContaining(['checkout', 'frontend', 'recommendations', 'search']));
+    const stopped = c.input.logClusters!.find((l) => l.templateId === 'stopped-step:checkout')!;
+    expect(stopped.countsDuring).toBeGreaterThan(stopped.countsBefore + 2);
+    const r = analyze(c.input);
+    expect(r.ranking[0].service).toBe('checkout');
+    expect(r.ranking[0].parts.skippedSteps).toBeGreaterThan(0);
+
+    // the same case as a folder, replayed through the public API by `warroom rca`
+    const dir = join(exportDir, 'traced');
+    mkdirSync(dir);
+    const { caseJson, metrics, logs, events, spans, topology } = c.content;
+    const jsonl = (xs: readonly unknown[]) => xs.map((x) => JSON.stringify(x)).join('\n') + '\n';
+    writeFileSync(join(dir, 'case.json'), JSON.stringify(caseJson));
+    writeFileSync(join(dir, 'metrics.csv'), `ts,service,metric,value\n${metrics.map((m) => `${m.ts},${m.service},${m.metric},${m.value}`).join('\n')}\n`);
+    writeFileSync(join(dir, 'logs.jsonl'), jsonl(logs));
+    writeFileSync(join(dir, 'events.jsonl'), jsonl(events));
+    writeFileSync(join(dir, 'spans.jsonl'), jsonl(spans));
+    writeFileSync(join(dir, 'topology.json'), JSON.stringify(topology));
+    let out = '';
+    expect(await runRca(dir, { out: (x) => (out += x), err: () => {} })).toBe(0);
+    const report = JSON.parse(out) as { ranking: { service: string; score: number }[] };
+    expect(report.ranking.map((x) => x.service)).toEqual(r.ranking.map((x) => x.service));
+    // scores agree to the rounding of stored millisecond timestamps
+    report.ranking.forEach((x, i) => expect(x.score).toBeCloseTo(r.ranking[i].score, 2));
+  }, 60_000);
 });
 
 /** A minimal case and result for the scoring rules. */
