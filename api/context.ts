@@ -25,6 +25,8 @@ export interface ApiDeps {
   logger: Logger;
   metrics: ApiMetrics;
   runners: Record<string, Runner>;
+  /** How often an executing fix plan's heartbeat is renewed while its runner works (default 15 s; remediate/leases.ts). */
+  fixHeartbeatMs?: number;
   /** The embedder for knowledge-base indexing and search (default: the local one). */
   embedder?: Embedder;
   kbLimits?: ExtractLimits;

@@ -31,6 +31,7 @@ import { ALL_ROUTES } from '../api/routes/index.js';
 import { DEFAULT_EXTRACT_LIMITS } from '../kb/extract.js';
 import { describeConfig, storeConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
+import { failOrphanedPlans, fixHeartbeatMs } from '../remediate/leases.js';
 
 export const DEFAULT_ORG = 'default';
 
@@ -75,6 +76,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   let admin: AdminStore | undefined;
   let bus: Bus | undefined;
   let relay: OutboxRelay | undefined;
+  let leaseSweep: NodeJS.Timeout | undefined;
   let adminKeyHash: string | undefined = cfg.WARROOM_ADMIN_KEY ? hashKey(cfg.WARROOM_ADMIN_KEY) : undefined;
   const subs: Subscription[] = [];
   const generatedKeys: Warroom['generatedKeys'] = {};
@@ -98,6 +100,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     logger,
     metrics,
     runners: { [dryRunRunner.name]: dryRunRunner, [sandboxRunnerInstance.name]: sandboxRunnerInstance },
+    fixHeartbeatMs: fixHeartbeatMs(cfg.WARROOM_FIX_LEASE_SECONDS * 1000),
     publishCommitted: (msgs) => relay?.publishCommitted(msgs),
   }, [...ALL_ROUTES, ...simRoutes(() => sandbox)]);
   const server: Server = createServer(api);
@@ -158,6 +161,13 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     );
     bus = theBus;
     relay.start();
+    // fix plans a dead process left executing: once now (a restart after a crash), then every
+    // half lease (at most a minute); other processes sharing the database sweep too, harmlessly
+    const leaseMs = cfg.WARROOM_FIX_LEASE_SECONDS * 1000;
+    const sweep = () => void failOrphanedPlans(theStore, leaseMs, logger).catch((err: unknown) => logger.warn({ err }, 'sweep of orphaned fix plans failed; will retry'));
+    sweep();
+    leaseSweep = setInterval(sweep, Math.min(60_000, leaseMs / 2));
+    leaseSweep.unref();
     logger.info('warroom ready');
   })();
   ready.catch((err) => logger.fatal({ err }, 'start-up failed'));
@@ -181,6 +191,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
       sandbox = sb;
     },
     async stop() {
+      clearInterval(leaseSweep);
       await sandbox?.stop();
       await relay?.stop();
       await new Promise<void>((r) => server.close(() => r()));

@@ -271,7 +271,10 @@ export interface OrgStore {
   createFixPlan(p: Omit<FixPlan, 'orgId' | 'createdAt' | 'updatedAt'>): Promise<FixPlan>;
   getFixPlan(id: string): Promise<FixPlan | null>;
   /** Compare-and-set: moves the plan to `to` only if its status is one of `from`; null otherwise. */
-  transitionFixPlan(id: string, from: PlanStatus[], to: PlanStatus): Promise<FixPlan | null>;
+  /** Compare-and-set on the status; with `idleMs`, only when the plan's `updatedAt` (its heartbeat while executing) is at least that old. */
+  transitionFixPlan(id: string, from: PlanStatus[], to: PlanStatus, idleMs?: number): Promise<FixPlan | null>;
+  /** Renews an executing plan's heartbeat (its `updatedAt`); false when it is no longer executing. */
+  heartbeatFixPlan(id: string): Promise<boolean>;
   addApproval(a: Omit<Approval, 'orgId' | 'createdAt'>): Promise<Approval>;
   listApprovals(planId: string): Promise<Approval[]>;
   addCommand(c: Omit<CommandRecord, 'orgId'>): Promise<CommandRecord>;
@@ -330,6 +333,11 @@ export interface Store {
    * than minAgeMs (default 0) are left to the process that is publishing them.
    */
   pendingOutbox(limit: number, minAgeMs?: number): Promise<OutboxMessage[]>;
+  /**
+   * Executing fix plans of any org whose heartbeat (`updatedAt`) is older than `staleMs`: the
+   * process running them is gone (security-definer function). Oldest first, at most `limit`.
+   */
+  orphanedFixPlans(staleMs: number, limit?: number): Promise<{ id: string; orgId: string; heartbeatAt: string }[]>;
   markOutboxPublished(ids: string[]): Promise<void>;
   /**
    * Platform settings (not tenant data), e.g. the hash of a generated admin key. Stores `value`

@@ -646,6 +646,32 @@ export function storeContract(name: string, factory: () => Promise<OpenedStore>)
         expect(await A.transitionFixPlan(uid('plan'), ['approved'], 'executing')).toBeNull();
       });
 
+      it('renews an executing plan\'s heartbeat, lists the plans whose heartbeat went stale across orgs, and fails them only while still stale', async () => {
+        const claim = async (S: typeof A, incidentId: string) => {
+          const p = await S.createFixPlan(planOf(incidentId));
+          await S.transitionFixPlan(p.id, ['pending_approval'], 'approved');
+          return (await S.transitionFixPlan(p.id, ['approved'], 'executing'))!;
+        };
+        const a = await claim(A, (await incident(A)).id);
+        const b = await claim(B, (await incident(B)).id);
+        const pending = await A.createFixPlan(planOf((await incident(A)).id));
+        expect(await A.heartbeatFixPlan(pending.id)).toBe(false); // not executing
+        expect(await B.heartbeatFixPlan(a.id)).toBe(false); // another org's plan
+        expect(await A.heartbeatFixPlan(a.id)).toBe(true);
+        // the processes running them died an hour ago
+        await admin.exec(`UPDATE fix_plans SET updated_at = updated_at - interval '1 hour' WHERE id IN ($1, $2, $3)`, [a.id, b.id, pending.id]);
+        const ours = async (staleMs: number) => (await store.orphanedFixPlans(staleMs)).filter((o) => [a.id, b.id, pending.id].includes(o.id));
+        expect((await ours(30 * 60_000)).map((o) => [o.id, o.orgId]).sort()).toEqual([[a.id, orgA], [b.id, orgB]].sort());
+        expect(await ours(2 * 3600_000)).toEqual([]);
+        // a heartbeat renewed since takes the plan off the list, and the guarded transition leaves it alone
+        expect(await A.heartbeatFixPlan(a.id)).toBe(true);
+        expect((await ours(30 * 60_000)).map((o) => o.id)).toEqual([b.id]);
+        expect(await A.transitionFixPlan(a.id, ['executing'], 'failed', 30 * 60_000)).toBeNull();
+        expect(await B.transitionFixPlan(b.id, ['executing'], 'failed', 30 * 60_000)).toMatchObject({ id: b.id, status: 'failed' });
+        expect(await B.heartbeatFixPlan(b.id)).toBe(false);
+        expect(await ours(30 * 60_000)).toEqual([]);
+      });
+
       it('records approvals and commands', async () => {
         const inc = await incident(A);
         const p = await A.createFixPlan(planOf(inc.id));

@@ -192,8 +192,12 @@ class PgOrgStore implements OrgStore {
   getFixPlan(id: string): Promise<FixPlan | null> {
     return this.run((s) => fix.getFixPlan(s, this.orgId, id));
   }
-  transitionFixPlan(id: string, from: PlanStatus[], to: PlanStatus): Promise<FixPlan | null> {
-    return this.run((s) => fix.transitionFixPlan(s, this.orgId, id, from, to));
+  transitionFixPlan(id: string, from: PlanStatus[], to: PlanStatus, idleMs?: number): Promise<FixPlan | null> {
+    return this.run((s) => fix.transitionFixPlan(s, this.orgId, id, from, to, idleMs));
+  }
+
+  heartbeatFixPlan(id: string): Promise<boolean> {
+    return this.run((s) => fix.heartbeatFixPlan(s, this.orgId, id));
   }
   addApproval(a: Omit<Approval, 'orgId' | 'createdAt'>): Promise<Approval> {
     return this.run((s) => fix.addApproval(s, this.orgId, a));
@@ -295,6 +299,7 @@ export function createStore(db: Db, opts: CreateStoreOptions): { store: Store; a
       return new PgOrgStore(db, orgId, null, opts.hasVector, vectors);
     },
     pendingOutbox: (limit: number, minAgeMs = 0): Promise<OutboxMessage[]> => mapped(() => db.tenant(null, (s) => infra.pendingOutbox(s, limit, minAgeMs))),
+    orphanedFixPlans: (staleMs: number, limit = 100) => mapped(() => db.tenant(null, (s) => fix.orphanedFixPlans(s, staleMs, limit))),
     markOutboxPublished: async (ids: string[]): Promise<void> => {
       if (ids.length === 0) return;
       await mapped(() => db.tenant(null, (s) => infra.markOutboxPublished(s, ids)));

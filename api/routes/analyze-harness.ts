@@ -102,7 +102,7 @@ export interface TestApi {
 
 export async function startTestApi(
   engine: 'pglite' | 'postgres',
-  opts: { analyze?: AnalyzeRouteOptions['analyze']; routes?: AnyRoute[]; ownerUrl?: string; runners?: ApiDeps['runners'] } = {},
+  opts: { analyze?: AnalyzeRouteOptions['analyze']; routes?: AnyRoute[]; ownerUrl?: string; runners?: ApiDeps['runners']; fixHeartbeatMs?: number } = {},
 ): Promise<TestApi> {
   const pgdb = engine === 'postgres' ? await freshPostgresDb(opts.ownerUrl ?? POSTGRES_URL) : undefined;
   const opened = pgdb ? await openPostgresStore({ url: pgdb.url }) : await openPgliteStore();
@@ -116,6 +116,7 @@ export async function startTestApi(
   const deps = testApiDeps({
     store: () => spied,
     ...(opts.runners ? { runners: opts.runners } : {}),
+    ...(opts.fixHeartbeatMs ? { fixHeartbeatMs: opts.fixHeartbeatMs } : {}),
     publishCommitted: (msgs) => {
       if (msgs.length) spy.note(`publish ${msgs.map((m) => m.subject).join(',')}`);
       published.push(...msgs);

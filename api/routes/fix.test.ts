@@ -5,7 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixStep } from '../../core/schemas.js';
 import type { Runner } from '../../remediate/runners/runner.js';
-import { gate, startTestApi, type TestApi } from './analyze-harness.js';
+import { failOrphanedPlans } from '../../remediate/leases.js';
+import { TEST_ORG, gate, startTestApi, type TestApi } from './analyze-harness.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('POST /v1/fix/execute', () => {
   let api: TestApi;
@@ -26,7 +29,8 @@ describe('POST /v1/fix/execute', () => {
     },
   };
   beforeAll(async () => {
-    api = await startTestApi('pglite', { runners: { slow, broken } });
+    // the heartbeat of an executing plan every 20 ms (the default is 15 s)
+    api = await startTestApi('pglite', { runners: { slow, broken }, fixHeartbeatMs: 20 });
   });
   afterAll(async () => api?.stop());
 
@@ -98,6 +102,51 @@ describe('POST /v1/fix/execute', () => {
     expect(did).toEqual(['first']); // the second step never ran
     const actions = (await api.org.listAudit()).filter((e) => e.target === `plan:${plan.id}`).map((e) => e.action);
     expect(actions).toEqual(['fix.executing', 'fix.abandoned', 'fix.run_ended']);
+  });
+
+  it('renews the plan\'s heartbeat while a step runs, so the lease sweep leaves a live run alone', async () => {
+    const hold = gate();
+    let started = false;
+    api.deps.runners.beating = {
+      name: 'beating',
+      async execute() {
+        started = true;
+        await hold.wait();
+        return { exitCode: 0, output: 'ok' };
+      },
+    };
+    const id = await approvedPlan('beating');
+    const running = api.client().post('/v1/fix/execute', { plan_id: id });
+    try {
+      for (let i = 0; i < 200 && !started; i++) await sleep(5);
+      const first = Date.parse((await api.org.getFixPlan(id))!.updatedAt);
+      await sleep(150);
+      expect(Date.parse((await api.org.getFixPlan(id))!.updatedAt)).toBeGreaterThan(first);
+      // a lease of a second: the run beats every 20 ms, so it is not orphaned
+      expect((await failOrphanedPlans(api.opened.store, 1000)).map((o) => o.id)).not.toContain(id);
+    } finally {
+      hold.open();
+    }
+    expect(((await running).body as { plan: { status: string } }).plan.status).toBe('executed');
+  });
+
+  it('the plan of a run that died (claimed, no heartbeat since) is failed by the lease sweep and audited as abandoned by the system', async () => {
+    const id = await approvedPlan('slow');
+    // claimed by a process that died right after
+    await api.org.transitionFixPlan(id, ['approved'], 'executing');
+    await sleep(30);
+    expect((await failOrphanedPlans(api.opened.store, 60_000)).map((o) => o.id)).not.toContain(id); // within its lease
+    const warned: string[] = [];
+    const failed = await failOrphanedPlans(api.opened.store, 10, { warn: (_o, msg) => void warned.push(msg) });
+    expect(failed).toContainEqual({ id, orgId: TEST_ORG });
+    expect(warned.length).toBeGreaterThan(0);
+    expect((await api.org.getFixPlan(id))!.status).toBe('failed');
+    const entry = (await api.org.listAudit()).find((e) => e.target === `plan:${id}` && e.action === 'fix.abandoned')!;
+    expect(entry.actor).toBe('system');
+    expect(entry.payload).toMatchObject({ reason: expect.stringMatching(/^lease expired/), commandsRecorded: 0 });
+    // once is enough; the plan can no longer be executed
+    expect((await failOrphanedPlans(api.opened.store, 10)).map((o) => o.id)).not.toContain(id);
+    expect((await api.client().post('/v1/fix/execute', { plan_id: id })).status).toBe(409);
   });
 
   it('a runner that throws fails the step: recorded as a failed command, the plan failed', async () => {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import { ENVIRONMENTS, type CommandRecord } from '../../core/schemas.js';
+import { FIX_HEARTBEAT_MS } from '../../remediate/leases.js';
 import { draftPlan } from '../../remediate/planner.js';
 import { route } from '../context.js';
 import { ApprovalView, CommandView, FixPlanView, approvalView, commandView, fixPlanView } from '../views.js';
@@ -98,9 +99,11 @@ export const executeRoute = route({
    * holds the whole database). The claim (approved → executing) commits first, so a second
    * request gets 409 and the plan shows as executing meanwhile; each step's command and audit
    * entry commit as soon as it returns, so what was really done is on record even if the process
-   * dies before the end (the plan then stays `executing` until a person abandons it: POST
-   * /v1/fix/plans/{id}/abandon); the outcome commits last, as the request's reply (the idempotent
-   * transaction with an Idempotency-Key). A plan abandoned meanwhile runs no further step.
+   * dies before the end; the outcome commits last, as the request's reply (the idempotent
+   * transaction with an Idempotency-Key). While the run lasts, the plan's heartbeat is renewed
+   * (every `fixHeartbeatMs`, and before each step): if the process dies, the plan's lease runs
+   * out and the sweep of remediate/leases.ts fails it. A plan abandoned meanwhile (POST
+   * /v1/fix/plans/{id}/abandon) runs no further step.
    */
   transaction: 'manual',
   async handler({ body, org, deps, actor, commit }) {
@@ -120,38 +123,44 @@ export const executeRoute = route({
 
     const commands: CommandRecord[] = [];
     let failed = false;
-    for (const [step, s] of plan.steps.entries()) {
-      // abandoned by a person meanwhile: no further step
-      if (step > 0 && (await org.getFixPlan(plan.id))?.status !== 'executing') break;
-      const startedAt = deps.clock.now().toISOString();
-      // a runner that throws failed the step: it is recorded like a non-zero exit
-      const result = await runner.execute(s).catch((e: unknown) => ({ exitCode: -1, output: `runner error: ${e instanceof Error ? e.message : String(e)}` }));
-      const cmd = await org.transaction(async (tx) => {
-        const c = await tx.addCommand({
-          id: deps.newId(),
-          planId: plan.id,
-          step,
-          runner: runner.name,
-          command: s.command,
-          output: result.output,
-          exitCode: result.exitCode,
-          status: result.exitCode === 0 ? 'succeeded' : 'failed',
-          startedAt,
-          finishedAt: deps.clock.now().toISOString(),
+    // the heartbeat: a failed renewal is retried at the next beat (the lease spans several)
+    const beat = setInterval(() => void org.heartbeatFixPlan(plan.id).catch(() => undefined), deps.fixHeartbeatMs ?? FIX_HEARTBEAT_MS);
+    try {
+      for (const [step, s] of plan.steps.entries()) {
+        // renewed before each step; no longer executing (abandoned by a person): no further step
+        if (step > 0 && !(await org.heartbeatFixPlan(plan.id))) break;
+        const startedAt = deps.clock.now().toISOString();
+        // a runner that throws failed the step: it is recorded like a non-zero exit
+        const result = await runner.execute(s).catch((e: unknown) => ({ exitCode: -1, output: `runner error: ${e instanceof Error ? e.message : String(e)}` }));
+        const cmd = await org.transaction(async (tx) => {
+          const c = await tx.addCommand({
+            id: deps.newId(),
+            planId: plan.id,
+            step,
+            runner: runner.name,
+            command: s.command,
+            output: result.output,
+            exitCode: result.exitCode,
+            status: result.exitCode === 0 ? 'succeeded' : 'failed',
+            startedAt,
+            finishedAt: deps.clock.now().toISOString(),
+          });
+          await tx.appendAudit({
+            actor,
+            action: 'command.executed',
+            target: `command:${c.id}`,
+            payload: { planId: plan.id, step, runner: runner.name, command: s.command, exitCode: result.exitCode, outputSha256: createHash('sha256').update(result.output).digest('hex') },
+          });
+          return c;
         });
-        await tx.appendAudit({
-          actor,
-          action: 'command.executed',
-          target: `command:${c.id}`,
-          payload: { planId: plan.id, step, runner: runner.name, command: s.command, exitCode: result.exitCode, outputSha256: createHash('sha256').update(result.output).digest('hex') },
-        });
-        return c;
-      });
-      commands.push(cmd);
-      if (result.exitCode !== 0) {
-        failed = true;
-        break;
+        commands.push(cmd);
+        if (result.exitCode !== 0) {
+          failed = true;
+          break;
+        }
       }
+    } finally {
+      clearInterval(beat);
     }
     return commit(async ({ org: w }) => {
       const done = await w.transitionFixPlan(plan.id, ['executing'], failed ? 'failed' : 'executed');

@@ -40,4 +40,5 @@ GRANT EXECUTE ON FUNCTION warroom_find_api_key(text) TO {{app_role}};
 GRANT EXECUTE ON FUNCTION warroom_outbox_pending(integer, integer) TO {{app_role}};
 GRANT EXECUTE ON FUNCTION warroom_outbox_mark_published(text[]) TO {{app_role}};
 GRANT EXECUTE ON FUNCTION warroom_claim_setting(text, text) TO {{app_role}};
+GRANT EXECUTE ON FUNCTION warroom_fix_plans_orphaned(integer, integer) TO {{app_role}};
 GRANT EXECUTE ON FUNCTION warroom_kb_lexical(text[], integer, float8, float8, float8, float8, integer) TO {{app_role}};

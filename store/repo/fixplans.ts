@@ -57,15 +57,31 @@ export async function getFixPlan(s: SqlSession, orgId: string, id: string): Prom
   return r ? toFixPlan(r) : null;
 }
 
-/** Compare-and-set: one UPDATE guarded by the current status; null when it did not match. */
-export async function transitionFixPlan(s: SqlSession, orgId: string, id: string, from: PlanStatus[], to: PlanStatus): Promise<FixPlan | null> {
+/**
+ * Compare-and-set: one UPDATE guarded by the current status (and, with `idleMs`, by an updated_at
+ * at least that old: a heartbeat renewed meanwhile wins); null when it did not match.
+ */
+export async function transitionFixPlan(s: SqlSession, orgId: string, id: string, from: PlanStatus[], to: PlanStatus, idleMs?: number): Promise<FixPlan | null> {
+  const idle = idleMs === undefined ? '' : `AND updated_at < clock_timestamp() - make_interval(secs => $5::float8 / 1000.0)`;
   const [r] = await s.query(
     `UPDATE fix_plans SET status = $3, updated_at = clock_timestamp()
-     WHERE org_id = $1 AND id = $2 AND status = ANY ($4::text[])
+     WHERE org_id = $1 AND id = $2 AND status = ANY ($4::text[]) ${idle}
      RETURNING ${PLAN_COLS}`,
-    [orgId, id, to, from],
+    idleMs === undefined ? [orgId, id, to, from] : [orgId, id, to, from, Math.max(0, idleMs)],
   );
   return r ? toFixPlan(r) : null;
+}
+
+/** Renews an executing plan's heartbeat (its updated_at); false when it is no longer executing. */
+export async function heartbeatFixPlan(s: SqlSession, orgId: string, id: string): Promise<boolean> {
+  const rows = await s.query(`UPDATE fix_plans SET updated_at = clock_timestamp() WHERE org_id = $1 AND id = $2 AND status = 'executing' RETURNING id`, [orgId, id]);
+  return rows.length > 0;
+}
+
+/** Executing plans of any org whose heartbeat is older than `staleMs`, oldest first (security-definer function). */
+export async function orphanedFixPlans(s: SqlSession, staleMs: number, limit: number): Promise<{ id: string; orgId: string; heartbeatAt: string }[]> {
+  const rows = await s.query(`SELECT id, org_id, updated_at FROM warroom_fix_plans_orphaned($1, $2)`, [Math.round(staleMs), limit]);
+  return rows.map((r) => ({ id: String(r.id), orgId: String(r.org_id), heartbeatAt: iso(r.updated_at) }));
 }
 
 const APPROVAL_COLS = 'org_id, id, plan_id, approver, decision, reason, created_at';
