@@ -68,8 +68,10 @@ export async function main(argv: string[]): Promise<void> {
     .argument('<scenario>', 'scenario id (see `warroom sim list`)')
     .requiredOption('--out <dir>', 'output folder')
     .option('--logs-per-min <n>', 'log lines per minute', (v) => Number(v))
+    .option('--traces-per-min <n>', 'sampled requests per minute, written as spans (spans.jsonl)', (v) => Number(v))
+    .option('--trace-logs', 'sampled requests also log their steps with their trace id (needs --traces-per-min or the scenario\'s own)')
     .option('--json', 'print a JSON summary')
-    .action(async (scenario: string, o: { out: string; logsPerMin?: number; json?: boolean }) => {
+    .action(async (scenario: string, o: { out: string; logsPerMin?: number; tracesPerMin?: number; traceLogs?: boolean; json?: boolean }) => {
       const { runSimExport } = await import('./commands/sim.js');
       process.exitCode = await runSimExport(scenario, o);
     });

@@ -1,11 +1,12 @@
 /** The CLI functions of app/commands/sim.ts (list, inject, export) as a user sees them. */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSimExport, runSimInject, runSimList } from '../app/commands/sim.js';
+import { traceIdOf } from '../rca/trace-patterns.js';
 
 const capture = () => {
   let text = '';
@@ -69,6 +70,30 @@ describe('sim commands', () => {
       expect(await runSimExport('external-outage-short-blip', { out: dir, logsPerMin: 200, print: c.out })).toBe(0);
       expect(readdirSync(dir).sort()).toEqual(['case.json', 'events.jsonl', 'ground-truth.json', 'logs.jsonl', 'metrics.csv', 'scenario.json', 'topology.json']);
       expect(c.text()).toMatch(/ground truth: external_outage on payment-provider/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exports sampled requests that log with their trace id, on request', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warroom-sim-cli-'));
+    try {
+      const c = capture();
+      expect(await runSimExport('external-outage-short-blip', { out: dir, logsPerMin: 100, tracesPerMin: 30, traceLogs: true, print: c.out })).toBe(0);
+      expect(readdirSync(dir)).toContain('spans.jsonl');
+      const lines = readFileSync(join(dir, 'logs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { message: string });
+      const byTrace = new Map<string, number>();
+      for (const l of lines) {
+        const id = traceIdOf(l.message);
+        if (id) byTrace.set(id, (byTrace.get(id) ?? 0) + 1);
+      }
+      // requests: many lines share each trace id
+      expect([...byTrace.values()].filter((n) => n >= 4).length).toBeGreaterThan(100);
+      // without sampled requests there is nothing to log; a bad rate is refused
+      const err = capture();
+      expect(await runSimExport('external-outage-short-blip', { out: dir, traceLogs: true, print: c.out, err: err.out })).toBe(2);
+      expect(err.text()).toMatch(/--trace-logs needs sampled requests/);
+      expect(await runSimExport('external-outage-short-blip', { out: dir, tracesPerMin: -3, print: c.out, err: err.out })).toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

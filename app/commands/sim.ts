@@ -203,6 +203,11 @@ export async function runSimInject(fault: string, opts: SimInjectOptions = {}): 
 export interface SimExportOptions {
   out: string;
   logsPerMin?: number;
+  /** Sampled requests per minute (spans); default the scenario's. */
+  tracesPerMin?: number;
+  /** Sampled requests log their steps with their trace id (sim/trace-logs.ts). */
+  traceLogs?: boolean;
+  err?: Out;
   json?: boolean;
   print?: Out;
 }
@@ -210,13 +215,26 @@ export interface SimExportOptions {
 /** `warroom sim export <scenario> --out DIR`: writes the scenario's signals and ground truth as files. */
 export async function runSimExport(scenario: string, opts: SimExportOptions): Promise<number> {
   const out = opts.print ?? stdout;
+  const err = opts.err ?? stderr;
   let sc: Scenario;
   try {
     sc = loadScenario(scenario);
   } catch (e) {
-    return explain(e, stderr);
+    return explain(e, err);
   }
-  const s = await exportScenario(sc, opts.out, { logsPerMin: opts.logsPerMin });
+  if (opts.tracesPerMin !== undefined && !(Number.isInteger(opts.tracesPerMin) && opts.tracesPerMin >= 0)) {
+    err(`--traces-per-min must be a whole number ≥ 0, not ${opts.tracesPerMin}\n`);
+    return 2;
+  }
+  if (opts.traceLogs && !(opts.tracesPerMin ?? sc.baseline.traces_per_min)) {
+    err('--trace-logs needs sampled requests: give --traces-per-min (the scenario samples none)\n');
+    return 2;
+  }
+  const s = await exportScenario(sc, opts.out, {
+    logsPerMin: opts.logsPerMin,
+    ...(opts.tracesPerMin !== undefined ? { tracesPerMin: opts.tracesPerMin } : {}),
+    ...(opts.traceLogs ? { traceLogs: true } : {}),
+  });
   if (opts.json) out(`${JSON.stringify({ ...s, ground_truth: undefined }, null, 2)}\n`);
   else {
     out(`Exported ${sc.id} (${formatDuration(sc.durationMs)}, seed ${sc.seed}) to ${s.dir}\n`);
