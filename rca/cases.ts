@@ -11,7 +11,6 @@ import { requestsOf, traceSkipClusters } from './trace-patterns.js';
 import type { AnalysisInput, LogClusterInput, MetricSeriesInput } from './types.js';
 
 export { clusterLogRows, lineShape, logLevel, type LogRow } from './log-clusters.js';
-export { hasTraceId } from './trace-patterns.js';
 
 /** Fields of case.json that carry the answer (or identify the case) and must not be analysed. */
 export const LABEL_FIELDS = ['root_cause_service', 'root_cause_pod', 'fault_type', 'label_extra', 'source', 'split', 'id', 'original_split'] as const;

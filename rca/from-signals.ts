@@ -14,8 +14,8 @@
  */
 import type { SpanCall } from '../core/ports.js';
 import type { Anomaly, Signal, TopologyInput } from '../core/schemas.js';
-import { hasTraceId, logClustersOf, type LogRow } from './cases.js';
-import { requestsOf } from './trace-patterns.js';
+import { logClustersOf, type LogRow } from './cases.js';
+import { requestsOf, traceIdOf } from './trace-patterns.js';
 import { isSpan, observedTopology, spanCalls } from './topology.js';
 import type { AnalysisInput, Instant, MetricSeriesInput, SloInput } from './types.js';
 import { sloKindOf } from '../detectors/stream/slo.js';
@@ -240,7 +240,14 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
   // numbers its lines): equal times must come out as the source wrote them. Only those lines are
   // sorted; the template clustering does not depend on the order of the lines.
   const traced: number[] = [];
-  for (let i = 0; i < rows.length; i++) if (hasTraceId(rows[i].message)) traced.push(i);
+  // each line's trace id is read once, here (requestsOf takes them with the lines)
+  const traceIds: (string | null)[] = new Array<string | null>(rows.length).fill(null);
+  for (let i = 0; i < rows.length; i++) {
+    const id = traceIdOf(rows[i].message);
+    if (id === null) continue;
+    traced.push(i);
+    traceIds[i] = id;
+  }
   if (traced.length) {
     const byTime = (a: number, b: number) => rowMs[a] - rowMs[b] || cmp(rowId[a], rowId[b]);
     let ordered = true;
@@ -251,6 +258,7 @@ export function inputFromStored(d: StoredAnalysisData): AnalysisInput {
     traced.map((i) => rows[i]),
     periods.baseline?.from ?? -Infinity,
     to,
+    traced.map((i) => traceIds[i]),
   );
   metrics.sort((a, b) => cmp(a.service, b.service) || cmp(a.metric, b.metric) || cmp(a.instance ?? '', b.instance ?? ''));
   changes.sort((a, b) => cmp(a.ts, b.ts) || cmp(a.id, b.id));

@@ -52,11 +52,6 @@ export function traceIdOf(message: string): string | null {
   return TRACE_ID.exec(message)?.[1]?.toLowerCase() ?? null;
 }
 
-/** Whether a log line carries a trace id. */
-export function hasTraceId(message: string): boolean {
-  return TRACE_ID.test(message);
-}
-
 export const TRACE_PATTERN_DEFAULTS = {
   /** Requests of a kind needed before the incident to learn its steps. */
   minTraces: 3,
@@ -104,14 +99,16 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * time order; lines of one time keep the order they came in (pass them in source order: a replayed
  * file's line numbers, a store's ids); requests in trace id order. A single line is no request
  * to compare (no step order, no hand-off) and is left out — shippers that stamp a fresh id on
- * every line would otherwise make one request per line.
+ * every line would otherwise make one request per line. `ids`: the rows' trace ids when the
+ * caller has read them already (aligned with `rows`).
  */
-export function requestsOf(rows: readonly LogRow[], fromMs: number, toMs: number): LogRow[][] {
+export function requestsOf(rows: readonly LogRow[], fromMs: number, toMs: number, ids?: readonly (string | null)[]): LogRow[][] {
   const by = new Map<string, LogRow[]>();
-  for (const r of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
     const ms = r.ts * 1000;
     if (!(ms >= fromMs && ms <= toMs)) continue;
-    const id = traceIdOf(r.message);
+    const id = ids ? ids[i] : traceIdOf(r.message);
     if (!id) continue;
     const l = by.get(id);
     if (l) l.push(r);
