@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyze } from '../../rca/analyze.js';
 import { caseToInput, parseCaseTopology, parseJsonLines, parseMetricsCsv, toLogRows } from '../../rca/cases.js';
+import { formatBands, reliabilityBands, type Verdict } from './reliability.js';
 import type { Suite } from '../harness.js';
 
 interface IndexRow {
@@ -56,6 +57,7 @@ export const rcaPublicSuite: Suite = {
     const rows: Record<string, string | number | boolean>[] = [];
     const ranks = new Map<string, number[]>();
     const verdicts = new Map<string, { right: number; wrong: number; abstain: number }>();
+    const confident: Verdict[] = [];
     let slowest = 0;
     for (const row of index) {
       const folder = join(dir, row.dir);
@@ -89,6 +91,7 @@ export const rcaPublicSuite: Suite = {
         else if (result.hypotheses[0]?.service === row.root_cause_service) v.right++;
         else v.wrong++;
         verdicts.set(g.key, v);
+        if (result.verdict === 'confident') confident.push({ confidence: result.hypotheses[0].confidence, right: result.hypotheses[0].service === row.root_cause_service });
       }
       rows.push({
         case: row.id,
@@ -128,7 +131,10 @@ export const rcaPublicSuite: Suite = {
     return {
       metrics,
       rows: [...rows, ...summary],
-      notes: ['labels are read from index.jsonl for scoring only; case.json labels are stripped by rca/cases.ts before analyze()'],
+      notes: [
+        'labels are read from index.jsonl for scoring only; case.json labels are stripped by rca/cases.ts before analyze()',
+        `confident verdicts by confidence, all datasets: ${formatBands(reliabilityBands(confident))}`,
+      ],
     };
   },
 };

@@ -38,6 +38,7 @@ import { parseDuration } from '../../sim/util.js';
 import type { WorldOptions } from '../../sim/world.js';
 import type { Suite } from '../harness.js';
 import { rcaPublicSuite } from './rca-public.js';
+import { formatBands, reliabilityBands, type Verdict } from './reliability.js';
 
 /** Minutes of signals kept before and after the incident start. */
 export const LEAD_IN_MIN = 30;
@@ -175,6 +176,7 @@ function sandboxSuite(name: string, description: string, opts: WorldOptions, not
       const { scenarios, errors } = loadLibrary();
       if (errors.length) throw new Error(`rca-sandbox: invalid scenarios: ${errors.map((e) => e.error).join('; ')}`);
       const scores: SandboxScore[] = [];
+      const verdicts: Verdict[] = [];
       const rows: Record<string, string | number | boolean>[] = [];
       let slowest = 0;
       for (const sc of scenarios) {
@@ -185,6 +187,7 @@ function sandboxSuite(name: string, description: string, opts: WorldOptions, not
         slowest = Math.max(slowest, ms);
         const s = scoreCase(c, r);
         scores.push(s);
+        if (r.verdict === 'confident') verdicts.push({ confidence: r.hypotheses[0].confidence, right: s.ac1 });
         rows.push({
           scenario: s.id,
           kind: s.kind,
@@ -220,6 +223,7 @@ function sandboxSuite(name: string, description: string, opts: WorldOptions, not
         notes: [
           `window: incident start T = earliest fault's injection (calm scenarios: the middle), signals from T−${LEAD_IN_MIN} min to T+${FOLLOW_MIN} min`,
           'AC@1 counts the earliest fault; AC@3 counts any fault of the scenario; labels never reach analyze() (caseToInput strips them)',
+          `confident verdicts by confidence (a calm scenario's counts as wrong): ${formatBands(reliabilityBands(verdicts))}`,
           ...(note ? [note] : []),
         ],
       };
