@@ -41,4 +41,37 @@ describe('fix plan leases', () => {
       await second.stop();
     }
   }, 60_000);
+
+  it('on PGlite (one owning process) a plan left executing is failed at the next start even within its lease', async () => {
+    const here = mkdtempSync(join(tmpdir(), 'warroom-leases-'));
+    try {
+      const env = { WARROOM_DATA_DIR: here, WARROOM_FIX_LEASE_SECONDS: '600' };
+      const first = await startEmbedded('pglite', env);
+      let id: string;
+      try {
+        const c = first.client();
+        const inc = await c.post('/v1/incidents/open', { title: 'cart down', service: 'cart', started_at: Date.now() - 60_000 });
+        id = (await c.post('/v1/fix/plan', { incident_id: inc.body.id, env: 'staging', runner: 'dryrun' })).body.id as string;
+        expect((await c.post('/v1/fix/approve', { plan_id: id })).status).toBe(200);
+        // claimed a moment ago by this process, which now stops (as a crash would)
+        expect(await first.w.store().forOrg('default').transitionFixPlan(id, ['approved'], 'executing')).not.toBeNull();
+      } finally {
+        await first.stop();
+      }
+      const second = await startEmbedded('pglite', env);
+      try {
+        const org = second.w.store().forOrg('default');
+        let status = '';
+        for (let i = 0; i < 100 && status !== 'failed'; i++) {
+          status = (await org.getFixPlan(id))!.status;
+          if (status !== 'failed') await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(status).toBe('failed');
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(here, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -29,9 +29,9 @@ import { sandboxRunner } from '../sim/runner.js';
 import type { RunningSandbox } from '../sim/edge/realtime.js';
 import { ALL_ROUTES } from '../api/routes/index.js';
 import { DEFAULT_EXTRACT_LIMITS } from '../kb/extract.js';
+import { failOrphanedPlans, fixHeartbeatMs } from '../remediate/leases.js';
 import { describeConfig, storeConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
-import { failOrphanedPlans, fixHeartbeatMs } from '../remediate/leases.js';
 
 export const DEFAULT_ORG = 'default';
 
@@ -77,6 +77,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   let bus: Bus | undefined;
   let relay: OutboxRelay | undefined;
   let leaseSweep: NodeJS.Timeout | undefined;
+  const startedAt = Date.now();
   let adminKeyHash: string | undefined = cfg.WARROOM_ADMIN_KEY ? hashKey(cfg.WARROOM_ADMIN_KEY) : undefined;
   const subs: Subscription[] = [];
   const generatedKeys: Warroom['generatedKeys'] = {};
@@ -162,11 +163,13 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     bus = theBus;
     relay.start();
     // fix plans a dead process left executing: once now (a restart after a crash), then every
-    // half lease (at most a minute); other processes sharing the database sweep too, harmlessly
+    // half lease (at most a minute); other processes sharing the database sweep too, harmlessly.
+    // PGlite has one owning process, this one: at start-up, every plan whose heartbeat predates it
+    // is orphaned, whatever its lease.
     const leaseMs = cfg.WARROOM_FIX_LEASE_SECONDS * 1000;
-    const sweep = () => void failOrphanedPlans(theStore, leaseMs, logger).catch((err: unknown) => logger.warn({ err }, 'sweep of orphaned fix plans failed; will retry'));
-    sweep();
-    leaseSweep = setInterval(sweep, Math.min(60_000, leaseMs / 2));
+    const sweep = (staleMs: number) => void failOrphanedPlans(theStore, staleMs, logger).catch((err: unknown) => logger.warn({ err }, 'sweep of orphaned fix plans failed; will retry'));
+    sweep(theStore.engine === 'pglite' ? Math.min(leaseMs, Date.now() - startedAt) : leaseMs);
+    leaseSweep = setInterval(() => sweep(leaseMs), Math.min(60_000, leaseMs / 2));
     leaseSweep.unref();
     logger.info('warroom ready');
   })();

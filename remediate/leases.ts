@@ -3,7 +3,7 @@
  * plan (approved → executing) and renews its heartbeat (the plan's updatedAt) while its runner
  * works; a plan whose heartbeat is older than the lease belongs to no living process (a crash, a
  * kill, a lost host), so it is failed and audited as abandoned by the system — the commands that
- * did run are on record, and the plan can be planned and approved again. Without this a person had
+ * did run are on record, and a new plan can be drafted and approved. Without this a person had
  * to find and abandon it (POST /v1/fix/plans/{id}/abandon, still there for runs that must stop).
  */
 import type { Store } from '../core/ports.js';
