@@ -8,8 +8,6 @@
  */
 import type { Store } from '../core/ports.js';
 
-/** Lease of an executing plan: this long without a heartbeat and it is orphaned. */
-export const FIX_LEASE_MS = 120_000;
 /** How often the executing process renews the heartbeat: well inside the lease. */
 export const FIX_HEARTBEAT_MS = 15_000;
 
@@ -22,8 +20,11 @@ export interface OrphanLog {
   warn(obj: Record<string, unknown>, msg: string): void;
 }
 
-/** Fails the orphaned executing plans of every org; returns those it failed. */
-export async function failOrphanedPlans(store: Store, leaseMs: number = FIX_LEASE_MS, log?: OrphanLog): Promise<{ id: string; orgId: string }[]> {
+/**
+ * Fails the executing plans of every org whose heartbeat is older than `leaseMs` (the lease is
+ * WARROOM_FIX_LEASE_SECONDS); returns those it failed.
+ */
+export async function failOrphanedPlans(store: Store, leaseMs: number, log?: OrphanLog): Promise<{ id: string; orgId: string }[]> {
   const failed: { id: string; orgId: string }[] = [];
   for (const o of await store.orphanedFixPlans(leaseMs)) {
     const done = await store.forOrg(o.orgId).transaction(async (tx) => {

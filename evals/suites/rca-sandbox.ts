@@ -174,7 +174,7 @@ function sandboxSuite(name: string, description: string, opts: WorldOptions, not
     ],
     async run() {
       const { scenarios, errors } = loadLibrary();
-      if (errors.length) throw new Error(`rca-sandbox: invalid scenarios: ${errors.map((e) => e.error).join('; ')}`);
+      if (errors.length) throw new Error(`${name}: invalid scenarios: ${errors.map((e) => e.error).join('; ')}`);
       const scores: SandboxScore[] = [];
       const verdicts: Verdict[] = [];
       const rows: Record<string, string | number | boolean>[] = [];
