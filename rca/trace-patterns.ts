@@ -1,5 +1,5 @@
 /**
- * Requests that skip a step: trace-correlated log lines (a `TraceID: …` in the message) compared
+ * Requests that skip a step or stop in a service: trace-correlated log lines (a `TraceID: …` in the message) compared
  * with the requests of the same kind before the incident, after Nezha's event-pattern mining
  * (Yu et al., FSE 2023) cut down to what logs alone carry.
  *
