@@ -2,31 +2,23 @@
 import type { Request } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { Clock, IdSource } from '../core/clock.js';
 import type { Bus, OrgStore, OutboxMessage, Store, Subject } from '../core/ports.js';
 import type { Scope } from '../core/schemas.js';
-import type { CompiledMask } from '../detectors/secrets.js';
-import type { Runner } from '../remediate/runners/runner.js';
+import type { UseCaseDeps } from '../usecases/session.js';
 import type { Principal } from './auth.js';
 import type { Embedder } from '../kb/embed.js';
 import type { ExtractLimits } from '../kb/extract.js';
 import type { ApiMetrics } from './metrics.js';
 
-export interface ApiDeps {
+export interface ApiDeps extends UseCaseDeps {
   /** The store and bus open after the HTTP server, so /healthz answers while PGlite boots. */
   store(): Store | undefined;
   bus(): Bus | undefined;
   adminKeyHash(): string | undefined;
   maxBodyBytes: number;
   maxBatch: number;
-  masks: CompiledMask[];
-  newId: IdSource;
-  clock: Clock;
   logger: Logger;
   metrics: ApiMetrics;
-  runners: Record<string, Runner>;
-  /** How often an executing fix plan's heartbeat is renewed while its runner works (default 15 s; remediate/leases.ts). */
-  fixHeartbeatMs?: number;
   /** The embedder for knowledge-base indexing and search (default: the local one). */
   embedder?: Embedder;
   kbLimits?: ExtractLimits;
@@ -43,6 +35,11 @@ export interface Ctx<B = unknown, Q = Record<string, string>> {
   org: OrgStore;
   store: Store;
   deps: ApiDeps;
+  /**
+   * How this handler runs: 'read' (GET, no writes), 'request' (inside the request's transaction:
+   * `org` and `emit` are bound to it), 'manual' (writes through `commit()`), 'platform' (the admin key).
+   */
+  mode: 'read' | 'request' | 'manual' | 'platform';
   body: B;
   query: Q;
   params: Record<string, string>;

@@ -145,11 +145,13 @@ async function run(
   if (r.scope !== 'public') requireScope(principal, r.scope);
 
   const hasBody = r.method !== 'get';
-  if (hasBody && req.rawBody === undefined) throw new AppError('bad_request', 'This endpoint needs a JSON body.');
-  if (hasBody && !req.is('application/json') && !req.is('application/*+json')) {
+  // No body at all is an empty object where every field is optional (POST …/analyze with no body).
+  const noBody = hasBody && (req.rawBody === undefined || req.rawBody.length === 0);
+  if (noBody && !r.body?.safeParse({}).success) throw new AppError('bad_request', 'This endpoint needs a JSON body.');
+  if (hasBody && !noBody && !req.is('application/json') && !req.is('application/*+json')) {
     throw new AppError('unsupported_media_type', 'Send the body as application/json.');
   }
-  let body: unknown = req.body;
+  let body: unknown = noBody ? {} : req.body;
   if (r.body) {
     const parsed = r.body.safeParse(req.body);
     if (!parsed.success) throw new AppError('invalid_input', 'The body does not match the schema.', { issues: toIssues(parsed.error) });
@@ -168,11 +170,11 @@ async function run(
   const noCommit = () => Promise.reject(new AppError('internal', "commit() is for routes with transaction: 'manual'"));
   if (principal.kind !== 'key') {
     // Platform routes are not tenant-scoped; they manage their own transactions.
-    return r.handler({ ...base, org: undefined as never, actor: 'platform', userId: 'platform', emit: noEmit, commit: noCommit } as Ctx);
+    return r.handler({ ...base, mode: 'platform', org: undefined as never, actor: 'platform', userId: 'platform', emit: noEmit, commit: noCommit } as Ctx);
   }
   const org = store.forOrg(principal.orgId);
   const who = { actor: `user:${principal.userId}`, userId: principal.userId };
-  if (r.method === 'get') return r.handler({ ...base, org, ...who, emit: noEmit, commit: noCommit } as Ctx);
+  if (r.method === 'get') return r.handler({ ...base, mode: 'read', org, ...who, emit: noEmit, commit: noCommit } as Ctx);
 
   const key = req.headers['idempotency-key'];
   let idem: IdempotencyRequest | undefined;
@@ -184,11 +186,11 @@ async function run(
   const replayed = () => req.res?.setHeader('Idempotent-Replayed', 'true');
   if (r.transaction === 'manual') {
     const noTxEmit = () => Promise.reject(new AppError('internal', "a route with transaction: 'manual' emits through commit()"));
-    return runManual(r, { ...base, org, ...who, emit: noTxEmit } as Omit<Ctx, 'commit'>, org, deps, idem, replayed);
+    return runManual(r, { ...base, mode: 'manual', org, ...who, emit: noTxEmit } as Omit<Ctx, 'commit'>, org, deps, idem, replayed);
   }
 
   const staged = newStaged(deps);
-  const handle = (tx: OrgStore) => r.handler({ ...base, org: tx, ...who, emit: emitVia(staged, tx), commit: noCommit } as Ctx);
+  const handle = (tx: OrgStore) => r.handler({ ...base, mode: 'request', org: tx, ...who, emit: emitVia(staged, tx), commit: noCommit } as Ctx);
   let reply: Reply & { replayed?: boolean };
   if (idem) {
     reply = await org.idempotent(idem, handle);

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { ulid } from 'ulid';
 import { systemClock } from '../core/clock.js';
 import { DEFAULT_SECRET_MASKS } from '../detectors/secrets.js';
+import { memoryAnalysisCache } from '../usecases/analysis-cache.js';
 import { hashKey } from './auth.js';
 import type { ApiDeps } from './context.js';
 import { createApiMetrics } from './metrics.js';
@@ -24,6 +25,7 @@ export function testApiDeps(o: Pick<ApiDeps, 'store'> & Partial<ApiDeps> & { adm
     logger: pino({ level: 'silent' }),
     metrics: createApiMetrics(),
     runners: {},
+    analysisCache: memoryAnalysisCache(),
     publishCommitted: () => undefined,
     ...over,
   };

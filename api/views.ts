@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Approval, CommandRecord, Connector, Evidence, FixPlan, Hypothesis, Incident, Topology } from '../core/schemas.js';
-import { SEVERITIES, INCIDENT_STATUSES, EVIDENCE_KINDS, PLAN_STATUSES } from '../core/schemas.js';
+import { COMMAND_STATUSES, SEVERITIES, INCIDENT_STATUSES, EVIDENCE_KINDS, PLAN_STATUSES } from '../core/schemas.js';
 import { maskDeep } from '../detectors/secrets.js';
 
 const ts = z.string().describe('ISO-8601 timestamp');
@@ -119,7 +119,7 @@ export const CommandView = z.object({
   command: z.string(),
   output: z.string(),
   exit_code: z.number().int(),
-  status: z.enum(['succeeded', 'failed']),
+  status: z.enum(COMMAND_STATUSES).describe('simulated: a runner that changes nothing (the dry run) reported what it would have run'),
   started_at: ts,
   finished_at: ts,
 });

@@ -1,7 +1,7 @@
 /**
  * The API over HTTP, end to end, as one suite run on each engine (PGlite and Postgres): auth
  * and scopes, tenancy, bad input, idempotency, topology, connectors, and the thin path from an
- * error-rate spike to an executed, audited dry-run fix.
+ * error-rate spike to an audited dry-run fix (which reports `dry_run`, never `executed`).
  */
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -304,13 +304,16 @@ export function apiContract(engine: Engine, bus: 'inproc' | 'nats' = 'inproc', e
       expect((await bob.post('/v1/fix/execute', { plan_id: plan.body.id, runner: 'kubernetes' })).status).toBe(422);
       const ex = await bob.post('/v1/fix/execute', { plan_id: plan.body.id, runner: 'dryrun' }, { 'idempotency-key': 'exec-1' });
       expect(ex.status).toBe(200);
-      expect(ex.body.plan.status).toBe('executed');
+      // a dry run changes nothing, and says so: never "executed" / "succeeded"
+      expect(ex.body.plan.status).toBe('dry_run');
       expect(ex.body.commands).toHaveLength(1);
-      expect(ex.body.commands[0]).toMatchObject({ runner: 'dryrun', exit_code: 0, command: 'kubectl rollout undo deployment/payments -n shop' });
+      expect(ex.body.commands[0]).toMatchObject({ runner: 'dryrun', exit_code: 0, status: 'simulated', command: 'kubectl rollout undo deployment/payments -n shop' });
       expect(ex.body.commands[0].output).toMatch(/DRY RUN/);
       const replay = await bob.post('/v1/fix/execute', { plan_id: plan.body.id, runner: 'dryrun' }, { 'idempotency-key': 'exec-1' });
       expect(replay.body).toEqual(ex.body);
-      expect((await bob.post('/v1/fix/execute', { plan_id: plan.body.id })).status).toBe(409);
+      const again = await bob.post('/v1/fix/execute', { plan_id: plan.body.id });
+      expect(again.status).toBe(409);
+      expect(again.body.detail).toMatch(/The plan is dry_run;/);
       const stored = await c.get(`/v1/fix/plans/${plan.body.id}`);
       expect(stored.body.commands).toHaveLength(1);
       expect(stored.body.approvals.map((a: { approver: string }) => a.approver)).toEqual(['bob']);
@@ -321,8 +324,9 @@ export function apiContract(engine: Engine, bus: 'inproc' | 'nats' = 'inproc', e
       expect(actions).toContain(`evidence.added incident:${inc.id}`);
       expect(actions).toContain(`fix.planned plan:${plan.body.id}`);
       expect(actions).toContain(`fix.approved plan:${plan.body.id}`);
-      expect(actions).toContain(`command.executed command:${ex.body.commands[0].id}`);
-      expect(actions).toContain(`fix.executed plan:${plan.body.id}`);
+      expect(actions).toContain(`command.simulated command:${ex.body.commands[0].id}`);
+      expect(actions).toContain(`fix.dry_run plan:${plan.body.id}`);
+      expect(actions).not.toContain(`fix.executed plan:${plan.body.id}`);
       const verify = await c.get('/v1/audit/verify');
       expect(verify.body).toMatchObject({ ok: true, problems: [] });
     });

@@ -32,6 +32,7 @@ import { DEFAULT_EXTRACT_LIMITS } from '../kb/extract.js';
 import { failOrphanedPlans, fixHeartbeatMs } from '../remediate/leases.js';
 import { describeConfig, storeConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
+import { type AnalysisCache, memoryAnalysisCache } from '../usecases/analysis-cache.js';
 
 export const DEFAULT_ORG = 'default';
 
@@ -48,6 +49,8 @@ export interface Warroom {
   relay(): OutboxRelay;
   /** Connects a running sandbox: its API routes and its runner start answering. */
   attachSandbox(sb: RunningSandbox): void;
+  /** Analyses kept for re-runs on unchanged data (a benchmark's cold run clears it). */
+  analysisCache: AnalysisCache;
   /** Keys generated on this start (shown once), if any. */
   generatedKeys: { adminKey?: string; defaultOrgKey?: string };
   stop(): Promise<void>;
@@ -87,6 +90,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   // Knowledge-base embeddings: OpenAI-compatible when configured, else the local embedder.
   const { createEmbedder } = await import('./commands/kb.js');
   const embedder = await createEmbedder(cfg);
+  const analysisCache = memoryAnalysisCache();
   const api = createApi({
     embedder,
     kbLimits: { ...DEFAULT_EXTRACT_LIMITS, maxBytes: cfg.WARROOM_KB_MAX_DOC_BYTES },
@@ -102,6 +106,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     metrics,
     runners: { [dryRunRunner.name]: dryRunRunner, [sandboxRunnerInstance.name]: sandboxRunnerInstance },
     fixHeartbeatMs: fixHeartbeatMs(cfg.WARROOM_FIX_LEASE_SECONDS * 1000),
+    analysisCache,
     publishCommitted: (msgs) => relay?.publishCommitted(msgs),
   }, [...ALL_ROUTES, ...simRoutes(() => sandbox)]);
   const server: Server = createServer(api);
@@ -190,6 +195,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     bus: () => need(bus, 'bus'),
     relay: () => need(relay, 'outbox relay'),
     generatedKeys,
+    analysisCache,
     attachSandbox(sb) {
       sandbox = sb;
     },

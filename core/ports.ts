@@ -265,7 +265,7 @@ export interface OrgStore {
   addEvidence(e: Omit<Evidence, 'orgId' | 'createdAt'>[], opts?: { skipExisting?: boolean }): Promise<Evidence[]>;
   listEvidence(incidentId: string): Promise<Evidence[]>;
   /** The database refuses (at commit) a hypothesis that cites no evidence row of its incident. */
-  addHypotheses(h: Omit<Hypothesis, 'orgId' | 'createdAt'>[]): Promise<Hypothesis[]>;
+  addHypotheses(h: Omit<Hypothesis, 'orgId' | 'createdAt'>[], opts?: { skipExisting?: boolean }): Promise<Hypothesis[]>;
   listHypotheses(incidentId: string): Promise<Hypothesis[]>;
 
   createFixPlan(p: Omit<FixPlan, 'orgId' | 'createdAt' | 'updatedAt'>): Promise<FixPlan>;

@@ -196,8 +196,13 @@ export interface Hypothesis {
 // ---- fix plans, approvals, commands -----------------------------------------------------
 
 export const ENVIRONMENTS = ['prod', 'staging', 'dev'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
 export const RUNNERS = ['dryrun', 'sandbox'] as const;
-export const PLAN_STATUSES = ['pending_approval', 'approved', 'rejected', 'executing', 'executed', 'failed'] as const;
+/** `dry_run`: run by a runner that changes nothing (its commands are `simulated`); `executed`: a real runner ran every step. */
+export const COMMAND_STATUSES = ['succeeded', 'simulated', 'failed'] as const;
+export type CommandStatus = (typeof COMMAND_STATUSES)[number];
+
+export const PLAN_STATUSES = ['pending_approval', 'approved', 'rejected', 'executing', 'executed', 'dry_run', 'failed'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
 
 export const FixStep = z.object({
@@ -213,7 +218,7 @@ export interface FixPlan {
   orgId: string;
   incidentId: string;
   title: string;
-  env: (typeof ENVIRONMENTS)[number];
+  env: Environment;
   runner: string;
   risk: 'low' | 'medium' | 'high';
   steps: FixStep[];
@@ -242,7 +247,8 @@ export interface CommandRecord {
   command: string;
   output: string;
   exitCode: number;
-  status: 'succeeded' | 'failed';
+  /** `simulated`: a runner that changes nothing reported what it would have run. */
+  status: CommandStatus;
   startedAt: string;
   finishedAt: string;
 }

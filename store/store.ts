@@ -178,9 +178,9 @@ class PgOrgStore implements OrgStore {
   listEvidence(incidentId: string): Promise<Evidence[]> {
     return this.run((s) => inc.listEvidence(s, this.orgId, incidentId));
   }
-  addHypotheses(h: Omit<Hypothesis, 'orgId' | 'createdAt'>[]): Promise<Hypothesis[]> {
+  addHypotheses(h: Omit<Hypothesis, 'orgId' | 'createdAt'>[], opts?: { skipExisting?: boolean }): Promise<Hypothesis[]> {
     if (h.length === 0) return Promise.resolve([]);
-    return this.run((s) => inc.addHypotheses(s, this.orgId, h));
+    return this.run((s) => inc.addHypotheses(s, this.orgId, h, opts));
   }
   listHypotheses(incidentId: string): Promise<Hypothesis[]> {
     return this.run((s) => inc.listHypotheses(s, this.orgId, incidentId));

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, httpClient, startEmbedded, type Embedded, type Engine, type HttpClient } from '../../app/embedded.js';
 import { DEFAULT_ORG } from '../../app/runtime.js';
 import type { InprocBus } from '../../bus/inproc.js';
-import { clearAnalysisCaches } from './analyze.js';
+
 
 // 40 minutes at 30 s: calm for 20 min, then cart gets slow (after a deploy) and its callers follow.
 const T0 = Date.parse('2026-02-02T10:00:00.000Z');
@@ -136,7 +136,7 @@ export function analyzeContract(engine: Engine): void {
       const before = await c.get(`/v1/incidents/${incidentId}/evidence`);
       const a = await analyze({ window: '20m' });
       const cached = await analyze({ window: '20m' });
-      clearAnalysisCaches(); // the same body computed afresh, not only served from the cache
+      e.w.analysisCache.clear(); // the same body computed afresh, not only served from the cache
       const again = await analyze({ window: '20m' });
       expect(a.status).toBe(200);
       expect(cached.body).toEqual(a.body);
@@ -146,7 +146,7 @@ export function analyzeContract(engine: Engine): void {
       expect(after.body.evidence.length).toBe(before.body.evidence.length);
       expect(after.body.hypotheses.length).toBe(before.body.hypotheses.length);
       // the same period given as from/to is the same analysis
-      clearAnalysisCaches();
+      e.w.analysisCache.clear();
       const explicit = await analyze({ from: new Date(T0).toISOString(), to: a.body.window.to });
       expect(explicit.status).toBe(200);
       expect(explicit.body).toEqual(a.body);

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../app/embedded.js';
 import { analyze } from '../../rca/analyze.js';
 import type { AnalysisResult } from '../../rca/types.js';
-import { analysisEvidenceId, clearAnalysisCaches } from './analyze.js';
+import { analysisEvidenceId } from '../../usecases/analyze.js';
 import { INJECT, outageSignals, TOPOLOGY } from './analyze.contract.js';
 import { gate, startTestApi, TEST_ORG, type TestApi } from './analyze-harness.js';
 
@@ -78,12 +78,23 @@ export function analyzeTxContract(engine: Engine): void {
       await api?.stop();
     });
     beforeEach(() => {
-      clearAnalysisCaches();
+      api.deps.analysisCache.clear();
       openAtAnalysis = [];
       results = [];
       hold = null;
       onEnter = null;
       api.spy.reset();
+    });
+
+    it('takes no body at all as {} (every field is optional): the default one-hour look-back', async () => {
+      const id = await newIncident('no body');
+      const r = await api.client().raw(`/v1/incidents/${id}/analyze`, { method: 'POST', headers: { authorization: `Bearer ${api.apiKey}` } });
+      expect(r.status).toBe(200);
+      const body = r.body as { window: { from: string; started_at: string } };
+      expect(Date.parse(body.window.started_at) - Date.parse(body.window.from)).toBe(3600_000);
+      // a body that is there must still be JSON (it is parsed as JSON whatever its type: 400)
+      const text = await api.client().raw(`/v1/incidents/${id}/analyze`, { method: 'POST', headers: { authorization: `Bearer ${api.apiKey}`, 'content-type': 'text/plain' }, body: 'window=1h' });
+      expect(text.status).toBe(400);
     });
 
     it('computes with no transaction open: one read transaction, the analysis, one write transaction', async () => {
@@ -211,7 +222,7 @@ export function analyzeTxContract(engine: Engine): void {
       const [audit] = await analyzedAudits(id);
       expect(audit.payload).toMatchObject({ evidence: ids.length, new_evidence: ids.length - early.length, new_hypotheses: r.body.hypotheses.length });
       // the answer is the one a run without the other writer gives
-      clearAnalysisCaches();
+      api.deps.analysisCache.clear();
       const again = await analyzeCall(id);
       expect(again.body).toEqual(r.body);
     });

@@ -1,9 +1,9 @@
 /** Incidents: open by hand (or replay a recorded one), list, read, change status, and their evidence. */
 import { z } from 'zod';
-import { AppError } from '../../core/errors.js';
-import { INCIDENT_STATUSES, IncidentOpenInput, type Incident } from '../../core/schemas.js';
-import { maskSecrets } from '../../detectors/secrets.js';
+import { INCIDENT_STATUSES, IncidentOpenInput } from '../../core/schemas.js';
+import { changeIncidentStatus, getIncident, incidentEvidence, listIncidents, openIncident } from '../../usecases/incidents.js';
 import { route } from '../context.js';
+import { runUseCase } from '../session.js';
 import { EvidenceView, HypothesisView, IncidentView, evidenceView, hypothesisView, incidentView } from '../views.js';
 
 export const openIncidentRoute = route({
@@ -14,21 +14,7 @@ export const openIncidentRoute = route({
   scope: 'plan',
   body: IncidentOpenInput,
   response: { status: 201, schema: IncidentView, description: 'The new incident' },
-  async handler({ body, org, deps, actor, emit }) {
-    const now = deps.clock.now().toISOString();
-    const inc = await org.openIncident({
-      id: deps.newId(),
-      title: maskSecrets(body.title, deps.masks),
-      service: body.service,
-      severity: body.severity,
-      startedAt: body.started_at ?? now,
-      openedAt: now,
-      openedBy: actor,
-    });
-    await org.appendAudit({ actor, action: 'incident.opened', target: `incident:${inc.id}`, payload: { service: inc.service, severity: inc.severity, title: inc.title } });
-    await emit('incident.updated', { incidentId: inc.id, change: 'opened' });
-    return { status: 201, body: incidentView(inc) };
-  },
+  handler: (ctx) => runUseCase(ctx, (s) => openIncident(s, ctx.body), (inc) => ({ status: 201, body: incidentView(inc) })),
 });
 
 export const listIncidentsRoute = route({
@@ -42,9 +28,7 @@ export const listIncidentsRoute = route({
     limit: z.coerce.number().int().min(1).max(500).default(50),
   }),
   response: { status: 200, schema: z.object({ incidents: z.array(IncidentView) }), description: 'Incidents' },
-  async handler({ org, query }) {
-    return { status: 200, body: { incidents: (await org.listIncidents(query)).map(incidentView) } };
-  },
+  handler: (ctx) => runUseCase(ctx, (s) => listIncidents(s, ctx.query), (list) => ({ status: 200, body: { incidents: list.map(incidentView) } })),
 });
 
 export const getIncidentRoute = route({
@@ -55,20 +39,9 @@ export const getIncidentRoute = route({
   scope: 'read',
   response: { status: 200, schema: IncidentView, description: 'The incident' },
   errors: [404],
-  async handler({ org, params }) {
-    const inc = await org.getIncident(params.id);
-    if (!inc) throw new AppError('not_found', `No incident ${params.id}.`);
-    return { status: 200, body: incidentView(inc) };
-  },
+  handler: (ctx) => runUseCase(ctx, (s) => getIncident(s, ctx.params.id), (inc) => ({ status: 200, body: incidentView(inc) })),
 });
 
-/** Where an incident may go from each status; `closed` is final (open a new incident instead). */
-const NEXT_STATUS: Record<Incident['status'], readonly Incident['status'][]> = {
-  open: ['mitigated', 'resolved', 'closed'],
-  mitigated: ['open', 'resolved', 'closed'],
-  resolved: ['open', 'closed'],
-  closed: [],
-};
 
 export const incidentStatusRoute = route({
   method: 'post',
@@ -79,19 +52,7 @@ export const incidentStatusRoute = route({
   body: z.object({ status: z.enum(INCIDENT_STATUSES), note: z.string().max(2000).optional() }),
   response: { status: 200, schema: IncidentView, description: 'The incident with its new status (unchanged when it already had it)' },
   errors: [404, 409],
-  async handler({ body, org, params, deps, actor, emit }) {
-    const inc = await org.getIncident(params.id);
-    if (!inc) throw new AppError('not_found', `No incident ${params.id}.`);
-    if (inc.status === body.status) return { status: 200, body: incidentView(inc) };
-    if (!NEXT_STATUS[inc.status].includes(body.status)) {
-      throw new AppError('conflict', `Incident ${inc.id} is ${inc.status}; it can go to ${NEXT_STATUS[inc.status].join(', ') || 'no other status (closed is final)'}, not ${body.status}.`);
-    }
-    const updated = (await org.setIncidentStatus(inc.id, body.status, deps.clock.now().toISOString()))!;
-    const note = body.note === undefined ? {} : { note: maskSecrets(body.note, deps.masks) };
-    await org.appendAudit({ actor, action: 'incident.status', target: `incident:${inc.id}`, payload: { from: inc.status, to: body.status, ...note } });
-    await emit('incident.updated', { incidentId: inc.id, change: 'status' });
-    return { status: 200, body: incidentView(updated) };
-  },
+  handler: (ctx) => runUseCase(ctx, (s) => changeIncidentStatus(s, ctx.params.id, ctx.body), (inc) => ({ status: 200, body: incidentView(inc) })),
 });
 
 export const incidentEvidenceRoute = route({
@@ -106,10 +67,9 @@ export const incidentEvidenceRoute = route({
     description: 'Evidence rows, oldest first, and ranked hypotheses',
   },
   errors: [404],
-  async handler({ org, params }) {
-    const inc = await org.getIncident(params.id);
-    if (!inc) throw new AppError('not_found', `No incident ${params.id}.`);
-    const [evidence, hypotheses] = await Promise.all([org.listEvidence(inc.id), org.listHypotheses(inc.id)]);
-    return { status: 200, body: { incident_id: inc.id, evidence: evidence.map(evidenceView), hypotheses: hypotheses.map(hypothesisView) } };
-  },
+  handler: (ctx) =>
+    runUseCase(ctx, (s) => incidentEvidence(s, ctx.params.id), (r) => ({
+      status: 200,
+      body: { incident_id: r.incident.id, evidence: r.evidence.map(evidenceView), hypotheses: r.hypotheses.map(hypothesisView) },
+    })),
 });

@@ -15,7 +15,7 @@ import { replayScenario } from '../../app/commands/sim.js';
 import { startEmbedded, type Engine } from '../../app/embedded.js';
 import { DEFAULT_ORG } from '../../app/runtime.js';
 import type { InprocBus } from '../../bus/inproc.js';
-import { clearAnalysisCaches } from '../../api/routes/analyze.js';
+
 import { analyze } from '../../rca/analyze.js';
 import { inputFromStored } from '../../rca/from-signals.js';
 import { formatTable } from '../harness.js';
@@ -62,7 +62,7 @@ export async function runAnalyzeBench(o: Record<string, string>, _cfg?: Config):
     // cold: the cache cleared before every call (store read, build, analyze, evidence); warm: a
     // re-run on unchanged data (watermark queries, cached result, evidence and audit writes)
     const call = async (cold: boolean) => {
-      if (cold) clearAnalysisCaches();
+      if (cold) e.w.analysisCache.clear();
       const t = performance.now();
       const r = await c.post(`/v1/incidents/${inc.body.id}/analyze`, body);
       const ms = performance.now() - t;

@@ -3,6 +3,7 @@ import type { Runner } from './runner.js';
 
 export const dryRunRunner: Runner = {
   name: 'dryrun',
+  dryRun: true,
   async execute(step) {
     return {
       exitCode: 0,

@@ -8,5 +8,7 @@ export interface StepResult {
 
 export interface Runner {
   readonly name: string;
+  /** Changes nothing (reports what it would run): its plans end `dry_run`, its commands `simulated`. */
+  readonly dryRun?: boolean;
   execute(step: FixStep): Promise<StepResult>;
 }

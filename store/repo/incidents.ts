@@ -210,13 +210,21 @@ const HYPOTHESIS_SELECT = `
  * checks at commit that each one cites evidence of its own incident; links to evidence of
  * another incident are refused at once (composite foreign key).
  */
-export async function addHypotheses(s: SqlSession, orgId: string, list: Omit<Hypothesis, 'orgId' | 'createdAt'>[]): Promise<Hypothesis[]> {
+/**
+ * Inserts hypotheses with their evidence links. With `skipExisting`, hypotheses whose id is
+ * already stored (content-derived ids: a concurrent or earlier run of the same analysis) are
+ * skipped in the same statement — it waits for a concurrent insert of the same id instead of
+ * failing — and only the hypotheses inserted are returned; without it a duplicate id is an error.
+ */
+export async function addHypotheses(s: SqlSession, orgId: string, list: Omit<Hypothesis, 'orgId' | 'createdAt'>[], opts: { skipExisting?: boolean } = {}): Promise<Hypothesis[]> {
   if (list.length === 0) return [];
-  await s.query(
+  const inserted = await s.query(
     `INSERT INTO hypotheses (org_id, id, incident_id, rank, statement, confidence, service, change_id, counter_evidence, why_not)
      SELECT $1, t.id, t.incident_id, t.rank, t.statement, t.confidence, t.service, t.change_id, t.counter_evidence::jsonb, t.why_not::jsonb
      FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::float8[], $7::text[], $8::text[], $9::text[], $10::text[])
-          AS t (id, incident_id, rank, statement, confidence, service, change_id, counter_evidence, why_not)`,
+          AS t (id, incident_id, rank, statement, confidence, service, change_id, counter_evidence, why_not)
+     ${opts.skipExisting ? 'ON CONFLICT (org_id, id) DO NOTHING' : ''}
+     RETURNING id`,
     [
       orgId,
       list.map((h) => h.id),
@@ -230,8 +238,11 @@ export async function addHypotheses(s: SqlSession, orgId: string, list: Omit<Hyp
       list.map((h) => json(h.whyNot ?? [])),
     ],
   );
+  const insertedIds = new Set(inserted.map((r) => String(r.id)));
+  const fresh = list.filter((h) => insertedIds.has(h.id));
+  if (fresh.length === 0) return [];
   const links: { h: string; e: string; inc: string; ord: number }[] = [];
-  for (const h of list) {
+  for (const h of fresh) {
     [...new Set(h.evidenceIds ?? [])].forEach((e, ord) => links.push({ h: h.id, e, inc: h.incidentId, ord }));
   }
   if (links.length > 0) {
@@ -241,9 +252,9 @@ export async function addHypotheses(s: SqlSession, orgId: string, list: Omit<Hyp
       [orgId, links.map((l) => l.h), links.map((l) => l.e), links.map((l) => l.inc), links.map((l) => l.ord)],
     );
   }
-  const rows = await s.query(`${HYPOTHESIS_SELECT} WHERE h.org_id = $1 AND h.id = ANY ($2::text[])`, [orgId, list.map((h) => h.id)]);
+  const rows = await s.query(`${HYPOTHESIS_SELECT} WHERE h.org_id = $1 AND h.id = ANY ($2::text[])`, [orgId, fresh.map((h) => h.id)]);
   const byId = new Map(rows.map((r) => [String(r.id), toHypothesis(r)]));
-  return list.map((h) => byId.get(h.id)!);
+  return fresh.map((h) => byId.get(h.id)!);
 }
 
 /** Best first (rank ascending). */

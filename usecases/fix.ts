@@ -1,0 +1,183 @@
+/**
+ * Fix plans: draft → approve (a permitted human; in prod not the requester) → execute with a
+ * runner. Every step lands in the audit chain. Nothing here is reachable from a model: the agent's
+ * tools draft plans without storing them, and execution starts only from a person's approval.
+ */
+import { createHash } from 'node:crypto';
+import { AppError } from '../core/errors.js';
+import type { Approval, CommandRecord, Environment, FixPlan } from '../core/schemas.js';
+import { FIX_HEARTBEAT_MS } from '../remediate/leases.js';
+import { draftPlan } from '../remediate/planner.js';
+import { actorOf, requireScope } from './principal.js';
+import type { Session } from './session.js';
+
+const HOUR = 3_600_000;
+
+async function planOf(s: Session, id: string): Promise<FixPlan> {
+  const plan = await s.org.getFixPlan(id);
+  if (!plan) throw new AppError('not_found', `No plan ${id}.`);
+  return plan;
+}
+
+/** Drafts a plan for an incident and stores it pending approval (scope `plan`). */
+export async function planFix(s: Session, input: { incidentId: string; env: Environment; runner: string; namespace: string }): Promise<FixPlan> {
+  requireScope(s.principal, 'plan');
+  if (!s.deps.runners[input.runner]) {
+    throw new AppError('invalid_input', `Unknown runner "${input.runner}".`, { issues: [{ path: 'runner', message: `one of: ${Object.keys(s.deps.runners).join(', ')}` }] });
+  }
+  return s.commit(async ({ org }) => {
+    const inc = await org.getIncident(input.incidentId);
+    if (!inc) throw new AppError('not_found', `No incident ${input.incidentId}.`);
+    const started = Date.parse(inc.startedAt);
+    const changes = await org.listSignals({ kind: 'deploy', service: inc.service, from: new Date(started - HOUR).toISOString(), to: inc.startedAt, limit: 100 });
+    let draft;
+    try {
+      draft = draftPlan(inc, changes, input.namespace);
+    } catch (e) {
+      throw new AppError('invalid_input', (e as Error).message);
+    }
+    const plan = await org.createFixPlan({
+      id: s.deps.newId(),
+      incidentId: inc.id,
+      title: draft.title,
+      env: input.env,
+      runner: input.runner,
+      risk: draft.risk,
+      steps: draft.steps,
+      status: 'pending_approval',
+      requestedBy: s.principal.userId,
+    });
+    await org.appendAudit({ actor: actorOf(s.principal), action: 'fix.planned', target: `plan:${plan.id}`, payload: { incidentId: inc.id, env: plan.env, runner: plan.runner, steps: plan.steps } });
+    return plan;
+  });
+}
+
+/**
+ * Approves or rejects a plan pending approval (scope `approve`). Four-eyes: a prod plan is
+ * approved by someone other than its requester.
+ */
+export async function decideFix(s: Session, input: { planId: string; decision: 'approve' | 'reject'; reason?: string }): Promise<{ plan: FixPlan; approval: Approval }> {
+  requireScope(s.principal, 'approve');
+  return s.commit(async ({ org }) => {
+    const plan = await org.getFixPlan(input.planId);
+    if (!plan) throw new AppError('not_found', `No plan ${input.planId}.`);
+    if (input.decision === 'approve' && plan.env === 'prod' && plan.requestedBy === s.principal.userId) {
+      throw new AppError('forbidden', 'Four-eyes rule: a prod plan must be approved by someone other than its requester.');
+    }
+    const to = input.decision === 'approve' ? 'approved' : 'rejected';
+    const moved = await org.transitionFixPlan(plan.id, ['pending_approval'], to);
+    if (!moved) throw new AppError('conflict', `The plan is ${plan.status}; only a plan pending approval can be decided.`);
+    const approval = await org.addApproval({ id: s.deps.newId(), planId: plan.id, approver: s.principal.userId, decision: input.decision, reason: input.reason ?? null });
+    await org.appendAudit({ actor: actorOf(s.principal), action: `fix.${to}`, target: `plan:${plan.id}`, payload: { reason: input.reason ?? null, requestedBy: plan.requestedBy } });
+    return { plan: moved, approval };
+  });
+}
+
+/**
+ * Executes an approved plan with its runner (scope `approve`).
+ *
+ * No transaction is open while a runner works (a step can take minutes; on PGlite a transaction
+ * holds the whole database). The claim (approved → executing) commits first, so a second call
+ * gets a conflict and the plan shows as executing meanwhile; each step's command and audit entry
+ * commit as soon as it returns, so what was really done is on record even if the process dies
+ * before the end; the outcome is the session's commit. While the run lasts the plan's heartbeat
+ * is renewed (every `fixHeartbeatMs`, and before each step): if the process dies, the lease runs
+ * out and the sweep of remediate/leases.ts fails the plan. A plan abandoned meanwhile runs no
+ * further step. A runner that changes nothing (the dry run) ends the plan `dry_run`, its commands
+ * `simulated`, so nobody reads it as a fix that ran.
+ */
+export async function executeFix(s: Session, input: { planId: string; runner?: string }): Promise<{ plan: FixPlan; commands: CommandRecord[] }> {
+  requireScope(s.principal, 'approve');
+  const actor = actorOf(s.principal);
+  const plan = await planOf(s, input.planId);
+  if (input.runner && input.runner !== plan.runner) {
+    throw new AppError('invalid_input', `The plan was approved for runner "${plan.runner}", not "${input.runner}".`, { issues: [{ path: 'runner', message: `must be ${plan.runner}` }] });
+  }
+  const runner = s.deps.runners[plan.runner];
+  if (!runner) throw new AppError('unavailable', `Runner "${plan.runner}" is not configured on this instance.`);
+  const executing = await s.org.transaction(async (tx) => {
+    const claimed = await tx.transitionFixPlan(plan.id, ['approved'], 'executing');
+    if (claimed) await tx.appendAudit({ actor, action: 'fix.executing', target: `plan:${plan.id}`, payload: { runner: runner.name, steps: plan.steps.length } });
+    return claimed;
+  });
+  if (!executing) {
+    const now = (await s.org.getFixPlan(plan.id)) ?? plan;
+    throw new AppError('conflict', `The plan is ${now.status}; only an approved plan can be executed.`);
+  }
+
+  const commands: CommandRecord[] = [];
+  let failed = false;
+  // the heartbeat: a failed renewal is retried at the next beat (the lease spans several)
+  const beat = setInterval(() => void s.org.heartbeatFixPlan(plan.id).catch(() => undefined), s.deps.fixHeartbeatMs ?? FIX_HEARTBEAT_MS);
+  try {
+    for (const [step, st] of plan.steps.entries()) {
+      // renewed before each step; no longer executing (abandoned by a person): no further step
+      if (step > 0 && !(await s.org.heartbeatFixPlan(plan.id))) break;
+      const startedAt = s.deps.clock.now().toISOString();
+      // a runner that throws failed the step: it is recorded like a non-zero exit
+      const result = await runner.execute(st).catch((e: unknown) => ({ exitCode: -1, output: `runner error: ${e instanceof Error ? e.message : String(e)}` }));
+      const cmd = await s.org.transaction(async (tx) => {
+        const c = await tx.addCommand({
+          id: s.deps.newId(),
+          planId: plan.id,
+          step,
+          runner: runner.name,
+          command: st.command,
+          output: result.output,
+          exitCode: result.exitCode,
+          status: result.exitCode !== 0 ? 'failed' : runner.dryRun ? 'simulated' : 'succeeded',
+          startedAt,
+          finishedAt: s.deps.clock.now().toISOString(),
+        });
+        await tx.appendAudit({
+          actor,
+          action: runner.dryRun ? 'command.simulated' : 'command.executed',
+          target: `command:${c.id}`,
+          payload: { planId: plan.id, step, runner: runner.name, command: st.command, exitCode: result.exitCode, outputSha256: createHash('sha256').update(result.output).digest('hex') },
+        });
+        return c;
+      });
+      commands.push(cmd);
+      if (result.exitCode !== 0) {
+        failed = true;
+        break;
+      }
+    }
+  } finally {
+    clearInterval(beat);
+  }
+  const outcome = failed ? 'failed' : runner.dryRun ? 'dry_run' : 'executed';
+  return s.commit(async ({ org }) => {
+    const done = await org.transitionFixPlan(plan.id, ['executing'], outcome);
+    if (done) {
+      await org.appendAudit({ actor, action: `fix.${outcome}`, target: `plan:${plan.id}`, payload: { commands: commands.map((c) => c.id) } });
+      return { plan: done, commands };
+    }
+    // abandoned while it ran: the commands that did run are on record, the plan keeps its status
+    const now = (await org.getFixPlan(plan.id)) ?? executing;
+    await org.appendAudit({ actor, action: 'fix.run_ended', target: `plan:${plan.id}`, payload: { commands: commands.map((c) => c.id), status: now.status } });
+    return { plan: now, commands };
+  });
+}
+
+/** Gives up on a plan stuck executing (scope `approve`): it fails, with the reason on record. */
+export async function abandonFix(s: Session, input: { planId: string; reason?: string }): Promise<FixPlan> {
+  requireScope(s.principal, 'approve');
+  return s.commit(async ({ org }) => {
+    const plan = await org.getFixPlan(input.planId);
+    if (!plan) throw new AppError('not_found', `No plan ${input.planId}.`);
+    const failed = await org.transitionFixPlan(plan.id, ['executing'], 'failed');
+    if (!failed) throw new AppError('conflict', `The plan is ${plan.status}; only an executing plan can be abandoned.`);
+    const commands = await org.listCommands(plan.id);
+    await org.appendAudit({ actor: actorOf(s.principal), action: 'fix.abandoned', target: `plan:${plan.id}`, payload: { reason: input.reason ?? null, commandsRecorded: commands.length, steps: plan.steps.length } });
+    return failed;
+  });
+}
+
+/** A plan with its approvals and executed commands (scope `read`). */
+export async function getFix(s: Session, id: string): Promise<{ plan: FixPlan; approvals: Approval[]; commands: CommandRecord[] }> {
+  requireScope(s.principal, 'read');
+  const plan = await planOf(s, id);
+  const [approvals, commands] = await Promise.all([s.org.listApprovals(plan.id), s.org.listCommands(plan.id)]);
+  return { plan, approvals, commands };
+}

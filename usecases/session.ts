@@ -1,0 +1,65 @@
+/**
+ * What a use case runs with: the principal, the org's store, the process's collaborators, and how
+ * its writes commit. The HTTP API builds a session per request (api/session.ts); the agent's tools
+ * and the bots build theirs with `directSession`.
+ */
+import type { Clock, IdSource } from '../core/clock.js';
+import type { OrgStore, OutboxMessage, Subject } from '../core/ports.js';
+import type { CompiledMask } from '../detectors/secrets.js';
+import { Staged } from '../ingest/outbox-relay.js';
+import type { Runner } from '../remediate/runners/runner.js';
+import type { AnalysisCache } from './analysis-cache.js';
+import type { Principal } from './principal.js';
+
+/** The process's collaborators a use case may need. */
+export interface UseCaseDeps {
+  clock: Clock;
+  newId: IdSource;
+  /** Secret-masking rules applied to free text people write (titles, notes, reasons). */
+  masks: CompiledMask[];
+  /** Fix-plan runners by name. */
+  runners: Record<string, Runner>;
+  /** Analyses kept for re-runs on unchanged data. */
+  analysisCache: AnalysisCache;
+  /** How often an executing plan's heartbeat is renewed (remediate/leases.ts). */
+  fixHeartbeatMs?: number;
+}
+
+/** What a use case's final write sees. */
+export interface WriteScope {
+  /** Bound to the write transaction. */
+  org: OrgStore;
+  /** Queues a bus message with the writes; it is published once they commit. */
+  emit(subject: Subject, payload: unknown): Promise<void>;
+}
+
+export interface Session {
+  principal: Principal;
+  /** The org's store for reads (and for intermediate writes of long use cases, each its own transaction). */
+  org: OrgStore;
+  deps: UseCaseDeps;
+  /**
+   * The use case's final write: `fn` runs in one transaction, at most once per call (over HTTP
+   * with an Idempotency-Key it is the idempotent transaction, whose reply is stored with the
+   * writes). The use case returns what `fn` returned.
+   */
+  commit<T>(fn: (w: WriteScope) => Promise<T>): Promise<T>;
+}
+
+/**
+ * A session outside HTTP (agent tools, bots, the runtime): each commit is a transaction of the org
+ * store whose queued messages go to the outbox and, once committed, to `publishCommitted`.
+ */
+export function directSession(principal: Principal, org: OrgStore, deps: UseCaseDeps, publishCommitted: (msgs: OutboxMessage[]) => void): Session {
+  return {
+    principal,
+    org,
+    deps,
+    async commit(fn) {
+      const staged = new Staged(deps.newId, () => deps.clock.now().toISOString());
+      const out = await org.transaction((tx) => fn({ org: tx, emit: (subject, payload) => staged.emit(tx, subject, payload, undefined, payload) }));
+      publishCommitted(staged.messages);
+      return out;
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * The use cases outside HTTP, as the agent's tools and the chat bots will call them: a chat
+ * principal with its own scopes, on the embedded store, through `directSession`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../core/clock.js';
+import type { OrgStore, OutboxMessage } from '../core/ports.js';
+import type { Scope } from '../core/schemas.js';
+import { DEFAULT_SECRET_MASKS } from '../detectors/secrets.js';
+import { dryRunRunner } from '../remediate/runners/dryrun.js';
+import { openPgliteStore, type OpenedStore } from '../store/index.js';
+import { memoryAnalysisCache } from './analysis-cache.js';
+import { decideFix, executeFix, planFix } from './fix.js';
+import { changeIncidentStatus, getIncident, openIncident } from './incidents.js';
+import { actorOf, type Principal } from './principal.js';
+import { directSession, type UseCaseDeps } from './session.js';
+
+let opened: OpenedStore;
+let org: OrgStore;
+let n = 0;
+const published: OutboxMessage[] = [];
+const deps: UseCaseDeps = {
+  clock: new ManualClock(Date.parse('2026-03-01T10:00:00Z')),
+  newId: () => `id_${String(++n).padStart(4, '0')}`,
+  masks: DEFAULT_SECRET_MASKS,
+  runners: { dryrun: dryRunRunner },
+  analysisCache: memoryAnalysisCache(),
+};
+const chat = (userId: string, scopes: Scope[]): Principal => ({ orgId: 'o1', userId, scopes, via: 'chat', ref: `slack:U${userId}` });
+const session = (p: Principal) => directSession(p, org, deps, (msgs) => published.push(...msgs));
+
+beforeAll(async () => {
+  opened = await openPgliteStore();
+  await opened.store.createOrg({ id: 'o1', name: 'One' });
+  org = opened.store.forOrg('o1');
+});
+afterAll(async () => {
+  await opened.store.close();
+  await opened.admin.close();
+});
+
+describe('use cases called directly (chat principal)', () => {
+  it('refuses a principal without the scope, whatever surface it came from', async () => {
+    const reader = session(chat('rita', ['read']));
+    await expect(openIncident(reader, { title: 'x', service: 'checkout', severity: 'sev2' })).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/Your Warroom role lacks the "plan" scope/) });
+  });
+
+  it('opens an incident: masked title, audited as the chat user, message published after the commit', async () => {
+    const s = session(chat('alice', ['read', 'plan']));
+    const inc = await openIncident(s, { title: 'checkout down, token=ghp_abcdefghijklmnopqrstuvwxyz0123456789', service: 'checkout', severity: 'sev2' });
+    expect(inc.title).not.toContain('ghp_abcdefghijklmnopqrstuvwxyz0123456789');
+    expect(inc.openedBy).toBe('user:alice');
+    expect(published.map((m) => [m.subject, (m.payload as { incidentId: string }).incidentId])).toContainEqual(['incident.updated', inc.id]);
+    const audit = await org.listAudit({ limit: 100 });
+    expect(audit.find((e) => e.action === 'incident.opened' && e.target === `incident:${inc.id}`)?.actor).toBe('user:alice');
+    expect((await getIncident(s, inc.id)).id).toBe(inc.id);
+    await expect(changeIncidentStatus(s, inc.id, { status: 'closed' })).resolves.toMatchObject({ status: 'closed' });
+    await expect(changeIncidentStatus(s, inc.id, { status: 'open' })).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('keeps four-eyes in the use case: the requester cannot approve a prod plan; another approver can; a dry run reports dry_run', async () => {
+    const alice = session(chat('alice', ['read', 'plan', 'approve']));
+    const bob = session(chat('bob', ['read', 'approve']));
+    await org.transaction(async (tx) => {
+      await tx.insertSignals([{ id: 'sg_d1', orgId: 'o1', source: 'ci', kind: 'deploy', ts: '2026-03-01T09:40:00.000Z', key: 'payments', text: 'deploy payments v2', labels: { service: 'payments', version: 'v2' }, meta: {}, ingestedAt: '2026-03-01T09:40:01.000Z' }] as never);
+    });
+    const inc = await openIncident(alice, { title: 'payments errors', service: 'payments', severity: 'sev2', started_at: '2026-03-01T09:45:00.000Z' });
+    const plan = await planFix(alice, { incidentId: inc.id, env: 'prod', runner: 'dryrun', namespace: 'shop' });
+    expect(plan.requestedBy).toBe('alice');
+    await expect(decideFix(alice, { planId: plan.id, decision: 'approve' })).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/Four-eyes/) });
+    const decided = await decideFix(bob, { planId: plan.id, decision: 'approve' });
+    expect(decided.plan.status).toBe('approved');
+    const run = await executeFix(bob, { planId: plan.id });
+    expect(run.plan.status).toBe('dry_run');
+    expect(run.commands.map((c) => c.status)).toEqual(run.plan.steps.map(() => 'simulated'));
+    await expect(executeFix(bob, { planId: plan.id })).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/^The plan is dry_run;/) });
+    const actions = (await org.listAudit({ limit: 100 })).filter((e) => e.target === `plan:${plan.id}`).map((e) => `${e.action} ${e.actor}`);
+    expect(actions).toEqual(['fix.planned user:alice', 'fix.approved user:bob', 'fix.executing user:bob', 'fix.dry_run user:bob']);
+  });
+
+  it('names Warroom itself as a system actor', () => {
+    expect(actorOf({ orgId: 'o1', userId: 'detector', scopes: ['admin'], via: 'system' })).toBe('system:detector');
+  });
+});
