@@ -2,7 +2,7 @@
  * Bearer API keys. Keys are random, shown once, and stored only as sha256 hashes. An org key
  * carries scopes; the platform admin key can only create orgs.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { AppError } from '../core/errors.js';
 import type { Scope } from '../core/schemas.js';
 
@@ -10,10 +10,7 @@ export type Principal =
   | { kind: 'platform' }
   | { kind: 'key'; orgId: string; userId: string; keyId: string; scopes: Scope[] };
 
-export const hashKey = (key: string): string => createHash('sha256').update(key).digest('hex');
-
-/** A new secret key: `wr_` for org keys, `wra_` for the platform admin key. */
-export const newApiKey = (prefix: 'wr' | 'wra' = 'wr'): string => `${prefix}_${randomBytes(24).toString('base64url')}`;
+export { hashKey, newApiKey } from '../core/api-keys.js';
 
 export function bearerToken(header: string | undefined): string | null {
   if (!header) return null;

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { createApi } from '../api/server.js';
 import { createApiMetrics, type ApiMetrics } from '../api/metrics.js';
 import { hashKey, newApiKey } from '../api/auth.js';
-import { issueKey } from '../api/routes/orgs.js';
+import { issueKey } from '../usecases/keys.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { AdminStore, Bus, Store, Subscription } from '../core/ports.js';
 import { SCOPES } from '../core/schemas.js';

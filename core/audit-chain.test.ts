@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH, auditHash, canonicalJson, verifyChain } from './audit-chain.js';
+import { GENESIS_HASH, auditHash, verifyChain } from './audit-chain.js';
+import { canonicalJson } from './hash.js';
 import type { AuditEntry } from './schemas.js';
 
 function chain(n: number): AuditEntry[] {

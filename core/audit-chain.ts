@@ -3,18 +3,10 @@
  * entry's hash, so editing, inserting or deleting any row breaks every hash after it.
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from './hash.js';
 import type { AuditEntry } from './schemas.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
-
-/** JSON with object keys sorted at every depth, so the same value always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
-}
 
 /** The hash of one entry, given the hash of the entry before it. */
 export function auditHash(e: Omit<AuditEntry, 'hash'>): string {

@@ -26,7 +26,7 @@ export async function openIncident(s: Session, input: IncidentOpenInput): Promis
 }
 
 /** Incidents, newest first (scope `read`). */
-export function listIncidents(s: Session, q: { status?: Incident['status']; limit?: number }): Promise<Incident[]> {
+export async function listIncidents(s: Session, q: { status?: Incident['status']; limit?: number }): Promise<Incident[]> {
   requireScope(s.principal, 'read');
   return s.org.listIncidents(q);
 }

@@ -10,7 +10,9 @@ import { DEFAULT_SECRET_MASKS } from '../detectors/secrets.js';
 import { dryRunRunner } from '../remediate/runners/dryrun.js';
 import { openPgliteStore, type OpenedStore } from '../store/index.js';
 import { memoryAnalysisCache } from './analysis-cache.js';
+import { readAudit, verifyAudit } from './audit.js';
 import { decideFix, executeFix, planFix } from './fix.js';
+import { createApiKey, revokeApiKey } from './keys.js';
 import { changeIncidentStatus, getIncident, openIncident } from './incidents.js';
 import { actorOf, type Principal } from './principal.js';
 import { directSession, type UseCaseDeps } from './session.js';
@@ -76,6 +78,21 @@ describe('use cases called directly (chat principal)', () => {
     await expect(executeFix(bob, { planId: plan.id })).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/^The plan is dry_run;/) });
     const actions = (await org.listAudit({ limit: 100 })).filter((e) => e.target === `plan:${plan.id}`).map((e) => `${e.action} ${e.actor}`);
     expect(actions).toEqual(['fix.planned user:alice', 'fix.approved user:bob', 'fix.executing user:bob', 'fix.dry_run user:bob']);
+  });
+
+  it('keeps keys and the audit chain to admins, and audits who issued and revoked a key', async () => {
+    const responder = session(chat('rita', ['read', 'plan', 'approve']));
+    await expect(readAudit(responder, { afterSeq: 0, limit: 10 })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(createApiKey(responder, { keyName: 'ci', user: { id: 'ci', name: 'CI', role: 'viewer' }, scopes: ['read'] })).rejects.toMatchObject({ code: 'forbidden' });
+    const admin = session(chat('ada', ['admin']));
+    const k = await createApiKey(admin, { keyName: 'ci', user: { id: 'ci', name: 'CI', role: 'viewer' }, scopes: ['read'] });
+    expect(k.key).toMatch(/^wr_/);
+    await expect(revokeApiKey(admin, k.id)).resolves.toEqual({ id: k.id });
+    await expect(revokeApiKey(admin, k.id)).rejects.toMatchObject({ code: 'not_found' });
+    const entries = (await readAudit(admin, { afterSeq: 0, limit: 1000 })).filter((e) => e.target === `apikey:${k.id}`);
+    expect(entries.map((e) => `${e.action} ${e.actor}`)).toEqual(['apikey.created user:ada', 'apikey.revoked user:ada']);
+    expect(JSON.stringify(entries)).not.toContain(k.key);
+    await expect(verifyAudit(admin)).resolves.toMatchObject({ ok: true, problems: [] });
   });
 
   it('names Warroom itself as a system actor', () => {

@@ -17,7 +17,7 @@ import { testApiDeps } from '../test-deps.js';
 import { createApi } from '../server.js';
 import { analyzeIncidentRoute, analyzeRoute, type AnalyzeRouteOptions } from './analyze.js';
 import { ALL_ROUTES } from './index.js';
-import { issueKey } from './orgs.js';
+import { issueKey } from '../../usecases/keys.js';
 
 export const TEST_ORG = 'default';
 

@@ -1,8 +1,9 @@
 /** The org's audit chain: read it, and verify it end to end. */
 import { z } from 'zod';
-import { verifyChain } from '../../core/audit-chain.js';
 import type { AuditEntry } from '../../core/schemas.js';
+import { readAudit, verifyAudit } from '../../usecases/audit.js';
 import { route } from '../context.js';
+import { runUseCase } from '../session.js';
 
 const AuditView = z.object({
   seq: z.number().int(),
@@ -33,10 +34,7 @@ export const listAuditRoute = route({
   scope: 'admin',
   query: z.object({ after_seq: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) }),
   response: { status: 200, schema: z.object({ entries: z.array(AuditView) }), description: 'Entries after `after_seq`' },
-  async handler({ org, query }) {
-    const entries = await org.listAudit({ afterSeq: query.after_seq, limit: query.limit });
-    return { status: 200, body: { entries: entries.map(auditView) } };
-  },
+  handler: (ctx) => runUseCase(ctx, (s) => readAudit(s, { afterSeq: ctx.query.after_seq, limit: ctx.query.limit }), (entries) => ({ status: 200, body: { entries: entries.map(auditView) } })),
 });
 
 export const verifyAuditRoute = route({
@@ -50,14 +48,5 @@ export const verifyAuditRoute = route({
     schema: z.object({ ok: z.boolean(), entries: z.number().int(), problems: z.array(z.object({ seq: z.number(), problem: z.string(), detail: z.string() })) }),
     description: 'ok is false when any row was edited, inserted or deleted',
   },
-  async handler({ org }) {
-    const all: AuditEntry[] = [];
-    for (;;) {
-      const page = await org.listAudit({ afterSeq: all.length ? all[all.length - 1].seq : 0, limit: 1000 });
-      all.push(...page);
-      if (page.length < 1000) break;
-    }
-    const problems = verifyChain(all, await org.auditHead());
-    return { status: 200, body: { ok: problems.length === 0, entries: all.length, problems } };
-  },
+  handler: (ctx) => runUseCase(ctx, (s) => verifyAudit(s), (r) => ({ status: 200, body: r })),
 });

@@ -18,7 +18,7 @@ import { testApiDeps } from '../test-deps.js';
 import { createApi } from '../server.js';
 import { ALL_ROUTES } from './index.js';
 import { KB_ROUTES, type KbDeps } from './kb.js';
-import { issueKey } from './orgs.js';
+import { issueKey } from '../../usecases/keys.js';
 
 export interface KbApi {
   url: string;

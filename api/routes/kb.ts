@@ -10,7 +10,9 @@ import { localEmbedder, type Embedder } from '../../kb/embed.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, extractDocument } from '../../kb/extract.js';
 import { syncFolder } from '../../kb/folder.js';
 import { type Citation, type IndexResult, KnowledgeBase, type SearchResult } from '../../kb/service.js';
+import { searchKnowledge } from '../../usecases/knowledge.js';
 import { type ApiDeps, route } from '../context.js';
+import { runUseCase } from '../session.js';
 
 /**
  * What the knowledge-base routes need beyond ApiDeps: the active embedder (default: the local
@@ -297,10 +299,8 @@ export const searchRoute = route({
   query: SearchQuery,
   response: { status: 200, schema: SearchView, description: 'Ranked documents, each with its best chunk as a citation' },
   errors: [404],
-  async handler({ org, deps, query }) {
-    const r = await kbOf(deps).search(org, { q: query.q, incidentId: query.incident_id, k: query.k });
-    return { status: 200, body: searchView(r, query.k) };
-  },
+  handler: (ctx) =>
+    runUseCase(ctx, (s) => searchKnowledge(s, kbOf(ctx.deps), { q: ctx.query.q, incidentId: ctx.query.incident_id, k: ctx.query.k }), (r) => ({ status: 200, body: searchView(r, ctx.query.k) })),
 });
 
 /** Every knowledge-base route, for the route table (api/routes/index.ts). */

@@ -1,25 +1,12 @@
 /** Tenancy: the platform admin creates orgs; an org admin creates keys for its users. */
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
-import type { OrgStore } from '../../core/ports.js';
 import { SCOPES, Scope, USER_ROLES } from '../../core/schemas.js';
-import { hashKey, newApiKey } from '../auth.js';
+import { createApiKey, issueKey, revokeApiKey } from '../../usecases/keys.js';
 import { route } from '../context.js';
+import { runUseCase } from '../session.js';
 
 const OrgId = z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}$/, 'lowercase letters, digits, "-" and "_", 2-63 characters');
-
-/** Creates a user and a key for it in the caller's transaction; returns the secret key (shown once). */
-export async function issueKey(
-  org: OrgStore,
-  input: { keyId: string; keyName: string; user: { id: string; name: string; email?: string | null; role: (typeof USER_ROLES)[number] }; scopes: Scope[] },
-  actor: string,
-  key = newApiKey('wr'),
-): Promise<string> {
-  await org.upsertUser(input.user);
-  await org.createApiKey({ id: input.keyId, userId: input.user.id, name: input.keyName, scopes: input.scopes, hash: hashKey(key) });
-  await org.appendAudit({ actor, action: 'apikey.created', target: `apikey:${input.keyId}`, payload: { userId: input.user.id, scopes: input.scopes, name: input.keyName } });
-  return key;
-}
 
 export const createOrgRoute = route({
   method: 'post',
@@ -57,12 +44,11 @@ export const createKeyRoute = route({
     scopes: z.array(Scope).min(1),
   }),
   response: { status: 201, schema: z.object({ id: z.string(), user_id: z.string(), scopes: z.array(Scope), key: z.string() }), description: 'The key, shown once' },
-  async handler({ body, org, deps, actor, req }) {
+  async handler(ctx) {
     // A stored idempotent response would keep the secret at rest, so this endpoint refuses the header.
-    if (req.headers['idempotency-key']) throw new AppError('bad_request', 'POST /v1/api-keys returns a secret and does not take an Idempotency-Key.');
-    const id = deps.newId();
-    const key = await issueKey(org, { keyId: id, keyName: body.name, user: body.user, scopes: body.scopes }, actor);
-    return { status: 201, body: { id, user_id: body.user.id, scopes: body.scopes, key } };
+    if (ctx.req.headers['idempotency-key']) throw new AppError('bad_request', 'POST /v1/api-keys returns a secret and does not take an Idempotency-Key.');
+    const { body } = ctx;
+    return runUseCase(ctx, (s) => createApiKey(s, { keyName: body.name, user: body.user, scopes: body.scopes }), (k) => ({ status: 201, body: { id: k.id, user_id: body.user.id, scopes: body.scopes, key: k.key } }));
   },
 });
 
@@ -77,14 +63,9 @@ export const revokeKeyRoute = route({
   // Manual, so the cached lookups are dropped after the revocation committed, not before (a
   // request in between would cache the key as still valid).
   transaction: 'manual',
-  async handler({ params, deps, actor, commit }) {
-    const reply = await commit(async ({ org }) => {
-      const [id] = await org.revokeApiKeys({ id: params.id }, deps.clock.now().toISOString());
-      if (!id) throw new AppError('not_found', `No active API key ${params.id}.`);
-      await org.appendAudit({ actor, action: 'apikey.revoked', target: `apikey:${id}`, payload: {} });
-      return { status: 200, body: { id, revoked: true as const } };
-    });
-    deps.forgetKeys?.();
+  async handler(ctx) {
+    const reply = await runUseCase(ctx, (s) => revokeApiKey(s, ctx.params.id), (r) => ({ status: 200, body: { id: r.id, revoked: true as const } }));
+    ctx.deps.forgetKeys?.();
     return reply;
   },
 });

@@ -5,7 +5,7 @@
  */
 import { cpus } from 'node:os';
 import { hashKey, newApiKey } from '../../api/auth.js';
-import { issueKey } from '../../api/routes/orgs.js';
+import { issueKey } from '../../usecases/keys.js';
 import { loadConfig, type Config } from '../config.js';
 import { startEmbedded, type Embedded } from '../embedded.js';
 import { fastUlid } from '../ids.js';
