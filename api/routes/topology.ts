@@ -1,7 +1,8 @@
 /** PUT/GET /v1/topology: the service graph (nodes with type and attributes, edges caller → callee). */
-import { AppError } from '../../core/errors.js';
 import { TopologyInput } from '../../core/schemas.js';
+import { getTopology, putTopology } from '../../usecases/topology.js';
 import { route } from '../context.js';
+import { runUseCase } from '../session.js';
 import { TopologyView, topologyView } from '../views.js';
 
 export const putTopologyRoute = route({
@@ -12,11 +13,7 @@ export const putTopologyRoute = route({
   scope: 'ingest',
   body: TopologyInput,
   response: { status: 200, schema: TopologyView, description: 'The stored graph with its new version' },
-  async handler({ body, org, actor }) {
-    const t = await org.putTopology(body);
-    await org.appendAudit({ actor, action: 'topology.put', target: `topology:${t.version}`, payload: { nodes: t.nodes.length, edges: t.edges.length } });
-    return { status: 200, body: topologyView(t) };
-  },
+  handler: (ctx) => runUseCase(ctx, (s) => putTopology(s, ctx.body), (t) => ({ status: 200, body: topologyView(t) })),
 });
 
 export const getTopologyRoute = route({
@@ -27,9 +24,5 @@ export const getTopologyRoute = route({
   scope: 'read',
   response: { status: 200, schema: TopologyView, description: 'The graph' },
   errors: [404],
-  async handler({ org }) {
-    const t = await org.getTopology();
-    if (!t) throw new AppError('not_found', 'No topology has been stored yet; PUT /v1/topology first.');
-    return { status: 200, body: topologyView(t) };
-  },
+  handler: (ctx) => runUseCase(ctx, (s) => getTopology(s), (t) => ({ status: 200, body: topologyView(t) })),
 });
