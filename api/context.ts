@@ -3,12 +3,10 @@ import type { Request } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Clock, IdSource } from '../core/clock.js';
-import type { Bus, OrgStore, OutboxMessage, Store, Subject } from '../core/ports.js';
+import type { Bus, Embedder, OrgStore, OutboxMessage, Runner, Store, Subject } from '../core/ports/index.js';
 import type { Scope } from '../core/schemas.js';
 import type { CompiledMask } from '../detectors/secrets.js';
-import type { Runner } from '../remediate/runners/runner.js';
 import type { Principal } from './auth.js';
-import type { Embedder } from '../kb/embed.js';
 import type { ExtractLimits } from '../kb/extract.js';
 import type { ApiMetrics } from './metrics.js';
 

@@ -1,7 +1,7 @@
 /** Tenancy: the platform admin creates orgs; an org admin creates keys for its users. */
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
-import type { OrgStore } from '../../core/ports.js';
+import type { OrgStore } from '../../core/ports/index.js';
 import { SCOPES, Scope, USER_ROLES } from '../../core/schemas.js';
 import { hashKey, newApiKey } from '../auth.js';
 import { route } from '../context.js';
