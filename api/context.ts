@@ -2,11 +2,10 @@
 import type { Request } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { Bus, OrgStore, OutboxMessage, Store, Subject } from '../core/ports.js';
+import type { Bus, Embedder, OrgStore, OutboxMessage, Store, Subject } from '../core/ports/index.js';
 import type { Scope } from '../core/schemas.js';
 import type { UseCaseDeps } from '../usecases/session.js';
 import type { Principal } from './auth.js';
-import type { Embedder } from '../kb/embed.js';
 import type { ExtractLimits } from '../kb/extract.js';
 import type { ApiMetrics } from './metrics.js';
 

@@ -8,7 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { pinoHttp } from 'pino-http';
 import { ulid } from 'ulid';
 import { AppError } from '../core/errors.js';
-import type { IdempotencyRequest, OrgStore, Store, Subject } from '../core/ports.js';
+import type { IdempotencyRequest, OrgStore, Store, Subject } from '../core/ports/index.js';
 import { Staged } from '../ingest/outbox-relay.js';
 import { KeyCache, bearerToken, hashKey, requireScope, sameHash, type Principal } from './auth.js';
 import type { AnyRoute, ApiDeps, Ctx, Reply, WriteCtx } from './context.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { OrgStore } from '../core/ports.js';
+import type { OrgStore } from '../core/ports/index.js';
 import { startEmbedded, type Embedded } from './embedded.js';
 
 const dirs: string[] = [];

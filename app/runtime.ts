@@ -14,7 +14,7 @@ import { createApiMetrics, type ApiMetrics } from '../api/metrics.js';
 import { hashKey, newApiKey } from '../api/auth.js';
 import { issueKey } from '../usecases/keys.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import type { AdminStore, Bus, Store, Subscription } from '../core/ports.js';
+import type { AdminStore, Bus, Store, Subscription } from '../core/ports/index.js';
 import { SCOPES } from '../core/schemas.js';
 import { DEFAULT_SECRET_RULES, compileMaskRules, type CompiledMask } from '../detectors/secrets.js';
 import { LocalHandoff, signalBatchWeight } from '../ingest/handoff.js';

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAppError } from '../core/errors.js';
-import type { Bus, BusMessage, DeadLetter } from '../core/ports.js';
+import type { Bus, BusMessage, DeadLetter } from '../core/ports/index.js';
 
 export interface ContractBusOptions {
   /** Publish dedupe window the adapter must use, short so the consumer-side test can outwait it. */

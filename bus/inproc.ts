@@ -14,7 +14,7 @@
  * window of the stream, here it gets messages published from then on.)
  */
 import { AppError } from '../core/errors.js';
-import type { Bus, BusMessage, DeadLetter, Subject, SubscribeOptions, Subscription } from '../core/ports.js';
+import type { Bus, BusMessage, DeadLetter, Subject, SubscribeOptions, Subscription } from '../core/ports/index.js';
 import {
   assertSubject,
   decodeEnvelope,

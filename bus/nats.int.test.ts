@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { DeadLetter } from '../core/ports.js';
+import type { DeadLetter } from '../core/ports/index.js';
 import { busContract } from './contract.js';
 import { consumerName, createNatsBus, type NatsBus, type NatsBusOptions } from './nats.js';
 

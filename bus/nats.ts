@@ -34,7 +34,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { AppError } from '../core/errors.js';
-import { SUBJECTS, type Bus, type BusMessage, type DeadLetter, type Subject, type SubscribeOptions, type Subscription } from '../core/ports.js';
+import { SUBJECTS, type Bus, type BusMessage, type DeadLetter, type Subject, type SubscribeOptions, type Subscription } from '../core/ports/index.js';
 import {
   assertSubject,
   decodeEnvelope,

@@ -3,7 +3,7 @@
  * exactly the same messages (the contract suite runs against both).
  */
 import { AppError } from '../core/errors.js';
-import { SUBJECTS, type Subject, type SubscribeOptions } from '../core/ports.js';
+import { SUBJECTS, type Subject, type SubscribeOptions } from '../core/ports/index.js';
 
 export const DEFAULT_MAX_DELIVER = 5;
 export const DEFAULT_RETRY_DELAY_MS = 1000;

@@ -2,7 +2,7 @@
  * Calls in trace spans: a span whose parent ran in another service is a call from that service
  * to this one. One counting rule for the store's compact read and for spans held as signals.
  */
-import type { SpanCall } from './ports.js';
+import type { SpanCall } from './ports/analysis.js';
 
 /** A span reduced to what the call graph needs. */
 export interface SpanRef {

@@ -1,13 +1,13 @@
 /**
- * The contract every DetectionHost must pass (run by detect-host.test.ts on the inline host and
- * the worker-thread host): a host is observably the engine it hosts — same findings for the same
- * batches, state out and back in, SLOs applied, orgs kept apart, and a failed call leaves the
- * host usable.
+ * The contract every DetectionHost (core/ports/detection-host.ts) must pass, run by
+ * detect-host.test.ts on the inline host and the worker-thread host: a host is observably the
+ * engine it hosts — same findings for the same batches, state out and back in, SLOs applied,
+ * orgs kept apart, and a failed call leaves the host usable.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Signal } from '../core/schemas.js';
 import { DETECTORS, DetectionEngine, type EngineState } from '../detectors/stream/engine.js';
-import type { DetectionHost } from './detect-host.js';
+import type { EngineHost } from './detect-host.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 2, 2);
@@ -43,9 +43,9 @@ function batches(org: string): Signal[][] {
   return [calm, storm];
 }
 
-export function detectionHostContract(name: string, make: () => DetectionHost): void {
+export function detectionHostContract(name: string, make: () => EngineHost): void {
   describe(`DetectionHost contract: ${name}`, () => {
-    let host: DetectionHost | undefined;
+    let host: EngineHost | undefined;
     afterEach(async () => {
       await host?.close();
       host = undefined;

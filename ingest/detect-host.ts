@@ -1,38 +1,19 @@
 /**
- * Where the detection engines run. The pipeline talks to a host, never to an engine, so the
- * engines can live on a worker thread (the default: ~10 µs of CPU per log line stays off the
- * thread that answers requests and, on the embedded default, runs the database) or on the
- * calling thread (`inline`: tests, evals, single-threaded tools). Both hosts pass one contract
- * suite (detect-host.contract.ts).
+ * Where the detection engines run. The pipeline talks to a host (the `DetectionHost` port,
+ * core/ports/detection-host.ts), never to an engine, so the engines can live on a worker thread
+ * (the default: ~10 µs of CPU per log line stays off the thread that answers requests and, on the
+ * embedded default, runs the database) or on the calling thread (`inline`: tests, evals,
+ * single-threaded tools). Both hosts pass one contract suite (detect-host.contract.ts).
  *
  * A host may lose its engines (a worker that died); it then bumps `generation`, and callers
  * reload the orgs they use from their last checkpoint.
  */
+import type { DetectionHost, DetectionLoadResult, ServiceSlo } from '../core/ports/index.js';
 import type { Signal } from '../core/schemas.js';
 import { DetectionEngine, type EngineAnomaly, type EngineOptions, type EngineState } from '../detectors/stream/engine.js';
-import type { ServiceSlo } from '../detectors/stream/slo.js';
 
-export interface LoadResult {
-  /** Series the seasonal detector models after the load. */
-  series: number;
-  /** False when a state was given but could not be read (the engine started fresh). */
-  restored: boolean;
-  /** Why the state could not be read. */
-  error?: string;
-}
-
-export interface DetectionHost {
-  /** Changes whenever the host lost its engines; every org must then be loaded again. */
-  readonly generation: number;
-  /** Creates the org's engine from a checkpoint (or fresh with null), replacing any it had. */
-  load(orgId: string, options: Omit<EngineOptions, 'org'>, state: EngineState | null): Promise<LoadResult>;
-  setSlos(orgId: string, slos: Record<string, ServiceSlo>): Promise<void>;
-  /** Detects over one batch in arrival order; throws when the org was never loaded. */
-  process(orgId: string, signals: readonly Signal[]): Promise<EngineAnomaly[]>;
-  /** The org's learned state, for a checkpoint. */
-  snapshot(orgId: string): Promise<EngineState>;
-  close(): Promise<void>;
-}
+/** A host of the stream detection engines (detectors/stream/engine.ts). */
+export type EngineHost = DetectionHost<Omit<EngineOptions, 'org'>, EngineState>;
 
 /** The engines of one thread, by org, with synchronous operations (the hosts wrap it). */
 export class EngineTable {
@@ -44,7 +25,7 @@ export class EngineTable {
     return e;
   }
 
-  load(orgId: string, options: Omit<EngineOptions, 'org'>, state: EngineState | null): LoadResult {
+  load(orgId: string, options: Omit<EngineOptions, 'org'>, state: EngineState | null): DetectionLoadResult {
     const opts = { ...options, org: orgId };
     try {
       const engine = state ? DetectionEngine.fromJSON(state, opts) : new DetectionEngine(opts);
@@ -76,11 +57,11 @@ export class EngineTable {
 }
 
 /** Engines on the calling thread. */
-export class InlineDetectionHost implements DetectionHost {
+export class InlineDetectionHost implements EngineHost {
   readonly generation = 0;
   private readonly table = new EngineTable();
 
-  async load(orgId: string, options: Omit<EngineOptions, 'org'>, state: EngineState | null): Promise<LoadResult> {
+  async load(orgId: string, options: Omit<EngineOptions, 'org'>, state: EngineState | null): Promise<DetectionLoadResult> {
     return this.table.load(orgId, options, state);
   }
 

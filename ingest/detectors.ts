@@ -8,10 +8,10 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
-import type { Store } from '../core/ports.js';
+import type { Store } from '../core/ports/index.js';
 import type { Signal } from '../core/schemas.js';
 import { slosFromTopology, type EngineAnomaly, type EngineOptions, type EngineState } from '../detectors/stream/engine.js';
-import { InlineDetectionHost, type DetectionHost } from './detect-host.js';
+import { type EngineHost, InlineDetectionHost } from './detect-host.js';
 import { WorkerDetectionHost } from './worker-host.js';
 
 export const CHECKPOINT_NAME = 'stream-v1';
@@ -39,14 +39,14 @@ export class EngineSet {
   private readonly slots = new Map<string, Promise<Slot>>();
   /** Per org: settles once the latest batch was handed to the host (the order of hand-overs). */
   private readonly handedOver = new Map<string, Promise<void>>();
-  readonly host: DetectionHost;
+  readonly host: EngineHost;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly o: EngineSetOptions,
-    host?: DetectionHost,
+    host?: EngineHost,
   ) {
     this.host =
       host ??

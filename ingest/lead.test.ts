@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { Lead } from '../core/ports.js';
+import type { Lead } from '../core/ports/index.js';
 import { whileLeading, type LeadWork } from './lead.js';
 
 const logger = pino({ level: 'silent' });

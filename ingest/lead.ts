@@ -6,7 +6,7 @@
  * when the holder goes away — its database session ends, and with it the lock.
  */
 import type { Logger } from 'pino';
-import type { Lead, Store } from '../core/ports.js';
+import type { Lead, Store } from '../core/ports/index.js';
 
 /** The work, once started: stopped gracefully (the role still held) or abandoned (the role lost). */
 export interface LeadWork {

@@ -7,7 +7,7 @@
  * A row may be published twice (crash between publish and mark); the bus dedupes by message id.
  */
 import type { Logger } from 'pino';
-import type { Bus, OrgStore, OutboxMessage, Store, Subject } from '../core/ports.js';
+import type { Bus, OrgStore, OutboxMessage, Store, Subject } from '../core/ports/index.js';
 import type { IdSource } from '../core/clock.js';
 import type { LocalHandoff } from './handoff.js';
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastUlid } from '../app/ids.js';
 import { createInprocBus, type InprocBus } from '../bus/inproc.js';
 import { systemClock } from '../core/clock.js';
-import type { BusMessage, Store, Subscription } from '../core/ports.js';
+import type { BusMessage, Store, Subscription } from '../core/ports/index.js';
 import type { Signal } from '../core/schemas.js';
 import { openPgliteStore } from '../store/index.js';
 import { OutboxRelay, Staged } from './outbox-relay.js';
@@ -16,7 +16,7 @@ import { LocalHandoff } from './handoff.js';
 import { DEFAULT_POLICY } from '../detectors/stream/grouping.js';
 import { CHECKPOINT_NAME, EngineSet } from './detectors.js';
 import type { WorkerDetectionHost } from './worker-host.js';
-import { InlineDetectionHost, type DetectionHost } from './detect-host.js';
+import { type EngineHost, InlineDetectionHost } from './detect-host.js';
 import { handleDetect, handleIngest, startPipeline, type IngestPayload, type PipelineDeps } from './pipeline.js';
 
 const logger = pino({ level: 'silent' });
@@ -213,7 +213,7 @@ describe('pipeline', () => {
     await store.createOrg({ id: 'order', name: 'o' });
     const seen: string[] = [];
     const inner = new InlineDetectionHost();
-    const host: DetectionHost = {
+    const host: EngineHost = {
       get generation() {
         return inner.generation;
       },

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock, IdSource } from '../core/clock.js';
-import type { Bus, BusMessage, OrgStore, OutboxMessage, Store, Subscription } from '../core/ports.js';
+import type { Bus, BusMessage, OrgStore, OutboxMessage, Store, Subscription } from '../core/ports/index.js';
 import type { Evidence, Signal } from '../core/schemas.js';
 import { DETECTORS, type EngineAnomaly } from '../detectors/stream/engine.js';
 import { decide, evidenceKeys, neighbourMap, quietIncidents, type CorrelationPolicy } from '../detectors/stream/grouping.js';

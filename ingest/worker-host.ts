@@ -5,10 +5,10 @@
  * bumped so callers reload their orgs from the last checkpoint.
  */
 import { Worker } from 'node:worker_threads';
+import type { DetectionLoadResult, ServiceSlo } from '../core/ports/index.js';
 import type { Signal } from '../core/schemas.js';
 import type { EngineAnomaly, EngineOptions, EngineState } from '../detectors/stream/engine.js';
-import type { ServiceSlo } from '../detectors/stream/slo.js';
-import type { DetectionHost, LoadResult } from './detect-host.js';
+import type { EngineHost } from './detect-host.js';
 import type { WorkerOp, WorkerReply, WorkerRequest } from './detect-worker.js';
 
 interface Pending {
@@ -21,7 +21,7 @@ export interface WorkerHostOptions {
   onLost?(err: Error): void;
 }
 
-export class WorkerDetectionHost implements DetectionHost {
+export class WorkerDetectionHost implements EngineHost {
   private worker: Worker | null = null;
   private gen = 0;
   private nextId = 1;
@@ -82,7 +82,7 @@ export class WorkerDetectionHost implements DetectionHost {
     });
   }
 
-  load(orgId: string, options: Omit<EngineOptions, 'org'>, state: EngineState | null): Promise<LoadResult> {
+  load(orgId: string, options: Omit<EngineOptions, 'org'>, state: EngineState | null): Promise<DetectionLoadResult> {
     return this.call('load', [orgId, options, state]);
   }
 

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../core/errors.js';
-import { localEmbedder, padVector, STORED_DIM } from './embed.js';
+import { STORED_DIM } from '../core/ports/index.js';
+import { localEmbedder, padVector } from './embed.js';
 import { embedderContract } from './embedder.contract.js';
 import { embedderFromSettings, openAIEmbedder } from './openai.js';
 

@@ -1,9 +1,11 @@
 /**
- * The embedder contract: one suite, run against every embedder (kb/embed.test.ts: the local
- * one and the OpenAI-compatible client against a fake server).
+ * The contract of the `Embedder` port (core/ports/embedder.ts): one suite, run against every
+ * embedder (kb/embed.test.ts: the local one and the OpenAI-compatible client against a fake
+ * server).
  */
 import { describe, expect, it } from 'vitest';
-import { type Embedder, STORED_DIM, cosine } from './embed.js';
+import { type Embedder, STORED_DIM } from '../core/ports/index.js';
+import { cosine } from './embed.js';
 
 const norm = (v: number[]) => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
 

@@ -7,7 +7,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { isAppError } from '../core/errors.js';
-import type { OrgStore } from '../core/ports.js';
+import type { OrgStore } from '../core/ports/index.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, extractDocument, isIndexablePath } from './extract.js';
 import { type KnowledgeBase, docIdFor } from './service.js';
 

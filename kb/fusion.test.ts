@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KbChunkHit } from '../core/ports.js';
+import type { KbChunkHit } from '../core/ports/index.js';
 import { collapseToDocs, fuse } from './fusion.js';
 
 const hit = (docId: string, ord = 0, score = 1): KbChunkHit => ({

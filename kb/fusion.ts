@@ -5,7 +5,7 @@
  * collapsed to documents (a document's rank is that of its best chunk), so a document with many
  * matching chunks is not counted many times. Pure.
  */
-import type { KbChunkHit } from '../core/ports.js';
+import type { KbChunkHit } from '../core/ports/index.js';
 
 export interface FusionOptions {
   /** RRF constant; 60 in the paper. Smaller values trust the top of each list more. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KbIncidentContext } from '../core/ports.js';
+import type { KbIncidentContext } from '../core/ports/index.js';
 import { buildQuery, lexicalTerms, snippet } from './query.js';
 
 describe('query building', () => {

@@ -4,7 +4,7 @@
  * matches almost nothing). With an incident, its service, alert names and error log templates
  * join the query. Pure.
  */
-import type { KbIncidentContext } from '../core/ports.js';
+import type { KbIncidentContext } from '../core/ports/index.js';
 import { STOPWORDS, isNoiseToken, terms as contentTerms, words } from './text.js';
 
 /** Most terms sent to full-text search. */

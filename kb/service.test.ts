@@ -1,6 +1,6 @@
 /** The knowledge-base service over an embedded store: model switches, de-duplication, masking, limits. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrgStore } from '../core/ports.js';
+import type { OrgStore } from '../core/ports/index.js';
 import { DEFAULT_SECRET_MASKS, maskSecrets } from '../detectors/secrets.js';
 import { openPgliteStore, type OpenedStore } from '../store/index.js';
 import { localEmbedder } from './embed.js';

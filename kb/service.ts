@@ -5,9 +5,8 @@
  * It reaches the database only through the OrgStore port; the embedder is passed in.
  */
 import { AppError } from '../core/errors.js';
-import type { KbChunkInput, KbDocument, KbEmbedding, KbIncidentContext, OrgStore } from '../core/ports.js';
+import type { Embedder, KbChunkInput, KbDocument, KbEmbedding, KbIncidentContext, OrgStore } from '../core/ports/index.js';
 import { type ChunkOptions, chunkDocument, contentHash } from './chunk.js';
-import type { Embedder } from './embed.js';
 import { DEFAULT_FUSION, type FusionOptions, fuse } from './fusion.js';
 import { buildQuery, snippet } from './query.js';
 import { identifierWords, splitIdentifiers } from './text.js';

@@ -12,7 +12,7 @@
  * lead-in. A window that begins at or after the start with no baseline is all incident period, and
  * every point loaded before `from` is the baseline (the caller loads a lead-in).
  */
-import type { SpanCall } from '../core/ports.js';
+import type { SpanCall } from '../core/ports/index.js';
 import type { Anomaly, Signal, TopologyInput } from '../core/schemas.js';
 import { logClustersOf, type LogRow } from './cases.js';
 import { requestsOf, traceIdOf } from './trace-patterns.js';

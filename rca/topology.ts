@@ -2,7 +2,7 @@
  * The service graph (edges caller → callee), its inference when none is given, centrality and
  * the blast radius by reverse-dependency traversal.
  */
-import type { SpanCall } from '../core/ports.js';
+import type { SpanCall } from '../core/ports/index.js';
 import { countSpanCalls } from '../core/span-calls.js';
 import type { Signal, TopologyInput } from '../core/schemas.js';
 import type { LogRow } from './log-clusters.js';

@@ -6,7 +6,7 @@
  * did run are on record, and a new plan can be drafted and approved. Without this a person had
  * to find and abandon it (POST /v1/fix/plans/{id}/abandon, still there for runs that must stop).
  */
-import type { Store } from '../core/ports.js';
+import type { Store } from '../core/ports/index.js';
 
 /** How often the executing process renews the heartbeat: well inside the lease. */
 export const FIX_HEARTBEAT_MS = 15_000;

@@ -1,9 +1,9 @@
 /**
  * Fix-plan steps applied to the sandbox: the `sandbox` runner turns an approved step
- * (`{action, target, params}`) into a remedy on the live sandbox's desired state. It has the
- * shape of remediate/runners/runner.ts (`{name, execute(step)}`), kept structural so sim/
- * depends on core/ only.
+ * (`{action, target, params}`) into a remedy on the live sandbox's desired state. It implements
+ * the `Runner` port of core/ports/runner.ts and passes its contract (sim/runner.test.ts).
  */
+import type { Runner } from '../core/ports/index.js';
 import type { FixStep } from '../core/schemas.js';
 import { Remedy } from './schema.js';
 
@@ -23,10 +23,10 @@ interface Applier {
 }
 
 /** A runner that executes plan steps against the live sandbox (`getSandbox()` undefined = sandbox off). */
-export function sandboxRunner(getSandbox: () => Applier | undefined) {
+export function sandboxRunner(getSandbox: () => Applier | undefined): Runner {
   return {
     name: 'sandbox',
-    async execute(step: FixStep): Promise<{ output: string; exitCode: number }> {
+    async execute(step) {
       const sb = getSandbox();
       if (!sb) return { exitCode: 1, output: 'the sandbox is off (WARROOM_SANDBOX=off): nothing to apply this step to' };
       const m = remedyFromFixStep(step);

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { signal, storeContract } from './contract.js';
+import { signal, storeContracts } from './contracts/index.js';
 import { openStore } from './index.js';
 import { openPgliteStore } from './pglite.js';
 
-// In-memory PGlite, opened once for the whole contract (cold start is several seconds).
-storeContract('pglite (in memory)', () => openPgliteStore());
+// In-memory PGlite, opened once for all the store's contract suites (cold start is several seconds).
+storeContracts('pglite (in memory)', () => openPgliteStore());
 
 describe('pglite specifics', () => {
   it('keeps data in a dataDir across reopen, and migrations apply once', async () => {

@@ -7,7 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import type { Lead } from '../core/ports.js';
+import type { Lead } from '../core/ports/index.js';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { assertAppRoleIsConfined, ensureAppRole, migrate } from './migrate.js';
 import { type Db, type Row, type SqlSession, quoteIdent } from './sql.js';

@@ -1,12 +1,12 @@
 /**
- * The store contract against a real PostgreSQL (15+). Each run creates its own database
+ * The store's contract suites against a real PostgreSQL (15+). Each run creates its own database
  * (warroom_test_<random>) from DATABASE_URL and drops it afterwards; the application role is
  * cluster-wide and shared by concurrent runs.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signal, storeContract } from './contract.js';
+import { signal, storeContracts } from './contracts/index.js';
 import { openStore } from './index.js';
 import { appRoleUrl, openPostgresStore } from './postgres.js';
 
@@ -42,7 +42,7 @@ afterAll(async () => {
   });
 });
 
-storeContract('postgres', () => openPostgresStore({ url }));
+storeContracts('postgres', () => openPostgresStore({ url }));
 
 describe('postgres specifics', () => {
   it('a held role excludes other processes, and passes on when the holder\'s connection dies', async () => {

@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import type { PoolClient } from 'pg';
-import type { Lead } from '../core/ports.js';
+import type { Lead } from '../core/ports/index.js';
 import { LOCK_CLASS_LEAD, assertAppRoleIsConfined, ensureAppRole, migrate } from './migrate.js';
 import { type Db, type Row, type SqlSession } from './sql.js';
 import { type OpenedStore, createStore } from './store.js';

@@ -4,7 +4,7 @@
  * a transaction as the application role (tenant) or as the table owner.
  */
 import { AppError } from '../core/errors.js';
-import type { Lead } from '../core/ports.js';
+import type { Lead } from '../core/ports/index.js';
 
 export type Row = Record<string, unknown>;
 

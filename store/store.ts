@@ -22,7 +22,7 @@ import type {
   Store,
   StoredResponse,
   Subject,
-} from '../core/ports.js';
+} from '../core/ports/index.js';
 import type {
   Anomaly,
   ApiKeyRecord,

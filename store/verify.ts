@@ -1,6 +1,6 @@
 /** `warroom audit verify`: checks every org's audit hash chain against its head. */
 import { type AuditProblem, verifyChain } from '../core/audit-chain.js';
-import type { AdminStore } from '../core/ports.js';
+import type { AdminStore } from '../core/ports/index.js';
 
 export interface OrgAuditReport {
   orgId: string;

@@ -1,7 +1,7 @@
 /** Users and their API keys: an org admin creates and revokes them. */
 import { hashKey, newApiKey } from '../core/api-keys.js';
 import { AppError } from '../core/errors.js';
-import type { OrgStore } from '../core/ports.js';
+import type { OrgStore } from '../core/ports/index.js';
 import type { Scope, User } from '../core/schemas.js';
 import { actorOf, requireScope } from './principal.js';
 import type { Session } from './session.js';

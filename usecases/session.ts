@@ -4,10 +4,9 @@
  * and the bots build theirs with `directSession`.
  */
 import type { Clock, IdSource } from '../core/clock.js';
-import type { OrgStore, OutboxMessage, Subject } from '../core/ports.js';
+import type { OrgStore, OutboxMessage, Runner, Subject } from '../core/ports/index.js';
 import type { CompiledMask } from '../detectors/secrets.js';
 import { Staged } from '../ingest/outbox-relay.js';
-import type { Runner } from '../remediate/runners/runner.js';
 import type { AnalysisCache } from './analysis-cache.js';
 import type { Principal } from './principal.js';
 

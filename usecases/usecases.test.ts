@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
-import type { OrgStore, OutboxMessage } from '../core/ports.js';
+import type { OrgStore, OutboxMessage } from '../core/ports/index.js';
 import type { Scope } from '../core/schemas.js';
 import { DEFAULT_SECRET_MASKS } from '../detectors/secrets.js';
 import { dryRunRunner } from '../remediate/runners/dryrun.js';

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freshPostgresDb, httpClient, type HttpClient, POSTGRES_URL } from '../../app/embedded.js';
-import type { OrgStore, OutboxMessage, Store } from '../../core/ports.js';
+import type { OrgStore, OutboxMessage, Store } from '../../core/ports/index.js';
 import { SCOPES } from '../../core/schemas.js';
 import { openPgliteStore, openPostgresStore, type OpenedStore } from '../../store/index.js';
 import type { AnyRoute, ApiDeps } from '../context.js';

@@ -3,8 +3,8 @@
  * step's command and audit entry as soon as it returns, the outcome last.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runner } from '../../core/ports/index.js';
 import type { FixStep } from '../../core/schemas.js';
-import type { Runner } from '../../remediate/runners/runner.js';
 import { failOrphanedPlans } from '../../remediate/leases.js';
 import { TEST_ORG, gate, startTestApi, type TestApi } from './analyze-harness.js';
 

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localEmbedder, type Embedder } from '../../kb/embed.js';
+import type { Embedder } from '../../core/ports/index.js';
+import { localEmbedder } from '../../kb/embed.js';
 import { makePdf } from '../../kb/pdf-fixture.js';
 import { type KbApi, startKbApi } from './kb-harness.js';
 

@@ -4,9 +4,9 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
-import type { KbDocument } from '../../core/ports.js';
+import type { Embedder, KbDocument } from '../../core/ports/index.js';
 import { maskSecrets } from '../../detectors/secrets.js';
-import { localEmbedder, type Embedder } from '../../kb/embed.js';
+import { localEmbedder } from '../../kb/embed.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, extractDocument } from '../../kb/extract.js';
 import { syncFolder } from '../../kb/folder.js';
 import { type Citation, type IndexResult, KnowledgeBase, type SearchResult } from '../../kb/service.js';

@@ -6,8 +6,9 @@
  */
 import { resolve } from 'node:path';
 import { citationView, searchView } from '../../api/routes/kb.js';
+import type { Embedder } from '../../core/ports/index.js';
 import { maskSecrets } from '../../detectors/secrets.js';
-import { type Embedder, localEmbedder } from '../../kb/embed.js';
+import { localEmbedder } from '../../kb/embed.js';
 import { syncFolder } from '../../kb/folder.js';
 import { type EmbeddingSettings, embedderFromSettings } from '../../kb/openai.js';
 import { KnowledgeBase } from '../../kb/service.js';

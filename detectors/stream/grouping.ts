@@ -25,7 +25,7 @@
  *      join the most recent of them instead of opening more;
  *   5. otherwise the anomalies are only stored (visible in the API, used by RCA).
  */
-import type { OpenIncidentActivity } from '../../core/ports.js';
+import type { OpenIncidentActivity } from '../../core/ports/index.js';
 import type { Severity } from '../../core/schemas.js';
 import { DETECTORS, type EngineAnomaly } from './engine.js';
 

@@ -14,12 +14,10 @@
  *
  * Score: 0.5 at the threshold, rising with log(mean / threshold) to 1 at `saturation` × threshold.
  */
-export interface ServiceSlo {
-  /** Fraction of requests that must succeed (0.999). */
-  availability?: number;
-  /** 95th percentile latency objective in ms. */
-  p95Ms?: number;
-}
+import type { ServiceSlo } from '../../core/ports/index.js';
+
+/** A service's objectives: part of the DetectionHost port, so defined in core/ports/detection-host.ts. */
+export type { ServiceSlo };
 
 export interface SloGuardOptions {
   windowMs: number;

@@ -1,5 +1,5 @@
 /** The dry-run runner records what it would run and changes nothing. */
-import type { Runner } from './runner.js';
+import type { Runner } from '../../core/ports/index.js';
 
 export const dryRunRunner: Runner = {
   name: 'dryrun',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signal } from '../contracts/fixtures.js';
 import type { OpenedStore } from '../store.js';
-import { signal } from '../contract.js';
 import { openPgliteStore } from '../pglite.js';
 
 // The analysis read cuts its range into slices of about ten minutes (store/repo/analysis.ts):

@@ -6,7 +6,7 @@
  * slice of the range) with only the fields analysis reads. Changes (deploys, flags, events) are
  * few, read through their own partial index (migration 012) and come back as Signals.
  */
-import type { AnalysisSignals, AnalysisSignalsQuery, SpanCall } from '../../core/ports.js';
+import type { AnalysisSignals, AnalysisSignalsQuery, SpanCall } from '../../core/ports/index.js';
 import { countSpanCalls } from '../../core/span-calls.js';
 import { type SqlSession, normTs } from '../sql.js';
 import { toSignal } from './signals.js';

@@ -1,5 +1,5 @@
 /** Detector checkpoints and the correlation view of open incidents. */
-import type { OpenIncidentActivity } from '../../core/ports.js';
+import type { OpenIncidentActivity } from '../../core/ports/index.js';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type SqlSession, iso } from '../sql.js';
 

@@ -1,6 +1,6 @@
 /** Idempotency keys and the transactional outbox. */
 import { AppError } from '../../core/errors.js';
-import type { IdempotencyRequest, OutboxMessage, StoredResponse, Subject } from '../../core/ports.js';
+import type { IdempotencyRequest, OutboxMessage, StoredResponse, Subject } from '../../core/ports/index.js';
 import { type Row, type SqlSession, iso, json, jsonOut, num } from '../sql.js';
 
 /**

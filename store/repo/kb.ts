@@ -15,7 +15,7 @@
  * `ts_rank_cd` with default normalisation favours long chunks.
  */
 import type { Incident } from '../../core/schemas.js';
-import type { KbChunkHit, KbChunkInput, KbDocument, KbDocumentInput, KbEmbedding, KbIncidentContext, KbSearchCandidates, KbSearchRequest } from '../../core/ports.js';
+import type { KbChunkHit, KbChunkInput, KbDocument, KbDocumentInput, KbEmbedding, KbIncidentContext, KbSearchCandidates, KbSearchRequest } from '../../core/ports/index.js';
 import { type Row, type SqlSession, cleanText, iso, json, jsonOut, num, strOrNull } from '../sql.js';
 import { getIncident } from './incidents.js';
 

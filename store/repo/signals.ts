@@ -1,5 +1,5 @@
 /** Signals: batched insert (one statement per 1,000 rows) and time-window reads. */
-import type { SignalQuery } from '../../core/ports.js';
+import type { SignalQuery } from '../../core/ports/index.js';
 import type { Signal, SignalKind } from '../../core/schemas.js';
 import { type Row, type SqlSession, iso, json, jsonOut, normTs, numOrNull, strOrNull } from '../sql.js';
 

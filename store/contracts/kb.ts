@@ -1,20 +1,18 @@
 /**
- * The knowledge-base store contract: one suite, run against every engine (store/kb.test.ts on
- * PGlite with pgvector and HNSW, store/kb.int.test.ts on the Postgres server, which here lacks
- * pgvector and so runs exact search over real[]). The factory opens a fresh, empty database.
+ * The `KbStore` port: documents replaced whole with their chunks, term statistics kept exact,
+ * hybrid search per org. Run on PGlite with pgvector and HNSW (store/kb.test.ts) and on the
+ * Postgres server (store/kb.int.test.ts), which here lacks pgvector and so runs exact search
+ * over real[].
  */
-import { ulid } from 'ulid';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdminStore, KbChunkInput, KbDocumentInput, KbEmbedding, OrgStore, Store } from '../core/ports.js';
-import { chunkDocument } from '../kb/chunk.js';
-import { localEmbedder } from '../kb/embed.js';
-import { lexicalTerms } from '../kb/query.js';
-import { embeddingInput, lexicalFields } from '../kb/service.js';
-import { splitIdentifiers } from '../kb/text.js';
-import type { Db } from './sql.js';
-import type { OpenedStore } from './store.js';
-
-const uid = (p: string): string => `${p}_${ulid().toLowerCase()}`;
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AdminStore, KbChunkInput, KbDocumentInput, KbEmbedding, OrgStore, Store } from '../../core/ports/index.js';
+import { chunkDocument } from '../../kb/chunk.js';
+import { localEmbedder } from '../../kb/embed.js';
+import { lexicalTerms } from '../../kb/query.js';
+import { embeddingInput, lexicalFields } from '../../kb/service.js';
+import { splitIdentifiers } from '../../kb/text.js';
+import type { Db } from '../sql.js';
+import { type StoreOpener, uid } from './fixtures.js';
 
 const DOCS: Record<string, string> = {
   disk: '# NodeDiskFull\n\n## Meaning\n\nThe root filesystem of a node is almost full.\n\n## Mitigation\n\nDelete old container images and rotate the logs under /var/log.',
@@ -57,8 +55,8 @@ async function query(text: string, embedder = local): Promise<{ terms: string[];
   return { terms: lexicalTerms(text), vector: { model: embedder.model, dim: embedder.dim, vector: v } };
 }
 
-export function kbStoreContract(name: string, factory: () => Promise<OpenedStore>): void {
-  describe(`knowledge-base store contract: ${name}`, () => {
+export function kbStoreContract(name: string, open: StoreOpener): void {
+  describe(`KbStore contract: ${name}`, () => {
     let store: Store;
     let admin: AdminStore;
     let db: Db;
@@ -68,17 +66,12 @@ export function kbStoreContract(name: string, factory: () => Promise<OpenedStore
     let B: OrgStore;
 
     beforeAll(async () => {
-      ({ store, admin, db } = await factory());
+      ({ store, admin, db } = await open());
       await store.createOrg({ id: orgA, name: 'KB A' });
       await store.createOrg({ id: orgB, name: 'KB B' });
       A = store.forOrg(orgA);
       B = store.forOrg(orgB);
       for (const k of Object.keys(DOCS)) await put(A, k);
-    });
-
-    afterAll(async () => {
-      await admin?.close();
-      await store?.close();
     });
 
     const termRows = async (org: string) =>

@@ -1,0 +1,19 @@
+/** Fix plans: drafted, decided by a person, executed step by step by a runner. */
+import type { Approval, CommandRecord, FixPlan, PlanStatus } from '../schemas.js';
+
+export interface FixPlanStore {
+  /** A plan for an incident of this org (`invalid_input` otherwise). */
+  createFixPlan(p: Omit<FixPlan, 'orgId' | 'createdAt' | 'updatedAt'>): Promise<FixPlan>;
+  getFixPlan(id: string): Promise<FixPlan | null>;
+  /**
+   * Compare-and-set: moves the plan to `to` only if its status is one of `from` (null otherwise);
+   * with `idleMs`, only when the plan's `updatedAt` (its heartbeat while executing) is at least that old.
+   */
+  transitionFixPlan(id: string, from: PlanStatus[], to: PlanStatus, idleMs?: number): Promise<FixPlan | null>;
+  /** Renews an executing plan's heartbeat (its `updatedAt`); false when it is no longer executing. */
+  heartbeatFixPlan(id: string): Promise<boolean>;
+  addApproval(a: Omit<Approval, 'orgId' | 'createdAt'>): Promise<Approval>;
+  listApprovals(planId: string): Promise<Approval[]>;
+  addCommand(c: Omit<CommandRecord, 'orgId'>): Promise<CommandRecord>;
+  listCommands(planId: string): Promise<CommandRecord[]>;
+}

@@ -1,0 +1,26 @@
+/**
+ * Runners: what carries out one approved fix-plan step (the dry run and the sandbox today;
+ * Kubernetes and GitOps later). Every runner passes remediate/runners/contract.ts.
+ */
+import type { FixStep } from '../schemas.js';
+
+export interface StepResult {
+  /** What the runner did or why it could not, as recorded on the command (its sha256 goes to the audit log). */
+  output: string;
+  /** An integer: 0 when the step succeeded; anything else fails the step and stops the plan. */
+  exitCode: number;
+}
+
+export interface Runner {
+  /** The key plans and the API name it by (`dryrun`, `sandbox`…): a lowercase identifier. */
+  readonly name: string;
+  /** Changes nothing (reports what it would run): its plans end `dry_run`, its commands `simulated`. */
+  readonly dryRun?: boolean;
+  /**
+   * Carries out one step. A step the runner cannot carry out resolves with a non-zero exit code
+   * and the reason as output; rejecting is for the runner itself being broken (the caller then
+   * records the step as failed). The step is left as it was: the caller records its command.
+   * A runner is shared by every plan of the process, so one step's outcome never affects the next.
+   */
+  execute(step: FixStep): Promise<StepResult>;
+}

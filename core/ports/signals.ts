@@ -1,0 +1,19 @@
+/** Signals: the raw logs, metrics, events, deploys and flags an org sends in. */
+import type { Signal, SignalKind } from '../schemas.js';
+
+export interface SignalQuery {
+  from?: string;
+  to?: string;
+  kind?: SignalKind;
+  service?: string;
+  limit?: number;
+}
+
+export interface SignalStore {
+  /** Stores signals; a signal whose id is already stored is skipped and reported as a duplicate. */
+  insertSignals(signals: Signal[]): Promise<{ inserted: number; duplicates: string[] }>;
+  /** The signals with these ids (missing ids are skipped), oldest first. */
+  getSignals(ids: string[]): Promise<Signal[]>;
+  /** Signals in [from, to), oldest first; `service` matches labels.service. */
+  listSignals(q: SignalQuery): Promise<Signal[]>;
+}

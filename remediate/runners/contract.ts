@@ -1,0 +1,108 @@
+/**
+ * The contract every `Runner` (core/ports/runner.ts) must pass: the dry run
+ * (remediate/runners/dryrun.test.ts), the sandbox (sim/runner.test.ts), and the Kubernetes and
+ * GitOps runners when they come. It states what POST /v1/fix/execute (api/routes/fix.ts) relies
+ * on: the runner's name is the key plans name it by; a step answers `{exitCode, output}`, exit
+ * code 0 meaning done, anything else a failed step that stops the plan; a step the runner cannot
+ * carry out is answered, not thrown; the step comes back untouched (its command is recorded after
+ * the run); and one runner serves every plan of the process, so no step's outcome leaks into
+ * another's.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Runner, StepResult } from '../../core/ports/index.js';
+import type { FixStep } from '../../core/schemas.js';
+
+export interface RunnerUnderTest {
+  runner: Runner;
+  /** Releases what the runner acts on (a sandbox, a cluster connection). */
+  close?(): Promise<void>;
+}
+
+export interface RunnerContractOptions {
+  /** A fresh runner, and whatever it acts on, for one test. */
+  open(): Promise<RunnerUnderTest>;
+  /** Steps it carries out, each answered with exit code 0 (every time: the contract runs them more than once). */
+  carriesOut: FixStep[];
+  /** Steps it cannot carry out, each answered with a non-zero exit code (none for a runner that refuses nothing, like the dry run). */
+  refuses: FixStep[];
+}
+
+/** Steps no runner may throw on: each is answered with an exit code and an output, whatever the exit code. */
+export const ODD_STEPS: [string, FixStep][] = [
+  ['an action no runner knows', { action: 'pray', target: 'checkout', params: {}, command: 'pray --hard' }],
+  ['an empty target and command', { action: 'restart', target: '', params: {}, command: '' }],
+  ['params of the wrong types', { action: 'scale', target: 'search', params: { replicas: 'many', nested: { deep: [null, 1, 'x'] } }, command: 'kubectl scale deployment/search --replicas=many' }],
+  ['a __proto__ key in params (as JSON.parse makes it)', { action: 'scale', target: 'search', params: JSON.parse('{"__proto__": {"polluted": true}, "replicas": 3}'), command: 'kubectl scale deployment/search --replicas=3' }],
+  ['shell metacharacters and unicode in the command', { action: 'restart', target: 'cart', params: {}, command: 'kubectl rollout restart deployment/cart; rm -rf / && echo "ünïcode \u2028 $(whoami)"' }],
+  ['a 64 KiB command', { action: 'restart', target: 'cart', params: {}, command: `kubectl annotate deployment/cart note=${'x'.repeat(65_536)}` }],
+];
+
+function expectAnswer(r: StepResult): void {
+  expect(Number.isInteger(r.exitCode), `exit code ${r.exitCode}`).toBe(true);
+  expect(typeof r.output).toBe('string');
+}
+
+export function runnerContract(name: string, o: RunnerContractOptions): void {
+  describe(`Runner contract: ${name}`, () => {
+    let opened: RunnerUnderTest | undefined;
+    const open = async () => (opened = await o.open());
+    afterEach(async () => {
+      await opened?.close?.();
+      opened = undefined;
+    });
+
+    it('is named by a lowercase identifier (plans and the API name it by it)', async () => {
+      const { runner } = await open();
+      expect(runner.name).toMatch(/^[a-z][a-z0-9_-]*$/);
+    });
+
+    it('carries out a step it can: exit code 0 and an output saying what it did', async () => {
+      const { runner } = await open();
+      expect(o.carriesOut.length).toBeGreaterThan(0);
+      for (const step of o.carriesOut) {
+        const r = await runner.execute(step);
+        expectAnswer(r);
+        expect(r.exitCode, r.output).toBe(0);
+        expect(r.output.length).toBeGreaterThan(0);
+      }
+    });
+
+    it.skipIf(o.refuses.length === 0)('answers a step it cannot carry out with a non-zero exit code and the reason, never by throwing', async () => {
+      const { runner } = await open();
+      for (const step of o.refuses) {
+        const r = await runner.execute(step);
+        expectAnswer(r);
+        expect(r.exitCode, `${step.action} ${step.target}: ${r.output}`).not.toBe(0);
+        expect(r.output.length).toBeGreaterThan(0);
+      }
+    });
+
+    it.each(ODD_STEPS)('answers %s with an exit code and an output, never by throwing', async (_name, step) => {
+      const { runner } = await open();
+      expectAnswer(await runner.execute(step));
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+
+    it('leaves the step as it was (the caller records its command after the run)', async () => {
+      const { runner } = await open();
+      for (const step of [...o.carriesOut, ...o.refuses]) {
+        const before = structuredClone(step);
+        await runner.execute(step);
+        expect(step).toEqual(before);
+      }
+    });
+
+    it('serves every plan of the process: a refused step changes nothing for the next, and concurrent steps get their own answers', async () => {
+      const { runner } = await open();
+      const ok = o.carriesOut[0];
+      const bad = o.refuses[0];
+      const seq = [ok, ...(bad ? [bad] : []), ok];
+      const codes: boolean[] = [];
+      for (const step of seq) codes.push((await runner.execute(step)).exitCode === 0);
+      expect(codes).toEqual(seq.map((s) => s !== bad));
+      const all = [...o.carriesOut, ...o.refuses];
+      const together = await Promise.all(all.map((s) => runner.execute(s)));
+      expect(together.map((r) => r.exitCode === 0)).toEqual(all.map((_, i) => i < o.carriesOut.length));
+    });
+  });
+}

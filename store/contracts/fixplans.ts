@@ -1,0 +1,90 @@
+/** The `FixPlanStore` port: plans moved by compare-and-set, their heartbeat, approvals and commands (and `Store.orphanedFixPlans`). */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AdminStore, OrgStore, Store } from '../../core/ports/index.js';
+import { failure, incident, planOf, type StoreOpener, twoOrgs, uid } from './fixtures.js';
+
+export function fixPlanStoreContract(name: string, open: StoreOpener): void {
+  describe(`FixPlanStore contract: ${name}`, () => {
+    let store: Store;
+    let admin: AdminStore;
+    const orgA = uid('orga');
+    const orgB = uid('orgb');
+    let A: OrgStore;
+    let B: OrgStore;
+
+    beforeAll(async () => {
+      ({ store, admin } = await open());
+      ({ A, B } = await twoOrgs(store, orgA, orgB));
+    });
+
+    describe('fix plans', () => {
+      it('transitions by compare-and-set', async () => {
+        const inc = await incident(A);
+        const p = await A.createFixPlan(planOf(inc.id));
+        expect(p).toMatchObject({ status: 'pending_approval', orgId: orgA, steps: planOf(inc.id).steps });
+        expect(await A.transitionFixPlan(p.id, ['approved'], 'executing')).toBeNull();
+        const approved = await A.transitionFixPlan(p.id, ['pending_approval'], 'approved');
+        expect(approved).toMatchObject({ id: p.id, status: 'approved' });
+        expect(Date.parse(approved!.updatedAt)).toBeGreaterThanOrEqual(Date.parse(p.updatedAt));
+        expect(await A.transitionFixPlan(p.id, ['pending_approval'], 'approved')).toBeNull();
+        // Racing executors: exactly one wins.
+        const race = await Promise.all([1, 2, 3, 4].map(() => A.transitionFixPlan(p.id, ['approved'], 'executing')));
+        expect(race.filter((r) => r !== null)).toHaveLength(1);
+        expect((await A.getFixPlan(p.id))!.status).toBe('executing');
+        expect(await A.transitionFixPlan(uid('plan'), ['approved'], 'executing')).toBeNull();
+      });
+
+      it('renews an executing plan\'s heartbeat, lists the plans whose heartbeat went stale across orgs, and fails them only while still stale', async () => {
+        const claim = async (S: typeof A, incidentId: string) => {
+          const p = await S.createFixPlan(planOf(incidentId));
+          await S.transitionFixPlan(p.id, ['pending_approval'], 'approved');
+          return (await S.transitionFixPlan(p.id, ['approved'], 'executing'))!;
+        };
+        const a = await claim(A, (await incident(A)).id);
+        const b = await claim(B, (await incident(B)).id);
+        const pending = await A.createFixPlan(planOf((await incident(A)).id));
+        expect(await A.heartbeatFixPlan(pending.id)).toBe(false); // not executing
+        expect(await B.heartbeatFixPlan(a.id)).toBe(false); // another org's plan
+        expect(await A.heartbeatFixPlan(a.id)).toBe(true);
+        // the processes running them died an hour ago
+        await admin.exec(`UPDATE fix_plans SET updated_at = updated_at - interval '1 hour' WHERE id IN ($1, $2, $3)`, [a.id, b.id, pending.id]);
+        const ours = async (staleMs: number) => (await store.orphanedFixPlans(staleMs)).filter((o) => [a.id, b.id, pending.id].includes(o.id));
+        expect((await ours(30 * 60_000)).map((o) => [o.id, o.orgId]).sort()).toEqual([[a.id, orgA], [b.id, orgB]].sort());
+        expect(await ours(2 * 3600_000)).toEqual([]);
+        // a heartbeat renewed since takes the plan off the list, and the guarded transition leaves it alone
+        expect(await A.heartbeatFixPlan(a.id)).toBe(true);
+        expect((await ours(30 * 60_000)).map((o) => o.id)).toEqual([b.id]);
+        expect(await A.transitionFixPlan(a.id, ['executing'], 'failed', 30 * 60_000)).toBeNull();
+        expect(await B.transitionFixPlan(b.id, ['executing'], 'failed', 30 * 60_000)).toMatchObject({ id: b.id, status: 'failed' });
+        expect(await B.heartbeatFixPlan(b.id)).toBe(false);
+        expect(await ours(30 * 60_000)).toEqual([]);
+      });
+
+      it('records approvals and commands', async () => {
+        const inc = await incident(A);
+        const p = await A.createFixPlan(planOf(inc.id));
+        const ap = await A.addApproval({ id: uid('ap'), planId: p.id, approver: 'bob', decision: 'approve', reason: null });
+        expect(ap).toMatchObject({ planId: p.id, approver: 'bob', decision: 'approve', reason: null, orgId: orgA });
+        expect(await A.listApprovals(p.id)).toEqual([ap]);
+        expect(await B.listApprovals(p.id)).toEqual([]);
+        const cmd = await A.addCommand({
+          id: uid('cmd'),
+          planId: p.id,
+          step: 0,
+          runner: 'dryrun',
+          command: 'kubectl rollout undo deploy/checkout',
+          output: 'would roll back',
+          exitCode: 0,
+          status: 'succeeded',
+          startedAt: '2024-05-01T10:05:00.000Z',
+          finishedAt: '2024-05-01T10:05:01.250Z',
+        });
+        expect(await A.listCommands(p.id)).toEqual([cmd]);
+        expect(cmd.finishedAt).toBe('2024-05-01T10:05:01.250Z');
+        expect((await failure(() => A.addApproval({ id: uid('ap'), planId: uid('missing'), approver: 'x', decision: 'approve', reason: null }))).code).toBe(
+          'invalid_input',
+        );
+      });
+    });
+  });
+}

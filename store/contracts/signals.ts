@@ -1,0 +1,76 @@
+/** The `SignalStore` port: storing signals once per id, and reading them back by id or by range. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { OrgStore, Store } from '../../core/ports/index.js';
+import { signal, type StoreOpener, twoOrgs, uid } from './fixtures.js';
+
+export function signalStoreContract(name: string, open: StoreOpener): void {
+  describe(`SignalStore contract: ${name}`, () => {
+    let store: Store;
+    const orgA = uid('orga');
+    const orgB = uid('orgb');
+    let A: OrgStore;
+    let B: OrgStore;
+
+    beforeAll(async () => {
+      ({ store } = await open());
+      ({ A, B } = await twoOrgs(store, orgA, orgB));
+    });
+
+    describe('signals', () => {
+      it('stores a batch, reports duplicates (stored before or repeated in the batch) and does not re-insert them', async () => {
+        const o = store.forOrg(orgB);
+        const first = [signal(orgB, { ts: '2024-05-02T00:00:00.000Z' }), signal(orgB, { ts: '2024-05-02T00:00:01.000Z' })];
+        expect(await o.insertSignals(first)).toEqual({ inserted: 2, duplicates: [] });
+        const fresh = signal(orgB, { ts: '2024-05-02T00:00:02.000Z', value: 7 });
+        const again = await o.insertSignals([first[0], fresh, fresh, first[1]]);
+        expect(again.inserted).toBe(1);
+        expect(again.duplicates.sort()).toEqual([first[0].id, fresh.id, first[1].id].sort());
+        const stored = await o.listSignals({ from: '2024-05-02T00:00:00.000Z', to: '2024-05-03T00:00:00.000Z' });
+        expect(stored.map((s) => s.id)).toEqual([first[0].id, first[1].id, fresh.id]);
+        expect(stored[2]).toEqual({ ...fresh, orgId: orgB });
+        // The same id in another org is a different signal.
+        expect(await A.insertSignals([{ ...first[0], orgId: orgA }])).toEqual({ inserted: 1, duplicates: [] });
+      });
+
+      it('inserts more than one batch and filters by time, kind, service and limit', async () => {
+        const o = store.forOrg(orgB);
+        const base = Date.parse('2024-06-01T00:00:00.000Z');
+        const many = Array.from({ length: 2500 }, (_, i) =>
+          signal(orgB, {
+            ts: new Date(base + i * 1000).toISOString(),
+            kind: i % 5 === 0 ? 'log' : 'metric',
+            value: i % 5 === 0 ? null : i,
+            text: i % 5 === 0 ? `line ${i} "quoted", {braces} \\ back\u0000slash ünïcode` : null,
+            labels: { service: i % 2 === 0 ? 'checkout' : 'payments', pod: `p-${i % 3}` },
+            meta: { i, nested: { a: [1, 'x', null] } },
+          }),
+        );
+        expect(await o.insertSignals(many)).toEqual({ inserted: 2500, duplicates: [] });
+        const window = await o.listSignals({ from: new Date(base).toISOString(), to: new Date(base + 100_000).toISOString(), limit: 10_000 });
+        expect(window).toHaveLength(100);
+        expect(window[0].ts).toBe(new Date(base).toISOString());
+        const logs = await o.listSignals({ from: new Date(base).toISOString(), kind: 'log', service: 'checkout', limit: 10_000 });
+        expect(logs).toHaveLength(250);
+        expect(logs.every((s) => s.kind === 'log' && s.labels.service === 'checkout')).toBe(true);
+        expect(logs[0].text).toBe('line 0 "quoted", {braces} \\ back\uFFFDslash ünïcode');
+        expect(logs[0].meta).toEqual({ i: 0, nested: { a: [1, 'x', null] } });
+        expect(await o.listSignals({ from: new Date(base).toISOString(), limit: 7 })).toHaveLength(7);
+      });
+
+      it('accepts an empty batch', async () => {
+        expect(await A.insertSignals([])).toEqual({ inserted: 0, duplicates: [] });
+      });
+
+      it('gets signals by id, oldest first, skipping ids it does not hold (other orgs\' included)', async () => {
+        const late = signal(orgA, { ts: '2024-05-04T00:00:02.000Z', kind: 'log', value: null, text: 'late' });
+        const early = signal(orgA, { ts: '2024-05-04T00:00:01.000Z' });
+        const theirs = signal(orgB, { ts: '2024-05-04T00:00:00.000Z' });
+        await A.insertSignals([late, early]);
+        await B.insertSignals([theirs]);
+        expect(await A.getSignals([late.id, uid('missing'), theirs.id, early.id])).toEqual([early, late]);
+        expect(await A.getSignals([])).toEqual([]);
+        expect(await B.getSignals([late.id])).toEqual([]);
+      });
+    });
+  });
+}
