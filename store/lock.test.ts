@@ -3,7 +3,7 @@
  * is refused while the child lives and takes the lock over once the child is killed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -77,6 +77,22 @@ describe('data directory lock', () => {
     expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
     lock.release();
     writeFileSync(join(dir, LOCK_FILE), '');
+    lockDataDir(dir).release();
+  });
+
+  it("takes over a lock naming this process's pid that this process does not hold (a restarted container reuses pids)", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.pid, host: hostname(), since: '', command: 'warroom start', nonce: 'before-restart' }));
+    lockDataDir(dir).release();
+  });
+
+  it('a lock from another host is live while its owner touches it, and stale a minute after', () => {
+    const dir = tmp();
+    const path = join(dir, LOCK_FILE);
+    writeFileSync(path, JSON.stringify({ pid: 1, host: 'elsewhere', since: '', command: 'warroom start', nonce: 'far' }));
+    expect(() => lockDataDir(dir)).toThrow('held by warroom start (pid 1 on elsewhere)');
+    const old = new Date(Date.now() - 61_000);
+    utimesSync(path, old, old);
     lockDataDir(dir).release();
   });
 

@@ -6,14 +6,21 @@
  * that opens a data directory holds `<dataDir>/warroom.lock` until it closes the database:
  * created atomically (written to a private file, then hard-linked into place, which fails when the
  * name exists), holding who the owner is and, for a server, its API URL so that a CLI command can
- * talk to it instead. A lock whose process is gone (crash, kill -9, reboot) is taken over.
+ * talk to it instead. A lock whose process is gone (crash, kill -9, reboot) is taken over; one
+ * written on another host (a container recreated on the same volume) is alive only while its owner
+ * keeps touching it.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 
 export const LOCK_FILE = 'warroom.lock';
+/** The owner touches its lock this often; one from another host untouched for STALE_MS is taken over. */
+const HEARTBEAT_MS = 10_000;
+const STALE_MS = 6 * HEARTBEAT_MS;
+/** Locks this process holds (their nonces): a lock naming this pid is alive only if it is one of them. */
+const heldHere = new Set<string>();
 
 /** What the lock file says about its owner. */
 export interface LockHolder {
@@ -71,10 +78,11 @@ function procStart(pid: number): string | undefined {
   }
 }
 
-/** True when the lock's process is still running (a lock from another host is assumed live). */
-export function holderAlive(h: LockHolder): boolean {
-  if (h.host !== hostname()) return true;
-  if (h.pid === process.pid) return true;
+/** True when the lock's owner is still running. */
+export function holderAlive(h: LockHolder, dataDir?: string): boolean {
+  if (h.host !== hostname()) return dataDir !== undefined && Date.now() - (statSync(join(dataDir, LOCK_FILE), { throwIfNoEntry: false })?.mtimeMs ?? 0) < STALE_MS;
+  // After a container restart this process can have the pid its crashed predecessor had.
+  if (h.pid === process.pid) return heldHere.has(h.nonce);
   try {
     process.kill(h.pid, 0);
   } catch (e) {
@@ -92,7 +100,7 @@ export function readLock(dataDir: string): LockHolder | undefined {
 /** The live owner of a data directory, if any. */
 export function liveHolder(dataDir: string): LockHolder | undefined {
   const h = readLock(dataDir);
-  return h && holderAlive(h) ? h : undefined;
+  return h && holderAlive(h, dataDir) ? h : undefined;
 }
 
 /**
@@ -116,19 +124,30 @@ export function lockDataDir(dataDir: string, who: { command?: string; url?: stri
     // A few rounds: a stale lock is removed, and another process may win the race for the name.
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        linkSync(draft, path);
+        place(draft, path);
         return held(path, holder);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
       const current = readLock(dataDir);
-      if (current && holderAlive(current)) throw new DataDirLockedError(dataDir, current);
+      if (current && holderAlive(current, dataDir)) throw new DataDirLockedError(dataDir, current);
       removeIfUnchanged(path, current);
     }
     const current = readLock(dataDir);
     throw current ? new DataDirLockedError(dataDir, current) : new Error(`cannot take the lock ${path}`);
   } finally {
     unlinkSync(draft);
+  }
+}
+
+/** Links the written draft into place (fails with EEXIST when the lock exists). */
+function place(draft: string, path: string): void {
+  try {
+    linkSync(draft, path);
+  } catch (e) {
+    // A file system without hard links: O_EXCL instead (a reader may glimpse the file half-written).
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    writeFileSync(path, readFileSync(draft), { flag: 'wx' });
   }
 }
 
@@ -148,11 +167,23 @@ function unlinkSafe(path: string): void {
 
 function held(path: string, holder: LockHolder): DataDirLock {
   let released = false;
+  heldHere.add(holder.nonce);
+  const heartbeat = setInterval(() => {
+    try {
+      const now = new Date();
+      utimesSync(path, now, now);
+    } catch {
+      /* the lock is gone; the next open will say so */
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   // A process that exits without closing the database still leaves the directory free.
   const onExit = () => release();
   const release = () => {
     if (released) return;
     released = true;
+    clearInterval(heartbeat);
+    heldHere.delete(holder.nonce);
     process.off('exit', onExit);
     if (readLockFile(path)?.nonce === holder.nonce) unlinkSafe(path);
   };
