@@ -121,6 +121,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--org <org>', 'the org (default: the default org)')
     .option('--name <name>', 'connector name for this folder')
     .option('--no-prune', 'keep documents whose files are gone')
+    .option('--url <url>', 'index through this running instance (default: the one holding the embedded database, if any)')
+    .option('--key <key>', 'API key with the admin scope for --url (default $WARROOM_API_KEY)')
     .option('--json', 'print JSON')
     .action(async (dir: string, o: Record<string, string | boolean>) => {
       const { runKbIndex } = await import('./commands/kb.js');
@@ -134,6 +136,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print JSON')
     .option('--org <org>', 'the org (default: the default org)')
     .option('--incident <id>', "let this incident's service, error templates and alerts inform the query")
+    .option('--url <url>', 'search through this running instance (default: the one holding the embedded database, if any)')
+    .option('--key <key>', 'API key with the read scope for --url (default $WARROOM_API_KEY)')
     .action(async (query: string, o: Record<string, string | boolean>) => {
       const { runKbSearch } = await import('./commands/kb.js');
       process.exitCode = await runKbSearch(loadConfigOrExit(), query, o);

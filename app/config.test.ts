@@ -41,6 +41,7 @@ describe('loadConfig', () => {
     expect(d.DATABASE_URL).toBe('***');
     expect(d.WARROOM_API_KEY).toBe('***');
     expect(JSON.stringify(d)).not.toContain('pw@');
+    expect(d.WARROOM_ADMIN_KEY).toBe('unset');
   });
 });
 

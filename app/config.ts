@@ -64,10 +64,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return out as Config;
 }
 
-/** The configuration with secrets masked, safe to log. */
+/** How the logged configuration shows a secret that is not set ("***" would read as set). */
+export const UNSET = 'unset';
+
+/** The configuration with secrets masked, safe to log: a set secret is "***", an unset one "unset". */
 export function describeConfig(cfg: Config): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(cfg).map(([k, v]) => [k, CONFIG_VARS[k as keyof Vars].secret && v !== undefined ? '***' : v]),
+    Object.entries(cfg).map(([k, v]) => [k, CONFIG_VARS[k as keyof Vars].secret ? (v === undefined ? UNSET : '***') : v]),
   );
 }
 

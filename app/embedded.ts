@@ -5,7 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig, type Config } from './config.js';
+import { httpClient, type HttpClient } from './http-client.js';
 import { startWarroom, type StartOptions, type Warroom } from './runtime.js';
+
+export { httpClient, type HttpClient, type HttpResult } from './http-client.js';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -18,43 +21,7 @@ export interface Embedded {
   stop(): Promise<void>;
 }
 
-export interface HttpResult<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  status: number;
-  body: T;
-  headers: Headers;
-}
-
-export interface HttpClient {
-  get<T = any>(path: string, headers?: Record<string, string>): Promise<HttpResult<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  post<T = any>(path: string, body: unknown, headers?: Record<string, string>): Promise<HttpResult<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  put<T = any>(path: string, body: unknown, headers?: Record<string, string>): Promise<HttpResult<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  raw(path: string, init: RequestInit): Promise<HttpResult>;
-}
-
 export const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
-
-export function httpClient(base: string, key?: string): HttpClient {
-  const call = async (path: string, init: RequestInit): Promise<HttpResult> => {
-    const res = await fetch(base + path, init);
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON: keep the text */
-    }
-    return { status: res.status, body, headers: res.headers };
-  };
-  const auth: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
-  const withBody = (method: string) => (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    call(path, { method, headers: { 'content-type': 'application/json', ...auth, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  return {
-    get: (path, headers = {}) => call(path, { headers: { ...auth, ...headers } }),
-    post: withBody('POST'),
-    put: withBody('PUT'),
-    raw: call,
-  };
-}
 
 /** Creates a fresh database on the Postgres server (owner URL) and returns its URL and a dropper. */
 export async function freshPostgresDb(ownerUrl: string): Promise<{ url: string; drop(): Promise<void> }> {

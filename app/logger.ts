@@ -1,6 +1,7 @@
 /** Structured JSON logs (pino). Secrets are redacted by path and masked inside every message. */
 import pino, { type Logger } from 'pino';
 import { maskDeep, maskSecrets, type CompiledMask } from '../detectors/secrets.js';
+import { UNSET } from './config.js';
 
 const REDACT = [
   'req.headers.authorization',
@@ -23,7 +24,8 @@ export function createLogger(level: string, masks: CompiledMask[], destination?:
       level,
       base: { service: 'warroom' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: REDACT, censor: '<:SECRET:>' },
+      // A secret that is not set says so: "<:SECRET:>" in its place would read as if it were set.
+      redact: { paths: REDACT, censor: (value, path) => (value === undefined || (path[0] === 'config' && value === UNSET) ? UNSET : '<:SECRET:>') },
       hooks: {
         // Mask free text too: a secret can hide in a message or an error, not only in known fields.
         logMethod(args, method) {

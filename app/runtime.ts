@@ -119,7 +119,8 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   logger.info({ url, config: describeConfig(cfg) }, 'warroom listening');
 
   const ready = (async () => {
-    const opened = await openStore(storeConfig(cfg));
+    // The data directory's lock names this server's API, so CLI commands can use it instead.
+    const opened = await openStore({ ...storeConfig(cfg), owner: { url } });
     const theStore = opened.store;
     store = theStore;
     admin = opened.admin;

@@ -15,16 +15,19 @@ export interface StoreConfig {
   appRole?: string;
   /** Its password on Postgres, if the server does not trust the connection. */
   appPassword?: string;
+  /** PGlite only: who holds the data directory, and the API to use instead (store/lock.ts). */
+  owner?: { command?: string; url?: string };
 }
 
 export function openStore(cfg: StoreConfig): Promise<OpenedStore> {
   if (cfg.databaseUrl) return openPostgresStore({ url: cfg.databaseUrl, appRole: cfg.appRole, appPassword: cfg.appPassword });
-  return openPgliteStore({ dataDir: cfg.dataDir, appRole: cfg.appRole });
+  return openPgliteStore({ dataDir: cfg.dataDir, appRole: cfg.appRole, owner: cfg.owner });
 }
 
 export type { PgliteStoreOptions } from './pglite.js';
 export type { OpenedStore } from './store.js';
 export { openPgliteStore } from './pglite.js';
+export { DataDirLockedError, describeHolder, liveHolder, type LockHolder } from './lock.js';
 export type { PostgresStoreOptions } from './postgres.js';
 export { appRoleUrl, openPostgresStore } from './postgres.js';
 export type { Db, SqlSession } from './sql.js';

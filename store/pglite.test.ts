@@ -35,6 +35,19 @@ describe('pglite specifics', () => {
     }
   });
 
+  it('has one owner: a second open of the same data dir is refused until the first closes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warroom-pglite-'));
+    try {
+      const first = await openPgliteStore({ dataDir: dir, owner: { command: 'warroom start', url: 'http://127.0.0.1:3000' } });
+      await expect(openPgliteStore({ dataDir: dir })).rejects.toThrow(`the embedded database in ${dir} is held by warroom start (pid ${process.pid}, http://127.0.0.1:3000)`);
+      await first.store.close();
+      const again = await openPgliteStore({ dataDir: dir });
+      await again.store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a transaction opened inside another (it would deadlock the single session)', async () => {
     const { store } = await openPgliteStore();
     try {

@@ -2,13 +2,15 @@
  * Embedded engine: PGlite (PostgreSQL 18 in WASM) with pgvector. One session: every call is a
  * `pglite.transaction()`, which PGlite serialises. The superuser `postgres` owns the tables;
  * tenant transactions switch to the application role with SET LOCAL ROLE so that row-level
- * security applies exactly as on Postgres.
+ * security applies exactly as on Postgres. A data directory has one owning process at a time
+ * (store/lock.ts).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Lead } from '../core/ports/index.js';
 import { vector } from '@electric-sql/pglite-pgvector';
+import { type DataDirLock, lockDataDir } from './lock.js';
 import { assertAppRoleIsConfined, ensureAppRole, migrate } from './migrate.js';
 import { type Db, type Row, type SqlSession, quoteIdent } from './sql.js';
 import { type OpenedStore, createStore } from './store.js';
@@ -18,6 +20,8 @@ export interface PgliteStoreOptions {
   dataDir?: string;
   /** Role tenant transactions run as (default warroom_app). */
   appRole?: string;
+  /** Written into the data directory's lock (store/lock.ts): who holds it, and the API to use instead. */
+  owner?: { command?: string; url?: string };
 }
 
 const session = (tx: Transaction): SqlSession => ({
@@ -38,6 +42,7 @@ class PgliteDb implements Db {
   constructor(
     readonly pg: PGlite,
     readonly appRole: string,
+    private readonly lock?: DataDirLock,
   ) {}
 
   private run<T>(prelude: (tx: Transaction) => Promise<void>, fn: (s: SqlSession) => Promise<T>): Promise<T> {
@@ -88,16 +93,29 @@ class PgliteDb implements Db {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pg.close();
+    try {
+      await this.pg.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 }
 
 /** Opens (creating if needed) an embedded database, applies migrations, returns the store. */
 export async function openPgliteStore(opts: PgliteStoreOptions = {}): Promise<OpenedStore> {
   const appRole = opts.appRole ?? 'warroom_app';
-  if (opts.dataDir && !opts.dataDir.includes('://')) mkdirSync(opts.dataDir, { recursive: true });
-  const pg = await PGlite.create({ dataDir: opts.dataDir, extensions: { vector } });
-  const db = new PgliteDb(pg, appRole);
+  const onDisk = opts.dataDir !== undefined && !opts.dataDir.includes('://');
+  if (onDisk) mkdirSync(opts.dataDir!, { recursive: true });
+  // Before PGlite touches the files: a second owner would corrupt them (store/lock.ts).
+  const lock = onDisk ? lockDataDir(opts.dataDir!, opts.owner) : undefined;
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({ dataDir: opts.dataDir, extensions: { vector } });
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+  const db = new PgliteDb(pg, appRole, lock);
   try {
     await ensureAppRole(db, appRole, { login: false });
     const { hasVector } = await migrate(db, { appRole });

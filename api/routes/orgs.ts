@@ -40,7 +40,12 @@ export const createKeyRoute = route({
   scope: 'admin',
   body: z.object({
     name: z.string().min(1).max(200).describe('What the key is for'),
-    user: z.object({ id: z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/), name: z.string().min(1).max(200), email: z.string().email().optional(), role: z.enum(USER_ROLES).default('responder') }),
+    user: z.object({ id: z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/), name: z.string().min(1).max(200), email: z.string().email().optional(), role: z
+        .enum(USER_ROLES)
+        .default('responder')
+        .describe(
+          "Who the person is in incident response; recorded with the user. What a key may do is decided by its scopes, not by the role: the usual scopes are viewer: read (incidents, evidence, search); responder: read, ingest, plan (open incidents, analyze, draft fix plans); sre: those and approve (approve or reject plans, execute approved ones; in prod never a plan they requested); admin: admin (everything, including keys, connectors and the audit log)",
+        ) }),
     scopes: z.array(Scope).min(1),
   }),
   response: { status: 201, schema: z.object({ id: z.string(), user_id: z.string(), scopes: z.array(Scope), key: z.string() }), description: 'The key, shown once' },

@@ -3,6 +3,20 @@ import { seededRng } from '../../core/rng.js';
 import { syntheticSeries } from '../../detectors/metrics/synthetic.js';
 import { detectCsv, runDetect } from './detect.js';
 
+/** Runs the command on `text`, collecting stdout and stderr. */
+async function run(text: string): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  const errors: string[] = [];
+  const orig = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((s: string) => errors.push(s) > 0) as typeof process.stderr.write;
+  try {
+    const code = await runDetect('in.csv', { text, out: { write: (s: string) => (out += s) } });
+    return { code, out, err: errors.join('') };
+  } finally {
+    process.stderr.write = orig;
+  }
+}
+
 function csv(values: number[], start = Date.UTC(2026, 0, 5), step = 300_000, eol = '\n'): string {
   const iso = (t: number) => new Date(t).toISOString().slice(0, 19).replace('T', ' ');
   return ['timestamp,value', ...values.map((v, i) => `${iso(start + i * step)},${v}`)].join(eol);
@@ -44,5 +58,30 @@ describe('warroom detect', () => {
       process.stderr.write = orig;
     }
     expect(errors.join('')).toMatch(/cannot read/);
+  });
+
+  it('junk: every row skipped is reported with its line numbers, and nothing parsed is exit code 1', async () => {
+    const r = await run('hello world\nfoo bar\nbaz;qux\n\n');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('warroom detect: 2 of 2 rows skipped (scored 0)');
+    expect(r.err).toContain('first at line 2 (timestamp and value), 3 (timestamp and value)');
+    expect(r.err).toContain('no row could be used: expected CSV lines timestamp,value');
+    expect((await run('')).err).toContain('no rows');
+  });
+
+  it('reports skipped rows among good ones, and exits 0', async () => {
+    const rows = Array.from({ length: 8 }, (_, i) => `2026-01-01 00:0${i}:00,${i === 3 ? 'n/a' : i}`);
+    rows[5] = 'yesterday,5';
+    const r = await run(['timestamp,value', ...rows].join('\n'));
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/2 of 8 rows skipped .* first at line 5 \(value\), 7 \(timestamp\)\n/);
+  });
+
+  it('notes a series that ends inside the warm-up, and says nothing about one that is past it', async () => {
+    const short = await run(csv([1, 2, 3, 2, 1]));
+    expect(short.code).toBe(0);
+    expect(short.err).toBe("warroom detect: note: the series ends inside the detector's warm-up (it scores after 128 points spanning 48 h, and again after a level change): 5 of 5 rows scored 0 for that reason\n");
+    const { values } = syntheticSeries(seededRng(2), { points: 2016, daily: 0.3, noise: 0.03 });
+    expect((await run(csv(values.map((v) => Number(v.toFixed(3)))))).err).toBe('');
   });
 });

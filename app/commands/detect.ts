@@ -4,10 +4,12 @@
  * row, in input order, the timestamp and value echoed as written; label is 1 when the score is at
  * or above the detector's default alert threshold. Rows the detector skips (a value that is not a
  * number, an unparsable or out-of-order timestamp) and warm-up rows score 0. `-` reads stdin.
+ * Skipped rows are reported on stderr (how many, the first line numbers and why), nothing parsed is
+ * exit code 1, and a series that ends inside the warm-up gets a note: all zeros there is not "calm".
  */
 import { readFileSync } from 'node:fs';
 import { parseSeriesCsv } from '../../detectors/metrics/csv.js';
-import { SeriesDetector, type SeriesDetectorOptions } from '../../detectors/metrics/detector.js';
+import { DEFAULT_DETECTOR_OPTIONS, SeriesDetector, type SeriesDetectorOptions, type SkipReason } from '../../detectors/metrics/detector.js';
 
 export interface DetectCommandOptions {
   /** Where the CSV goes (default: process.stdout). */
@@ -18,16 +20,60 @@ export interface DetectCommandOptions {
   text?: string;
 }
 
-/** CSV text of the NAB results for `text` (a `timestamp,value` CSV). */
-export function detectCsv(text: string, detector: SeriesDetectorOptions = {}): string {
+/** The NAB results and what the detector made of the rows. */
+export interface DetectReport {
+  csv: string;
+  rows: number;
+  /** Rows the detector could not use: their 1-based input line and what was wrong. */
+  skipped: { line: number; problem: string }[];
+  /** Rows scored 0 because the detector was (re)learning the series. */
+  warmup: number;
+  /** The last usable row was inside the warm-up. */
+  endsInWarmup: boolean;
+}
+
+/** Runs the detector over `text` (a `timestamp,value` CSV). */
+export function detectSeries(text: string, detector: SeriesDetectorOptions = {}): DetectReport {
   const { rows } = parseSeriesCsv(text);
   const d = new SeriesDetector(detector);
   const lines = ['timestamp,value,anomaly_score,label'];
+  const report: DetectReport = { csv: '', rows: rows.length, skipped: [], warmup: 0, endsInWarmup: false };
   for (const r of rows) {
     const res = d.update(r.ts, r.value);
+    if (res.status === 'skipped') report.skipped.push({ line: r.line, problem: problemOf(r.ts, r.value, res.reason) });
+    else report.endsInWarmup = res.status === 'warmup';
+    if (res.status === 'warmup') report.warmup++;
     lines.push(`${csvField(r.tsText)},${csvField(r.valueText)},${formatScore(res.score)},${res.alert ? 1 : 0}`);
   }
-  return lines.join('\n') + '\n';
+  report.csv = lines.join('\n') + '\n';
+  return report;
+}
+
+/** CSV text of the NAB results for `text` (a `timestamp,value` CSV). */
+export function detectCsv(text: string, detector: SeriesDetectorOptions = {}): string {
+  return detectSeries(text, detector).csv;
+}
+
+/** "timestamp", "value", "timestamp and value" or "out of order". */
+function problemOf(ts: number, value: number, reason: SkipReason | undefined): string {
+  const bad = [Number.isNaN(ts) && 'timestamp', !Number.isFinite(value) && 'value'].filter(Boolean);
+  return bad.length > 0 ? bad.join(' and ') : reason === 'out_of_order' ? 'out of order' : String(reason);
+}
+
+/** What a person should know about the run besides the CSV, one line each; empty when all went well. */
+export function detectWarnings(r: DetectReport, detector: SeriesDetectorOptions = {}): string[] {
+  const out: string[] = [];
+  const parsed = r.rows - r.skipped.length;
+  if (r.skipped.length > 0) {
+    const first = r.skipped.slice(0, 5).map((s) => `${s.line} (${s.problem})`);
+    out.push(`${r.skipped.length} of ${r.rows} rows skipped (scored 0): unparsable timestamp or value, or out of order; first at line ${first.join(', ')}${r.skipped.length > 5 ? ', …' : ''}`);
+  }
+  if (parsed === 0) out.push(r.rows === 0 ? 'no rows: expected CSV lines timestamp,value' : 'no row could be used: expected CSV lines timestamp,value (e.g. 2014-04-01 00:00:00,42.5)');
+  else if (r.endsInWarmup) {
+    const o = { ...DEFAULT_DETECTOR_OPTIONS, ...detector };
+    out.push(`note: the series ends inside the detector's warm-up (it scores after ${o.warmupPoints} points spanning ${o.warmupMs / 3_600_000} h, and again after a level change): ${r.warmup} of ${parsed} rows scored 0 for that reason`);
+  }
+  return out;
 }
 
 /** Runs the detector over a file (or `-` for stdin) and writes the results; returns the exit code. */
@@ -40,8 +86,10 @@ export async function runDetect(file: string, opts: DetectCommandOptions = {}): 
     process.stderr.write(`warroom detect: cannot read ${file}: ${(e as Error).message}\n`);
     return 2;
   }
-  out.write(detectCsv(text, opts.detector));
-  return 0;
+  const report = detectSeries(text, opts.detector);
+  out.write(report.csv);
+  for (const w of detectWarnings(report, opts.detector)) process.stderr.write(`warroom detect: ${w}\n`);
+  return report.rows - report.skipped.length === 0 ? 1 : 0;
 }
 
 function formatScore(s: number): string {

@@ -5,16 +5,18 @@
  * local one), else the local deterministic embedder.
  */
 import { resolve } from 'node:path';
-import { citationView, searchView } from '../../api/routes/kb.js';
+import { searchView } from '../../api/routes/kb.js';
 import type { Embedder } from '../../core/ports/index.js';
 import { maskSecrets } from '../../detectors/secrets.js';
 import { localEmbedder } from '../../kb/embed.js';
 import { syncFolder } from '../../kb/folder.js';
 import { type EmbeddingSettings, embedderFromSettings } from '../../kb/openai.js';
 import { KnowledgeBase } from '../../kb/service.js';
-import { openStore, type OpenedStore } from '../../store/index.js';
+import { DataDirLockedError, openStore, type OpenedStore } from '../../store/index.js';
 import { storeConfig, type Config } from '../config.js';
 import { DEFAULT_ORG, loadMasks } from '../runtime.js';
+import { refuseHeld, routeDbCommand, type RemoteOptions } from './db-owner.js';
+import { folderTag, remoteKbIndex, remoteKbSearch } from './kb-remote.js';
 
 /** The embedding variables (optional in Config until the composition root declares them). */
 export interface EmbeddingVars {
@@ -40,10 +42,16 @@ async function open(cfg: Config): Promise<OpenedStore> {
   return openStore(storeConfig(cfg));
 }
 
-async function withKb<T>(cfg: Config, org: string, fn: (kb: KnowledgeBase, opened: OpenedStore) => Promise<T>): Promise<T> {
+async function withKb(cfg: Config, what: string, org: string, fn: (kb: KnowledgeBase, opened: OpenedStore) => Promise<number>): Promise<number> {
   const masks = loadMasks(cfg);
   const embedder = await createEmbedder(cfg);
-  const opened = await open(cfg);
+  let opened: OpenedStore;
+  try {
+    opened = await open(cfg);
+  } catch (e) {
+    if (e instanceof DataDirLockedError) return refuseHeld(what, e, true);
+    throw e;
+  }
   try {
     if (!(await opened.store.getOrg(org))) {
       if (org !== DEFAULT_ORG) throw new Error(`no org "${org}"`);
@@ -56,7 +64,7 @@ async function withKb<T>(cfg: Config, org: string, fn: (kb: KnowledgeBase, opene
   }
 }
 
-export interface KbIndexOptions {
+export interface KbIndexOptions extends RemoteOptions {
   org?: string;
   /** Name the folder's documents are tagged with (default: the absolute path). */
   name?: string;
@@ -64,12 +72,20 @@ export interface KbIndexOptions {
   json?: boolean;
 }
 
-/** Indexes a folder; exit code 1 when some files failed. */
+/**
+ * Indexes a folder; exit code 1 when some files failed. When a running instance holds the embedded
+ * database, through its API (see db-owner.ts); exit code 3 when it cannot.
+ */
 export async function runKbIndex(cfg: Config, dir: string, o: KbIndexOptions = {}): Promise<number> {
   const abs = resolve(dir);
-  return withKb(cfg, o.org ?? DEFAULT_ORG, async (kb, { store, admin }) => {
+  const route = routeDbCommand(cfg, 'kb index', o, true);
+  if (route.kind === 'refused') return route.code;
+  if (route.kind === 'remote') return remoteKbIndex(route, abs, o);
+  return withKb(cfg, 'kb index', o.org ?? DEFAULT_ORG, async (kb, { store, admin }) => {
     const org = store.forOrg(o.org ?? DEFAULT_ORG);
-    const r = await syncFolder(kb, org, abs, { name: o.name ?? abs, prune: o.prune ?? true });
+    // A folder indexed through the server carries its connector's tag; keep it, or re-indexing here would copy it.
+    const name = o.name ?? folderTag(await org.listConnectors(), abs) ?? abs;
+    const r = await syncFolder(kb, org, abs, { name, prune: o.prune ?? true });
     const restale = await kb.reembed(org);
     // Fresh planner statistics after a bulk load (PGlite has no autovacuum).
     await admin.exec('ANALYZE docs, chunks, kb_terms').catch(() => undefined);
@@ -86,7 +102,7 @@ export async function runKbIndex(cfg: Config, dir: string, o: KbIndexOptions = {
   });
 }
 
-export interface KbSearchOptions {
+export interface KbSearchOptions extends RemoteOptions {
   k?: number | string;
   json?: boolean;
   org?: string;
@@ -100,17 +116,28 @@ export async function runKbSearch(cfg: Config, query: string, o: KbSearchOptions
     process.stderr.write('warroom kb search: --k must be an integer from 1 to 100\n');
     return 2;
   }
-  return withKb(cfg, o.org ?? DEFAULT_ORG, async (kb, { store }) => {
+  const route = routeDbCommand(cfg, 'kb search', o, true);
+  if (route.kind === 'refused') return route.code;
+  if (route.kind === 'remote') {
+    const r = await remoteKbSearch<SearchView>(route, query, k, o.incident);
+    return 'code' in r ? r.code : printSearch(r.view, o.json);
+  }
+  return withKb(cfg, 'kb search', o.org ?? DEFAULT_ORG, async (kb, { store }) => {
     const r = await kb.search(store.forOrg(o.org ?? DEFAULT_ORG), { q: query, incidentId: o.incident, k });
-    if (o.json) {
-      process.stdout.write(`${JSON.stringify(searchView(r, k), null, 2)}\n`);
-      return 0;
-    }
-    if (r.hits.length === 0) process.stdout.write('no matching documents\n');
-    r.hits.forEach((h, i) => {
-      const c = citationView(h, i);
-      process.stdout.write(`${c.rank}. ${c.title}  (score ${c.score.toFixed(3)})\n   ${c.path ?? c.doc_id}:${c.line_start}-${c.line_end}${c.heading ? `  § ${c.heading}` : ''}\n   ${c.snippet}\n`);
-    });
-    return 0;
+    return printSearch(searchView(r, k), o.json);
   });
+}
+
+type SearchView = ReturnType<typeof searchView>;
+
+function printSearch(view: SearchView, json?: boolean): number {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
+    return 0;
+  }
+  if (view.hits.length === 0) process.stdout.write('no matching documents\n');
+  for (const c of view.hits) {
+    process.stdout.write(`${c.rank}. ${c.title}  (score ${c.score.toFixed(3)})\n   ${c.path ?? c.doc_id}:${c.line_start}-${c.line_end}${c.heading ? `  § ${c.heading}` : ''}\n   ${c.snippet}\n`);
+  }
+  return 0;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { csvField, runLogsCluster } from './logs.js';
 
 const HDFS = '<Date> <Time> <Pid> <Level> <Component>: <Content>';
@@ -16,6 +16,21 @@ async function run(input: (string | Buffer)[], format?: string): Promise<{ code:
 }
 
 const rows = (csv: string) => csv.trimEnd().split('\n');
+
+/** What `fn` wrote to stderr. */
+async function stderrOf(fn: () => Promise<unknown>): Promise<string> {
+  let err = '';
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    err += String(s);
+    return true;
+  });
+  try {
+    await fn();
+  } finally {
+    spy.mockRestore();
+  }
+  return err;
+}
 
 describe('runLogsCluster', () => {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'logs-cli-'));
@@ -77,5 +92,16 @@ describe('runLogsCluster', () => {
     ['say "x"', '"say ""x"""'],
   ])('csvField(%j) = %j', (s, want) => {
     expect(csvField(s)).toBe(want);
+  });
+
+  it('warns when most lines do not match the format, naming the first one; stays quiet when they match', async () => {
+    const lines = ['2026-03-01 10:00:00 INFO [db.pool] connection opened\n', '2026-03-01 10:00:01 WARN [db.pool] connection slow\n', '2026-03-01 10:00:02 INFO [api] request served\n'];
+    // Brackets unescaped: "[<Component>]" is a character class, so no line matches.
+    const wrong = await stderrOf(() => run(lines, '<Date> <Time> <Level> [<Component>] <Content>'));
+    expect(wrong).toContain("warroom logs cluster: 3 of the first 3 lines do not match --format '<Date> <Time> <Level> [<Component>] <Content>' and are clustered whole; first at line 1: 2026-03-01 10:00:00 INFO [db.pool] connection opened\n");
+    expect(wrong).toContain('escape brackets');
+    expect(await stderrOf(() => run(lines, '<Date> <Time> <Level> \\[<Component>\\] <Content>'))).toBe('');
+    // A stack trace under one record is a minority of lines: no warning.
+    expect(await stderrOf(() => run([lines[0], '  at a.b(C.java:1)\n', lines[1], lines[2]], '<Date> <Time> <Level> \\[<Component>\\] <Content>'))).toBe('');
   });
 });

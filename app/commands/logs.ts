@@ -3,10 +3,14 @@
  * clusterer and prints CSV `LineId,ClusterId,Template`, one row per input line in input order.
  * Rows are written after the last line is read: a merge late in the file can fold two early
  * clusters into one, and every row must carry its cluster's final id and template. Memory is
- * 4 bytes per line plus the (bounded) clusterer.
+ * 4 bytes per line plus the (bounded) clusterer. With a `<Field>` format, the first lines are
+ * also checked against it: a format that matches few of them (a bracket left unescaped in the
+ * regular-expression fragments between fields, say) would otherwise cluster every line whole
+ * without a word, so that gets a warning on stderr naming the first line that did not match.
  */
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { compileLogFormat, type LogFormat } from '../../detectors/logs/format.js';
 import { LineClusterer } from '../../detectors/logs/pipeline.js';
 
 /** Where the CSV goes: anything with `write` (stdout, a string collector, a null sink). */
@@ -27,6 +31,34 @@ export interface LogsClusterOptions {
 }
 
 const WRITE_CHUNK = 1 << 20;
+/** Lines checked against a `<Field>` format: enough to tell a wrong format, too few to cost. */
+const FORMAT_SAMPLE = 10_000;
+
+/** Counts how many of the first lines a `<Field>` format matches, and the first that it does not. */
+class FormatCheck {
+  checked = 0;
+  unmatched = 0;
+  first: { line: number; text: string } | undefined;
+  constructor(private readonly fmt: LogFormat) {}
+
+  see(lineNo: number, line: string): void {
+    if (this.checked >= FORMAT_SAMPLE || line.trim() === '') return;
+    this.checked++;
+    if (this.fmt.extract(line)) return;
+    this.unmatched++;
+    this.first ??= { line: lineNo, text: line.length > 200 ? `${line.slice(0, 200)}…` : line };
+  }
+
+  /** The warning when most checked lines did not match; undefined otherwise. */
+  warning(format: string): string | undefined {
+    if (this.checked === 0 || this.unmatched * 2 <= this.checked || !this.first) return undefined;
+    return (
+      `${this.unmatched} of the first ${this.checked} lines do not match --format '${format}' and are clustered whole; ` +
+      `first at line ${this.first.line}: ${this.first.text}\n` +
+      'text between fields is a regular-expression fragment: escape brackets and other special characters, e.g. \\[<Component>\\]'
+    );
+  }
+}
 
 /** Quotes a CSV field when it holds a comma, quote or line break (RFC 4180). */
 export function csvField(s: string): string {
@@ -43,6 +75,7 @@ export async function runLogsCluster(fileOrDash: string, o: LogsClusterOptions =
     process.stderr.write(`warroom logs cluster: ${(e as Error).message}\n`);
     return 2;
   }
+  const check = o.format && !['auto', 'json', 'logfmt', 'text'].includes(o.format) ? new FormatCheck(compileLogFormat(o.format)) : undefined;
   const input: AsyncIterable<Buffer | string> = o.input ?? (fileOrDash === '-' ? process.stdin : createReadStream(fileOrDash, { highWaterMark: 1 << 20 }));
 
   let ids = new Int32Array(1 << 16);
@@ -53,7 +86,9 @@ export async function runLogsCluster(fileOrDash: string, o: LogsClusterOptions =
       grown.set(ids);
       ids = grown;
     }
-    ids[n++] = lc.push(line.length > 0 && line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line);
+    const text = line.length > 0 && line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
+    check?.see(n + 1, text);
+    ids[n++] = lc.push(text);
   };
 
   const decoder = new StringDecoder('utf8');
@@ -77,6 +112,8 @@ export async function runLogsCluster(fileOrDash: string, o: LogsClusterOptions =
   if (carry !== '') push(carry);
 
   await writeRows(out, n, ids, lc);
+  const warning = check?.warning(o.format!);
+  if (warning) process.stderr.write(`warroom logs cluster: ${warning}\n`);
   return 0;
 }
 
