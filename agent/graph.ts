@@ -72,7 +72,15 @@ function normalize(ai: AIMessage, prefix: string, max: number): { message: AIMes
       invalid[id] = `The arguments of ${String(c.name ?? 'the call')} are not valid JSON (${String(c.error ?? 'unparseable').slice(0, 200)}); send a JSON object.`;
       return { id, name: String(c.name ?? 'unknown'), args: {}, type: 'tool_call' as const };
     }),
-  ].slice(0, max);
+  ];
+  // Keep the model's own order (LangChain lists the malformed calls apart) where the raw calls show it.
+  const raw = (ai.additional_kwargs?.tool_calls ?? []) as { id?: string }[];
+  const pos = (id: string) => {
+    const i = raw.findIndex((r) => r.id === id);
+    return i < 0 ? raw.length : i;
+  };
+  calls.sort((a, b) => pos(a.id) - pos(b.id));
+  calls.splice(max);
   return { message: new AIMessage({ content: textOf(ai), tool_calls: calls }), invalid };
 }
 
