@@ -83,6 +83,6 @@ export function guardAnswer(text: string, known: ReadonlyMap<string, Citation>, 
     return kept.length ? lead + kept.join(' ') : '';
   });
   let out = lines.join('\n').replace(/\n{3,}/g, '\n\n').trim();
-  if (removed.length) out += `\n\n(${removed.length} statement${removed.length === 1 ? '' : 's'} about causes removed: no stored evidence was cited for ${removed.length === 1 ? 'it' : 'them'}.)`;
+  if (removed.length) out = [out, `(${removed.length} statement${removed.length === 1 ? '' : 's'} about causes removed: no stored evidence was cited for ${removed.length === 1 ? 'it' : 'them'}.)`].filter(Boolean).join('\n\n');
   return { text: out, citations: order, removed, unsupported };
 }

@@ -47,17 +47,21 @@ export function topicOf(question: string): string {
     .join(' ');
 }
 
+/** The first word captured by `re` (global) that is not a stop word. */
 const word = (re: RegExp, question: string): string | null => {
-  const w = re.exec(question)?.[1]?.toLowerCase();
-  return w && !STOP.has(w) ? w : null;
+  for (const m of question.matchAll(re)) {
+    const w = m[1]?.toLowerCase();
+    if (w && !STOP.has(w)) return w;
+  }
+  return null;
 };
 
 /** The service a "why not X?" / "is it X?" question suspects. */
-export const suspectMention = (question: string): string | null => word(/\b(?:why not|is it|could it be|was it|blame|rule out|ruled out)\s+(?:the\s+)?([a-z][\w-]{1,60})/i, question);
+export const suspectMention = (question: string): string | null => word(/\b(?:why not|is it|could it be|was it|blame|rule out|ruled out)\s+(?:the\s+)?(?=([a-z][\w-]{1,60}))/gi, question);
 
 /** The word a question puts after "with", "for", "on"…: a service it may name. */
 export const serviceMention = (question: string): string | null =>
-  suspectMention(question) ?? word(/\b(?:with|for|on|about|in|of)\s+(?:the\s+)?([a-z][\w-]{1,60})/i, question);
+  suspectMention(question) ?? word(/\b(?:with|for|on|about|in|of)\s+(?:the\s+)?(?=([a-z][\w-]{1,60}))/gi, question);
 
 /** Whether `name` (a service) appears in the question as a word. */
 export function mentions(question: string, name: string): boolean {
