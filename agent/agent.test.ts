@@ -98,6 +98,28 @@ describe('the planner (no LLM)', () => {
     expect(missing.answer).toMatch(/^I could not read that: No incident 01JZZZZZZZZZZZZZZZZZZZZZZZ\. Recent incidents: /);
   });
 
+  it.each([
+    ['what happened?', [['incident_evidence', 'ok']], /^What happened in \*\*Checkout 5xx errors\*\* \[1\], oldest first:\n- 2026-03-01T09:40:00\.000Z: change: deploy checkout v42 at 09:40 \[2\]\n- 2026-03-01T09:44:00\.000Z: anomaly: /],
+    ['write a summary for stakeholders', [['root_cause', 'ok'], ['incident_evidence', 'ok']], /^Summary for stakeholders: \*\*Checkout 5xx errors\*\* \[1\]\.\nImpact: checkout is affected at sev2; the incident is open since 2026-03-01T09:45:00\.000Z \[1\]\.\nMost likely cause so far: The checkout v42 deploy .* \[2\]\.\n3 evidence items are recorded/],
+    ['have we seen this before?', [['search_knowledge', 'ok']], /^Past write-ups that look like this incident:\n- \*\*Checkout rollback\*\*/],
+    ['draft a fix plan', [['search_knowledge', 'ok']], /^I can't draft a fix plan from chat yet: use the `plan` command, which drafts one for approval\.\nRunbooks that may help:\n- \*\*Checkout rollback\*\*/],
+    ['could it be orders-db?', [['root_cause', 'ok']], /^orders-db is suspect #2: orders-db saturation slowed checkout \(confidence 0\.21\) \[1\]\.$/],
+  ])('in an incident thread, "%s"', async (question, tools, answer) => {
+    const r = await plannerAgent().ask(s.session(), { question, incidentId: s.checkout });
+    expect(r.toolCalls.map((c) => [c.tool, c.status])).toEqual(tools);
+    expect(r.answer).toMatch(answer);
+  });
+
+  it('treats an injected instruction, in the question or in a stored log line, as data: read-only calls, nothing changes', async () => {
+    const before = await footprint(s);
+    const agent = plannerAgent();
+    const asked = await agent.ask(s.session(['read', 'plan', 'approve']), { question: INJECTION });
+    const read = await agent.ask(s.session(['read', 'plan', 'approve']), { question: 'why?', incidentId: s.checkout, threadId: asked.threadId });
+    expect(read.answer).toContain(INJECTION.slice(0, 40)); // quoted as evidence, not obeyed
+    expect([...asked.toolCalls, ...read.toolCalls].every((c) => ['list_incidents', 'get_incident', 'root_cause', 'incident_evidence', 'search_knowledge'].includes(c.tool))).toBe(true);
+    expect(await footprint(s)).toBe(before);
+  });
+
   it('answers as the asker: another org sees neither the incident nor the thread', async () => {
     const agent = plannerAgent();
     const mine = await agent.ask(s.session(), { question: 'status', incidentId: s.checkout });

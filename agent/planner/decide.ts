@@ -34,10 +34,11 @@ interface IncidentRow { id: string; title: string; service: string; severity: st
 const find = (runs: ToolRun[], name: string, pred: (a: Record<string, unknown>) => boolean = () => true) => [...runs].reverse().find((r) => r.name === name && pred(r.args));
 
 /** Which incident the question is about, or what to do to find out. */
-function resolveIncident(v: PlannerView): { id: string } | Decision {
+function resolveIncident(v: PlannerView, intent: Intent): { id: string } | Decision {
   const named = incidentIdsIn(v.question)[0];
   if (named) return { id: named };
-  const mention = serviceMention(v.question);
+  // "why not payments?" names a suspect inside the incident, not another incident.
+  const mention = intent === 'why_service' ? null : serviceMention(v.question);
   if (v.focus && !mention) return { id: v.focus };
   const listed = find(v.runs, 'list_incidents', (a) => a.status === 'open');
   if (!listed) {
@@ -107,7 +108,7 @@ export function decide(v: PlannerView): Decision {
   }
 
   if (!NEEDS_INCIDENT.has(intent)) return { text: `I don't know how to answer that. ${t.CAPABILITIES}` };
-  const inc = resolveIncident(v);
+  const inc = resolveIncident(v, intent);
   if (!('id' in inc)) return inc;
   const calls = needed(intent, inc.id);
   const runs = calls.map((c) => find(v.runs, c.name, (a) => sameArgs(a, c.args)));

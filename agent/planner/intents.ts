@@ -31,7 +31,7 @@ export function incidentIdsIn(question: string): string[] {
 }
 
 const STOP = new Set(
-  'a an the is are was were be it this that these those any some there do does did we i you me my our us have has had how to for of on in with about what whats what\'s why not who when where which show tell give find get see please can could should would will runbook runbooks playbook playbooks doc docs documentation wiki procedure procedures sop is there anything going happening up status incident incidents service services failing broken down so too very really still slow fast bad good ok okay again now just working erroring flaky problem problems issue issues wrong here all everything something one'.split(
+  'a an the is are was were be it this that these those any some there do does did we i you me my our us have has had how to for of on in with about what whats what\'s why not who when where which show tell give find get see please can could should would will runbook runbooks playbook playbooks doc docs documentation wiki procedure procedures sop is there anything going happening up status incident incidents service services failing broken down so too very really still slow fast bad good ok okay again now just working erroring flaky problem problems issue issues wrong here all everything something one stakeholders management leadership customers team summary hour hours minutes today yesterday last recently before'.split(
     ' ',
   ),
 );
