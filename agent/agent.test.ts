@@ -188,6 +188,19 @@ describe('the graph with a scripted model', () => {
     expect(seen).toContain('password=<:SECRET:>');
   });
 
+  it('cuts off a model that never stops calling tools: four rounds, then the planner composes from what was read', async () => {
+    const loop = Array.from({ length: 10 }, (_, i) => new AIMessage({ content: '', tool_calls: [toolCall(`l${i}`, 'root_cause', { incidentId: s.checkout })] }));
+    const model = new ScriptedChatModel(loop);
+    const agent = createAgent({ registry: defaultRegistry(), checkpointer: new MemorySaver(), kb: s.kb, llm: { model, name: 'looper', tokenBudget: 1_000_000, ledger: memoryTokenLedger() } });
+    const r = await agent.ask(s.session(), { question: 'why is checkout failing?', incidentId: s.checkout });
+    expect(model.calls).toHaveLength(5);
+    expect(r.toolCalls).toHaveLength(4);
+    expect(r.model).toBe('planner');
+    expect(r.fallback).toBe('the model gave no answer');
+    expect(r.answer).toMatch(/^Root-cause hypotheses for \*\*Checkout 5xx errors\*\*/);
+    await expect(agent.ask(s.session(), { question: '  ' })).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+
   it('falls back to the planner once the incident\'s token budget is spent, and says so', async () => {
     const ledger = memoryTokenLedger();
     ledger.add(s.checkout, 500);

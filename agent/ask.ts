@@ -3,6 +3,7 @@
  * the session, continuing the thread's checkpointed conversation.
  */
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import { AppError } from '../core/errors.js';
 import { maskSecrets } from '../detectors/secrets.js';
 import type { KnowledgeBase } from '../kb/service.js';
 import type { Citation } from '../tools/types.js';
@@ -42,6 +43,7 @@ export const MAX_QUESTION_CHARS = 4_000;
 export function createAgent(deps: AgentDeps): Agent {
   return {
     async ask(session, input) {
+      if (!input.question.trim()) throw new AppError('invalid_input', 'Ask a question, e.g. "what is going on with checkout?".', { issues: [{ path: 'question', message: 'empty' }] });
       const threadId = input.threadId ?? session.deps.newId();
       // Threads are per org: the same id in another org is another conversation.
       const threadKey = `${session.principal.orgId}:${threadId}`;
