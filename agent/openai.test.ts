@@ -13,6 +13,8 @@ import { footprint, PLANTED, type Seeded, seed } from './fixtures.js';
 import { memoryTokenLedger, openAiChatModel } from './llm.js';
 
 interface Reply {
+  /** Never answer (the client's timeout must fire). */
+  hang?: boolean;
   status?: number;
   headers?: Record<string, string>;
   message?: { content: string | null; tool_calls?: { id: string; type: 'function'; function: { name: string; arguments: string } }[] };
@@ -66,6 +68,7 @@ beforeAll(async () => {
         return;
       }
       const r = script.shift() ?? { status: 500 };
+      if (r.hang) return;
       if (r.status && r.status !== 200) {
         res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers }).end(JSON.stringify({ error: { message: `scripted ${r.status}`, type: 'server_error' } }));
         return;
@@ -88,16 +91,17 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  server.closeAllConnections();
   await new Promise((r) => server.close(r));
   await s.close();
 });
 
-const agentWith = (budget = 100_000) =>
+const agentWith = (budget = 100_000, timeoutMs = 5_000) =>
   createAgent({
     registry: defaultRegistry(),
     checkpointer: new MemorySaver(),
     kb: s.kb,
-    llm: { model: openAiChatModel({ apiKey: 'sk-test', baseURL, model: 'test-model', timeoutMs: 5_000 }), name: 'test-model', tokenBudget: budget, ledger: memoryTokenLedger(), retry: { attempts: 3, baseMs: 1, maxMs: 20 } },
+    llm: { model: openAiChatModel({ apiKey: 'sk-test', baseURL, model: 'test-model', timeoutMs }), name: 'test-model', tokenBudget: budget, ledger: memoryTokenLedger(), retry: { attempts: 3, baseMs: 1, maxMs: 20 } },
   });
 
 const fn = (id: string, name: string, args: string) => ({ id, type: 'function' as const, function: { name, arguments: args } });
@@ -148,6 +152,15 @@ describe('ChatOpenAI against a local OpenAI-compatible server', () => {
     expect(r.fallback).toBe('the model endpoint failed (HTTP 500)');
     expect(r.answer).toMatch(/^\*\*Checkout 5xx errors\*\*: checkout, sev2, open[\s\S]*\[1\]\.\n[\s\S]*\n\n\(Answered by the deterministic planner: the model endpoint failed \(HTTP 500\)\.\)$/);
     expect(r.toolCalls.map((c) => c.tool)).toEqual(['root_cause']);
+  });
+
+  it('an endpoint that does not answer: the timeout fires on each try, then the planner answers', async () => {
+    received.length = 0;
+    script = [{ hang: true }, { hang: true }, { hang: true }];
+    const r = await agentWith(100_000, 300).ask(s.session(), { question: 'status', incidentId: s.checkout });
+    expect(received).toHaveLength(3);
+    expect(r.model).toBe('planner');
+    expect(r.fallback).toBe('the model endpoint failed (timeout)');
   });
 
   it('spends the incident\'s token budget, then the planner finishes the turn', async () => {
