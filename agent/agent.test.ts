@@ -7,7 +7,7 @@ import { MemorySaver } from '@langchain/langgraph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRegistry } from '../tools/index.js';
 import { createAgent } from './ask.js';
-import { footprint, INJECTION, PLANTED, type Seeded, seed } from './fixtures.js';
+import { footprint, INJECTION, PLANTED, type Seeded, seed } from '../tools/test-fixtures.js';
 import { memoryTokenLedger } from './llm.js';
 import { ScriptedChatModel, toolCall } from './scripted-model.js';
 

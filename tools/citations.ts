@@ -6,6 +6,15 @@ import { getIncident, incidentEvidence } from '../usecases/incidents.js';
 import { requireScope } from '../usecases/principal.js';
 import type { Citation, ToolContext } from './types.js';
 
+const mayRead = (ctx: ToolContext): boolean => {
+  try {
+    requireScope(ctx.session.principal, 'read');
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const INCIDENT_REF = /^\/v1\/incidents\/([^/#]+)(?:\/evidence#(evidence|hypothesis)-(.+))?$/;
 const KNOWLEDGE_REF = /^\/v1\/docs\/([^/#]+)#chunk-(.+)$/;
 
@@ -43,8 +52,8 @@ export async function resolveCitations(ctx: ToolContext, citations: Citation[]):
       const m = KNOWLEDGE_REF.exec(c.ref);
       if (!m || decodeURIComponent(m[2]) !== c.id) continue;
       // No use case reads a document yet: the read scope is checked here, the org's store does the rest.
-      requireScope(ctx.session.principal, 'read');
-      if (await ctx.session.org.kbGetDocument(decodeURIComponent(m[1]))) ok.add(c.id);
+      const readable = mayRead(ctx);
+      if (readable && (await ctx.session.org.kbGetDocument(decodeURIComponent(m[1])).catch(() => null))) ok.add(c.id);
     }
   }
   return ok;
