@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config.js';
-import { createEmbedder, type EmbeddingVars, embeddingSettings, runKbIndex, runKbSearch } from './kb.js';
+import { runKbIndex, runKbSearch } from './kb.js';
 
 const dirs: string[] = [];
 const tmp = (p: string) => {
@@ -61,14 +61,5 @@ describe('warroom kb', () => {
     expect(again.out).toMatch(/0 new, 0 replaced, 2 unchanged, 1 removed, 0 failed/);
 
     expect(await capture(() => runKbSearch(cfg, 'x', { k: 0 }))).toMatchObject({ code: 2 });
-  });
-
-  it('chooses the embedder from the configuration', async () => {
-    const cfg = loadConfig({});
-    expect(embeddingSettings(cfg)).toEqual({ apiKey: undefined, baseURL: undefined, model: undefined, dimensions: undefined });
-    expect((await createEmbedder(cfg)).model).toBe('local-hash-v1-d1536');
-    const withKey: typeof cfg & EmbeddingVars = { ...cfg, OPENAI_API_KEY: 'sk-x', EMBEDDINGS_MODEL: 'text-embedding-3-small' };
-    expect(embeddingSettings(withKey)).toMatchObject({ apiKey: 'sk-x', model: 'text-embedding-3-small' });
-    expect(embeddingSettings({ ...withKey, EMBEDDINGS_MODEL: 'local' })).toEqual({});
   });
 });
