@@ -3,7 +3,7 @@
  * the server uses (app/embedder.ts).
  */
 import { resolve } from 'node:path';
-import { citationView, searchView } from '../../api/routes/kb.js';
+import { citationView, searchView } from '../../api/views.js';
 import { maskSecrets } from '../../detectors/secrets.js';
 import { syncFolder } from '../../kb/folder.js';
 import { KnowledgeBase } from '../../kb/service.js';
