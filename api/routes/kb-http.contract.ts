@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localEmbedder, type Embedder } from '../../kb/embed.js';
-import { makePdf } from '../../kb/pdf-fixture.js';
-import { type KbApi, startKbApi } from './kb-harness.js';
+import { makePdf } from '../../test-support/pdf-fixture.js';
+import { type KbApi, startKbApi } from '../../test-support/kb-harness.js';
 
 const RUNBOOKS: Record<string, string> = {
   'runbooks/KubePodCrashLooping.md': `# KubePodCrashLooping

@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { Config } from '../../app/config.js';
 import { createEmbedder } from '../../app/embedder.js';
-import { type KbApi, startKbApi } from '../../api/routes/kb-harness.js';
+import { type KbApi, startKbApi } from '../../test-support/kb-harness.js';
 import { kbOf } from '../../api/routes/kb.js';
 import { seededRng } from '../../core/rng.js';
 import { formatTable } from '../harness.js';
