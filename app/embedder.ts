@@ -6,7 +6,7 @@
  * that app/runtime.ts needs nothing from app/commands/.
  */
 import { type Embedder, localEmbedder } from '../kb/embed.js';
-import { type EmbeddingSettings, embedderFromSettings } from '../kb/openai.js';
+import { type EmbeddingSettings, embedderFromSettings } from '../kb/io/openai.js';
 import type { Config } from './config.js';
 
 /** The embedding settings from the configuration ({} when EMBEDDINGS_MODEL=local). */

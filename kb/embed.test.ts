@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../core/errors.js';
 import { localEmbedder, padVector, STORED_DIM } from './embed.js';
 import { embedderContract } from './embedder.contract.js';
-import { embedderFromSettings, openAIEmbedder } from './openai.js';
+import { embedderFromSettings, openAIEmbedder } from './io/openai.js';
 
 /**
  * A fake OpenAI-compatible embeddings server: checks the request as OpenAI would (path, auth,

@@ -7,7 +7,7 @@ import { AppError } from '../../core/errors.js';
 import { maskSecrets } from '../../detectors/secrets.js';
 import { localEmbedder, type Embedder } from '../../kb/embed.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, extractDocument } from '../../kb/extract.js';
-import { syncFolder } from '../../kb/folder.js';
+import { syncFolder } from '../../kb/io/folder.js';
 import { type IndexResult, KnowledgeBase } from '../../kb/service.js';
 import { type ApiDeps, route } from '../context.js';
 import { DocumentView, SearchView, documentView, searchView } from '../views.js';

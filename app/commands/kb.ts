@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { citationView, searchView } from '../../api/views.js';
 import { maskSecrets } from '../../detectors/secrets.js';
-import { syncFolder } from '../../kb/folder.js';
+import { syncFolder } from '../../kb/io/folder.js';
 import { KnowledgeBase } from '../../kb/service.js';
 import { openStore, type OpenedStore } from '../../store/index.js';
 import { DEFAULT_ORG, loadMasks, storeConfig, type Config } from '../config.js';
