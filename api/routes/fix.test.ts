@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixStep } from '../../core/schemas.js';
 import type { Runner } from '../../remediate/runners/runner.js';
-import { failOrphanedPlans } from '../../remediate/leases.js';
+import { failOrphanedPlans } from '../../usecases/fix-leases.js';
 import { TEST_ORG, gate, startTestApi, type TestApi } from '../../test-support/analyze-harness.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
