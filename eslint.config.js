@@ -1,5 +1,11 @@
-// Lint: typescript-eslint's recommended rules, plus the import-direction rule that keeps the
-// pure core (core/, detectors/, rca/, policies/) free of I/O libraries.
+// Lint: typescript-eslint's recommended rules, plus the rule that keeps the pure folders
+// (core/, detectors/, rca/, policies/, kb/, remediate/, sim/) free of I/O libraries, the
+// environment, the wall clock and unseeded randomness.
+//
+// A pure folder's adapters sit in an edge subfolder of that folder, excluded below: kb/io/ (the
+// folder reader, the OpenAI-compatible embeddings client), remediate/runners/ (what executes a
+// step), sim/edge/. A subfolder rather than one top-level adapters/ folder, so that a concern
+// stays in one place (one folder per concern, ARCHITECTURE.md) and its edge is one look away.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -16,8 +22,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['core/**/*.ts', 'detectors/**/*.ts', 'rca/**/*.ts', 'policies/**/*.ts', 'sim/**/*.ts'],
-    ignores: ['**/*.test.ts', 'sim/edge/**', 'sim/test-helpers.ts'],
+    files: ['core/**/*.ts', 'detectors/**/*.ts', 'rca/**/*.ts', 'policies/**/*.ts', 'kb/**/*.ts', 'remediate/**/*.ts', 'sim/**/*.ts'],
+    ignores: ['**/*.test.ts', 'kb/io/**', 'remediate/runners/**', 'sim/edge/**', 'sim/test-helpers.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: IO_LIBS, message: 'The pure core must not import I/O libraries; put it behind a port.' }] }],
       'no-restricted-globals': ['error', { name: 'process', message: 'Only app/ reads the environment.' }],

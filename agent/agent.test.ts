@@ -7,9 +7,9 @@ import { MemorySaver } from '@langchain/langgraph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRegistry } from '../tools/index.js';
 import { createAgent } from './ask.js';
-import { footprint, INJECTION, PLANTED, type Seeded, seed } from '../tools/test-fixtures.js';
+import { footprint, INJECTION, PLANTED, type Seeded, seed } from '../test-support/tool-fixtures.js';
 import { memoryTokenLedger } from './llm.js';
-import { ScriptedChatModel, toolCall } from './scripted-model.js';
+import { ScriptedChatModel, toolCall } from '../test-support/scripted-model.js';
 
 let s: Seeded;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRegistry } from '../tools/index.js';
 import { createAgent } from './ask.js';
 import type { OpenedCheckpointer } from './checkpoint.js';
-import { type Seeded, seed } from '../tools/test-fixtures.js';
+import { type Seeded, seed } from '../test-support/tool-fixtures.js';
 
 export function checkpointContract(name: string, open: () => Promise<OpenedCheckpointer & { shutdown?: () => Promise<void> }>): void {
   describe(`thread checkpoints (${name})`, () => {

@@ -9,7 +9,7 @@ import { MemorySaver } from '@langchain/langgraph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRegistry } from '../tools/index.js';
 import { createAgent } from './ask.js';
-import { footprint, PLANTED, type Seeded, seed } from '../tools/test-fixtures.js';
+import { footprint, PLANTED, type Seeded, seed } from '../test-support/tool-fixtures.js';
 import { memoryTokenLedger, openAiChatModel } from './llm.js';
 
 interface Reply {

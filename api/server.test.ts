@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '../core/errors.js';
 import { route, type AnyRoute, type RouteDef } from './context.js';
-import { gate, startTestApi, TEST_ORG, type TestApi } from './routes/analyze-harness.js';
+import { gate, startTestApi, TEST_ORG, type TestApi } from '../test-support/analyze-harness.js';
 
 const Body = z.object({ n: z.number().int(), fail: z.boolean().optional() });
 const Any = z.unknown();

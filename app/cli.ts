@@ -1,8 +1,25 @@
 /** The `warroom` CLI. Only commands that work are listed; each has --help. */
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 
-export async function main(argv: string[]): Promise<void> {
+type EvalOptions = { data?: string; json?: string; tier: 'quick' | 'full'; list?: boolean };
+
+/**
+ * Where `warroom eval` and `warroom bench` find their runners. evals/ drives the composed product
+ * (it starts instances through app/), so app/ cannot import it without an import circle; the
+ * executable (bin/warroom.js), which sits above both, hands the loaders in.
+ */
+export interface EvalLoaders {
+  eval(): Promise<{ runEvalCommand(suite: string | undefined, o: EvalOptions): Promise<number> }>;
+  bench(): Promise<{ runBench(name: string, o: Record<string, string>, cfg: Config): Promise<number> }>;
+}
+
+const NO_EVALS: EvalLoaders = {
+  eval: () => Promise.reject(new Error('this entry point runs no evals (bin/warroom.js does)')),
+  bench: () => Promise.reject(new Error('this entry point runs no benchmarks (bin/warroom.js does)')),
+};
+
+export async function main(argv: string[], evals: EvalLoaders = NO_EVALS): Promise<void> {
   const program = new Command('warroom')
     .description('Warroom: an AI DevOps copilot that lives in the incident channel')
     .showHelpAfterError()
@@ -34,8 +51,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json <file>', 'also write the results as JSON to this file')
     .addOption(new Option('--tier <tier>', 'which suites to run when none is named').choices(['quick', 'full']).default('quick'))
     .option('--list', 'list the suites and exit')
-    .action(async (suite: string | undefined, o: { data?: string; json?: string; tier: 'quick' | 'full'; list?: boolean }) => {
-      const { runEvalCommand } = await import('../evals/cli.js');
+    .action(async (suite: string | undefined, o: EvalOptions) => {
+      const { runEvalCommand } = await evals.eval();
       process.exitCode = await runEvalCommand(suite, o);
     });
 
@@ -176,7 +193,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--seconds <n>', 'seconds of real-time load per rate (pipeline; default 60)')
     .option('--scenario <id>', 'sandbox scenario (analyze; default bad-deploy-errors-checkout)')
     .action(async (name: string, o: Record<string, string>) => {
-      const { runBench } = await import('../evals/bench/index.js');
+      const { runBench } = await evals.bench();
       process.exitCode = await runBench(name, o, loadConfigOrExit());
     });
 

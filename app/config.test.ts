@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig, loadConfig } from './config.js';
+import { maskSecrets } from '../detectors/secrets.js';
+import { ConfigError, describeConfig, loadConfig, loadMasks } from './config.js';
 import { detectionThread } from './runtime.js';
 
 describe('loadConfig', () => {
@@ -42,6 +46,23 @@ describe('loadConfig', () => {
     expect(d.WARROOM_API_KEY).toBe('***');
     expect(JSON.stringify(d)).not.toContain('pw@');
     expect(d.WARROOM_ADMIN_KEY).toBe('unset');
+  });
+});
+
+describe('loadMasks', () => {
+  it('adds the rules of the WARROOM_MASK_RULES file to the built-in ones, and refuses a file that is not a list', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warroom-masks-'));
+    try {
+      const rules = join(dir, 'rules.json');
+      writeFileSync(rules, JSON.stringify([{ name: 'ticket', pattern: 'TCK-[0-9]+', replacement: '<:TICKET:>' }]));
+      const masks = loadMasks(loadConfig({ WARROOM_MASK_RULES: rules }));
+      expect(maskSecrets('TCK-42 password=hunter2', masks)).toBe('<:TICKET:> password=<:SECRET:>');
+      expect(maskSecrets('TCK-42', loadMasks(loadConfig({})))).toBe('TCK-42');
+      writeFileSync(rules, '{"name":"x"}');
+      expect(() => loadMasks(loadConfig({ WARROOM_MASK_RULES: rules }))).toThrow(/must hold a JSON array/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

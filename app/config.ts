@@ -2,7 +2,9 @@
  * Configuration: parsed once from the environment with zod. This is the only module that reads
  * process.env. A bad value stops start-up with a message naming the variable.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_SECRET_RULES, compileMaskRules, type CompiledMask } from '../detectors/secrets.js';
 
 const optionalString = z
   .string()
@@ -82,4 +84,14 @@ export function storeConfig(cfg: Config): { databaseUrl?: string; dataDir?: stri
     appRole: cfg.WARROOM_DB_APP_ROLE,
     appPassword: cfg.WARROOM_DB_APP_PASSWORD,
   };
+}
+
+/** The org every instance has: created on start, and the CLI's default `--org`. */
+export const DEFAULT_ORG = 'default';
+
+/** The secret masks: the built-in rules plus those of the WARROOM_MASK_RULES file, if set. */
+export function loadMasks(cfg: Config): CompiledMask[] {
+  const extra: unknown[] = cfg.WARROOM_MASK_RULES ? JSON.parse(readFileSync(cfg.WARROOM_MASK_RULES, 'utf8')) : [];
+  if (!Array.isArray(extra)) throw new Error(`WARROOM_MASK_RULES: ${cfg.WARROOM_MASK_RULES} must hold a JSON array of rules`);
+  return compileMaskRules([...DEFAULT_SECRET_RULES, ...extra]);
 }

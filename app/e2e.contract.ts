@@ -9,7 +9,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, httpClient, startEmbedded, type Embedded, type Engine, type HttpClient } from './embedded.js';
-import { DEFAULT_ORG } from './runtime.js';
+import { DEFAULT_ORG } from './config.js';
 
 const MAX_BODY = 256 * 1024;
 

@@ -4,7 +4,6 @@
  * then the default org, the outbox relay and the pipeline.
  */
 import os from 'node:os';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fastUlid as ulid } from './ids.js';
@@ -16,7 +15,6 @@ import { issueKey } from '../usecases/keys.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { AdminStore, Bus, Store, Subscription } from '../core/ports/index.js';
 import { SCOPES } from '../core/schemas.js';
-import { DEFAULT_SECRET_RULES, compileMaskRules, type CompiledMask } from '../detectors/secrets.js';
 import { LocalHandoff, signalBatchWeight } from '../ingest/handoff.js';
 import { OutboxRelay } from '../ingest/outbox-relay.js';
 import { startPipeline } from '../ingest/pipeline.js';
@@ -29,12 +27,12 @@ import { sandboxRunner } from '../sim/runner.js';
 import type { RunningSandbox } from '../sim/edge/realtime.js';
 import { ALL_ROUTES } from '../api/routes/index.js';
 import { DEFAULT_EXTRACT_LIMITS } from '../kb/extract.js';
-import { failOrphanedPlans, fixHeartbeatMs } from '../remediate/leases.js';
-import { describeConfig, storeConfig, type Config } from './config.js';
+import { fixHeartbeatMs } from '../remediate/leases.js';
+import { failOrphanedPlans } from '../usecases/fix-leases.js';
+import { DEFAULT_ORG, describeConfig, loadMasks, storeConfig, type Config } from './config.js';
+import { createEmbedder } from './embedder.js';
 import { createLogger } from './logger.js';
 import { type AnalysisCache, memoryAnalysisCache } from '../usecases/analysis-cache.js';
-
-export const DEFAULT_ORG = 'default';
 
 export interface Warroom {
   url: string;
@@ -63,12 +61,6 @@ export interface StartOptions {
   logDestination?: Parameters<typeof createLogger>[2];
 }
 
-export function loadMasks(cfg: Config): CompiledMask[] {
-  const extra: unknown[] = cfg.WARROOM_MASK_RULES ? JSON.parse(readFileSync(cfg.WARROOM_MASK_RULES, 'utf8')) : [];
-  if (!Array.isArray(extra)) throw new Error(`WARROOM_MASK_RULES: ${cfg.WARROOM_MASK_RULES} must hold a JSON array of rules`);
-  return compileMaskRules([...DEFAULT_SECRET_RULES, ...extra]);
-}
-
 export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promise<Warroom> {
   const clock = opts.clock ?? systemClock;
   const announce = opts.announce ?? ((l: string) => process.stdout.write(`${l}\n`));
@@ -88,7 +80,6 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   const sandboxRunnerInstance = sandboxRunner(() => sandbox);
 
   // Knowledge-base embeddings: OpenAI-compatible when configured, else the local embedder.
-  const { createEmbedder } = await import('./commands/kb.js');
   const embedder = await createEmbedder(cfg);
   const analysisCache = memoryAnalysisCache();
   const api = createApi({

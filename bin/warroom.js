@@ -11,4 +11,5 @@ process.stdout.on('error', (e) => {
   throw e;
 });
 const { main } = await import('../app/cli.ts');
-await main(process.argv);
+// The eval and bench runners come from here: evals/ builds on app/, so app/ cannot import it.
+await main(process.argv, { eval: () => import('../evals/cli.ts'), bench: () => import('../evals/bench/index.ts') });

@@ -20,8 +20,6 @@ const port = parentPort;
 if (!port) throw new Error('detect-worker.ts runs only as a worker thread');
 
 port.on('message', (req: WorkerRequest) => {
-  // the host's crashForTest: end as a crash would, before any request queued behind this one
-  if ((req.op as string) === 'exitForTest') process.exit(1);
   let reply: WorkerReply;
   try {
     if (!OPS.has(req.op)) throw new Error(`unknown op ${String(req.op)}`);

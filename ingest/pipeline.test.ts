@@ -3,6 +3,7 @@
  * change nothing, and a signal batch whose fast-path publish never happened (a crash right after
  * commit) is still detected once the outbox sweep picks it up.
  */
+import type { Worker } from 'node:worker_threads';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastUlid } from '../app/ids.js';
@@ -15,7 +16,7 @@ import { OutboxRelay, Staged } from './outbox-relay.js';
 import { LocalHandoff } from './handoff.js';
 import { DEFAULT_POLICY } from '../detectors/stream/grouping.js';
 import { CHECKPOINT_NAME, EngineSet } from './detectors.js';
-import type { WorkerDetectionHost } from './worker-host.js';
+import { spawnDetectWorker, WorkerDetectionHost } from './worker-host.js';
 import { type EngineHost, InlineDetectionHost } from './detect-host.js';
 import { handleDetect, handleIngest, startPipeline, type IngestPayload, type PipelineDeps } from './pipeline.js';
 
@@ -298,19 +299,28 @@ describe('pipeline', () => {
 
   it('reloads the detectors from their last checkpoint when the detection worker dies', async () => {
     await store.createOrg({ id: 'crash', name: 'c' });
-    const set = new EngineSet(store, systemClock, logger, { engine: {}, checkpointMs: 60_000, thread: 'worker' });
+    const threads: Worker[] = [];
+    const host = new WorkerDetectionHost({
+      spawnWorker: () => {
+        const w = spawnDetectWorker();
+        threads.push(w);
+        return w;
+      },
+    });
+    const set = new EngineSet(store, systemClock, logger, { engine: {}, checkpointMs: 60_000, thread: 'worker' }, host);
     const t0 = Date.UTC(2026, 0, 1);
     const minutes = (from: number, to: number): Signal[] =>
       Array.from({ length: to - from }, (_, k): Signal => ({ id: fastUlid(), orgId: 'crash', source: 'p', kind: 'metric', ts: new Date(t0 + (from + k) * 60_000).toISOString(), key: 'latency_p95_ms', value: 100 + ((from + k) % 7), text: null, labels: { service: 'cart' }, meta: {} }));
     const inline = new EngineSet(store, systemClock, logger, { engine: {}, checkpointMs: 60_000 });
     await set.process('crash', minutes(0, 30));
     await set.checkpointAll();
-    await (set.host as WorkerDetectionHost).crashForTest();
+    await threads[0].terminate(); // the thread dies from outside, as a crash would end it
     // The next batch goes to a new worker, which resumes from the checkpoint: nothing learned is lost.
     await set.process('crash', minutes(30, 40));
     await inline.process('crash', minutes(30, 40)); // the inline set loaded the same checkpoint
     expect(await set.snapshot('crash')).toEqual(await inline.snapshot('crash'));
     expect(set.host.generation).toBe(1);
+    expect(threads).toHaveLength(2);
     await set.close();
   });
 });

@@ -19,6 +19,16 @@ interface Pending {
 export interface WorkerHostOptions {
   /** Told when the worker died (its engines are gone; callers reload on their next call). */
   onLost?(err: Error): void;
+  /**
+   * Starts a worker (default: spawnDetectWorker). Whoever starts the thread holds it, so a
+   * supervisor, or a test, can end it from outside and watch the host recover.
+   */
+  spawnWorker?(): Worker;
+}
+
+/** A new detection worker thread (ingest/detect-worker.ts behind its tsx-registering entry). */
+export function spawnDetectWorker(): Worker {
+  return new Worker(new URL('./detect-worker.mjs', import.meta.url));
 }
 
 export class WorkerDetectionHost implements EngineHost {
@@ -35,7 +45,7 @@ export class WorkerDetectionHost implements EngineHost {
   }
 
   private spawn(): Worker {
-    const w = new Worker(new URL('./detect-worker.mjs', import.meta.url));
+    const w = (this.opts.spawnWorker ?? spawnDetectWorker)();
     w.unref();
     w.on('message', (r: WorkerReply) => {
       const p = this.pending.get(r.id);
@@ -105,17 +115,5 @@ export class WorkerDetectionHost implements EngineHost {
     this.worker = null;
     this.failPending(new Error('detection host is closed'));
     if (w) await w.terminate();
-  }
-
-  /**
-   * Test hook: the worker ends as a crash would, before it handles any request sent after this
-   * call (those are still pending when it dies, deterministically). Resolves once it has exited.
-   */
-  crashForTest(): Promise<void> {
-    const w = this.worker;
-    if (!w) return Promise.resolve();
-    const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
-    w.postMessage({ id: -1, op: 'exitForTest', args: [] });
-    return exited;
   }
 }

@@ -5,7 +5,7 @@ import { AppError } from '../core/errors.js';
 import { STORED_DIM } from '../core/ports/index.js';
 import { localEmbedder, padVector } from './embed.js';
 import { embedderContract } from './embedder.contract.js';
-import { embedderFromSettings, openAIEmbedder } from './openai.js';
+import { embedderFromSettings, openAIEmbedder } from './io/openai.js';
 
 /**
  * A fake OpenAI-compatible embeddings server: checks the request as OpenAI would (path, auth,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../core/errors.js';
 import { extractDocument, formatOfMime, formatOfPath } from './extract.js';
-import { makePdf } from './pdf-fixture.js';
+import { makePdf } from '../test-support/pdf-fixture.js';
 
 const fail = async (p: Promise<unknown>): Promise<AppError> => {
   const e = await p.then(() => null, (x: unknown) => x);

@@ -16,7 +16,8 @@
  * sandbox library in one pass.
  */
 import type { Signal } from '../core/schemas.js';
-import { clamp, round, sigmoid, toMs } from './stats.js';
+import { clamp } from '../core/math.js';
+import { round, sigmoid, toMs } from './stats.js';
 import type { ChangeCorrelation } from './types.js';
 import { CHANGE_IMPACT_WEIGHTS } from './weights.js';
 

@@ -9,7 +9,8 @@
  * availability is large whatever its relative size).
  */
 import { classifyMetric } from './metric-kind.js';
-import { binomialTail, clamp, median, quantile, robustScale, round, saturate, toMs } from './stats.js';
+import { clamp } from '../core/math.js';
+import { binomialTail, median, quantile, robustScale, round, saturate, toMs } from './stats.js';
 import type { MetricDelta, MetricSeriesInput } from './types.js';
 import { DELTA_WEIGHTS } from './weights.js';
 

@@ -12,6 +12,7 @@
  * lead-in. A window that begins at or after the start with no baseline is all incident period, and
  * every point loaded before `from` is the baseline (the caller loads a lead-in).
  */
+import { nodeSlos } from '../core/node-slo.js';
 import type { SpanCall } from '../core/ports/index.js';
 import type { Anomaly, Signal, TopologyInput } from '../core/schemas.js';
 import { logClustersOf, type LogRow } from './cases.js';
@@ -106,15 +107,8 @@ export function splitWindow(
   return { window: { from, to } };
 }
 
-interface SloAttr {
-  name?: unknown;
-  metric?: unknown;
-  bad?: unknown;
-  objective?: unknown;
-}
-
 /**
- * SLOs declared on topology nodes, in either form:
+ * SLOs declared on topology nodes (read by core/node-slo.ts), in either form:
  *  - `slo: {availability?, p95_ms?}` — the form the detectors read (README, "Detection in the
  *    pipeline"), applied to the node's own service-level symptom series in the data: an error
  *    ratio is breached above 1 − availability, a probe below availability, a p95 latency above
@@ -133,21 +127,12 @@ export function slosFromTopology(t: TopologyInput | null | undefined, metrics: r
   const ownSeries = new Map<string, Set<string>>();
   for (const m of metrics) if (!m.instance) (ownSeries.get(m.service) ?? ownSeries.set(m.service, new Set()).get(m.service)!).add(m.metric);
   for (const n of t?.nodes ?? []) {
-    const attrs = n.attributes as { slos?: unknown; slo?: unknown } | undefined;
-    for (const s of Array.isArray(attrs?.slos) ? (attrs.slos as SloAttr[]) : []) {
-      if (!s || typeof s.metric !== 'string' || (s.bad !== 'up' && s.bad !== 'down')) continue;
-      add({
-        name: typeof s.name === 'string' ? s.name : `${n.id} ${s.metric}`,
-        service: n.id,
-        metric: s.metric,
-        bad: s.bad,
-        ...(typeof s.objective === 'number' && Number.isFinite(s.objective) ? { objective: s.objective } : {}),
-      });
+    const { service, series } = nodeSlos(n.attributes);
+    for (const s of series) {
+      add({ name: s.name ?? `${n.id} ${s.metric}`, service: n.id, metric: s.metric, bad: s.bad, ...(s.objective !== undefined ? { objective: s.objective } : {}) });
     }
-    const slo = attrs?.slo as { availability?: unknown; p95_ms?: unknown; p95Ms?: unknown } | undefined;
-    if (!slo || typeof slo !== 'object') continue;
-    const availability = typeof slo.availability === 'number' && slo.availability > 0 && slo.availability < 1 ? slo.availability : undefined;
-    const p95 = typeof slo.p95_ms === 'number' ? slo.p95_ms : typeof slo.p95Ms === 'number' ? slo.p95Ms : undefined;
+    if (!service) continue;
+    const { availability, p95Ms: p95 } = service;
     for (const metric of [...(ownSeries.get(n.id) ?? [])].sort(cmp)) {
       const kind = sloKindOf(metric);
       if (kind === 'errors' && availability !== undefined) add({ name: `${n.id} availability`, service: n.id, metric, bad: 'up', objective: round6(1 - availability) });

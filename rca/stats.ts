@@ -1,4 +1,5 @@
 /** Small robust statistics and time helpers for the analysis core. */
+import { MAD_TO_SIGMA } from '../detectors/metrics/robust.js';
 import type { Instant } from './types.js';
 
 /** Epoch milliseconds of an Instant; NaN when it cannot be read. */
@@ -28,8 +29,6 @@ export function quantile(values: readonly number[], q: number): number {
   return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
-/** 1.4826·MAD estimates σ for normal data (Rousseeuw & Croux 1993). */
-export const MAD_TO_SIGMA = 1.4826;
 /** √(π/2): the mean absolute deviation times this estimates σ for normal data. */
 const MEAN_ABS_TO_SIGMA = 1.2533141373155;
 
@@ -99,11 +98,6 @@ export function saturate(x: number, tau: number): number {
 /** Logistic function. */
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
-}
-
-/** Clamp to [lo, hi]. */
-export function clamp(x: number, lo: number, hi: number): number {
-  return x < lo ? lo : x > hi ? hi : x;
 }
 
 /** Rounds for display and stable JSON (keeps results byte-identical across runs). */

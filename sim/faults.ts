@@ -9,7 +9,9 @@ import type { Remedy, FaultKind, FaultSpec, TopologySpec, ServiceSpec } from './
 import type { ChangeRecord, Scalar } from './state.js';
 import { bumpVersion } from './state.js';
 import { upstreamOf } from './topology.js';
-import { clamp, hash32, num, parseDuration } from './util.js';
+import { parseDuration } from '../core/duration.js';
+import { clamp } from '../core/math.js';
+import { hash32, num } from './util.js';
 import type { World } from './world.js';
 
 export interface ActiveFault {

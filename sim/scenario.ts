@@ -6,7 +6,7 @@
  */
 import { FAULTS } from './faults.js';
 import { ScenarioSpec, SpecError, formatPath, parseTopology, type Scenario, type SpecIssue, type TopologySpec } from './schema.js';
-import { parseDuration } from './util.js';
+import { parseDuration } from '../core/duration.js';
 
 export interface ScenarioContext {
   /** Built-in topologies by name (e.g. "shop"). */

@@ -5,7 +5,7 @@
  * (`faults[0].service: unknown service "chekout" (known: …)`).
  */
 import { z } from 'zod';
-import { parseDuration } from './util.js';
+import { parseDuration } from '../core/duration.js';
 
 // ---- topology -------------------------------------------------------------------------
 

@@ -5,7 +5,8 @@
  */
 import { restartPod } from './controller.js';
 import { EMPTY_SET, type EdgeRt, type Pod, type SvcRt } from './model.js';
-import { clamp, gauss, num } from './util.js';
+import { clamp } from '../core/math.js';
+import { gauss, num } from './util.js';
 import type { World } from './world.js';
 
 /** Hour-of-day traffic shape: morning, lunch and evening peaks (local time). */

@@ -1,19 +1,9 @@
 /**
- * Small pure helpers of the sandbox: durations, seeded sub-streams, gaussian noise and cheap
+ * Small pure helpers of the sandbox: duration texts, seeded sub-streams, gaussian noise and cheap
  * string formatting (lookup tables instead of per-call padding or regex work: the log generator
  * calls these hundreds of thousands of times per second).
  */
 import { seededRng, type Rng } from '../core/rng.js';
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
-
-/** "90s", "15m", "1.5h", "7d" → milliseconds; undefined when the text is not a duration. */
-export function parseDuration(text: string): number | undefined {
-  const m = DURATION.exec(text.trim());
-  if (!m) return undefined;
-  return Math.round(Number(m[1]) * UNIT_MS[m[2]]);
-}
 
 /** 5_400_000 → "1h30m"; used in titles and summaries. */
 export function formatDuration(ms: number): string {
@@ -45,7 +35,6 @@ export function gauss(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
 }
 
-export const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);
 export const round = (x: number, digits: number): number => {
   const f = 10 ** digits;
   return Math.round(x * f) / f;

@@ -20,7 +20,9 @@ import { applyRemedy, bumpVersion, initialState, type ChangeRecord, type Desired
 import { peakDemand, topoOrder } from './topology.js';
 import { emitRequests, traceTemplates } from './trace-logs.js';
 import { computeDemand, computeServices, dailyRaw, effectiveShare, season, timeoutOf } from './traffic.js';
-import { IsoClock, clamp, gauss, hex8, num, parseDuration, pick, subRng } from './util.js';
+import { parseDuration } from '../core/duration.js';
+import { clamp } from '../core/math.js';
+import { IsoClock, gauss, hex8, num, pick, subRng } from './util.js';
 
 export type { Chunk, EdgeRt, Impact, LogSource, Pod, SvcRt, WorldOptions } from './model.js';
 export { INSTANCE_METRICS } from './model.js';

@@ -1,7 +1,7 @@
 /** Citation resolution: a citation counts only if its row exists for the asker's org and its ref names that row. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveCitations } from './citations.js';
-import { type Seeded, seed } from './test-fixtures.js';
+import { type Seeded, seed } from '../test-support/tool-fixtures.js';
 import { type Citation, refs } from './types.js';
 
 let s: Seeded;

@@ -42,7 +42,7 @@ export const AnalyzeInput = z
   .object({
     window: z
       .string()
-      .refine((v) => parseDuration(v) !== null, { message: 'a duration such as "30m", "1h" or "1h30m"' })
+      .refine((v) => (parseDuration(v) ?? 0) > 0, { message: 'a duration such as "30m", "1h" or "1h30m"' })
       .refine((v) => (parseDuration(v) ?? 0) <= MAX_WINDOW_MS, { message: `at most ${MAX_WINDOW_MS / 3600_000}h` })
       .optional()
       .describe('How far before the incident start to look (the baseline); the window ends at the newest stored signal. Default "1h" when neither window nor from is given'),

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, httpClient, startEmbedded, type Embedded, type Engine, type HttpClient } from '../../app/embedded.js';
-import { DEFAULT_ORG } from '../../app/runtime.js';
+import { DEFAULT_ORG } from '../../app/config.js';
 import type { InprocBus } from '../../bus/inproc.js';
 
 

@@ -15,7 +15,7 @@ import { analyze } from '../../rca/analyze.js';
 import type { AnalysisResult } from '../../rca/types.js';
 import { analysisEvidenceId } from '../../usecases/analyze.js';
 import { INJECT, outageSignals, TOPOLOGY } from './analyze.contract.js';
-import { gate, startTestApi, TEST_ORG, type TestApi } from './analyze-harness.js';
+import { gate, startTestApi, TEST_ORG, type TestApi } from '../../test-support/analyze-harness.js';
 
 const BODY = { window: '20m' };
 /** A signal far outside every window analysed here (it changes no analysis). */

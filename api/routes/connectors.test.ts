@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KbApi, startKbApi } from './kb-harness.js';
+import { type KbApi, startKbApi } from '../../test-support/kb-harness.js';
 
 describe('POST /v1/connectors', () => {
   let api: KbApi;

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runner } from '../../core/ports/index.js';
 import type { FixStep } from '../../core/schemas.js';
-import { failOrphanedPlans } from '../../remediate/leases.js';
-import { TEST_ORG, gate, startTestApi, type TestApi } from './analyze-harness.js';
+import { failOrphanedPlans } from '../../usecases/fix-leases.js';
+import { TEST_ORG, gate, startTestApi, type TestApi } from '../../test-support/analyze-harness.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

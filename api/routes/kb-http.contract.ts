@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Embedder } from '../../core/ports/index.js';
 import { localEmbedder } from '../../kb/embed.js';
-import { makePdf } from '../../kb/pdf-fixture.js';
-import { type KbApi, startKbApi } from './kb-harness.js';
+import { makePdf } from '../../test-support/pdf-fixture.js';
+import { type KbApi, startKbApi } from '../../test-support/kb-harness.js';
 
 const RUNBOOKS: Record<string, string> = {
   'runbooks/KubePodCrashLooping.md': `# KubePodCrashLooping

@@ -4,15 +4,16 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
-import type { Embedder, KbDocument } from '../../core/ports/index.js';
+import type { Embedder } from '../../core/ports/index.js';
 import { maskSecrets } from '../../detectors/secrets.js';
 import { localEmbedder } from '../../kb/embed.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, extractDocument } from '../../kb/extract.js';
-import { syncFolder } from '../../kb/folder.js';
-import { type Citation, type IndexResult, KnowledgeBase, type SearchResult } from '../../kb/service.js';
+import { syncFolder } from '../../kb/io/folder.js';
+import { type IndexResult, KnowledgeBase } from '../../kb/service.js';
 import { searchKnowledge } from '../../usecases/knowledge.js';
 import { type ApiDeps, route } from '../context.js';
 import { runUseCase } from '../session.js';
+import { DocumentView, SearchView, documentView, searchView } from '../views.js';
 
 /**
  * What the knowledge-base routes need beyond ApiDeps: the active embedder (default: the local
@@ -37,87 +38,6 @@ export function kbOf(deps: ApiDeps): KnowledgeBase {
 }
 
 const limitsOf = (deps: ApiDeps): ExtractLimits => (deps as ApiDeps & KbDeps).kbLimits ?? DEFAULT_EXTRACT_LIMITS;
-
-// ---- views --------------------------------------------------------------------------------
-
-export const CitationView = z.object({
-  rank: z.number().int().describe('1-based'),
-  doc_id: z.string(),
-  title: z.string(),
-  path: z.string().nullable().describe('The document path or URL it was indexed from'),
-  chunk_id: z.string(),
-  heading: z.string().describe('The heading path joined with " > "'),
-  heading_path: z.array(z.string()),
-  line_start: z.number().int().describe('1-based, inclusive'),
-  line_end: z.number().int(),
-  snippet: z.string(),
-  score: z.number().describe('Fused reciprocal-rank score in (0, 1]'),
-  ranks: z.object({ lexical: z.number().int().optional(), vector: z.number().int().optional() }).describe('Rank of the document in each candidate list'),
-});
-export type CitationView = z.infer<typeof CitationView>;
-
-export const citationView = (c: Citation, i: number): CitationView => ({
-  rank: i + 1,
-  doc_id: c.docId,
-  title: c.title,
-  path: c.uri,
-  chunk_id: c.chunkId,
-  heading: c.headingPath.join(' > '),
-  heading_path: c.headingPath,
-  line_start: c.lineStart,
-  line_end: c.lineEnd,
-  snippet: c.snippet,
-  score: c.score,
-  ranks: c.ranks,
-});
-
-export const SearchView = z.object({
-  query: z.string().describe('The query as searched (with the incident context when incident_id was given)'),
-  k: z.number().int(),
-  model: z.string().describe('Embedding model of the vector side'),
-  exact_vectors: z.boolean().describe('true when vectors were compared exhaustively (no pgvector on this server)'),
-  incident: z
-    .object({ id: z.string(), service: z.string(), alerts: z.array(z.string()), templates: z.array(z.string()) })
-    .nullable()
-    .describe('What the incident contributed to the query'),
-  hits: z.array(CitationView),
-});
-
-export const searchView = (r: SearchResult, k: number): z.infer<typeof SearchView> => ({
-  query: r.query,
-  k,
-  model: r.model,
-  exact_vectors: r.exact,
-  incident: r.incident,
-  hits: r.hits.map(citationView),
-});
-
-export const DocumentView = z.object({
-  id: z.string(),
-  title: z.string(),
-  source: z.string(),
-  path: z.string().nullable(),
-  mime: z.string(),
-  bytes: z.number().int(),
-  chunks: z.number().int(),
-  content_hash: z.string(),
-  embed_model: z.string().nullable(),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
-export const documentView = (d: KbDocument): z.infer<typeof DocumentView> => ({
-  id: d.id,
-  title: d.title,
-  source: d.source,
-  path: d.uri,
-  mime: d.mime,
-  bytes: d.bytes,
-  chunks: d.chunkCount,
-  content_hash: d.contentHash,
-  embed_model: typeof d.meta.embed_model === 'string' ? d.meta.embed_model : null,
-  created_at: d.createdAt,
-  updated_at: d.updatedAt,
-});
 
 export const UploadResult = z.object({
   doc_id: z.string(),

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config.js';
 import { startEmbedded } from '../embedded.js';
 import { runAuditVerify } from './audit.js';
-import { createEmbedder, type EmbeddingVars, embeddingSettings, runKbIndex, runKbSearch } from './kb.js';
+import { runKbIndex, runKbSearch } from './kb.js';
 
 const dirs: string[] = [];
 const tmp = (p: string) => {
@@ -105,12 +105,4 @@ describe('warroom kb', () => {
     expect(JSON.parse(offline.out)).toMatchObject({ files: 2, created: 0, unchanged: 2, removed: 0 });
   });
 
-  it('chooses the embedder from the configuration', async () => {
-    const cfg = loadConfig({});
-    expect(embeddingSettings(cfg)).toEqual({ apiKey: undefined, baseURL: undefined, model: undefined, dimensions: undefined });
-    expect((await createEmbedder(cfg)).model).toBe('local-hash-v1-d1536');
-    const withKey: typeof cfg & EmbeddingVars = { ...cfg, OPENAI_API_KEY: 'sk-x', EMBEDDINGS_MODEL: 'text-embedding-3-small' };
-    expect(embeddingSettings(withKey)).toMatchObject({ apiKey: 'sk-x', model: 'text-embedding-3-small' });
-    expect(embeddingSettings({ ...withKey, EMBEDDINGS_MODEL: 'local' })).toEqual({});
-  });
 });

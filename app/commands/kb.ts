@@ -1,42 +1,17 @@
 /**
- * `warroom kb index DIR` and `warroom kb search "QUERY" [--k 10] [--json]`, plus the embedder
- * choice shared with the API: OpenAI-compatible when OPENAI_API_KEY or OPENAI_BASE_URL is set
- * (model EMBEDDINGS_MODEL, default text-embedding-3-small; EMBEDDINGS_MODEL=local forces the
- * local one), else the local deterministic embedder.
+ * `warroom kb index DIR` and `warroom kb search "QUERY" [--k 10] [--json]`, with the embedder
+ * the server uses (app/embedder.ts).
  */
 import { resolve } from 'node:path';
-import { searchView } from '../../api/routes/kb.js';
-import type { Embedder } from '../../core/ports/index.js';
+import { searchView } from '../../api/views.js';
 import { maskSecrets } from '../../detectors/secrets.js';
-import { localEmbedder } from '../../kb/embed.js';
-import { syncFolder } from '../../kb/folder.js';
-import { type EmbeddingSettings, embedderFromSettings } from '../../kb/openai.js';
+import { syncFolder } from '../../kb/io/folder.js';
 import { KnowledgeBase } from '../../kb/service.js';
 import { DataDirLockedError, openStore, type OpenedStore } from '../../store/index.js';
-import { storeConfig, type Config } from '../config.js';
-import { DEFAULT_ORG, loadMasks } from '../runtime.js';
+import { DEFAULT_ORG, loadMasks, storeConfig, type Config } from '../config.js';
+import { createEmbedder } from '../embedder.js';
 import { refuseHeld, routeDbCommand, type RemoteOptions } from './db-owner.js';
 import { folderTag, remoteKbIndex, remoteKbSearch } from './kb-remote.js';
-
-/** The embedding variables (optional in Config until the composition root declares them). */
-export interface EmbeddingVars {
-  OPENAI_API_KEY?: string;
-  OPENAI_BASE_URL?: string;
-  EMBEDDINGS_MODEL?: string;
-  EMBEDDINGS_DIMENSIONS?: number;
-}
-
-/** The embedding settings from the configuration (the variables are optional). */
-export function embeddingSettings(cfg: Config & EmbeddingVars): EmbeddingSettings {
-  const c = cfg;
-  if (c.EMBEDDINGS_MODEL === 'local') return {};
-  return { apiKey: c.OPENAI_API_KEY || undefined, baseURL: c.OPENAI_BASE_URL || undefined, model: c.EMBEDDINGS_MODEL || undefined, dimensions: c.EMBEDDINGS_DIMENSIONS };
-}
-
-/** The configured embedder (OpenAI-compatible or local). */
-export function createEmbedder(cfg: Config): Promise<Embedder> {
-  return embedderFromSettings(embeddingSettings(cfg), () => localEmbedder());
-}
 
 async function open(cfg: Config): Promise<OpenedStore> {
   return openStore(storeConfig(cfg));

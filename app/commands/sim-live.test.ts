@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbedded, type Embedded } from '../embedded.js';
-import { DEFAULT_ORG } from '../runtime.js';
+import { DEFAULT_ORG } from '../config.js';
 import { SANDBOX_KEY_NAME, startLiveSandbox } from './sim.js';
 
 let e: Embedded;

@@ -6,10 +6,10 @@
 import { cpus } from 'node:os';
 import { hashKey, newApiKey } from '../../api/auth.js';
 import { issueKey } from '../../usecases/keys.js';
-import { loadConfig, type Config } from '../config.js';
+import { DEFAULT_ORG, loadConfig, type Config } from '../config.js';
 import { startEmbedded, type Embedded } from '../embedded.js';
 import { fastUlid } from '../ids.js';
-import { DEFAULT_ORG, type Warroom } from '../runtime.js';
+import type { Warroom } from '../runtime.js';
 import { benchGenerate, type SimBenchResult } from '../../sim/edge/bench.js';
 import { startSandbox, type RunningSandbox } from '../../sim/edge/realtime.js';
 import { exportScenario } from '../../sim/edge/export.js';

@@ -1,6 +1,6 @@
 /**
  * Small numeric helpers for the metric detectors: normal tails (in log space, so extreme
- * deviations do not underflow to 0), the normal and Student-t quantiles, clamping.
+ * deviations do not underflow to 0), the normal and Student-t quantiles.
  */
 
 const LN_SQRT_PI = 0.5723649429247001;
@@ -72,11 +72,6 @@ export function tQuantile(p: number, nu: number): number {
   const g3 = (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384;
   const g4 = ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160;
   return z + g1 / nu + g2 / nu ** 2 + g3 / nu ** 3 + g4 / nu ** 4;
-}
-
-/** x limited to [lo, hi]. */
-export function clamp(x: number, lo: number, hi: number): number {
-  return x < lo ? lo : x > hi ? hi : x;
 }
 
 /** ln(e^a + e^b) without overflow. */

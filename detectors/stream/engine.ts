@@ -21,6 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Anomaly, Signal } from '../../core/schemas.js';
+import { nodeSlos } from '../../core/node-slo.js';
 import { LogTemplateMiner, type MinerOptions } from '../logs/miner.js';
 import type { ClustererSnapshot } from '../logs/cluster.js';
 import { LogAnomalyDetector, type LogAnomaly, type LogAnomalyState } from '../metrics/logs.js';
@@ -72,14 +73,11 @@ export function streamAnomalyId(org: string, service: string, series: string, ts
 }
 
 /** SLOs from the topology's node attributes (`slo: {availability, p95_ms}`), by service id. */
-export function slosFromTopology(t: { nodes: { id: string; attributes?: Record<string, unknown> }[] } | null): Record<string, ServiceSlo> {
+export function slosFromTopology(t: { nodes: { id: string; attributes?: unknown }[] } | null): Record<string, ServiceSlo> {
   const out: Record<string, ServiceSlo> = {};
   for (const n of t?.nodes ?? []) {
-    const s = (n.attributes?.slo ?? null) as Record<string, unknown> | null;
-    if (!s || typeof s !== 'object') continue;
-    const availability = typeof s.availability === 'number' ? s.availability : undefined;
-    const p95Ms = typeof s.p95_ms === 'number' ? s.p95_ms : typeof s.p95Ms === 'number' ? s.p95Ms : undefined;
-    out[n.id] = { availability, p95Ms };
+    const { service } = nodeSlos(n.attributes);
+    if (service) out[n.id] = service;
   }
   return out;
 }

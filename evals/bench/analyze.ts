@@ -10,10 +10,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
-import type { Config } from '../../app/config.js';
+import { DEFAULT_ORG, type Config } from '../../app/config.js';
 import { replayScenario } from '../../app/commands/sim.js';
 import { startEmbedded, type Engine } from '../../app/embedded.js';
-import { DEFAULT_ORG } from '../../app/runtime.js';
 import type { InprocBus } from '../../bus/inproc.js';
 
 import { analyze } from '../../rca/analyze.js';

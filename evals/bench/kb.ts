@@ -9,8 +9,8 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { Config } from '../../app/config.js';
-import { createEmbedder } from '../../app/commands/kb.js';
-import { type KbApi, startKbApi } from '../../api/routes/kb-harness.js';
+import { createEmbedder } from '../../app/embedder.js';
+import { type KbApi, startKbApi } from '../../test-support/kb-harness.js';
 import { kbOf } from '../../api/routes/kb.js';
 import { seededRng } from '../../core/rng.js';
 import { formatTable } from '../harness.js';

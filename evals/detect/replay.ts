@@ -15,7 +15,7 @@ import { flatten, run } from '../../sim/generate.js';
 import { parseScenario } from '../../sim/scenario.js';
 import type { Scenario } from '../../sim/schema.js';
 import { toTopologyInput } from '../../sim/topology.js';
-import { parseDuration } from '../../sim/util.js';
+import { parseDuration } from '../../core/duration.js';
 import type { World } from '../../sim/world.js';
 
 export interface FaultOutcome {

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEmbedder } from '../../app/commands/kb.js';
+import { createEmbedder } from '../../app/embedder.js';
 import { loadConfig } from '../../app/config.js';
 import type { Embedder, OrgStore } from '../../core/ports/index.js';
 import { DEFAULT_SECRET_MASKS, maskSecrets } from '../../detectors/secrets.js';

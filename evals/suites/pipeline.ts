@@ -4,7 +4,7 @@
  * Scores ingest fidelity, masking, incident recall and false incidents, evidence and the audit chain.
  */
 import { seededRng } from '../../core/rng.js';
-import { DEFAULT_ORG } from '../../app/runtime.js';
+import { DEFAULT_ORG } from '../../app/config.js';
 import { eventually, startEmbedded } from '../../app/embedded.js';
 import type { Suite } from '../harness.js';
 

@@ -34,7 +34,7 @@ import { simCase, type CaseWindow, type SimCase } from '../../sim/edge/case.js';
 import { loadLibrary } from '../../sim/edge/library.js';
 import type { GroundTruthDoc } from '../../sim/generate.js';
 import type { Scenario } from '../../sim/schema.js';
-import { parseDuration } from '../../sim/util.js';
+import { parseDuration } from '../../core/duration.js';
 import type { WorldOptions } from '../../sim/world.js';
 import type { Suite } from '../harness.js';
 import { rcaPublicSuite } from './rca-public.js';

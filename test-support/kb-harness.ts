@@ -7,18 +7,18 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { freshPostgresDb, httpClient, type HttpClient, POSTGRES_URL } from '../../app/embedded.js';
-import { createInprocBus } from '../../bus/index.js';
-import type { Embedder } from '../../core/ports/index.js';
-import { SCOPES, type Scope } from '../../core/schemas.js';
-import type { ExtractLimits } from '../../kb/extract.js';
-import { openPgliteStore, openPostgresStore, type OpenedStore } from '../../store/index.js';
-import type { ApiDeps } from '../context.js';
-import { testApiDeps } from '../test-deps.js';
-import { createApi } from '../server.js';
-import { ALL_ROUTES } from './index.js';
-import { KB_ROUTES, type KbDeps } from './kb.js';
-import { issueKey } from '../../usecases/keys.js';
+import { freshPostgresDb, httpClient, type HttpClient, POSTGRES_URL } from '../app/embedded.js';
+import { createInprocBus } from '../bus/index.js';
+import { SCOPES, type Scope } from '../core/schemas.js';
+import type { Embedder } from '../core/ports/index.js';
+import type { ExtractLimits } from '../kb/extract.js';
+import { openPgliteStore, openPostgresStore, type OpenedStore } from '../store/index.js';
+import type { ApiDeps } from '../api/context.js';
+import { testApiDeps } from './api-deps.js';
+import { createApi } from '../api/server.js';
+import { ALL_ROUTES } from '../api/routes/index.js';
+import { KB_ROUTES, type KbDeps } from '../api/routes/kb.js';
+import { issueKey } from '../usecases/keys.js';
 
 export interface KbApi {
   url: string;

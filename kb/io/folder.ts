@@ -6,10 +6,10 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { isAppError } from '../core/errors.js';
-import type { OrgStore } from '../core/ports/index.js';
-import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, extractDocument, isIndexablePath } from './extract.js';
-import { type KnowledgeBase, docIdFor } from './service.js';
+import { isAppError } from '../../core/errors.js';
+import type { OrgStore } from '../../core/ports/index.js';
+import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, extractDocument, isIndexablePath } from '../extract.js';
+import { type KnowledgeBase, docIdFor } from '../service.js';
 
 export interface FolderSyncOptions {
   /** Documents are tagged `folder:<name>`; a later sync only prunes its own. Default: the directory path. */

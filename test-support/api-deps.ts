@@ -8,9 +8,9 @@ import { ulid } from 'ulid';
 import { systemClock } from '../core/clock.js';
 import { DEFAULT_SECRET_MASKS } from '../detectors/secrets.js';
 import { memoryAnalysisCache } from '../usecases/analysis-cache.js';
-import { hashKey } from './auth.js';
-import type { ApiDeps } from './context.js';
-import { createApiMetrics } from './metrics.js';
+import { hashKey } from '../api/auth.js';
+import type { ApiDeps } from '../api/context.js';
+import { createApiMetrics } from '../api/metrics.js';
 
 export function testApiDeps(o: Pick<ApiDeps, 'store'> & Partial<ApiDeps> & { adminKey?: string }): ApiDeps {
   const { adminKey, ...over } = o;

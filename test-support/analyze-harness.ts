@@ -8,16 +8,16 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { freshPostgresDb, httpClient, type HttpClient, POSTGRES_URL } from '../../app/embedded.js';
-import type { OrgStore, OutboxMessage, Store } from '../../core/ports/index.js';
-import { SCOPES } from '../../core/schemas.js';
-import { openPgliteStore, openPostgresStore, type OpenedStore } from '../../store/index.js';
-import type { AnyRoute, ApiDeps } from '../context.js';
-import { testApiDeps } from '../test-deps.js';
-import { createApi } from '../server.js';
-import { analyzeIncidentRoute, analyzeRoute, type AnalyzeRouteOptions } from './analyze.js';
-import { ALL_ROUTES } from './index.js';
-import { issueKey } from '../../usecases/keys.js';
+import { freshPostgresDb, httpClient, type HttpClient, POSTGRES_URL } from '../app/embedded.js';
+import type { OrgStore, OutboxMessage, Store } from '../core/ports/index.js';
+import { SCOPES } from '../core/schemas.js';
+import { openPgliteStore, openPostgresStore, type OpenedStore } from '../store/index.js';
+import type { AnyRoute, ApiDeps } from '../api/context.js';
+import { testApiDeps } from './api-deps.js';
+import { createApi } from '../api/server.js';
+import { analyzeIncidentRoute, analyzeRoute, type AnalyzeRouteOptions } from '../api/routes/analyze.js';
+import { ALL_ROUTES } from '../api/routes/index.js';
+import { issueKey } from '../usecases/keys.js';
 
 export const TEST_ORG = 'default';
 

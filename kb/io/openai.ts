@@ -5,9 +5,9 @@
  * Rate limits and server errors are retried with backoff (honouring Retry-After); vectors are
  * checked, ordered by `index` and scaled to unit length.
  */
-import { AppError } from '../core/errors.js';
-import { type Embedder, STORED_DIM } from '../core/ports/index.js';
-import { normalize } from './embed.js';
+import { AppError } from '../../core/errors.js';
+import { type Embedder, STORED_DIM } from '../../core/ports/index.js';
+import { normalize } from '../embed.js';
 
 export interface OpenAIEmbedderConfig {
   /** e.g. https://api.openai.com/v1 (no trailing /embeddings). */
