@@ -7,6 +7,7 @@ import type { Bus, OrgStore, OutboxMessage, Store, Subject } from '../core/ports
 import type { Scope } from '../core/schemas.js';
 import type { CompiledMask } from '../detectors/secrets.js';
 import type { Runner } from '../remediate/runners/runner.js';
+import type { SandboxControl } from '../sim/sandbox.js';
 import type { Principal } from './auth.js';
 import type { Embedder } from '../kb/embed.js';
 import type { ExtractLimits } from '../kb/extract.js';
@@ -25,6 +26,8 @@ export interface ApiDeps {
   logger: Logger;
   metrics: ApiMetrics;
   runners: Record<string, Runner>;
+  /** The live sandbox and the one org it belongs to (absent: no org has one; api/routes/sandbox.ts). */
+  sandbox?: { owner: string; running(): SandboxControl | undefined };
   /** How often an executing fix plan's heartbeat is renewed while its runner works (default 15 s; remediate/leases.ts). */
   fixHeartbeatMs?: number;
   /** The embedder for knowledge-base indexing and search (default: the local one). */
