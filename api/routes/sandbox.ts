@@ -15,7 +15,7 @@ import { AppError } from '../../core/errors.js';
 import { FAULTS } from '../../sim/faults.js';
 import { FAULT_KINDS } from '../../sim/schema.js';
 import type { SandboxControl } from '../../sim/sandbox.js';
-import { route, type ApiDeps, type Ctx } from '../context.js';
+import { route, type Ctx } from '../context.js';
 
 export const InjectBody = z.object({
   kind: z.enum(FAULT_KINDS).describe('fault kind (GET /v1/sim lists them)'),
@@ -56,7 +56,7 @@ const KINDS = Object.values(FAULTS).map((d) => ({ kind: d.kind, title: d.title, 
  * or an instance wired without a sandbox, gets 404.
  */
 function sandboxOf({ principal, deps }: Pick<Ctx, 'principal' | 'deps'>): { running: SandboxControl | undefined } {
-  const access: ApiDeps['sandbox'] = deps.sandbox;
+  const access = deps.sandbox;
   if (!access || principal.kind !== 'key' || principal.orgId !== access.owner) throw new AppError('not_found', 'This org has no sandbox.');
   return { running: access.running() };
 }
@@ -104,4 +104,5 @@ export const injectFaultRoute = route({
   },
 });
 
+/** The sandbox's part of the route table (api/routes/index.ts). */
 export const SANDBOX_ROUTES = [sandboxStatusRoute, injectFaultRoute];
