@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Bus, Embedder, OrgStore, OutboxMessage, Store, Subject } from '../core/ports/index.js';
 import type { Scope } from '../core/schemas.js';
+import type { SandboxControl } from '../sim/sandbox.js';
 import type { UseCaseDeps } from '../usecases/session.js';
 import type { Principal } from './auth.js';
 import type { ExtractLimits } from '../kb/extract.js';
@@ -18,6 +19,8 @@ export interface ApiDeps extends UseCaseDeps {
   maxBatch: number;
   logger: Logger;
   metrics: ApiMetrics;
+  /** The live sandbox and the one org it belongs to (absent: no org has one; api/routes/sandbox.ts). */
+  sandbox?: { owner: string; running(): SandboxControl | undefined };
   /** The embedder for knowledge-base indexing and search (default: the local one). */
   embedder?: Embedder;
   kbLimits?: ExtractLimits;

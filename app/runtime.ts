@@ -22,7 +22,6 @@ import { DEFAULT_POLICY, type CorrelationPolicy } from '../detectors/stream/grou
 import { dryRunRunner } from '../remediate/runners/dryrun.js';
 import { createInprocBus, createNatsBus } from '../bus/index.js';
 import { openStore } from '../store/index.js';
-import { simRoutes } from '../sim/http.js';
 import { sandboxRunner } from '../sim/runner.js';
 import type { RunningSandbox } from '../sim/edge/realtime.js';
 import { ALL_ROUTES } from '../api/routes/index.js';
@@ -77,7 +76,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   const subs: Subscription[] = [];
   const generatedKeys: Warroom['generatedKeys'] = {};
   let sandbox: RunningSandbox | undefined;
-  const sandboxRunnerInstance = sandboxRunner(() => sandbox);
+  const sandboxRunnerInstance = sandboxRunner(() => sandbox, DEFAULT_ORG);
 
   // Knowledge-base embeddings: OpenAI-compatible when configured, else the local embedder.
   const embedder = await createEmbedder(cfg);
@@ -96,10 +95,12 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     logger,
     metrics,
     runners: { [dryRunRunner.name]: dryRunRunner, [sandboxRunnerInstance.name]: sandboxRunnerInstance },
+    // the live sandbox streams into the default org, and only that org may see or break it
+    sandbox: { owner: DEFAULT_ORG, running: () => sandbox },
     fixHeartbeatMs: fixHeartbeatMs(cfg.WARROOM_FIX_LEASE_SECONDS * 1000),
     analysisCache,
     publishCommitted: (msgs) => relay?.publishCommitted(msgs),
-  }, [...ALL_ROUTES, ...simRoutes(() => sandbox)]);
+  }, ALL_ROUTES);
   const server: Server = createServer(api);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -34,7 +34,7 @@ describe('draftPlan', () => {
   });
 
   it('dry-run records the command and executes nothing', async () => {
-    const r = await dryRunRunner.execute(draftPlan(incident, []).steps[0]);
+    const r = await dryRunRunner.execute(draftPlan(incident, []).steps[0], { orgId: 'o1' });
     expect(r.exitCode).toBe(0);
     expect(r.output).toContain('kubectl rollout restart deployment/checkout -n default');
     expect(r.output).toMatch(/DRY RUN/);

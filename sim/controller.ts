@@ -4,8 +4,16 @@
  * rolling updates one pod at a time, pod start-up, config reloads, index builds, OOM kills with
  * back-off.
  */
-import { EMPTY_SET, type Pod, type SvcRt } from './model.js';
-import type { World } from './world.js';
+import { EMPTY_SET, type ClusterEvents, type Chunk, type Pod, type SvcRt, type WorldState } from './model.js';
+
+/** What the controller reads of the world, and the actions it takes: schedule, add pods, emit events. */
+export interface ControllerView extends Pick<WorldState, 't' | 'services' | 'byId' | 'desired'>, ClusterEvents {
+  /** Runs `run` at the start of the first step at or after `at`. */
+  schedule(at: number, run: (c: Chunk) => void): void;
+  addPod(s: SvcRt, bootedAt: number, ready: boolean): Pod;
+  /** A fresh node name (a rescheduled pod lands on a new node). */
+  newNode(): string;
+}
 
 /** Pod start-up time by log format (a stand-in for the runtime: JVM, Python, Node, Go…). */
 export const STARTUP_MS: Record<string, number> = { java: 40_000, python: 25_000, json: 15_000, logfmt: 8_000, nginx: 5_000, postgres: 45_000, redis: 10_000, rabbitmq: 30_000, none: 5_000 };
@@ -16,7 +24,7 @@ export const DISK_EXPAND_MS = 60_000;
 export const ONLINE_RESIZE_MS = 20_000;
 
 /** Schedules the actual state to follow the desired state after the right delay. */
-export function afterDesiredChange(w: World, service: string): void {
+export function afterDesiredChange(w: ControllerView, service: string): void {
   const s = w.byId.get(service)!;
   const d = w.desired.services[service];
   const t = w.t;
@@ -35,7 +43,7 @@ export function afterDesiredChange(w: World, service: string): void {
     const gb = d.resources.disk_gb;
     w.schedule(t + DISK_EXPAND_MS, () => (s.actual.diskGb = gb));
   }
-  if (resizesOnline(w, s) && (d.resources.memory_mb !== s.actual.memoryMb || d.resources.cpu_millis !== s.actual.cpuMillis)) {
+  if (resizesOnline(s) && (d.resources.memory_mb !== s.actual.memoryMb || d.resources.cpu_millis !== s.actual.cpuMillis)) {
     const { memory_mb, cpu_millis } = d.resources;
     w.schedule(t + ONLINE_RESIZE_MS, () => {
       s.actual.memoryMb = memory_mb;
@@ -49,12 +57,12 @@ export function afterDesiredChange(w: World, service: string): void {
 }
 
 /** Databases, caches and queues change memory and CPU in place (e.g. Redis `maxmemory`); services roll out. */
-export function resizesOnline(w: World, s: SvcRt): boolean {
+export function resizesOnline(s: SvcRt): boolean {
   return s.spec.type === 'cache' || s.spec.type === 'database' || s.spec.type === 'queue';
 }
 
 /** One controller pass: scale, delete pods asked for, finish started pods, roll the next outdated pod. */
-export function reconcile(w: World, t: number): void {
+export function reconcile(w: ControllerView, t: number): void {
   for (const s of w.services) {
     if (s.spec.type === 'external') continue;
     const d = w.desired.services[s.id];
@@ -69,7 +77,7 @@ export function reconcile(w: World, t: number): void {
       s.pods.splice(d.replicas);
       w.k8sEvent(null, s, 'Normal', 'ScalingReplicaSet', `Scaled down replica set ${s.id} to ${d.replicas}`);
     }
-    const memLimit = resizesOnline(w, s) ? s.actual.memoryMb : d.resources.memory_mb;
+    const memLimit = resizesOnline(s) ? s.actual.memoryMb : d.resources.memory_mb;
     let rolling = false;
     for (const p of s.pods) {
       // Pod deleted by hand: killed now, recreated on another node.
@@ -107,7 +115,7 @@ export function reconcile(w: World, t: number): void {
 }
 
 /** A rolling update finished for this pod: it now runs the new template on a new node. */
-export function swapPod(w: World, p: Pod, t: number, version: string, restartGen: number, memLimitMb: number): void {
+export function swapPod(w: Pick<ControllerView, 'newNode'>, p: Pod, t: number, version: string, restartGen: number, memLimitMb: number): void {
   p.version = version;
   p.restartGen = restartGen;
   p.memLimitMb = memLimitMb;
@@ -121,7 +129,7 @@ export function swapPod(w: World, p: Pod, t: number, version: string, restartGen
 }
 
 /** Kills a pod now; it comes back after start-up (with a back-off after repeated crashes). */
-export function restartPod(w: World, p: Pod, t: number, version: string, restartGen: number, memLimitMb: number, crash: boolean): void {
+export function restartPod(w: Pick<ControllerView, 'newNode'>, p: Pod, t: number, version: string, restartGen: number, memLimitMb: number, crash: boolean): void {
   const backoff = crash ? Math.min(300_000, 10_000 * 2 ** Math.max(0, p.crashes - 1)) : 0;
   p.ready = false;
   p.readyAt = t + backoff + p.svc.startupMs;

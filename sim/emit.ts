@@ -6,19 +6,28 @@
 import type { Rng } from '../core/rng.js';
 import type { SignalInput } from '../core/schemas.js';
 import { pickTemplate, render } from './logs.js';
-import type { Chunk, SvcRt } from './model.js';
+import type { Chunk, SvcRt, WorldState } from './model.js';
 import type { ChangeRecord, Scalar } from './state.js';
-import { effectiveShare } from './traffic.js';
+import { effectiveShare, type ShareView } from './traffic.js';
 import { PAD3, hex8, round } from './util.js';
-import type { World } from './world.js';
 
+/** What the metrics read: the services (whose roll-up sums it advances) and the step's place. */
+export type MetricsView = Pick<WorldState, 'iso' | 'services' | 'stepMs' | 'stepIndex' | 'instEvery' | 'svcEvery'>;
+/** What moving the shared line clock reads and writes. */
+export type LineClockView = Pick<WorldState, 'iso' | 'line'>;
+/** What the log lines read (and the logs stream they draw from). */
+export type LogsView = LineClockView & Pick<WorldState, 'services' | 'stepMs' | 'logsPerMin' | 'scenario' | 'opts' | 'rl'>;
+/** What sampling traces reads (and the traces stream it draws from). */
+export type TraceSampleView = Pick<WorldState, 'rt' | 'tracesPerMin' | 'stepMs'>;
+/** What the spans-only walk reads. */
+export type SpansView = TraceSampleView & ShareView & Pick<WorldState, 'iso' | 'entry'>;
 
 function metric(ts: string, key: string, value: number, labels: Record<string, string>): SignalInput {
   return { source: 'prometheus', kind: 'metric', ts, key, value, labels };
 }
 
 /** Pod metrics at the instance resolution and service roll-ups averaged over their window. */
-export function emitMetrics(w: World, t: number, c: Chunk): void {
+export function emitMetrics(w: MetricsView, t: number, c: Chunk): void {
   const ts = w.iso.iso(t);
   const out = c.metrics;
   const instNow = w.instEvery > 0 && w.stepIndex % w.instEvery === 0;
@@ -94,7 +103,7 @@ export function emitMetrics(w: World, t: number, c: Chunk): void {
 }
 
 /** The step's log lines: spread over services (by traffic) and pods, spaced evenly in time. */
-export function emitLogs(w: World, t: number, c: Chunk): void {
+export function emitLogs(w: LogsView, t: number, c: Chunk): void {
   const rl = w.rl;
   const perStep = (w.logsPerMin * w.stepMs) / 60_000;
   const secretRate = w.scenario.baseline.secrets_per_10k / 10_000;
@@ -157,7 +166,7 @@ export function emitLogs(w: World, t: number, c: Chunk): void {
 }
 
 /** Moves the shared line clock to `ms` (one ISO text per line, seconds cached). */
-export function lineAt(w: World, ms: number): void {
+export function lineAt(w: LineClockView, ms: number): void {
   const l = w.line;
   l.sec = w.iso.at(ms);
   l.ms = ((ms % 1000) + 1000) % 1000;
@@ -165,12 +174,12 @@ export function lineAt(w: World, ms: number): void {
 }
 
 /** Sampled traces: a walk down the call graph from the entry. */
-export function emitSpans(w: World, t: number, c: Chunk): void {
+export function emitSpans(w: SpansView, t: number, c: Chunk): void {
   sampleTraces(w, t, (traceId, start) => span(w, c, w.rt, w.entry, traceId, null, start, 0));
 }
 
 /** The step's sampled traces: their ids and start times, from the traces stream. */
-export function sampleTraces(w: World, t: number, each: (traceId: string, start: number) => void): void {
+export function sampleTraces(w: TraceSampleView, t: number, each: (traceId: string, start: number) => void): void {
   const r = w.rt;
   const expect = (w.tracesPerMin * w.stepMs) / 60_000;
   let n = Math.floor(expect);
@@ -183,7 +192,7 @@ export function sampleTraces(w: World, t: number, each: (traceId: string, start:
 }
 
 /** One span and its children; returns its duration. (With trace logs on, sim/trace-logs.ts walks requests instead.) */
-export function span(w: World, c: Chunk, r: Rng, s: SvcRt, traceId: string, parent: string | null, start: number, depth: number): number {
+export function span(w: SpansView, c: Chunk, r: Rng, s: SvcRt, traceId: string, parent: string | null, start: number, depth: number): number {
   const spanId = hex8(r) + hex8(r);
   let dur = s.p50 * (0.5 + -Math.log(1 - r()) * 0.6);
   const failed = r() < s.err;

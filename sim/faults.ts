@@ -5,14 +5,31 @@
  * version, a flag or config value, an expired certificate, a missing index, a bad node), so a
  * remedy heals exactly when it changes what the fault depends on.
  */
+import type { PodEffects, SvcRt, WorldState } from './model.js';
 import type { Remedy, FaultKind, FaultSpec, TopologySpec, ServiceSpec } from './schema.js';
 import type { ChangeRecord, Scalar } from './state.js';
 import { bumpVersion } from './state.js';
 import { upstreamOf } from './topology.js';
+import { timeoutOf } from './traffic.js';
 import { parseDuration } from '../core/duration.js';
 import { clamp } from '../core/math.js';
 import { hash32, num } from './util.js';
-import type { World } from './world.js';
+
+/**
+ * What a fault reads of the world (the topology, its services, the desired state) and the actions
+ * it takes: impacts and problem lines on pods, version defects, and changes (deploys, flags,
+ * config) that are recorded and announced like anyone else's.
+ */
+export interface FaultView extends Pick<WorldState, 'scenario' | 'stepMs' | 'desired' | 'defects'>, PodEffects {
+  /** The service `id` (throws on an unknown one). */
+  svc(id: string): SvcRt;
+  /** Deploys a new version (rolling update); returns the deploy change. */
+  deploy(service: string, version: string, opts?: { summary?: string; author?: string }): ChangeRecord;
+  setFlag(service: string, flag: string, value: Scalar, author?: string): ChangeRecord;
+  setConfig(service: string, key: string, value: Scalar, opts?: { author?: string; summary?: string }): ChangeRecord;
+  /** How long a remedy takes to act (rollout, reload, index build…), ms. */
+  effectiveAfter(r: Remedy): number;
+}
 
 export interface ActiveFault {
   id: string;
@@ -48,21 +65,21 @@ export interface FaultDef {
   keepsTicking?: boolean;
   /** A static problem with this fault on this topology (checked when a scenario is loaded). */
   check?(t: TopologySpec, f: FaultSpec & { service: string }): string | undefined;
-  inject(w: World, f: ActiveFault): void;
-  tick?(w: World, f: ActiveFault, t: number): void;
-  healed(w: World, f: ActiveFault, t: number): boolean;
-  remedy(w: World, f: ActiveFault): Remedy;
-  alternatives?(w: World, f: ActiveFault): Remedy[];
+  inject(w: FaultView, f: ActiveFault): void;
+  tick?(w: FaultView, f: ActiveFault, t: number): void;
+  healed(w: FaultView, f: ActiveFault, t: number): boolean;
+  remedy(w: FaultView, f: ActiveFault): Remedy;
+  alternatives?(w: FaultView, f: ActiveFault): Remedy[];
   /** Plausible remedies that do not heal it. */
-  wrong(w: World, f: ActiveFault): Remedy[];
+  wrong(w: FaultView, f: ActiveFault): Remedy[];
 }
 
 const str = (v: Scalar | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const durS = (v: Scalar | undefined, d: number): number => (typeof v === 'string' ? (parseDuration(v) ?? d * 1000) / 1000 : num(v, d));
 const svcSpec = (t: TopologySpec, id: string) => t.services.find((s) => s.id === id);
-const readyPods = (w: World, service: string) => w.svc(service).pods.filter((p) => p.ready);
+const readyPods = (w: FaultView, service: string) => w.svc(service).pods.filter((p) => p.ready);
 
-function deployFault(kind: 'bad_deploy_errors' | 'bad_deploy_latency' | 'memory_leak', def: Omit<FaultDef, 'kind' | 'inject' | 'healed' | 'remedy' | 'alternatives' | 'wrong' | 'targets' | 'change' | 'remedyAction'>, defect: (w: World, f: ActiveFault) => { impact: Record<string, number>; log: string | null; logFrac: number }, summary: string): FaultDef {
+function deployFault(kind: 'bad_deploy_errors' | 'bad_deploy_latency' | 'memory_leak', def: Omit<FaultDef, 'kind' | 'inject' | 'healed' | 'remedy' | 'alternatives' | 'wrong' | 'targets' | 'change' | 'remedyAction'>, defect: (w: FaultView, f: ActiveFault) => { impact: Record<string, number>; log: string | null; logFrac: number }, summary: string): FaultDef {
   return {
     ...def,
     kind,
@@ -385,7 +402,7 @@ export const FAULTS: Record<FaultKind, FaultDef> = {
       const named = str(f.params.callee);
       const e = named ? edges.find((x) => x.to.id === named)! : edges.reduce((a, b) => (b.to.seen.p50 > a.to.seen.p50 ? b : a));
       const key = `timeout_ms.${e.to.id}`;
-      const original = w.timeoutOf(e);
+      const original = timeoutOf(e);
       const value = Math.max(5, Math.round(num(f.params.timeout_ms, e.to.seen.p50 * 0.6)));
       f.data = { key, callee: e.to.id, original };
       f.change = w.setConfig(f.service, key, value, { summary: `fail fast on slow ${e.to.id} calls` });
@@ -621,7 +638,7 @@ export interface FaultGroundTruth {
   healed_at: string | null;
 }
 
-export function groundTruthOf(w: World, f: ActiveFault): FaultGroundTruth {
+export function groundTruthOf(w: FaultView, f: ActiveFault): FaultGroundTruth {
   const def = FAULTS[f.kind];
   const remedy = def.remedy(w, f);
   const iso = (ms: number) => new Date(ms).toISOString();

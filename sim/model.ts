@@ -1,13 +1,17 @@
 /**
  * The runtime shapes of the simulated world: pods, services, edges, what a fault does to a pod
- * in one step (Impact), and the chunk of signals one step produces.
+ * in one step (Impact), the chunk of signals one step produces, and the world's state as its
+ * subsystems see it (`WorldState`): each subsystem (controller, traffic, emit, trace-logs,
+ * faults) declares the part it reads as a `Pick` of it, plus the few actions it calls, and
+ * world.ts, which alone owns the state, hands itself over as that view.
  */
+import type { Rng } from '../core/rng.js';
 import type { SignalInput } from '../core/schemas.js';
-import type { Level, TemplateSet, Vars } from './logs.js';
-import type { EdgeSpec, ServiceSpec } from './schema.js';
+import type { Level, LineCtx, Template, TemplateSet, Vars } from './logs.js';
+import type { EdgeSpec, Scenario, ServiceSpec } from './schema.js';
 import type { ServiceLogs } from './logs.js';
-import type { Scalar } from './state.js';
-import type { TraceTemplates } from './trace-logs.js';
+import type { DesiredState, Scalar } from './state.js';
+import type { IsoClock } from './util.js';
 
 /** What a fault or condition does to one pod during one step. Combined multiplicatively. */
 export interface Impact {
@@ -23,6 +27,17 @@ export interface Impact {
   satAdd: number;
   /** Memory growth as a fraction of the limit per second. */
   memRate: number;
+}
+
+/** A service's compiled lines of a sampled request, and the operation it serves (trace-logs.ts). */
+export interface TraceTemplates {
+  /** `GET /v1/<service>`: stable, so the lines of one step keep one shape. */
+  op: string;
+  start: Template;
+  call: Template;
+  done: Template;
+  failed: Template;
+  degraded: Template;
 }
 
 export interface LogSource {
@@ -173,6 +188,58 @@ export interface WorldOptions {
   quiet?: boolean;
   /** Streams log lines to this function instead of collecting them in the chunk (nothing is retained). */
   onLog?: (line: SignalInput) => void;
+}
+
+/** What pods of a defective version do (set by a bad-deploy fault, keyed `${service}@${version}`). */
+export interface Defect {
+  impact: Partial<Impact>;
+  log: string | null;
+  logFrac: number;
+}
+
+/** The world's state, read-only as seen from a subsystem (which changes pods and services in place, and the rest through actions). */
+export interface WorldState {
+  readonly scenario: Scenario;
+  readonly opts: WorldOptions;
+  readonly stepMs: number;
+  /** Start of the current step, epoch ms. */
+  readonly t: number;
+  readonly stepIndex: number;
+  readonly services: readonly SvcRt[];
+  readonly byId: ReadonlyMap<string, SvcRt>;
+  /** Services in call order, callers before callees. */
+  readonly order: readonly SvcRt[];
+  readonly entry: SvcRt;
+  readonly desired: DesiredState;
+  readonly defects: Map<string, Defect>;
+  /** The highest value of the daily traffic shape (it is scaled to 1). */
+  readonly dailyMax: number;
+  readonly logsPerMin: number;
+  /** Steps between pod metrics and between service roll-ups (0: off). */
+  readonly instEvery: number;
+  readonly svcEvery: number;
+  readonly tracesPerMin: number;
+  /** The seeded streams: metrics, logs, events, traces (separate, so one never moves another). */
+  readonly rm: Rng;
+  readonly rl: Rng;
+  readonly re: Rng;
+  readonly rt: Rng;
+  readonly iso: IsoClock;
+  /** The shared clock of the line being written (logs.ts). */
+  readonly line: LineCtx;
+}
+
+/** What a fault or condition does to pods this step. */
+export interface PodEffects {
+  /** Adds an impact to a pod (errors combine as independent failures, multipliers multiply). */
+  addImpact(p: Pod, x: Partial<Impact>): void;
+  /** Adds a share of problem lines (`cat` of the service's problem templates) to a pod's logs. */
+  addLog(p: Pod, cat: string, frac: number, vars?: Vars): void;
+}
+
+/** Emits a Kubernetes-style event (OOMKilled, BackOff, Started…) with the step's signals. */
+export interface ClusterEvents {
+  k8sEvent(pod: Pod | null, svc: SvcRt, type: 'Normal' | 'Warning', reason: string, message: string): void;
 }
 
 export const INSTANCE_METRICS = ['http_requests_per_s', 'http_error_rate', 'latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms', 'cpu_utilization', 'memory_utilization', 'saturation', 'restarts_total', 'disk_utilization'] as const;

@@ -7,13 +7,14 @@ import { sandboxRunner } from './runner.js';
 runnerContract('sandbox', {
   open: async () => {
     const sb = await startSandbox({ clock: new ManualClock(Date.parse('2026-03-03T10:00:03Z')), tickMs: 0, seed: 3, ingest: async () => undefined });
-    return { runner: sandboxRunner(() => sb), close: () => sb.stop() };
+    return { runner: sandboxRunner(() => sb, 'default'), close: () => sb.stop() };
   },
   carriesOut: [
     { action: 'restart', target: 'cart', params: {}, command: 'kubectl rollout restart deployment/cart -n shop' },
     { action: 'rollout_restart', target: 'payments', params: {}, command: 'kubectl rollout restart deployment/payments -n shop' },
     { action: 'scale', target: 'search', params: { replicas: 6 }, command: 'kubectl scale deployment/search --replicas=6 -n shop' },
   ],
+  boundToOrg: true,
   refuses: [
     { action: 'pray', target: 'search', params: {}, command: 'pray' }, // no such remedy
     { action: 'scale', target: 'search', params: {}, command: 'kubectl scale deployment/search' }, // replicas missing
@@ -24,6 +25,6 @@ runnerContract('sandbox', {
 describe('sandbox runner, sandbox off', () => {
   it('answers every step with exit code 1 and says the sandbox is off', async () => {
     const runner = sandboxRunner(() => undefined);
-    for (const [, step] of ODD_STEPS) expect(await runner.execute(step)).toEqual({ exitCode: 1, output: expect.stringMatching(/sandbox is off/) });
+    for (const [, step] of ODD_STEPS) expect(await runner.execute(step, { orgId: 'default' })).toEqual({ exitCode: 1, output: expect.stringMatching(/sandbox is off/) });
   });
 });

@@ -22,11 +22,16 @@ interface Applier {
   apply(remedy: unknown, actor?: string): { ok: boolean; message: string; effective_after_s: number };
 }
 
-/** A runner that executes plan steps against the live sandbox (`getSandbox()` undefined = sandbox off). */
-export function sandboxRunner(getSandbox: () => Applier | undefined): Runner {
+/**
+ * A runner that executes plan steps against the live sandbox (`getSandbox()` undefined = sandbox
+ * off). The sandbox belongs to one org (`owner`): a step run for another org is refused as if
+ * there were no sandbox, so one tenant's plan cannot mend or break another's world.
+ */
+export function sandboxRunner(getSandbox: () => Applier | undefined, owner?: string): Runner {
   return {
     name: 'sandbox',
-    async execute(step) {
+    async execute(step, ctx) {
+      if (owner !== undefined && ctx.orgId !== owner) return { exitCode: 1, output: 'this org has no sandbox: nothing to apply this step to' };
       const sb = getSandbox();
       if (!sb) return { exitCode: 1, output: 'the sandbox is off (WARROOM_SANDBOX=off): nothing to apply this step to' };
       const m = remedyFromFixStep(step);

@@ -1,13 +1,9 @@
-/** The live sandbox: real-time ticks into an ingest function, faults injected over the API, remedies through the runner. */
+/** The live sandbox: real-time ticks into an ingest function, injected faults, remedies through the runner (its REST routes: api/routes/sandbox.test.ts). */
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
-import { AppError } from '../core/errors.js';
 import type { SignalInput, TopologyInput } from '../core/schemas.js';
 import { TopologyInput as TopologySchema } from '../core/schemas.js';
-import { buildOpenApi } from '../api/openapi.js';
-import { ALL_ROUTES } from '../api/routes/index.js';
 import { startSandbox } from './edge/realtime.js';
-import { simRoutes } from './http.js';
 import { remedyFromFixStep, sandboxRunner } from './runner.js';
 
 const T0 = Date.parse('2026-03-03T10:00:03Z');
@@ -48,31 +44,20 @@ describe('live sandbox', () => {
     await sb.stop();
   });
 
-  it('injects a fault through POST /v1/sim/faults (audited) and reports it in GET /v1/sim', async () => {
+  it('takes an injected fault into its signals and reports it, and a plan step run by the sandbox runner heals it', async () => {
     const { clock, sb, errOf } = await live();
-    const routes = simRoutes(() => sb);
-    const post = routes.find((r) => r.method === 'post' && r.path === '/v1/sim/faults')!;
-    const get = routes.find((r) => r.method === 'get' && r.path === '/v1/sim')!;
-    const audit: unknown[] = [];
-    const ctx = (body: unknown) => ({ body: post.body!.parse(body), org: { appendAudit: async (e: unknown) => void audit.push(e) }, actor: 'user:admin' }) as never;
-
     await sb.tick();
-    const res = await post.handler(ctx({ kind: 'bad_deploy_errors', service: 'payments', params: { error_rate: 0.5 } }));
-    expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ kind: 'bad_deploy_errors', root_cause_service: 'payments', remedy: { action: 'rollback', service: 'payments' } });
-    expect(audit).toEqual([expect.objectContaining({ action: 'sim.fault_injected', actor: 'user:admin' })]);
+    const truth = sb.inject({ kind: 'bad_deploy_errors', service: 'payments', params: { error_rate: 0.5 } });
+    expect(truth).toMatchObject({ kind: 'bad_deploy_errors', root_cause_service: 'payments', remedy: { action: 'rollback', service: 'payments' } });
     for (let i = 0; i < 18; i++) {
       clock.advance(10_000);
       await sb.tick();
     }
     expect(errOf('payments')).toBeGreaterThan(0.3);
+    expect(sb.status().faults).toEqual([expect.objectContaining({ kind: 'bad_deploy_errors', healed_at: null })]);
 
-    const status = await get.handler({} as never);
-    expect(status.body).toMatchObject({ enabled: true, faults: [expect.objectContaining({ kind: 'bad_deploy_errors', healed_at: null })] });
-
-    // A plan step executed by the sandbox runner heals it.
-    const runner = sandboxRunner(() => sb);
-    const out = await runner.execute({ action: 'rollback', target: 'payments', params: { namespace: 'shop' }, command: 'kubectl rollout undo deployment/payments -n shop' });
+    const runner = sandboxRunner(() => sb, 'default');
+    const out = await runner.execute({ action: 'rollback', target: 'payments', params: { namespace: 'shop' }, command: 'kubectl rollout undo deployment/payments -n shop' }, { orgId: 'default' });
     expect(out.exitCode, out.output).toBe(0);
     for (let i = 0; i < 24; i++) {
       clock.advance(10_000);
@@ -83,26 +68,23 @@ describe('live sandbox', () => {
     await sb.stop();
   });
 
-  it('refuses bad injections with the field, and answers 503 when the sandbox is off', async () => {
+  it('refuses bad injections naming the field', async () => {
     const { sb } = await live();
-    const post = simRoutes(() => sb).find((r) => r.method === 'post')!;
-    const ctx = (body: unknown) => ({ body: post.body!.parse(body), org: { appendAudit: async () => undefined }, actor: 'x' }) as never;
-    await expect(post.handler(ctx({ kind: 'bad_node', service: 'nope' }))).rejects.toMatchObject({ code: 'invalid_input', issues: [{ path: 'service', message: expect.stringMatching(/unknown service "nope"/) }] });
-    await expect(post.handler(ctx({ kind: 'slow_query', service: 'cart' }))).rejects.toMatchObject({ code: 'invalid_input', issues: [{ path: 'service', message: expect.stringMatching(/cannot hit "cart", a service/) }] });
-    expect(post.body!.safeParse({ kind: 'meteor' }).success).toBe(false);
-    const offPost = simRoutes(() => undefined).find((r) => r.method === 'post')!;
-    const err = await offPost.handler(ctx({ kind: 'bad_node' })).catch((e) => e);
-    expect(err).toBeInstanceOf(AppError);
-    expect(err.status).toBe(503);
-    const offGet = simRoutes(() => undefined).find((r) => r.method === 'get')!;
-    expect((await offGet.handler({} as never)).body).toMatchObject({ enabled: false });
+    expect(() => sb.inject({ kind: 'bad_node', service: 'nope' })).toThrow(/^service: unknown service "nope"/);
+    expect(() => sb.inject({ kind: 'slow_query', service: 'cart' })).toThrow(/^service: a slow_query fault cannot hit "cart", a service/);
+    expect(sb.status().faults).toEqual([]);
     await sb.stop();
   });
 
-  it('documents its routes in the OpenAPI document when added to the route table', () => {
-    const doc = buildOpenApi([...ALL_ROUTES, ...simRoutes(() => undefined)]) as { paths: Record<string, Record<string, unknown>> };
-    expect(Object.keys(doc.paths['/v1/sim/faults'])).toEqual(['post']);
-    expect(Object.keys(doc.paths['/v1/sim'])).toEqual(['get']);
+  it("the sandbox runner refuses another org's step and leaves the world alone, and says when the sandbox is off", async () => {
+    const { sb } = await live();
+    const step = { action: 'restart', target: 'search', params: {}, command: 'kubectl rollout restart deployment/search -n shop' };
+    const before = JSON.stringify(sb.status().desired);
+    const other = await sandboxRunner(() => sb, 'default').execute(step, { orgId: 'acme' });
+    expect(other).toEqual({ exitCode: 1, output: expect.stringMatching(/no sandbox/) });
+    expect(JSON.stringify(sb.status().desired)).toBe(before);
+    expect((await sandboxRunner(() => undefined, 'default').execute(step, { orgId: 'default' })).output).toMatch(/sandbox is off/);
+    await sb.stop();
   });
 
   it('maps plan steps to remedies, naming what is missing', () => {

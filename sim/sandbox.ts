@@ -28,7 +28,17 @@ export interface InjectRequest {
   params?: Record<string, string | number | boolean>;
 }
 
-export class Sandbox {
+export type SandboxStatus = { now: string; faults: FaultGroundTruth[]; desired: DesiredState; fault_kinds: readonly FaultKind[] };
+
+/** What the API and the fix-plan runner may do with a running sandbox: read it, break it, mend it. */
+export interface SandboxControl {
+  /** Injects a fault now; throws `<field>: <problem>` when the request is invalid. */
+  inject(req: InjectRequest): FaultGroundTruth;
+  apply(remedy: unknown, actor?: string): { ok: boolean; message: string; effective_after_s: number };
+  status(): SandboxStatus;
+}
+
+export class Sandbox implements SandboxControl {
   readonly world: World;
   /** Most steps one call catches up (a sandbox far behind catches up over several ticks instead of flooding). */
   readonly maxCatchUpSteps: number;
@@ -67,7 +77,7 @@ export class Sandbox {
     return this.world.apply(r.data, actor);
   }
 
-  status(): { now: string; faults: FaultGroundTruth[]; desired: DesiredState; fault_kinds: readonly FaultKind[] } {
+  status(): SandboxStatus {
     return { now: new Date(this.world.t).toISOString(), faults: this.world.groundTruth(), desired: this.world.desired, fault_kinds: FAULT_KINDS };
   }
 }

@@ -22,24 +22,15 @@
  */
 import type { Rng } from '../core/rng.js';
 import type { SignalInput } from '../core/schemas.js';
-import { lineAt, sampleTraces } from './emit.js';
-import { TRACE_CONTEXT_FORMATS, compileTraced, render, type Msg, type Template, type Vars } from './logs.js';
-import type { Chunk, EdgeRt, Pod, SvcRt } from './model.js';
+import { lineAt, sampleTraces, type LineClockView, type TraceSampleView } from './emit.js';
+import { TRACE_CONTEXT_FORMATS, compileTraced, render, type Msg, type Vars } from './logs.js';
+import type { Chunk, EdgeRt, Pod, SvcRt, TraceTemplates, WorldState } from './model.js';
 import type { LogFormat } from './schema.js';
-import { effectiveShare, gcSlowdown, queueFactor, timeoutOf } from './traffic.js';
+import { effectiveShare, gcSlowdown, queueFactor, timeoutOf, type ShareView } from './traffic.js';
 import { dec, hex8, round } from './util.js';
-import type { World } from './world.js';
 
-/** A service's compiled lines of a sampled request, and the operation it serves. */
-export interface TraceTemplates {
-  /** `GET /v1/<service>`: stable, so the lines of one step keep one shape. */
-  op: string;
-  start: Template;
-  call: Template;
-  done: Template;
-  failed: Template;
-  degraded: Template;
-}
+/** What sampled requests read: the graph from its entry, the traces stream, the line clock, where lines go. */
+export type RequestsView = TraceSampleView & LineClockView & ShareView & Pick<WorldState, 'entry' | 'opts'>;
 
 const MSGS: Record<Exclude<keyof TraceTemplates, 'op'>, Msg> = {
   start: { level: 'info', text: 'handling %{$op}' },
@@ -69,7 +60,7 @@ const MAX_DEPTH = 6;
 
 /** One sampled request under way: where its spans and lines go. */
 interface Req {
-  w: World;
+  w: RequestsView;
   c: Chunk;
   r: Rng;
   traceId: string;
@@ -83,7 +74,7 @@ interface Answer {
 }
 
 /** The step's sampled requests: spans to the chunk, lines where the ordinary log lines go. */
-export function emitRequests(w: World, t: number, c: Chunk): void {
+export function emitRequests(w: RequestsView, t: number, c: Chunk): void {
   const out = w.opts.onLog ? { push: w.opts.onLog } : c.logs;
   sampleTraces(w, t, (traceId, start) => {
     const x: Req = { w, c, r: w.rt, traceId, out };
@@ -240,7 +231,7 @@ function call(x: Req, e: EdgeRt, parent: string, at: number, depth: number, page
   if (!pod) return { end: at + 2 * NET_MS, why: 'connection refused' };
   const a = serve(x, callee, pod, parent, at + NET_MS, depth + 1, page);
   const end = a.end + NET_MS;
-  const timeout = timeoutOf(x.w, e);
+  const timeout = timeoutOf(e);
   if (end - at > timeout) return { end: at + timeout, why: `timed out after ${timeout} ms` };
   return { end, why: edgeFails ? edgeWhy(e) : a.why };
 }

@@ -3,14 +3,20 @@
  * amplify it), pods serving it, and errors and latency flowing back up to the callers in
  * proportion to the call share, through a smoothed view of each callee.
  */
-import { restartPod } from './controller.js';
-import { EMPTY_SET, type EdgeRt, type Pod, type SvcRt } from './model.js';
+import { restartPod, type ControllerView } from './controller.js';
+import { EMPTY_SET, type ClusterEvents, type EdgeRt, type Pod, type PodEffects, type SvcRt, type WorldState } from './model.js';
 import { clamp } from '../core/math.js';
 import { gauss, num } from './util.js';
-import type { World } from './world.js';
+
+/** What the seasonal traffic shape reads. */
+export type SeasonView = Pick<WorldState, 'scenario' | 'dailyMax'>;
+/** What an edge's share reads: the cache a cache-aside edge depends on. */
+export type ShareView = Pick<WorldState, 'byId'>;
+/** What one step of traffic reads of the world, and the actions it takes (problem lines, OOM kills). */
+export interface TrafficView extends SeasonView, ShareView, Pick<WorldState, 'rm' | 'stepMs' | 'order' | 'entry'>, Pick<PodEffects, 'addLog'>, ClusterEvents, Pick<ControllerView, 'newNode'> {}
 
 /** Hour-of-day traffic shape: morning, lunch and evening peaks (local time). */
-export function dailyRaw(w: World, h: number): number {
+export function dailyRaw(h: number): number {
   const bump = (c: number, w: number, a: number) => {
     let d = Math.abs(h - c);
     if (d > 12) d = 24 - d;
@@ -20,17 +26,17 @@ export function dailyRaw(w: World, h: number): number {
 }
 
 /** Traffic factor at time t: daily shape × weekday/weekend (1 at the weekly peak). */
-export function season(w: World, t: number): number {
+export function season(w: SeasonView, t: number): number {
   const off = w.scenario.baseline.utc_offset_h;
   const hours = t / 3_600_000 + off;
   const h = ((hours % 24) + 24) % 24;
   const dow = (((Math.floor(hours / 24) + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
   const weekly = [0.76, 1, 0.98, 0.97, 0.98, 0.94, 0.82][dow];
-  return (dailyRaw(w, h) / w.dailyMax) * weekly;
+  return (dailyRaw(h) / w.dailyMax) * weekly;
 }
 
 /** Requests per second arriving at each service: entry traffic, then down the graph by call share, retries and surges. */
-export function computeDemand(w: World, t: number): void {
+export function computeDemand(w: TrafficView, t: number): void {
   const b = w.scenario.baseline;
   const e = w.entry;
   e.wander = 0.95 * e.wander + b.noise * 0.3 * gauss(w.rm);
@@ -59,7 +65,7 @@ export function computeDemand(w: World, t: number): void {
 }
 
 /** The share of an edge now: cache-aside edges to the database grow with the cache's miss ratio. */
-export function effectiveShare(w: World, e: EdgeRt): number {
+export function effectiveShare(w: ShareView, e: EdgeRt): number {
   const c = e.spec.on_cache_miss;
   if (!c) return e.spec.share;
   const cache = w.byId.get(c)!;
@@ -68,12 +74,12 @@ export function effectiveShare(w: World, e: EdgeRt): number {
 }
 
 /** The caller's timeout for an edge (config `timeout_ms.<callee>` overrides the topology). */
-export function timeoutOf(w: World, e: EdgeRt): number {
+export function timeoutOf(e: EdgeRt): number {
   return num(e.from.actual.config[`timeout_ms.${e.to.id}`], e.spec.timeout_ms);
 }
 
 /** Serves the demand, callees before callers: pod errors, latency, CPU, saturation, memory (OOM kills). */
-export function computeServices(w: World, t: number): void {
+export function computeServices(w: TrafficView, t: number): void {
   const rm = w.rm;
   const dtS = w.stepMs / 1000;
   const alpha = Math.min(1, w.stepMs / 12_000);
@@ -90,7 +96,7 @@ export function computeServices(w: World, t: number): void {
       if (e.spec.mode !== 'sync') continue;
       const callee = e.to;
       const share = effectiveShare(w, e);
-      const T = timeoutOf(w, e);
+      const T = timeoutOf(e);
       const L0 = callee.spec.latency_ms;
       const c50 = e.bypass ? L0.p50 : callee.seen.p50;
       const c95 = e.bypass ? L0.p95 : callee.seen.p95;
@@ -126,7 +132,7 @@ export function computeServices(w: World, t: number): void {
       p.p50 = spec.latency_ms.p50 * p.imp.latMul * (1 + 0.04 * gauss(rm));
       p.p95 = Math.max(p.p50, spec.latency_ms.p95 * p.imp.latMul * p.imp.tailMul * (1 + 0.05 * gauss(rm)));
       p.p99 = Math.max(p.p95, spec.latency_ms.p99 * p.imp.latMul * p.imp.tailMul * (1 + 0.06 * gauss(rm)));
-      finishService(w, s, [p], 0, p.err > 0 ? p.imp.det : 0, alpha);
+      finishService(s, [p], 0, p.err > 0 ? p.imp.det : 0, alpha);
       s.probeOk = p.err > 0.5 ? 0 : 1;
       s.probeMs = p.err > 0.5 ? 5000 : p.p50 * (1 + 0.1 * Math.abs(gauss(rm)));
       continue;
@@ -206,11 +212,11 @@ export function computeServices(w: World, t: number): void {
       const f = e.perceived + e.fail;
       if (f > 0.002) {
         const cat = e.failLog?.cat ?? (e.timeoutFrac > 0.5 * f ? 'call_timeout' : e.to.spec.type === 'external' ? 'external' : 'call_error');
-        const vars = { ...(e.failLog?.vars ?? {}), callee: e.to.id, timeout: String(timeoutOf(w, e)) };
+        const vars = { ...(e.failLog?.vars ?? {}), callee: e.to.id, timeout: String(timeoutOf(e)) };
         for (const p of pods) if (p.ready) w.addLog(p, cat, Math.min(0.6, Math.min(1, effectiveShare(w, e)) * Math.min(1, f) * 0.8), { ...p.vars, ...vars });
       }
     }
-    finishService(w, s, pods, unserved, errDown > 0 ? detDown : 0, alpha);
+    finishService(s, pods, unserved, errDown > 0 ? detDown : 0, alpha);
     // Message queues: consumers that fail leave a backlog.
     if (spec.type === 'queue') {
       let inflow = 0;
@@ -226,7 +232,7 @@ export function computeServices(w: World, t: number): void {
 }
 
 /** Service-level figures from the pods, and the smoothed view its callers see. */
-export function finishService(w: World, s: SvcRt, pods: Pod[], unserved: number, detDown: number, alpha: number): void {
+export function finishService(s: SvcRt, pods: Pod[], unserved: number, detDown: number, alpha: number): void {
   let rps = unserved;
   let errW = unserved;
   let detW = unserved * 1;
@@ -272,7 +278,7 @@ export function finishService(w: World, s: SvcRt, pods: Pod[], unserved: number,
 }
 
 /** A pod past its memory limit: killed, logged, restarted after a back-off. */
-export function oomKill(w: World, p: Pod, t: number): void {
+export function oomKill(w: Pick<TrafficView, 'k8sEvent' | 'newNode' | 'stepMs'>, p: Pod, t: number): void {
   const s = p.svc;
   p.crashedThisStep = true;
   p.restarts++;

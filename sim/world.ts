@@ -10,16 +10,16 @@
  */
 import type { SignalInput } from '../core/schemas.js';
 import type { Rng } from '../core/rng.js';
-import { CERT_RELOAD_MS, CONFIG_RELOAD_MS, DISK_EXPAND_MS, INDEX_BUILD_MS, ONLINE_RESIZE_MS, STARTUP_MS, afterDesiredChange, reconcile, resizesOnline } from './controller.js';
+import { CERT_RELOAD_MS, CONFIG_RELOAD_MS, DISK_EXPAND_MS, INDEX_BUILD_MS, ONLINE_RESIZE_MS, STARTUP_MS, afterDesiredChange, reconcile, resizesOnline, type ControllerView } from './controller.js';
 import { changeSignal, emitLogs, emitMetrics, emitSpans } from './emit.js';
-import { FAULTS, type ActiveFault, groundTruthOf, type FaultGroundTruth } from './faults.js';
+import { FAULTS, type ActiveFault, groundTruthOf, type FaultGroundTruth, type FaultView } from './faults.js';
 import { ERRORS, LEVELS, languageOf, plantSecrets, serviceLogs, type Level, type LineCtx, type PlantedSecrets, type Vars } from './logs.js';
-import { INSTANCE_METRICS, noImpact, type Chunk, type EdgeRt, type Impact, type Pod, type SvcRt, type WorldOptions } from './model.js';
+import { INSTANCE_METRICS, noImpact, type Chunk, type Defect, type EdgeRt, type Impact, type Pod, type SvcRt, type WorldOptions, type WorldState } from './model.js';
 import type { FaultSpec, Remedy, Scenario, ServiceSpec, RedHerringSpec } from './schema.js';
 import { applyRemedy, bumpVersion, initialState, type ChangeRecord, type DesiredState, type Scalar } from './state.js';
 import { peakDemand, topoOrder } from './topology.js';
 import { emitRequests, traceTemplates } from './trace-logs.js';
-import { computeDemand, computeServices, dailyRaw, effectiveShare, season, timeoutOf } from './traffic.js';
+import { computeDemand, computeServices, dailyRaw, type TrafficView } from './traffic.js';
 import { parseDuration } from '../core/duration.js';
 import { clamp } from '../core/math.js';
 import { IsoClock, gauss, hex8, num, pick, subRng } from './util.js';
@@ -51,7 +51,11 @@ interface Scheduled {
   run: (c: Chunk) => void;
 }
 
-export class World {
+/**
+ * The one owner of the world's state. Each subsystem gets it as its own narrow view (see
+ * `WorldState` in model.ts): the `implements` list is where a new need of a subsystem shows.
+ */
+export class World implements WorldState, ControllerView, TrafficView, FaultView {
   readonly scenario: Scenario;
   readonly stepMs: number;
   readonly services: SvcRt[];
@@ -65,7 +69,7 @@ export class World {
   readonly secrets: PlantedSecrets;
   readonly remediesApplied: { ts: string; remedy: Remedy; ok: boolean; message: string }[] = [];
   /** Version defects: `${service}@${version}` → what pods of that version do. */
-  readonly defects = new Map<string, { impact: Partial<Impact>; log: string | null; logFrac: number }>();
+  readonly defects = new Map<string, Defect>();
   t: number;
   readonly end: number;
   readonly rm: Rng;
@@ -109,7 +113,7 @@ export class World {
     this.svcEvery = every(opts.serviceMetrics ?? b.service_metrics);
     this.tracesPerMin = opts.tracesPerMin ?? b.traces_per_min;
     this.traceLogs = this.tracesPerMin > 0 && (opts.traceLogs ?? b.trace_logs);
-    for (let h = 0; h < 24; h += 0.05) this.dailyMax = Math.max(this.dailyMax, dailyRaw(this, h));
+    for (let h = 0; h < 24; h += 0.05) this.dailyMax = Math.max(this.dailyMax, dailyRaw(h));
 
     const topo = scenario.topology;
     this.desired = initialState(topo, scenario.startMs);
@@ -376,7 +380,7 @@ export class World {
       case 'expand_disk':
         return DISK_EXPAND_MS;
       case 'resize':
-        return resizesOnline(this, s) ? ONLINE_RESIZE_MS : startup * s.pods.length;
+        return resizesOnline(s) ? ONLINE_RESIZE_MS : startup * s.pods.length;
     }
   }
 
@@ -495,8 +499,6 @@ export class World {
     this.herrings.push({ ...h, atMs, change });
   }
 
-  // ---- controller -------------------------------------------------------------------------
-
   // ---- one step of traffic ----------------------------------------------------------------
 
   private resetStep(): void {
@@ -593,23 +595,6 @@ export class World {
       }
     }
   }
-
-  /** Traffic factor at time t: daily shape × weekday/weekend (1 at the weekly peak). */
-  season(t: number): number {
-    return season(this, t);
-  }
-
-  /** The share of an edge now (cache-aside edges grow with the cache's miss ratio). */
-  effectiveShare(e: EdgeRt): number {
-    return effectiveShare(this, e);
-  }
-
-  /** The caller's timeout for an edge (config `timeout_ms.<callee>` overrides the topology). */
-  timeoutOf(e: EdgeRt): number {
-    return timeoutOf(this, e);
-  }
-
-  // ---- output -----------------------------------------------------------------------------
 
 }
 

@@ -115,7 +115,7 @@ export async function executeFix(s: Session, input: { planId: string; runner?: s
       if (step > 0 && !(await s.org.heartbeatFixPlan(plan.id))) break;
       const startedAt = s.deps.clock.now().toISOString();
       // a runner that throws failed the step: it is recorded like a non-zero exit
-      const result = await runner.execute(st).catch((e: unknown) => ({ exitCode: -1, output: `runner error: ${e instanceof Error ? e.message : String(e)}` }));
+      const result = await runner.execute(st, { orgId: s.principal.orgId }).catch((e: unknown) => ({ exitCode: -1, output: `runner error: ${e instanceof Error ? e.message : String(e)}` }));
       const cmd = await s.org.transaction(async (tx) => {
         const c = await tx.addCommand({
           id: s.deps.newId(),

@@ -20,12 +20,14 @@ import { directSession, type UseCaseDeps } from './session.js';
 let opened: OpenedStore;
 let org: OrgStore;
 let n = 0;
+/** The orgs the recording runner was asked to act for: a tenant-bound runner (the sandbox) refuses any other. */
+const seenOrgs: string[] = [];
 const published: OutboxMessage[] = [];
 const deps: UseCaseDeps = {
   clock: new ManualClock(Date.parse('2026-03-01T10:00:00Z')),
   newId: () => `id_${String(++n).padStart(4, '0')}`,
   masks: DEFAULT_SECRET_MASKS,
-  runners: { dryrun: dryRunRunner },
+  runners: { dryrun: dryRunRunner, recording: { name: 'recording', execute: async (_step, ctx) => (seenOrgs.push(ctx.orgId), { exitCode: 0, output: 'done' }) } },
   analysisCache: memoryAnalysisCache(),
 };
 const chat = (userId: string, scopes: Scope[]): Principal => ({ orgId: 'o1', userId, scopes, via: 'chat', ref: `slack:U${userId}` });
@@ -93,6 +95,17 @@ describe('use cases called directly (chat principal)', () => {
     expect(entries.map((e) => `${e.action} ${e.actor}`)).toEqual(['apikey.created user:ada', 'apikey.revoked user:ada']);
     expect(JSON.stringify(entries)).not.toContain(k.key);
     await expect(verifyAudit(admin)).resolves.toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('runs every step for the org of the person who executes, so a tenant-bound runner can refuse other orgs', async () => {
+    const alice = session(chat('alice', ['read', 'plan', 'approve']));
+    const bob = session(chat('bob', ['read', 'approve']));
+    const inc = await openIncident(alice, { title: 'payments slow', service: 'payments', severity: 'sev3' });
+    const plan = await planFix(alice, { incidentId: inc.id, env: 'staging', runner: 'recording', namespace: 'shop' });
+    await decideFix(bob, { planId: plan.id, decision: 'approve' });
+    const run = await executeFix(bob, { planId: plan.id });
+    expect(run.plan.status).toBe('executed');
+    expect(seenOrgs).toEqual(plan.steps.map(() => 'o1'));
   });
 
   it('names Warroom itself as a system actor', () => {

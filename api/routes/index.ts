@@ -7,6 +7,7 @@ import { abandonRoute, approveRoute, executeRoute, getPlanRoute, planRoute } fro
 import { getIncidentRoute, incidentEvidenceRoute, incidentStatusRoute, listIncidentsRoute, openIncidentRoute } from './incidents.js';
 import { createKeyRoute, createOrgRoute, revokeKeyRoute } from './orgs.js';
 import { KB_ROUTES } from './kb.js';
+import { SANDBOX_ROUTES } from './sandbox.js';
 import { ingestRoute } from './signals.js';
 import { getTopologyRoute, putTopologyRoute } from './topology.js';
 
@@ -33,4 +34,5 @@ export const ALL_ROUTES: AnyRoute[] = [
   listAuditRoute,
   verifyAuditRoute,
   ...KB_ROUTES,
+  ...SANDBOX_ROUTES,
 ] as AnyRoute[];

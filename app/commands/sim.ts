@@ -4,28 +4,15 @@
  * app/cli.ts can wire them as `process.exitCode = await runSimX(…)`.
  */
 import { cpus } from 'node:os';
-import { hashKey, newApiKey } from '../../api/auth.js';
-import { issueKey } from '../../usecases/keys.js';
-import { DEFAULT_ORG, loadConfig, type Config } from '../config.js';
-import { startEmbedded, type Embedded } from '../embedded.js';
-import { fastUlid } from '../ids.js';
-import type { Warroom } from '../runtime.js';
+import { loadConfig } from '../config.js';
+import { startEmbedded } from '../embedded.js';
 import { benchGenerate, type SimBenchResult } from '../../sim/edge/bench.js';
-import { startSandbox, type RunningSandbox } from '../../sim/edge/realtime.js';
 import { exportScenario } from '../../sim/edge/export.js';
-import { httpIngest, type IngestTotals } from '../../sim/edge/ingest.js';
 import { loadLibrary, loadScenario, loadTopology } from '../../sim/edge/library.js';
+import { replayScenario, type ReplayOptions, type ReplaySummary } from '../../sim/edge/replay.js';
 import { faultCatalog, type FaultGroundTruth } from '../../sim/faults.js';
-import { flatten, groundTruthDoc } from '../../sim/generate.js';
 import { FAULT_KINDS, SpecError, type FaultKind, type Scenario } from '../../sim/schema.js';
-import { toTopologyInput } from '../../sim/topology.js';
 import { formatDuration } from '../../sim/util.js';
-import { World } from '../../sim/world.js';
-
-export { startSandbox, type RunningSandbox };
-export type { SandboxOptions } from '../../sim/edge/realtime.js';
-export { simRoutes } from '../../sim/http.js';
-export { sandboxRunner } from '../../sim/runner.js';
 
 type Out = (s: string) => void;
 const stdout: Out = (s) => process.stdout.write(s);
@@ -46,47 +33,6 @@ function explain(e: unknown, err: Out): number {
   }
   err(`warroom: ${(e as Error).message}\n`);
   return 1;
-}
-
-// ---- the live sandbox of `warroom start` ----------------------------------------------------
-
-/**
- * Starts the live sandbox for a running Warroom (call after `await w.ready`): calm traffic in
- * real time through the instance's own public ingest API, into the default org. It uses
- * WARROOM_API_KEY when set; otherwise it issues an ingest-only key for this process (stored
- * hashed like any key, audited as `apikey.created`) and revokes the one a previous run issued. Wire its routes and runner with the
- * returned handle: `simRoutes(() => handle)`, `sandboxRunner(() => handle)`.
- */
-export const SANDBOX_KEY_NAME = 'live sandbox (one process)';
-
-export async function startLiveSandbox(w: Warroom, cfg: Pick<Config, 'WARROOM_API_KEY'>, opts: { logLinesPerTick?: number; tickMs?: number; seed?: number } = {}): Promise<RunningSandbox> {
-  let key = cfg.WARROOM_API_KEY;
-  if (!key || !(await w.store().findApiKeyByHash(hashKey(key)))) {
-    key = newApiKey('wr');
-    const k = key;
-    await w
-      .store()
-      .forOrg(DEFAULT_ORG)
-      .transaction(async (tx) => {
-        // The previous run's key is useless (its secret lived only in that process): revoke it,
-        // so restarts do not pile up live ingest keys.
-        const old = await tx.revokeApiKeys({ name: SANDBOX_KEY_NAME }, new Date().toISOString());
-        if (old.length) await tx.appendAudit({ actor: 'platform', action: 'apikey.revoked', target: `apikey:${old.join(',')}`, payload: { reason: 'replaced by a new live sandbox key' } });
-        return issueKey(tx, { keyId: fastUlid(), keyName: SANDBOX_KEY_NAME, user: { id: 'sandbox', name: 'Sandbox', role: 'responder' }, scopes: ['ingest'] }, 'platform', k);
-      });
-  }
-  const client = httpIngest(w.url, key);
-  const log = w.logger.child({ component: 'sandbox' });
-  const sb = await startSandbox({
-    ingest: (signals, idem) => client.post(signals, idem),
-    putTopology: (t) => client.putTopology(t),
-    logLinesPerTick: opts.logLinesPerTick,
-    tickMs: opts.tickMs,
-    seed: opts.seed,
-    onError: (err) => log.warn({ err }, 'sandbox tick failed; the next tick catches up'),
-  });
-  log.info({ services: sb.sandbox.world.services.length, pods: sb.sandbox.world.services.reduce((n, s) => n + s.pods.length, 0) }, 'sandbox: streaming calm traffic of the 20-service shop (WARROOM_SANDBOX=off turns it off; `warroom sim inject <fault>` breaks something)');
-  return sb;
 }
 
 // ---- sim list ---------------------------------------------------------------------------
@@ -247,113 +193,38 @@ export async function runSimExport(scenario: string, opts: SimExportOptions): Pr
 
 // ---- replay ---------------------------------------------------------------------------------
 
-export interface ReplayOptions {
-  /** Simulated seconds per wall-clock second (default: as fast as the instance takes them). */
-  speed?: number;
+export interface ReplayCliOptions extends Partial<Omit<ReplayOptions, 'url' | 'key'>> {
   /** A running instance; without it an embedded one (PGlite, in memory) is started and stopped. */
   url?: string;
+  /** An API key with the ingest and read scopes (default $WARROOM_API_KEY). */
   key?: string;
-  logsPerMin?: number;
-  /** How long to wait for the pipeline to settle after the last batch (default 20 s). */
-  settleMs?: number;
-  /** Prefix of the batches' Idempotency-Keys (default: scenario, seed and log rate, so a re-run stores nothing twice). */
-  runId?: string;
   json?: boolean;
   out?: Out;
 }
 
-export interface ReplaySummary {
-  scenario: string;
-  target: string;
-  seconds: number;
-  simulated: string;
-  signals: IngestTotals;
-  incidents: { service: string; title: string; severity: string; started_at: string }[];
-  faults: { kind: string; root_cause_service: string; start: string; incident_opened: boolean }[];
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Feeds a scenario through the public ingest API; returns what happened (used by `runReplay` and evals). */
-export async function replayScenario(scenario: string | Scenario, opts: ReplayOptions = {}): Promise<ReplaySummary> {
-  const sc = typeof scenario === 'string' ? loadScenario(scenario) : scenario;
-  let embedded: Embedded | undefined;
-  let url = opts.url;
-  let key = opts.key;
-  if (!url) {
-    embedded = await startEmbedded('pglite');
-    url = embedded.w.url;
-    key = embedded.apiKey;
-  } else if (!key) key = loadConfig().WARROOM_API_KEY;
-  if (!key) throw new Error('replay into a running instance needs an API key with the ingest scope: pass --key or set WARROOM_API_KEY');
-  try {
-    const client = httpIngest(url, key);
-    await client.putTopology(toTopologyInput(sc.topology));
-    const speed = opts.speed && opts.speed > 0 && Number.isFinite(opts.speed) ? opts.speed : 0;
-    const w = new World(sc, { logsPerMin: opts.logsPerMin });
-    const runKey = opts.runId ?? `replay-${sc.id}-${sc.seed}-${opts.logsPerMin ?? sc.baseline.logs_per_min}`;
-    const t0 = Date.now();
-    let batch: ReturnType<typeof flatten> = [];
-    let seq = 0;
-    const send = async () => {
-      if (!batch.length) return;
-      const b = batch;
-      batch = [];
-      await client.post(b, `${runKey}-${seq++}`);
-    };
-    while (!w.done) {
-      const c = w.step();
-      if (speed) {
-        await send();
-        const due = t0 + (c.from - sc.startMs) / speed;
-        if (due > Date.now()) await sleep(due - Date.now());
-      }
-      for (const s of flatten(c)) {
-        batch.push(s);
-        if (batch.length >= 10_000) await send();
-      }
-    }
-    await send();
-
-    // Let the pipeline finish: the incident list stops changing.
-    const readIncidents = async () => {
-      const res = await fetch(`${url}/v1/incidents?limit=500`, { headers: { authorization: `Bearer ${key}` } });
-      const body = (await res.json()) as { incidents?: { service: string; title: string; severity: string; started_at: string }[] };
-      return body.incidents ?? [];
-    };
-    const until = Date.now() + (opts.settleMs ?? 20_000);
-    let last = '';
-    let stable = 0;
-    let incidents = await readIncidents();
-    while (Date.now() < until && stable < 3) {
-      await sleep(500);
-      incidents = await readIncidents();
-      const sig = JSON.stringify(incidents.map((i) => i.service).sort());
-      stable = sig === last ? stable + 1 : 0;
-      last = sig;
-    }
-    const truth = groundTruthDoc(w);
-    const opened = new Set(incidents.map((i) => i.service));
-    return {
-      scenario: sc.id,
-      target: embedded ? 'embedded (PGlite, in memory)' : url,
-      seconds: Math.round((Date.now() - t0) / 100) / 10,
-      simulated: formatDuration(sc.durationMs),
-      signals: client.totals,
-      incidents: incidents.map((i) => ({ service: i.service, title: i.title, severity: i.severity, started_at: i.started_at })),
-      faults: truth.faults.map((f) => ({ kind: f.kind, root_cause_service: f.root_cause_service, start: f.start, incident_opened: opened.has(f.root_cause_service) })),
-    };
-  } finally {
-    await embedded?.stop();
+/** The instance a replay goes to: the one named, or a throw-away embedded one. */
+async function replayTarget(opts: ReplayCliOptions): Promise<{ url: string; key: string; label: string; stop(): Promise<void> }> {
+  if (!opts.url) {
+    const e = await startEmbedded('pglite');
+    return { url: e.w.url, key: e.apiKey, label: 'embedded (PGlite, in memory)', stop: () => e.stop() };
   }
+  const key = opts.key ?? loadConfig().WARROOM_API_KEY;
+  if (!key) throw new Error('replay into a running instance needs an API key with the ingest scope: pass --key or set WARROOM_API_KEY');
+  return { url: opts.url, key, label: opts.url, stop: async () => undefined };
 }
 
 /** `warroom replay <scenario> [--speed N]`: prints the summary; exit 0 when every batch was accepted. */
-export async function runReplay(scenario: string, opts: ReplayOptions = {}): Promise<number> {
+export async function runReplay(scenario: string, opts: ReplayCliOptions = {}): Promise<number> {
   const out = opts.out ?? stdout;
   let s: ReplaySummary;
   try {
-    s = await replayScenario(scenario, opts);
+    const sc = loadScenario(scenario);
+    const target = await replayTarget(opts);
+    try {
+      s = { ...(await replayScenario(sc, { ...opts, url: target.url, key: target.key })), target: target.label };
+    } finally {
+      await target.stop();
+    }
   } catch (e) {
     return explain(e, stderr);
   }

@@ -21,7 +21,7 @@ export async function runStart(cfg: Config): Promise<void> {
     process.exit(1);
   }
   if (cfg.WARROOM_SANDBOX === 'on') {
-    const { startLiveSandbox } = await import('./sim.js');
+    const { startLiveSandbox } = await import('../sandbox.js');
     w.attachSandbox(await startLiveSandbox(w, cfg));
     process.stdout.write('Sandbox: streaming a simulated 20-service shop (WARROOM_SANDBOX=off turns it off; try `warroom sim inject bad_deploy_errors`)\n');
   }

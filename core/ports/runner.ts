@@ -11,6 +11,11 @@ export interface StepResult {
   exitCode: number;
 }
 
+/** Who a step runs for: a runner bound to one tenant's system (the sandbox) refuses other orgs. */
+export interface RunContext {
+  orgId: string;
+}
+
 export interface Runner {
   /** The key plans and the API name it by (`dryrun`, `sandbox`…): a lowercase identifier. */
   readonly name: string;
@@ -22,5 +27,5 @@ export interface Runner {
    * records the step as failed). The step is left as it was: the caller records its command.
    * A runner is shared by every plan of the process, so one step's outcome never affects the next.
    */
-  execute(step: FixStep): Promise<StepResult>;
+  execute(step: FixStep, ctx: RunContext): Promise<StepResult>;
 }

@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { DEFAULT_ORG, type Config } from '../../app/config.js';
-import { replayScenario } from '../../app/commands/sim.js';
+import { replayScenario } from '../../sim/edge/replay.js';
 import { startEmbedded, type Engine } from '../../app/embedded.js';
 import type { InprocBus } from '../../bus/inproc.js';
 

@@ -25,6 +25,10 @@ export interface RunnerContractOptions {
   carriesOut: FixStep[];
   /** Steps it cannot carry out, each answered with a non-zero exit code (none for a runner that refuses nothing, like the dry run). */
   refuses: FixStep[];
+  /** The org the runner serves (default "default"): every step of the contract runs for it. */
+  orgId?: string;
+  /** Set for a runner bound to one tenant's system (the sandbox): a step run for any other org must be refused. */
+  boundToOrg?: boolean;
 }
 
 /** Steps no runner may throw on: each is answered with an exit code and an output, whatever the exit code. */
@@ -44,11 +48,22 @@ function expectAnswer(r: StepResult): void {
 
 export function runnerContract(name: string, o: RunnerContractOptions): void {
   describe(`Runner contract: ${name}`, () => {
+    const ctx = { orgId: o.orgId ?? 'default' };
     let opened: RunnerUnderTest | undefined;
     const open = async () => (opened = await o.open());
     afterEach(async () => {
       await opened?.close?.();
       opened = undefined;
+    });
+
+    // Only for runners bound to one tenant's system; the dry run acts on nothing, so it has no org to refuse.
+    it.runIf(o.boundToOrg)('refuses a step run for another org, as if it had no system to act on', async () => {
+      const { runner } = await open();
+      for (const step of o.carriesOut) {
+        const r = await runner.execute(step, { orgId: `${ctx.orgId}-other` });
+        expect(r.exitCode).not.toBe(0);
+        expect(r.output.length).toBeGreaterThan(0);
+      }
     });
 
     it('is named by a lowercase identifier (plans and the API name it by it)', async () => {
@@ -60,17 +75,18 @@ export function runnerContract(name: string, o: RunnerContractOptions): void {
       const { runner } = await open();
       expect(o.carriesOut.length).toBeGreaterThan(0);
       for (const step of o.carriesOut) {
-        const r = await runner.execute(step);
+        const r = await runner.execute(step, ctx);
         expectAnswer(r);
         expect(r.exitCode, r.output).toBe(0);
         expect(r.output.length).toBeGreaterThan(0);
       }
     });
 
+    // Skipped for a runner that refuses nothing (the dry run records any step).
     it.skipIf(o.refuses.length === 0)('answers a step it cannot carry out with a non-zero exit code and the reason, never by throwing', async () => {
       const { runner } = await open();
       for (const step of o.refuses) {
-        const r = await runner.execute(step);
+        const r = await runner.execute(step, ctx);
         expectAnswer(r);
         expect(r.exitCode, `${step.action} ${step.target}: ${r.output}`).not.toBe(0);
         expect(r.output.length).toBeGreaterThan(0);
@@ -79,7 +95,7 @@ export function runnerContract(name: string, o: RunnerContractOptions): void {
 
     it.each(ODD_STEPS)('answers %s with an exit code and an output, never by throwing', async (_name, step) => {
       const { runner } = await open();
-      expectAnswer(await runner.execute(step));
+      expectAnswer(await runner.execute(step, ctx));
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
 
@@ -87,7 +103,7 @@ export function runnerContract(name: string, o: RunnerContractOptions): void {
       const { runner } = await open();
       for (const step of [...o.carriesOut, ...o.refuses]) {
         const before = structuredClone(step);
-        await runner.execute(step);
+        await runner.execute(step, ctx);
         expect(step).toEqual(before);
       }
     });
@@ -98,10 +114,10 @@ export function runnerContract(name: string, o: RunnerContractOptions): void {
       const bad = o.refuses[0];
       const seq = [ok, ...(bad ? [bad] : []), ok];
       const codes: boolean[] = [];
-      for (const step of seq) codes.push((await runner.execute(step)).exitCode === 0);
+      for (const step of seq) codes.push((await runner.execute(step, ctx)).exitCode === 0);
       expect(codes).toEqual(seq.map((s) => s !== bad));
       const all = [...o.carriesOut, ...o.refuses];
-      const together = await Promise.all(all.map((s) => runner.execute(s)));
+      const together = await Promise.all(all.map((s) => runner.execute(s, ctx)));
       expect(together.map((r) => r.exitCode === 0)).toEqual(all.map((_, i) => i < o.carriesOut.length));
     });
   });

@@ -6,9 +6,8 @@
  */
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { SignalInput, TopologyInput } from '../../core/schemas.js';
-import type { FaultGroundTruth } from '../faults.js';
 import { flatten } from '../generate.js';
-import { Sandbox, type InjectRequest } from '../sandbox.js';
+import { Sandbox, type SandboxControl } from '../sandbox.js';
 import type { TopologySpec } from '../schema.js';
 import { toTopologyInput } from '../topology.js';
 import { MAX_BATCH } from './ingest.js';
@@ -32,13 +31,10 @@ export interface SandboxOptions {
   onTick?(info: { signals: number; now: string }): void;
 }
 
-export interface RunningSandbox {
+export interface RunningSandbox extends SandboxControl {
   sandbox: Sandbox;
   /** Runs one tick now: steps the world to the clock's time and ingests the signals. */
   tick(): Promise<number>;
-  inject(req: InjectRequest): FaultGroundTruth;
-  apply(remedy: unknown, actor?: string): { ok: boolean; message: string; effective_after_s: number };
-  status(): ReturnType<Sandbox['status']>;
   stop(): Promise<void>;
 }
 

@@ -3,9 +3,9 @@
  * previous run's key revoked, so restarts do not pile up live keys nobody holds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbedded, type Embedded } from '../embedded.js';
-import { DEFAULT_ORG } from '../config.js';
-import { SANDBOX_KEY_NAME, startLiveSandbox } from './sim.js';
+import { startEmbedded, type Embedded } from './embedded.js';
+import { DEFAULT_ORG } from './config.js';
+import { SANDBOX_KEY_NAME, startLiveSandbox } from './sandbox.js';
 
 let e: Embedded;
 beforeAll(async () => {

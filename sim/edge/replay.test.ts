@@ -1,8 +1,8 @@
 /** `warroom replay`: a scenario through the public ingest API into an embedded instance. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replayScenario } from '../app/commands/sim.js';
-import { startEmbedded, type Embedded } from '../app/embedded.js';
-import { scenarioOf } from './test-helpers.js';
+import { replayScenario } from './replay.js';
+import { startEmbedded, type Embedded } from '../../app/embedded.js';
+import { scenarioOf } from '../test-helpers.js';
 
 describe('replay', () => {
   let e: Embedded;
