@@ -13,6 +13,7 @@ import type { OrgStore } from '../core/ports.js';
 import { MAX_SIGNAL_TEXT, SignalInput, type Signal } from '../core/schemas.js';
 import { maskDeep, maskSecrets, type CompiledMask } from '../detectors/secrets.js';
 import type { IngestLocal, IngestPayload } from './pipeline.js';
+import { storableIssues, toStorableText } from './storable.js';
 
 /** Signals per outbox message: keeps each bus message well under NATS's 1 MB default. */
 export const SIGNALS_PER_MESSAGE = 500;
@@ -55,10 +56,12 @@ export interface EdgeResult {
 
 const issuesOf = (error: z.ZodError): FieldIssue[] => error.issues.map((i) => ({ path: i.path.join('.') || '(item)', message: i.message }));
 
-/** Cuts text past `max` characters and says how much was cut. */
+/** Cuts text past `max` characters and says how much was cut; never between the two halves of a surrogate pair. */
 export function truncateText(text: string, max = MAX_SIGNAL_TEXT): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, max)} …[truncated ${text.length - max} chars]`;
+  const code = text.charCodeAt(max - 1);
+  const keep = code >= 0xd800 && code <= 0xdbff ? max - 1 : max;
+  return `${text.slice(0, keep)} …[truncated ${text.length - keep} chars]`;
 }
 
 /** A validated item as the signal this org stores: its own id or a new one, text cut and masked, labels and meta masked. */
@@ -77,14 +80,30 @@ export function toSignal(s: z.output<typeof SignalInput>, orgId: string, o: { ne
   };
 }
 
-/** Validates and maps every item on its own: the good ones as signals, the others by index with their reasons. Pure. */
+/**
+ * Validates and maps every item on its own: the good ones as signals, the others by index with
+ * their reasons. An item is good only if the schema takes it and the store can hold it
+ * (ingest/storable.ts), and whatever one item throws costs only that item. Pure.
+ */
 export function prepareBatch(items: readonly unknown[], orgId: string, o: { newId: IdSource; masks: CompiledMask[]; maxText?: number }): { good: Signal[]; rejected: ItemRejection[] } {
   const good: Signal[] = [];
   const rejected: ItemRejection[] = [];
   items.forEach((item, index) => {
-    const r = SignalInput.safeParse(item);
-    if (r.success) good.push(toSignal(r.data, orgId, o));
-    else rejected.push({ index, errors: issuesOf(r.error) });
+    let errors: FieldIssue[];
+    try {
+      errors = storableIssues(item);
+      // A time past JavaScript's range makes the schema's own conversion throw: its reason is given already.
+      const parsed = errors.some((e) => e.path === 'ts') ? null : SignalInput.safeParse(item);
+      if (parsed && !parsed.success) errors.push(...issuesOf(parsed.error));
+      if (parsed?.success && errors.length === 0) {
+        good.push(toSignal(parsed.data, orgId, o));
+        return;
+      }
+    } catch (e) {
+      errors = [{ path: '(item)', message: `could not be read: ${e instanceof Error ? e.message : String(e)}` }];
+    }
+    // Paths name the caller's keys: made storable, so a reply kept under an Idempotency-Key can hold them.
+    rejected.push({ index, errors: errors.map((x) => ({ path: toStorableText(x.path), message: toStorableText(x.message) })) });
   });
   return { good, rejected };
 }

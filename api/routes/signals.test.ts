@@ -66,3 +66,50 @@ describe('POST /v1/signals/ingest', () => {
     expect(other.body.type).toBe('urn:warroom:problem:idempotency_mismatch');
   });
 });
+
+/** JSON of an object nested 10,000 deep, written as text: JSON.stringify of such a value overflows the stack. */
+const DEEP_JSON = `${'{"a":'.repeat(10_000)}"leaf"${'}'.repeat(10_000)}`;
+
+describe('POST /v1/signals/ingest: an item the store would refuse costs only itself (issue 18 §1)', () => {
+  beforeAll(async () => {
+    api = await startTestApi('pglite');
+  });
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  // Each of these used to fail the whole batch: a 500 (three of them) or a 422 for every item.
+  const BAD: [string, Record<string, unknown>, string][] = [
+    ['epoch ms past year 9999', { ts: 3093527980800000 }, 'ts'],
+    ["epoch ms past JavaScript's date range", { ts: 8640000000000001 }, 'ts'],
+    ['year 0000', { ts: '0000-01-01T00:00:00Z' }, 'ts'],
+    ['year 0001 with an offset that moves it into year 0000', { ts: '0001-01-01T00:30:00+01:00' }, 'ts'],
+    ['meta nested 10,000 deep', { meta: '<deep>' }, 'meta'],
+    ['a lone surrogate in meta', { meta: { note: 'x\ud800y' } }, 'meta.note'],
+    ['a lone surrogate in text', { kind: 'log', text: 'broken \udc00 text' }, 'text'],
+    ['a lone surrogate in a label', { labels: { service: '\ud800' } }, 'labels.service'],
+  ];
+
+  it.each(BAD)('keeps the good items beside %s, and reports that item by index', async (_name, bad, path) => {
+    const tag = Math.random().toString(36).slice(2, 10);
+    const body = JSON.stringify([sig(`good-1-${tag}`), sig(`bad-${tag}`, bad), sig(`good-2-${tag}`)]).replace('"<deep>"', DEEP_JSON);
+    const r = await api.client().post('/v1/signals/ingest', body);
+    expect(r.status).toBe(202);
+    expect(r.body.accepted).toBe(2);
+    expect(r.body.rejected).toEqual([{ index: 1, errors: [expect.objectContaining({ path })] }]);
+    const keys = await storedKeys();
+    expect(keys).toEqual(expect.arrayContaining([`good-1-${tag}`, `good-2-${tag}`]));
+    expect(keys).not.toContain(`bad-${tag}`);
+  });
+
+  it('stores the edges of the range the database takes', async () => {
+    const r = await api.client().post('/v1/signals/ingest', [
+      sig('edge-min', { ts: '0001-01-01T00:00:00Z' }),
+      sig('edge-max', { ts: '9999-12-31T23:59:59.999Z' }),
+      sig('edge-max-ms', { ts: Date.parse('9999-12-31T23:59:59.999Z') }),
+      sig('pair', { kind: 'log', text: 'a surrogate pair is fine: \ud83d\ude00', meta: { e: '\ud83d\ude00' } }),
+    ]);
+    expect(r.status).toBe(202);
+    expect(r.body).toEqual({ accepted: 4, duplicates: 0, rejected: [] });
+  });
+});
