@@ -6,6 +6,7 @@ import { MAX_SIGNAL_TEXT, type Signal } from '../core/schemas.js';
 import { DEFAULT_SECRET_MASKS } from '../detectors/secrets.js';
 import { ingestBatch, prepareBatch, truncateText, type EdgePorts } from './edge.js';
 import type { IngestLocal, IngestPayload } from './pipeline.js';
+import { MAX_JSON_DEPTH } from './storable.js';
 
 /** An org store that keeps signals by id as the real one does (ON CONFLICT DO NOTHING), and an outbox that records. */
 function memoryPorts(over: Partial<EdgePorts['limits']> = {}) {
@@ -103,6 +104,23 @@ describe('ingest edge', () => {
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ code: 'payload_too_large' });
     expect(rows.size + outbox.length).toBe(0);
+  });
+
+  it(`stores a secret at the deepest nesting it takes (${MAX_JSON_DEPTH} levels) masked, and refuses one level more`, async () => {
+    const { ports, rows } = memoryPorts();
+    /** meta with `levels` levels of objects, the secret in the innermost. */
+    const meta = (levels: number) => {
+      let v: Record<string, unknown> = { token: 'abc', note: 'password=hunter2' };
+      for (let i = 1; i < levels; i++) v = { a: v };
+      return v;
+    };
+    const r = await ingestBatch([metric('at', { id: 'at', meta: meta(MAX_JSON_DEPTH) }), metric('past', { id: 'past', meta: meta(MAX_JSON_DEPTH + 1) })], ports);
+    expect(r.rejected).toEqual([{ index: 1, errors: [expect.objectContaining({ path: 'meta' })] }]);
+    const stored = JSON.stringify(rows.get('at')!.meta);
+    expect(stored).toContain('"token":"<:SECRET:>"');
+    expect(stored).toContain('password=<:SECRET:>');
+    expect(stored).not.toMatch(/abc|hunter2/);
+    expect(rows.has('past')).toBe(false);
   });
 
   it('prepares a batch without touching any port (pure)', () => {
