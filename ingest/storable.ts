@@ -2,14 +2,19 @@
  * What the signal store takes, checked on one item before it joins a batch: an item the store
  * would refuse must be refused here, by itself, with a reason, because the whole batch is one
  * insert statement and one bad row would fail it (issue 18). The checks mirror the store:
- * Postgres `timestamptz` parses ISO text of years 1 to 9999 only, `text`/`jsonb` refuse lone
+ * Postgres `timestamptz` parses ISO text of years 1 to 9999 only (and the embedded driver reads
+ * back years from 100 on), `text`/`jsonb` refuse lone
  * UTF-16 surrogates, `jsonb` refuses U+0000 in keys, and `JSON.stringify` overflows the stack on
  * deep nesting. Everything is iterative, so no input can exhaust the stack here either.
  */
 import type { FieldIssue } from '../core/errors.js';
 
-/** Earliest instant stored: Postgres has no year 0, and `toISOString` writes years before 1 as -00000N. */
-export const MIN_TS_MS = Date.parse('0001-01-01T00:00:00.000Z');
+/**
+ * Earliest instant stored. Postgres itself takes year 1 (it has no year 0, and `toISOString` writes
+ * earlier years as -00000N), but the embedded store's driver reads years 1 to 99 back as 19xx/20xx
+ * or as an invalid date (two-digit-year parsing), which would break every read of such a row.
+ */
+export const MIN_TS_MS = Date.parse('0100-01-01T00:00:00.000Z');
 /** Latest instant stored: from year 10000 on, `toISOString` writes +0YYYYY, which Postgres reads as a bad zone. */
 export const MAX_TS_MS = Date.parse('9999-12-31T23:59:59.999Z');
 /**
@@ -68,7 +73,7 @@ export function tsIssue(ts: unknown): string | null {
     ms = Date.parse(ts);
     if (Number.isNaN(ms)) return null; // not a time at all: the schema says so
   } else return null;
-  if (ms < MIN_TS_MS) return 'is before 0001-01-01T00:00:00Z, the earliest time the store keeps';
+  if (ms < MIN_TS_MS) return 'is before 0100-01-01T00:00:00Z, the earliest time the store keeps';
   if (ms > MAX_TS_MS) return 'is after 9999-12-31T23:59:59.999Z, the latest time the store keeps';
   return null;
 }

@@ -84,6 +84,7 @@ describe('POST /v1/signals/ingest: an item the store would refuse costs only its
     ["epoch ms past JavaScript's date range", { ts: 8640000000000001 }, 'ts'],
     ['year 0000', { ts: '0000-01-01T00:00:00Z' }, 'ts'],
     ['year 0001 with an offset that moves it into year 0000', { ts: '0001-01-01T00:30:00+01:00' }, 'ts'],
+    ['year 0015, which the store would read back as an invalid date', { ts: '0015-06-01T00:00:00Z' }, 'ts'],
     ['meta nested 10,000 deep', { meta: '<deep>' }, 'meta'],
     ['a lone surrogate in meta', { meta: { note: 'x\ud800y' } }, 'meta.note'],
     ['a lone surrogate in text', { kind: 'log', text: 'broken \udc00 text' }, 'text'],
@@ -102,14 +103,19 @@ describe('POST /v1/signals/ingest: an item the store would refuse costs only its
     expect(keys).not.toContain(`bad-${tag}`);
   });
 
-  it('stores the edges of the range the database takes', async () => {
+  it('stores the edges of the range the store takes, and reads them back as sent', async () => {
     const r = await api.client().post('/v1/signals/ingest', [
-      sig('edge-min', { ts: '0001-01-01T00:00:00Z' }),
+      sig('edge-min', { ts: '0100-01-01T00:00:00Z' }),
       sig('edge-max', { ts: '9999-12-31T23:59:59.999Z' }),
       sig('edge-max-ms', { ts: Date.parse('9999-12-31T23:59:59.999Z') }),
       sig('pair', { kind: 'log', text: 'a surrogate pair is fine: \ud83d\ude00', meta: { e: '\ud83d\ude00' } }),
     ]);
     expect(r.status).toBe(202);
     expect(r.body).toEqual({ accepted: 4, duplicates: 0, rejected: [] });
+    const back = new Map((await api.org.listSignals({ limit: 10_000 })).map((s) => [s.key, s]));
+    expect(back.get('edge-min')!.ts).toBe('0100-01-01T00:00:00.000Z');
+    expect(back.get('edge-max')!.ts).toBe('9999-12-31T23:59:59.999Z');
+    expect(back.get('edge-max-ms')!.ts).toBe('9999-12-31T23:59:59.999Z');
+    expect(back.get('pair')!.meta.e).toBe('\ud83d\ude00');
   });
 });
