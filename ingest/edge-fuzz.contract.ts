@@ -1,13 +1,12 @@
 /** One fuzz suite of the ingest edge (edge-fuzz.ts), run against each store engine. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrgStore } from '../core/ports.js';
 import type { OpenedStore } from '../store/index.js';
-import { fuzzIngestEdge } from './edge-fuzz.js';
+import { fuzzIngestEdge, type FuzzOrg } from './edge-fuzz.js';
 
 export function edgeFuzzSuite(engine: string, open: () => Promise<OpenedStore & { drop?(): Promise<void> }>): void {
   describe(`ingest edge fuzz (fast-check, ${engine})`, () => {
     let opened: OpenedStore & { drop?(): Promise<void> };
-    let org: OrgStore;
+    let org: FuzzOrg;
     beforeAll(async () => {
       opened = await open();
       await opened.store.createOrg({ id: 'fuzz', name: 'Fuzz' });

@@ -7,10 +7,9 @@
  * hundred batches on every `npm test`) and the `ingest-fuzz` eval suite (10,000 in the full tier).
  */
 import fc from 'fast-check';
-import type { OrgStore } from '../core/ports.js';
-import { MAX_SIGNAL_TEXT, SIGNAL_KINDS } from '../core/schemas.js';
+import { MAX_SIGNAL_TEXT, SIGNAL_KINDS, type Signal } from '../core/schemas.js';
 import { DEFAULT_SECRET_MASKS } from '../detectors/secrets.js';
-import { ingestBatch } from './edge.js';
+import { ingestBatch, type EdgeSignalStore } from './edge.js';
 import { MAX_JSON_CHARS, MAX_JSON_DEPTH, MAX_TS_MS, MIN_TS_MS, isWellFormed } from './storable.js';
 
 type Role = 'good' | 'bad' | 'any';
@@ -155,6 +154,13 @@ const caseArb: fc.Arbitrary<Case> = fc.oneof(
   { weight: 2, arbitrary: anyItem.map((item): Case => ({ role: 'any', why: 'any', item })) },
 );
 
+type Reply = { status: number; body: unknown };
+/** What the fuzz needs of an org store (an OrgStore is one): the edge's insert, reading back by id, and the idempotent transaction the route runs in. */
+export interface FuzzOrg extends EdgeSignalStore {
+  getSignals(ids: string[]): Promise<Signal[]>;
+  idempotent(req: { key: string; method: string; path: string; requestHash: string }, fn: (tx: FuzzOrg) => Promise<Reply>): Promise<Reply & { replayed: boolean }>;
+}
+
 export interface FuzzFigures {
   batches: number;
   items: number;
@@ -175,7 +181,7 @@ export interface FuzzFigures {
  * idempotent transaction, and counts what the properties above forbid. Never throws for a
  * failed property: the caller asserts on the figures.
  */
-export async function fuzzIngestEdge(org: OrgStore, o: { runs: number; seed?: number; maxBatch?: number }): Promise<FuzzFigures> {
+export async function fuzzIngestEdge(org: FuzzOrg, o: { runs: number; seed?: number; maxBatch?: number }): Promise<FuzzFigures> {
   const f: FuzzFigures = { batches: 0, items: 0, good: 0, goodLost: 0, bad: 0, badUnreported: 0, anyLost: 0, crashes: 0, failures: [] };
   const fail = (s: string) => void (f.failures.length < 10 && f.failures.push(s));
   let seq = 0;

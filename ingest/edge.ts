@@ -9,7 +9,6 @@
 import { z } from 'zod';
 import type { Clock, IdSource } from '../core/clock.js';
 import { AppError, type FieldIssue } from '../core/errors.js';
-import type { OrgStore } from '../core/ports.js';
 import { MAX_SIGNAL_TEXT, SignalInput, type Signal } from '../core/schemas.js';
 import { maskDeep, maskSecrets, type CompiledMask } from '../detectors/secrets.js';
 import type { IngestLocal, IngestPayload } from './pipeline.js';
@@ -27,9 +26,16 @@ export interface EdgeLimits {
   perMessage?: number;
 }
 
+/** What the edge needs of the org's store (the signals port of OrgStore). */
+export interface EdgeSignalStore {
+  readonly orgId: string;
+  /** Stores new ids, skips known ones (each skipped copy is listed in `duplicates`). */
+  insertSignals(signals: Signal[]): Promise<{ inserted: number; duplicates: string[] }>;
+}
+
 export interface EdgePorts {
   /** The org's store, bound to the caller's transaction (the stored signals and the outbox rows commit together). */
-  org: Pick<OrgStore, 'orgId' | 'insertSignals'>;
+  org: EdgeSignalStore;
   /** Queues one outbox message in the caller's transaction: the signals for this process, their ids for the bus. */
   emit(subject: 'signal.ingest', local: IngestLocal, durable: IngestPayload): Promise<void>;
   newId: IdSource;
