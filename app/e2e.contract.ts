@@ -64,7 +64,11 @@ export function apiContract(engine: Engine, bus: 'inproc' | 'nats' = 'inproc', e
         expect(doc.body.paths, p).toHaveProperty([p]);
       }
       const ingest = doc.body.paths['/v1/signals/ingest'].post;
-      expect(ingest.requestBody.content['application/json'].schema.properties.signals.items.properties.kind.enum).toEqual(['log', 'metric', 'event', 'deploy', 'flag']);
+      // Two body forms: {signals: [...]} and the seed's bare array of the same signals.
+      const [wrapped, bare] = ingest.requestBody.content['application/json'].schema.anyOf;
+      expect(wrapped.properties.signals.items.properties.kind.enum).toEqual(['log', 'metric', 'event', 'deploy', 'flag']);
+      expect(bare.type).toBe('array');
+      expect(bare.items.properties.kind.enum).toEqual(['log', 'metric', 'event', 'deploy', 'flag']);
       expect(ingest.responses['422'].content).toHaveProperty(['application/problem+json']);
     });
 

@@ -53,3 +53,45 @@ describe('maskDeep on awkward values', () => {
     expect(out.d).toBe(d);
   });
 });
+
+describe('maskDeep at any depth (issue 18 §2)', () => {
+  /** {a: {a: … {password, note}}} with `depth` levels of `a` above the secrets, built without recursion. */
+  const deep = (depth: number): Record<string, unknown> => {
+    let v: Record<string, unknown> = { password: 'hunter2', note: 'Bearer abcdefghijkl' };
+    for (let i = 0; i < depth; i++) v = { a: v };
+    return v;
+  };
+  const bottom = (v: Record<string, unknown>): Record<string, unknown> => {
+    while ('a' in v) v = v.a as Record<string, unknown>;
+    return v;
+  };
+
+  it.each([20, 21, 32, 1000, 100_000])('masks secrets %i levels down', (depth) => {
+    const out = maskDeep(deep(depth));
+    expect(bottom(out)).toEqual({ password: '<:SECRET:>', note: 'Bearer <:SECRET:>' });
+  });
+
+  it('masks a shared object everywhere it appears, and a cycle points at the masked copy', () => {
+    const shared = { note: 'token=abcdef' };
+    const out = maskDeep({ x: shared, y: [shared] }) as { x: { note: string }; y: { note: string }[] };
+    expect(out.x.note).toBe('token=<:SECRET:>');
+    expect(out.y[0].note).toBe('token=<:SECRET:>');
+    const a: Record<string, unknown> = { password: 'p' };
+    a.self = a;
+    const m = maskDeep(a);
+    expect(m.self).toBe(m);
+    expect(JSON.stringify(m, (k, v: unknown) => (k === 'self' ? undefined : v))).toBe('{"password":"<:SECRET:>"}');
+  });
+
+  it('keeps a "__proto__" key from JSON as data, masked', () => {
+    const out = maskDeep(JSON.parse('{"__proto__": {"token": "abc"}, "ok": 1}') as Record<string, unknown>);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"token":"<:SECRET:>"},"ok":1}');
+  });
+
+  it('leaves the input untouched', () => {
+    const input = { meta: { token: 'abc', list: ['password=x'] } };
+    maskDeep(input);
+    expect(input).toEqual({ meta: { token: 'abc', list: ['password=x'] } });
+  });
+});

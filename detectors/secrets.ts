@@ -91,22 +91,46 @@ export function maskSecrets(text: string, masks: CompiledMask[] = DEFAULT_SECRET
 }
 
 /**
- * Masks every string inside a JSON-like value (labels, meta, log bindings); keys that name a
- * secret lose their value. Only plain objects and arrays are walked (class instances such as
- * requests are left as they are), cycles are cut, and depth is bounded.
+ * Masks every string inside a JSON-like value (labels, meta, log bindings), however deep; keys
+ * that name a secret lose their value. Only plain objects and arrays are walked (class instances
+ * such as requests are left as they are). Returns a copy: the walk keeps its own stack, so no
+ * depth exhausts the call stack, and it maps each object to one masked copy, so a shared or
+ * cyclic reference is masked once and points at the copy, never at the unmasked original.
  */
-export function maskDeep<T>(value: T, masks: CompiledMask[] = DEFAULT_SECRET_MASKS, depth = 0, seen = new WeakSet<object>()): T {
+export function maskDeep<T>(value: T, masks: CompiledMask[] = DEFAULT_SECRET_MASKS): T {
   if (typeof value === 'string') return maskSecrets(value, masks) as T;
-  if (value === null || typeof value !== 'object' || depth > 20 || seen.has(value)) return value;
-  const proto = Object.getPrototypeOf(value);
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
-  seen.add(value);
-  if (Array.isArray(value)) return value.map((v) => maskDeep(v, masks, depth + 1, seen)) as T;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = SECRET_KEY.test(k) && typeof v === 'string' ? '<:SECRET:>' : maskDeep(v, masks, depth + 1, seen);
+  if (!walkable(value)) return value;
+  const copies = new Map<object, object>();
+  const copyOf = (src: object): object => {
+    let dst = copies.get(src);
+    if (!dst) {
+      dst = Array.isArray(src) ? new Array<unknown>(src.length) : {};
+      copies.set(src, dst);
+      todo.push([src, dst]);
+    }
+    return dst;
+  };
+  const todo: [object, object][] = [];
+  const root = copyOf(value);
+  while (todo.length > 0) {
+    const [src, dst] = todo.pop()!;
+    const isArray = Array.isArray(src);
+    for (const [k, v] of Object.entries(src)) {
+      const out = typeof v === 'string' ? (!isArray && SECRET_KEY.test(k) ? '<:SECRET:>' : maskSecrets(v, masks)) : walkable(v) ? copyOf(v) : v;
+      // A "__proto__" key from JSON.parse is an own property: assigning it would set the prototype instead.
+      if (k === '__proto__') Object.defineProperty(dst, k, { value: out, writable: true, enumerable: true, configurable: true });
+      else (dst as Record<string, unknown>)[k] = out;
+    }
   }
-  return out as T;
+  return root as T;
+}
+
+/** Plain objects and arrays: what JSON produces, and all that masking walks into. */
+function walkable(v: unknown): v is object {
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return true;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
 const SECRET_KEY = /^(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|authorization|private[_-]?key)$/i;
