@@ -4,7 +4,7 @@
  * themselves are tested on plain data in ingest/edge.test.ts.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from './analyze-harness.js';
+import { startTestApi, type TestApi } from '../../test-support/analyze-harness.js';
 
 let api: TestApi;
 
