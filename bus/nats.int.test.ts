@@ -141,13 +141,16 @@ describe('NATS bus extras', () => {
   it('keeps a slow handler\'s message from being redelivered past ack_wait', async () => {
     const bus = await open({ ackWaitMs: 500 });
     const counts: number[] = [];
+    let finished = 0;
     await bus.subscribe('export.make', async (m) => {
       counts.push(m.deliveryCount);
       await sleep(1500); // three ack_waits: only the working() heartbeat keeps it ours
+      finished++;
     }, { group: 'slow' });
     await bus.publish('export.make', { id: 'slow', orgId: 'o1', payload: null });
-    await waitFor('first delivery', () => counts.length === 1);
-    await sleep(2000);
+    await waitFor('the handler to finish', () => finished === 1);
+    // Acked and nothing left to deliver: a redelivery, had there been one, has happened by now.
+    await settledOnServer(bus.streams.main, consumerName('g', 'export.make', 'slow'));
     expect(counts).toEqual([1]);
     // The consumer-side dedupe would hide a redelivery from the handler; the server's count of
     // deliveries (redeliveries included) cannot.
