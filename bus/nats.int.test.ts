@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { DeadLetter } from '../core/ports.js';
+import type { Bus, DeadLetter } from '../core/ports.js';
 import { busContract } from './contract.js';
 import { consumerName, createNatsBus, type NatsBus, type NatsBusOptions } from './nats.js';
 
@@ -31,7 +31,28 @@ async function open(o: Partial<NatsBusOptions> = {}): Promise<NatsBus> {
   return bus;
 }
 
-busContract('NATS JetStream', ({ dedupeWindowMs }) => open({ dedupeWindowMs }));
+// Settled on the server: no consumer of the bus's streams has a message left to deliver or
+// awaiting its ack (a nak'd message waiting for redelivery counts as awaiting), so no further
+// handler call can come.
+let settleConn: NatsConnection | undefined;
+afterAll(async () => {
+  await settleConn?.close();
+});
+async function settled(bus: Bus): Promise<void> {
+  settleConn ??= await connect({ servers: url });
+  const jsm = await jetstreamManager(settleConn);
+  const { main, deadLetters } = (bus as NatsBus).streams;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const infos = [...(await jsm.consumers.list(main).next()), ...(await jsm.consumers.list(deadLetters).next())];
+    const busy = infos.filter((c) => c.num_ack_pending > 0 || c.num_pending > 0);
+    if (busy.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`bus not settled: ${busy.map((c) => `${c.name} ack_pending=${c.num_ack_pending} pending=${c.num_pending}`).join('; ')}`);
+    await sleep(20);
+  }
+}
+
+busContract('NATS JetStream', ({ dedupeWindowMs }) => open({ dedupeWindowMs }), settled);
 
 describe('NATS bus extras', () => {
   let nc: NatsConnection;
