@@ -19,7 +19,7 @@ process.stdout.on('error', (e) => {
 });
 
 // Files that do not go into dist/ (tests, docs, this entry itself): editing them leaves it fresh.
-const SKIP = /\.(test\.ts|contract\.ts|md|js)$/;
+const SKIP = /(\.test\.ts|(^|\.)contract\.ts|\.md|\.js)$/;
 
 /** Why dist/ cannot be used ('' when it can). */
 function distProblem() {
