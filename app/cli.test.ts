@@ -19,6 +19,10 @@ const tmp = () => {
 };
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+// Each of these tests starts PGlite and the CLI (through tsx) two or three times: on a loaded
+// machine that outlasts the 60 s default. A guard against a hang, not a speed check.
+const SLOW_MS = 180_000;
+
 const run = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
 
@@ -67,7 +71,7 @@ describe('warroom CLI', () => {
     expect(first.out).toMatch(/Default org admin key \(shown once\): wr_/);
     const second = await startOnce();
     expect(second.out).not.toMatch(/key \(shown once/);
-  });
+  }, SLOW_MS);
 
   it('audit verify reports an edited row in a data dir and exits 1', async () => {
     const dataDir = tmp();
@@ -93,5 +97,5 @@ describe('warroom CLI', () => {
     expect(broken.status).toBe(1);
     expect(broken.stdout).toMatch(/FAIL org acme/);
     expect(broken.stdout).toMatch(/seq 2: edited/);
-  });
+  }, SLOW_MS);
 });
