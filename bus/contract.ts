@@ -15,10 +15,15 @@ export interface ContractBusOptions {
 /** Fresh, isolated bus per call (the NATS suite uses a new stream prefix each time). */
 export type MakeBus = (o: ContractBusOptions) => Promise<Bus>;
 
+/**
+ * Resolves once the bus has nothing in flight: every delivered message answered (acked,
+ * dead-lettered) and nothing deliverable left, so no further handler call can come. The tests
+ * that check "exactly once" wait on it before counting, instead of watching for a while.
+ */
+export type Settle = (bus: Bus) => Promise<void>;
+
 const DEDUPE_WINDOW_MS = 500;
 const RETRY_MS = 100;
-/** How long to keep watching after the expected effects, to catch extra deliveries. */
-const SETTLE_MS = 400;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -32,7 +37,7 @@ async function waitFor(what: string, cond: () => boolean, timeoutMs = 15_000): P
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
 
-export function busContract(name: string, makeBus: MakeBus): void {
+export function busContract(name: string, makeBus: MakeBus, settle: Settle): void {
   describe(`Bus contract: ${name}`, () => {
     const open: Bus[] = [];
     const bus = async () => {
@@ -53,7 +58,7 @@ export function busContract(name: string, makeBus: MakeBus): void {
       const sent = ids('fan', 5);
       for (const [n, id] of sent.entries()) await b.publish('signal.ingest', { id, orgId: 'org1', payload: { n } });
       await waitFor('both groups', () => seen.a.length >= 5 && seen.b.length >= 5);
-      await sleep(SETTLE_MS);
+      await settle(b);
       for (const g of ['a', 'b'] as const) {
         expect(seen[g].map((m) => m.id).sort()).toEqual(sent);
         expect(seen[g][0]).toMatchObject({ subject: 'signal.ingest', orgId: 'org1', deliveryCount: 1 });
@@ -77,7 +82,7 @@ export function busContract(name: string, makeBus: MakeBus): void {
       const sent = ids('lb', 12);
       for (const id of sent) await b.publish('signal.detect', { id, orgId: 'org1', payload: null });
       await waitFor('all handled', () => got[0].length + got[1].length >= sent.length);
-      await sleep(SETTLE_MS);
+      await settle(b);
       expect([...got[0], ...got[1]].sort()).toEqual(sent);
       expect(got[0].length).toBeGreaterThan(0);
       expect(got[1].length).toBeGreaterThan(0);
@@ -98,7 +103,7 @@ export function busContract(name: string, makeBus: MakeBus): void {
       );
       await b.publish('rca.make', { id: 'retry-1', orgId: 'org1', payload: {} });
       await waitFor('success', () => successes === 1);
-      await sleep(SETTLE_MS);
+      await settle(b);
       expect(counts).toEqual([1, 2, 3]);
       expect(successes).toBe(1);
     });
@@ -118,7 +123,7 @@ export function busContract(name: string, makeBus: MakeBus): void {
       );
       await b.publish('fix.plan', { id: 'dl-1', orgId: 'org9', payload: { x: 1 } });
       await waitFor('dead letter', () => letters.length === 1);
-      await sleep(SETTLE_MS);
+      await settle(b);
       expect(attempts).toBe(3);
       expect(letters).toHaveLength(1);
       const [d] = letters;
@@ -146,7 +151,7 @@ export function busContract(name: string, makeBus: MakeBus): void {
       await b.publish('rag.answer', { id: 'dup-1', orgId: 'org1', payload: 2 });
       await b.publish('rag.answer', { id: 'after-dup', orgId: 'org1', payload: 3 });
       await waitFor('both ids', () => got.includes('dup-1') && got.includes('after-dup'));
-      await sleep(SETTLE_MS);
+      await settle(b);
       expect(got.sort()).toEqual(['after-dup', 'dup-1']);
     });
 
@@ -160,7 +165,7 @@ export function busContract(name: string, makeBus: MakeBus): void {
       await b.publish('verify.run', { id: 'idem-1', orgId: 'org1', payload: 1 });
       await b.publish('verify.run', { id: 'idem-2', orgId: 'org1', payload: 2 });
       await waitFor('later message', () => got.includes('idem-2'));
-      await sleep(SETTLE_MS);
+      await settle(b);
       expect(got).toEqual(['idem-1', 'idem-2']);
     });
 
@@ -199,7 +204,7 @@ export function busContract(name: string, makeBus: MakeBus): void {
         await b.subscribe('export.make', async (m) => void ok.push(m.id), { group: 'export-2' });
         await b.publish('export.make', { id: 'fine', orgId: 'org1', payload: null });
         await waitFor('later message', () => ok.includes('fine'));
-        await sleep(50);
+        await settle(b);
         expect(escaped).toEqual([]);
       } finally {
         process.off('unhandledRejection', onEscape);
@@ -264,12 +269,14 @@ export function busContract(name: string, makeBus: MakeBus): void {
       await waitFor('first', () => first.length === 1);
       await sub.unsubscribe();
       await b.publish('fix.execute', { id: 'ex-2', orgId: 'org1', payload: null });
-      await sleep(SETTLE_MS);
-      expect(first).toEqual(['ex-1']);
       const second: string[] = [];
       await b.subscribe('fix.execute', async (m) => void second.push(m.id), { group: 'exec' });
       await waitFor('second', () => second.length === 1);
+      await settle(b);
+      // The group takes each message once: had the old member been handed ex-2 after it left,
+      // the new one would not have it.
       expect(second).toEqual(['ex-2']);
+      expect(first).toEqual(['ex-1']);
     });
 
     it('rejects an oversized payload with a clear error and bad input up front', async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { busContract } from './contract.js';
-import { createInprocBus } from './inproc.js';
+import { createInprocBus, type InprocBus } from './inproc.js';
 
-busContract('in-process', async ({ dedupeWindowMs }) => createInprocBus({ dedupeWindowMs }));
+// Settled is idle(): no handler running, no retry pending, nothing queued that a member could take.
+busContract('in-process', async ({ dedupeWindowMs }) => createInprocBus({ dedupeWindowMs }), (b) => (b as InprocBus).idle());
 
 // Behaviour only the in-process bus has (the contract covers the shared semantics).
 describe('in-process bus extras', () => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { DeadLetter } from '../core/ports/index.js';
+import type { Bus, DeadLetter } from '../core/ports/index.js';
 import { busContract } from './contract.js';
 import { consumerName, createNatsBus, type NatsBus, type NatsBusOptions } from './nats.js';
 
@@ -31,7 +31,28 @@ async function open(o: Partial<NatsBusOptions> = {}): Promise<NatsBus> {
   return bus;
 }
 
-busContract('NATS JetStream', ({ dedupeWindowMs }) => open({ dedupeWindowMs }));
+// Settled on the server: no consumer of the bus's streams has a message left to deliver or
+// awaiting its ack (a nak'd message waiting for redelivery counts as awaiting), so no further
+// handler call can come.
+let settleConn: NatsConnection | undefined;
+afterAll(async () => {
+  await settleConn?.close();
+});
+async function settled(bus: Bus): Promise<void> {
+  settleConn ??= await connect({ servers: url });
+  const jsm = await jetstreamManager(settleConn);
+  const { main, deadLetters } = (bus as NatsBus).streams;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const infos = [...(await jsm.consumers.list(main).next()), ...(await jsm.consumers.list(deadLetters).next())];
+    const busy = infos.filter((c) => c.num_ack_pending > 0 || c.num_pending > 0);
+    if (busy.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`bus not settled: ${busy.map((c) => `${c.name} ack_pending=${c.num_ack_pending} pending=${c.num_pending}`).join('; ')}`);
+    await sleep(20);
+  }
+}
+
+busContract('NATS JetStream', ({ dedupeWindowMs }) => open({ dedupeWindowMs }), settled);
 
 describe('NATS bus extras', () => {
   let nc: NatsConnection;
@@ -141,13 +162,16 @@ describe('NATS bus extras', () => {
   it('keeps a slow handler\'s message from being redelivered past ack_wait', async () => {
     const bus = await open({ ackWaitMs: 500 });
     const counts: number[] = [];
+    let finished = 0;
     await bus.subscribe('export.make', async (m) => {
       counts.push(m.deliveryCount);
       await sleep(1500); // three ack_waits: only the working() heartbeat keeps it ours
+      finished++;
     }, { group: 'slow' });
     await bus.publish('export.make', { id: 'slow', orgId: 'o1', payload: null });
-    await waitFor('first delivery', () => counts.length === 1);
-    await sleep(2000);
+    await waitFor('the handler to finish', () => finished === 1);
+    // Acked and nothing left to deliver: a redelivery, had there been one, has happened by now.
+    await settledOnServer(bus.streams.main, consumerName('g', 'export.make', 'slow'));
     expect(counts).toEqual([1]);
     // The consumer-side dedupe would hide a redelivery from the handler; the server's count of
     // deliveries (redeliveries included) cannot.

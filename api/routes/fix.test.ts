@@ -120,8 +120,13 @@ describe('POST /v1/fix/execute', () => {
     try {
       for (let i = 0; i < 200 && !started; i++) await sleep(5);
       const first = Date.parse((await api.org.getFixPlan(id))!.updatedAt);
-      await sleep(150);
-      expect(Date.parse((await api.org.getFixPlan(id))!.updatedAt)).toBeGreaterThan(first);
+      // the heartbeat moves updatedAt: poll for it rather than sleep a guess (bounded at 15 s)
+      let later = first;
+      for (const deadline = Date.now() + 15_000; later <= first && Date.now() < deadline; ) {
+        await sleep(20);
+        later = Date.parse((await api.org.getFixPlan(id))!.updatedAt);
+      }
+      expect(later).toBeGreaterThan(first);
       // a lease of a second: the run beats every 20 ms, so it is not orphaned
       expect((await failOrphanedPlans(api.opened.store, 1000)).map((o) => o.id)).not.toContain(id);
     } finally {
@@ -134,7 +139,8 @@ describe('POST /v1/fix/execute', () => {
     const id = await approvedPlan('slow');
     // claimed by a process that died right after
     await api.org.transitionFixPlan(id, ['approved'], 'executing');
-    await sleep(30);
+    // ... a second ago: moved in SQL rather than waited for
+    await api.opened.admin.exec(`UPDATE fix_plans SET updated_at = updated_at - interval '1 second' WHERE id = $1`, [id]);
     expect((await failOrphanedPlans(api.opened.store, 60_000)).map((o) => o.id)).not.toContain(id); // within its lease
     const warned: string[] = [];
     const failed = await failOrphanedPlans(api.opened.store, 10, { warn: (_o, msg) => void warned.push(msg) });

@@ -62,7 +62,9 @@ export async function runPipelineBench(o: Record<string, string>): Promise<numbe
     const e = await startEmbedded('pglite', o.thread ? { WARROOM_DETECTION_THREAD: o.thread } : {});
     thread = detectionThread(e.cfg.WARROOM_DETECTION_THREAD);
     try {
-      const child = fork(new URL('./paced-load.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], serialization: 'advanced' });
+      // Built, the load generator is compiled next to this file; from the sources it needs tsx.
+      const built = import.meta.url.endsWith('.js');
+      const child = fork(new URL(built ? './paced-load.js' : './paced-load.ts', import.meta.url), [], { execArgv: built ? [] : ['--import', 'tsx'], serialization: 'advanced' });
       const msg = (want: string) =>
         new Promise<Record<string, unknown>>((resolve, reject) => {
           const on = (m: Record<string, unknown>) => {

@@ -8,7 +8,6 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createEmbedder } from '../../app/embedder.js';
 import { loadConfig } from '../../app/config.js';
 import type { Embedder, OrgStore } from '../../core/ports/index.js';
@@ -18,8 +17,9 @@ import { DEFAULT_FUSION } from '../../kb/fusion.js';
 import { KnowledgeBase } from '../../kb/service.js';
 import { openPgliteStore } from '../../store/index.js';
 import type { Suite, SuiteResult } from '../harness.js';
+import { REPO_ROOT } from '../repo-root.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const REPO = REPO_ROOT;
 export const DEFAULT_RUNBOOKS_DIR = path.resolve(REPO, '../shared/data/runbooks');
 
 /** The README's BM25 reference (k1 1.2, b 0.75, camelCase splitting), development queries. */

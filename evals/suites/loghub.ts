@@ -14,9 +14,9 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runLogsCluster } from '../../app/commands/logs.js';
 import type { Suite, SuiteResult } from '../harness.js';
+import { REPO_ROOT } from '../repo-root.js';
 
 /** The `<Field>` formats the log-parsing literature uses for the sixteen Loghub-2k systems. */
 export const LOGHUB_FORMATS: Record<string, string> = {
@@ -140,7 +140,7 @@ export function parsingAccuracy(pred: readonly string[], truth: readonly string[
 
 /** The Loghub folder: `dataDir` (or its `loghub/` child), else ../shared/data/loghub next to the repo. */
 export function resolveLoghubDir(dataDir: string | undefined): string {
-  const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const repo = REPO_ROOT;
   const candidates = dataDir ? [path.resolve(dataDir), path.resolve(dataDir, 'loghub')] : [path.resolve(repo, '..', 'shared', 'data', 'loghub')];
   for (const c of candidates) if (existsSync(c) && systemsIn(c).length > 0) return c;
   throw new Error(

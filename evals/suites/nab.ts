@@ -7,13 +7,13 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DEFAULT_DETECTOR_OPTIONS } from '../../detectors/metrics/detector.js';
 import type { Suite } from '../harness.js';
 import { detectCorpus, loadNabCorpus, loadNabProfiles } from '../nab/corpus.js';
 import { nabScore, type ProfileName } from '../nab/score.js';
+import { REPO_ROOT } from '../repo-root.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const REPO = REPO_ROOT;
 /** Where the development subset lives when the repository sits next to `shared/`. */
 export const DEFAULT_NAB_DIR = path.resolve(REPO, '../shared/data/nab');
 

@@ -6,11 +6,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { analyze } from '../../rca/analyze.js';
 import { caseToInput, parseCaseTopology, parseJsonLines, parseMetricsCsv, toLogRows } from '../../rca/cases.js';
 import { formatBands, reliabilityBands, type Verdict } from './reliability.js';
 import type { Suite } from '../harness.js';
+import { REPO_ROOT } from '../repo-root.js';
 
 interface IndexRow {
   id: string;
@@ -29,7 +29,7 @@ const GROUPS: { key: string; label: string; match: (r: IndexRow) => boolean; ref
   { key: 'rcd', label: 'RCD Sock Shop', match: (r) => r.dataset === 'rcd-sockshop', reference: 'max-z 1.0 (smoke test)' },
 ];
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const REPO = REPO_ROOT;
 
 function dataDirOf(ctx: { dataDir?: string }): string {
   const dir = resolve(ctx.dataDir ?? join(REPO, '..', 'shared', 'data', 'rca'));
