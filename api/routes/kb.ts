@@ -1,16 +1,14 @@
 /**
- * Knowledge base: POST /v1/docs/upload, GET /v1/docs, GET /v1/docs/:id, POST /v1/docs/sync
+ * Knowledge-base routes (the rules live in usecases/knowledge.ts): POST /v1/docs/upload, GET /v1/docs, GET /v1/docs/:id, POST /v1/docs/sync
  * (a registered folder connector) and GET /v1/search (hybrid retrieval with citations).
  */
 import { z } from 'zod';
-import { AppError } from '../../core/errors.js';
 import type { Embedder } from '../../core/ports/index.js';
 import { maskSecrets } from '../../detectors/secrets.js';
 import { localEmbedder } from '../../kb/embed.js';
-import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, extractDocument } from '../../kb/extract.js';
-import { syncFolder } from '../../kb/io/folder.js';
+import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from '../../kb/extract.js';
 import { type IndexResult, KnowledgeBase } from '../../kb/service.js';
-import { searchKnowledge } from '../../usecases/knowledge.js';
+import { type Knowledge, getDocument, listDocuments, searchKnowledge, syncFolderConnector, uploadDocument } from '../../usecases/knowledge.js';
 import { type ApiDeps, route } from '../context.js';
 import { runUseCase } from '../session.js';
 import { DocumentView, SearchView, documentView, searchView } from '../views.js';
@@ -38,6 +36,7 @@ export function kbOf(deps: ApiDeps): KnowledgeBase {
 }
 
 const limitsOf = (deps: ApiDeps): ExtractLimits => (deps as ApiDeps & KbDeps).kbLimits ?? DEFAULT_EXTRACT_LIMITS;
+const knowledgeOf = (deps: ApiDeps): Knowledge => ({ kb: kbOf(deps), limits: limitsOf(deps) });
 
 export const UploadResult = z.object({
   doc_id: z.string(),
@@ -97,34 +96,16 @@ export const uploadDocRoute = route({
   // Manual: embedding (a network call with a remote embedder) runs with no transaction open; the
   // document, its chunks and the audit row are written in one short transaction after it.
   transaction: 'manual',
-  async handler({ body, org, deps, actor, commit }) {
-    const limits = limitsOf(deps);
-    const bytes = body.content !== undefined ? Buffer.from(body.content, 'utf8') : Buffer.from(body.content_base64!, 'base64');
-    const ex = await extractDocument({ bytes, mime: body.mime, path: body.path }, limits);
-    const kb = kbOf(deps);
-    const prepared = await kb.prepare(org, {
-      title: body.title ?? ex.title,
-      text: ex.text,
-      layout: ex.layout,
-      mime: ex.mime,
-      uri: body.path ?? null,
-      source: 'upload',
-      bytes: bytes.length,
-      pageLines: ex.pageLines,
-    });
-    return commit(async ({ org: tx }) => {
-      const r = 'unchanged' in prepared ? prepared.unchanged : await kb.store(tx, prepared);
-      if (r.status !== 'unchanged') {
-        await tx.appendAudit({
-          actor,
-          action: 'kb.document.indexed',
-          target: `doc:${r.document.id}`,
-          payload: { title: r.document.title, path: r.document.uri, status: r.status, chunks: r.chunks, secrets_masked: r.masked },
-        });
-      }
-      return { status: r.status === 'created' ? 201 : 200, body: uploadView(r, kb.embedder.model) };
-    });
-  },
+  handler: (ctx) =>
+    runUseCase(
+      ctx,
+      (s) => {
+        const { body } = ctx;
+        const bytes = body.content !== undefined ? Buffer.from(body.content, 'utf8') : Buffer.from(body.content_base64!, 'base64');
+        return uploadDocument(s, knowledgeOf(ctx.deps), { bytes, ...(body.title !== undefined ? { title: body.title } : {}), ...(body.mime !== undefined ? { mime: body.mime } : {}), ...(body.path !== undefined ? { path: body.path } : {}) });
+      },
+      (r) => ({ status: r.status === 'created' ? 201 : 200, body: uploadView(r, kbOf(ctx.deps).embedder.model) }),
+    ),
 });
 
 export const listDocsRoute = route({
@@ -135,9 +116,7 @@ export const listDocsRoute = route({
   scope: 'read',
   query: z.object({ source: z.string().optional(), limit: z.coerce.number().int().min(1).max(10_000).default(1000) }),
   response: { status: 200, schema: z.object({ documents: z.array(DocumentView) }), description: 'Documents by id' },
-  async handler({ org, query }) {
-    return { status: 200, body: { documents: (await org.kbListDocuments(query)).map(documentView) } };
-  },
+  handler: (ctx) => runUseCase(ctx, (s) => listDocuments(s, ctx.query), (docs) => ({ status: 200, body: { documents: docs.map(documentView) } })),
 });
 
 export const getDocRoute = route({
@@ -148,11 +127,7 @@ export const getDocRoute = route({
   scope: 'read',
   response: { status: 200, schema: DocumentView, description: 'The document' },
   errors: [404],
-  async handler({ org, params }) {
-    const d = await org.kbGetDocument(params.id);
-    if (!d) throw new AppError('not_found', `No document ${params.id}.`);
-    return { status: 200, body: documentView(d) };
-  },
+  handler: (ctx) => runUseCase(ctx, (s) => getDocument(s, ctx.params.id), (d) => ({ status: 200, body: documentView(d) })),
 });
 
 export const SyncResult = z.object({
@@ -179,27 +154,11 @@ export const syncFolderRoute = route({
   // written in its own short transaction as it is ready (a re-run skips what is unchanged), and
   // the summary audit row after them. A sync that fails part-way is audited as such.
   transaction: 'manual',
-  async handler({ body, org, deps, actor, commit }) {
-    const c = (await org.listConnectors()).find((x) => x.id === body.connector_id);
-    if (!c) throw new AppError('not_found', `No connector ${body.connector_id}.`);
-    const path = c.config.path;
-    if (c.kind !== 'folder' || typeof path !== 'string' || path.length === 0) {
-      throw new AppError('invalid_input', 'The connector must be of kind "folder" with a config.path.', { issues: [{ path: 'connector_id', message: 'not a folder connector' }] });
-    }
-    let r;
-    try {
-      r = await syncFolder(kbOf(deps), org, path, { name: c.id, limits: limitsOf(deps) });
-    } catch (e) {
-      if (e instanceof Error && /not a directory/.test(e.message)) throw new AppError('invalid_input', `The connector's folder cannot be read: ${path}`);
-      await org.appendAudit({ actor, action: 'kb.folder.sync_failed', target: `connector:${c.id}`, payload: { error: maskSecrets(e instanceof Error ? e.message : String(e), deps.masks) } });
-      throw e;
-    }
-    const result = r;
-    return commit(async ({ org: tx }) => {
-      await tx.appendAudit({ actor, action: 'kb.folder.synced', target: `connector:${c.id}`, payload: { files: result.files, created: result.created, replaced: result.replaced, removed: result.removed, failed: result.failed.length } });
-      return { status: 200, body: { connector_id: c.id, files: result.files, created: result.created, replaced: result.replaced, unchanged: result.unchanged, removed: result.removed, chunks: result.chunks, failed: result.failed } };
-    });
-  },
+  handler: (ctx) =>
+    runUseCase(ctx, (s) => syncFolderConnector(s, knowledgeOf(ctx.deps), ctx.body.connector_id), (r) => ({
+      status: 200,
+      body: { connector_id: r.connectorId, files: r.files, created: r.created, replaced: r.replaced, unchanged: r.unchanged, removed: r.removed, chunks: r.chunks, failed: r.failed },
+    })),
 });
 
 export const SearchQuery = z
