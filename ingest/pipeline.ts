@@ -12,6 +12,7 @@ import type { Bus, BusMessage, OrgStore, OutboxMessage, Store, Subscription } fr
 import type { Evidence, Signal } from '../core/schemas.js';
 import { DETECTORS, type EngineAnomaly } from '../detectors/stream/engine.js';
 import { atLeast, decide, evidenceKeys, neighbourMap, quietIncidents, type CorrelationPolicy, type Decision } from '../detectors/stream/grouping.js';
+import { withUnit } from '../rca/wording.js';
 import { EngineSet, type EngineSetOptions } from './detectors.js';
 import type { LocalHandoff } from './handoff.js';
 import { whileLeading } from './lead.js';
@@ -140,11 +141,8 @@ async function mitigateQuiet(d: PipelineDeps, orgId: string, batch: readonly Sig
   d.publishCommitted(staged.messages);
 }
 
-function fmt(series: string, v: number): string {
-  if (/(error|5xx|fail).*(rate|ratio)|ratio|utili[sz]ation|saturation|success/i.test(series) && v >= 0 && v <= 1) return `${(v * 100).toFixed(1)}%`;
-  if (/_ms$|latency|duration/i.test(series)) return `${Math.round(v)} ms`;
-  return String(Math.round(v * 1000) / 1000);
-}
+/** A value in its series' unit, as the analysis writes it (rca/wording.ts). */
+const fmt = (series: string, v: number): string => withUnit(series, v);
 
 function summary(a: EngineAnomaly): string {
   switch (a.detector) {
@@ -200,7 +198,7 @@ async function addAnomalyEvidence(tx: OrgStore, incidentId: string, anomalies: E
     kind: 'anomaly',
     summary: summary(a),
     ref: `anomaly:${a.id}`,
-    data: { anomalyId: a.id, service: a.service, series: a.series, value: a.value, baseline: a.baseline, score: a.score, ts: a.ts, detector: a.detector, direction: a.direction },
+    data: { anomaly_id: a.id, service: a.service, series: a.series, value: a.value, baseline: a.baseline, score: a.score, ts: a.ts, detector: a.detector, direction: a.direction },
   }));
   // Ids derive from (incident, series, time bucket): a bucket the incident already has is skipped.
   return (await tx.addEvidence(rows, { skipExisting: true })).map((e) => e.id);
