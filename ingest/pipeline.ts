@@ -175,12 +175,13 @@ function titleOf(anomalies: readonly EngineAnomaly[], service: string): string {
 /**
  * A finding more severe than the incident it joins makes the incident that severe (never less:
  * the worst moment is what it was) and, if the detector opened it, retitles it after that finding,
- * so the channel's summary names what pages; a person's title is theirs. Audited as `incident.revised`.
+ * so the channel's summary names what pages; a person's title is theirs, and a finding that joined
+ * only by storm control (no causal path) raises the severity without renaming. Audited as `incident.revised`.
  */
 async function reviseOnAttach(tx: OrgStore, incidentId: string, dc: Extract<Decision, { kind: 'attach' }>): Promise<boolean> {
   const inc = await tx.getIncident(incidentId);
   if (!inc || inc.severity === dc.severity || !atLeast(dc.severity, inc.severity)) return false;
-  const to = { severity: dc.severity, ...(inc.openedBy === 'detector' ? { title: titleOf(dc.anomalies, dc.service) } : {}) };
+  const to = { severity: dc.severity, ...(inc.openedBy === 'detector' && dc.why !== 'storm' ? { title: titleOf(dc.anomalies, dc.service) } : {}) };
   await tx.reviseIncident(incidentId, to);
   await tx.appendAudit({
     actor: 'detector',
