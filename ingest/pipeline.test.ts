@@ -160,6 +160,61 @@ describe('pipeline', () => {
     await bus.close();
   });
 
+  it('a fault that ended does not swallow the next outage of a connected service: that opens its own incident', async () => {
+    await store.createOrg({ id: 'healed', name: 'h' });
+    const o = store.forOrg('healed');
+    await o.putTopology({ nodes: [{ id: 'checkout', type: 'service', attributes: {} }, { id: 'search', type: 'service', attributes: {} }], edges: [{ from: 'checkout', to: 'search', attributes: {} }] });
+    const bus = createInprocBus();
+    const published: BusMessage[][] = [];
+    const d = deps(bus, published);
+    const detect = async (signals: Signal[], id: string) => {
+      await o.insertSignals(signals);
+      await handleIngest(d, { id, subject: 'signal.ingest', orgId: 'healed', payload: { signalIds: signals.map((x) => x.id) }, deliveryCount: 1 });
+      for (const m of published.splice(0).flat()) if (m.subject === 'signal.detect') await handleDetect(d, m as BusMessage<never>);
+    };
+    const t0 = Date.UTC(2026, 0, 1);
+    await detect(spike('healed', 'checkout', 3, t0), 'h1'); // checkout breaches 00:00–00:02, then is healed
+    // eight minutes after checkout's last anomaly, search breaches (harder): not part of the healed fault
+    const surge = spike('healed', 'search', 3, t0 + 10 * 60_000).map((x) => ({ ...x, value: 0.9 }));
+    await detect(surge, 'h2');
+    const all = await o.listIncidents({});
+    expect(all.map((i) => i.service).sort()).toEqual(['checkout', 'search']);
+    const search = all.find((i) => i.service === 'search')!;
+    expect(search).toMatchObject({ status: 'open', startedAt: surge[0].ts });
+    expect(search.title).toContain('search');
+    const checkout = all.find((i) => i.service === 'checkout')!;
+    expect((await o.listEvidence(checkout.id)).map((e) => (e.data as { service: string }).service)).toEqual(['checkout']);
+    await bus.close();
+  });
+
+  it('raises an incident\'s severity, and retitles a detector-opened one, when a more severe finding joins it; audited', async () => {
+    await store.createOrg({ id: 'worse', name: 'w' });
+    const o = store.forOrg('worse');
+    await o.putTopology({ nodes: [{ id: 'checkout', type: 'service', attributes: {} }, { id: 'payments', type: 'service', attributes: {} }], edges: [{ from: 'checkout', to: 'payments', attributes: {} }] });
+    const bus = createInprocBus();
+    const published: BusMessage[][] = [];
+    const d = deps(bus, published);
+    const detect = async (signals: Signal[], id: string) => {
+      await o.insertSignals(signals);
+      await handleIngest(d, { id, subject: 'signal.ingest', orgId: 'worse', payload: { signalIds: signals.map((x) => x.id) }, deliveryCount: 1 });
+      for (const m of published.splice(0).flat()) if (m.subject === 'signal.detect') await handleDetect(d, m as BusMessage<never>);
+    };
+    const t0 = Date.UTC(2026, 0, 1);
+    // checkout just past its error-rate SLO (a weak finding), then payments, called by it, fails hard while checkout still breaches
+    await detect(spike('worse', 'checkout', 2, t0).map((x) => ({ ...x, value: 0.06 })), 'w1');
+    const [before] = await o.listIncidents({});
+    await detect([...spike('worse', 'checkout', 2, t0 + 2 * 60_000).map((x) => ({ ...x, value: 0.06 })), ...spike('worse', 'payments', 2, t0 + 2 * 60_000).map((x) => ({ ...x, value: 0.95 }))], 'w2');
+    const all = await o.listIncidents({});
+    expect(all).toHaveLength(1);
+    const after = all[0];
+    expect(Number(after.severity.slice(3))).toBeLessThan(Number(before.severity.slice(3)));
+    expect(after.title).not.toBe(before.title);
+    expect(after.title).toContain('payments');
+    const entry = (await o.listAudit()).find((e) => e.target === `incident:${after.id}` && e.action === 'incident.revised')!;
+    expect(entry).toMatchObject({ actor: 'detector', payload: { from: { severity: before.severity, title: before.title }, to: { severity: after.severity, title: after.title } } });
+    await bus.close();
+  });
+
   it('detects a batch recovered from the outbox (ids only) after its fast-path publish was lost', async () => {
     await store.createOrg({ id: 'recover', name: 'r' });
     const bus = createInprocBus();

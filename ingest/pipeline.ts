@@ -11,7 +11,8 @@ import type { Clock, IdSource } from '../core/clock.js';
 import type { Bus, BusMessage, OrgStore, OutboxMessage, Store, Subscription } from '../core/ports/index.js';
 import type { Evidence, Signal } from '../core/schemas.js';
 import { DETECTORS, type EngineAnomaly } from '../detectors/stream/engine.js';
-import { decide, evidenceKeys, neighbourMap, quietIncidents, type CorrelationPolicy } from '../detectors/stream/grouping.js';
+import { atLeast, decide, evidenceKeys, neighbourMap, quietIncidents, type CorrelationPolicy, type Decision } from '../detectors/stream/grouping.js';
+import { withUnit } from '../rca/wording.js';
 import { EngineSet, type EngineSetOptions } from './detectors.js';
 import type { LocalHandoff } from './handoff.js';
 import { whileLeading } from './lead.js';
@@ -140,11 +141,8 @@ async function mitigateQuiet(d: PipelineDeps, orgId: string, batch: readonly Sig
   d.publishCommitted(staged.messages);
 }
 
-function fmt(series: string, v: number): string {
-  if (/(error|5xx|fail).*(rate|ratio)|ratio|utili[sz]ation|saturation|success/i.test(series) && v >= 0 && v <= 1) return `${(v * 100).toFixed(1)}%`;
-  if (/_ms$|latency|duration/i.test(series)) return `${Math.round(v)} ms`;
-  return String(Math.round(v * 1000) / 1000);
-}
+/** A value in its series' unit, as the analysis writes it (rca/wording.ts). */
+const fmt = (series: string, v: number): string => withUnit(series, v);
 
 function summary(a: EngineAnomaly): string {
   switch (a.detector) {
@@ -168,6 +166,32 @@ function summary(a: EngineAnomaly): string {
   }
 }
 
+/** A detector-opened incident's title: its strongest finding. */
+function titleOf(anomalies: readonly EngineAnomaly[], service: string): string {
+  const worst = anomalies.reduce((a, b) => (b.score > a.score ? b : a));
+  return `${worst.series} at ${fmt(worst.series, worst.value)} on ${service}`;
+}
+
+/**
+ * A finding more severe than the incident it joins makes the incident that severe (never less:
+ * the worst moment is what it was) and, if the detector opened it, retitles it after that finding,
+ * so the channel's summary names what pages; a person's title is theirs, and a finding that joined
+ * only by storm control (no causal path) raises the severity without renaming. Audited as `incident.revised`.
+ */
+async function reviseOnAttach(tx: OrgStore, incidentId: string, dc: Extract<Decision, { kind: 'attach' }>): Promise<boolean> {
+  const inc = await tx.getIncident(incidentId);
+  if (!inc || inc.severity === dc.severity || !atLeast(dc.severity, inc.severity)) return false;
+  const to = { severity: dc.severity, ...(inc.openedBy === 'detector' && dc.why !== 'storm' ? { title: titleOf(dc.anomalies, dc.service) } : {}) };
+  await tx.reviseIncident(incidentId, to);
+  await tx.appendAudit({
+    actor: 'detector',
+    action: 'incident.revised',
+    target: `incident:${incidentId}`,
+    payload: { from: { severity: inc.severity, title: inc.title }, to: { title: inc.title, ...to }, why: `a ${dc.severity} finding on ${dc.service} joined (${dc.why})` },
+  });
+  return true;
+}
+
 async function addAnomalyEvidence(tx: OrgStore, incidentId: string, anomalies: EngineAnomaly[], bucketMs: number): Promise<string[]> {
   const rows: Omit<Evidence, 'orgId' | 'createdAt'>[] = evidenceKeys(anomalies, bucketMs).map(({ key, anomaly: a }) => ({
     id: evidenceId(incidentId, key),
@@ -175,7 +199,7 @@ async function addAnomalyEvidence(tx: OrgStore, incidentId: string, anomalies: E
     kind: 'anomaly',
     summary: summary(a),
     ref: `anomaly:${a.id}`,
-    data: { anomalyId: a.id, service: a.service, series: a.series, value: a.value, baseline: a.baseline, score: a.score, ts: a.ts, detector: a.detector, direction: a.direction },
+    data: { anomaly_id: a.id, service: a.service, series: a.series, value: a.value, baseline: a.baseline, score: a.score, ts: a.ts, detector: a.detector, direction: a.direction },
   }));
   // Ids derive from (incident, series, time bucket): a bucket the incident already has is skipped.
   return (await tx.addEvidence(rows, { skipExisting: true })).map((e) => e.id);
@@ -201,12 +225,11 @@ export async function handleDetect(d: PipelineDeps, m: BusMessage<DetectPayload>
     for (const dc of decisions) {
       if (dc.kind === 'keep') continue;
       let incidentId: string;
-      let change: 'opened' | 'evidence' = 'evidence';
+      let change: 'opened' | 'evidence' | 'revised' = 'evidence';
       if (dc.kind === 'open') {
-        const worst = dc.anomalies.reduce((a, b) => (b.score > a.score ? b : a));
         const inc = await tx.openIncident({
           id: d.newId(),
-          title: `${worst.series} at ${fmt(worst.series, worst.value)} on ${dc.service}`,
+          title: titleOf(dc.anomalies, dc.service),
           service: dc.service,
           severity: dc.severity,
           startedAt: dc.startedAt,
@@ -220,6 +243,7 @@ export async function handleDetect(d: PipelineDeps, m: BusMessage<DetectPayload>
         await tx.appendAudit({ actor: 'detector', action: 'incident.opened', target: `incident:${inc.id}`, payload: { service: dc.service, severity: dc.severity, anomalies: dc.anomalies.length } });
       } else {
         incidentId = idOf.get(dc.incidentId) ?? dc.incidentId;
+        if (await reviseOnAttach(tx, incidentId, dc)) change = 'revised';
       }
       const added = await addAnomalyEvidence(tx, incidentId, dc.anomalies, p.evidenceBucketMs);
       if (added.length === 0 && change === 'evidence') continue;

@@ -47,6 +47,13 @@ describe('change-impact likelihood', () => {
     expect(c.likelihood).toBeGreaterThan(0.8);
   });
 
+  it('says what the lead is measured to: the service\'s onset, or the incident start when the service shows none', () => {
+    const [onPayments] = correlateChanges([sig({ ts: new Date(29 * MIN).toISOString() })], ctx());
+    expect([onPayments.leadMinutes, onPayments.leadFrom]).toEqual([2, 'onset']);
+    const [onCatalog] = correlateChanges([sig({ ts: new Date(29 * MIN).toISOString(), labels: { service: 'catalog' } })], ctx());
+    expect([onCatalog.leadMinutes, onCatalog.leadFrom]).toEqual([1, 'incident_start']);
+  });
+
   it('is low for a change on a calm service (red herring), whatever its timing', () => {
     const [c] = correlateChanges([sig({ ts: new Date(29 * MIN).toISOString(), labels: { service: 'catalog' } })], ctx());
     expect(c.likelihood).toBeLessThan(0.2);

@@ -81,7 +81,8 @@ export function correlateChanges(changes: readonly Signal[], ctx: ChangeContext)
     const ts = toMs(c.ts);
     if (!Number.isFinite(ts) || Math.abs(ts - ctx.incidentStart) > ctx.windowMs) continue;
     const service = changeService(c);
-    const ref = ctx.onset(service) ?? ctx.incidentStart;
+    const onset = ctx.onset(service);
+    const ref = onset ?? ctx.incidentStart;
     const lead = ref - ts;
     const T = lead >= 0 ? Math.exp(-lead / W.leadTauMs) : W.afterOnset;
     const M = clamp(ctx.magnitude(service), 0, 1);
@@ -97,6 +98,7 @@ export function correlateChanges(changes: readonly Signal[], ctx: ChangeContext)
       key: changeKey(c),
       ts,
       leadMinutes: round(lead / 60_000, 2),
+      leadFrom: onset === null ? 'incident_start' : 'onset',
       factors: { magnitude: round(M, 4), temporal: round(T, 4), centrality: round(C, 4), priorFailureRate: round(P, 4) },
       likelihood: round(L, 4),
     });

@@ -14,6 +14,7 @@ import { classifyMetric } from './metric-kind.js';
 import { round, saturate } from './stats.js';
 import type { ChangeCorrelation, DraftHypothesis, EvidenceItem, MetricDelta, RankedService, ServiceAnomaly } from './types.js';
 import { CONFIDENCE_WEIGHTS, DELTA_WEIGHTS } from './weights.js';
+import { fromTo, instant, num, relative, withUnit } from './wording.js';
 
 export interface HypothesisContext {
   ranking: readonly RankedService[];
@@ -41,7 +42,6 @@ class EvidenceBook {
   }
 }
 
-const fmt = (x: number | null) => (x === null ? 'n/a' : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(3));
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
 /** "12.3σ", or "≥40σ" when the shift hit the cap. */
@@ -50,15 +50,45 @@ export function sigmas(z: number): string {
   return a >= DELTA_WEIGHTS.zCap ? `≥${DELTA_WEIGHTS.zCap}σ` : `${a.toFixed(1)}σ`;
 }
 
+/**
+ * True when the median moved the way the delta's score says, by half its shift at least: then
+ * "up 12σ: 120 ms → 480 ms" is true as written. The score measures the level a third of the
+ * incident points held against the baseline at the same rank, so the median may stay put — or
+ * fall while the upper third rose — and a sentence must not say "up" beside a falling median.
+ */
+function medianAgrees(d: MetricDelta): boolean {
+  if (d.direction === 'flat' || d.baselineMedian === null || d.incidentMedian === null) return false;
+  const move = d.incidentMedian - d.baselineMedian;
+  return (d.direction === 'up' ? move > 0 : move < 0) && Math.abs(move) >= Math.abs(d.shift) / 2;
+}
+
+/** A shift in the metric's unit; a ratio's in percentage points ("3.2 points"), not a percentage of itself. */
+function shiftWithUnit(d: MetricDelta): string {
+  const a = Math.abs(d.shift);
+  const asRatio = withUnit(d.metric, a) !== withUnit(d.metric, a, false);
+  return asRatio ? `${num(a * 100)} points` : withUnit(d.metric, a);
+}
+
+/** What a delta did, short, for a sentence: "latency_p95_ms on search-0 up 12.0σ", or "… above its usual level in a third of the points (12.0σ)". */
+export function deltaPhrase(d: MetricDelta): string {
+  const what = `${d.metric}${d.instance ? ` on ${d.instance}` : ''}`;
+  if (d.direction === 'flat') return `${what} unchanged`;
+  if (medianAgrees(d)) return `${what} ${d.direction} ${sigmas(d.z)}`;
+  return `${what} ${d.direction === 'up' ? 'above' : 'below'} its usual level in a third of the points (${sigmas(d.z)})`;
+}
+
+/** One metric delta as evidence text, with the medians it cites in the metric's unit. */
 export function deltaSummary(d: MetricDelta): string {
-  const inst = d.instance ? ` (${d.instance})` : '';
-  const base = `${d.service}${inst} ${d.metric} ${d.direction} ${sigmas(d.z)}: ${fmt(d.baselineMedian)} → ${fmt(d.incidentMedian)}`;
-  // The score compares the level a third of the incident points held with the baseline at the
-  // same rank: when the median barely moved, say what did, or "0.00995 → 0.00995" reads as nothing.
-  const medianMove = d.baselineMedian !== null && d.incidentMedian !== null ? Math.abs(d.incidentMedian - d.baselineMedian) : 0;
-  if (d.shift !== 0 && medianMove < Math.abs(d.shift) / 2)
-    return `${base} (median); a third of the points ${fmt(Math.abs(d.shift))} ${d.shift > 0 ? 'above' : 'below'} their usual level`;
-  return base;
+  const who = `${d.service}${d.instance ? ` (${d.instance})` : ''}`;
+  const medians = fromTo(d.metric, d.baselineMedian, d.incidentMedian);
+  if (d.direction === 'flat') return `${who} ${d.metric} unchanged: median ${medians}`;
+  if (medianAgrees(d)) return `${who} ${d.metric} ${d.direction} ${sigmas(d.z)}: median ${medians}`;
+  return `${who} ${d.metric}: a third of the points ${shiftWithUnit(d)} ${d.direction === 'up' ? 'above' : 'below'} their usual level (${sigmas(d.z)}); median ${medians}`;
+}
+
+/** A change relative to the moment its lead was measured from: "12 s before the onset", "3 min after the incident start". */
+export function changeTiming(c: Pick<ChangeCorrelation, 'leadMinutes' | 'leadFrom'>): string {
+  return relative(c.leadMinutes * 60_000, c.leadFrom === 'incident_start' ? 'the incident start' : 'the onset');
 }
 
 function addDelta(book: EvidenceBook, d: MetricDelta): string {
@@ -155,7 +185,7 @@ export function draftHypotheses(ctx: HypothesisContext): { evidence: EvidenceIte
       ids.push(
         book.add(`path:${p}->${r.service}`, {
           kind: 'topology_path',
-          summary: `${p} calls ${r.service}; ${p}'s outbound calls degraded (${cd.metric} ${cd.direction} ${sigmas(cd.z)})`,
+          summary: `${p} calls ${r.service}; ${p}'s outbound calls degraded (${deltaPhrase(cd)})`,
           ref: `${p}->${r.service}`,
           data: { path: [p, r.service], callerClientScore: pa.client },
         }),
@@ -179,7 +209,7 @@ export function draftHypotheses(ctx: HypothesisContext): { evidence: EvidenceIte
       ids.push(
         book.add(`chg:${c.changeId}`, {
           kind: 'change',
-          summary: `${c.kind} ${c.key} on ${c.service} ${Math.abs(c.leadMinutes).toFixed(1)} min ${c.leadMinutes >= 0 ? 'before' : 'after'} the onset (L=${c.likelihood.toFixed(2)})`,
+          summary: `${c.kind} ${c.key} on ${c.service} ${changeTiming(c)} (L=${c.likelihood.toFixed(2)})`,
           ref: c.changeId,
           data: { ...c, ts: iso(c.ts) },
         }),
@@ -218,10 +248,12 @@ export function draftHypotheses(ctx: HypothesisContext): { evidence: EvidenceIte
 
 function statement(r: RankedService, a: ServiceAnomaly | undefined, change: ChangeCorrelation | null, ctx: HypothesisContext): string {
   const d = a?.topDeltas.find((x) => x.side !== 'client');
-  const what = d ? `${d.metric} ${d.direction} ${sigmas(d.z)}` : a?.logs?.top[0] ? 'more error logs' : null;
-  const since = a?.onset ? ` from ${iso(a.onset)}` : '';
+  const what = d ? deltaPhrase(d) : a?.logs?.top[0] ? 'more error logs' : null;
+  // the onset of what the sentence names (its series), not of the service's first anomaly of any kind
+  const t = d ? (d.onset ?? null) : (a?.onset ?? null);
+  const since = t !== null ? ` from ${instant(t)}` : '';
   if (change) {
-    return `${change.kind} ${change.key} on ${r.service} (${Math.abs(change.leadMinutes).toFixed(1)} min before the onset) likely caused the incident${what ? `: ${what}${since}` : ''}`;
+    return `${change.kind} ${change.key} on ${r.service} (${changeTiming(change)}) likely caused the incident${what ? `: ${what}${since}` : ''}`;
   }
   // what the requests show outweighs the service's own signals
   if (r.parts.skippedSteps >= Math.max(r.parts.own, r.parts.slowCalls, ctx.anomalousFrom)) {
@@ -254,7 +286,8 @@ function counter(r: RankedService, ctx: HypothesisContext, change: ChangeCorrela
   // healthy shards: other instances of the anomalous metric without a shift
   const top = a?.topDeltas.find((d) => d.instance !== null);
   if (top) {
-    const shards = ctx.deltas.filter((d) => d.service === r.service && d.metric === top.metric && d.instance !== top.instance);
+    // other instances only: the service-wide series (no instance) is not a shard
+    const shards = ctx.deltas.filter((d) => d.service === r.service && d.metric === top.metric && d.instance !== null && d.instance !== top.instance);
     const healthy = shards.filter((d) => Math.abs(d.z) < ctx.zThreshold);
     if (healthy.length)
       out.push({ kind: 'healthy_shards', summary: `${healthy.length} of ${shards.length + 1} instances show no shift on ${top.metric}`, data: { instances: healthy.map((d) => d.instance) } });
@@ -301,6 +334,6 @@ function counter(r: RankedService, ctx: HypothesisContext, change: ChangeCorrela
     });
     if (earlier.length) out.push({ kind: 'contradicting_timing', summary: `caller(s) ${earlier.slice(0, 3).join(', ')} degraded before ${r.service}`, data: { callers: earlier } });
   }
-  if (change && change.leadMinutes < 0) out.push({ kind: 'contradicting_timing', summary: `the change landed after the onset`, data: { changeId: change.changeId } });
+  if (change && change.leadMinutes < 0) out.push({ kind: 'contradicting_timing', summary: `the change landed ${changeTiming(change)}`, data: { changeId: change.changeId } });
   return out;
 }

@@ -27,4 +27,5 @@ export type {
 export { CHANGE_IMPACT_WEIGHTS, CONFIDENCE_WEIGHTS, DEFAULT_OPTIONS, DELTA_WEIGHTS, RANKING_WEIGHTS } from './weights.js';
 export { changeId, changeKind, changeService, isChange } from './changes.js';
 export { spanCalls, topologyFromCalls } from './topology.js';
+export { evidenceData } from './evidence-data.js';
 export { caseToInput, clusterLogRows, LABEL_FIELDS, lineShape, parseJsonLines, parseMetricsCsv, stripLabels, toLogRows } from './cases.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Signal } from '../core/schemas.js';
 import { blastRadius, buildGraph, dependentsCentrality, graphFromTopology, inferEdges, observedTopology, roots, spanCalls, topologyFromCalls, walk } from './topology.js';
 import { requestsOf, topologyFromRequests } from './trace-patterns.js';
-import type { GraphEdge, ServiceAnomaly } from './types.js';
+import type { GraphEdge, MetricDelta, ServiceAnomaly } from './types.js';
 
 const e = (from: string, to: string): GraphEdge => ({ from, to, source: 'given', weight: 1 });
 // web → api → db, api → cache, batch → db
@@ -152,6 +152,26 @@ describe('blast radius', () => {
     expect(b.impacted.find((i) => i.service === 'web')!.path).toEqual(['web', 'api', 'db']);
     expect(b.entryPoints).toEqual(['web']);
     expect(b.slos).toEqual([{ name: 'web availability', service: 'web', metric: 'availability', baseline: 100, during: 97, z: -30, breached: true }]);
+  });
+
+  it('calls an SLO breached by the incident only when it moved past its objective, not when it sat there already', () => {
+    const err = (service: string, instance: string | null, baselineMedian: number, incidentMedian: number, z: number): MetricDelta => ({
+      service, metric: 'http_error_rate', instance, kind: 'errors', side: 'self', baselineMedian, baselineScale: 0.0005, incidentMedian, z, peakZ: z, shift: incidentMedian - baselineMedian,
+      direction: z > 0 ? 'up' : 'flat', harmful: z > 0, score: z > 3 ? 0.9 : 0, tailP: 1, loadDrop: 0, onset: null, nBaseline: 30, nIncident: 30, status: 'ok',
+    });
+    const slo = (service: string) => ({ name: `${service} availability`, service, metric: 'http_error_rate', bad: 'up' as const, objective: 0.001 });
+    const b = blastRadius(G, 'db', new Map(), ['web'], [slo('web'), slo('api'), slo('batch'), slo('cache')], [
+      err('web', 'web-0', 0.002, 0.002, 0), // an instance series listed first: the service-wide one is the SLO's
+      err('web', null, 0.0005, 0.04, 40), // moved past its objective: breached, with its z
+      err('api', null, 0.002, 0.002, 0), // past the objective before and during, unmoved: a standing condition
+      err('batch', null, 0.002, 0.03, 25), // past it before, and much worse now: breached
+    ], 3);
+    expect(b.slos.map((s) => [s.service, s.z, s.breached])).toEqual([
+      ['web', 40, true],
+      ['api', 0, false],
+      ['batch', 25, true],
+      ['cache', 0, false], // no series: nothing measured, nothing breached
+    ]);
   });
 
   it('is empty without a root', () => {

@@ -203,13 +203,18 @@ export function blastRadius(
   }
   const reached = new Set([root, ...impacted.map((i) => i.service)]);
   const sloRows = slos.map((s) => {
-    const d = deltas.find((x) => x.service === s.service && x.metric === s.metric);
+    // the service-wide series the SLO is about; one instance's only when there is no other
+    const d = deltas.find((x) => x.service === s.service && x.metric === s.metric && x.instance === null) ?? deltas.find((x) => x.service === s.service && x.metric === s.metric);
+    const baseline = d?.baselineMedian ?? null;
     const during = d?.incidentMedian ?? null;
-    const breachedByObjective =
-      s.objective !== undefined && during !== null ? (s.bad === 'up' ? during > s.objective : during < s.objective) : null;
     const z = d?.z ?? 0;
-    const breached = breachedByObjective ?? ((s.bad === 'up' ? z : -z) >= zThreshold);
-    return { name: s.name, service: s.service, metric: s.metric, baseline: d?.baselineMedian ?? null, during, z, breached };
+    const worse = (s.bad === 'up' ? z : -z) >= zThreshold;
+    const past = (v: number | null) => (s.objective === undefined || v === null ? null : s.bad === 'up' ? v > s.objective : v < s.objective);
+    // Breached by this incident: past its objective now and not already before it (a series that
+    // sat past its objective in the baseline too and did not move is a standing condition, not this
+    // incident's doing); without an objective, a significant move the bad way.
+    const breached = past(during) === null ? worse : past(during) === true && (past(baseline) !== true || worse);
+    return { name: s.name, service: s.service, metric: s.metric, baseline, during, z, breached };
   });
   return {
     root,

@@ -199,6 +199,8 @@ export interface ChangeCorrelation {
   ts: number;
   /** Minutes from the change to the service's anomaly onset (or the incident start); positive = change first. */
   leadMinutes: number;
+  /** What `leadMinutes` was measured to: the changed service's onset, or the incident start when that service shows none. */
+  leadFrom: 'onset' | 'incident_start';
   factors: { magnitude: number; temporal: number; centrality: number; priorFailureRate: number };
   /** Change-impact likelihood L in [0,1]. */
   likelihood: number;

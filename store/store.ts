@@ -167,6 +167,9 @@ class PgOrgStore implements OrgStore {
   setIncidentStatus(id: string, status: Incident['status'], at: string): Promise<Incident | null> {
     return this.run((s) => inc.setIncidentStatus(s, this.orgId, id, status, at));
   }
+  reviseIncident(id: string, to: Partial<Pick<Incident, 'title' | 'severity'>>): Promise<Incident | null> {
+    return this.run((s) => inc.reviseIncident(s, this.orgId, id, to));
+  }
   getIncident(id: string): Promise<Incident | null> {
     return this.run((s) => inc.getIncident(s, this.orgId, id));
   }

@@ -24,6 +24,7 @@ import { canonicalJson, contentId } from '../core/hash.js';
 import { parseDuration } from '../core/duration.js';
 import { Timestamp, type Evidence, type Hypothesis, type Incident } from '../core/schemas.js';
 import { analyze } from '../rca/analyze.js';
+import { evidenceData } from '../rca/evidence-data.js';
 import { inputFromStored } from '../rca/from-signals.js';
 import type { AnalysisInput, AnalysisResult, EvidenceItem } from '../rca/types.js';
 import { MAX_WINDOW_MS, analysisWindow, windowStart } from '../rca/window.js';
@@ -82,6 +83,16 @@ export interface IncidentAnalysis {
 
 /** Deterministic evidence id: the incident and the evidence content. */
 export const analysisEvidenceId = (incidentId: string, e: Omit<EvidenceItem, 'id'>): string => contentId('ev_', incidentId, 'rca', e.kind, e.summary, e.ref ?? '', canonicalJson(e.data));
+
+/** The stored row of one evidence item: its content-derived id, its data with snake_case keys like the rest of the API. */
+export const analysisEvidenceRow = (incidentId: string, e: Omit<EvidenceItem, 'id'>): Omit<Evidence, 'orgId' | 'createdAt'> => ({
+  id: analysisEvidenceId(incidentId, e),
+  incidentId,
+  kind: e.kind,
+  summary: e.summary,
+  ref: e.ref,
+  data: evidenceData(e.data),
+});
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -217,9 +228,9 @@ function storedRows(incidentId: string, result: AnalysisResult) {
   const idOf = new Map<string, string>();
   const rows: Omit<Evidence, 'orgId' | 'createdAt'>[] = [];
   for (const e of result.evidence) {
-    const id = analysisEvidenceId(incidentId, e);
-    idOf.set(e.id, id);
-    if (!rows.some((r) => r.id === id)) rows.push({ id, incidentId, kind: e.kind, summary: e.summary, ref: e.ref, data: e.data });
+    const row = analysisEvidenceRow(incidentId, e);
+    idOf.set(e.id, row.id);
+    if (!rows.some((r) => r.id === row.id)) rows.push(row);
   }
   const hyps: Omit<Hypothesis, 'orgId' | 'createdAt'>[] = [];
   if (result.verdict === 'confident') {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../app/embedded.js';
 import { analyze } from '../../rca/analyze.js';
 import type { AnalysisResult } from '../../rca/types.js';
-import { analysisEvidenceId } from '../../usecases/analyze.js';
+import { analysisEvidenceRow } from '../../usecases/analyze.js';
 import { INJECT, outageSignals, TOPOLOGY } from './analyze.contract.js';
 import { gate, startTestApi, TEST_ORG, type TestApi } from '../../test-support/analyze-harness.js';
 
@@ -104,6 +104,10 @@ export function analyzeTxContract(engine: Engine): void {
       expect(r.body.verdict).toBe('confident');
       expect(r.body.hypotheses.length).toBeGreaterThan(0);
       expect(openAtAnalysis).toEqual([0]);
+      // stored evidence data speaks snake_case like the rest of the API, at every depth
+      const keys = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap(keys) : v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [k, ...keys(x)]) : []);
+      const camel = r.body.evidence.flatMap((e: { data: unknown }) => keys(e.data)).filter((k: string) => /^[a-z][a-z0-9]*[A-Z]/.test(k));
+      expect(camel).toEqual([]);
       expect(api.spy.events).toEqual(['tx+ transaction', 'tx- transaction', 'analyze', 'tx+ transaction', 'tx- transaction', 'publish incident.updated']);
       // a re-run on unchanged data: the cached analysis, the same answer, nothing new stored or published
       api.spy.reset();
@@ -176,7 +180,7 @@ export function analyzeTxContract(engine: Engine): void {
       const b = analyzeCall(id);
       try {
         await within(inside, 'both analyses to compute');
-        const rows = results[0].evidence.map((e) => ({ id: analysisEvidenceId(id, e), incidentId: id, kind: e.kind, summary: e.summary, ref: e.ref, data: e.data }));
+        const rows = results[0].evidence.map((e) => analysisEvidenceRow(id, e));
         await within(api.org.addEvidence(rows, { skipExisting: true }), 'the other writer');
       } finally {
         release();
@@ -201,7 +205,7 @@ export function analyzeTxContract(engine: Engine): void {
         await within(inside, 'the analysis to compute');
         // another writer stores half of this analysis' evidence (same content, so the same ids) and a note of its own
         const half = results[0].evidence.filter((_, i) => i % 2 === 0);
-        const rows = half.map((e) => ({ id: analysisEvidenceId(id, e), incidentId: id, kind: e.kind, summary: e.summary, ref: e.ref, data: e.data }));
+        const rows = half.map((e) => analysisEvidenceRow(id, e));
         early = [...new Set(rows.map((r) => r.id))];
         await within(
           api.org.transaction(async (tx) => {

@@ -33,4 +33,6 @@ export interface IncidentStore {
   listIncidents(q: { status?: Incident['status']; limit?: number }): Promise<Incident[]>;
   /** Sets the status (resolved_at follows: set on resolve/close, cleared on reopen); null when there is no such incident. */
   setIncidentStatus(id: string, status: Incident['status'], at: string): Promise<Incident | null>;
+  /** Replaces the title and/or severity (a worse finding joined it); null when there is no such incident. */
+  reviseIncident(id: string, to: Partial<Pick<Incident, 'title' | 'severity'>>): Promise<Incident | null>;
 }

@@ -65,12 +65,38 @@ describe('correlation policy', () => {
     expect(d[1]).toMatchObject({ why: 'opened_in_batch', incidentId: (d[0] as { key: string }).key });
   });
 
-  it('attaches to the service’s own open incident (rate limit) and to a connected one only while it is active', () => {
+  it('attaches to the service’s own open incident until it recovered (rate limit), and a person\'s for serviceQuietMs', () => {
     const open: OpenIncidentActivity[] = [{ id: 'inc1', service: 'payments', startedAt: iso(0), openedBy: 'detector', lastTs: iso(10), services: ['payments'] }];
-    expect(decide({ ...base, open, anomalies: [an('payments', 'http_error_rate', 60, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'attach', incidentId: 'inc1', why: 'same_service' }]);
-    expect(decide({ ...base, open, anomalies: [an('payments', 'http_error_rate', 80, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'open' }]);
-    expect(decide({ ...base, open, anomalies: [an('checkout', 'http_error_rate', 30, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'attach', incidentId: 'inc1', why: 'connected' }]);
-    expect(decide({ ...base, open, anomalies: [an('checkout', 'http_error_rate', 45, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'open' }]);
+    expect(decide({ ...base, open, anomalies: [an('payments', 'http_error_rate', 39, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'attach', incidentId: 'inc1', why: 'same_service' }]);
+    // quiet for autoMitigateMs (30 min): recovered, even if not yet marked mitigated
+    expect(decide({ ...base, open, anomalies: [an('payments', 'http_error_rate', 40, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'open' }]);
+    const manual = [{ ...open[0], openedBy: 'alice' }];
+    expect(decide({ ...base, open: manual, anomalies: [an('payments', 'http_error_rate', 60, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'attach', why: 'same_service' }]);
+    expect(decide({ ...base, open: manual, anomalies: [an('payments', 'http_error_rate', 80, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'open' }]);
+  });
+
+  it('attaches a connected service only while a service of the incident next to it is still anomalous', () => {
+    const open: OpenIncidentActivity[] = [{ id: 'inc1', service: 'payments', startedAt: iso(0), openedBy: 'detector', lastTs: iso(10), services: ['payments'] }];
+    const payments = (min: number) => ({ service: 'payments', series: 'http_error_rate', ts: iso(min), detector: DETECTORS.slo });
+    const checkout = (min: number) => an('checkout', 'http_error_rate', min, 0.9, DETECTORS.slo);
+    // payments' last anomaly 2 min before checkout's onset: one fault spreading
+    expect(decide({ ...base, open, recent: [payments(10)], anomalies: [checkout(12)] })).toMatchObject([{ kind: 'attach', incidentId: 'inc1', why: 'connected' }]);
+    // 8 min after payments went quiet (the incident is still open): a new outage, its own incident
+    expect(decide({ ...base, open, recent: [payments(10)], anomalies: [checkout(18)] })).toMatchObject([{ kind: 'open', service: 'checkout' }]);
+    // anomalous together, but no edge between them: no causal path
+    expect(decide({ ...base, open, recent: [payments(10)], anomalies: [an('search', 'http_error_rate', 11, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'open', service: 'search' }]);
+    // a service already in the incident rejoins while its own fault continues; after a pause, only through a live neighbour
+    const both: OpenIncidentActivity[] = [{ ...open[0], services: ['payments', 'search'] }];
+    const search = (min: number) => ({ service: 'search', series: 'http_error_rate', ts: iso(min), detector: DETECTORS.slo });
+    expect(decide({ ...base, open: both, recent: [search(9)], anomalies: [an('search', 'http_error_rate', 11, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'attach', why: 'connected' }]);
+    expect(decide({ ...base, open: both, recent: [search(2)], anomalies: [an('search', 'http_error_rate', 11, 0.9, DETECTORS.slo)] })).toMatchObject([{ kind: 'open', service: 'search' }]);
+  });
+
+  it('names the severity of each attaching finding, so the incident can be raised to it', () => {
+    const open: OpenIncidentActivity[] = [{ id: 'inc1', service: 'payments', startedAt: iso(0), openedBy: 'detector', lastTs: iso(10), services: ['payments'] }];
+    const recent = [{ service: 'payments', series: 'http_error_rate', ts: iso(10), detector: DETECTORS.slo }];
+    expect(decide({ ...base, open, recent, anomalies: [an('checkout', 'http_error_rate', 11, 0.95, DETECTORS.slo)] })).toMatchObject([{ kind: 'attach', severity: 'sev2' }]);
+    expect(decide({ ...base, open, recent, anomalies: [an('checkout', 'http_error_rate', 11, 0.5, DETECTORS.slo)] })).toMatchObject([{ kind: 'attach', severity: 'sev3' }]);
   });
 
   it('controls storms: past the limit, new findings join the newest incident', () => {
@@ -96,6 +122,19 @@ describe('correlation policy', () => {
     c.add([an('frontend', 'latency_p95_ms', 3, 0.9, DETECTORS.slo)], iso(3));
     expect(c.incidents).toHaveLength(1);
     expect([...c.incidents[0].services]).toEqual(['payments', 'checkout', 'frontend']);
+  });
+
+  it('in memory, a neighbour\'s outage after the first fault healed is a new incident; a worse finding raises the severity', () => {
+    const c = new MemoryCorrelator(DEFAULT_POLICY, edges);
+    c.add([an('payments', 'http_error_rate', 0, 0.5, DETECTORS.slo)], iso(0));
+    c.add([an('checkout', 'http_error_rate', 1, 0.95, DETECTORS.slo)], iso(1));
+    expect(c.incidents.map((i) => [i.service, i.severity])).toEqual([['payments', 'sev2']]);
+    c.add([], iso(5)); // healed
+    c.add([an('frontend', 'http_error_rate', 9, 0.9, DETECTORS.slo)], iso(9));
+    expect(c.incidents.map((i) => [i.service, [...i.services]])).toEqual([
+      ['payments', ['payments', 'checkout']],
+      ['frontend', ['frontend']],
+    ]);
   });
 
   it('in memory as in the pipeline, an incident quiet for 30 min of signal time is mitigated, and the next fault opens a new one', () => {

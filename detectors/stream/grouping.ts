@@ -7,10 +7,15 @@
  *
  * Rules, per service with anomalies in the batch (earliest onset first, so the first service to
  * break names the incident and its neighbours join it):
+ *   0. an incident that recovered (detector-opened, no anomaly for `autoMitigateMs`: see
+ *      `quietIncidents`) takes nothing more, even before the pipeline has marked it mitigated;
  *   1. attach to the service's own open incident when that incident saw an anomaly within
  *      `serviceQuietMs` (a flapping service does not open a second incident: per-service rate limit);
- *   2. else attach to an open incident of a connected service (one hop in the topology, either
- *      direction, or a service already in that incident) active within `groupWindowMs`;
+ *   2. else attach to an open incident active within `groupWindowMs` that has a causal path to
+ *      the service while both are anomalous: a service of the incident, one hop away in the
+ *      topology (either direction) or the service itself, showed an anomaly within `overlapMs`
+ *      before the service's onset (or during it). A neighbour whose fault ended minutes ago is no
+ *      path: the next outage next to it is a new incident, not more evidence for the old one;
  *   3. else open one when the severity is at least the auto-open floor and the finding is
  *      corroborated: an SLO breach, or at least `minSeries` distinct anomalous series of the service
  *      within `corroborateMs` (one noisy series pages nobody) of which one at least is a primary
@@ -41,8 +46,10 @@ export interface CorrelationPolicy {
   stormWindowMs: number;
   /** One evidence row per incident, service, series and bucket of this width (the highest score). */
   evidenceBucketMs: number;
-  /** A detector-opened incident with no anomaly for this long (signal time) is marked mitigated; 0: never. */
+  /** A detector-opened incident with no anomaly for this long (signal time) is marked mitigated and takes no more anomalies; 0: never. */
   autoMitigateMs: number;
+  /** A service joins a connected service's incident only if that service showed an anomaly this close before its onset (≤ corroborateMs). */
+  overlapMs: number;
 }
 
 export const DEFAULT_POLICY: CorrelationPolicy = {
@@ -56,6 +63,11 @@ export const DEFAULT_POLICY: CorrelationPolicy = {
   stormWindowMs: 10 * 60_000,
   evidenceBucketMs: 5 * 60_000,
   autoMitigateMs: 30 * 60_000,
+  // Detectors score every 1-min point, and a fault still under way keeps flagging its series
+  // (a crash loop restarts at least every 5 min: Kubernetes caps CrashLoopBackOff at 5 min), while
+  // a caller feels a callee's failure within its request timeouts, seconds to a minute. So a
+  // neighbour silent for 5 min before the onset is a fault that ended, not one that is spreading.
+  overlapMs: 5 * 60_000,
 };
 
 /**
@@ -85,7 +97,7 @@ const SUPPORTING: ReadonlySet<string> = new Set([DETECTORS.novelTemplate, DETECT
 export const isPrimary = (detector: string): boolean => !SUPPORTING.has(detector);
 
 export type Decision =
-  | { kind: 'attach'; incidentId: string; service: string; anomalies: EngineAnomaly[]; why: 'same_service' | 'connected' | 'storm' | 'opened_in_batch' }
+  | { kind: 'attach'; incidentId: string; service: string; severity: Severity; anomalies: EngineAnomaly[]; why: 'same_service' | 'connected' | 'storm' | 'opened_in_batch' }
   | { kind: 'open'; key: string; service: string; severity: Severity; startedAt: string; anomalies: EngineAnomaly[] }
   | { kind: 'keep'; service: string; anomalies: EngineAnomaly[]; why: 'below_severity' | 'uncorroborated' };
 
@@ -137,14 +149,27 @@ export function decide(input: {
   const order = [...byService].sort(([sa, a], [sb, b]) => onset(a).localeCompare(onset(b)) || top(b) - top(a) || sa.localeCompare(sb));
 
   // Incidents as this batch leaves them: the open ones plus those it opens.
-  const incidents = input.open.map((o) => ({ id: o.id, service: o.service, startedAt: ms(o.startedAt), lastTs: ms(o.lastTs), services: new Set([o.service, ...o.services]), fresh: false }));
+  const incidents = input.open.map((o) => ({ id: o.id, service: o.service, startedAt: ms(o.startedAt), lastTs: ms(o.lastTs), services: new Set([o.service, ...o.services]), fresh: false, byDetector: o.openedBy === 'detector' }));
   const out: Decision[] = [];
-  const findIncident = (service: string, first: number) => {
+  // Signal times of every anomaly seen, per service: the overlap test of rule 2.
+  const seen = new Map<string, number[]>();
+  for (const a of [...input.recent, ...input.anomalies]) {
+    const l = seen.get(a.service);
+    if (l) l.push(ms(a.ts));
+    else seen.set(a.service, [ms(a.ts)]);
+  }
+  const overlapMs = Math.min(p.overlapMs, p.corroborateMs); // `recent` reaches back corroborateMs only
+  const anomalousBetween = (service: string, from: number, to: number) => (seen.get(service) ?? []).some((t) => t >= from && t <= to);
+  const recovered = (i: (typeof incidents)[number], at: number) => i.byDetector && p.autoMitigateMs > 0 && at - i.lastTs >= p.autoMitigateMs;
+  const findIncident = (service: string, first: number, last: number) => {
     const near = neighbours.get(service) ?? new Set<string>();
-    const same = incidents.filter((i) => i.service === service && i.lastTs >= first - p.serviceQuietMs).sort((a, b) => b.lastTs - a.lastTs)[0];
+    const live = incidents.filter((i) => !recovered(i, first));
+    const same = live.filter((i) => i.service === service && i.lastTs >= first - p.serviceQuietMs).sort((a, b) => b.lastTs - a.lastTs)[0];
     if (same) return { inc: same, why: same.fresh ? ('opened_in_batch' as const) : ('same_service' as const) };
-    const c = incidents
-      .filter((i) => i.lastTs >= first - p.groupWindowMs && (i.services.has(service) || [...i.services].some((s) => near.has(s))))
+    // the service itself counts only with an anomaly before this onset (a fault continuing), not its own new ones
+    const path = (s: string) => (s === service ? anomalousBetween(s, first - overlapMs, first - 1) : near.has(s) && anomalousBetween(s, first - overlapMs, last));
+    const c = live
+      .filter((i) => i.lastTs >= first - p.groupWindowMs && [...i.services].some(path))
       .sort((a, b) => b.lastTs - a.lastTs)[0];
     return c ? { inc: c, why: c.fresh ? ('opened_in_batch' as const) : ('connected' as const) } : null;
   };
@@ -168,9 +193,9 @@ export function decide(input: {
       joined = false;
       for (let k = 0; k < pending.length; k++) {
         const [service, list] = pending[k];
-        const found = findIncident(service, ms(onset(list)));
+        const found = findIncident(service, ms(onset(list)), Math.max(...list.map((a) => ms(a.ts))));
         if (!found) continue;
-        out.push({ kind: 'attach', incidentId: found.inc.id, service, anomalies: list, why: found.why });
+        out.push({ kind: 'attach', incidentId: found.inc.id, service, severity: severityOf(top(list)), anomalies: list, why: found.why });
         found.inc.services.add(service);
         found.inc.lastTs = Math.max(found.inc.lastTs, ...list.map((a) => ms(a.ts)));
         pending.splice(k--, 1);
@@ -206,13 +231,13 @@ export function decide(input: {
     const storm = incidents.filter((i) => i.startedAt >= first - p.stormWindowMs && i.startedAt <= last);
     if (storm.length >= p.stormLimit) {
       const newest = storm.sort((a, b) => b.startedAt - a.startedAt)[0];
-      out.push({ kind: 'attach', incidentId: newest.id, service, anomalies: list, why: 'storm' });
+      out.push({ kind: 'attach', incidentId: newest.id, service, severity, anomalies: list, why: 'storm' });
       newest.services.add(service);
       continue;
     }
     const key = `${service}@${onset(list)}`;
     out.push({ kind: 'open', key, service, severity, startedAt: onset(list), anomalies: list });
-    incidents.push({ id: key, service, startedAt: first, lastTs: last, services: new Set([service]), fresh: true });
+    incidents.push({ id: key, service, startedAt: first, lastTs: last, services: new Set([service]), fresh: true, byDetector: true });
   }
   return out;
 }

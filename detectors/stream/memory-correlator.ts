@@ -3,13 +3,15 @@
  * does against the store (ingest/pipeline.ts handleDetect), without a database, for evals,
  * replays and tests. Both call the same `decide`; only where the incidents live differs.
  */
+import type { Severity } from '../../core/schemas.js';
 import type { EngineAnomaly } from './engine.js';
-import { decide, isPrimary, neighbourMap, quietIncidents, type CorrelationPolicy, type Decision, type OpenIncidentActivity, type RecentAnomaly } from './grouping.js';
+import { atLeast, decide, isPrimary, neighbourMap, quietIncidents, type CorrelationPolicy, type Decision, type OpenIncidentActivity, type RecentAnomaly } from './grouping.js';
 
 export interface MemoryIncident {
   id: string;
   service: string;
-  severity: string;
+  /** Raised (never lowered) when a more severe finding joins, as the pipeline does. */
+  severity: Severity;
   startedAt: string;
   /** Signal time of the batch that opened it. */
   openedAt: string;
@@ -67,6 +69,7 @@ export class MemoryCorrelator {
       if (!inc) continue;
       inc.services.add(d.service);
       inc.joined[d.service] ??= { why: d.why, at: batchTs };
+      if (atLeast(d.severity, inc.severity)) inc.severity = d.severity;
       if (d.anomalies.some((a) => isPrimary(a.detector))) (inc.primaryAt[d.service] ??= []).push(batchTs);
       if (last > inc.lastTs) inc.lastTs = last;
       inc.anomalies += d.anomalies.length;

@@ -55,6 +55,15 @@ export function incidentStoreContract(name: string, open: StoreOpener): void {
         expect(await A.setIncidentStatus('no-such-incident', 'resolved', '2024-05-01T14:00:00.000Z')).toBeNull();
       });
 
+      it('revises an incident\'s title and severity, each alone or both; other orgs cannot', async () => {
+        const inc = await incident(A, 'revise-svc');
+        expect(await A.reviseIncident(inc.id, { severity: 'sev1' })).toMatchObject({ title: inc.title, severity: 'sev1' });
+        expect(await A.reviseIncident(inc.id, { title: 'payments down' })).toMatchObject({ title: 'payments down', severity: 'sev1' });
+        expect(await B.reviseIncident(inc.id, { title: 'x', severity: 'sev4' })).toBeNull();
+        expect(await A.getIncident(inc.id)).toMatchObject({ title: 'payments down', severity: 'sev1', status: inc.status });
+        expect(await A.reviseIncident('no-such-incident', { severity: 'sev2' })).toBeNull();
+      });
+
       it('shows open incidents to the correlator with the services and newest anomaly time of their evidence', async () => {
         const org = uid('corr');
         await store.createOrg({ id: org, name: 'c' });

@@ -111,6 +111,16 @@ export async function setIncidentStatus(s: SqlSession, orgId: string, id: string
   return r ? toIncident(r) : null;
 }
 
+/** Replaces the title and/or severity (what the incident is now known to be); null when there is no such incident. */
+export async function reviseIncident(s: SqlSession, orgId: string, id: string, to: Partial<Pick<Incident, 'title' | 'severity'>>): Promise<Incident | null> {
+  const [r] = await s.query(
+    `UPDATE incidents SET title = coalesce($3, title), severity = coalesce($4, severity)
+     WHERE org_id = $1 AND id = $2 RETURNING ${INCIDENT_COLS}`,
+    [orgId, id, to.title ?? null, to.severity ?? null],
+  );
+  return r ? toIncident(r) : null;
+}
+
 export async function getIncident(s: SqlSession, orgId: string, id: string): Promise<Incident | null> {
   const [r] = await s.query(`SELECT ${INCIDENT_COLS} FROM incidents WHERE org_id = $1 AND id = $2`, [orgId, id]);
   return r ? toIncident(r) : null;
