@@ -153,7 +153,7 @@ async function run(
   }
   let body: unknown = noBody ? {} : req.body;
   if (r.body) {
-    const parsed = r.body.safeParse(req.body);
+    const parsed = r.body.safeParse(body);
     if (!parsed.success) throw new AppError('invalid_input', 'The body does not match the schema.', { issues: toIssues(parsed.error) });
     body = parsed.data;
   }

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../app/embedded.js';
 import { analyze } from '../../rca/analyze.js';
 import type { AnalysisResult } from '../../rca/types.js';
+import { connect } from 'node:net';
 import { analysisEvidenceRow } from '../../usecases/analyze.js';
 import { INJECT, outageSignals, TOPOLOGY } from './analyze.contract.js';
 import { gate, startTestApi, TEST_ORG, type TestApi } from '../../test-support/analyze-harness.js';
@@ -92,6 +93,9 @@ export function analyzeTxContract(engine: Engine): void {
       expect(r.status).toBe(200);
       const body = r.body as { window: { from: string; started_at: string } };
       expect(Date.parse(body.window.started_at) - Date.parse(body.window.from)).toBe(3600_000);
+      // as curl -X POST sends it: no Content-Length, no Transfer-Encoding, no body at all
+      const bare = await rawPost(api.url, `/v1/incidents/${id}/analyze`, api.apiKey);
+      expect(bare.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
       // a body that is there must still be JSON (it is parsed as JSON whatever its type: 400)
       const text = await api.client().raw(`/v1/incidents/${id}/analyze`, { method: 'POST', headers: { authorization: `Bearer ${api.apiKey}`, 'content-type': 'text/plain' }, body: 'window=1h' });
       expect(text.status).toBe(400);
@@ -292,5 +296,17 @@ export function analyzeTxContract(engine: Engine): void {
       expect(await analyzedAudits(id2)).toHaveLength(1);
       expect(publishedFor(id2)).toHaveLength(1);
     });
+  });
+}
+
+/** A POST with no body and no length header, written to the socket as curl sends it; resolves with the raw response. */
+function rawPost(base: string, path: string, key: string): Promise<string> {
+  const u = new URL(base);
+  return new Promise((resolve, reject) => {
+    const sock = connect(Number(u.port), u.hostname, () => sock.end(`POST ${path} HTTP/1.1\r\nHost: ${u.host}\r\nAuthorization: Bearer ${key}\r\nConnection: close\r\n\r\n`));
+    let out = '';
+    sock.on('data', (d) => (out += d.toString()));
+    sock.on('end', () => resolve(out));
+    sock.on('error', reject);
   });
 }
