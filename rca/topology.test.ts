@@ -160,18 +160,25 @@ describe('blast radius', () => {
       direction: z > 0 ? 'up' : 'flat', harmful: z > 0, score: z > 3 ? 0.9 : 0, tailP: 1, loadDrop: 0, onset: null, nBaseline: 30, nIncident: 30, status: 'ok',
     });
     const slo = (service: string) => ({ name: `${service} availability`, service, metric: 'http_error_rate', bad: 'up' as const, objective: 0.001 });
-    const b = blastRadius(G, 'db', new Map(), ['web'], [slo('web'), slo('api'), slo('batch'), slo('cache')], [
+    const b = blastRadius(G, 'db', new Map(), ['web'], [slo('web'), slo('api'), slo('batch'), slo('cache'), slo('cart')], [
       err('web', 'web-0', 0.002, 0.002, 0), // an instance series listed first: the service-wide one is the SLO's
       err('web', null, 0.0005, 0.04, 40), // moved past its objective: breached, with its z
       err('api', null, 0.002, 0.002, 0), // past the objective before and during, unmoved: a standing condition
       err('batch', null, 0.002, 0.03, 25), // past it before, and much worse now: breached
+      // past it before, 160 times worse now; the service-wide mean carries no z, its instances 40σ:
+      // breached, with the instances' z (seen in the sandbox: checkout 0.18 % → 29 % read as unbreached)
+      err('cart', null, 0.0018, 0.29, 0),
+      err('cart', 'cart-0', 0.0017, 0.35, 40),
+      err('cart', 'cart-1', 0.0018, 0.35, 38),
     ], 3);
     expect(b.slos.map((s) => [s.service, s.z, s.breached])).toEqual([
       ['web', 40, true],
       ['api', 0, false],
       ['batch', 25, true],
       ['cache', 0, false], // no series: nothing measured, nothing breached
+      ['cart', 40, true],
     ]);
+    expect(b.slos.find((s) => s.service === 'cart')).toMatchObject({ baseline: 0.0018, during: 0.29 });
   });
 
   it('is empty without a root', () => {

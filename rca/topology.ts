@@ -203,11 +203,14 @@ export function blastRadius(
   }
   const reached = new Set([root, ...impacted.map((i) => i.service)]);
   const sloRows = slos.map((s) => {
-    // the service-wide series the SLO is about; one instance's only when there is no other
-    const d = deltas.find((x) => x.service === s.service && x.metric === s.metric && x.instance === null) ?? deltas.find((x) => x.service === s.service && x.metric === s.metric);
+    // the values of the service-wide series the SLO is about (one instance's only when there is no
+    // other); how far it moved from the strongest of that series and its instances' series, since a
+    // service-wide mean can carry no z of its own while every instance moved 40σ
+    const same = deltas.filter((x) => x.service === s.service && x.metric === s.metric);
+    const d = same.find((x) => x.instance === null) ?? same[0];
     const baseline = d?.baselineMedian ?? null;
     const during = d?.incidentMedian ?? null;
-    const z = d?.z ?? 0;
+    const z = same.reduce((best, x) => ((s.bad === 'up' ? x.z : -x.z) > (s.bad === 'up' ? best : -best) ? x.z : best), 0);
     const worse = (s.bad === 'up' ? z : -z) >= zThreshold;
     const past = (v: number | null) => (s.objective === undefined || v === null ? null : s.bad === 'up' ? v > s.objective : v < s.objective);
     // Breached by this incident: past its objective now and not already before it (a series that
