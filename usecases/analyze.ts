@@ -192,7 +192,13 @@ export async function analyzeIncident(s: Session, incidentId: string, input: Ana
 
   // 3. the writes, in one short transaction
   return s.commit(async ({ org: tx, emit }) => {
-    if (!(await tx.getIncident(inc.id))) throw new AppError('not_found', `No incident ${inc.id}.`);
+    const current = await tx.getIncident(inc.id);
+    if (!current) throw new AppError('not_found', `No incident ${inc.id}.`);
+    const title = titleAfterAnalysis(current, result);
+    if (title !== current.title) {
+      await tx.reviseIncident(inc.id, { title });
+      await tx.appendAudit({ actor: actorOf(s.principal), action: 'incident.revised', target: `incident:${inc.id}`, payload: { from: { title: current.title }, to: { title }, why: `analysis: ${result.verdict}, top ${top?.service ?? 'none'}` } });
+    }
     const added = await tx.addEvidence(rows, { skipExisting: true });
     const addedH = await tx.addHypotheses(hyps, { skipExisting: true });
     const known = new Map((await tx.listEvidence(inc.id)).map((e) => [e.id, e]));
@@ -211,7 +217,7 @@ export async function analyzeIncident(s: Session, incidentId: string, input: Ana
         new_hypotheses: addedH.length,
       },
     });
-    if (added.length || addedH.length) await emit('incident.updated', { incidentId: inc.id, change: 'analysis' });
+    if (added.length || addedH.length || title !== current.title) await emit('incident.updated', { incidentId: inc.id, change: 'analysis' });
     return {
       incident: inc,
       window: { from: w.from, to: w.to },
@@ -221,6 +227,23 @@ export async function analyzeIncident(s: Session, incidentId: string, input: Ana
       evidence: rows.map((r) => known.get(r.id)!),
     };
   });
+}
+
+/** How a detector-opened incident's title names the root cause analysis found on another service. */
+export const CAUSE_SUFFIX = ' — likely cause: ';
+
+/**
+ * The title an incident carries after an analysis. A detector-opened incident is titled by its
+ * strongest finding (where it was seen); when the analysis confidently blames another service, the
+ * title says so, and a later analysis that blames none (or the same service) takes it back. A
+ * title a person wrote is theirs.
+ */
+export function titleAfterAnalysis(inc: Pick<Incident, 'title' | 'service' | 'openedBy'>, result: Pick<AnalysisResult, 'verdict' | 'ranking'>): string {
+  if (inc.openedBy !== 'detector') return inc.title;
+  const i = inc.title.indexOf(CAUSE_SUFFIX);
+  const base = i < 0 ? inc.title : inc.title.slice(0, i);
+  const top = result.verdict === 'confident' ? result.ranking[0]?.service : undefined;
+  return top !== undefined && top !== inc.service ? `${base}${CAUSE_SUFFIX}${top}` : base;
 }
 
 /** The evidence rows and hypotheses an analysis stores, under ids derived from their content. */

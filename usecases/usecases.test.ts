@@ -10,6 +10,8 @@ import { DEFAULT_SECRET_MASKS } from '../detectors/secrets.js';
 import { dryRunRunner } from '../remediate/runners/dryrun.js';
 import { openPgliteStore, type OpenedStore } from '../store/index.js';
 import { memoryAnalysisCache } from './analysis-cache.js';
+import type { AnalysisResult } from '../rca/types.js';
+import { AnalyzeInput, analyzeIncident } from './analyze.js';
 import { readAudit, verifyAudit } from './audit.js';
 import { decideFix, executeFix, planFix } from './fix.js';
 import { createApiKey, revokeApiKey } from './keys.js';
@@ -106,6 +108,34 @@ describe('use cases called directly (chat principal)', () => {
     const run = await executeFix(bob, { planId: plan.id });
     expect(run.plan.status).toBe('executed');
     expect(seenOrgs).toEqual(plan.steps.map(() => 'o1'));
+  });
+
+  it('retitles a detector-opened incident when analysis blames another service, takes it back when it no longer does, and leaves a person\'s title alone', async () => {
+    const s = session(chat('alice', ['read', 'plan']));
+    const opened = await org.openIncident({ id: 'inc_detected', title: 'http_error_rate at 11.8% on checkout', service: 'checkout', severity: 'sev2', startedAt: '2026-03-01T09:30:00.000Z', openedAt: '2026-03-01T09:31:00.000Z', openedBy: 'detector' });
+    const verdict = (top: string | null) => (() => ({
+      window: { from: 0, to: 1, baselineFrom: null, baselineTo: 0 },
+      metricDeltas: [], anomaliesBySeries: {}, services: [], logClusters: [],
+      topology: { nodes: [], edges: [], inferred: true, centrality: {} }, correlations: [],
+      blastRadius: { root: top, impacted: [], entryPoints: [], slos: [] },
+      ranking: top ? [{ service: top, score: 1 }] : [],
+      evidence: top ? [{ id: 'e1', kind: 'metric_delta', summary: `${top} error rate up`, ref: null, data: { baselineMedian: 0.001 } }] : [],
+      hypotheses: top ? [{ rank: 1, statement: `${top} is the likely root cause`, confidence: 0.8, service: top, changeId: null, evidenceIds: ['e1'], counterEvidence: [], whyNot: [] }] : [],
+      verdict: top ? 'confident' : 'no confident hypothesis',
+      notes: [],
+    }) as unknown as AnalysisResult);
+    const blamed = await analyzeIncident(s, opened.id, AnalyzeInput.parse({}), verdict('payments'));
+    expect(blamed.evidence[0].data).toEqual({ baseline_median: 0.001 });
+    expect((await org.getIncident(opened.id))?.title).toBe('http_error_rate at 11.8% on checkout — likely cause: payments');
+    deps.analysisCache.clear();
+    await analyzeIncident(s, opened.id, AnalyzeInput.parse({}), verdict(null));
+    expect((await org.getIncident(opened.id))?.title).toBe('http_error_rate at 11.8% on checkout');
+    const revisions = (await org.listAudit({ limit: 1000 })).filter((e) => e.action === 'incident.revised' && e.target === `incident:${opened.id}`);
+    expect(revisions.map((e) => (e.payload.to as { title: string }).title)).toEqual(['http_error_rate at 11.8% on checkout — likely cause: payments', 'http_error_rate at 11.8% on checkout']);
+    const mine = await openIncident(s, { title: 'checkout is down', service: 'checkout', severity: 'sev2', started_at: '2026-03-01T09:30:00.000Z' });
+    deps.analysisCache.clear();
+    await analyzeIncident(s, mine.id, AnalyzeInput.parse({}), verdict('payments'));
+    expect((await org.getIncident(mine.id))?.title).toBe('checkout is down');
   });
 
   it('names Warroom itself as a system actor', () => {

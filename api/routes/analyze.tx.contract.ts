@@ -299,11 +299,11 @@ export function analyzeTxContract(engine: Engine): void {
   });
 }
 
-/** A POST with no body and no length header, written to the socket as curl sends it; resolves with the raw response. */
+/** A POST with no body and no length header, written to the socket as curl sends it (the socket stays open until the server closes it); resolves with the raw response. */
 function rawPost(base: string, path: string, key: string): Promise<string> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
-    const sock = connect(Number(u.port), u.hostname, () => sock.end(`POST ${path} HTTP/1.1\r\nHost: ${u.host}\r\nAuthorization: Bearer ${key}\r\nConnection: close\r\n\r\n`));
+    const sock = connect(Number(u.port), u.hostname, () => sock.write(`POST ${path} HTTP/1.1\r\nHost: ${u.host}\r\nAuthorization: Bearer ${key}\r\nConnection: close\r\n\r\n`));
     let out = '';
     sock.on('data', (d) => (out += d.toString()));
     sock.on('end', () => resolve(out));
