@@ -19,15 +19,18 @@ function memoryPorts(over: Partial<EdgePorts['limits']> = {}) {
       insertSignals: (signals) => {
         let inserted = 0;
         const duplicates: string[] = [];
-        for (const s of signals) {
-          if (rows.has(s.id)) {
+        const failed: { at: number; reason: string }[] = [];
+        for (const [at, s] of signals.entries()) {
+          // stands for a row the database refuses although validation passed
+          if (s.key === 'refused-by-the-store') failed.push({ at, reason: 'invalid input syntax' });
+          else if (rows.has(s.id)) {
             duplicates.push(s.id);
           } else {
             rows.set(s.id, s);
             inserted++;
           }
         }
-        return Promise.resolve({ inserted, duplicates });
+        return Promise.resolve({ inserted, duplicates, failed });
       },
     },
     emit: (_subject, local, durable) => Promise.resolve(void outbox.push({ local, durable })),
@@ -75,6 +78,16 @@ describe('ingest edge', () => {
     expect(rows.get('big')!.text).toBe(truncateText('y'.repeat(MAX_SIGNAL_TEXT + 10)));
     expect(rows.get('big')!.text).toMatch(/ …\[truncated 10 chars\]$/);
     expect(truncateText('short')).toBe('short');
+  });
+
+  it('reports an item the store refused by its index in the batch and keeps the rest (issue 18: one bad item never costs the batch)', async () => {
+    const { ports, rows, outbox } = memoryPorts();
+    const r = await ingestBatch([metric('a', { id: '1' }), { kind: 'trace' }, metric('refused-by-the-store', { id: '2' }), metric('c', { id: '3' })], ports);
+    expect(r.accepted).toBe(2);
+    expect([...rows.keys()]).toEqual(['1', '3']);
+    expect(r.rejected.map((x) => x.index)).toEqual([1, 2]);
+    expect(r.rejected[1].errors).toEqual([{ path: '(item)', message: 'the store refused it: invalid input syntax' }]);
+    expect(outbox.flatMap((m) => m.durable.signalIds)).toEqual(['1', '3']);
   });
 
   it('queues the stored ids on signal.ingest in parts, with the acceptance time', async () => {

@@ -29,8 +29,11 @@ export interface EdgeLimits {
 /** What the edge needs of the org's store (the signals port of OrgStore). */
 export interface EdgeSignalStore {
   readonly orgId: string;
-  /** Stores new ids, skips known ones (each skipped copy is listed in `duplicates`). */
-  insertSignals(signals: Signal[]): Promise<{ inserted: number; duplicates: string[] }>;
+  /**
+   * Stores new ids, skips known ones (each skipped copy is listed in `duplicates`); a signal the
+   * database refuses is listed in `failed` (its position in `signals`) and costs no other.
+   */
+  insertSignals(signals: Signal[]): Promise<{ inserted: number; duplicates: string[]; failed: { at: number; reason: string }[] }>;
 }
 
 export interface EdgePorts {
@@ -91,8 +94,10 @@ export function toSignal(s: z.output<typeof SignalInput>, orgId: string, o: { ne
  * their reasons. An item is good only if the schema takes it and the store can hold it
  * (ingest/storable.ts), and whatever one item throws costs only that item. Pure.
  */
-export function prepareBatch(items: readonly unknown[], orgId: string, o: { newId: IdSource; masks: CompiledMask[]; maxText?: number }): { good: Signal[]; rejected: ItemRejection[] } {
+export function prepareBatch(items: readonly unknown[], orgId: string, o: { newId: IdSource; masks: CompiledMask[]; maxText?: number }): { good: Signal[]; goodIndex: number[]; rejected: ItemRejection[] } {
   const good: Signal[] = [];
+  /** Each good signal's index in `items`. */
+  const goodIndex: number[] = [];
   const rejected: ItemRejection[] = [];
   items.forEach((item, index) => {
     let errors: FieldIssue[];
@@ -103,6 +108,7 @@ export function prepareBatch(items: readonly unknown[], orgId: string, o: { newI
       if (parsed && !parsed.success) errors.push(...issuesOf(parsed.error));
       if (parsed?.success && errors.length === 0) {
         good.push(toSignal(parsed.data, orgId, o));
+        goodIndex.push(index);
         return;
       }
     } catch (e) {
@@ -111,7 +117,7 @@ export function prepareBatch(items: readonly unknown[], orgId: string, o: { newI
     // Paths name the caller's keys: made storable, so a reply kept under an Idempotency-Key can hold them.
     rejected.push({ index, errors: errors.map((x) => ({ path: toStorableText(x.path), message: toStorableText(x.message) })) });
   });
-  return { good, rejected };
+  return { good, goodIndex, rejected };
 }
 
 /**
@@ -125,9 +131,17 @@ export async function ingestBatch(items: readonly unknown[], p: EdgePorts): Prom
       extra: { max_batch: p.limits.maxBatch },
     });
   }
-  const { good, rejected } = prepareBatch(items, p.org.orgId, { newId: p.newId, masks: p.masks, maxText: p.limits.maxText });
+  const prepared = prepareBatch(items, p.org.orgId, { newId: p.newId, masks: p.masks, maxText: p.limits.maxText });
+  const { goodIndex } = prepared;
+  let { good, rejected } = prepared;
   if (good.length === 0) return { accepted: 0, duplicates: 0, rejected, stored: [] };
-  const { inserted, duplicates } = await p.org.insertSignals(good);
+  const { inserted, duplicates, failed } = await p.org.insertSignals(good);
+  if (failed.length) {
+    // refused by the database although validation passed: reported like any bad item, the rest kept
+    const refused = new Set(failed.map((f) => f.at));
+    rejected = [...rejected, ...failed.map((f) => ({ index: goodIndex[f.at], errors: [{ path: '(item)', message: toStorableText(`the store refused it: ${f.reason}`) }] }))].sort((a, b) => a.index - b.index);
+    good = good.filter((_, i) => !refused.has(i));
+  }
   const stored = duplicates.length ? freshOnes(good, duplicates) : good;
   // acceptedAt lets the pipeline measure ingest → anomaly latency (wall time, this process's clock).
   const acceptedAt = p.clock.now().getTime();

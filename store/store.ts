@@ -114,8 +114,8 @@ class PgOrgStore implements OrgStore {
     return this.run((s) => ten.createApiKey(s, this.orgId, k));
   }
 
-  insertSignals(signals: Signal[]): Promise<{ inserted: number; duplicates: string[] }> {
-    if (signals.length === 0) return Promise.resolve({ inserted: 0, duplicates: [] });
+  insertSignals(signals: Signal[]): Promise<{ inserted: number; duplicates: string[]; failed: sig.RefusedSignal[] }> {
+    if (signals.length === 0) return Promise.resolve({ inserted: 0, duplicates: [], failed: [] });
     return this.run((s) => sig.insertSignals(s, this.orgId, signals));
   }
   getSignals(ids: string[]): Promise<Signal[]> {

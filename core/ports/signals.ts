@@ -11,7 +11,8 @@ export interface SignalQuery {
 
 export interface SignalStore {
   /** Stores signals; a signal whose id is already stored is skipped and reported as a duplicate. */
-  insertSignals(signals: Signal[]): Promise<{ inserted: number; duplicates: string[] }>;
+  /** `failed`: rows the database refused (position in `signals`, reason); the others are stored. */
+  insertSignals(signals: Signal[]): Promise<{ inserted: number; duplicates: string[]; failed: { at: number; reason: string }[] }>;
   /** The signals with these ids (missing ids are skipped), oldest first. */
   getSignals(ids: string[]): Promise<Signal[]>;
   /** Signals in [from, to), oldest first; `service` matches labels.service. */

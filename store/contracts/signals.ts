@@ -17,10 +17,19 @@ export function signalStoreContract(name: string, open: StoreOpener): void {
     });
 
     describe('signals', () => {
+      it('stores the rest of a batch when the database refuses one row, and names that row', async () => {
+        const o = store.forOrg(orgB);
+        const bad = signal(orgB, { ts: '+100000-01-01T00:00:00.000Z' }); // a JavaScript date past what timestamptz reads
+        const good = [signal(orgB, { ts: '2024-05-03T00:00:00.000Z' }), signal(orgB, { ts: '2024-05-03T00:00:02.000Z' })];
+        const r = await o.insertSignals([good[0], bad, good[1]]);
+        expect(r).toMatchObject({ inserted: 2, duplicates: [], failed: [{ at: 1, reason: expect.any(String) }] });
+        expect((await o.getSignals([good[0].id, bad.id, good[1].id])).map((x) => x.id).sort()).toEqual([good[0].id, good[1].id].sort());
+      });
+
       it('stores a batch, reports duplicates (stored before or repeated in the batch) and does not re-insert them', async () => {
         const o = store.forOrg(orgB);
         const first = [signal(orgB, { ts: '2024-05-02T00:00:00.000Z' }), signal(orgB, { ts: '2024-05-02T00:00:01.000Z' })];
-        expect(await o.insertSignals(first)).toEqual({ inserted: 2, duplicates: [] });
+        expect(await o.insertSignals(first)).toEqual({ inserted: 2, duplicates: [], failed: [] });
         const fresh = signal(orgB, { ts: '2024-05-02T00:00:02.000Z', value: 7 });
         const again = await o.insertSignals([first[0], fresh, fresh, first[1]]);
         expect(again.inserted).toBe(1);
@@ -29,7 +38,7 @@ export function signalStoreContract(name: string, open: StoreOpener): void {
         expect(stored.map((s) => s.id)).toEqual([first[0].id, first[1].id, fresh.id]);
         expect(stored[2]).toEqual({ ...fresh, orgId: orgB });
         // The same id in another org is a different signal.
-        expect(await A.insertSignals([{ ...first[0], orgId: orgA }])).toEqual({ inserted: 1, duplicates: [] });
+        expect(await A.insertSignals([{ ...first[0], orgId: orgA }])).toEqual({ inserted: 1, duplicates: [], failed: [] });
       });
 
       it('inserts more than one batch and filters by time, kind, service and limit', async () => {
@@ -45,7 +54,7 @@ export function signalStoreContract(name: string, open: StoreOpener): void {
             meta: { i, nested: { a: [1, 'x', null] } },
           }),
         );
-        expect(await o.insertSignals(many)).toEqual({ inserted: 2500, duplicates: [] });
+        expect(await o.insertSignals(many)).toEqual({ inserted: 2500, duplicates: [], failed: [] });
         const window = await o.listSignals({ from: new Date(base).toISOString(), to: new Date(base + 100_000).toISOString(), limit: 10_000 });
         expect(window).toHaveLength(100);
         expect(window[0].ts).toBe(new Date(base).toISOString());
@@ -58,7 +67,7 @@ export function signalStoreContract(name: string, open: StoreOpener): void {
       });
 
       it('accepts an empty batch', async () => {
-        expect(await A.insertSignals([])).toEqual({ inserted: 0, duplicates: [] });
+        expect(await A.insertSignals([])).toEqual({ inserted: 0, duplicates: [], failed: [] });
       });
 
       it('gets signals by id, oldest first, skipping ids it does not hold (other orgs\' included)', async () => {

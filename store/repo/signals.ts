@@ -1,7 +1,7 @@
 /** Signals: batched insert (one statement per 1,000 rows) and time-window reads. */
 import type { SignalQuery } from '../../core/ports/index.js';
 import type { Signal, SignalKind } from '../../core/schemas.js';
-import { type Row, type SqlSession, iso, json, jsonOut, normTs, numOrNull, strOrNull } from '../sql.js';
+import { type Row, type SqlSession, iso, json, jsonOut, mapDbError, normTs, numOrNull, strOrNull } from '../sql.js';
 
 export const SIGNAL_BATCH = 1000;
 export const DEFAULT_SIGNAL_LIMIT = 1000;
@@ -31,30 +31,68 @@ const INSERT_SQL = `
   ON CONFLICT (org_id, id) DO NOTHING
   RETURNING id`;
 
-export async function insertSignals(s: SqlSession, orgId: string, signals: Signal[]): Promise<{ inserted: number; duplicates: string[] }> {
+/** A signal the store refused: its position in the array given, and the database's reason. */
+export interface RefusedSignal {
+  at: number;
+  reason: string;
+}
+
+/**
+ * Inserts signals, one statement per 1,000 rows; known ids are skipped and listed (a second copy
+ * in the same batch too). A row the database refuses (a value validation did not foresee) costs
+ * only itself: each statement runs under a savepoint, and a failed one is rolled back to it and
+ * split in halves until the refused rows are found, so the rest of the batch is stored.
+ */
+export async function insertSignals(s: SqlSession, orgId: string, signals: Signal[]): Promise<{ inserted: number; duplicates: string[]; failed: RefusedSignal[] }> {
   let inserted = 0;
   const duplicates: string[] = [];
+  const failed: RefusedSignal[] = [];
   for (let i = 0; i < signals.length; i += SIGNAL_BATCH) {
     const batch = signals.slice(i, i + SIGNAL_BATCH);
-    const rows = batch.map((g, j) => ({
-      id: g.id,
-      source: g.source,
-      kind: g.kind,
-      ts: normTs(g.ts, `signals[${i + j}].ts`),
-      key: g.key,
-      value: g.value ?? null,
-      text: g.text ?? null,
-      labels: g.labels ?? {},
-      meta: g.meta ?? {},
-    }));
-    const fresh = new Set((await s.query<{ id: string }>(INSERT_SQL, [orgId, json(rows)])).map((r) => r.id));
+    const rows: { at: number; row: Record<string, unknown> }[] = [];
+    batch.forEach((g, j) => {
+      try {
+        rows.push({ at: i + j, row: { id: g.id, source: g.source, kind: g.kind, ts: normTs(g.ts, `signals[${i + j}].ts`), key: g.key, value: g.value ?? null, text: g.text ?? null, labels: g.labels ?? {}, meta: g.meta ?? {} } });
+      } catch (e) {
+        failed.push({ at: i + j, reason: reasonOf(e) });
+      }
+    });
+    const fresh = new Set(await insertIsolated(s, orgId, rows, failed));
+    const refused = new Set(failed.map((f) => f.at));
     // An id is new once; a second copy in the same batch is a duplicate too.
-    for (const g of batch) {
+    batch.forEach((g, j) => {
+      if (refused.has(i + j)) return;
       if (fresh.delete(g.id)) inserted++;
       else duplicates.push(g.id);
-    }
+    });
   }
-  return { inserted, duplicates };
+  failed.sort((a, b) => a.at - b.at);
+  return { inserted, duplicates, failed };
+}
+
+const reasonOf = (e: unknown): string => {
+  const m = mapDbError(e);
+  return m instanceof Error ? m.message : String(m);
+};
+
+/** One statement under a savepoint; on failure, the halves on their own, down to the refused rows. */
+async function insertIsolated(s: SqlSession, orgId: string, rows: { at: number; row: Record<string, unknown> }[], failed: RefusedSignal[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  await s.query('SAVEPOINT warroom_signals');
+  try {
+    const ids = (await s.query<{ id: string }>(INSERT_SQL, [orgId, json(rows.map((r) => r.row))])).map((r) => r.id);
+    await s.query('RELEASE SAVEPOINT warroom_signals');
+    return ids;
+  } catch (e) {
+    await s.query('ROLLBACK TO SAVEPOINT warroom_signals');
+    await s.query('RELEASE SAVEPOINT warroom_signals');
+    if (rows.length === 1) {
+      failed.push({ at: rows[0].at, reason: reasonOf(e) });
+      return [];
+    }
+    const mid = rows.length >> 1;
+    return [...(await insertIsolated(s, orgId, rows.slice(0, mid), failed)), ...(await insertIsolated(s, orgId, rows.slice(mid), failed))];
+  }
 }
 
 /** Signals by id (the ones that exist in this org), oldest first. */
