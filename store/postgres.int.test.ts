@@ -138,7 +138,7 @@ describe('postgres specifics', () => {
       console.log(`postgres insertSignals: ${total} signals in ${secs.toFixed(2)} s = ${rate}/s`);
       expect((await o.listSignals({ limit: 100_000 })).length).toBe(total);
       const dup = await o.insertSignals(all.slice(0, 1000));
-      expect(dup).toEqual({ inserted: 0, duplicates: all.slice(0, 1000).map((s) => s.id) });
+      expect(dup).toEqual({ inserted: 0, duplicates: all.slice(0, 1000).map((s) => s.id), failed: [] });
     } finally {
       await admin.close();
       await store.close();
