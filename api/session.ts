@@ -41,7 +41,7 @@ export async function runUseCase<T, B, Q>(ctx: Ctx<B, Q>, run: (s: Session) => P
     committed = reply;
     return out.value;
   };
-  const session: Session = { principal: principalOf(ctx), org: ctx.org, deps: ctx.deps as Session['deps'], commit };
+  const session: Session = { principal: principalOf(ctx), org: ctx.org, deps: ctx.deps, commit };
   try {
     const result = await run(session);
     return committed ?? toReply(result);
