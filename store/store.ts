@@ -118,6 +118,9 @@ class PgOrgStore implements OrgStore {
     if (signals.length === 0) return Promise.resolve({ inserted: 0, duplicates: [], failed: [] });
     return this.run((s) => sig.insertSignals(s, this.orgId, signals));
   }
+  listChanges(q: Omit<SignalQuery, 'kind'>): Promise<Signal[]> {
+    return this.run((s) => sig.listChanges(s, this.orgId, q));
+  }
   getSignals(ids: string[]): Promise<Signal[]> {
     return this.run((s) => sig.getSignals(s, this.orgId, ids));
   }

@@ -17,6 +17,25 @@ export function signalStoreContract(name: string, open: StoreOpener): void {
     });
 
     describe('signals', () => {
+      it('lists changes (deploys, flags, change events) in a range by service, never spans or other events, and not another org\'s', async () => {
+        const o = store.forOrg(orgA);
+        const at = (m: number) => `2024-06-01T10:${String(m).padStart(2, '0')}:00.000Z`;
+        const deploy = signal(orgA, { kind: 'deploy', key: 'checkout', ts: at(1), value: null, labels: { service: 'checkout', version: '2.1' } });
+        const flag = signal(orgA, { kind: 'flag', key: 'new-pricing', ts: at(2), value: null, labels: { service: 'checkout' } });
+        const config = signal(orgA, { kind: 'event', key: 'config_change', ts: at(3), value: null, labels: { service: 'checkout' } });
+        const scale = signal(orgA, { kind: 'event', key: 'autoscaler', ts: at(4), value: null, labels: { service: 'checkout' }, meta: { change: 'scale' } });
+        const span = signal(orgA, { kind: 'event', key: 'config_change', ts: at(5), value: null, labels: { service: 'checkout' }, meta: { span_id: 'a1' } });
+        const warning = signal(orgA, { kind: 'event', key: 'BackOff', ts: at(6), value: null, labels: { service: 'checkout' } });
+        const other = signal(orgA, { kind: 'deploy', key: 'search', ts: at(7), value: null, labels: { service: 'search' } });
+        const late = signal(orgA, { kind: 'deploy', key: 'checkout', ts: at(30), value: null, labels: { service: 'checkout' } });
+        await o.insertSignals([deploy, flag, config, scale, span, warning, other, late, signal(orgA, { ts: at(2) })]);
+        await store.forOrg(orgB).insertSignals([signal(orgB, { kind: 'deploy', key: 'checkout', ts: at(1), value: null })]);
+        const ids = async (q: Parameters<OrgStore['listChanges']>[0]) => (await o.listChanges(q)).map((x) => x.id);
+        expect(await ids({ from: at(0), to: at(20) })).toEqual([deploy.id, flag.id, config.id, scale.id, other.id]);
+        expect(await ids({ from: at(0), to: at(20), service: 'checkout' })).toEqual([deploy.id, flag.id, config.id, scale.id]);
+        expect(await ids({ from: at(0), to: at(20), limit: 2 })).toEqual([deploy.id, flag.id]);
+      });
+
       it('stores the rest of a batch when the database refuses one row, and names that row', async () => {
         const o = store.forOrg(orgB);
         const bad = signal(orgB, { ts: '+100000-01-01T00:00:00.000Z' }); // a JavaScript date past what timestamptz reads

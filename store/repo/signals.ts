@@ -123,3 +123,23 @@ export async function listSignals(s: SqlSession, orgId: string, q: SignalQuery):
   );
   return rows.map(toSignal);
 }
+
+/** Change candidates in [from, to), oldest first (see SignalStore.listChanges); the partial index `signals_org_changes_ts` serves it. */
+export async function listChanges(s: SqlSession, orgId: string, q: Omit<SignalQuery, 'kind'>): Promise<Signal[]> {
+  const limit = Math.min(Math.max(Math.trunc(q.limit ?? DEFAULT_SIGNAL_LIMIT), 0), MAX_SIGNAL_LIMIT);
+  const rows = await s.query(
+    `SELECT org_id, id, source, kind, ts, key, value, text, labels, meta
+     FROM signals
+     WHERE org_id = $1 AND kind IN ('deploy', 'flag', 'event')
+       AND ($2::timestamptz IS NULL OR ts >= $2::timestamptz)
+       AND ($3::timestamptz IS NULL OR ts < $3::timestamptz)
+       AND ($4::text IS NULL OR labels ->> 'service' = $4::text)
+       AND (kind <> 'event' OR (NOT meta ? 'span_id' AND (
+             key ~* '^[a-z]+_change$' OR coalesce(labels ->> 'type', labels ->> 'change', meta ->> 'type', '') ~* 'config'
+             OR jsonb_typeof(meta -> 'change') = 'string')))
+     ORDER BY ts, id
+     LIMIT $5`,
+    [orgId, q.from ? normTs(q.from, 'from') : null, q.to ? normTs(q.to, 'to') : null, q.service ?? null, limit],
+  );
+  return rows.map(toSignal);
+}
