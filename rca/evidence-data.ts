@@ -12,11 +12,12 @@ export function snakeKey(key: string): string {
   return CAMEL.test(key) ? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : key;
 }
 
-function convert(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(convert);
+/** Any plain value with its camelCase keys renamed at every depth (the API's analysis views use it too). */
+export function snakeCaseKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(snakeCaseKeys);
   if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return v;
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[snakeKey(k)] = convert(x);
+  for (const [k, x] of Object.entries(v)) out[snakeKey(k)] = snakeCaseKeys(x);
   return out;
 }
 
@@ -25,5 +26,5 @@ function convert(v: unknown): unknown {
  * @example evidenceData({ leadMinutes: 2, factors: { priorFailureRate: 0.1 } }) // { lead_minutes: 2, factors: { prior_failure_rate: 0.1 } }
  */
 export function evidenceData(data: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return convert(data) as Record<string, unknown>;
+  return snakeCaseKeys(data) as Record<string, unknown>;
 }

@@ -4,6 +4,7 @@
  * is the route and the response's snake_case view.
  */
 import { z } from 'zod';
+import { snakeCaseKeys } from '../../rca/evidence-data.js';
 import type { AnalysisResult } from '../../rca/types.js';
 import { type AnalysisFn, AnalyzeInput, type IncidentAnalysis, analyzeIncident } from '../../usecases/analyze.js';
 import { route } from '../context.js';
@@ -97,29 +98,19 @@ export const AnalysisView = z.object({
 
 // ---- views ----------------------------------------------------------------------------------
 
-const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-/** camelCase keys → snake_case, recursively (only for analysis objects whose keys are all field names). */
-function snakeKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(snakeKeys);
-  if (v === null || typeof v !== 'object') return typeof v === 'number' && !Number.isFinite(v) ? null : v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[snake(k)] = snakeKeys(x);
-  return out;
-}
-
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function resultViews(r: AnalysisResult) {
   return {
-    ranking: snakeKeys(r.ranking),
-    clusters: snakeKeys(r.logClusters),
-    anomalies: snakeKeys(
+    ranking: snakeCaseKeys(r.ranking),
+    clusters: snakeCaseKeys(r.logClusters),
+    anomalies: snakeCaseKeys(
       Object.keys(r.anomaliesBySeries)
         .sort()
         .map((k) => r.anomaliesBySeries[k]),
     ),
-    correlations: snakeKeys(r.correlations),
-    blast_radius: snakeKeys(r.blastRadius),
+    correlations: snakeCaseKeys(r.correlations),
+    blast_radius: snakeCaseKeys(r.blastRadius),
   };
 }
 
