@@ -198,6 +198,10 @@ class PgOrgStore implements OrgStore {
   getFixPlan(id: string): Promise<FixPlan | null> {
     return this.run((s) => fix.getFixPlan(s, this.orgId, id));
   }
+
+  listFixPlans(incidentId: string): Promise<FixPlan[]> {
+    return this.run((s) => fix.listFixPlans(s, this.orgId, incidentId));
+  }
   transitionFixPlan(id: string, from: PlanStatus[], to: PlanStatus, idleMs?: number): Promise<FixPlan | null> {
     return this.run((s) => fix.transitionFixPlan(s, this.orgId, id, from, to, idleMs));
   }

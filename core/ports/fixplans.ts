@@ -5,6 +5,8 @@ export interface FixPlanStore {
   /** A plan for an incident of this org (`invalid_input` otherwise). */
   createFixPlan(p: Omit<FixPlan, 'orgId' | 'createdAt' | 'updatedAt'>): Promise<FixPlan>;
   getFixPlan(id: string): Promise<FixPlan | null>;
+  /** The plans of one incident, newest first. */
+  listFixPlans(incidentId: string): Promise<FixPlan[]>;
   /**
    * Compare-and-set: moves the plan to `to` only if its status is one of `from` (null otherwise);
    * with `idleMs`, only when the plan's `updatedAt` (its heartbeat while executing) is at least that old.

@@ -18,6 +18,18 @@ export function fixPlanStoreContract(name: string, open: StoreOpener): void {
     });
 
     describe('fix plans', () => {
+      it("lists an incident's plans, newest first, and never another org's", async () => {
+        const inc = await incident(A);
+        const first = await A.createFixPlan(planOf(inc.id));
+        const second = await A.createFixPlan(planOf(inc.id));
+        await A.createFixPlan(planOf((await incident(A)).id));
+        const listed = await A.listFixPlans(inc.id);
+        expect(listed.map((p) => p.id).sort()).toEqual([first.id, second.id].sort());
+        expect(Date.parse(listed[0].createdAt)).toBeGreaterThanOrEqual(Date.parse(listed[1].createdAt));
+        expect(await B.listFixPlans(inc.id)).toEqual([]);
+        expect(await A.listFixPlans(uid('inc'))).toEqual([]);
+      });
+
       it('transitions by compare-and-set', async () => {
         const inc = await incident(A);
         const p = await A.createFixPlan(planOf(inc.id));

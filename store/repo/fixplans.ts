@@ -57,6 +57,11 @@ export async function getFixPlan(s: SqlSession, orgId: string, id: string): Prom
   return r ? toFixPlan(r) : null;
 }
 
+export async function listFixPlans(s: SqlSession, orgId: string, incidentId: string): Promise<FixPlan[]> {
+  const rows = await s.query(`SELECT ${PLAN_COLS} FROM fix_plans WHERE org_id = $1 AND incident_id = $2 ORDER BY created_at DESC, id DESC`, [orgId, incidentId]);
+  return rows.map(toFixPlan);
+}
+
 /**
  * Compare-and-set: one UPDATE guarded by the current status (and, with `idleMs`, by an updated_at
  * at least that old: a heartbeat renewed meanwhile wins); null when it did not match.
