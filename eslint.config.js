@@ -1,5 +1,5 @@
 // Lint: typescript-eslint's recommended rules, plus the rule that keeps the pure folders
-// (core/, detectors/, rca/, policies/, kb/, remediate/, sim/) free of I/O libraries, the
+// (core/, detectors/, rca/, policies/, kb/, remediate/, sim/, bot/cards/) free of I/O libraries, the
 // environment, the wall clock and unseeded randomness.
 //
 // A pure folder's adapters sit in an edge subfolder of that folder, excluded below: kb/io/ (the
@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['core/**/*.ts', 'detectors/**/*.ts', 'rca/**/*.ts', 'policies/**/*.ts', 'kb/**/*.ts', 'remediate/**/*.ts', 'sim/**/*.ts'],
+    files: ['core/**/*.ts', 'detectors/**/*.ts', 'rca/**/*.ts', 'policies/**/*.ts', 'kb/**/*.ts', 'remediate/**/*.ts', 'sim/**/*.ts', 'bot/cards/**/*.ts'],
     ignores: ['**/*.test.ts', 'kb/io/**', 'remediate/runners/**', 'sim/edge/**', 'sim/test-helpers.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: IO_LIBS, message: 'The pure core must not import I/O libraries; put it behind a port.' }] }],
