@@ -66,5 +66,11 @@ export function outcomeCard(input: OutcomeInput): Card {
 
 /** The end of a text, marked when cut at the front. */
 function tail(s: string, max: number): string {
-  return s.length <= max ? s : `(truncated) …${s.slice(s.length - max + 14)}`;
+  if (s.length <= max) return s;
+  const mark = '(truncated) …';
+  let from = s.length - max + mark.length;
+  // never start on the second half of a surrogate pair
+  const code = s.charCodeAt(from);
+  if (code >= 0xdc00 && code <= 0xdfff) from += 1;
+  return mark + s.slice(from);
 }

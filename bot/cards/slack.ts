@@ -6,7 +6,7 @@
  */
 import { encodeAction } from './actions.js';
 import type { Card, MaskText, ParsedBlock } from './model.js';
-import { fitLines, maskCard, more, truncate, units } from './text.js';
+import { cutBlocks, cutMark, fitLines, isPinned, maskCard, more, truncate } from './text.js';
 
 export const SLACK_LIMITS = {
   blocks: 50,
@@ -51,42 +51,25 @@ const fence = (code: string) => escapeMrkdwn(code).replace(/```/g, '`\u200b``');
 export function renderSlack(card: Card, mask: MaskText): SlackMessage {
   const c = maskCard(card, mask);
   const actionIds = new Map<string, number>();
-  const rendered = c.blocks.map((b) => ({ block: b, out: renderBlock(b, actionIds) }));
-  const pinned = (b: ParsedBlock) => b.type === 'actions' || b.type === 'input';
-
+  const rendered = c.blocks.map((b) => ({ ...b, out: renderBlock(b, actionIds) }));
   const header = { type: 'header', text: plain(c.title, SLACK_LIMITS.headerText) };
-  const total = 1 + rendered.reduce((n, r) => n + r.out.length, 0);
-  let body: SlackBlock[];
-  if (total <= SLACK_LIMITS.blocks) {
-    body = rendered.flatMap((r) => r.out);
-  } else {
-    // Keep the header, every action and input (a card must stay actionable) and one "+N more"
-    // line; fill the rest in order with whole groups.
-    const pinnedCount = rendered.filter((r) => pinned(r.block)).reduce((n, r) => n + r.out.length, 0);
-    let budget = SLACK_LIMITS.blocks - 1 - pinnedCount - 1;
-    body = [];
-    let droppedUnits = 0;
-    let cut = false;
-    let markAt = 0;
-    for (const unit of units(rendered.map((r) => ({ ...r, group: r.block.group })))) {
-      if (unit.every((r) => pinned(r.block))) {
-        body.push(...unit.flatMap((r) => r.out));
-        continue;
-      }
-      const size = unit.reduce((n, r) => n + r.out.length, 0);
-      if (!cut && size <= budget) {
-        body.push(...unit.flatMap((r) => r.out));
-        budget -= size;
-      } else {
-        if (!cut) markAt = body.length;
-        cut = true;
-        droppedUnits += 1;
-      }
-    }
+  const size = (bs: { out: SlackBlock[] }[]) => bs.reduce((n, r) => n + r.out.length, 0);
+  let body = rendered.flatMap((r) => r.out);
+  if (1 + body.length > SLACK_LIMITS.blocks) {
+    // Keep the header, the pinned blocks and one "+N more" line; fill the rest in order with whole groups.
+    let budget = SLACK_LIMITS.blocks - 1 - size(rendered.filter(isPinned)) - 1;
+    const cut = cutBlocks(rendered, isPinned, (unit) => {
+      const n = size(unit);
+      if (n > budget) return false;
+      budget -= n;
+      return true;
+    });
     const where = c.link ? ` · ${link(c.link, 'open the full card')}` : '';
-    const mark = { type: 'context', elements: [mrkdwn(truncate(`${escapeMrkdwn(more(droppedUnits, c.groupNoun ?? 'more sections'))}${where}`, SLACK_LIMITS.contextText))] };
-    body.splice(markAt, 0, mark);
-    // Only a model with more than 48 action and input blocks gets here; still no API error.
+    const mark = { type: 'context', elements: [mrkdwn(truncate(`${escapeMrkdwn(cutMark(cut, c.groupNoun))}${where}`, SLACK_LIMITS.contextText))] };
+    const kept = cut.kept.map((r) => r.out);
+    kept.splice(cut.markAt ?? kept.length, 0, [mark]);
+    body = kept.flat();
+    // Only a model with more than 48 pinned blocks gets here; still no API error.
     if (body.length > SLACK_LIMITS.blocks - 1) body = [...body.slice(0, SLACK_LIMITS.blocks - 2), mark];
   }
   return { text: truncate(escapeMrkdwn(`${c.title}: ${c.summary}`), SLACK_LIMITS.fallbackText), blocks: [header, ...body] };

@@ -9,7 +9,7 @@
  */
 import type { ActionPayload } from './actions.js';
 import type { Card, MaskText, ParsedBlock, ParsedCard, Tone } from './model.js';
-import { fitLines, maskCard, more, truncate, units } from './text.js';
+import { cutBlocks, cutMark, fitLines, isPinned, maskCard, more, truncate, units } from './text.js';
 
 export const TEAMS_LIMITS = {
   /** Teams refuses messages over ~28 KB; the card leaves room for the activity around it. */
@@ -53,7 +53,7 @@ export function renderTeams(card: Card, mask: MaskText, opts: TeamsOptions = {})
     if (text / 2 < TEAMS_LIMITS.minText) break;
   }
   // Still too big at the smallest texts: keep as many leading groups as fit.
-  const n = units(c.blocks.filter((b) => b.type !== 'actions')).length;
+  const n = units(c.blocks).filter((u) => !u.every(isPinned)).length;
   let lo = 0;
   let hi = n;
   while (lo < hi) {
@@ -76,22 +76,25 @@ function build(c: ParsedCard, opts: TeamsOptions, textMax: number, keepUnits: nu
       items: [{ type: 'TextBlock', text: truncate(c.title, 500), size: 'Large', weight: 'Bolder', wrap: true, style: 'heading' }],
     },
   ];
-  const content = c.blocks.filter((b) => b.type !== 'actions');
-  const all = units(content);
+  let taken = 0;
+  const cut = cutBlocks(c.blocks, isPinned, () => taken++ < keepUnits);
+  const items: (ParsedBlock | 'mark')[] = [...cut.kept];
+  if (cut.markAt !== undefined) items.splice(cut.markAt, 0, 'mark');
   let separator = false;
-  all.slice(0, keepUnits).forEach((unit) => {
-    for (const b of unit) {
-      if (b.type === 'divider') {
-        separator = true;
-        continue;
-      }
-      const els = element(b, textMax);
-      if (separator && els.length) els[0] = { ...els[0], separator: true, spacing: 'Medium' };
-      separator = false;
-      body.push(...els);
+  for (const b of items) {
+    if (b === 'mark') {
+      body.push(note(cutMark(cut, c.groupNoun), c.link));
+      continue;
     }
-  });
-  if (keepUnits < all.length) body.push(note(more(all.length - keepUnits, c.groupNoun ?? 'more sections'), c.link));
+    if (b.type === 'divider') {
+      separator = true;
+      continue;
+    }
+    const els = element(b, textMax);
+    if (separator && els.length) els[0] = { ...els[0], separator: true, spacing: 'Medium' };
+    separator = false;
+    body.push(...els);
+  }
 
   const buttons = c.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : []));
   const shown = buttons.slice(0, TEAMS_LIMITS.actions);

@@ -107,6 +107,43 @@ export function units<B extends { group?: string }>(blocks: B[]): B[][] {
   return out;
 }
 
+/** A cut through a card's blocks: what stays, where the "+N more" mark goes, what was left out. */
+export interface Cut<B> {
+  kept: B[];
+  /** Index in `kept` where the mark goes (undefined: nothing was dropped). */
+  markAt: number | undefined;
+  droppedGroups: number;
+  droppedOther: number;
+}
+
+/**
+ * Keeps every pinned block (actions, inputs, the footer context: a card stays actionable and
+ * says what it is), and the other units in order while `take(unit)` says they fit; from the
+ * first that does not, the rest is dropped whole.
+ */
+export function cutBlocks<B extends { group?: string }>(blocks: B[], pinned: (b: B) => boolean, take: (unit: B[]) => boolean): Cut<B> {
+  const cut: Cut<B> = { kept: [], markAt: undefined, droppedGroups: 0, droppedOther: 0 };
+  for (const unit of units(blocks)) {
+    if (unit.every(pinned)) cut.kept.push(...unit);
+    else if (cut.markAt === undefined && take(unit)) cut.kept.push(...unit);
+    else {
+      if (cut.markAt === undefined) cut.markAt = cut.kept.length;
+      if (unit[0].group !== undefined) cut.droppedGroups += 1;
+      else cut.droppedOther += unit.length;
+    }
+  }
+  return cut;
+}
+
+/** The "+N more" text for a cut: "+52 more hypotheses (truncated)", "+3 more sections (truncated)". */
+export function cutMark(c: Pick<Cut<unknown>, 'droppedGroups' | 'droppedOther'>, groupNoun = 'more sections'): string {
+  const parts = [c.droppedGroups ? `+${c.droppedGroups} ${groupNoun}` : '', c.droppedOther ? `+${c.droppedOther} more section${c.droppedOther === 1 ? '' : 's'}` : ''];
+  return `${parts.filter(Boolean).join(', ')} (truncated)`;
+}
+
+/** Blocks every renderer keeps when it must cut. */
+export const isPinned = (b: { type: string }): boolean => b.type === 'actions' || b.type === 'input' || b.type === 'context';
+
 // ---- formatters for builders ------------------------------------------------------------
 
 /** 0.724 → "72%". */
