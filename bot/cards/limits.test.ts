@@ -56,6 +56,10 @@ const OVERSIZED: [string, () => Card, boolean][] = [
       blocks: [
         { type: 'facts', facts: Array.from({ length: 25 }, (_, n) => ({ label: `fact ${n}`, value: 'v'.repeat(3000) })) },
         { type: 'section', heading: 'H'.repeat(4000), text: 'y'.repeat(10_000) },
+        { type: 'section', text: '' },
+        { type: 'facts', facts: [] },
+        { type: 'list', heading: '&'.repeat(4000), items: [{ text: 'i'.repeat(5000), url: `${BASE}x`, note: 'n'.repeat(5000) }] },
+        { type: 'code', label: '<'.repeat(4000), code: '&'.repeat(5000) },
         { type: 'context', items: Array.from({ length: 15 }, () => 'c'.repeat(2500)) },
         { type: 'input', id: 'reason', label: 'L'.repeat(3000), placeholder: 'P'.repeat(500), multiline: false },
         {

@@ -43,6 +43,8 @@ export const escapeMrkdwn = (s: string): string => s.replace(/&/g, '&amp;').repl
 const plain = (text: string, max: number) => ({ type: 'plain_text', text: truncate(text, max), emoji: true });
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
 const bold = (s: string) => `*${escapeMrkdwn(s).replace(/\*/g, '∗')}*`;
+/** A block's bold first line: headings are cut short so the body keeps most of the budget. */
+const headLine = (h: string | undefined) => (h ? `${bold(truncate(h, 300))}\n` : '');
 const link = (url: string, text: string) => (url.length <= SLACK_LIMITS.url ? `<${url}|${escapeMrkdwn(text).replace(/\|/g, '¦')}>` : escapeMrkdwn(text));
 // A fence inside code would end the code block early.
 const fence = (code: string) => escapeMrkdwn(code).replace(/```/g, '`\u200b``');
@@ -79,9 +81,9 @@ function renderBlock(b: ParsedBlock, actionIds: Map<string, number>): SlackBlock
   const L = SLACK_LIMITS;
   switch (b.type) {
     case 'facts': {
-      const out: SlackBlock[] = [];
+      const out: SlackBlock[] = []; // no facts, no block: Slack refuses a section with neither text nor fields
       for (let i = 0; i < b.facts.length; i += L.fieldsPerSection) {
-        const fields = b.facts.slice(i, i + L.fieldsPerSection).map((f) => mrkdwn(truncate(`${bold(f.label)}\n${escapeMrkdwn(f.value)}`, L.fieldText)));
+        const fields = b.facts.slice(i, i + L.fieldsPerSection).map((f) => mrkdwn(truncate(`${headLine(f.label)}${escapeMrkdwn(f.value) || '—'}`, L.fieldText)));
         out.push({ type: 'section', fields });
       }
       return out;
@@ -89,7 +91,7 @@ function renderBlock(b: ParsedBlock, actionIds: Map<string, number>): SlackBlock
     case 'section':
       return [section(b.heading, escapeMrkdwn(b.text))];
     case 'list': {
-      const head = b.heading ? `${bold(b.heading)}\n` : '';
+      const head = headLine(b.heading);
       if (b.items.length === 0) return [section(b.heading, escapeMrkdwn(b.empty ?? 'None.'))];
       // Item texts are cut short first, so a line (and a link in it) is never split by the fit.
       const lines = b.items.map((i) => {
@@ -101,7 +103,7 @@ function renderBlock(b: ParsedBlock, actionIds: Map<string, number>): SlackBlock
     }
     case 'code':
     case 'diff': {
-      const label = b.label ? `${bold(b.label)}\n` : '';
+      const label = headLine(b.label);
       const body = fence(b.type === 'code' ? b.code : b.diff);
       return [{ type: 'section', text: mrkdwn(`${label}\`\`\`${truncate(body, L.sectionText - label.length - 6)}\`\`\``) }];
     }
@@ -145,8 +147,9 @@ function renderBlock(b: ParsedBlock, actionIds: Map<string, number>): SlackBlock
 }
 
 function section(heading: string | undefined, escapedText: string): SlackBlock {
-  const head = heading ? `${bold(truncate(heading, 500))}\n` : '';
-  return { type: 'section', text: mrkdwn(head + truncate(escapedText || ' ', SLACK_LIMITS.sectionText - head.length)) };
+  const head = headLine(heading);
+  // Slack refuses an empty text
+  return { type: 'section', text: mrkdwn(head + truncate(escapedText || '—', SLACK_LIMITS.sectionText - head.length)) };
 }
 
 // Slack needs action_ids unique within a message.

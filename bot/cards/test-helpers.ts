@@ -110,6 +110,8 @@ export function slackViolations(m: SlackMessage): string[] {
         if (b.fields && b.fields.length > L.fieldsPerSection) bad.push(`${at} fields: ${b.fields.length}`);
         for (const f of b.fields ?? []) over(`${at} field`, f.text, L.fieldText);
         if (!b.text && !b.fields) bad.push(`${at}: neither text nor fields`);
+        if (b.text && b.text.text.length === 0) bad.push(`${at}: empty text`);
+        if (b.fields && b.fields.length === 0) bad.push(`${at}: empty fields`);
         break;
       case 'context':
         if (b.elements.length > L.contextElements) bad.push(`${at} elements: ${b.elements.length}`);
