@@ -3,7 +3,8 @@
  * detector, SLO guard, log templates, Kubernetes warnings) → anomalies stored → signal.detect →
  * correlation (group into an open incident or open one, with storm control) → evidence →
  * incident.updated. Every handler is idempotent: anomaly and evidence ids derive from their
- * inputs, so a redelivered message changes nothing.
+ * inputs, and a batch's log-template counts are applied once per message id, so a redelivered
+ * message changes nothing.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -66,11 +67,13 @@ export async function handleIngest(d: PipelineDeps, m: BusMessage<IngestPayload>
   const local = d.handoff?.take(m.id) as IngestLocal | undefined;
   d.onDetectBatch?.(local ? 'handoff' : 'store');
   const batch = local?.signals ?? org.getSignals(m.payload.signalIds ?? []);
-  const found = await set.process(m.orgId, batch);
+  const { anomalies: found, templates } = await set.process(m.orgId, batch);
   set.maybeCheckpoint(m.orgId);
-  if (found.length > 0) {
+  if (found.length > 0 || templates.length > 0) {
     const staged = new Staged(d.newId, () => d.clock.now().toISOString());
     const inserted = await org.transaction(async (tx) => {
+      // Template counts are deltas: keyed by the message id, a redelivered batch adds nothing.
+      if (templates.length > 0) await tx.upsertLogTemplates(templates, { batchId: m.id });
       const ids = new Set(await tx.insertAnomalies(found));
       if (ids.size > 0) {
         const payload: DetectPayload = { anomalies: found.filter((a) => ids.has(a.id)) };
