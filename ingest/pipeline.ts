@@ -147,7 +147,8 @@ async function mitigateQuiet(d: PipelineDeps, orgId: string, batch: readonly Sig
 /** A value in its series' unit, as the analysis writes it (rca/wording.ts). */
 const fmt = (series: string, v: number): string => withUnit(series, v);
 
-function summary(a: EngineAnomaly): string {
+/** One line saying what an anomaly is (evidence summaries, anomaly listings). */
+export function anomalySummary(a: EngineAnomaly): string {
   switch (a.detector) {
     case DETECTORS.slo:
       return `${a.series} ${a.direction === 'down' ? 'fell to' : 'at'} ${fmt(a.series, a.value)} on ${a.service}, past its SLO threshold ${fmt(a.series, a.baseline)} (score ${a.score.toFixed(2)})`;
@@ -200,7 +201,7 @@ async function addAnomalyEvidence(tx: OrgStore, incidentId: string, anomalies: E
     id: evidenceId(incidentId, key),
     incidentId,
     kind: 'anomaly',
-    summary: summary(a),
+    summary: anomalySummary(a),
     ref: `anomaly:${a.id}`,
     data: { anomaly_id: a.id, service: a.service, series: a.series, value: a.value, baseline: a.baseline, score: a.score, ts: a.ts, detector: a.detector, direction: a.direction },
   }));

@@ -1,8 +1,8 @@
 /**
  * Reads of one metric series and of a service's metric names (query_metric, GET
- * /v1/metrics/series), over the metric points' partial index `signals_org_metric_series`
- * (migration 015). The series is downsampled in the database: a 1 h window of a 15 s series is
- * 240 points, a day 5,760, and the reader asked for a chart of at most a few hundred.
+ * /v1/metrics/series) through signals_org_ts (migration 015 says why there is no index of their
+ * own). The series is downsampled in the database: a 1 h window of a 15 s series is 240
+ * points, a day 5,760, and the reader asked for a chart of at most a few hundred.
  */
 import type { MetricName, MetricSeries, MetricSeriesQuery } from '../../core/ports/index.js';
 import { type SqlSession, normTs, num } from '../sql.js';
