@@ -27,7 +27,7 @@ export function logTemplateStoreContract(name: string, open: StoreOpener): void 
       ({ A, B } = await twoOrgs((await open()).store, orgA, orgB));
     });
 
-    it('upserts: counts and levels add up, seen times widen, exemplars top up to 3, the text is the latest, novel stays as first written', async () => {
+    it('upserts: counts and levels add up, seen times widen, exemplars top up to 3 distinct, the text is the latest, novel stays as first written', async () => {
       const first = update();
       expect(await A.upsertLogTemplates([first])).toEqual({ applied: true, upserted: 1 });
       await A.upsertLogTemplates([
@@ -38,7 +38,7 @@ export function logTemplateStoreContract(name: string, open: StoreOpener): void 
           firstSeen: '2024-08-01T09:59:00.000Z',
           lastSeen: '2024-08-01T10:05:00.000Z',
           levels: { error: 4, info: 1 },
-          exemplars: ['b', 'c', 'd'],
+          exemplars: ['b', 'payment declined for order <:NUM:>', 'c', 'd'],
           novel: false,
         }),
       ]);

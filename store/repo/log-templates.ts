@@ -25,8 +25,12 @@ const toLogTemplate = (r: Row): LogTemplate => ({
   novel: r.novel === true,
 });
 
-// Levels are summed key by key; exemplars topped up to MAX_EXEMPLARS (the first ones stay: they
-// show the template as it was first seen); the template text is the miner's latest.
+// Levels are summed key by key (over the batch's few keys only); exemplars are topped up to
+// MAX_EXEMPLARS with ones not already kept (the first ones stay: they show the template as it was
+// first seen), and left alone when full or when the batch brings nothing new (the usual case:
+// the cheap tests first). The template text is the miner's latest. Measured on PGlite (a
+// machine shared by many processes, so rough): 60 templates per 1,000-line batch cost ~55–75 ms
+// with these merges against ~25–35 ms for a count-only upsert.
 const UPSERT_SQL = `
   INSERT INTO log_templates AS lt (org_id, id, service, template, count, first_seen, last_seen, exemplars, levels, novel)
   SELECT $1, t.id, t.service, t.template, t.count, t.first_seen, t.last_seen, t.exemplars, t.levels, t.novel
@@ -37,14 +41,12 @@ const UPSERT_SQL = `
     count = lt.count + excluded.count,
     first_seen = least(lt.first_seen, excluded.first_seen),
     last_seen = greatest(lt.last_seen, excluded.last_seen),
-    levels = (SELECT coalesce(jsonb_object_agg(k, n), '{}'::jsonb)
-              FROM (SELECT k, sum(v::numeric) AS n
-                    FROM (SELECT * FROM jsonb_each_text(lt.levels) UNION ALL SELECT * FROM jsonb_each_text(excluded.levels)) u (k, v)
-                    GROUP BY k) z),
-    exemplars = CASE WHEN jsonb_array_length(lt.exemplars) >= ${MAX_EXEMPLARS} THEN lt.exemplars
+    levels = lt.levels || (SELECT coalesce(jsonb_object_agg(k, coalesce((lt.levels ->> k)::numeric, 0) + v::numeric), '{}'::jsonb)
+                           FROM jsonb_each_text(excluded.levels) AS e (k, v)),
+    exemplars = CASE WHEN jsonb_array_length(lt.exemplars) >= ${MAX_EXEMPLARS} OR excluded.exemplars <@ lt.exemplars THEN lt.exemplars
                 ELSE (SELECT coalesce(jsonb_agg(x ORDER BY i), '[]'::jsonb)
-                      FROM (SELECT x, i FROM jsonb_array_elements(lt.exemplars || excluded.exemplars) WITH ORDINALITY AS e (x, i)
-                            ORDER BY i LIMIT ${MAX_EXEMPLARS}) y) END`;
+                      FROM (SELECT x, min(i) AS i FROM jsonb_array_elements(lt.exemplars || excluded.exemplars) WITH ORDINALITY AS e (x, i)
+                            GROUP BY x ORDER BY min(i) LIMIT ${MAX_EXEMPLARS}) y) END`;
 
 /** Applies a batch's updates (skipped whole when `batchId` was applied before). */
 export async function upsertLogTemplates(s: SqlSession, orgId: string, updates: LogTemplateUpdate[], opts: { batchId?: string } = {}): Promise<{ applied: boolean; upserted: number }> {
@@ -61,7 +63,7 @@ export async function upsertLogTemplates(s: SqlSession, orgId: string, updates: 
   for (const u of updates) {
     const prev = byId.get(u.id);
     if (!prev) {
-      byId.set(u.id, { ...u, levels: { ...u.levels }, exemplars: u.exemplars.slice(0, MAX_EXEMPLARS) });
+      byId.set(u.id, { ...u, levels: { ...u.levels }, exemplars: [...new Set(u.exemplars)].slice(0, MAX_EXEMPLARS) });
       continue;
     }
     prev.count += u.count;
@@ -69,7 +71,7 @@ export async function upsertLogTemplates(s: SqlSession, orgId: string, updates: 
     if (Date.parse(u.firstSeen) < Date.parse(prev.firstSeen)) prev.firstSeen = u.firstSeen;
     if (Date.parse(u.lastSeen) > Date.parse(prev.lastSeen)) prev.lastSeen = u.lastSeen;
     for (const [k, v] of Object.entries(u.levels)) prev.levels[k] = (prev.levels[k] ?? 0) + v;
-    prev.exemplars = [...prev.exemplars, ...u.exemplars].slice(0, MAX_EXEMPLARS);
+    prev.exemplars = [...new Set([...prev.exemplars, ...u.exemplars])].slice(0, MAX_EXEMPLARS);
     prev.novel ||= u.novel;
   }
   const rows = [...byId.values()].map((u) => ({
