@@ -51,17 +51,20 @@ export function detectionHostContract(name: string, make: () => EngineHost): voi
       host = undefined;
     });
 
-    it('finds what the engine itself finds, batch by batch', async () => {
+    it('finds what the engine itself finds, batch by batch (anomalies and log templates)', async () => {
       host = make();
       const direct = new DetectionEngine({ org: 'a' });
       await host.load('a', {}, null);
       let found = 0;
+      let templates = 0;
       for (const b of batches('a')) {
         const got = await host.process('a', b);
-        expect(got).toEqual(direct.process(b));
-        found += got.length;
+        expect(got).toEqual(direct.processBatch(b));
+        found += got.anomalies.length;
+        templates += got.templates.length;
       }
       expect(found).toBeGreaterThan(0);
+      expect(templates).toBeGreaterThan(0);
       expect(await host.snapshot('a')).toEqual(direct.toJSON());
     });
 
@@ -73,8 +76,8 @@ export function detectionHostContract(name: string, make: () => EngineHost): voi
       await host.setSlos('s', { cart: { p95Ms: 300 } });
       await host.process('s', calm);
       await host.process('t', calm.map((x) => ({ ...x, orgId: 't' })));
-      const withSlo = await host.process('s', storm);
-      const without = await host.process('t', storm.map((x) => ({ ...x, orgId: 't' })));
+      const withSlo = (await host.process('s', storm)).anomalies;
+      const without = (await host.process('t', storm.map((x) => ({ ...x, orgId: 't' })))).anomalies;
       expect(withSlo.some((a) => a.detector === DETECTORS.slo && a.series === 'latency_p95_ms')).toBe(true);
       expect(without.some((a) => a.detector === DETECTORS.slo && a.series === 'latency_p95_ms')).toBe(false);
     });
@@ -97,7 +100,7 @@ export function detectionHostContract(name: string, make: () => EngineHost): voi
       const r = await host.load('u', {}, { v: 99 } as unknown as EngineState);
       expect(r).toMatchObject({ restored: false, series: 0 });
       expect(r.error).toMatch(/version/);
-      expect(await host.process('u', batches('u')[0])).toEqual([]);
+      expect((await host.process('u', batches('u')[0])).anomalies).toEqual([]);
     });
 
     it('keeps orgs apart and survives a failed call', async () => {

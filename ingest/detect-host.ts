@@ -8,9 +8,9 @@
  * A host may lose its engines (a worker that died); it then bumps `generation`, and callers
  * reload the orgs they use from their last checkpoint.
  */
-import type { DetectionHost, DetectionLoadResult, ServiceSlo } from '../core/ports/index.js';
+import type { DetectionBatch, DetectionHost, DetectionLoadResult, ServiceSlo } from '../core/ports/index.js';
 import type { Signal } from '../core/schemas.js';
-import { DetectionEngine, type EngineAnomaly, type EngineOptions, type EngineState } from '../detectors/stream/engine.js';
+import { DetectionEngine, type EngineOptions, type EngineState } from '../detectors/stream/engine.js';
 
 /** A host of the stream detection engines (detectors/stream/engine.ts). */
 export type EngineHost = DetectionHost<Omit<EngineOptions, 'org'>, EngineState>;
@@ -43,8 +43,8 @@ export class EngineTable {
     this.engine(orgId).setSlos(slos);
   }
 
-  process(orgId: string, signals: readonly Signal[]): EngineAnomaly[] {
-    return this.engine(orgId).process(signals);
+  process(orgId: string, signals: readonly Signal[]): DetectionBatch {
+    return this.engine(orgId).processBatch(signals);
   }
 
   snapshot(orgId: string): EngineState {
@@ -69,7 +69,7 @@ export class InlineDetectionHost implements EngineHost {
     this.table.setSlos(orgId, slos);
   }
 
-  async process(orgId: string, signals: readonly Signal[]): Promise<EngineAnomaly[]> {
+  async process(orgId: string, signals: readonly Signal[]): Promise<DetectionBatch> {
     return this.table.process(orgId, signals);
   }
 

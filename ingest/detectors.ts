@@ -8,9 +8,9 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
-import type { Store } from '../core/ports/index.js';
+import type { DetectionBatch, Store } from '../core/ports/index.js';
 import type { Signal } from '../core/schemas.js';
-import { slosFromTopology, type EngineAnomaly, type EngineOptions, type EngineState } from '../detectors/stream/engine.js';
+import { slosFromTopology, type EngineOptions, type EngineState } from '../detectors/stream/engine.js';
 import { type EngineHost, InlineDetectionHost } from './detect-host.js';
 import { WorkerDetectionHost } from './worker-host.js';
 
@@ -55,8 +55,8 @@ export class EngineSet {
         : new InlineDetectionHost());
   }
 
-  /** Detects over one batch of the org's signals. */
-  process(orgId: string, signals: readonly Signal[] | Promise<readonly Signal[]>): Promise<EngineAnomaly[]> {
+  /** Detects over one batch of the org's signals: its anomalies and the log templates it touched. */
+  process(orgId: string, signals: readonly Signal[] | Promise<readonly Signal[]>): Promise<DetectionBatch> {
     // Batches reach the host in call order even when their signals arrive out of order (one
     // from memory, the one before it still being read from the store): each call waits for the
     // previous one's hand-over to the host, not for its result, so a worker keeps a queue.

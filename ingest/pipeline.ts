@@ -3,7 +3,8 @@
  * detector, SLO guard, log templates, Kubernetes warnings) → anomalies stored → signal.detect →
  * correlation (group into an open incident or open one, with storm control) → evidence →
  * incident.updated. Every handler is idempotent: anomaly and evidence ids derive from their
- * inputs, so a redelivered message changes nothing.
+ * inputs, and a batch's log-template counts are applied once per message id, so a redelivered
+ * message changes nothing.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -66,11 +67,13 @@ export async function handleIngest(d: PipelineDeps, m: BusMessage<IngestPayload>
   const local = d.handoff?.take(m.id) as IngestLocal | undefined;
   d.onDetectBatch?.(local ? 'handoff' : 'store');
   const batch = local?.signals ?? org.getSignals(m.payload.signalIds ?? []);
-  const found = await set.process(m.orgId, batch);
+  const { anomalies: found, templates } = await set.process(m.orgId, batch);
   set.maybeCheckpoint(m.orgId);
-  if (found.length > 0) {
+  if (found.length > 0 || templates.length > 0) {
     const staged = new Staged(d.newId, () => d.clock.now().toISOString());
     const inserted = await org.transaction(async (tx) => {
+      // Template counts are deltas: keyed by the message id, a redelivered batch adds nothing.
+      if (templates.length > 0) await tx.upsertLogTemplates(templates, { batchId: m.id });
       const ids = new Set(await tx.insertAnomalies(found));
       if (ids.size > 0) {
         const payload: DetectPayload = { anomalies: found.filter((a) => ids.has(a.id)) };
@@ -144,7 +147,8 @@ async function mitigateQuiet(d: PipelineDeps, orgId: string, batch: readonly Sig
 /** A value in its series' unit, as the analysis writes it (rca/wording.ts). */
 const fmt = (series: string, v: number): string => withUnit(series, v);
 
-function summary(a: EngineAnomaly): string {
+/** One line saying what an anomaly is (evidence summaries, anomaly listings). */
+export function anomalySummary(a: EngineAnomaly): string {
   switch (a.detector) {
     case DETECTORS.slo:
       return `${a.series} ${a.direction === 'down' ? 'fell to' : 'at'} ${fmt(a.series, a.value)} on ${a.service}, past its SLO threshold ${fmt(a.series, a.baseline)} (score ${a.score.toFixed(2)})`;
@@ -197,7 +201,7 @@ async function addAnomalyEvidence(tx: OrgStore, incidentId: string, anomalies: E
     id: evidenceId(incidentId, key),
     incidentId,
     kind: 'anomaly',
-    summary: summary(a),
+    summary: anomalySummary(a),
     ref: `anomaly:${a.id}`,
     data: { anomaly_id: a.id, service: a.service, series: a.series, value: a.value, baseline: a.baseline, score: a.score, ts: a.ts, detector: a.detector, direction: a.direction },
   }));

@@ -5,9 +5,9 @@
  * bumped so callers reload their orgs from the last checkpoint.
  */
 import { Worker } from 'node:worker_threads';
-import type { DetectionLoadResult, ServiceSlo } from '../core/ports/index.js';
+import type { DetectionBatch, DetectionLoadResult, ServiceSlo } from '../core/ports/index.js';
 import type { Signal } from '../core/schemas.js';
-import type { EngineAnomaly, EngineOptions, EngineState } from '../detectors/stream/engine.js';
+import type { EngineOptions, EngineState } from '../detectors/stream/engine.js';
 import type { EngineHost } from './detect-host.js';
 import type { WorkerOp, WorkerReply, WorkerRequest } from './detect-worker.js';
 
@@ -100,7 +100,7 @@ export class WorkerDetectionHost implements EngineHost {
     return this.call('setSlos', [orgId, slos]);
   }
 
-  process(orgId: string, signals: readonly Signal[]): Promise<EngineAnomaly[]> {
+  process(orgId: string, signals: readonly Signal[]): Promise<DetectionBatch> {
     return this.call('process', [orgId, signals]);
   }
 

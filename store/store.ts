@@ -15,6 +15,12 @@ import type {
   KbIncidentContext,
   KbSearchCandidates,
   KbSearchRequest,
+  LogTemplate,
+  LogTemplateQuery,
+  LogTemplateUpdate,
+  MetricName,
+  MetricSeries,
+  MetricSeriesQuery,
   OpenIncidentActivity,
   OrgStore,
   OutboxMessage,
@@ -51,6 +57,8 @@ import * as inc from './repo/incidents.js';
 import * as det from './repo/detection.js';
 import * as infra from './repo/infra.js';
 import * as kb from './repo/kb.js';
+import * as lt from './repo/log-templates.js';
+import * as met from './repo/metrics.js';
 import * as sig from './repo/signals.js';
 import * as ten from './repo/tenancy.js';
 import * as topo from './repo/topology.js';
@@ -127,6 +135,23 @@ class PgOrgStore implements OrgStore {
   listSignals(q: SignalQuery): Promise<Signal[]> {
     return this.run((s) => sig.listSignals(s, this.orgId, q));
   }
+  readMetricSeries(q: MetricSeriesQuery): Promise<MetricSeries> {
+    return this.run((s) => met.readMetricSeries(s, this.orgId, q));
+  }
+  listMetricNames(q: { service: string; from?: string; to?: string }): Promise<MetricName[]> {
+    return this.run((s) => met.listMetricNames(s, this.orgId, q));
+  }
+
+  upsertLogTemplates(updates: LogTemplateUpdate[], opts?: { batchId?: string }): Promise<{ applied: boolean; upserted: number }> {
+    if (updates.length === 0 && opts?.batchId === undefined) return Promise.resolve({ applied: true, upserted: 0 });
+    return this.run((s) => lt.upsertLogTemplates(s, this.orgId, updates, opts));
+  }
+  searchLogTemplates(q: LogTemplateQuery): Promise<LogTemplate[]> {
+    return this.run((s) => lt.searchLogTemplates(s, this.orgId, q));
+  }
+  getLogTemplate(id: string): Promise<LogTemplate | null> {
+    return this.run((s) => lt.getLogTemplate(s, this.orgId, id));
+  }
 
   putTopology(t: TopologyInput): Promise<Topology> {
     return this.run((s) => topo.putTopology(s, this.orgId, t));
@@ -145,8 +170,11 @@ class PgOrgStore implements OrgStore {
     if (a.length === 0) return Promise.resolve([]);
     return this.run((s) => inc.insertAnomalies(s, this.orgId, a));
   }
-  listAnomalies(q: { service?: string; from?: string; to?: string; limit?: number }): Promise<Anomaly[]> {
+  listAnomalies(q: { service?: string; from?: string; to?: string; limit?: number; newestFirst?: boolean }): Promise<Anomaly[]> {
     return this.run((s) => inc.listAnomalies(s, this.orgId, q));
+  }
+  getAnomaly(id: string): Promise<Anomaly | null> {
+    return this.run((s) => inc.getAnomaly(s, this.orgId, id));
   }
   openIncidentActivity(limit = 200): Promise<OpenIncidentActivity[]> {
     return this.run((s) => det.openIncidentActivity(s, this.orgId, limit));

@@ -27,7 +27,7 @@ describe('resolveCitations', () => {
       c(s.ev.deploy, 'evidence', refs.evidence(s.search, s.ev.deploy)), // the row belongs to another incident
       c(s.hyp.db, 'evidence', refs.hypothesis(s.checkout, s.hyp.db)), // kind and ref disagree
       c('doc_nope#0', 'knowledge', refs.knowledge('doc_nope', 'doc_nope#0')),
-      c('an_1', 'anomaly', '/v1/anomalies/an_1'), // no read by id yet
+      c('an_1', 'anomaly', '/v1/anomalies/an_1'), // no such anomaly
     ];
     const ok = await resolveCitations({ session: s.session() }, good);
     expect([...ok].sort()).toEqual(good.map((x) => x.id).sort());

@@ -1,13 +1,25 @@
 /** The agent's tools: one table, read-only by construction (no tool here changes anything). */
 import { getIncidentTool } from './get-incident.js';
 import { incidentEvidenceTool } from './incident-evidence.js';
+import { listAnomaliesTool } from './list-anomalies.js';
 import { listIncidentsTool } from './list-incidents.js';
+import { queryMetricTool } from './query-metric.js';
 import { createRegistry, type ToolRegistry } from './registry.js';
 import { rootCauseTool } from './root-cause.js';
 import { searchKnowledgeTool } from './search-knowledge.js';
+import { searchLogTemplatesTool } from './search-log-templates.js';
 import type { AgentTool } from './types.js';
 
-export const READ_ONLY_TOOLS: AgentTool[] = [listIncidentsTool, getIncidentTool, rootCauseTool, incidentEvidenceTool, searchKnowledgeTool] as AgentTool[];
+export const READ_ONLY_TOOLS: AgentTool[] = [
+  listIncidentsTool,
+  getIncidentTool,
+  rootCauseTool,
+  incidentEvidenceTool,
+  searchKnowledgeTool,
+  queryMetricTool,
+  listAnomaliesTool,
+  searchLogTemplatesTool,
+] as AgentTool[];
 
 /** The registry the agent uses. */
 export const defaultRegistry = (): ToolRegistry => createRegistry(READ_ONLY_TOOLS);

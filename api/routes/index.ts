@@ -1,6 +1,7 @@
 /** The route table: one list, which both the server and the OpenAPI document read. */
 import type { AnyRoute } from '../context.js';
 import { analyzeIncidentRoute } from './analyze.js';
+import { getAnomalyRoute, listAnomaliesRoute } from './anomalies.js';
 import { listChangesRoute } from './changes.js';
 import { listAuditRoute, verifyAuditRoute } from './audit.js';
 import { createConnectorRoute, listConnectorsRoute } from './connectors.js';
@@ -8,6 +9,8 @@ import { abandonRoute, approveRoute, executeRoute, getPlanRoute, planRoute } fro
 import { getIncidentRoute, incidentEvidenceRoute, incidentStatusRoute, listIncidentsRoute, openIncidentRoute } from './incidents.js';
 import { createKeyRoute, createOrgRoute, revokeKeyRoute } from './orgs.js';
 import { KB_ROUTES } from './kb.js';
+import { getLogTemplateRoute, listLogTemplatesRoute } from './log-templates.js';
+import { metricSeriesRoute } from './metrics.js';
 import { SANDBOX_ROUTES } from './sandbox.js';
 import { ingestRoute } from './signals.js';
 import { getTopologyRoute, putTopologyRoute } from './topology.js';
@@ -18,6 +21,11 @@ export const ALL_ROUTES: AnyRoute[] = [
   revokeKeyRoute,
   ingestRoute,
   listChangesRoute,
+  metricSeriesRoute,
+  listLogTemplatesRoute,
+  getLogTemplateRoute,
+  listAnomaliesRoute,
+  getAnomalyRoute,
   putTopologyRoute,
   getTopologyRoute,
   createConnectorRoute,

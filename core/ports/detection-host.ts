@@ -10,6 +10,7 @@
  * their last checkpoint.
  */
 import type { Anomaly, Signal } from '../schemas.js';
+import type { LogTemplateUpdate } from './log-templates.js';
 
 /** A service's objectives, which the SLO guard pages on. */
 export interface ServiceSlo {
@@ -28,6 +29,12 @@ export interface DetectionLoadResult {
   error?: string;
 }
 
+/** One batch's findings: its anomalies, and the log templates it touched (stored in the same write). */
+export interface DetectionBatch {
+  anomalies: Omit<Anomaly, 'orgId'>[];
+  templates: LogTemplateUpdate[];
+}
+
 /** `Options`: how an engine is configured; `State`: its checkpoint (plain JSON). */
 export interface DetectionHost<Options, State> {
   /** Changes whenever the host lost its engines; every org must then be loaded again. */
@@ -36,7 +43,7 @@ export interface DetectionHost<Options, State> {
   load(orgId: string, options: Options, state: State | null): Promise<DetectionLoadResult>;
   setSlos(orgId: string, slos: Record<string, ServiceSlo>): Promise<void>;
   /** Detects over one batch in arrival order; throws when the org was never loaded. */
-  process(orgId: string, signals: readonly Signal[]): Promise<Omit<Anomaly, 'orgId'>[]>;
+  process(orgId: string, signals: readonly Signal[]): Promise<DetectionBatch>;
   /** The org's learned state, for a checkpoint. */
   snapshot(orgId: string): Promise<State>;
   close(): Promise<void>;

@@ -8,7 +8,7 @@
  * |---|---|---|
  * | `Store` (platform: migrations, orgs, settings, roles) | PGlite, Postgres | store/contracts/store.ts |
  * | `OrgStore` across its ports (isolation, idempotency, transactions) | PGlite, Postgres | store/contracts/org-store.ts |
- * | `TenancyStore`, `ConnectorStore`, `SignalStore`, `TopologyStore`, `IncidentStore`, `AnomalyStore`, `EvidenceStore`, `AnalysisStore`, `FixPlanStore`, `AuditStore`, `DetectorStateStore`, `OutboxStore`, `KbStore` | PGlite, Postgres | store/contracts/ (tenancy, connectors, signals, topology, incidents, anomalies, evidence, analysis, fixplans, audit, detector-state, outbox, kb) |
+ * | `TenancyStore`, `ConnectorStore`, `SignalStore`, `TopologyStore`, `IncidentStore`, `AnomalyStore`, `EvidenceStore`, `AnalysisStore`, `FixPlanStore`, `AuditStore`, `DetectorStateStore`, `OutboxStore`, `KbStore`, `LogTemplateStore` | PGlite, Postgres | store/contracts/ (tenancy, connectors, signals, topology, incidents, anomalies, evidence, analysis, fixplans, audit, detector-state, outbox, kb, log-templates) |
  * | `Bus` | in-process, NATS JetStream | bus/contract.ts |
  * | `Runner` | dry run, sandbox | remediate/runners/contract.ts |
  * | `Embedder` | local, OpenAI-compatible | kb/embedder.contract.ts |
@@ -26,6 +26,7 @@ export type * from './evidence.js';
 export type * from './fixplans.js';
 export type * from './incidents.js';
 export type * from './kb.js';
+export type * from './log-templates.js';
 export type * from './outbox.js';
 export type * from './runner.js';
 export type * from './signals.js';

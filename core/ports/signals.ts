@@ -25,4 +25,48 @@ export interface SignalStore {
    * `meta.change`); never trace spans. `service` matches labels.service.
    */
   listChanges(q: Omit<SignalQuery, 'kind'>): Promise<Signal[]>;
+  /**
+   * One metric series, downsampled in the database to at most `maxPoints` buckets of
+   * min/avg/max/count. The service is the analysis's (labels service, service_name, app or job),
+   * the instance its (instance, pod, host or shard); metric points without a value are skipped.
+   */
+  readMetricSeries(q: MetricSeriesQuery): Promise<MetricSeries>;
+  /** The metrics a service sent in [from, to) (all time when absent), by name, with their instances (for "unknown metric" answers). */
+  listMetricNames(q: { service: string; from?: string; to?: string }): Promise<MetricName[]>;
+}
+
+/** One metric series over [from, to), cut into buckets of `stepSeconds` (see SignalStore.readMetricSeries). */
+export interface MetricSeriesQuery {
+  service: string;
+  metric: string;
+  /** The instance (pod, host…) whose points to read; null or absent: the service-level points (no instance label). */
+  instance?: string | null;
+  from: string;
+  to: string;
+  /** Most buckets returned (the step is the range over this, at least one second). */
+  maxPoints: number;
+}
+
+export interface MetricBucket {
+  /** Start of the bucket (ISO). */
+  t: string;
+  min: number;
+  avg: number;
+  max: number;
+  /** Points in the bucket. */
+  n: number;
+}
+
+export interface MetricSeries {
+  stepSeconds: number;
+  /** Buckets that hold at least one point, oldest first. */
+  points: MetricBucket[];
+}
+
+/** A metric a service sent in a range: its instances, and whether it has service-level points. */
+export interface MetricName {
+  metric: string;
+  /** True when some points carry no instance label (the service-level series). */
+  serviceLevel: boolean;
+  instances: string[];
 }

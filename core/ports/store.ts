@@ -14,6 +14,7 @@ import type { EvidenceStore } from './evidence.js';
 import type { FixPlanStore } from './fixplans.js';
 import type { IncidentStore } from './incidents.js';
 import type { KbStore } from './kb.js';
+import type { LogTemplateStore } from './log-templates.js';
 import type { OutboxMessage, OutboxStore } from './outbox.js';
 import type { SignalStore } from './signals.js';
 import type { TenancyStore } from './tenancy.js';
@@ -48,6 +49,7 @@ export interface OrgStore
     FixPlanStore,
     AuditStore,
     KbStore,
+    LogTemplateStore,
     DetectorStateStore,
     OutboxStore {
   readonly orgId: string;

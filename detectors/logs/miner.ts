@@ -64,11 +64,13 @@ export class LogTemplateMiner {
    * tokens; what `add` also builds for display — the masked message, the secret-masked record —
    * is skipped (a third of the cost per line).
    */
-  learn(line: string, ts: number): { clusterId: number; level: string | undefined; status: number | undefined } {
+  learn(line: string, ts: number): { clusterId: number; level: string | undefined; status: number | undefined; created: boolean; tokens: readonly string[] } {
     const record = this.parse(line);
-    const r = this.clusterer.add(this.masker.tokens(record.message), { ts, level: record.level, raw: record.raw });
+    const tokens = this.masker.tokens(record.message);
+    const r = this.clusterer.add(tokens, { ts, level: record.level, raw: record.raw });
     const status = record.fields.status === undefined ? undefined : Number(record.fields.status);
-    return { clusterId: r.clusterId, level: record.level, status: Number.isFinite(status) ? status : undefined };
+    // `tokens` (masked, secrets included) are what a caller may keep as an exemplar
+    return { clusterId: r.clusterId, level: record.level, status: Number.isFinite(status) ? status : undefined, created: r.change === 'created', tokens };
   }
 
   /** The template a line or record belongs to, without learning. */

@@ -20,6 +20,7 @@
  * after a restart from an older checkpoint yields the same rows and the store keeps them once.
  */
 import { createHash } from 'node:crypto';
+import type { LogTemplateUpdate } from '../../core/ports/index.js';
 import type { Anomaly, Signal } from '../../core/schemas.js';
 import { nodeSlos } from '../../core/node-slo.js';
 import { LogTemplateMiner, type MinerOptions } from '../logs/miner.js';
@@ -29,8 +30,15 @@ import { RedAggregator, redSeries } from '../metrics/red.js';
 import { DetectorRegistry, type RegistryState } from '../metrics/registry.js';
 import type { SeriesDetectorOptions } from '../metrics/detector.js';
 import { SloGuard, symptomOf, type ServiceSlo, type SloGuardOptions, type SloGuardState } from './slo.js';
+import { TemplateBatch } from './templates.js';
 
 export type EngineAnomaly = Omit<Anomaly, 'orgId'>;
+
+/** What one batch yields: anomalies, and the log templates it touched (to be upserted with them). */
+export interface EngineBatchResult {
+  anomalies: EngineAnomaly[];
+  templates: LogTemplateUpdate[];
+}
 
 export const DETECTORS = {
   seasonal: 'seasonal-v1',
@@ -94,6 +102,7 @@ export class DetectionEngine {
   private readonly metricServices = new Set<string>();
   private readonly warnings: Set<string>;
   private readonly opts: EngineOptions;
+  private readonly templates = new TemplateBatch();
 
   constructor(opts: EngineOptions, state?: EngineState) {
     this.opts = opts;
@@ -123,8 +132,13 @@ export class DetectionEngine {
     return this.registry.size;
   }
 
-  /** Detects over one batch (sorted by time first, stable, so a batch's own order never costs points). */
+  /** Detects over one batch; the anomalies only (see processBatch). */
   process(signals: readonly Signal[]): EngineAnomaly[] {
+    return this.processBatch(signals).anomalies;
+  }
+
+  /** Detects over one batch (sorted by time first, stable, so a batch's own order never costs points). */
+  processBatch(signals: readonly Signal[]): EngineBatchResult {
     const out: EngineAnomaly[] = [];
     const times = new Float64Array(signals.length);
     let sorted = true;
@@ -152,7 +166,8 @@ export class DetectionEngine {
         this.event(s, service, t, out);
       }
     }
-    return out;
+    const c = this.miner.clusterer;
+    return { anomalies: out, templates: this.templates.take(this.org, (id) => c.resolve(id), (id) => c.template(id)) };
   }
 
   private push(out: EngineAnomaly[], a: Omit<EngineAnomaly, 'id' | 'ts'> & { t: number }): void {
@@ -194,6 +209,7 @@ export class DetectionEngine {
   private log(s: Signal, service: string, t: number, out: EngineAnomaly[]): void {
     const mined = this.miner.learn(s.text ?? s.key, t);
     const level = s.labels.level ?? mined.level ?? 'info';
+    this.templates.add(service, mined.clusterId, t, level, mined.tokens, mined.created);
     for (const a of this.logs.add({ templateId: String(mined.clusterId), ts: t, level, service })) this.logAnomaly(a, out);
     for (const p of this.red.add({ ts: t, service, level, ...(mined.status !== undefined ? { status: mined.status } : {}) })) {
       if (this.metricServices.has(p.service)) continue;

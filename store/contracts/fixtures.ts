@@ -32,6 +32,7 @@ export const TENANT_TABLES = [
   'signals',
   'topologies',
   'log_templates',
+  'log_template_batches',
   'incidents',
   'anomalies',
   'evidence',

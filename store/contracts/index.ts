@@ -14,6 +14,7 @@ import { evidenceStoreContract } from './evidence.js';
 import { type StoreOpener, sharedStore } from './fixtures.js';
 import { fixPlanStoreContract } from './fixplans.js';
 import { incidentStoreContract } from './incidents.js';
+import { logTemplateStoreContract } from './log-templates.js';
 import { orgStoreContract } from './org-store.js';
 import { outboxStoreContract } from './outbox.js';
 import { signalStoreContract } from './signals.js';
@@ -33,6 +34,7 @@ export const STORE_CONTRACTS: readonly ((name: string, open: StoreOpener) => voi
   topologyStoreContract,
   incidentStoreContract,
   anomalyStoreContract,
+  logTemplateStoreContract,
   evidenceStoreContract,
   analysisStoreContract,
   fixPlanStoreContract,

@@ -85,6 +85,51 @@ export function signalStoreContract(name: string, open: StoreOpener): void {
         expect(await o.listSignals({ from: new Date(base).toISOString(), limit: 7 })).toHaveLength(7);
       });
 
+      it('reads one metric series downsampled in the database (min/avg/max/n per step), by service and instance, and not another org\'s', async () => {
+        const o = store.forOrg(orgA);
+        const t0 = Date.parse('2024-07-01T00:00:00.000Z');
+        const at = (s: number) => new Date(t0 + s * 1000).toISOString();
+        const pts = [
+          // service level (no instance), every 10 s for 2 minutes: values 0..11
+          ...Array.from({ length: 12 }, (_, i) => signal(orgA, { kind: 'metric', key: 'latency_p95', ts: at(i * 10), value: i, labels: { service: 'cart' } })),
+          // one pod's points under `pod`: 100, 200
+          signal(orgA, { kind: 'metric', key: 'latency_p95', ts: at(5), value: 100, labels: { service: 'cart', pod: 'cart-1' } }),
+          signal(orgA, { kind: 'metric', key: 'latency_p95', ts: at(65), value: 200, labels: { service: 'cart', pod: 'cart-1' } }),
+          signal(orgA, { kind: 'metric', key: 'cpu', ts: at(5), value: 0.5, labels: { app: 'cart', instance: 'cart-2' } }),
+          signal(orgA, { kind: 'metric', key: 'latency_p95', ts: at(5), value: 7, labels: { service: 'search' } }),
+          signal(orgA, { kind: 'metric', key: 'latency_p95', ts: at(130), value: 99, labels: { service: 'cart' } }), // past `to`
+        ];
+        await o.insertSignals(pts);
+        await store.forOrg(orgB).insertSignals([signal(orgB, { kind: 'metric', key: 'latency_p95', ts: at(5), value: 1e6, labels: { service: 'cart' } })]);
+        const q = { service: 'cart', metric: 'latency_p95', from: at(0), to: at(120) };
+        // 120 s in at most 4 buckets: 30 s steps of three points each
+        const r = await o.readMetricSeries({ ...q, maxPoints: 4 });
+        expect(r.stepSeconds).toBe(30);
+        expect(r.points).toEqual([
+          { t: at(0), min: 0, avg: 1, max: 2, n: 3 },
+          { t: at(30), min: 3, avg: 4, max: 5, n: 3 },
+          { t: at(60), min: 6, avg: 7, max: 8, n: 3 },
+          { t: at(90), min: 9, avg: 10, max: 11, n: 3 },
+        ]);
+        // never more buckets than asked, never a step under a second
+        expect((await o.readMetricSeries({ ...q, maxPoints: 5 })).points.length).toBeLessThanOrEqual(5);
+        expect((await o.readMetricSeries({ ...q, from: at(0), to: at(1), maxPoints: 500 })).stepSeconds).toBe(1);
+        // one instance (read from the pod label)
+        expect((await o.readMetricSeries({ ...q, instance: 'cart-1', maxPoints: 2 })).points).toEqual([
+          { t: at(0), min: 100, avg: 100, max: 100, n: 1 },
+          { t: at(60), min: 200, avg: 200, max: 200, n: 1 },
+        ]);
+        expect((await o.readMetricSeries({ ...q, metric: 'nope', maxPoints: 4 })).points).toEqual([]);
+        expect((await store.forOrg(orgB).readMetricSeries({ ...q, maxPoints: 4 })).points).toEqual([{ t: at(0), min: 1e6, avg: 1e6, max: 1e6, n: 1 }]);
+        // the service's metric names, with instances and whether service-level points exist
+        expect(await o.listMetricNames({ service: 'cart', from: at(0), to: at(120) })).toEqual([
+          { metric: 'cpu', serviceLevel: false, instances: ['cart-2'] },
+          { metric: 'latency_p95', serviceLevel: true, instances: ['cart-1'] },
+        ]);
+        expect(await o.listMetricNames({ service: 'cart', from: at(121), to: at(200) })).toEqual([{ metric: 'latency_p95', serviceLevel: true, instances: [] }]);
+        expect(await store.forOrg(orgB).listMetricNames({ service: 'search' })).toEqual([]);
+      });
+
       it('accepts an empty batch', async () => {
         expect(await A.insertSignals([])).toEqual({ inserted: 0, duplicates: [], failed: [] });
       });

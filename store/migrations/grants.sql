@@ -14,6 +14,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON connectors TO {{app_role}};
 GRANT SELECT, INSERT ON signals TO {{app_role}};
 GRANT SELECT, INSERT, UPDATE ON topologies TO {{app_role}};
 GRANT SELECT, INSERT, UPDATE ON log_templates TO {{app_role}};
+GRANT SELECT, INSERT ON log_template_batches TO {{app_role}};
 
 GRANT SELECT, INSERT, UPDATE ON incidents TO {{app_role}};
 GRANT SELECT, INSERT ON anomalies TO {{app_role}};

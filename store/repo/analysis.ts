@@ -12,10 +12,10 @@ import { type SqlSession, normTs } from '../sql.js';
 import { toSignal } from './signals.js';
 
 // The service and instance labels the analysis reads (rca/from-signals.ts uses the same order).
-const SERVICE = `coalesce(labels ->> 'service', labels ->> 'service_name', labels ->> 'app', labels ->> 'job')`;
+export const SERVICE = `coalesce(labels ->> 'service', labels ->> 'service_name', labels ->> 'app', labels ->> 'job')`;
 /** Most trace spans read for the calls they show. */
 const MAX_SPANS = 500_000;
-const INSTANCE = `coalesce(labels ->> 'instance', labels ->> 'pod', labels ->> 'host', labels ->> 'shard')`;
+export const INSTANCE = `coalesce(labels ->> 'instance', labels ->> 'pod', labels ->> 'host', labels ->> 'shard')`;
 // date_part gives float8 directly (extract's numeric arithmetic is slower); ms are rounded on read
 const MS = `date_part('epoch', ts) * 1000`;
 

@@ -152,8 +152,8 @@ export async function insertAnomalies(s: SqlSession, orgId: string, list: Omit<A
   return rows.map((r) => r.id);
 }
 
-/** Oldest first, in [from, to). */
-export async function listAnomalies(s: SqlSession, orgId: string, q: { service?: string; from?: string; to?: string; limit?: number }): Promise<Anomaly[]> {
+/** In [from, to), oldest first (newest first with `newestFirst`). */
+export async function listAnomalies(s: SqlSession, orgId: string, q: { service?: string; from?: string; to?: string; limit?: number; newestFirst?: boolean }): Promise<Anomaly[]> {
   const rows = await s.query(
     `SELECT org_id, id, service, series, ts, value, baseline, score, direction, detector, signal_id
      FROM anomalies
@@ -161,10 +161,18 @@ export async function listAnomalies(s: SqlSession, orgId: string, q: { service?:
        AND ($2::text IS NULL OR service = $2::text)
        AND ($3::timestamptz IS NULL OR ts >= $3::timestamptz)
        AND ($4::timestamptz IS NULL OR ts < $4::timestamptz)
-     ORDER BY ts, id LIMIT $5`,
+     ORDER BY ${q.newestFirst ? 'ts DESC, id DESC' : 'ts, id'} LIMIT $5`,
     [orgId, q.service ?? null, q.from ? normTs(q.from, 'from') : null, q.to ? normTs(q.to, 'to') : null, clampLimit(q.limit, 1000, 100_000)],
   );
   return rows.map(toAnomaly);
+}
+
+export async function getAnomaly(s: SqlSession, orgId: string, id: string): Promise<Anomaly | null> {
+  const [r] = await s.query(
+    `SELECT org_id, id, service, series, ts, value, baseline, score, direction, detector, signal_id FROM anomalies WHERE org_id = $1 AND id = $2`,
+    [orgId, id],
+  );
+  return r ? toAnomaly(r) : null;
 }
 
 const EVIDENCE_COLS = 'org_id, id, incident_id, kind, summary, ref, data, created_at';
