@@ -6,6 +6,7 @@
  */
 import type { ApiKeyRecord, AuditEntry, Org } from '../schemas.js';
 import type { AnalysisStore } from './analysis.js';
+import type { StoredAnalysisStore } from './analyses.js';
 import type { AnomalyStore } from './anomalies.js';
 import type { AuditStore } from './audit.js';
 import type { ConnectorStore } from './connectors.js';
@@ -45,6 +46,7 @@ export interface OrgStore
     AnomalyStore,
     EvidenceStore,
     AnalysisStore,
+    StoredAnalysisStore,
     FixPlanStore,
     AuditStore,
     KbStore,
