@@ -1,5 +1,6 @@
 /** The route table: one list, which both the server and the OpenAPI document read. */
 import type { AnyRoute } from '../context.js';
+import { getAnalysisRoute } from './analysis.js';
 import { analyzeIncidentRoute } from './analyze.js';
 import { listChangesRoute } from './changes.js';
 import { listAuditRoute, verifyAuditRoute } from './audit.js';
@@ -10,6 +11,7 @@ import { createKeyRoute, createOrgRoute, revokeKeyRoute } from './orgs.js';
 import { KB_ROUTES } from './kb.js';
 import { SANDBOX_ROUTES } from './sandbox.js';
 import { ingestRoute } from './signals.js';
+import { incidentFixPlansRoute, incidentTimelineRoute } from './timeline.js';
 import { getTopologyRoute, putTopologyRoute } from './topology.js';
 
 export const ALL_ROUTES: AnyRoute[] = [
@@ -28,6 +30,9 @@ export const ALL_ROUTES: AnyRoute[] = [
   incidentEvidenceRoute,
   incidentStatusRoute,
   analyzeIncidentRoute,
+  getAnalysisRoute,
+  incidentTimelineRoute,
+  incidentFixPlansRoute,
   planRoute,
   approveRoute,
   executeRoute,
