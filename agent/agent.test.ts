@@ -143,7 +143,7 @@ describe('the graph with a scripted model', () => {
     );
     expect(r.citations.map((c) => c.id)).toEqual([s.hyp.deploy, s.ev.errors]);
     expect(calls(r)).toEqual([{ tool: 'root_cause', input: { incidentId: s.checkout }, status: 'ok' }]);
-    expect(model.tools).toEqual(['list_incidents', 'get_incident', 'root_cause', 'incident_evidence', 'search_knowledge']);
+    expect(model.tools).toEqual(['list_incidents', 'get_incident', 'root_cause', 'incident_evidence', 'search_knowledge', 'incident_timeline', 'analyze_incident', 'explain_why_not', 'blast_radius']);
     // exactly what the model received, call by call
     expect(model.calls.map((c) => c.map((m) => m.type))).toEqual([
       ['system', 'human'],

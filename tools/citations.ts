@@ -2,6 +2,7 @@
  * Whether a citation still names a row that exists for the asker's org, read through the use
  * cases as that person. The guard keeps only citations that resolve.
  */
+import { getAnalysisById } from '../usecases/analyses.js';
 import { getIncident, incidentEvidence } from '../usecases/incidents.js';
 import { requireScope } from '../usecases/principal.js';
 import type { Citation, ToolContext } from './types.js';
@@ -17,6 +18,7 @@ const mayRead = (ctx: ToolContext): boolean => {
 
 const INCIDENT_REF = /^\/v1\/incidents\/([^/#]+)(?:\/evidence#(evidence|hypothesis)-(.+))?$/;
 const KNOWLEDGE_REF = /^\/v1\/docs\/([^/#]+)#chunk-(.+)$/;
+const ANALYSIS_REF = /^\/v1\/incidents\/([^/#]+)\/analysis#(.+)$/;
 
 /**
  * The ids of `citations` that resolve. Anomaly and change citations have no read by id in the use
@@ -54,6 +56,11 @@ export async function resolveCitations(ctx: ToolContext, citations: Citation[]):
       // No use case reads a document yet: the read scope is checked here, the org's store does the rest.
       const readable = mayRead(ctx);
       if (readable && (await ctx.session.org.kbGetDocument(decodeURIComponent(m[1])).catch(() => null))) ok.add(c.id);
+    } else if (c.kind === 'analysis') {
+      const m = ANALYSIS_REF.exec(c.ref);
+      if (!m || decodeURIComponent(m[2]) !== c.id) continue;
+      const stored = await getAnalysisById(ctx.session, c.id).catch(() => null);
+      if (stored && stored.incident.id === decodeURIComponent(m[1])) ok.add(c.id);
     }
   }
   return ok;

@@ -8,7 +8,7 @@ import type { KnowledgeBase } from '../kb/service.js';
 import type { Session } from '../usecases/session.js';
 
 /** What a citation points at: a stored row the chat can link to. */
-export const CITATION_KINDS = ['incident', 'evidence', 'hypothesis', 'anomaly', 'change', 'knowledge'] as const;
+export const CITATION_KINDS = ['incident', 'evidence', 'hypothesis', 'anomaly', 'change', 'knowledge', 'analysis'] as const;
 export type CitationKind = (typeof CITATION_KINDS)[number];
 
 /** A structured citation: `ref` is the API path (with an anchor) that shows the row. */
@@ -56,4 +56,5 @@ export const refs = {
   evidence: (incidentId: string, id: string) => `/v1/incidents/${encodeURIComponent(incidentId)}/evidence#evidence-${encodeURIComponent(id)}`,
   hypothesis: (incidentId: string, id: string) => `/v1/incidents/${encodeURIComponent(incidentId)}/evidence#hypothesis-${encodeURIComponent(id)}`,
   knowledge: (docId: string, chunkId: string) => `/v1/docs/${encodeURIComponent(docId)}#chunk-${encodeURIComponent(chunkId)}`,
+  analysis: (incidentId: string, analysisId: string) => `/v1/incidents/${encodeURIComponent(incidentId)}/analysis#${encodeURIComponent(analysisId)}`,
 };
