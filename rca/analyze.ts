@@ -14,7 +14,7 @@ import type { AnalysisInput, AnalysisOptions, AnalysisResult, MetricDelta, SloIn
 import { DEFAULT_OPTIONS } from './weights.js';
 
 /** A service counts as anomalous (upstream share, counter-evidence, inference) from this score on. */
-const ANOMALOUS_FROM = 0.25;
+export const ANOMALOUS_FROM = 0.25;
 
 /**
  * Analyse an incident: metric deltas, log evidence, topology and blast radius, change correlation,

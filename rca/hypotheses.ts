@@ -111,7 +111,8 @@ export function confidences(ranking: readonly RankedService[]): number[] {
   });
 }
 
-function whyNot(r: RankedService, than: RankedService, ctx: HypothesisContext): string {
+/** Why `r` is not the root cause when `than` ranks above it (rca/why-not.ts asks it of any ranked service). */
+export function whyNot(r: RankedService, than: RankedService, ctx: Pick<HypothesisContext, 'services' | 'anomalousFrom'>): string {
   const p = r.parts;
   if (p.explainedBy && p.explainedByDependency >= ctx.anomalousFrom) {
     const o = ctx.services.get(p.explainedBy)?.onset ?? null;
@@ -280,7 +281,8 @@ function statement(r: RankedService, a: ServiceAnomaly | undefined, change: Chan
   return `${r.service} is the likely root cause${what ? `: ${what}${since}` : ''}${depNote}`;
 }
 
-function counter(r: RankedService, ctx: HypothesisContext, change: ChangeCorrelation | null): DraftHypothesis['counterEvidence'] {
+/** The evidence against `r` being the root cause (rca/why-not.ts asks it of any ranked service). */
+export function counter(r: RankedService, ctx: HypothesisContext, change: ChangeCorrelation | null): DraftHypothesis['counterEvidence'] {
   const out: DraftHypothesis['counterEvidence'] = [];
   const a = ctx.services.get(r.service);
   // healthy shards: other instances of the anomalous metric without a shift

@@ -7,6 +7,7 @@ import type {
   AdminStore,
   AnalysisSignals,
   AnalysisSignalsQuery,
+  StoredAnalysis,
   IdempotencyRequest,
   KbChunkInput,
   KbDocument,
@@ -51,6 +52,7 @@ import type {
   User,
 } from '../core/schemas.js';
 import * as analysis from './repo/analysis.js';
+import * as analyses from './repo/analyses.js';
 import * as audit from './repo/audit.js';
 import * as fix from './repo/fixplans.js';
 import * as inc from './repo/incidents.js';
@@ -256,6 +258,9 @@ class PgOrgStore implements OrgStore {
   listAudit(q?: { afterSeq?: number; limit?: number }): Promise<AuditEntry[]> {
     return this.run((s) => audit.listAudit(s, this.orgId, q));
   }
+  listAuditFor(target: string, q?: { limit?: number }): Promise<AuditEntry[]> {
+    return this.run((s) => audit.listAuditFor(s, this.orgId, target, q));
+  }
   auditHead(): Promise<{ seq: number; hash: string } | null> {
     return this.run((s) => audit.auditHead(s, this.orgId));
   }
@@ -306,6 +311,17 @@ class PgOrgStore implements OrgStore {
   }
   signalWatermark(q: { from: string; to: string }): Promise<string> {
     return this.run((s) => analysis.signalWatermark(s, this.orgId, q));
+  }
+
+  // ---- stored analyses ----
+  saveAnalysis(a: Omit<StoredAnalysis, 'createdAt'> & { createdAt?: string }): Promise<{ analysis: StoredAnalysis; created: boolean }> {
+    return this.run((s) => analyses.saveAnalysis(s, this.orgId, a));
+  }
+  latestAnalysis(incidentId: string): Promise<StoredAnalysis | null> {
+    return this.run((s) => analyses.latestAnalysis(s, this.orgId, incidentId));
+  }
+  getAnalysis(id: string): Promise<StoredAnalysis | null> {
+    return this.run((s) => analyses.getAnalysis(s, this.orgId, id));
   }
 }
 

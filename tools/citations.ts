@@ -3,6 +3,7 @@
  * cases as that person. The guard keeps only citations that resolve.
  */
 import { getAnomaly } from '../usecases/anomalies.js';
+import { getAnalysisById } from '../usecases/analyses.js';
 import { getIncident, incidentEvidence } from '../usecases/incidents.js';
 import { getLogTemplate } from '../usecases/log-templates.js';
 import { readMetricSeries } from '../usecases/metrics.js';
@@ -21,6 +22,7 @@ const mayRead = (ctx: ToolContext): boolean => {
 
 const INCIDENT_REF = /^\/v1\/incidents\/([^/#]+)(?:\/evidence#(evidence|hypothesis)-(.+))?$/;
 const KNOWLEDGE_REF = /^\/v1\/docs\/([^/#]+)#chunk-(.+)$/;
+const ANALYSIS_REF = /^\/v1\/incidents\/([^/#]+)\/analysis#(.+)$/;
 
 const ANOMALY_REF = /^\/v1\/anomalies\/([^/#?]+)$/;
 const LOG_TEMPLATE_REF = /^\/v1\/log-templates\/([^/#?]+)$/;
@@ -83,6 +85,11 @@ export async function resolveCitations(ctx: ToolContext, citations: Citation[]):
       if (m && decodeURIComponent(m[1]) === c.id && (await exists(getLogTemplate(ctx.session, c.id)))) ok.add(c.id);
     } else if (c.kind === 'metric') {
       if (await metricResolves(ctx, c)) ok.add(c.id);
+    } else if (c.kind === 'analysis') {
+      const m = ANALYSIS_REF.exec(c.ref);
+      if (!m || decodeURIComponent(m[2]) !== c.id) continue;
+      const stored = await getAnalysisById(ctx.session, c.id).catch(() => null);
+      if (stored && stored.incident.id === decodeURIComponent(m[1])) ok.add(c.id);
     }
   }
   return ok;

@@ -1,7 +1,11 @@
 /** The agent's tools: one table, read-only by construction (no tool here changes anything). */
+import { analyzeIncidentTool } from './analyze-incident.js';
+import { blastRadiusTool } from './blast-radius.js';
+import { explainWhyNotTool } from './explain-why-not.js';
 import { getIncidentTool } from './get-incident.js';
 import { incidentEvidenceTool } from './incident-evidence.js';
 import { listAnomaliesTool } from './list-anomalies.js';
+import { incidentTimelineTool } from './incident-timeline.js';
 import { listIncidentsTool } from './list-incidents.js';
 import { queryMetricTool } from './query-metric.js';
 import { createRegistry, type ToolRegistry } from './registry.js';
@@ -19,6 +23,10 @@ export const READ_ONLY_TOOLS: AgentTool[] = [
   queryMetricTool,
   listAnomaliesTool,
   searchLogTemplatesTool,
+  incidentTimelineTool,
+  analyzeIncidentTool,
+  explainWhyNotTool,
+  blastRadiusTool,
 ] as AgentTool[];
 
 /** The registry the agent uses. */

@@ -8,7 +8,7 @@ import type { KnowledgeBase } from '../kb/service.js';
 import type { Session } from '../usecases/session.js';
 
 /** What a citation points at: a stored row the chat can link to. */
-export const CITATION_KINDS = ['incident', 'evidence', 'hypothesis', 'anomaly', 'change', 'knowledge', 'log_template', 'metric'] as const;
+export const CITATION_KINDS = ['incident', 'evidence', 'hypothesis', 'anomaly', 'change', 'knowledge', 'log_template', 'metric', 'analysis'] as const;
 export type CitationKind = (typeof CITATION_KINDS)[number];
 
 /** A structured citation: `ref` is the API path (with an anchor) that shows the row. */
@@ -61,4 +61,5 @@ export const refs = {
   /** One metric series over [from, to) (instance only when the series is an instance's). */
   metric: (q: { service: string; metric: string; instance: string | null; from: string; to: string }) =>
     `/v1/metrics/series?${new URLSearchParams({ service: q.service, metric: q.metric, ...(q.instance ? { instance: q.instance } : {}), from: q.from, to: q.to }).toString()}`,
+  analysis: (incidentId: string, analysisId: string) => `/v1/incidents/${encodeURIComponent(incidentId)}/analysis#${encodeURIComponent(analysisId)}`,
 };

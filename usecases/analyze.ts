@@ -10,7 +10,9 @@
  * 2. no transaction: the input is built and analysed (or the cached result reused);
  * 3. the session's commit: the incident is looked up again (gone: not found), evidence and
  *    hypotheses are added with `skipExisting` (rows a concurrent run or an earlier call stored are
- *    reused), the audit entry and the `incident.updated` message go in the same transaction.
+ *    reused), the whole result is stored (`analyses`, id derived from the incident and the result:
+ *    the same result is stored once), the audit entry and the `incident.updated` message go in the
+ *    same transaction.
  * A write between steps 1 and 3 changes nothing in what this call stores or answers.
  *
  * Cost: a cold analysis reads every metric point and log line of the ranges and clusters the
@@ -79,7 +81,14 @@ export interface IncidentAnalysis {
   hypotheses: Hypothesis[];
   /** Stored evidence rows of this analysis, in the order the analysis produced them. */
   evidence: Evidence[];
+  /** The stored analysis (its id is derived from the incident and the result). */
+  analysisId: string;
+  /** When it was stored, or last computed again with the same result. */
+  storedAt: string;
 }
+
+/** Deterministic analysis id: the incident and the canonical result (the window is part of it). */
+export const analysisId = (incidentId: string, result: AnalysisResult): string => contentId('an_', incidentId, canonicalJson(result));
 
 /** Deterministic evidence id: the incident and the evidence content. */
 export const analysisEvidenceId = (incidentId: string, e: Omit<EvidenceItem, 'id'>): string => contentId('ev_', incidentId, 'rca', e.kind, e.summary, e.ref ?? '', canonicalJson(e.data));
@@ -201,6 +210,15 @@ export async function analyzeIncident(s: Session, incidentId: string, input: Ana
     }
     const added = await tx.addEvidence(rows, { skipExisting: true });
     const addedH = await tx.addHypotheses(hyps, { skipExisting: true });
+    const { analysis: stored } = await tx.saveAnalysis({
+      id: analysisId(inc.id, result),
+      incidentId: inc.id,
+      createdAt: s.deps.clock.now().toISOString(),
+      window: { from: iso(w.from), to: iso(w.to) },
+      verdict: result.verdict,
+      result: result as unknown as Record<string, unknown>,
+      counts: { ...counts },
+    });
     const known = new Map((await tx.listEvidence(inc.id)).map((e) => [e.id, e]));
     const knownH = new Map((await tx.listHypotheses(inc.id)).map((h) => [h.id, h]));
     await tx.appendAudit({
@@ -209,6 +227,7 @@ export async function analyzeIncident(s: Session, incidentId: string, input: Ana
       target: `incident:${inc.id}`,
       payload: {
         window: { from: iso(w.from), to: iso(w.to) },
+        analysis: stored.id,
         verdict: result.verdict,
         top: top ? { service: top.service, score: top.score } : null,
         evidence: rows.length,
@@ -225,6 +244,8 @@ export async function analyzeIncident(s: Session, incidentId: string, input: Ana
       result,
       hypotheses: hyps.map((h) => knownH.get(h.id)!),
       evidence: rows.map((r) => known.get(r.id)!),
+      analysisId: stored.id,
+      storedAt: stored.createdAt,
     };
   });
 }
@@ -247,7 +268,7 @@ export function titleAfterAnalysis(inc: Pick<Incident, 'title' | 'service' | 'op
 }
 
 /** The evidence rows and hypotheses an analysis stores, under ids derived from their content. */
-function storedRows(incidentId: string, result: AnalysisResult) {
+export function storedRows(incidentId: string, result: AnalysisResult) {
   const idOf = new Map<string, string>();
   const rows: Omit<Evidence, 'orgId' | 'createdAt'>[] = [];
   for (const e of result.evidence) {

@@ -76,6 +76,7 @@ const BlastView = z.object({
 });
 
 export const AnalysisView = z.object({
+  analysis_id: z.string().describe('The stored analysis: derived from the incident and the result, so the same result has the same id (GET /v1/incidents/{id}/analysis reads the latest)'),
   incident_id: z.string(),
   window: z.object({
     from: z.string().describe('Start of the analysed range (ISO-8601)'),
@@ -118,6 +119,7 @@ function resultViews(r: AnalysisResult) {
 export function analysisView(a: IncidentAnalysis) {
   const { result } = a;
   return {
+    analysis_id: a.analysisId,
     incident_id: a.incident.id,
     window: {
       from: iso(a.window.from),
@@ -151,7 +153,7 @@ export function analyzeRoute(opts: AnalyzeRouteOptions = {}) {
   return route({
     method: 'post',
     path: '/v1/incidents/:id/analyze',
-    summary: 'Analyse an incident: rank root-cause services, store evidence and hypotheses',
+    summary: 'Analyse an incident: rank root-cause services, store evidence, hypotheses and the whole analysis',
     tag: 'incidents',
     scope: 'plan',
     body: AnalyzeInput,

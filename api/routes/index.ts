@@ -1,5 +1,6 @@
 /** The route table: one list, which both the server and the OpenAPI document read. */
 import type { AnyRoute } from '../context.js';
+import { getAnalysisRoute } from './analysis.js';
 import { analyzeIncidentRoute } from './analyze.js';
 import { getAnomalyRoute, listAnomaliesRoute } from './anomalies.js';
 import { listChangesRoute } from './changes.js';
@@ -13,6 +14,7 @@ import { getLogTemplateRoute, listLogTemplatesRoute } from './log-templates.js';
 import { metricSeriesRoute } from './metrics.js';
 import { SANDBOX_ROUTES } from './sandbox.js';
 import { ingestRoute } from './signals.js';
+import { incidentFixPlansRoute, incidentTimelineRoute } from './timeline.js';
 import { getTopologyRoute, putTopologyRoute } from './topology.js';
 
 export const ALL_ROUTES: AnyRoute[] = [
@@ -36,6 +38,9 @@ export const ALL_ROUTES: AnyRoute[] = [
   incidentEvidenceRoute,
   incidentStatusRoute,
   analyzeIncidentRoute,
+  getAnalysisRoute,
+  incidentTimelineRoute,
+  incidentFixPlansRoute,
   planRoute,
   approveRoute,
   executeRoute,

@@ -6,5 +6,7 @@ export interface AuditStore {
   appendAudit(e: AuditInput & { ts?: string }): Promise<AuditEntry>;
   /** By seq, oldest first, after `afterSeq`. */
   listAudit(q?: { afterSeq?: number; limit?: number }): Promise<AuditEntry[]>;
+  /** The entries that target one thing (`incident:<id>`, `plan:<id>`…), oldest first, at most `limit` (default 1000). */
+  listAuditFor(target: string, q?: { limit?: number }): Promise<AuditEntry[]>;
   auditHead(): Promise<{ seq: number; hash: string } | null>;
 }

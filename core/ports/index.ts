@@ -8,13 +8,14 @@
  * |---|---|---|
  * | `Store` (platform: migrations, orgs, settings, roles) | PGlite, Postgres | store/contracts/store.ts |
  * | `OrgStore` across its ports (isolation, idempotency, transactions) | PGlite, Postgres | store/contracts/org-store.ts |
- * | `TenancyStore`, `ConnectorStore`, `SignalStore`, `TopologyStore`, `IncidentStore`, `AnomalyStore`, `EvidenceStore`, `AnalysisStore`, `FixPlanStore`, `AuditStore`, `DetectorStateStore`, `OutboxStore`, `KbStore`, `LogTemplateStore` | PGlite, Postgres | store/contracts/ (tenancy, connectors, signals, topology, incidents, anomalies, evidence, analysis, fixplans, audit, detector-state, outbox, kb, log-templates) |
+ * | `TenancyStore`, `ConnectorStore`, `SignalStore`, `TopologyStore`, `IncidentStore`, `AnomalyStore`, `EvidenceStore`, `AnalysisStore`, `StoredAnalysisStore`, `FixPlanStore`, `AuditStore`, `DetectorStateStore`, `OutboxStore`, `KbStore`, `LogTemplateStore` | PGlite, Postgres | store/contracts/ (tenancy, connectors, signals, topology, incidents, anomalies, evidence, analysis, analyses, fixplans, audit, detector-state, outbox, kb, log-templates) |
  * | `Bus` | in-process, NATS JetStream | bus/contract.ts |
  * | `Runner` | dry run, sandbox | remediate/runners/contract.ts |
  * | `Embedder` | local, OpenAI-compatible | kb/embedder.contract.ts |
  * | `DetectionHost` | inline, worker thread | ingest/detect-host.contract.ts |
  */
 export type * from './analysis.js';
+export type * from './analyses.js';
 export type * from './anomalies.js';
 export type * from './audit.js';
 export * from './bus.js';

@@ -6,6 +6,7 @@
  */
 import type { ApiKeyRecord, AuditEntry, Org } from '../schemas.js';
 import type { AnalysisStore } from './analysis.js';
+import type { StoredAnalysisStore } from './analyses.js';
 import type { AnomalyStore } from './anomalies.js';
 import type { AuditStore } from './audit.js';
 import type { ConnectorStore } from './connectors.js';
@@ -46,6 +47,7 @@ export interface OrgStore
     AnomalyStore,
     EvidenceStore,
     AnalysisStore,
+    StoredAnalysisStore,
     FixPlanStore,
     AuditStore,
     KbStore,

@@ -46,6 +46,14 @@ export function auditStoreContract(name: string, open: StoreOpener): void {
         expect(read).toEqual(written);
         expect(await o.listAudit()).toEqual(written);
         expect(await o.listAudit({ afterSeq: 2, limit: 1 })).toEqual([written[2]]);
+        // by target, oldest first, bounded; another org's entries with the same target never show
+        expect(await o.listAuditFor('p1')).toEqual([written[0], written[1]]);
+        expect(await o.listAuditFor('t', { limit: 1 })).toEqual([written[2]]);
+        expect(await o.listAuditFor('nothing')).toEqual([]);
+        const other = store.forOrg(uid('orgaud'));
+        await store.createOrg({ id: other.orgId, name: 'other' });
+        await other.appendAudit({ actor: 'eve', action: 'x', target: 'p1', payload: {} });
+        expect(await o.listAuditFor('p1')).toEqual([written[0], written[1]]);
         expect(await o.auditHead()).toEqual({ seq: 4, hash: written[3].hash });
         expect(verifyChain(read, await admin.auditHead(org))).toEqual([]);
         const report = (await verifyAudit(admin)).find((r) => r.orgId === org);

@@ -48,6 +48,7 @@ export const TENANT_TABLES = [
   'docs',
   'chunks',
   'kb_terms',
+  'analyses',
 ] as const;
 
 export const uid = (p: string): string => `${p}_${ulid().toLowerCase()}`;

@@ -6,6 +6,7 @@
  */
 import { afterAll } from 'vitest';
 import { analysisStoreContract } from './analysis.js';
+import { storedAnalysisStoreContract } from './analyses.js';
 import { anomalyStoreContract } from './anomalies.js';
 import { auditStoreContract } from './audit.js';
 import { connectorStoreContract } from './connectors.js';
@@ -37,6 +38,7 @@ export const STORE_CONTRACTS: readonly ((name: string, open: StoreOpener) => voi
   logTemplateStoreContract,
   evidenceStoreContract,
   analysisStoreContract,
+  storedAnalysisStoreContract,
   fixPlanStoreContract,
   auditStoreContract,
   detectorStateStoreContract,

@@ -22,6 +22,7 @@ GRANT SELECT, INSERT ON evidence TO {{app_role}};
 GRANT SELECT, INSERT ON hypotheses TO {{app_role}};
 GRANT SELECT, INSERT ON hypothesis_evidence TO {{app_role}};
 GRANT SELECT, INSERT, UPDATE ON detector_state TO {{app_role}};
+GRANT SELECT, INSERT, UPDATE ON analyses TO {{app_role}};
 
 GRANT SELECT, INSERT, UPDATE ON fix_plans TO {{app_role}};
 GRANT SELECT, INSERT ON approvals TO {{app_role}};

@@ -56,6 +56,13 @@ export async function listAudit(s: SqlSession, orgId: string, q: { afterSeq?: nu
   return rows.map(toAuditEntry);
 }
 
+/** The entries targeting one thing, oldest first (index audit_log_org_target, migration 016). */
+export async function listAuditFor(s: SqlSession, orgId: string, target: string, q: { limit?: number } = {}): Promise<AuditEntry[]> {
+  const limit = Math.min(Math.max(Math.trunc(q.limit ?? 1000), 0), 100_000);
+  const rows = await s.query(`SELECT ${AUDIT_COLS} FROM audit_log WHERE org_id = $1 AND target = $2 ORDER BY seq LIMIT $3`, [orgId, target, limit]);
+  return rows.map(toAuditEntry);
+}
+
 /** Every entry of one org, by seq (admin: runs as owner). */
 export async function allAuditEntries(s: SqlSession, orgId: string): Promise<AuditEntry[]> {
   const rows = await s.query(`SELECT ${AUDIT_COLS} FROM audit_log WHERE org_id = $1 ORDER BY seq`, [orgId]);
