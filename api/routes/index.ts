@@ -1,7 +1,7 @@
 /** The route table: one list, which both the server and the OpenAPI document read. */
 import type { AnyRoute } from '../context.js';
 import { analyzeIncidentRoute } from './analyze.js';
-import { listChangesRoute } from './changes.js';
+import { getChangeRoute, listChangesRoute } from './changes.js';
 import { listAuditRoute, verifyAuditRoute } from './audit.js';
 import { createConnectorRoute, listConnectorsRoute } from './connectors.js';
 import { abandonRoute, approveRoute, executeRoute, getPlanRoute, planRoute } from './fix.js';
@@ -18,6 +18,7 @@ export const ALL_ROUTES: AnyRoute[] = [
   revokeKeyRoute,
   ingestRoute,
   listChangesRoute,
+  getChangeRoute,
   putTopologyRoute,
   getTopologyRoute,
   createConnectorRoute,

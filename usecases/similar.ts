@@ -1,0 +1,56 @@
+/**
+ * Incidents like this one, with how each was fixed (scope `read`): the org's other incidents
+ * scored by the services, log templates and change kinds their stored rows share with this one's
+ * (rca/similarity.ts), best first, each with its latest fix plan.
+ */
+import type { FixPlan, Incident } from '../core/schemas.js';
+import { type IncidentFingerprint, incidentFingerprint, type Similarity, similarity } from '../rca/similarity.js';
+import { getIncident } from './incidents.js';
+import { requireScope } from './principal.js';
+import type { Session } from './session.js';
+
+/** How many of the org's newest incidents are compared: a bounded scan, two reads each. */
+export const SIMILAR_SCAN_LIMIT = 500;
+/** Incidents read at once: enough to overlap round trips, few enough to leave the pool to others. */
+const READ_CONCURRENCY = 8;
+
+export interface SimilarIncident extends Similarity {
+  incident: Incident;
+  /** Its latest fix plan (any status), or null when none was drafted. */
+  fix: FixPlan | null;
+}
+
+export interface SimilarIncidents {
+  incident: Incident;
+  fingerprint: IncidentFingerprint;
+  /** Best first; only incidents that share something (score > 0). */
+  similar: SimilarIncident[];
+  /** How many other incidents were compared. */
+  scanned: number;
+}
+
+async function fingerprintOf(s: Session, incident: Incident): Promise<IncidentFingerprint> {
+  const [evidence, hypotheses] = await Promise.all([s.org.listEvidence(incident.id), s.org.listHypotheses(incident.id)]);
+  return incidentFingerprint({ incident, evidence, hypotheses });
+}
+
+/** The `limit` (default 5) incidents most like `incidentId` among the org's newest SIMILAR_SCAN_LIMIT. */
+export async function similarIncidents(s: Session, incidentId: string, opts: { limit?: number } = {}): Promise<SimilarIncidents> {
+  requireScope(s.principal, 'read');
+  const incident = await getIncident(s, incidentId);
+  const fingerprint = await fingerprintOf(s, incident);
+  const others = (await s.org.listIncidents({ limit: SIMILAR_SCAN_LIMIT + 1 })).filter((i) => i.id !== incident.id).slice(0, SIMILAR_SCAN_LIMIT);
+  const scored: (Similarity & { incident: Incident })[] = [];
+  for (let i = 0; i < others.length; i += READ_CONCURRENCY) {
+    const batch = others.slice(i, i + READ_CONCURRENCY);
+    const fps = await Promise.all(batch.map((o) => fingerprintOf(s, o)));
+    batch.forEach((o, k) => scored.push({ incident: o, ...similarity(fingerprint, fps[k]) }));
+  }
+  // ties: the more recent incident first (its fix is likelier to still apply), then by id
+  const best = scored
+    .filter((x) => x.score > 0)
+    .sort((a, b) => b.score - a.score || Date.parse(b.incident.startedAt) - Date.parse(a.incident.startedAt) || (a.incident.id < b.incident.id ? -1 : 1))
+    .slice(0, opts.limit ?? 5);
+  const similar = await Promise.all(best.map(async (x) => ({ ...x, fix: (await s.org.listFixPlans(x.incident.id))[0] ?? null })));
+  return { incident, fingerprint, similar, scanned: others.length };
+}
