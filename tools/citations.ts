@@ -2,6 +2,7 @@
  * Whether a citation still names a row that exists for the asker's org, read through the use
  * cases as that person. The guard keeps only citations that resolve.
  */
+import { getChange } from '../usecases/changes.js';
 import { getIncident, incidentEvidence } from '../usecases/incidents.js';
 import { requireScope } from '../usecases/principal.js';
 import type { Citation, ToolContext } from './types.js';
@@ -17,10 +18,11 @@ const mayRead = (ctx: ToolContext): boolean => {
 
 const INCIDENT_REF = /^\/v1\/incidents\/([^/#]+)(?:\/evidence#(evidence|hypothesis)-(.+))?$/;
 const KNOWLEDGE_REF = /^\/v1\/docs\/([^/#]+)#chunk-(.+)$/;
+const CHANGE_REF = /^\/v1\/changes\/([^/#?]+)$/;
 
 /**
- * The ids of `citations` that resolve. Anomaly and change citations have no read by id in the use
- * cases yet, so they never resolve (and the guard drops them) until one is added.
+ * The ids of `citations` that resolve. Anomaly citations have no read by id in the use cases yet,
+ * so they never resolve (and the guard drops them) until one is added.
  */
 export async function resolveCitations(ctx: ToolContext, citations: Citation[]): Promise<Set<string>> {
   const ok = new Set<string>();
@@ -54,6 +56,9 @@ export async function resolveCitations(ctx: ToolContext, citations: Citation[]):
       // No use case reads a document yet: the read scope is checked here, the org's store does the rest.
       const readable = mayRead(ctx);
       if (readable && (await ctx.session.org.kbGetDocument(decodeURIComponent(m[1])).catch(() => null))) ok.add(c.id);
+    } else if (c.kind === 'change') {
+      const m = CHANGE_REF.exec(c.ref);
+      if (m && decodeURIComponent(m[1]) === c.id && (await getChange(ctx.session, c.id).then(() => true, () => false))) ok.add(c.id);
     }
   }
   return ok;

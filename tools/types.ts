@@ -56,4 +56,6 @@ export const refs = {
   evidence: (incidentId: string, id: string) => `/v1/incidents/${encodeURIComponent(incidentId)}/evidence#evidence-${encodeURIComponent(id)}`,
   hypothesis: (incidentId: string, id: string) => `/v1/incidents/${encodeURIComponent(incidentId)}/evidence#hypothesis-${encodeURIComponent(id)}`,
   knowledge: (docId: string, chunkId: string) => `/v1/docs/${encodeURIComponent(docId)}#chunk-${encodeURIComponent(chunkId)}`,
+  /** A change by its stored signal id (GET /v1/changes/{id}). */
+  change: (id: string) => `/v1/changes/${encodeURIComponent(id)}`,
 };
