@@ -3,16 +3,17 @@
  * scored by the services, log templates and change kinds their stored rows share with this one's
  * (rca/similarity.ts), best first, each with its latest fix plan.
  */
+import type { OrgStore } from '../core/ports/index.js';
 import type { FixPlan, Incident } from '../core/schemas.js';
 import { type IncidentFingerprint, incidentFingerprint, type Similarity, similarity } from '../rca/similarity.js';
 import { getIncident } from './incidents.js';
 import { requireScope } from './principal.js';
 import type { Session } from './session.js';
 
-/** How many of the org's newest incidents are compared: a bounded scan, two reads each. */
+/** How many of the org's newest incidents are compared: a bounded scan, read in batches. */
 export const SIMILAR_SCAN_LIMIT = 500;
-/** Incidents read at once: enough to overlap round trips, few enough to leave the pool to others. */
-const READ_CONCURRENCY = 8;
+/** Incidents whose rows are read at once (two queries a batch): bounded memory, short reads. */
+const READ_BATCH = 100;
 
 export interface SimilarIncident extends Similarity {
   incident: Incident;
@@ -29,21 +30,34 @@ export interface SimilarIncidents {
   scanned: number;
 }
 
-async function fingerprintOf(s: Session, incident: Incident): Promise<IncidentFingerprint> {
-  const [evidence, hypotheses] = await Promise.all([s.org.listEvidence(incident.id), s.org.listHypotheses(incident.id)]);
-  return incidentFingerprint({ incident, evidence, hypotheses });
+/** The fingerprints of `incidents`, from their evidence and hypotheses read in one go. */
+async function fingerprintsOf(org: OrgStore, incidents: Incident[]): Promise<IncidentFingerprint[]> {
+  const ids = incidents.map((i) => i.id);
+  const [evidence, hypotheses] = await Promise.all([org.listEvidenceOf(ids), org.listHypothesesOf(ids)]);
+  const byIncident = <R extends { incidentId: string }>(rows: R[]) => {
+    const m = new Map<string, R[]>();
+    for (const r of rows) {
+      const list = m.get(r.incidentId);
+      if (list) list.push(r);
+      else m.set(r.incidentId, [r]);
+    }
+    return m;
+  };
+  const ev = byIncident(evidence);
+  const hy = byIncident(hypotheses);
+  return incidents.map((incident) => incidentFingerprint({ incident, evidence: ev.get(incident.id) ?? [], hypotheses: hy.get(incident.id) ?? [] }));
 }
 
 /** The `limit` (default 5) incidents most like `incidentId` among the org's newest SIMILAR_SCAN_LIMIT. */
 export async function similarIncidents(s: Session, incidentId: string, opts: { limit?: number } = {}): Promise<SimilarIncidents> {
   requireScope(s.principal, 'read');
   const incident = await getIncident(s, incidentId);
-  const fingerprint = await fingerprintOf(s, incident);
+  const [fingerprint] = await fingerprintsOf(s.org, [incident]);
   const others = (await s.org.listIncidents({ limit: SIMILAR_SCAN_LIMIT + 1 })).filter((i) => i.id !== incident.id).slice(0, SIMILAR_SCAN_LIMIT);
   const scored: (Similarity & { incident: Incident })[] = [];
-  for (let i = 0; i < others.length; i += READ_CONCURRENCY) {
-    const batch = others.slice(i, i + READ_CONCURRENCY);
-    const fps = await Promise.all(batch.map((o) => fingerprintOf(s, o)));
+  for (let i = 0; i < others.length; i += READ_BATCH) {
+    const batch = others.slice(i, i + READ_BATCH);
+    const fps = await fingerprintsOf(s.org, batch);
     batch.forEach((o, k) => scored.push({ incident: o, ...similarity(fingerprint, fps[k]) }));
   }
   // ties: the more recent incident first (its fix is likelier to still apply), then by id
