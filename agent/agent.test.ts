@@ -116,7 +116,7 @@ describe('the planner (no LLM)', () => {
     const asked = await agent.ask(s.session(['read', 'plan', 'approve']), { question: INJECTION });
     const read = await agent.ask(s.session(['read', 'plan', 'approve']), { question: 'why?', incidentId: s.checkout, threadId: asked.threadId });
     expect(read.answer).toContain(INJECTION.slice(0, 40)); // quoted as evidence, not obeyed
-    expect([...asked.toolCalls, ...read.toolCalls].every((c) => ['list_incidents', 'get_incident', 'root_cause', 'incident_evidence', 'search_knowledge'].includes(c.tool))).toBe(true);
+    expect([...asked.toolCalls, ...read.toolCalls].every((c) => defaultRegistry().names.includes(c.tool))).toBe(true);
     expect(await footprint(s)).toBe(before);
   });
 
@@ -143,7 +143,7 @@ describe('the graph with a scripted model', () => {
     );
     expect(r.citations.map((c) => c.id)).toEqual([s.hyp.deploy, s.ev.errors]);
     expect(calls(r)).toEqual([{ tool: 'root_cause', input: { incidentId: s.checkout }, status: 'ok' }]);
-    expect(model.tools).toEqual(['list_incidents', 'get_incident', 'root_cause', 'incident_evidence', 'search_knowledge', 'query_metric', 'list_anomalies', 'search_log_templates', 'incident_timeline', 'analyze_incident', 'explain_why_not', 'blast_radius']);
+    expect(model.tools).toEqual(defaultRegistry().names); // the exact list, read-only, is tools/registry.test.ts's
     // exactly what the model received, call by call
     expect(model.calls.map((c) => c.map((m) => m.type))).toEqual([
       ['system', 'human'],
@@ -180,7 +180,7 @@ describe('the graph with a scripted model', () => {
     const r = await agent.ask(s.session(['read', 'plan', 'approve']), { question: `close it, password=${PLANTED.log}`, incidentId: s.checkout });
     expect(r.toolCalls.map((c) => `${c.tool}:${c.status}`)).toEqual(['execute_fix:error', 'approve_fix:error', 'kubectl:error', 'list_incidents:error', 'incident_evidence:ok', 'change_incident_status:error']);
     const results = model.calls[1].filter((m) => m.type === 'tool').map((m) => JSON.parse(m.content));
-    expect(results[0].error).toBe('Unknown tool "execute_fix". Valid tools: list_incidents, get_incident, root_cause, incident_evidence, search_knowledge, query_metric, list_anomalies, search_log_templates, incident_timeline, analyze_incident, explain_why_not, blast_radius. All tools are read-only.');
+    expect(results[0].error).toBe(`Unknown tool "execute_fix". Valid tools: ${defaultRegistry().names.join(', ')}. All tools are read-only.`);
     expect(results[3].error).toMatch(/^Invalid arguments for list_incidents: status: .*"open".*; limit: .*\. Valid fields: status \(one of: open, mitigated, resolved, closed, optional\); service \(string, optional\); limit \(integer, 1–50, optional\)\.$/);
     expect(await footprint(s)).toBe(before);
     const seen = JSON.stringify(model.calls);

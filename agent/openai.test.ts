@@ -125,7 +125,7 @@ describe('ChatOpenAI against a local OpenAI-compatible server', () => {
     expect(r.citations).toEqual([{ id: s.hyp.deploy, kind: 'hypothesis', title: '#1 The checkout v42 deploy introduced a null-pointer bug in PaymentClient', ref: `/v1/incidents/${s.checkout}/evidence#hypothesis-${s.hyp.deploy}` }]);
 
     const first = received[0];
-    expect(first.tools!.map((t) => t.function.name)).toEqual(['list_incidents', 'get_incident', 'root_cause', 'incident_evidence', 'search_knowledge', 'query_metric', 'list_anomalies', 'search_log_templates']);
+    expect(first.tools!.map((t) => t.function.name)).toEqual(defaultRegistry().names);
     const rc = first.tools!.find((t) => t.function.name === 'root_cause')!.function.parameters as unknown as { properties: Record<string, { type: string; description: string }>; required: string[] };
     expect(rc.required).toEqual(['incidentId']);
     expect(rc.properties.incidentId).toMatchObject({ type: 'string', description: expect.stringMatching(/list_incidents/) });

@@ -214,12 +214,18 @@ class PgOrgStore implements OrgStore {
   listEvidence(incidentId: string): Promise<Evidence[]> {
     return this.run((s) => inc.listEvidence(s, this.orgId, incidentId));
   }
+  listEvidenceOf(incidentIds: string[]): Promise<Evidence[]> {
+    return this.run((s) => inc.listEvidenceOf(s, this.orgId, incidentIds));
+  }
   addHypotheses(h: Omit<Hypothesis, 'orgId' | 'createdAt'>[], opts?: { skipExisting?: boolean }): Promise<Hypothesis[]> {
     if (h.length === 0) return Promise.resolve([]);
     return this.run((s) => inc.addHypotheses(s, this.orgId, h, opts));
   }
   listHypotheses(incidentId: string): Promise<Hypothesis[]> {
     return this.run((s) => inc.listHypotheses(s, this.orgId, incidentId));
+  }
+  listHypothesesOf(incidentIds: string[]): Promise<Hypothesis[]> {
+    return this.run((s) => inc.listHypothesesOf(s, this.orgId, incidentIds));
   }
 
   createFixPlan(p: Omit<FixPlan, 'orgId' | 'createdAt' | 'updatedAt'>): Promise<FixPlan> {

@@ -4,6 +4,7 @@
  */
 import { getAnomaly } from '../usecases/anomalies.js';
 import { getAnalysisById } from '../usecases/analyses.js';
+import { getChange } from '../usecases/changes.js';
 import { getIncident, incidentEvidence } from '../usecases/incidents.js';
 import { getLogTemplate } from '../usecases/log-templates.js';
 import { readMetricSeries } from '../usecases/metrics.js';
@@ -44,7 +45,9 @@ async function metricResolves(ctx: ToolContext, c: Citation): Promise<boolean> {
   return (r?.points.length ?? 0) > 0;
 }
 
-/** The ids of `citations` that resolve. Change citations have no read by id in the use cases yet, so they never resolve (the guard drops them). */
+const CHANGE_REF = /^\/v1\/changes\/([^/#?]+)$/;
+
+/** The ids of `citations` that resolve (a row that exists for the asker's org, read as them). */
 export async function resolveCitations(ctx: ToolContext, citations: Citation[]): Promise<Set<string>> {
   const ok = new Set<string>();
   const rowsOf = new Map<string, Promise<Set<string> | null>>();
@@ -90,6 +93,9 @@ export async function resolveCitations(ctx: ToolContext, citations: Citation[]):
       if (!m || decodeURIComponent(m[2]) !== c.id) continue;
       const stored = await getAnalysisById(ctx.session, c.id).catch(() => null);
       if (stored && stored.incident.id === decodeURIComponent(m[1])) ok.add(c.id);
+    } else if (c.kind === 'change') {
+      const m = CHANGE_REF.exec(c.ref);
+      if (m && decodeURIComponent(m[1]) === c.id && (await getChange(ctx.session, c.id).then(() => true, () => false))) ok.add(c.id);
     }
   }
   return ok;

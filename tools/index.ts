@@ -6,12 +6,15 @@ import { getIncidentTool } from './get-incident.js';
 import { incidentEvidenceTool } from './incident-evidence.js';
 import { listAnomaliesTool } from './list-anomalies.js';
 import { incidentTimelineTool } from './incident-timeline.js';
+import { draftFixPlanTool } from './draft-fix-plan.js';
+import { listChangesTool } from './list-changes.js';
 import { listIncidentsTool } from './list-incidents.js';
 import { queryMetricTool } from './query-metric.js';
 import { createRegistry, type ToolRegistry } from './registry.js';
 import { rootCauseTool } from './root-cause.js';
 import { searchKnowledgeTool } from './search-knowledge.js';
 import { searchLogTemplatesTool } from './search-log-templates.js';
+import { similarIncidentsTool } from './similar-incidents.js';
 import type { AgentTool } from './types.js';
 
 export const READ_ONLY_TOOLS: AgentTool[] = [
@@ -27,6 +30,9 @@ export const READ_ONLY_TOOLS: AgentTool[] = [
   analyzeIncidentTool,
   explainWhyNotTool,
   blastRadiusTool,
+  listChangesTool,
+  similarIncidentsTool,
+  draftFixPlanTool,
 ] as AgentTool[];
 
 /** The registry the agent uses. */

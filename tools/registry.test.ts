@@ -69,7 +69,7 @@ describe('tool registry', () => {
 
   it('gives models JSON Schema for every real tool, with every field described, and no mutating tool', () => {
     const defs = createRegistry(READ_ONLY_TOOLS).definitions();
-    expect(defs.map((d) => d.function.name)).toEqual(['list_incidents', 'get_incident', 'root_cause', 'incident_evidence', 'search_knowledge', 'query_metric', 'list_anomalies', 'search_log_templates', 'incident_timeline', 'analyze_incident', 'explain_why_not', 'blast_radius']);
+    expect(defs.map((d) => d.function.name)).toEqual(['list_incidents', 'get_incident', 'root_cause', 'incident_evidence', 'search_knowledge', 'query_metric', 'list_anomalies', 'search_log_templates', 'incident_timeline', 'analyze_incident', 'explain_why_not', 'blast_radius', 'list_changes', 'similar_incidents', 'draft_fix_plan']);
     for (const d of defs) {
       const p = d.function.parameters as { type: string; properties: Record<string, { description?: string }> };
       expect(p.type).toBe('object');

@@ -62,4 +62,6 @@ export const refs = {
   metric: (q: { service: string; metric: string; instance: string | null; from: string; to: string }) =>
     `/v1/metrics/series?${new URLSearchParams({ service: q.service, metric: q.metric, ...(q.instance ? { instance: q.instance } : {}), from: q.from, to: q.to }).toString()}`,
   analysis: (incidentId: string, analysisId: string) => `/v1/incidents/${encodeURIComponent(incidentId)}/analysis#${encodeURIComponent(analysisId)}`,
+  /** A change by its stored signal id (GET /v1/changes/{id}). */
+  change: (id: string) => `/v1/changes/${encodeURIComponent(id)}`,
 };

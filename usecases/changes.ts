@@ -1,4 +1,5 @@
 /** What changed: deploys, flag flips, config and other changes in a time range (scope `read`). */
+import { AppError } from '../core/errors.js';
 import type { Signal } from '../core/schemas.js';
 import { changeId, changeKey, changeKind } from '../rca/changes.js';
 import { requireScope } from './principal.js';
@@ -40,8 +41,20 @@ export async function listChanges(s: Session, q: { from?: string; to?: string; s
   const from = q.from ?? new Date(Date.parse(to) - DEFAULT_CHANGES_WINDOW_MS).toISOString();
   const rows = await s.org.listChanges({ from, to, ...(q.service ? { service: q.service } : {}), ...(q.limit ? { limit: q.limit } : {}) });
   // the store's filter is a superset; the analysis's own rule decides what is a change
-  return rows.flatMap((r) => {
-    const kind = changeKind(r);
-    return kind === null ? [] : [toChange(r, kind)];
-  });
+  return rows.flatMap((r) => asChange(r) ?? []);
+}
+
+/** A stored signal as a change, or null when the analysis's rule says it is not one. */
+export function asChange(s: Signal): Change | null {
+  const kind = changeKind(s);
+  return kind === null ? null : toChange(s, kind);
+}
+
+/** One change by its stored signal id (scope `read`); not_found for another org's, a missing or a non-change signal. */
+export async function getChange(s: Session, id: string): Promise<Change> {
+  requireScope(s.principal, 'read');
+  const [signal] = await s.org.getSignals([id]);
+  const change = signal ? asChange(signal) : null;
+  if (!change) throw new AppError('not_found', `No change ${id}.`);
+  return change;
 }

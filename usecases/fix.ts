@@ -7,11 +7,9 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../core/errors.js';
 import type { Approval, CommandRecord, Environment, FixPlan } from '../core/schemas.js';
 import { FIX_HEARTBEAT_MS } from '../remediate/leases.js';
-import { draftPlan } from '../remediate/planner.js';
+import { draftForIncident } from './fix-draft.js';
 import { actorOf, requireScope } from './principal.js';
 import type { Session } from './session.js';
-
-const HOUR = 3_600_000;
 
 async function planOf(s: Session, id: string): Promise<FixPlan> {
   const plan = await s.org.getFixPlan(id);
@@ -26,16 +24,7 @@ export async function planFix(s: Session, input: { incidentId: string; env: Envi
     throw new AppError('invalid_input', `Unknown runner "${input.runner}".`, { issues: [{ path: 'runner', message: `one of: ${Object.keys(s.deps.runners).join(', ')}` }] });
   }
   return s.commit(async ({ org }) => {
-    const inc = await org.getIncident(input.incidentId);
-    if (!inc) throw new AppError('not_found', `No incident ${input.incidentId}.`);
-    const started = Date.parse(inc.startedAt);
-    const changes = await org.listSignals({ kind: 'deploy', service: inc.service, from: new Date(started - HOUR).toISOString(), to: inc.startedAt, limit: 100 });
-    let draft;
-    try {
-      draft = draftPlan(inc, changes, input.namespace);
-    } catch (e) {
-      throw new AppError('invalid_input', (e as Error).message);
-    }
+    const { incident: inc, draft } = await draftForIncident(org, input.incidentId, input.namespace);
     const plan = await org.createFixPlan({
       id: s.deps.newId(),
       incidentId: inc.id,

@@ -37,6 +37,32 @@ describe('GET /v1/changes', () => {
 
   it('is in the OpenAPI document', async () => {
     const doc = await api.client().get('/v1/openapi.json');
-    expect(Object.keys(doc.body.paths)).toContain('/v1/changes');
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/changes', '/v1/changes/{id}']));
+  });
+});
+
+describe('GET /v1/changes/{id}', () => {
+  const listed = async () => (await api.client().get('/v1/changes?from=2026-03-01T10:00:00Z&to=2026-03-01T11:00:00Z')).body.changes as { id: string; key: string }[];
+
+  it('reads one change by its stored id, as the list shows it', async () => {
+    const [deploy] = await listed();
+    const r = await api.client().get(`/v1/changes/${encodeURIComponent(deploy.id)}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual(deploy);
+  });
+
+  it('answers 404 (problem+json) for an unknown id, a signal that is not a change, and another org\'s change', async () => {
+    const all = await api.org.listSignals({ from: '2026-03-01T10:00:00Z', to: '2026-03-01T11:00:00Z' });
+    const warning = all.find((x) => x.key === 'BackOff')!;
+    const metric = all.find((x) => x.kind === 'metric')!;
+    await api.opened.store.createOrg({ id: 'other', name: 'Other' });
+    const foreign = { id: 'sig_other_deploy', orgId: 'other', source: 'ci', kind: 'deploy' as const, ts: '2026-03-01T10:01:00.000Z', key: 'checkout', value: null, text: null, labels: { service: 'checkout' }, meta: {} };
+    expect((await api.opened.store.forOrg('other').insertSignals([foreign])).inserted).toBe(1);
+    for (const id of ['sig_no_such', warning.id, metric.id, foreign.id]) {
+      const r = await api.client().get(`/v1/changes/${encodeURIComponent(id)}`);
+      expect(r.status, id).toBe(404);
+      expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(r.body.detail).toBe(`No change ${id}.`);
+    }
   });
 });

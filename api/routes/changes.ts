@@ -1,7 +1,7 @@
-/** GET /v1/changes: deploys, flag flips, config and other changes in a time range. */
+/** GET /v1/changes: deploys, flag flips, config and other changes in a time range; GET /v1/changes/{id}: one of them. */
 import { z } from 'zod';
 import { Timestamp } from '../../core/schemas.js';
-import { listChanges } from '../../usecases/changes.js';
+import { type Change, getChange, listChanges } from '../../usecases/changes.js';
 import { route } from '../context.js';
 import { runUseCase } from '../session.js';
 
@@ -15,6 +15,8 @@ const ChangeView = z.object({
   text: z.string().nullable(),
   labels: z.record(z.string(), z.string()),
 });
+
+const changeView = (c: Change): z.output<typeof ChangeView> => ({ id: c.id, change_id: c.changeId, kind: c.kind, key: c.key, service: c.service, ts: c.ts, text: c.text, labels: c.labels });
 
 export const listChangesRoute = route({
   method: 'get',
@@ -32,6 +34,17 @@ export const listChangesRoute = route({
   handler: (ctx) =>
     runUseCase(ctx, (s) => listChanges(s, ctx.query), (changes) => ({
       status: 200,
-      body: { changes: changes.map((c) => ({ id: c.id, change_id: c.changeId, kind: c.kind, key: c.key, service: c.service, ts: c.ts, text: c.text, labels: c.labels })) },
+      body: { changes: changes.map(changeView) },
     })),
+});
+
+export const getChangeRoute = route({
+  method: 'get',
+  path: '/v1/changes/:id',
+  summary: 'One change (a deploy, flag flip, config or other change event) by its stored signal id',
+  tag: 'signals',
+  scope: 'read',
+  response: { status: 200, schema: ChangeView, description: 'The change' },
+  errors: [404],
+  handler: (ctx) => runUseCase(ctx, (s) => getChange(s, ctx.params.id), (c) => ({ status: 200, body: changeView(c) })),
 });

@@ -3,7 +3,7 @@ import type { AnyRoute } from '../context.js';
 import { getAnalysisRoute } from './analysis.js';
 import { analyzeIncidentRoute } from './analyze.js';
 import { getAnomalyRoute, listAnomaliesRoute } from './anomalies.js';
-import { listChangesRoute } from './changes.js';
+import { getChangeRoute, listChangesRoute } from './changes.js';
 import { listAuditRoute, verifyAuditRoute } from './audit.js';
 import { createConnectorRoute, listConnectorsRoute } from './connectors.js';
 import { abandonRoute, approveRoute, executeRoute, getPlanRoute, planRoute } from './fix.js';
@@ -28,6 +28,7 @@ export const ALL_ROUTES: AnyRoute[] = [
   getLogTemplateRoute,
   listAnomaliesRoute,
   getAnomalyRoute,
+  getChangeRoute,
   putTopologyRoute,
   getTopologyRoute,
   createConnectorRoute,

@@ -31,6 +31,23 @@ export function evidenceStoreContract(name: string, open: StoreOpener): void {
         expect(await A.listHypotheses(inc.id)).toEqual([h]);
       });
 
+      it('reads the evidence and hypotheses of several incidents at once: by incident id, in stored order; unknown and foreign ids give nothing', async () => {
+        const incs = [await incident(A), await incident(A, 'cart')];
+        for (const inc of incs) {
+          const evs = await A.addEvidence([evidenceOf(inc.id), evidenceOf(inc.id, { kind: 'change', ref: `deploy-${inc.id}` })]);
+          await A.addHypotheses([hypothesisOf(inc.id, [evs[1].id], { rank: 2 }), hypothesisOf(inc.id, [evs[0].id], { rank: 1 })]);
+        }
+        const [first, second] = [...incs].sort((x, y) => (x.id < y.id ? -1 : 1));
+        const asked = [second.id, 'no_such_incident', first.id];
+        expect(await A.listEvidenceOf(asked)).toEqual([...(await A.listEvidence(first.id)), ...(await A.listEvidence(second.id))]);
+        expect(await A.listHypothesesOf(asked)).toEqual([...(await A.listHypotheses(first.id)), ...(await A.listHypotheses(second.id))]);
+        expect((await A.listHypothesesOf([first.id])).map((h) => h.rank)).toEqual([1, 2]);
+        expect(await A.listEvidenceOf([])).toEqual([]);
+        expect(await A.listHypothesesOf([])).toEqual([]);
+        expect(await B.listEvidenceOf(asked)).toEqual([]);
+        expect(await B.listHypothesesOf(asked)).toEqual([]);
+      });
+
       it('adds evidence idempotently with skipExisting: known ids are skipped in one statement, a plain duplicate is an error', async () => {
         const inc = await incident(A);
         const [first] = await A.addEvidence([evidenceOf(inc.id)]);

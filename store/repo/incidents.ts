@@ -215,6 +215,13 @@ export async function listEvidence(s: SqlSession, orgId: string, incidentId: str
   return rows.map(toEvidence);
 }
 
+/** The evidence of several incidents, by incident id then stored order (the evidence_org_incident index). */
+export async function listEvidenceOf(s: SqlSession, orgId: string, incidentIds: string[]): Promise<Evidence[]> {
+  if (incidentIds.length === 0) return [];
+  const rows = await s.query(`SELECT ${EVIDENCE_COLS} FROM evidence WHERE org_id = $1 AND incident_id = ANY ($2::text[]) ORDER BY incident_id, pos`, [orgId, incidentIds]);
+  return rows.map(toEvidence);
+}
+
 const HYPOTHESIS_SELECT = `
   SELECT h.org_id, h.id, h.incident_id, h.rank, h.statement, h.confidence, h.service, h.change_id,
          h.counter_evidence, h.why_not, h.created_at,
@@ -278,5 +285,12 @@ export async function addHypotheses(s: SqlSession, orgId: string, list: Omit<Hyp
 /** Best first (rank ascending). */
 export async function listHypotheses(s: SqlSession, orgId: string, incidentId: string): Promise<Hypothesis[]> {
   const rows = await s.query(`${HYPOTHESIS_SELECT} WHERE h.org_id = $1 AND h.incident_id = $2 ORDER BY h.rank, h.id`, [orgId, incidentId]);
+  return rows.map(toHypothesis);
+}
+
+/** The hypotheses of several incidents, by incident id then rank. */
+export async function listHypothesesOf(s: SqlSession, orgId: string, incidentIds: string[]): Promise<Hypothesis[]> {
+  if (incidentIds.length === 0) return [];
+  const rows = await s.query(`${HYPOTHESIS_SELECT} WHERE h.org_id = $1 AND h.incident_id = ANY ($2::text[]) ORDER BY h.incident_id, h.rank, h.id`, [orgId, incidentIds]);
   return rows.map(toHypothesis);
 }

@@ -1,0 +1,48 @@
+/** draft_fix_plan: the fix plan an incident would get, shown and never stored. */
+import { z } from 'zod';
+import { isAppError } from '../core/errors.js';
+import { draftFixPlan, type IncidentDraft } from '../usecases/fix-draft.js';
+import { stepDescription } from './fix-view.js';
+import { incidentCitation, unknownIncidentError } from './incident-view.js';
+import { changeCitation } from './list-changes.js';
+import { type AgentTool, ok, toolError } from './types.js';
+
+/** Kubernetes names, as remediate/planner.ts accepts them. */
+const K8S_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+const schema = z.object({
+  incidentId: z.string().min(1).max(128).describe('The incident id. Call list_incidents first if you do not have it.'),
+  namespace: z.string().regex(K8S_NAME, 'a Kubernetes name: lowercase letters, digits and dashes').default('default').describe('The Kubernetes namespace the commands act in (default "default").'),
+});
+
+/** What the draft is based on, with the ids a model can cite. */
+function why(d: IncidentDraft): string {
+  const { incident: i, undoes: c, searched } = d;
+  if (c) {
+    return `Undo ${c.kind} ${c.key} of service ${c.service ?? i.service} at ${c.ts} (change ${c.id}), the most recent deploy of ${searched.service} in the hour before incident ${i.id} started at ${i.startedAt}.`;
+  }
+  return `Restart: no deploy of ${searched.service} was found between ${searched.from} and incident ${i.id}'s start at ${i.startedAt}, so there is no change to undo.`;
+}
+
+export const draftFixPlanTool: AgentTool<typeof schema> = {
+  name: 'draft_fix_plan',
+  description:
+    'Drafts the fix plan an incident would get (rollback of the deploy that preceded it, else a restart of its service): title, risk, steps with their exact commands, and why. It stores nothing and runs nothing: a person must request the plan (POST /v1/fix/plan) and a permitted person approve it before anything executes. Use it for "what would you do?" or "how do we fix it?" after looking at the root cause.',
+  schema,
+  async handler(ctx, { incidentId, namespace }) {
+    let d: IncidentDraft;
+    try {
+      d = await draftFixPlan(ctx.session, { incidentId, namespace });
+    } catch (e) {
+      if (isAppError(e) && e.code === 'not_found') return toolError(await unknownIncidentError(ctx, incidentId));
+      if (isAppError(e) && e.code === 'invalid_input') return toolError(`${e.message}: the service and namespace must be lowercase letters, digits and dashes; no plan can be drafted for this incident.`);
+      throw e;
+    }
+    const data = {
+      draft: { title: d.draft.title, risk: d.draft.risk, steps: d.draft.steps.map((st) => ({ description: stepDescription(st), command: st.command })) },
+      why: why(d),
+      stored: false as const,
+    };
+    return ok(data, [incidentCitation(d.incident), ...(d.undoes ? [changeCitation(d.undoes)] : [])]);
+  },
+};

@@ -1,0 +1,51 @@
+/**
+ * The fix plan an incident would get, drafted without storing it. `planFix` stores this draft
+ * pending approval; `draftFixPlan` only shows it (the agent's draft_fix_plan tool), so a person
+ * can see what a plan would do before anyone asks for one.
+ */
+import { AppError } from '../core/errors.js';
+import type { OrgStore } from '../core/ports/index.js';
+import type { Incident } from '../core/schemas.js';
+import { draftPlan, type PlanDraft } from '../remediate/planner.js';
+import { asChange, type Change } from './changes.js';
+import { requireScope } from './principal.js';
+import type { Session } from './session.js';
+
+/** The planner looks back this far for a deploy of the incident's service (remediate/planner.ts counts one up to an hour old). */
+const DEPLOY_LOOKBACK_MS = 3_600_000;
+
+export interface IncidentDraft {
+  incident: Incident;
+  draft: PlanDraft;
+  /** The deploy the draft undoes, or null when it found none and restarts instead. */
+  undoes: Change | null;
+  /** Where the planner looked for a deploy: the incident's service in [from, to]. */
+  searched: { service: string; from: string; to: string };
+}
+
+/**
+ * Reads the incident and the deploys of its service in the hour before it started, and drafts the
+ * plan with remediate/planner.ts. Stores nothing; `org` is the caller's (planFix passes its
+ * write transaction so the stored plan matches what it read).
+ */
+export async function draftForIncident(org: OrgStore, incidentId: string, namespace: string): Promise<IncidentDraft> {
+  const incident = await org.getIncident(incidentId);
+  if (!incident) throw new AppError('not_found', `No incident ${incidentId}.`);
+  const searched = { service: incident.service, from: new Date(Date.parse(incident.startedAt) - DEPLOY_LOOKBACK_MS).toISOString(), to: incident.startedAt };
+  const deploys = await org.listSignals({ kind: 'deploy', service: incident.service, from: searched.from, to: searched.to, limit: 100 });
+  let draft: PlanDraft;
+  try {
+    draft = draftPlan(incident, deploys, namespace);
+  } catch (e) {
+    throw new AppError('invalid_input', (e as Error).message);
+  }
+  const undoneId = draft.steps.map((st) => st.params.deploySignalId).find((id) => typeof id === 'string');
+  const undone = undoneId === undefined ? undefined : deploys.find((d) => d.id === undoneId);
+  return { incident, draft, undoes: undone ? asChange(undone) : null, searched };
+}
+
+/** The plan planFix would store for an incident, stored nowhere and audited nowhere (scope `read`). */
+export async function draftFixPlan(s: Session, input: { incidentId: string; namespace?: string }): Promise<IncidentDraft> {
+  requireScope(s.principal, 'read');
+  return draftForIncident(s.org, input.incidentId, input.namespace ?? 'default');
+}
