@@ -44,6 +44,8 @@ interface Sample {
   kind: string;
   ms: number;
   modelMs: number;
+  /** Time inside the tools (their reads), as the agent reports it per call. */
+  toolMs: number;
   tools: string;
 }
 
@@ -114,7 +116,8 @@ export async function runAskBench(o: Record<string, string>, cfg: Config): Promi
       const r = await c.post('/v1/agent/ask', body);
       const ms = performance.now() - t;
       if (r.status !== 200) throw new Error(`ask "${body.question}": ${r.status} ${JSON.stringify(r.body)}`);
-      return { kind, ms, modelMs: agent.modelMs() - m0, tools: (r.body.tool_calls as { tool: string }[]).map((x) => x.tool).join('+') || '-' };
+      const calls = r.body.tool_calls as { tool: string; ms: number }[];
+      return { kind, ms, modelMs: agent.modelMs() - m0, toolMs: calls.reduce((n, x) => n + x.ms, 0), tools: calls.map((x) => x.tool).join('+') || '-' };
     };
     const first = await askOnce('first', 'status', true);
     const samples: Sample[] = [];
@@ -128,11 +131,11 @@ export async function runAskBench(o: Record<string, string>, cfg: Config): Promi
       const of = samples.filter((x) => x.kind === kind);
       const s = stats(of.map((x) => x.ms));
       const over = stats(of.map((x) => x.ms - x.modelMs));
-      return { kind, n: of.length, 'p50 ms': s.p50, 'p95 ms': s.p95, 'max ms': s.max, ...(llm ? { 'overhead p50/p95 ms': `${over.p50} / ${over.p95}` } : {}), tools: of[of.length - 1].tools };
+      return { kind, n: of.length, 'p50 ms': s.p50, 'p95 ms': s.p95, 'max ms': s.max, 'tools p50 ms': stats(of.map((x) => x.toolMs)).p50, ...(llm ? { 'overhead p50/p95 ms': `${over.p50} / ${over.p95}` } : {}), tools: of[of.length - 1].tools };
     });
     const all = stats(samples.map((x) => x.ms));
     const overAll = stats(samples.map((x) => x.ms - x.modelMs));
-    rows.push({ kind: 'overall', n: samples.length, 'p50 ms': all.p50, 'p95 ms': all.p95, 'max ms': all.max, ...(llm ? { 'overhead p50/p95 ms': `${overAll.p50} / ${overAll.p95}` } : {}), tools: '' });
+    rows.push({ kind: 'overall', n: samples.length, 'p50 ms': all.p50, 'p95 ms': all.p95, 'max ms': all.max, 'tools p50 ms': stats(samples.map((x) => x.toolMs)).p50, ...(llm ? { 'overhead p50/p95 ms': `${overAll.p50} / ${overAll.p95}` } : {}), tools: '' });
     process.stdout.write(`first ask (not in the figures): ${Math.round(first.ms)} ms\n${formatTable(rows)}\n`);
     process.stdout.write(`target p95 < 1500 ms: ${all.p95 < 1500 ? 'met' : 'NOT met'} (${all.p95} ms)\n`);
     if (o.json) {
