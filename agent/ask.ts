@@ -49,9 +49,12 @@ export function createAgent(deps: AgentDeps): Agent {
       const threadKey = `${session.principal.orgId}:${threadId}`;
       const graph = buildGraph(deps, { session, kb: deps.kb }, deps.checkpointer, threadKey);
       const question = maskSecrets(input.question.slice(0, MAX_QUESTION_CHARS), session.deps.masks);
+      // durability 'exit': one checkpoint per turn, when the graph ends, instead of one per step
+      // (six steps re-serialising the thread's messages each; on PGlite those writes also queue
+      // behind the tools' reads). A turn cut short by a crash is lost; the thread before it is not.
       const out = await graph.invoke(
         { turn: { ...emptyTurn(), question, requestedIncident: input.incidentId ?? null } },
-        { configurable: { thread_id: threadKey }, recursionLimit: 40 },
+        { configurable: { thread_id: threadKey }, recursionLimit: 40, durability: 'exit' },
       );
       const t = out.turn;
       return { threadId, answer: t.answer, citations: t.citations, toolCalls: t.toolCalls, model: t.model, ...(t.fallback ? { fallback: t.fallback } : {}) };

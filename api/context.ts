@@ -5,7 +5,8 @@ import type { z } from 'zod';
 import type { Bus, Embedder, OrgStore, OutboxMessage, Store, Subject } from '../core/ports/index.js';
 import type { Scope } from '../core/schemas.js';
 import type { SandboxControl } from '../sim/sandbox.js';
-import type { UseCaseDeps } from '../usecases/session.js';
+import type { Session, UseCaseDeps } from '../usecases/session.js';
+import type { KnowledgeBase } from '../kb/service.js';
 import type { Principal } from './auth.js';
 import type { ExtractLimits } from '../kb/extract.js';
 import type { ApiMetrics } from './metrics.js';
@@ -26,8 +27,29 @@ export interface ApiDeps extends UseCaseDeps {
   kbLimits?: ExtractLimits;
   /** Hands the messages a committed transaction queued to the outbox relay, to publish at once. */
   publishCommitted(msgs: OutboxMessage[]): void;
+  /** The process's one knowledge base (the composition root builds it; absent: built lazily per deps, api/routes/kb.ts kbOf). */
+  kb?: KnowledgeBase;
+  /** The agent, once its checkpointer is open (absent or undefined: POST /v1/agent/ask answers 503). */
+  agent?(): AgentAsker | undefined;
   /** Set by createApi: forgets this process's cached key lookups (after a revocation). */
   forgetKeys?(): void;
+}
+
+/**
+ * The agent as the API sees it: app/ builds it from agent/ (which the API may not import), so the
+ * shape is restated here; agent/ask.ts's `Agent` satisfies it.
+ */
+export interface AgentAsker {
+  ask(session: Session, input: { question: string; incidentId?: string; threadId?: string }): Promise<AgentAnswer>;
+}
+
+export interface AgentAnswer {
+  threadId: string;
+  answer: string;
+  citations: { id: string; kind: string; title: string; ref: string }[];
+  toolCalls: { tool: string; input: unknown; status: string; ms: number }[];
+  model: string;
+  fallback?: string;
 }
 
 export interface Ctx<B = unknown, Q = Record<string, string>> {

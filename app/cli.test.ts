@@ -30,8 +30,8 @@ describe('warroom CLI', () => {
   it('lists only working commands, and every command has --help', () => {
     const top = run(['--help']);
     expect(top.status).toBe(0);
-    for (const c of ['start', 'audit', 'eval', 'bench']) expect(top.stdout).toContain(c);
-    for (const args of [['start', '--help'], ['audit', 'verify', '--help'], ['eval', '--help'], ['bench', '--help']]) {
+    for (const c of ['start', 'audit', 'eval', 'bench', 'ask']) expect(top.stdout).toContain(c);
+    for (const args of [['start', '--help'], ['audit', 'verify', '--help'], ['eval', '--help'], ['bench', '--help'], ['ask', '--help']]) {
       const r = run(args);
       expect(r.status, args.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/Usage: warroom/);

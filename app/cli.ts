@@ -130,6 +130,20 @@ export async function main(argv: string[], evals: EvalLoaders = NO_EVALS): Promi
       process.exitCode = await runLogsCluster(file, o);
     });
 
+  program
+    .command('ask')
+    .description('Ask the agent about incidents, evidence and runbooks; prints the answer, its numbered citations and who answered')
+    .argument('<question>', 'the question, e.g. "what is going on with checkout?"')
+    .option('--incident <id>', 'the incident the question is about')
+    .option('--thread <id>', 'continue this conversation (the thread id of an earlier answer)')
+    .option('--json', "print the API's JSON answer")
+    .option('--url <url>', 'ask through this running instance (default: the one holding the embedded database, if any)')
+    .option('--key <key>', 'API key with the read scope for --url (default $WARROOM_API_KEY)')
+    .action(async (question: string, o: Record<string, string | boolean>) => {
+      const { runAsk } = await import('./commands/ask.js');
+      process.exitCode = await runAsk(loadConfigOrExit(), question, o);
+    });
+
   const kb = program.command('kb').description('The knowledge base: runbooks and postmortems with cited hybrid search');
   kb
     .command('index')
@@ -172,14 +186,14 @@ export async function main(argv: string[], evals: EvalLoaders = NO_EVALS): Promi
   program
     .command('bench')
     .description('Run a benchmark and print its figures')
-    .argument('<name>', 'benchmark: ingest, logs, sim, detect, pipeline, kb, analyze')
+    .argument('<name>', 'benchmark: ingest, logs, sim, detect, pipeline, kb, analyze, ask')
     .option('--engine <engine>', 'pglite, postgres or both', 'both')
     .option('--batches <n>', 'batches of 1,000 signals per engine', '200')
     .option('--concurrency <n>', 'requests in flight', '4')
     .option('--json <file>', 'also write the figures as JSON to this file')
     .option('--thread <where>', 'where detection runs: worker, inline, or both (ingest; pipeline takes one; default WARROOM_DETECTION_THREAD)')
     .option('--data <dir>', 'benchmark data folder (logs: ../shared/data/loghub)')
-    .option('--runs <n>', 'repetitions; the best run is reported (logs); calls to time (analyze; default 20)')
+    .option('--runs <n>', 'repetitions; the best run is reported (logs); calls to time (analyze; default 20); rounds of the questions (ask; default 5)')
     .option('--minutes <n>', 'simulated minutes (sim; default 60)')
     .option('--lines-per-min <n>', 'log lines per simulated minute (sim; default 200000)')
     .option('--serialize', 'also JSON-serialise every signal (sim)')
@@ -191,7 +205,7 @@ export async function main(argv: string[], evals: EvalLoaders = NO_EVALS): Promi
     .option('--memory-points <n>', 'points per series for the memory measurement (detect; default 720)')
     .option('--rates <list>', 'log lines per minute, comma-separated (pipeline; default 200000,2000000)')
     .option('--seconds <n>', 'seconds of real-time load per rate (pipeline; default 60)')
-    .option('--scenario <id>', 'sandbox scenario (analyze; default bad-deploy-errors-checkout)')
+    .option('--scenario <id>', 'sandbox scenario (analyze, ask; default bad-deploy-errors-checkout)')
     .action(async (name: string, o: Record<string, string>) => {
       const { runBench } = await evals.bench();
       process.exitCode = await runBench(name, o, loadConfigOrExit());

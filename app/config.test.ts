@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { maskSecrets } from '../detectors/secrets.js';
-import { ConfigError, describeConfig, loadConfig, loadMasks } from './config.js';
+import { ConfigError, DEFAULT_LLM_MODEL, describeConfig, llmConfig, loadConfig, loadMasks } from './config.js';
 import { detectionThread } from './runtime.js';
 
 describe('loadConfig', () => {
@@ -74,5 +74,23 @@ describe('WARROOM_DETECTION_THREAD', () => {
     expect(detectionThread('worker', 2)).toBe('worker');
     expect(detectionThread('inline', 64)).toBe('inline');
     expect(() => loadConfig({ WARROOM_DETECTION_THREAD: 'gpu' })).toThrow(/WARROOM_DETECTION_THREAD/);
+  });
+});
+
+describe('the agent LLM settings', () => {
+  it('are off with no endpoint, on with a base URL or a key, and never log the key', () => {
+    expect(llmConfig(loadConfig({}))).toBeUndefined();
+    expect(llmConfig(loadConfig({ LLM_MODEL: 'qwen2.5' }))).toBeUndefined();
+    const local = loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1', LLM_MODEL: 'qwen2.5' });
+    expect(llmConfig(local)).toEqual({ apiKey: 'no-key', baseURL: 'http://127.0.0.1:8000/v1', model: 'qwen2.5', timeoutMs: 30_000, tokenBudget: 50_000 });
+    const hosted = loadConfig({ OPENAI_API_KEY: 'sk-live-abcdef123456', WARROOM_LLM_TOKEN_BUDGET: '2000', WARROOM_LLM_TIMEOUT_MS: '5000' });
+    expect(llmConfig(hosted)).toEqual({ apiKey: 'sk-live-abcdef123456', baseURL: undefined, model: DEFAULT_LLM_MODEL, timeoutMs: 5000, tokenBudget: 2000 });
+    expect(JSON.stringify(describeConfig(hosted))).not.toContain('sk-live-abcdef123456');
+    expect(describeConfig(hosted).OPENAI_API_KEY).toBe('***');
+  });
+
+  it('name a bad budget or timeout', () => {
+    expect(() => loadConfig({ WARROOM_LLM_TOKEN_BUDGET: '-1' })).toThrow(/WARROOM_LLM_TOKEN_BUDGET/);
+    expect(() => loadConfig({ WARROOM_LLM_TIMEOUT_MS: '10' })).toThrow(/WARROOM_LLM_TIMEOUT_MS/);
   });
 });

@@ -11,6 +11,8 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 const port = z.coerce.number().int().min(0).max(65535);
+/** The chat model asked when an endpoint is set and LLM_MODEL is not: small, cheap, tool-calling. */
+export const DEFAULT_LLM_MODEL = 'gpt-4o-mini';
 
 /** Every variable, its schema, a one-line description and whether it is secret (never logged). */
 export const CONFIG_VARS = {
@@ -34,8 +36,11 @@ export const CONFIG_VARS = {
   WARROOM_DETECTION_THREAD: { schema: z.enum(['auto', 'worker', 'inline']).default('auto'), doc: 'Where the detectors run: a worker thread (keeps their CPU off the thread serving requests), inline on the main thread, or auto (a worker when the machine has more than 2 cores)', secret: false },
   WARROOM_AUTO_OPEN_SEVERITY: { schema: z.enum(['sev1', 'sev2', 'sev3', 'sev4']).default('sev3'), doc: 'Anomalies at or above this severity auto-open an incident', secret: false },
   WARROOM_MASK_RULES: { schema: optionalString, doc: 'Path to a JSON file of extra secret-masking rules [{name, pattern, flags?, replacement}]', secret: false },
-  OPENAI_API_KEY: { schema: optionalString, doc: 'Key of an OpenAI-compatible endpoint; with OPENAI_BASE_URL it switches knowledge-base embeddings to that endpoint', secret: true },
+  OPENAI_API_KEY: { schema: optionalString, doc: 'Key of an OpenAI-compatible endpoint; set (or OPENAI_BASE_URL set) it turns the agent\'s LLM on and switches knowledge-base embeddings to that endpoint', secret: true },
   OPENAI_BASE_URL: { schema: optionalString.pipe(z.url().optional()), doc: 'Base URL of an OpenAI-compatible endpoint (e.g. http://127.0.0.1:8000/v1)', secret: false },
+  LLM_MODEL: { schema: z.string().trim().min(1).default(DEFAULT_LLM_MODEL), doc: 'Chat model the agent asks at that endpoint (only used when OPENAI_API_KEY or OPENAI_BASE_URL is set)', secret: false },
+  WARROOM_LLM_TOKEN_BUDGET: { schema: z.coerce.number().int().min(0).max(100_000_000).default(50_000), doc: 'LLM tokens one incident may spend on the agent; then the deterministic planner answers (0 = planner only)', secret: false },
+  WARROOM_LLM_TIMEOUT_MS: { schema: z.coerce.number().int().min(1_000).max(600_000).default(30_000), doc: 'Timeout of one LLM request in ms (retried on timeouts, 429 and 5xx, then the planner answers)', secret: false },
   EMBEDDINGS_MODEL: { schema: optionalString, doc: 'Embedding model at that endpoint (default text-embedding-3-small); "local" forces the local deterministic embedder', secret: false },
   EMBEDDINGS_DIMENSIONS: { schema: optionalString.transform((v) => (v === undefined ? undefined : Number(v))).pipe(z.number().int().min(1).max(1536).optional()), doc: 'Dimensions to ask the embedding model for (1-1536)', secret: false },
   WARROOM_KB_MAX_DOC_BYTES: { schema: z.coerce.number().int().min(1024).default(5 * 1024 * 1024), doc: 'Largest document accepted by POST /v1/docs/upload and kb index', secret: false },
@@ -84,6 +89,13 @@ export function storeConfig(cfg: Config): { databaseUrl?: string; dataDir?: stri
     appRole: cfg.WARROOM_DB_APP_ROLE,
     appPassword: cfg.WARROOM_DB_APP_PASSWORD,
   };
+}
+
+/** The agent's LLM, when an endpoint is configured (a key or a base URL); undefined = the planner only. */
+export function llmConfig(cfg: Config): { apiKey: string; baseURL?: string; model: string; timeoutMs: number; tokenBudget: number } | undefined {
+  if (!cfg.OPENAI_API_KEY && !cfg.OPENAI_BASE_URL) return undefined;
+  // Local servers (vLLM, Ollama, llama.cpp) take no key, but the OpenAI client insists on one.
+  return { apiKey: cfg.OPENAI_API_KEY ?? 'no-key', baseURL: cfg.OPENAI_BASE_URL, model: cfg.LLM_MODEL, timeoutMs: cfg.WARROOM_LLM_TIMEOUT_MS, tokenBudget: cfg.WARROOM_LLM_TOKEN_BUDGET };
 }
 
 /** The org every instance has: created on start, and the CLI's default `--org`. */

@@ -32,6 +32,9 @@ import { DEFAULT_ORG, describeConfig, loadMasks, storeConfig, type Config } from
 import { createEmbedder } from './embedder.js';
 import { createLogger } from './logger.js';
 import { type AnalysisCache, memoryAnalysisCache } from '../usecases/analysis-cache.js';
+import { maskSecrets } from '../detectors/secrets.js';
+import { KnowledgeBase } from '../kb/service.js';
+import { openAgent, type OpenedAgent } from './agent.js';
 
 export interface Warroom {
   url: string;
@@ -46,6 +49,8 @@ export interface Warroom {
   relay(): OutboxRelay;
   /** Connects a running sandbox: its API routes and its runner start answering. */
   attachSandbox(sb: RunningSandbox): void;
+  /** The agent behind POST /v1/agent/ask (its model and time spent on the LLM, for `warroom bench ask`). */
+  agent(): OpenedAgent;
   /** Analyses kept for re-runs on unchanged data (a benchmark's cold run clears it). */
   analysisCache: AnalysisCache;
   /** Keys generated on this start (shown once), if any. */
@@ -71,6 +76,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   let bus: Bus | undefined;
   let relay: OutboxRelay | undefined;
   let leaseSweep: NodeJS.Timeout | undefined;
+  let agent: OpenedAgent | undefined;
   const startedAt = Date.now();
   let adminKeyHash: string | undefined = cfg.WARROOM_ADMIN_KEY ? hashKey(cfg.WARROOM_ADMIN_KEY) : undefined;
   const subs: Subscription[] = [];
@@ -81,8 +87,12 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   // Knowledge-base embeddings: OpenAI-compatible when configured, else the local embedder.
   const embedder = await createEmbedder(cfg);
   const analysisCache = memoryAnalysisCache();
+  // One knowledge base for the process: the kb routes and the agent's search tool share it.
+  const kb = new KnowledgeBase({ embedder, mask: (t) => maskSecrets(t, masks) });
   const api = createApi({
     embedder,
+    kb,
+    agent: () => agent?.agent,
     kbLimits: { ...DEFAULT_EXTRACT_LIMITS, maxBytes: cfg.WARROOM_KB_MAX_DOC_BYTES },
     store: () => (bus ? store : undefined),
     bus: () => bus,
@@ -121,6 +131,13 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
       cfg.DATABASE_URL ? 'database: Postgres' : `database: embedded PGlite in ${cfg.WARROOM_DATA_DIR} (set DATABASE_URL for Postgres)`,
     );
     if (!theStore.hasVector) logger.warn('pgvector is not installed on this server: vector search will use exact search');
+    // Opened after the store, whose data-directory lock covers the agent's folder (app/agent.ts);
+    // it boots while the pipeline starts.
+    const agentOpening = openAgent(cfg, kb).then((a) => {
+      agent = a;
+      logger.info({ model: a.model, checkpoints: a.checkpoints }, `agent: ${a.model === 'planner' ? 'the deterministic planner (set OPENAI_BASE_URL or OPENAI_API_KEY for an LLM)' : `LLM ${a.model}, the planner as fallback`}; threads in ${a.checkpoints}`);
+    });
+    agentOpening.catch(() => undefined); // awaited below; this only marks an early failure as handled
     const onError = (err: unknown, where: string) => logger.error({ err, where }, 'bus error');
     const theBus = cfg.NATS_URL ? await createNatsBus({ url: cfg.NATS_URL, streamPrefix: cfg.NATS_STREAM_PREFIX, onError }) : createInprocBus({ onError });
     logger.info(cfg.NATS_URL ? 'bus: NATS JetStream' : 'bus: in-process (set NATS_URL for NATS JetStream)');
@@ -158,6 +175,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
         onIncidentOpened: () => metrics.incidentsOpened.inc({ by: 'detector' }),
       })),
     );
+    await agentOpening;
     bus = theBus;
     relay.start();
     // fix plans a dead process left executing: once now (a restart after a crash), then every
@@ -189,6 +207,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     relay: () => need(relay, 'outbox relay'),
     generatedKeys,
     analysisCache,
+    agent: () => need(agent, 'agent'),
     attachSandbox(sb) {
       sandbox = sb;
     },
@@ -201,6 +220,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
       await ready.catch(() => undefined);
       for (const s of subs) await s.unsubscribe().catch(() => undefined);
       await bus?.close();
+      await agent?.close();
       await store?.close();
       await admin?.close();
     },

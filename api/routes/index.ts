@@ -1,5 +1,6 @@
 /** The route table: one list, which both the server and the OpenAPI document read. */
 import type { AnyRoute } from '../context.js';
+import { askAgentRoute } from './agent.js';
 import { getAnalysisRoute } from './analysis.js';
 import { analyzeIncidentRoute } from './analyze.js';
 import { getAnomalyRoute, listAnomaliesRoute } from './anomalies.js';
@@ -50,5 +51,6 @@ export const ALL_ROUTES: AnyRoute[] = [
   listAuditRoute,
   verifyAuditRoute,
   ...KB_ROUTES,
+  askAgentRoute,
   ...SANDBOX_ROUTES,
 ] as AnyRoute[];

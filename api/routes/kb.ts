@@ -24,8 +24,12 @@ export interface KbDeps {
 
 const services = new WeakMap<ApiDeps, KnowledgeBase>();
 
-/** The knowledge-base service of this API instance (one per deps object). */
+/**
+ * The knowledge-base service of this API instance: the process's one (`deps.kb`, which the agent's
+ * tools share), else one built once per deps object (test servers that bring no kb).
+ */
 export function kbOf(deps: ApiDeps): KnowledgeBase {
+  if (deps.kb) return deps.kb;
   let kb = services.get(deps);
   if (!kb) {
     const extra = deps as ApiDeps & KbDeps;

@@ -10,6 +10,7 @@ export async function runBench(name: string, o: Record<string, string>, cfg: Con
   if (name === 'detect') return (await import('./detect.js')).runDetectBench(o);
   if (name === 'pipeline') return (await import('./pipeline.js')).runPipelineBench(o);
   if (name === 'analyze') return (await import('./analyze.js')).runAnalyzeBench(o, cfg);
+  if (name === 'ask') return (await import('./ask.js')).runAskBench(o, cfg);
   if (name === 'sim') {
     const { runSimBench } = await import('../../app/commands/sim.js');
     return runSimBench({ ...o, json: o.json || undefined });
@@ -18,4 +19,4 @@ export async function runBench(name: string, o: Record<string, string>, cfg: Con
   return 2;
 }
 
-export const BENCHES = ['ingest', 'logs', 'sim', 'detect', 'pipeline', 'kb', 'analyze'];
+export const BENCHES = ['ingest', 'logs', 'sim', 'detect', 'pipeline', 'kb', 'analyze', 'ask'];
