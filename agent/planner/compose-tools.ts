@@ -18,7 +18,12 @@ export const mark = (citable: Citable, ...ids: (string | null | undefined)[]): s
 /** Text from the data, on one line, without sentence breaks (the guard checks sentence by sentence). */
 export const flat = (s: string, max = 200) => oneLine(s, max).replace(/([.!?])+\s+/g, '; ');
 
-const num = (x: number | null | undefined) => (typeof x !== 'number' || !Number.isFinite(x) ? 'n/a' : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(3));
+/** Three significant digits or so: enough for a chat line. */
+const num = (x: number | null | undefined): string => {
+  if (typeof x !== 'number' || !Number.isFinite(x)) return 'n/a';
+  const a = Math.abs(x);
+  return a >= 100 ? x.toFixed(0) : a >= 10 ? x.toFixed(1) : a >= 1 ? x.toFixed(2) : x.toPrecision(3);
+};
 
 export interface TimelineData {
   incident: IncidentRow;

@@ -77,7 +77,7 @@ const STOP = new Set(
 /** Words after "for", "on", "is it"… that are not service names. */
 const NOT_SERVICE = new Set([
   ...STOP,
-  ...'past since during over time metric metrics logs log errors error latency cpu memory rate p95 p99 p50 graph chart plot fixed resolved open closed mitigated serious critical safe known related new deploy deploys deployment change changes timeline impact cause culprit root minute week day same other last first next its their it\'s'.split(' '),
+  ...'past since during over time metric metrics logs log errors error latency cpu memory rate p95 p99 p50 graph chart plot fixed resolved open closed mitigated serious critical safe known related new deploy deploys deployment change changes timeline impact cause culprit root minute week day same other last first next its their it\'s events event step steps sequence things execs exec customer-facing namespace'.split(' '),
 ]);
 
 /** The words that carry the topic ("any runbook for disk full?" → "disk full"). */
