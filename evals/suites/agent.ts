@@ -137,9 +137,10 @@ async function runCases(incidents: Map<string, ReplayedIncident & { entry: strin
   for (const c of AGENT_CASES) {
     const inc = incidents.get(c.scenario)!;
     const offered: Citation[] = [];
-    const agent = createAgent({ registry: recording(base, offered), checkpointer: new MemorySaver(), kb, ...(llm ? { llm } : {}) });
     const session = inc.session(['read']);
-    const before = llm ? llm.ledger.spent(inc.incidentId) : 0;
+    let tokens = 0;
+    const slot = llm ? { ...llm, ledger: { spent: (k: string) => llm.ledger.spent(k), add: (k: string, n: number) => ((tokens += n), llm.ledger.add(k, n)) } } : undefined;
+    const agent = createAgent({ registry: recording(base, offered), checkpointer: new MemorySaver(), kb, ...(slot ? { llm: slot } : {}) });
     const t0 = performance.now();
     const r = await agent.ask(session, { question: fill(c.question, inc), ...(c.focus === false ? {} : { incidentId: inc.incidentId }) });
     const ms = Math.round(performance.now() - t0);
@@ -147,7 +148,7 @@ async function runCases(incidents: Map<string, ReplayedIncident & { entry: strin
     const unique = [...new Map([...offered, ...r.citations].map((x) => [x.id, x])).values()];
     const resolved = await resolveCitations(ctx, unique);
     const dangling = unique.filter((x) => !resolved.has(x.id)).length;
-    scores.push(scoreAnswer(c, c.facts.map((f) => fill(f, inc)), r, { registry: base.names, dangling, ms, ...(llm ? { tokens: llm.ledger.spent(inc.incidentId) - before } : {}) }));
+    scores.push(scoreAnswer(c, c.facts.map((f) => fill(f, inc)), r, { registry: base.names, dangling, ms, ...(llm ? { tokens } : {}) }));
   }
   return scores;
 }
