@@ -98,7 +98,7 @@ const ROWS: Record<string, Row[]> = {
     ['metric', "what's the error rate of {root}", ['query_metric'], ['http_error_rate', '{root}'], ['metric']],
     ['logs', 'which errors are new', ['search_log_templates'], ['/new in this incident/'], ['log_template']],
     ['logs', 'grep the logs of {root} for "certificate"', ['search_log_templates'], ['/certificate/'], ['log_template']],
-    ['anomalies', 'which detectors fired on {root}', ['list_anomalies'], ['{root}'], ['anomaly']],
+    ['anomalies', 'which detectors fired in this incident?', ['list_anomalies'], ['/score/'], ['anomaly']],
     ['timeline', "what's the sequence of events", ['incident_timeline'], ['{root}'], ['incident']],
     ['blast_radius', 'what is the impact', ['blast_radius'], ['{entry}'], ['analysis']],
     ['runbook', 'how do I renew an expired certificate', ['search_knowledge'], ['Certificate expiry'], ['knowledge']],
