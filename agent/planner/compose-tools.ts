@@ -56,7 +56,7 @@ export interface TemplatesData {
 
 export function templatesText(d: TemplatesData, c: Citable, what: string): string {
   if (!d.templates.length) return `No log lines match ${what}.`;
-  const lines = [`Log templates ${what}, most frequent first:`];
+  const lines = [`Log templates ${what}:`];
   for (const t of d.templates.slice(0, 10)) {
     const levels = Object.entries(t.levels).map(([k, n]) => `${n} ${k}`).join(', ');
     lines.push(`- ${t.service}: \`${flat(t.template, 160)}\`: ${t.count} lines${levels ? ` (${levels})` : ''}, ${t.firstSeen} to ${t.lastSeen}${t.novel ? ', new in this incident' : ''}${mark(c, t.id)}`);

@@ -167,7 +167,7 @@ describe('composed answers cite the rows they come from', () => {
     const v = view('any new errors in the logs?', { runs: [run('search_log_templates', { incidentId: INC, level: 'error', novelOnly: true }, ok(data, [['tpl_1', 'log_template']]))] });
     expect(text(decide(v))).toBe(
       [
-        'Log templates new error-level in this incident, most frequent first:',
+        'Log templates new error-level in this incident:',
         '- checkout: `NullPointerException at PaymentClient.charge(<*>)`: 1204 lines (1204 error), 2026-03-01T09:41:00.000Z to 2026-03-01T09:59:00.000Z, new in this incident [tpl_1]',
         '  e.g. `NullPointerException at PaymentClient.charge(42); Retrying` [tpl_1]',
       ].join('\n'),

@@ -97,7 +97,7 @@ const ROWS: Record<string, Row[]> = {
     ['why_service', 'is {root} to blame?', ['explain_why_not'], ['/top suspect/'], ['analysis']],
     ['metric', "what's the error rate of {root}", ['query_metric'], ['http_error_rate', '{root}'], ['metric']],
     ['logs', 'which errors are new', ['search_log_templates'], ['/new in this incident/'], ['log_template']],
-    ['logs', 'grep the logs of {root} for "certificate"', ['search_log_templates'], ['/certificate/'], ['log_template']],
+    ['logs', 'grep the logs for "certificate"', ['search_log_templates'], ['/certificate/'], ['log_template']],
     ['anomalies', 'which detectors fired in this incident?', ['list_anomalies'], ['/score/'], ['anomaly']],
     ['timeline', "what's the sequence of events", ['incident_timeline'], ['{root}'], ['incident']],
     ['blast_radius', 'what is the impact', ['blast_radius'], ['{entry}'], ['analysis']],
