@@ -4,7 +4,7 @@
  */
 import type { ToolResult } from '../../tools/types.js';
 
-interface IncidentRow { id: string; title: string; service: string; severity: string; status: string; startedAt: string }
+export interface IncidentRow { id: string; title: string; service: string; severity: string; status: string; startedAt: string }
 interface EvidenceRow { id: string; kind: string; summary: string; createdAt: string; data?: Record<string, unknown> }
 interface HypothesisRow { id: string; rank: number; statement: string; confidence: number; service: string | null; evidence: { id: string; summary: string }[]; counterEvidence: { summary?: string }[] }
 interface WhyNotRow { service: string | null; reason: string | null; hypothesisId: string }
@@ -14,13 +14,13 @@ export interface RootCauseData { incident: IncidentRow; hypotheses: HypothesisRo
 export interface EvidenceData { incident: IncidentRow; evidence: EvidenceRow[] }
 
 const conf = (c: number) => c.toFixed(2);
-const oneLine = (s: string, max = 240) => {
+export const oneLine = (s: string, max = 240) => {
   const t = s.replace(/\s+/g, ' ').trim();
   return t.length > max ? `${t.slice(0, max)}…` : t;
 };
 
 export const CAPABILITIES =
-  'I can answer: the status of an incident, what happened (timeline), what changed, the root cause and why (not) a service, runbooks, similar past incidents, and a summary for stakeholders.';
+  'I can answer: the status of an incident, what happened (timeline), what changed, the root cause and why (not) a service, its metrics, logs and anomalies, who is affected (blast radius), runbooks, similar past incidents, a draft fix plan, and a summary for stakeholders.';
 
 export const incidentLine = (i: IncidentRow) => `**${i.title}**: ${i.service}, ${i.severity}, ${i.status} since ${i.startedAt} (id ${i.id}) [${i.id}].`;
 

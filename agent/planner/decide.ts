@@ -2,36 +2,22 @@
  * The planner's decision for one step of a turn: which read-only tools to call next, or the answer
  * composed from what they returned. Pure: it sees the question, the incident in focus, the tools
  * it holds and this turn's results, exactly what a chat model would see.
+ *
+ * Each intent prefers the investigation tools (timeline, metrics, logs, anomalies, changes, blast
+ * radius, analysis, why-not, similar incidents, draft plans) and falls back to the core ones
+ * (root_cause, incident_evidence, search_knowledge) when the registry it holds lacks them.
  */
-import type { ToolResult } from '../../tools/types.js';
 import * as t from './compose.js';
 import { classify, incidentIdsIn, type Intent, mentions, serviceMention, suspectMention, topicOf } from './intents.js';
+import { plan } from './plans.js';
+import { callIfHeld, find, type Decision, type PlannerView, type ToolRun, withRuns } from './view.js';
 
-export interface ToolRun {
-  name: string;
-  args: Record<string, unknown>;
-  result: ToolResult;
-}
+export type { Call, Decision, PlannerView, ToolRun } from './view.js';
 
-export interface PlannerView {
-  question: string;
-  /** The incident the thread is about, if any. */
-  focus: string | null;
-  /** Tool names the planner holds. */
-  tools: string[];
-  /** This turn's tool calls and results, in order. */
-  runs: ToolRun[];
-  /** Set when no tool may be called any more (the loop's budget is spent): answer from what is there. */
-  composeOnly?: boolean;
-}
-
-export type Decision = { calls: { name: string; args: Record<string, unknown> }[] } | { text: string };
-
-const NEEDS_INCIDENT: ReadonlySet<Intent> = new Set(['status', 'root_cause', 'why_service', 'timeline', 'changes', 'summary', 'similar', 'fix_plan']);
-
-interface IncidentRow { id: string; title: string; service: string; severity: string; status: string; startedAt: string }
-
-const find = (runs: ToolRun[], name: string, pred: (a: Record<string, unknown>) => boolean = () => true) => [...runs].reverse().find((r) => r.name === name && pred(r.args));
+/** Intents that read one incident (those marked `scoped` may read a service's data instead). */
+const NEEDS_INCIDENT: ReadonlySet<Intent> = new Set(['status', 'root_cause', 'analyze', 'why_service', 'timeline', 'changes', 'summary', 'similar', 'fix_plan', 'blast_radius', 'metric', 'logs', 'anomalies']);
+/** Intents whose tools also take a service alone: a named service with no incident in view is enough. */
+const SERVICE_SCOPED: ReadonlySet<Intent> = new Set(['metric', 'logs', 'anomalies', 'changes']);
 
 /** Which incident the question is about, or what to do to find out. */
 function resolveIncident(v: PlannerView, intent: Intent): { id: string } | Decision {
@@ -43,10 +29,10 @@ function resolveIncident(v: PlannerView, intent: Intent): { id: string } | Decis
   const listed = find(v.runs, 'list_incidents', (a) => a.status === 'open');
   if (!listed) {
     if (v.composeOnly) return v.focus ? { id: v.focus } : { text: 'Which incident do you mean? Give its id or service.' };
-    return { calls: [{ name: 'list_incidents', args: { status: 'open' } }] };
+    return callIfHeld(v, [{ name: 'list_incidents', args: { status: 'open' } }]);
   }
   if (listed.result.status === 'error') return { text: t.toolFailed(listed.result) };
-  const open = ((listed.result.data as { incidents?: IncidentRow[] } | null)?.incidents ?? []) as IncidentRow[];
+  const open = ((listed.result.data as { incidents?: t.IncidentRow[] } | null)?.incidents ?? []) as t.IncidentRow[];
   const matches = open.filter((i) => mentions(v.question, i.service) || (mention !== null && i.title.toLowerCase().includes(mention)));
   if (matches.length === 1) return { id: matches[0].id };
   if (matches.length > 1) return { text: t.incidentList(matches, 'Several open incidents match:') + '\nWhich one do you mean? Give its id.' };
@@ -57,100 +43,50 @@ function resolveIncident(v: PlannerView, intent: Intent): { id: string } | Decis
   return { text: t.incidentList(open, lead) + '\nWhich one do you mean? Give its id or service.' };
 }
 
-/** The calls an intent needs for an incident. */
-function needed(intent: Intent, incidentId: string): { name: string; args: Record<string, unknown> }[] {
-  switch (intent) {
-    case 'status':
-    case 'root_cause':
-    case 'why_service':
-      return [{ name: 'root_cause', args: { incidentId } }];
-    case 'timeline':
-      return [{ name: 'incident_evidence', args: { incidentId } }];
-    case 'changes':
-      return [{ name: 'incident_evidence', args: { incidentId, kind: 'change' } }];
-    case 'summary':
-      return [{ name: 'root_cause', args: { incidentId } }, { name: 'incident_evidence', args: { incidentId } }];
-    case 'similar':
-    case 'fix_plan':
-      return [{ name: 'search_knowledge', args: { incidentId } }];
-    default:
-      return [];
-  }
+/** What a service-scoped question is about: an incident (named, in focus or found), or a service alone. */
+function resolveScope(v: PlannerView, intent: Intent): { incidentId: string | null; service: string | null } | Decision {
+  const named = incidentIdsIn(v.question)[0] ?? null;
+  const service = serviceMention(v.question);
+  if (SERVICE_SCOPED.has(intent) && (named || v.focus)) return { incidentId: named ?? v.focus, service };
+  // A named service with no incident in view: that service's data.
+  if (service && SERVICE_SCOPED.has(intent)) return { incidentId: null, service };
+  const inc = resolveIncident(v, intent);
+  return 'id' in inc ? { incidentId: inc.id, service } : inc;
 }
-
-const sameArgs = (a: Record<string, unknown>, b: Record<string, unknown>) => Object.entries(b).every(([k, x]) => a[k] === x);
 
 export function decide(v: PlannerView): Decision {
   const intent = classify(v.question);
   if (intent === 'help') return { text: `I don't know how to answer that. ${t.CAPABILITIES}` };
-  if (intent === 'metrics_logs') return { text: `I can't show metrics or logs yet: no tool for them is available to me. ${t.CAPABILITIES}` };
 
   if (intent === 'runbook') {
     const topic = topicOf(v.question);
     const args: Record<string, unknown> = topic ? { query: topic } : v.focus ? { incidentId: v.focus } : {};
     if (!Object.keys(args).length) return { text: 'Which topic should I look up? For example "runbook for disk full".' };
-    const run = find(v.runs, 'search_knowledge', (a) => sameArgs(a, args));
-    if (!run) return v.composeOnly ? { text: "I don't have the knowledge base's answer yet; ask again." } : callIfHeld(v, [{ name: 'search_knowledge', args }]);
-    if (run.result.status === 'error') return { text: t.toolFailed(run.result) };
-    const hits = (run.result.data as { hits?: Parameters<typeof t.knowledge>[0] } | null)?.hits ?? [];
     const what = topic ? `"${topic}"` : 'this incident';
-    return { text: t.knowledge(hits, `Runbooks and documents about ${what}:`, `I found no runbook or document about ${what}.`) };
+    return withRuns(v, [{ name: 'search_knowledge', args }], ([run]) =>
+      run.result.status === 'error' ? t.toolFailed(run.result) : t.knowledge(hitsOf(run), `Runbooks and documents about ${what}:`, `I found no runbook or document about ${what}.`),
+    );
   }
 
   if (intent === 'list') {
     const all = /\b(all|closed|resolved|past|recent)\b/i.test(v.question);
     const args: Record<string, unknown> = all ? {} : { status: 'open' };
-    const run = find(v.runs, 'list_incidents', (a) => sameArgs(a, args) && sameArgs(args, a));
-    if (!run) return v.composeOnly ? { text: "I don't have the incident list yet; ask again." } : callIfHeld(v, [{ name: 'list_incidents', args }]);
-    if (run.result.status === 'error') return { text: t.toolFailed(run.result) };
-    const rows = ((run.result.data as { incidents?: IncidentRow[] } | null)?.incidents ?? []) as IncidentRow[];
-    return { text: rows.length ? t.incidentList(rows, all ? 'Incidents, newest first:' : 'Open incidents:') : `There is no ${all ? '' : 'open '}incident.` };
+    return withRuns(v, [{ name: 'list_incidents', args }], ([run]) => {
+      if (run.result.status === 'error') return t.toolFailed(run.result);
+      const rows = ((run.result.data as { incidents?: t.IncidentRow[] } | null)?.incidents ?? []) as t.IncidentRow[];
+      return rows.length ? t.incidentList(rows, all ? 'Incidents, newest first:' : 'Open incidents:') : `There is no ${all ? '' : 'open '}incident.`;
+    });
   }
 
   if (!NEEDS_INCIDENT.has(intent)) return { text: `I don't know how to answer that. ${t.CAPABILITIES}` };
-  const inc = resolveIncident(v, intent);
-  if (!('id' in inc)) return inc;
-  const calls = needed(intent, inc.id);
-  const runs = calls.map((c) => find(v.runs, c.name, (a) => sameArgs(a, c.args)));
-  const missing = calls.filter((_, i) => !runs[i]);
-  if (missing.length && !v.composeOnly) return callIfHeld(v, missing);
-  const failed = runs.find((r) => r?.result.status === 'error');
-  if (failed) return { text: t.toolFailed(failed.result) };
-  if (runs.some((r) => !r)) return { text: "I don't have what I need to answer that yet; ask again." };
-  return { text: compose(intent, v, runs as ToolRun[]) };
-}
-
-function callIfHeld(v: PlannerView, calls: { name: string; args: Record<string, unknown> }[]): Decision {
-  const missing = calls.filter((c) => !v.tools.includes(c.name)).map((c) => c.name);
-  if (missing.length) return { text: `I can't answer that here: the ${missing.join(', ')} tool is not available to me.` };
-  return { calls };
-}
-
-function compose(intent: Intent, v: PlannerView, runs: ToolRun[]): string {
-  const data = runs.map((r) => r.result.data);
-  switch (intent) {
-    case 'status':
-      return t.status(data[0] as t.RootCauseData);
-    case 'root_cause':
-      return t.rootCause(data[0] as t.RootCauseData);
-    case 'why_service':
-      return t.whyService(data[0] as t.RootCauseData, suspectMention(v.question) ?? serviceMention(v.question) ?? 'that service');
-    case 'timeline':
-      return t.timeline(data[0] as t.EvidenceData);
-    case 'changes':
-      return t.changes(data[0] as t.EvidenceData);
-    case 'summary':
-      return t.summary(data[0] as t.RootCauseData, data[1] as t.EvidenceData);
-    case 'similar':
-      return t.knowledge(hitsOf(runs[0]), 'Past write-ups that look like this incident:', 'I found no similar past incident in the knowledge base.');
-    case 'fix_plan':
-      return [
-        "I can't draft a fix plan from chat yet: use the `plan` command, which drafts one for approval.",
-        t.knowledge(hitsOf(runs[0]), 'Runbooks that may help:', 'I found no runbook for this incident.'),
-      ].join('\n');
-    default:
-      return `I don't know how to answer that. ${t.CAPABILITIES}`;
+  const scope = resolveScope(v, intent);
+  if (!('incidentId' in scope)) return scope;
+  if (intent === 'why_service') {
+    const suspect = suspectMention(v.question) ?? serviceMention(v.question);
+    if (!suspect) return { text: 'Which service do you mean? For example "why not payments?".' };
+    return plan(v, intent, scope.incidentId!, suspect);
   }
+  return plan(v, intent, scope.incidentId, scope.service);
 }
 
-const hitsOf = (r: ToolRun) => ((r.result.data as { hits?: Parameters<typeof t.knowledge>[0] } | null)?.hits ?? []);
+export const hitsOf = (r: ToolRun) => (r.result.data as { hits?: Parameters<typeof t.knowledge>[0] } | null)?.hits ?? [];
