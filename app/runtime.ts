@@ -28,7 +28,8 @@ import { ALL_ROUTES } from '../api/routes/index.js';
 import { DEFAULT_EXTRACT_LIMITS } from '../kb/extract.js';
 import { fixHeartbeatMs } from '../remediate/leases.js';
 import { failOrphanedPlans } from '../usecases/fix-leases.js';
-import { DEFAULT_ORG, describeConfig, loadMasks, storeConfig, type Config } from './config.js';
+import { auditAnchorDir, DEFAULT_ORG, describeConfig, loadMasks, storeConfig, type Config } from './config.js';
+import { checkpointAudit, fileAuditAnchor } from './audit-anchor.js';
 import { createEmbedder } from './embedder.js';
 import { createLogger } from './logger.js';
 import { type AnalysisCache, memoryAnalysisCache } from '../usecases/analysis-cache.js';
@@ -81,6 +82,10 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   // Knowledge-base embeddings: OpenAI-compatible when configured, else the local embedder.
   const embedder = await createEmbedder(cfg);
   const analysisCache = memoryAnalysisCache();
+  const auditKey = storeConfig(cfg).auditKey;
+  const anchorDir = auditAnchorDir(cfg);
+  const auditAnchor = anchorDir ? fileAuditAnchor(anchorDir) : null;
+  let auditCheckpoints: NodeJS.Timeout | undefined;
   const api = createApi({
     embedder,
     kbLimits: { ...DEFAULT_EXTRACT_LIMITS, maxBytes: cfg.WARROOM_KB_MAX_DOC_BYTES },
@@ -99,6 +104,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     sandbox: { owner: DEFAULT_ORG, running: () => sandbox },
     fixHeartbeatMs: fixHeartbeatMs(cfg.WARROOM_FIX_LEASE_SECONDS * 1000),
     analysisCache,
+    audit: { key: auditKey, anchor: auditAnchor },
     publishCommitted: (msgs) => relay?.publishCommitted(msgs),
   }, ALL_ROUTES);
   const server: Server = createServer(api);
@@ -112,7 +118,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
 
   const ready = (async () => {
     // The data directory's lock names this server's API, so CLI commands can use it instead.
-    const opened = await openStore({ ...storeConfig(cfg), owner: { url } });
+    const opened = await openStore({ ...storeConfig(cfg), auditKey, owner: { url } });
     const theStore = opened.store;
     store = theStore;
     admin = opened.admin;
@@ -169,6 +175,15 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     sweep(theStore.engine === 'pglite' ? Math.min(leaseMs, Date.now() - startedAt) : leaseMs);
     leaseSweep = setInterval(() => sweep(leaseMs), Math.min(60_000, leaseMs / 2));
     leaseSweep.unref();
+    // Signed checkpoints of the audit chains, outside the database: what catches a rewound tail.
+    if (auditAnchor && cfg.WARROOM_AUDIT_CHECKPOINT_MINUTES > 0) {
+      const theAdmin = opened.admin;
+      const checkpoint = () =>
+        void checkpointAudit(theAdmin, auditAnchor, auditKey, clock.now()).catch((err: unknown) => logger.warn({ err }, 'audit checkpoint failed; will retry'));
+      checkpoint();
+      auditCheckpoints = setInterval(checkpoint, cfg.WARROOM_AUDIT_CHECKPOINT_MINUTES * 60_000);
+      auditCheckpoints.unref();
+    }
     logger.info('warroom ready');
   })();
   ready.catch((err) => logger.fatal({ err }, 'start-up failed'));
@@ -194,6 +209,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     },
     async stop() {
       clearInterval(leaseSweep);
+      clearInterval(auditCheckpoints);
       await sandbox?.stop();
       await relay?.stop();
       await new Promise<void>((r) => server.close(() => r()));
@@ -201,6 +217,10 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
       await ready.catch(() => undefined);
       for (const s of subs) await s.unsubscribe().catch(() => undefined);
       await bus?.close();
+      // the last entries of this run are anchored too
+      if (admin && auditAnchor && cfg.WARROOM_AUDIT_CHECKPOINT_MINUTES > 0) {
+        await checkpointAudit(admin, auditAnchor, auditKey, clock.now()).catch((err: unknown) => logger.warn({ err }, 'audit checkpoint at stop failed'));
+      }
       await store?.close();
       await admin?.close();
     },
