@@ -98,4 +98,39 @@ describe('warroom CLI', () => {
     expect(broken.stdout).toMatch(/FAIL org acme/);
     expect(broken.stdout).toMatch(/seq 2: edited/);
   }, SLOW_MS);
+
+  it('audit checkpoint anchors each chain outside the database; verify then catches a rewound tail', async () => {
+    const dataDir = tmp();
+    const key = 'ab'.repeat(32);
+    const { store, admin } = await openStore({ dataDir, auditKey: Buffer.from(key, 'hex') });
+    await store.createOrg({ id: 'acme', name: 'Acme' });
+    const org = store.forOrg('acme');
+    for (let i = 0; i < 4; i++) await org.appendAudit({ actor: 'user:a', action: 'test.step', target: `t:${i}`, payload: { i } });
+    await store.close();
+    await admin.close();
+
+    const env = { WARROOM_DATA_DIR: dataDir, DATABASE_URL: '', WARROOM_AUDIT_KEY: key };
+    const cp = run(['audit', 'checkpoint'], env);
+    expect(cp.status, cp.stderr).toBe(0);
+    expect(cp.stdout).toMatch(/1 checkpoint\(s\) recorded/);
+    const clean = run(['audit', 'verify'], env);
+    expect(clean.stdout).toMatch(/ok +org acme: 4 entries \(4 signed\), checkpoint seq 4/);
+
+    // the owner deletes the newest two entries and moves the head back: chain and head agree
+    const t = await openStore({ dataDir });
+    await t.admin.exec('ALTER TABLE audit_log DISABLE TRIGGER USER');
+    await t.admin.exec(`DELETE FROM audit_log WHERE org_id = 'acme' AND seq > 2`);
+    await t.admin.exec('ALTER TABLE audit_log ENABLE TRIGGER USER');
+    await t.admin.exec(`UPDATE audit_heads SET seq = 2, hash = (SELECT hash FROM audit_log WHERE org_id = 'acme' AND seq = 2) WHERE org_id = 'acme'`);
+    await t.store.close();
+    await t.admin.close();
+
+    const broken = run(['audit', 'verify'], env);
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toMatch(/seq 4: rewound/);
+    // a verifier with the wrong key sees neither valid signatures nor a valid checkpoint
+    const wrongKey = run(['audit', 'verify'], { ...env, WARROOM_AUDIT_KEY: 'cd'.repeat(32) });
+    expect(wrongKey.status).toBe(1);
+    expect(wrongKey.stdout).toMatch(/edited/);
+  }, SLOW_MS);
 });

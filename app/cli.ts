@@ -36,11 +36,18 @@ export async function main(argv: string[], evals: EvalLoaders = NO_EVALS): Promi
   const audit = program.command('audit').description('The hash-chained audit log');
   audit
     .command('verify')
-    .description('Check every org\'s audit chain; exits 1 and lists each edited, inserted or deleted row')
+    .description('Check every org\'s audit chain with the audit key and its latest checkpoint; exits 1 and lists each edited, forged, inserted or deleted row and a rewound tail')
     .option('--json', 'print the report as JSON')
     .action(async (o: { json?: boolean }) => {
       const { runAuditVerify } = await import('./commands/audit.js');
       process.exitCode = await runAuditVerify(loadConfigOrExit(), o);
+    });
+  audit
+    .command('checkpoint')
+    .description('Record a signed checkpoint (org, seq, head hash, time) of every org whose chain grew, in WARROOM_AUDIT_CHECKPOINT_DIR')
+    .action(async () => {
+      const { runAuditCheckpoint } = await import('./commands/audit.js');
+      process.exitCode = await runAuditCheckpoint(loadConfigOrExit());
     });
 
   program

@@ -3,8 +3,10 @@
  * process.env. A bad value stops start-up with a message naming the variable.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_SECRET_RULES, compileMaskRules, type CompiledMask } from '../detectors/secrets.js';
+import { loadAuditKey } from './audit-key.js';
 
 const optionalString = z
   .string()
@@ -35,6 +37,9 @@ export const CONFIG_VARS = {
   WARROOM_CHECKPOINT_SECONDS: { schema: z.coerce.number().int().min(0).max(86_400).default(60), doc: 'Seconds between checkpoints of the detectors\' learned state to the store (0 = after every batch)', secret: false },
   WARROOM_DETECTION_THREAD: { schema: z.enum(['auto', 'worker', 'inline']).default('auto'), doc: 'Where the detectors run: a worker thread (keeps their CPU off the thread serving requests), inline on the main thread, or auto (a worker when the machine has more than 2 cores)', secret: false },
   WARROOM_AUTO_OPEN_SEVERITY: { schema: z.enum(['sev1', 'sev2', 'sev3', 'sev4']).default('sev3'), doc: 'Anomalies at or above this severity auto-open an incident', secret: false },
+  WARROOM_AUDIT_KEY: { schema: optionalString, doc: 'Key (64+ hex characters or base64 of 32+ bytes) that signs every audit entry and checkpoint; never stored in the database. Unset = generated once into WARROOM_DATA_DIR/audit.key; instances sharing one database must share it', secret: true },
+  WARROOM_AUDIT_CHECKPOINT_DIR: { schema: optionalString, doc: 'Where signed checkpoints of the audit chains are appended (keep it where the database owner cannot write); unset = WARROOM_DATA_DIR/audit-checkpoints', secret: false },
+  WARROOM_AUDIT_CHECKPOINT_MINUTES: { schema: z.coerce.number().int().min(0).max(1440).default(10), doc: 'Minutes between audit checkpoints of every org whose chain grew (0: only `warroom audit checkpoint`)', secret: false },
   WARROOM_MASK_RULES: { schema: optionalString, doc: 'Path to a JSON file of extra secret-masking rules [{name, pattern, flags?, replacement}]', secret: false },
   OPENAI_API_KEY: { schema: optionalString, doc: 'Key of an OpenAI-compatible endpoint; set (or OPENAI_BASE_URL set) it turns the agent\'s LLM on and switches knowledge-base embeddings to that endpoint', secret: true },
   OPENAI_BASE_URL: { schema: optionalString.pipe(z.url().optional()), doc: 'Base URL of an OpenAI-compatible endpoint (e.g. http://127.0.0.1:8000/v1)', secret: false },
@@ -81,13 +86,17 @@ export function describeConfig(cfg: Config): Record<string, unknown> {
   );
 }
 
-/** How the store is opened for this configuration (one mapping for the server and every CLI command). */
-export function storeConfig(cfg: Config): { databaseUrl?: string; dataDir?: string; appRole: string; appPassword?: string } {
+/**
+ * How the store is opened for this configuration (one mapping for the server and every CLI
+ * command): every process that appends to the audit log signs with the same key.
+ */
+export function storeConfig(cfg: Config): { databaseUrl?: string; dataDir?: string; appRole: string; appPassword?: string; auditKey: Buffer } {
   return {
     databaseUrl: cfg.DATABASE_URL,
     dataDir: cfg.WARROOM_DATA_DIR === ':memory:' ? undefined : cfg.WARROOM_DATA_DIR,
     appRole: cfg.WARROOM_DB_APP_ROLE,
     appPassword: cfg.WARROOM_DB_APP_PASSWORD,
+    auditKey: loadAuditKey(cfg),
   };
 }
 
@@ -96,6 +105,12 @@ export function llmConfig(cfg: Config): { apiKey: string; baseURL?: string; mode
   if (!cfg.OPENAI_API_KEY && !cfg.OPENAI_BASE_URL) return undefined;
   // Local servers (vLLM, Ollama, llama.cpp) take no key, but the OpenAI client insists on one.
   return { apiKey: cfg.OPENAI_API_KEY ?? 'no-key', baseURL: cfg.OPENAI_BASE_URL, model: cfg.LLM_MODEL, timeoutMs: cfg.WARROOM_LLM_TIMEOUT_MS, tokenBudget: cfg.WARROOM_LLM_TOKEN_BUDGET };
+}
+
+/** Where audit checkpoints go: the configured directory, else one in the data directory (none in memory). */
+export function auditAnchorDir(cfg: Config): string | null {
+  if (cfg.WARROOM_AUDIT_CHECKPOINT_DIR) return cfg.WARROOM_AUDIT_CHECKPOINT_DIR;
+  return cfg.WARROOM_DATA_DIR === ':memory:' ? null : join(cfg.WARROOM_DATA_DIR, 'audit-checkpoints');
 }
 
 /** The org every instance has: created on start, and the CLI's default `--org`. */

@@ -28,7 +28,8 @@ import { ALL_ROUTES } from '../api/routes/index.js';
 import { DEFAULT_EXTRACT_LIMITS } from '../kb/extract.js';
 import { fixHeartbeatMs } from '../remediate/leases.js';
 import { failOrphanedPlans } from '../usecases/fix-leases.js';
-import { DEFAULT_ORG, describeConfig, loadMasks, storeConfig, type Config } from './config.js';
+import { auditAnchorDir, DEFAULT_ORG, describeConfig, loadMasks, storeConfig, type Config } from './config.js';
+import { checkpointAudit, fileAuditAnchor } from './audit-anchor.js';
 import { createEmbedder } from './embedder.js';
 import { createLogger } from './logger.js';
 import { type AnalysisCache, memoryAnalysisCache } from '../usecases/analysis-cache.js';
@@ -89,6 +90,10 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   const analysisCache = memoryAnalysisCache();
   // One knowledge base for the process: the kb routes and the agent's search tool share it.
   const kb = new KnowledgeBase({ embedder, mask: (t) => maskSecrets(t, masks) });
+  const auditKey = storeConfig(cfg).auditKey;
+  const anchorDir = auditAnchorDir(cfg);
+  const auditAnchor = anchorDir ? fileAuditAnchor(anchorDir) : null;
+  let auditCheckpoints: NodeJS.Timeout | undefined;
   const api = createApi({
     embedder,
     kb,
@@ -109,6 +114,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     sandbox: { owner: DEFAULT_ORG, running: () => sandbox },
     fixHeartbeatMs: fixHeartbeatMs(cfg.WARROOM_FIX_LEASE_SECONDS * 1000),
     analysisCache,
+    audit: { key: auditKey, anchor: auditAnchor },
     publishCommitted: (msgs) => relay?.publishCommitted(msgs),
   }, ALL_ROUTES);
   const server: Server = createServer(api);
@@ -122,7 +128,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
 
   const ready = (async () => {
     // The data directory's lock names this server's API, so CLI commands can use it instead.
-    const opened = await openStore({ ...storeConfig(cfg), owner: { url } });
+    const opened = await openStore({ ...storeConfig(cfg), auditKey, owner: { url } });
     const theStore = opened.store;
     store = theStore;
     admin = opened.admin;
@@ -187,6 +193,15 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     sweep(theStore.engine === 'pglite' ? Math.min(leaseMs, Date.now() - startedAt) : leaseMs);
     leaseSweep = setInterval(() => sweep(leaseMs), Math.min(60_000, leaseMs / 2));
     leaseSweep.unref();
+    // Signed checkpoints of the audit chains, outside the database: what catches a rewound tail.
+    if (auditAnchor && cfg.WARROOM_AUDIT_CHECKPOINT_MINUTES > 0) {
+      const theAdmin = opened.admin;
+      const checkpoint = () =>
+        void checkpointAudit(theAdmin, auditAnchor, auditKey, clock.now()).catch((err: unknown) => logger.warn({ err }, 'audit checkpoint failed; will retry'));
+      checkpoint();
+      auditCheckpoints = setInterval(checkpoint, cfg.WARROOM_AUDIT_CHECKPOINT_MINUTES * 60_000);
+      auditCheckpoints.unref();
+    }
     logger.info('warroom ready');
   })();
   ready.catch((err) => logger.fatal({ err }, 'start-up failed'));
@@ -213,6 +228,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     },
     async stop() {
       clearInterval(leaseSweep);
+      clearInterval(auditCheckpoints);
       await sandbox?.stop();
       await relay?.stop();
       await new Promise<void>((r) => server.close(() => r()));
@@ -221,6 +237,10 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
       for (const s of subs) await s.unsubscribe().catch(() => undefined);
       await bus?.close();
       await agent?.close();
+      // the last entries of this run are anchored too
+      if (admin && auditAnchor && cfg.WARROOM_AUDIT_CHECKPOINT_MINUTES > 0) {
+        await checkpointAudit(admin, auditAnchor, auditKey, clock.now()).catch((err: unknown) => logger.warn({ err }, 'audit checkpoint at stop failed'));
+      }
       await store?.close();
       await admin?.close();
     },

@@ -267,4 +267,8 @@ export interface AuditEntry extends AuditInput {
   ts: string;
   prevHash: string;
   hash: string;
+  /** SHA-256 (hex) of the content; absent on rows written before migration 017 (core/audit-chain.ts). */
+  digest?: string | null;
+  /** HMAC-SHA256 (hex) of the content under the audit key; null when written without a key. */
+  sig?: string | null;
 }

@@ -17,11 +17,13 @@ export interface StoreConfig {
   appPassword?: string;
   /** PGlite only: who holds the data directory, and the API to use instead (store/lock.ts). */
   owner?: { command?: string; url?: string };
+  /** The audit key: signs every audit entry (HMAC-SHA256); never stored in the database. */
+  auditKey?: Uint8Array | null;
 }
 
 export function openStore(cfg: StoreConfig): Promise<OpenedStore> {
-  if (cfg.databaseUrl) return openPostgresStore({ url: cfg.databaseUrl, appRole: cfg.appRole, appPassword: cfg.appPassword });
-  return openPgliteStore({ dataDir: cfg.dataDir, appRole: cfg.appRole, owner: cfg.owner });
+  if (cfg.databaseUrl) return openPostgresStore({ url: cfg.databaseUrl, appRole: cfg.appRole, appPassword: cfg.appPassword, auditKey: cfg.auditKey });
+  return openPgliteStore({ dataDir: cfg.dataDir, appRole: cfg.appRole, owner: cfg.owner, auditKey: cfg.auditKey });
 }
 
 export type { PgliteStoreOptions } from './pglite.js';

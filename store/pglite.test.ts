@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { signal, storeContracts } from './contracts/index.js';
+import { signal, storeContracts, TEST_AUDIT_KEY } from './contracts/index.js';
 import { openStore } from './index.js';
 import { openPgliteStore } from './pglite.js';
 
 // In-memory PGlite, opened once for all the store's contract suites (cold start is several seconds).
-storeContracts('pglite (in memory)', () => openPgliteStore());
+storeContracts('pglite (in memory)', () => openPgliteStore({ auditKey: TEST_AUDIT_KEY }));
 
 describe('pglite specifics', () => {
   it('keeps data in a dataDir across reopen, and migrations apply once', async () => {

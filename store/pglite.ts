@@ -22,6 +22,8 @@ export interface PgliteStoreOptions {
   appRole?: string;
   /** Written into the data directory's lock (store/lock.ts): who holds it, and the API to use instead. */
   owner?: { command?: string; url?: string };
+  /** The audit key (see CreateStoreOptions). */
+  auditKey?: Uint8Array | null;
 }
 
 const session = (tx: Transaction): SqlSession => ({
@@ -120,7 +122,7 @@ export async function openPgliteStore(opts: PgliteStoreOptions = {}): Promise<Op
     await ensureAppRole(db, appRole, { login: false });
     const { hasVector } = await migrate(db, { appRole });
     await assertAppRoleIsConfined(db);
-    return { ...createStore(db, { hasVector }), db };
+    return { ...createStore(db, { hasVector, auditKey: opts.auditKey }), db };
   } catch (e) {
     await db.close().catch(() => undefined);
     throw e;

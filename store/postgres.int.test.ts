@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signal, storeContracts } from './contracts/index.js';
+import { signal, storeContracts, TEST_AUDIT_KEY } from './contracts/index.js';
 import { openStore } from './index.js';
 import { appRoleUrl, openPostgresStore } from './postgres.js';
 
@@ -42,7 +42,7 @@ afterAll(async () => {
   });
 });
 
-storeContracts('postgres', () => openPostgresStore({ url }));
+storeContracts('postgres', () => openPostgresStore({ url, auditKey: TEST_AUDIT_KEY }));
 
 describe('postgres specifics', () => {
   it('a held role excludes other processes, and passes on when the holder\'s connection dies', async () => {

@@ -19,6 +19,8 @@ export interface PostgresStoreOptions {
   appPassword?: string;
   /** Size of the application pool (default 10). */
   poolSize?: number;
+  /** The audit key (see CreateStoreOptions). */
+  auditKey?: Uint8Array | null;
 }
 
 /** A session over one checked-out client; unusable once its transaction has ended (the client may then serve another org). */
@@ -182,7 +184,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Ope
     appPool.on('error', () => undefined);
     db.attachAppPool(appPool, appUrl);
     await assertAppRoleIsConfined(db);
-    return { ...createStore(db, { hasVector, closeAdmin: () => db.closeOwner() }), db };
+    return { ...createStore(db, { hasVector, auditKey: opts.auditKey, closeAdmin: () => db.closeOwner() }), db };
   } catch (e) {
     await db.close().catch(() => undefined);
     throw e;

@@ -84,6 +84,8 @@ class PgOrgStore implements OrgStore {
     private readonly hasVector = false,
     /** In-memory vectors for exact search (one per store). */
     private readonly vectors: kb.VectorCache = new kb.VectorCache(),
+    /** The audit key (HMAC of each entry); null: unkeyed digests. */
+    private readonly auditKey: Uint8Array | null = null,
   ) {}
 
   private run<T>(fn: (s: SqlSession) => Promise<T>): Promise<T> {
@@ -94,14 +96,14 @@ class PgOrgStore implements OrgStore {
 
   transaction<T>(fn: (tx: OrgStore) => Promise<T>): Promise<T> {
     if (this.session) return fn(this);
-    return this.run((s) => fn(new PgOrgStore(this.db, this.orgId, s, this.hasVector, this.vectors)));
+    return this.run((s) => fn(new PgOrgStore(this.db, this.orgId, s, this.hasVector, this.vectors, this.auditKey)));
   }
 
   idempotent(req: IdempotencyRequest, fn: (tx: OrgStore) => Promise<StoredResponse>): Promise<StoredResponse & { replayed: boolean }> {
     return this.run(async (s) => {
       const stored = await infra.claimIdempotencyKey(s, this.orgId, req);
       if (stored) return { ...stored, replayed: true };
-      const res = await fn(this.session ? this : new PgOrgStore(this.db, this.orgId, s, this.hasVector, this.vectors));
+      const res = await fn(this.session ? this : new PgOrgStore(this.db, this.orgId, s, this.hasVector, this.vectors, this.auditKey));
       await infra.saveIdempotentResponse(s, this.orgId, req.key, res);
       return { ...res, replayed: false };
     });
@@ -259,7 +261,7 @@ class PgOrgStore implements OrgStore {
   }
 
   appendAudit(e: AuditInput & { ts?: string }): Promise<AuditEntry> {
-    return this.run((s) => audit.appendAudit(s, this.orgId, e));
+    return this.run((s) => audit.appendAudit(s, this.orgId, e, this.auditKey));
   }
   listAudit(q?: { afterSeq?: number; limit?: number }): Promise<AuditEntry[]> {
     return this.run((s) => audit.listAudit(s, this.orgId, q));
@@ -341,6 +343,8 @@ export interface OpenedStore {
 
 export interface CreateStoreOptions {
   hasVector: boolean;
+  /** The audit key: every audit entry is signed with it (HMAC-SHA256); the database never holds it. */
+  auditKey?: Uint8Array | null;
   /** Releases what only the admin side holds (Postgres: the owner pool). */
   closeAdmin?: () => Promise<void>;
 }
@@ -356,7 +360,7 @@ export function createStore(db: Db, opts: CreateStoreOptions): { store: Store; a
     findApiKeyByHash: (hash: string): Promise<ApiKeyRecord | null> => mapped(() => db.tenant(null, (s) => ten.findApiKeyByHash(s, hash))),
     forOrg: (orgId: string): OrgStore => {
       if (typeof orgId !== 'string' || orgId.length === 0) throw new TypeError('forOrg needs an org id');
-      return new PgOrgStore(db, orgId, null, opts.hasVector, vectors);
+      return new PgOrgStore(db, orgId, null, opts.hasVector, vectors, opts.auditKey ?? null);
     },
     pendingOutbox: (limit: number, minAgeMs = 0): Promise<OutboxMessage[]> => mapped(() => db.tenant(null, (s) => infra.pendingOutbox(s, limit, minAgeMs))),
     orphanedFixPlans: (staleMs: number, limit = 100) => mapped(() => db.tenant(null, (s) => fix.orphanedFixPlans(s, staleMs, limit))),

@@ -1,28 +1,35 @@
-/** `warroom audit verify`: checks every org's audit hash chain against its head. */
-import { type AuditProblem, verifyChain } from '../core/audit-chain.js';
-import type { AdminStore } from '../core/ports/index.js';
+/** `warroom audit verify`: checks every org's audit hash chain against its head and its latest checkpoint. */
+import { type AuditProblem, type ChainSummary, reportChain } from '../core/audit-chain.js';
+import type { AdminStore, AuditAnchor } from '../core/ports/index.js';
 
 export interface OrgAuditReport {
   orgId: string;
   /** Rows in the chain. */
   entries: number;
   head: { seq: number; hash: string } | null;
+  /** The checkpoint checked against (null: none recorded, or no anchor/key given). */
+  checkpoint: { seq: number; at: string } | null;
+  summary: ChainSummary;
   /** Empty when the chain is intact. */
   problems: AuditProblem[];
 }
 
+export interface AuditVerifyOptions {
+  /** The audit key: signed entries are checked with it. */
+  key?: Uint8Array | null;
+  /** Where checkpoints are kept (needs the key to check their signatures). */
+  anchor?: AuditAnchor | null;
+}
+
 /** One report per org (all orgs, or the given ones), in org id order. */
-export async function verifyAudit(admin: AdminStore, orgIds?: string[]): Promise<OrgAuditReport[]> {
+export async function verifyAudit(admin: AdminStore, orgIds?: string[], opts: AuditVerifyOptions = {}): Promise<OrgAuditReport[]> {
   const ids = orgIds ?? (await admin.listOrgIds());
+  const key = opts.key ?? null;
   const out: OrgAuditReport[] = [];
   for (const orgId of ids) {
     const [entries, head] = await Promise.all([admin.auditEntries(orgId), admin.auditHead(orgId)]);
-    const problems = verifyChain(entries, head);
-    // A head with no rows at all (every row deleted) is a deleted tail too.
-    if (!head && entries.length > 0) {
-      problems.push({ seq: entries[entries.length - 1].seq, problem: 'deleted_tail', detail: 'the chain has rows but no head' });
-    }
-    out.push({ orgId, entries: entries.length, head, problems });
+    const anchored = key && opts.anchor ? await opts.anchor.latest(orgId, key) : undefined;
+    out.push({ orgId, entries: entries.length, head, ...reportChain(entries, head, key, anchored) });
   }
   return out;
 }

@@ -1,5 +1,5 @@
 /** The org's audit chain: read it, and verify it end to end (scope `admin`). */
-import { type AuditProblem, verifyChain } from '../core/audit-chain.js';
+import { type AuditProblem, type ChainSummary, reportChain } from '../core/audit-chain.js';
 import type { AuditEntry } from '../core/schemas.js';
 import { requireScope } from './principal.js';
 import type { Session } from './session.js';
@@ -12,8 +12,19 @@ export async function readAudit(s: Session, q: { afterSeq: number; limit: number
   return s.org.listAudit(q);
 }
 
-/** Walks the whole chain; `ok` is false when any row was edited, inserted or deleted. */
-export async function verifyAudit(s: Session): Promise<{ ok: boolean; entries: number; problems: AuditProblem[] }> {
+export interface AuditVerification {
+  ok: boolean;
+  entries: number;
+  checkpoint: { seq: number; at: string } | null;
+  summary: ChainSummary;
+  problems: AuditProblem[];
+}
+
+/**
+ * Walks the whole chain with the process's audit key and the org's latest checkpoint; `ok` is
+ * false when any row was edited, forged, inserted or deleted, or the chain was rewound.
+ */
+export async function verifyAudit(s: Session): Promise<AuditVerification> {
   requireScope(s.principal, 'admin');
   const all: AuditEntry[] = [];
   for (;;) {
@@ -21,6 +32,8 @@ export async function verifyAudit(s: Session): Promise<{ ok: boolean; entries: n
     all.push(...page);
     if (page.length < PAGE) break;
   }
-  const problems = verifyChain(all, await s.org.auditHead());
-  return { ok: problems.length === 0, entries: all.length, problems };
+  const key = s.deps.audit?.key ?? null;
+  const anchored = key && s.deps.audit?.anchor ? await s.deps.audit.anchor.latest(s.principal.orgId, key) : undefined;
+  const report = reportChain(all, await s.org.auditHead(), key, anchored);
+  return { ok: report.problems.length === 0, entries: all.length, ...report };
 }

@@ -4,7 +4,7 @@
  * and the bots build theirs with `directSession`.
  */
 import type { Clock, IdSource } from '../core/clock.js';
-import type { OrgStore, OutboxMessage, Runner, Subject } from '../core/ports/index.js';
+import type { AuditAnchor, OrgStore, OutboxMessage, Runner, Subject } from '../core/ports/index.js';
 import type { CompiledMask } from '../detectors/secrets.js';
 import { Staged } from '../ingest/outbox-relay.js';
 import type { AnalysisCache } from './analysis-cache.js';
@@ -22,6 +22,8 @@ export interface UseCaseDeps {
   analysisCache: AnalysisCache;
   /** How often an executing plan's heartbeat is renewed (remediate/leases.ts). */
   fixHeartbeatMs?: number;
+  /** The audit key and where checkpoints are kept: what `verifyAudit` checks the chain with. */
+  audit?: { key: Uint8Array; anchor: AuditAnchor | null };
 }
 
 /** What a use case's final write sees. */

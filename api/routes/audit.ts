@@ -14,6 +14,8 @@ const AuditView = z.object({
   payload: z.record(z.string(), z.unknown()),
   prev_hash: z.string(),
   hash: z.string(),
+  digest: z.string().nullable().describe('SHA-256 of the content; null on entries written before migration 017'),
+  sig: z.string().nullable().describe('HMAC-SHA256 of the content under the audit key (never held by the database); null when written without a key'),
 });
 const auditView = (e: AuditEntry): z.infer<typeof AuditView> => ({
   seq: e.seq,
@@ -24,6 +26,8 @@ const auditView = (e: AuditEntry): z.infer<typeof AuditView> => ({
   payload: e.payload,
   prev_hash: e.prevHash,
   hash: e.hash,
+  digest: e.digest ?? null,
+  sig: e.sig ?? null,
 });
 
 export const listAuditRoute = route({
@@ -45,8 +49,23 @@ export const verifyAuditRoute = route({
   scope: 'admin',
   response: {
     status: 200,
-    schema: z.object({ ok: z.boolean(), entries: z.number().int(), problems: z.array(z.object({ seq: z.number(), problem: z.string(), detail: z.string() })) }),
-    description: 'ok is false when any row was edited, inserted or deleted',
+    schema: z.object({
+      ok: z.boolean(),
+      entries: z.number().int(),
+      checkpoint: z.object({ seq: z.number().int(), at: z.string() }).nullable().describe('The latest signed checkpoint the chain was checked against'),
+      summary: z.object({
+        keyed: z.number().int().describe('Entries signed with the audit key'),
+        unchecked: z.number().int().describe('Signed entries not checked (no key)'),
+        unkeyed: z.number().int().describe('Entries written without a key'),
+        since_checkpoint: z.number().int().nullable().describe('Entries after the checkpoint'),
+      }),
+      problems: z.array(z.object({ seq: z.number(), problem: z.string(), detail: z.string() })),
+    }),
+    description: 'ok is false when any row was edited, forged, inserted or deleted, or the chain was rewound past its checkpoint',
   },
-  handler: (ctx) => runUseCase(ctx, (s) => verifyAudit(s), (r) => ({ status: 200, body: r })),
+  handler: (ctx) =>
+    runUseCase(ctx, (s) => verifyAudit(s), (r) => ({
+      status: 200,
+      body: { ok: r.ok, entries: r.entries, checkpoint: r.checkpoint, summary: { keyed: r.summary.keyed, unchecked: r.summary.unchecked, unkeyed: r.summary.unkeyed, since_checkpoint: r.summary.sinceCheckpoint }, problems: r.problems },
+    })),
 });

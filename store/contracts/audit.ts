@@ -1,10 +1,10 @@
 /** The `AuditStore` port: the per-org hash chain, append-only, with tampering detected (`AdminStore`, `verifyAudit`). */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { verifyChain } from '../../core/audit-chain.js';
-import type { AdminStore, OrgStore, Store } from '../../core/ports/index.js';
+import { type AuditCheckpoint, auditDigest, auditSignature, checkpointValid, signCheckpoint, verifyChain } from '../../core/audit-chain.js';
+import type { AdminStore, AuditAnchor, OrgStore, Store } from '../../core/ports/index.js';
 import type { Db } from '../sql.js';
 import { verifyAudit } from '../verify.js';
-import { failure, type StoreOpener, uid } from './fixtures.js';
+import { failure, type StoreOpener, TEST_AUDIT_KEY, uid } from './fixtures.js';
 
 export function auditStoreContract(name: string, open: StoreOpener): void {
   describe(`AuditStore contract: ${name}`, () => {
@@ -27,7 +27,7 @@ export function auditStoreContract(name: string, open: StoreOpener): void {
         }
         return { org, o };
       }
-      const problemsOf = async (org: string) => verifyChain(await admin.auditEntries(org), await admin.auditHead(org));
+      const problemsOf = async (org: string) => verifyChain(await admin.auditEntries(org), await admin.auditHead(org), { key: TEST_AUDIT_KEY });
 
       it('appends entries that verify, and read back identically', async () => {
         const org = uid('orgaud');
@@ -57,7 +57,17 @@ export function auditStoreContract(name: string, open: StoreOpener): void {
         expect(await o.auditHead()).toEqual({ seq: 4, hash: written[3].hash });
         expect(verifyChain(read, await admin.auditHead(org))).toEqual([]);
         const report = (await verifyAudit(admin)).find((r) => r.orgId === org);
-        expect(report).toEqual({ orgId: org, entries: 4, head: { seq: 4, hash: written[3].hash }, problems: [] });
+        expect(report).toEqual({
+          orgId: org,
+          entries: 4,
+          head: { seq: 4, hash: written[3].hash },
+          checkpoint: null,
+          summary: { keyed: 4, unchecked: 4, unkeyed: 0, sinceCheckpoint: null },
+          problems: [],
+        });
+        expect(written.every((e) => /^[0-9a-f]{64}$/.test(e.digest ?? '') && /^[0-9a-f]{64}$/.test(e.sig ?? ''))).toBe(true);
+        // With the key every signature is checked.
+        expect((await verifyAudit(admin, [org], { key: TEST_AUDIT_KEY }))[0]).toMatchObject({ summary: { keyed: 4, unchecked: 0 }, problems: [] });
       });
 
       it('serialises concurrent appends of one org into one chain', async () => {
@@ -147,9 +157,111 @@ export function auditStoreContract(name: string, open: StoreOpener): void {
              VALUES ($1, 4, $2, 'mallory', 'grant', 'root', '{}', $3, $4)`,
             [org2, forged.ts, tail.hash, auditHash(forged)],
           );
-          expect(await problemsOf(org2)).toEqual([expect.objectContaining({ problem: 'deleted_tail' })]);
+          // a row in the pre-signing format after signed ones: unsigned, and the head disagrees
+        expect(await problemsOf(org2)).toEqual([expect.objectContaining({ seq: 4, problem: 'unsigned' }), expect.objectContaining({ problem: 'deleted_tail' })]);
+        });
+
+        it('the newest rows deleted and the head moved back: caught by the checkpoint', async () => {
+          const { org, o } = await chain(5);
+          const anchor = memoryAnchor();
+          await anchor.record(signCheckpoint({ orgId: org, ...(await o.auditHead())!, at: '2026-12-07T00:00:00.000Z' }, TEST_AUDIT_KEY));
+          await tamper('DELETE FROM audit_log WHERE org_id = $1 AND seq > 3', [org]);
+          const [third] = await admin.auditEntries(org).then((es) => es.filter((e) => e.seq === 3));
+          await admin.exec('UPDATE audit_heads SET seq = 3, hash = $2 WHERE org_id = $1', [org, third.hash]);
+          // the chain and its head agree: only the checkpoint sees it
+          expect(await problemsOf(org)).toEqual([]);
+          const [report] = await verifyAudit(admin, [org], { key: TEST_AUDIT_KEY, anchor });
+          expect(report.problems).toEqual([expect.objectContaining({ seq: 5, problem: 'rewound' })]);
+        });
+
+        it('a tail rewritten past the checkpoint (rows deleted, others appended in their place)', async () => {
+          const { org, o } = await chain(4);
+          const anchor = memoryAnchor();
+          await anchor.record(signCheckpoint({ orgId: org, ...(await o.auditHead())!, at: '2026-12-07T00:00:00.000Z' }, TEST_AUDIT_KEY));
+          await tamper('DELETE FROM audit_log WHERE org_id = $1 AND seq = 4', [org]);
+          const [third] = (await admin.auditEntries(org)).filter((e) => e.seq === 3);
+          await admin.exec('UPDATE audit_heads SET seq = 3, hash = $2 WHERE org_id = $1', [org, third.hash]);
+          await o.appendAudit({ actor: 'mallory', action: 'other', target: 't', payload: {} }); // seq 4 again, validly signed
+          const [report] = await verifyAudit(admin, [org], { key: TEST_AUDIT_KEY, anchor });
+          expect(report.problems).toEqual([expect.objectContaining({ seq: 4, problem: 'rewritten' })]);
+        });
+
+        it('an altered checkpoint is itself reported', async () => {
+          const { org, o } = await chain(2);
+          const anchor = memoryAnchor();
+          const cp = signCheckpoint({ orgId: org, ...(await o.auditHead())!, at: '2026-12-07T00:00:00.000Z' }, TEST_AUDIT_KEY);
+          await anchor.record({ ...cp, seq: 1 });
+          const [report] = await verifyAudit(admin, [org], { key: TEST_AUDIT_KEY, anchor });
+          expect(report.problems).toEqual([expect.objectContaining({ problem: 'rewritten', detail: expect.stringMatching(/do not verify/) })]);
+        });
+      });
+
+      describe('the application role (its credentials, not the audit key)', () => {
+        it('cannot insert rows or move the head directly', async () => {
+          const { org } = await chain(2);
+          const ins = await failure(() =>
+            db.tenant(org, (s) =>
+              s.query(`INSERT INTO audit_log (org_id, seq, ts, actor, action, target, payload, prev_hash, hash) VALUES ($1, 3, now(), 'mallory', 'x', 't', '{}', $2, $2)`, [org, 'f'.repeat(64)]),
+            ),
+          );
+          expect(ins.code).toBe('42501');
+          const head = await failure(() => db.tenant(org, (s) => s.query('UPDATE audit_heads SET seq = 1 WHERE org_id = $1', [org])));
+          expect(head.code).toBe('42501');
+          expect(await problemsOf(org)).toEqual([]);
+        });
+
+        it('cannot append to another org through the function', async () => {
+          const { org } = await chain(1);
+          const { org: other } = await chain(1);
+          const e = await failure(() => db.tenant(org, (s) => s.query('SELECT warroom_audit_append($1, 2, $2, now(), $3, $4, $5, $6::jsonb, $7, NULL)', [other, 'x', 'mallory', 'x', 't', '{}', '0'.repeat(64)])));
+          expect(e.code).toBe('42501');
+          expect((await admin.auditEntries(other)).length).toBe(1);
+        });
+
+        it('a forged append through the function (a fix.approved by an admin) does not verify', async () => {
+          const { org, o } = await chain(3);
+          const head = (await o.auditHead())!;
+          const forged = { orgId: org, seq: 4, ts: new Date().toISOString(), actor: 'user:admin', action: 'fix.approved', target: 'plan:p1', payload: {}, prevHash: head.hash };
+          // Without the key the forger can only sign with a key of their own (or none).
+          const otherKey = Buffer.alloc(32, 9);
+          for (const sig of [auditSignature(forged, otherKey), null]) {
+            await db.tenant(org, (s) =>
+              s.query('SELECT warroom_audit_append($1, $2, $3, $4::timestamptz, $5, $6, $7, $8::jsonb, $9, $10)', [org, forged.seq, forged.prevHash, forged.ts, forged.actor, forged.action, forged.target, '{}', auditDigest(forged), sig]),
+            );
+            const problems = await problemsOf(org);
+            expect(problems).toContainEqual(expect.objectContaining({ seq: forged.seq, problem: sig ? 'edited' : 'unsigned' }));
+            // the chain hash itself is the database's: links and head agree, only the signature tells
+            expect(problems.some((p) => p.problem === 'bad_link' || p.problem === 'deleted_tail')).toBe(false);
+            forged.seq += 1;
+            forged.prevHash = (await o.auditHead())!.hash;
+          }
+        });
+
+        it('refuses a malformed digest or an append that does not follow the head', async () => {
+          const { org, o } = await chain(2);
+          const head = (await o.auditHead())!;
+          const call = (seq: number, prev: string, digest: string) =>
+            failure(() => db.tenant(org, (s) => s.query('SELECT warroom_audit_append($1, $2, $3, now(), $4, $5, $6, $7::jsonb, $8, NULL)', [org, seq, prev, 'm', 'x', 't', '{}', digest])));
+          const good = 'a'.repeat(64);
+          expect((await call(3, head.hash, 'not-a-digest')).code).toBe('23514');
+          expect((await call(2, head.hash, good)).code).toBe('40001');
+          expect((await call(3, 'f'.repeat(64), good)).code).toBe('40001');
+          expect((await o.auditHead())!.seq).toBe(2);
         });
       });
     });
   });
+}
+
+/** Checkpoints in memory: the file anchor's contract is app/audit-anchor.test.ts. */
+function memoryAnchor(): AuditAnchor {
+  const all: AuditCheckpoint[] = [];
+  return {
+    record: async (c) => void all.push(c),
+    latest: async (orgId, key) => {
+      const mine = all.filter((c) => c.orgId === orgId);
+      const valid = mine.filter((c) => checkpointValid(c, key));
+      return { checkpoint: valid.sort((a, b) => b.seq - a.seq)[0] ?? null, invalid: mine.length - valid.length };
+    },
+  };
 }

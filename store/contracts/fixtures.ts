@@ -51,6 +51,9 @@ export const TENANT_TABLES = [
   'analyses',
 ] as const;
 
+/** The audit key the contract suites' stores sign with (store/pglite.test.ts, store/postgres.int.test.ts). */
+export const TEST_AUDIT_KEY = Buffer.alloc(32, 7);
+
 export const uid = (p: string): string => `${p}_${ulid().toLowerCase()}`;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -24,7 +24,7 @@ import { tenancyStoreContract } from './tenancy.js';
 import { topologyStoreContract } from './topology.js';
 
 export { kbStoreContract } from './kb.js';
-export { sharedStore, signal, type StoreOpener } from './fixtures.js';
+export { sharedStore, signal, type StoreOpener, TEST_AUDIT_KEY } from './fixtures.js';
 
 /** Every suite but the knowledge base's, in the order they run. */
 export const STORE_CONTRACTS: readonly ((name: string, open: StoreOpener) => void)[] = [

@@ -1,9 +1,11 @@
 /**
  * The audit hash chain. Appends for one org are serialised by a transaction-scoped advisory
- * lock; the entry is hashed exactly as it will read back (ts as an ISO string with
- * milliseconds, payload after its JSON round trip), so verifyChain over stored rows is clean.
+ * lock (taken here, and again — re-entrantly — by the database function); the entry's digest is
+ * computed over the content exactly as it will read back (ts as an ISO string with milliseconds,
+ * payload after its JSON round trip), and `warroom_audit_append` computes the chain hash and moves
+ * the head: the application role has no other way to write either table.
  */
-import { GENESIS_HASH, auditHash } from '../../core/audit-chain.js';
+import { GENESIS_HASH, auditDigest, auditSignature } from '../../core/audit-chain.js';
 import type { AuditEntry, AuditInput } from '../../core/schemas.js';
 import { LOCK_CLASS_AUDIT } from '../migrate.js';
 import { type Row, type SqlSession, iso, json, jsonOut, normTs, num } from '../sql.js';
@@ -18,11 +20,14 @@ export const toAuditEntry = (r: Row): AuditEntry => ({
   payload: jsonOut<Record<string, unknown>>(r.payload, {}),
   prevHash: String(r.prev_hash),
   hash: String(r.hash),
+  digest: r.digest === null || r.digest === undefined ? null : String(r.digest),
+  sig: r.sig === null || r.sig === undefined ? null : String(r.sig),
 });
 
-const AUDIT_COLS = 'org_id, seq, ts, actor, action, target, payload, prev_hash, hash';
+const AUDIT_COLS = 'org_id, seq, ts, actor, action, target, payload, prev_hash, hash, digest, sig';
 
-export async function appendAudit(s: SqlSession, orgId: string, e: AuditInput & { ts?: string }): Promise<AuditEntry> {
+/** Appends one entry; `key` is the audit key (null: the entry is not signed). */
+export async function appendAudit(s: SqlSession, orgId: string, e: AuditInput & { ts?: string }, key: Uint8Array | null): Promise<AuditEntry> {
   await s.query('SELECT pg_advisory_xact_lock($1::int4, hashtext($2::text))', [LOCK_CLASS_AUDIT, orgId]);
   const [head] = await s.query('SELECT seq, hash FROM audit_heads WHERE org_id = $1', [orgId]);
   const payloadText = json(e.payload ?? {}) ?? '{}';
@@ -36,18 +41,21 @@ export async function appendAudit(s: SqlSession, orgId: string, e: AuditInput & 
     payload: JSON.parse(payloadText) as Record<string, unknown>,
     prevHash: head ? String(head.hash) : GENESIS_HASH,
   };
-  const entry: AuditEntry = { ...body, hash: auditHash(body) };
-  await s.query(
-    `INSERT INTO audit_log (org_id, seq, ts, actor, action, target, payload, prev_hash, hash)
-     VALUES ($1, $2, $3::timestamptz, $4, $5, $6, $7::jsonb, $8, $9)`,
-    [orgId, entry.seq, entry.ts, entry.actor, entry.action, entry.target, payloadText, entry.prevHash, entry.hash],
-  );
-  await s.query(
-    `INSERT INTO audit_heads (org_id, seq, hash) VALUES ($1, $2, $3)
-     ON CONFLICT (org_id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash`,
-    [orgId, entry.seq, entry.hash],
-  );
-  return entry;
+  const digest = auditDigest(body);
+  const sig = key ? auditSignature(body, key) : null;
+  const [r] = await s.query<{ hash: string }>('SELECT warroom_audit_append($1, $2, $3, $4::timestamptz, $5, $6, $7, $8::jsonb, $9, $10) AS hash', [
+    orgId,
+    body.seq,
+    body.prevHash,
+    body.ts,
+    body.actor,
+    body.action,
+    body.target,
+    payloadText,
+    digest,
+    sig,
+  ]);
+  return { ...body, hash: String(r.hash), digest, sig };
 }
 
 export async function listAudit(s: SqlSession, orgId: string, q: { afterSeq?: number; limit?: number } = {}): Promise<AuditEntry[]> {
