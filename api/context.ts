@@ -28,6 +28,12 @@ export interface ApiDeps extends UseCaseDeps {
   publishCommitted(msgs: OutboxMessage[]): void;
   /** Set by createApi: forgets this process's cached key lookups (after a revocation). */
   forgetKeys?(): void;
+  /**
+   * Manual routes under an Idempotency-Key: how long a duplicate waits for the first request's
+   * response (default 60 s, then 409 with Retry-After), and after how long a reservation with no
+   * response is taken over (its holder died; default 10 minutes).
+   */
+  idempotency?: { waitMs?: number; pollMs?: number; staleMs?: number };
 }
 
 export interface Ctx<B = unknown, Q = Record<string, string>> {
