@@ -33,6 +33,12 @@ export interface ApiDeps extends UseCaseDeps {
   agent?(): AgentAsker | undefined;
   /** Set by createApi: forgets this process's cached key lookups (after a revocation). */
   forgetKeys?(): void;
+  /**
+   * Manual routes under an Idempotency-Key: how long a duplicate waits for the first request's
+   * response (default 60 s, then 409 with Retry-After), and after how long a reservation with no
+   * response is taken over (its holder died; default 10 minutes).
+   */
+  idempotency?: { waitMs?: number; pollMs?: number; staleMs?: number };
 }
 
 /**

@@ -50,6 +50,7 @@ export function sendProblem(res: Response, err: AppError, instance: string, requ
   };
   if (err.code === 'unauthenticated') res.setHeader('WWW-Authenticate', 'Bearer realm="warroom"');
   if (err.code === 'unavailable') res.setHeader('Retry-After', '2');
+  else if (typeof err.extra?.retry_after_seconds === 'number') res.setHeader('Retry-After', String(err.extra.retry_after_seconds));
   res.status(err.status).type('application/problem+json').send(JSON.stringify(body));
 }
 

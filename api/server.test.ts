@@ -171,9 +171,9 @@ describe('where a handler runs (run() in api/server.ts, PGlite)', () => {
     const first = await c.post('/v1/test/manual', { n: 10 }, key);
     expect(first.status).toBe(201);
     expect(first.headers.get('idempotent-replayed')).toBeNull();
-    // the first call: a look-up that claims nothing, then the commit as the idempotent transaction
+    // the first call: the key reserved, then the commit as the idempotent transaction
     expect(api.spy.txs.map((t) => [t.kind, t.ok])).toEqual([
-      ['storedResponse', true],
+      ['reserveIdempotencyKey', true],
       ['idempotent', true],
     ]);
     expect(seen.openInCommit).toEqual([1]);
@@ -191,25 +191,41 @@ describe('where a handler runs (run() in api/server.ts, PGlite)', () => {
     expect(seen.handlerRuns).toBe(1);
   });
 
-  it('gives a duplicate that raced past the look-up the first reply from its own commit, storing and publishing once', async () => {
+  it('makes duplicates that arrive while the first request runs wait for its reply: the handler runs once', async () => {
     const before = await auditCount('test.manual');
     const g = gate();
     pause = g.wait();
-    let inside = 0;
-    const both = new Promise<void>((r) => (entered = () => ++inside === 2 && r()));
+    const inHandler = new Promise<void>((r) => (entered = r));
     const c = api.client();
     const key = { 'idempotency-key': `race-${Date.now()}` };
     const a = c.post('/v1/test/manual', { n: 12 }, key);
-    const b = c.post('/v1/test/manual', { n: 12 }, key);
-    await both; // both looked the key up and found nothing
+    await inHandler;
+    const dupes = Array.from({ length: 5 }, () => c.post('/v1/test/manual', { n: 12 }, key));
+    // each duplicate found the key held and polls for the reply
+    while (api.spy.txs.filter((t) => t.kind === 'reserveIdempotencyKey').length < 12) await new Promise((r) => setTimeout(r, 20));
+    expect(seen.handlerRuns).toBe(1);
     g.open();
-    const [ra, rb] = await Promise.all([a, b]);
-    expect([ra.status, rb.status]).toEqual([201, 201]);
-    expect(ra.body).toEqual(rb.body);
-    expect([ra.headers.get('idempotent-replayed'), rb.headers.get('idempotent-replayed')].sort()).toEqual(['true', null].sort());
-    expect(seen.commitRuns).toBe(1); // the second commit found the stored reply and did not run
+    const all = await Promise.all([a, ...dupes]);
+    expect(all.map((r) => r.status)).toEqual(Array(6).fill(201));
+    for (const r of all) expect(r.body).toEqual(all[0].body);
+    expect(all.map((r) => r.headers.get('idempotent-replayed')).filter((x) => x === 'true')).toHaveLength(5);
+    expect(seen.handlerRuns).toBe(1);
+    expect(seen.commitRuns).toBe(1);
     expect(await auditCount('test.manual')).toBe(before + 1);
     expect(api.published).toHaveLength(1);
+  });
+
+  it('gives the key up when the handler fails, so a retry with the same body runs again', async () => {
+    const c = api.client();
+    const key = { 'idempotency-key': `fail-${Date.now()}` };
+    const failed = await c.post('/v1/test/manual', { n: 13, fail: true }, key);
+    expect(failed.body.type).toBe('urn:warroom:problem:invalid_input');
+    const retry = await c.post('/v1/test/manual', { n: 14 }, key);
+    expect(retry.status).toBe(422); // another body under the same key is still a mismatch...
+    const same = await c.post('/v1/test/manual', { n: 13, fail: true }, key);
+    expect(same.body.type).toBe('urn:warroom:problem:invalid_input'); // ...and the same body runs again (nothing was stored)
+    expect(seen.handlerRuns).toBe(2);
+    expect(seen.commitRuns).toBe(2);
   });
 
   it('stores the reply of a manual route that returns without committing, under its Idempotency-Key', async () => {
@@ -223,7 +239,7 @@ describe('where a handler runs (run() in api/server.ts, PGlite)', () => {
     expect(seen.handlerRuns).toBe(1);
     const free = await c.post('/v1/test/no-commit', { n: 1 });
     expect(free.body).toEqual({ run: 2 });
-    expect(api.spy.txs.at(-1)?.kind).toBe('storedResponse'); // the keyed replay's look-up; the free one opened none
+    expect(api.spy.txs.at(-1)?.kind).toBe('reserveIdempotencyKey'); // the keyed replay's look-up; the free one opened none
   });
 
   it('refuses the misuse of a manual route', async () => {

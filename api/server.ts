@@ -208,11 +208,12 @@ const emitVia = (staged: Staged, tx: OrgStore) => (subject: Subject, payload: un
 
 /**
  * A route with `transaction: 'manual'`: the handler runs outside any transaction and writes
- * through `commit()`, one short transaction (see RouteDef.transaction). With an Idempotency-Key:
- * a stored reply is replayed before the handler runs; otherwise the commit transaction claims the
- * key and stores the reply with the writes (a concurrent duplicate that lost the race gets that
- * reply from its own commit, and its messages are dropped with its rolled-back writes); a reply
- * returned without a commit is stored in a transaction of its own.
+ * through `commit()`, one short transaction (see RouteDef.transaction). With an Idempotency-Key
+ * the key is reserved first, in a transaction of its own: a stored reply is replayed, and a
+ * duplicate that arrives while the first request still runs waits for its reply (at most
+ * `deps.idempotency.waitMs`, then 409 with Retry-After) — so the handler runs once however many
+ * retries race. The commit stores the reply with the writes; a reply returned without a commit is
+ * stored in a transaction of its own; a handler that fails gives the reservation up.
  */
 async function runManual(
   r: AnyRoute,
@@ -223,7 +224,7 @@ async function runManual(
   replayed: () => void,
 ): Promise<Reply> {
   if (idem) {
-    const stored = await org.storedResponse(idem);
+    const stored = await reserveOrWait(org, idem, deps);
     if (stored) {
       replayed();
       return stored;
@@ -234,19 +235,44 @@ async function runManual(
     if (done) throw new AppError('internal', `${r.method.toUpperCase()} ${r.path}: commit() already succeeded for this request`);
     const staged = newStaged(deps); // per attempt: a rolled-back attempt's messages are never published
     const write = (tx: OrgStore) => fn({ org: tx, emit: emitVia(staged, tx) });
-    const out = idem ? await org.idempotent(idem, write) : { ...(await org.transaction(write)), replayed: false };
+    const out = idem ? await org.idempotent(idem, write, { reserved: true }) : { ...(await org.transaction(write)), replayed: false };
     if (!out.replayed) deps.publishCommitted(staged.messages);
     done = { reply: { status: out.status, body: out.body }, replayed: out.replayed };
     return done.reply;
   };
-  const reply = await r.handler({ ...ctx, commit } as Ctx);
+  let reply: Reply;
+  try {
+    reply = await r.handler({ ...ctx, commit } as Ctx);
+  } catch (e) {
+    if (idem && !done) await org.releaseIdempotencyKey(idem).catch(() => undefined);
+    throw e;
+  }
   if (done) {
     if (reply !== done.reply) throw new AppError('internal', `${r.method.toUpperCase()} ${r.path}: a manual route must return the reply of its commit()`);
     if (done.replayed) replayed();
     return reply;
   }
   if (!idem) return reply;
-  const out = await org.idempotent(idem, () => Promise.resolve({ status: reply.status, body: reply.body }));
+  const out = await org.idempotent(idem, () => Promise.resolve({ status: reply.status, body: reply.body }), { reserved: true });
   if (out.replayed) replayed();
   return { status: out.status, body: out.body };
+}
+
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+
+/** Reserves the key for this request (null), or the reply stored under it — waiting while another request holds it. */
+async function reserveOrWait(org: OrgStore, idem: IdempotencyRequest, deps: ApiDeps): Promise<Reply | null> {
+  const { waitMs = 60_000, pollMs = 200, staleMs = 10 * 60_000 } = deps.idempotency ?? {};
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const r = await org.reserveIdempotencyKey(idem, staleMs);
+    if (r.state === 'reserved') return null;
+    if (r.state === 'stored') return r.response;
+    if (Date.now() >= until) {
+      throw new AppError('conflict', `A request with this Idempotency-Key is still in progress after ${Math.round(waitMs / 1000)} s; retry later for its response.`, {
+        extra: { key: idem.key, retry_after_seconds: 5 },
+      });
+    }
+    await sleep(pollMs);
+  }
 }

@@ -99,9 +99,9 @@ class PgOrgStore implements OrgStore {
     return this.run((s) => fn(new PgOrgStore(this.db, this.orgId, s, this.hasVector, this.vectors, this.auditKey)));
   }
 
-  idempotent(req: IdempotencyRequest, fn: (tx: OrgStore) => Promise<StoredResponse>): Promise<StoredResponse & { replayed: boolean }> {
+  idempotent(req: IdempotencyRequest, fn: (tx: OrgStore) => Promise<StoredResponse>, opts: { reserved?: boolean } = {}): Promise<StoredResponse & { replayed: boolean }> {
     return this.run(async (s) => {
-      const stored = await infra.claimIdempotencyKey(s, this.orgId, req);
+      const stored = opts.reserved ? await infra.claimReservedKey(s, this.orgId, req) : await infra.claimIdempotencyKey(s, this.orgId, req);
       if (stored) return { ...stored, replayed: true };
       const res = await fn(this.session ? this : new PgOrgStore(this.db, this.orgId, s, this.hasVector, this.vectors, this.auditKey));
       await infra.saveIdempotentResponse(s, this.orgId, req.key, res);
@@ -111,6 +111,14 @@ class PgOrgStore implements OrgStore {
 
   storedResponse(req: IdempotencyRequest): Promise<StoredResponse | null> {
     return this.run((s) => infra.findIdempotentResponse(s, this.orgId, req));
+  }
+
+  reserveIdempotencyKey(req: IdempotencyRequest, staleMs: number) {
+    return this.run((s) => infra.reserveIdempotencyKey(s, this.orgId, req, staleMs));
+  }
+
+  releaseIdempotencyKey(req: IdempotencyRequest): Promise<void> {
+    return this.run((s) => infra.releaseIdempotencyKey(s, this.orgId, req));
   }
 
   upsertUser(u: { id: string; name: string; email?: string | null; role: User['role'] }): Promise<User> {

@@ -21,9 +21,9 @@ import { issueKey } from '../usecases/keys.js';
 
 export const TEST_ORG = 'default';
 
-/** One transaction opened on an org store (`transaction()`, `idempotent()`, or the one-statement `storedResponse()` look-up). */
+/** One transaction opened on an org store (`transaction()`, `idempotent()`, the one-statement `storedResponse()` look-up, or an Idempotency-Key reservation). */
 export interface SpiedTx {
-  kind: 'transaction' | 'idempotent' | 'storedResponse';
+  kind: 'transaction' | 'idempotent' | 'storedResponse' | 'reserveIdempotencyKey' | 'releaseIdempotencyKey';
   /** Position in `TxSpy.events` of its start and end. */
   start: number;
   end?: number;
@@ -61,7 +61,7 @@ export function createTxSpy(): TxSpy {
 function spiedOrg(org: OrgStore, spy: TxSpy): OrgStore {
   return new Proxy(org, {
     get(target, prop) {
-      if (prop === 'transaction' || prop === 'idempotent' || prop === 'storedResponse') {
+      if (prop === 'transaction' || prop === 'idempotent' || prop === 'storedResponse' || prop === 'reserveIdempotencyKey' || prop === 'releaseIdempotencyKey') {
         return async (...args: unknown[]) => {
           const tx: SpiedTx = { kind: prop, start: spy.note(`tx+ ${prop}`) };
           spy.txs.push(tx);

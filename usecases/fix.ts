@@ -91,7 +91,12 @@ export async function executeFix(s: Session, input: { planId: string; runner?: s
   });
   if (!executing) {
     const now = (await s.org.getFixPlan(plan.id)) ?? plan;
-    throw new AppError('conflict', `The plan is ${now.status}; only an approved plan can be executed.`);
+    // still approved: another request claimed it and rolled back, or has not committed yet
+    throw new AppError(
+      'conflict',
+      now.status === 'approved' ? 'Another request is starting this plan right now; retry in a moment.' : `The plan is ${now.status} now; only an approved plan can be executed.`,
+      { extra: { plan_status: now.status } },
+    );
   }
 
   const commands: CommandRecord[] = [];

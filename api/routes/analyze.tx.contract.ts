@@ -258,9 +258,9 @@ export function analyzeTxContract(engine: Engine): void {
       const first = await analyzeCall(id, BODY, key);
       expect(first.status).toBe(200);
       expect(openAtAnalysis).toEqual([0]);
-      // a look-up of the key (nothing stored yet, nothing claimed), the reads, the analysis, then the writes with the stored answer
+      // the key reserved (nothing stored yet), the reads, the analysis, then the writes with the stored answer
       expect(api.spy.txs.map((t) => [t.kind, t.ok])).toEqual([
-        ['storedResponse', true],
+        ['reserveIdempotencyKey', true],
         ['transaction', true],
         ['idempotent', true],
       ]);
@@ -272,24 +272,29 @@ export function analyzeTxContract(engine: Engine): void {
       expect(again.headers.get('idempotent-replayed')).toBe('true');
       expect(again.body).toEqual(first.body);
       expect(openAtAnalysis).toHaveLength(1); // not analysed again
-      expect(api.spy.txs.map((t) => t.kind)).toEqual(['storedResponse']);
+      expect(api.spy.txs.map((t) => t.kind)).toEqual(['reserveIdempotencyKey']);
       expect(await analyzedAudits(id)).toHaveLength(1);
       const other = await analyzeCall(id, { window: '30m' }, key);
       expect(other.status).toBe(422);
       expect(other.body.type).toBe('urn:warroom:problem:idempotency_mismatch');
 
-      // two requests with one new key that both got past the look-up: one writes, the other gets its answer
+      // two requests with one new key: the second waits for the first's answer and never analyses
       const id2 = await newIncident('idempotent race');
       const key2 = { 'idempotency-key': `analyze-${id2}` };
-      const { inside, release } = holdAnalyses(2);
+      const { inside, release } = holdAnalyses(1);
+      const before = openAtAnalysis.length;
       const a = analyzeCall(id2, BODY, key2);
-      const b = analyzeCall(id2, BODY, key2);
+      let b: ReturnType<typeof analyzeCall> | undefined;
       try {
-        await within(inside, 'both analyses to compute');
+        await within(inside, 'the first analysis to compute');
+        b = analyzeCall(id2, BODY, key2);
+        // the second request found the key held, and polls
+        await within(until(() => api.spy.txs.filter((t) => t.kind === 'reserveIdempotencyKey').length >= 3), 'the duplicate to wait');
       } finally {
         release();
       }
-      const [ra, rb] = await Promise.all([a, b]);
+      const [ra, rb] = await Promise.all([a, b!]);
+      expect(openAtAnalysis.length - before).toBe(1);
       expect([ra.status, rb.status]).toEqual([200, 200]);
       expect(rb.body).toEqual(ra.body);
       expect([ra.headers.get('idempotent-replayed'), rb.headers.get('idempotent-replayed')].filter((x) => x === 'true')).toHaveLength(1);
@@ -298,6 +303,12 @@ export function analyzeTxContract(engine: Engine): void {
     });
   });
 }
+
+/** Resolves once `cond` holds (polled). */
+const until = (cond: () => boolean): Promise<void> =>
+  new Promise((resolve) => {
+    const t = setInterval(() => cond() && (clearInterval(t), resolve()), 20);
+  });
 
 /** A POST with no body and no length header, written to the socket as curl sends it (the socket stays open until the server closes it); resolves with the raw response. */
 function rawPost(base: string, path: string, key: string): Promise<string> {

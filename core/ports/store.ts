@@ -62,9 +62,19 @@ export interface OrgStore
    * (replayed: true); a retry with another hash fails with AppError('idempotency_mismatch').
    * Concurrent calls with one key are serialised by the database.
    */
-  idempotent(req: IdempotencyRequest, fn: (tx: OrgStore) => Promise<StoredResponse>): Promise<StoredResponse & { replayed: boolean }>;
+  idempotent(req: IdempotencyRequest, fn: (tx: OrgStore) => Promise<StoredResponse>, opts?: { reserved?: boolean }): Promise<StoredResponse & { replayed: boolean }>;
   /** The response stored under an idempotency key, without claiming it (null when none is); another request under the key is an error. */
   storedResponse(req: IdempotencyRequest): Promise<StoredResponse | null>;
+  /**
+   * For requests that commit more than once (long runs): reserves the key in a transaction of its
+   * own. `reserved`: this caller runs, and its final `idempotent(req, fn, {reserved: true})`
+   * stores the response; `stored`: replay it; `in_progress`: another caller holds the key (wait
+   * for its response). A reservation older than `staleMs` with no response (its holder died) is
+   * taken over. Another request under the key is an error.
+   */
+  reserveIdempotencyKey(req: IdempotencyRequest, staleMs: number): Promise<{ state: 'reserved' } | { state: 'in_progress' } | { state: 'stored'; response: StoredResponse }>;
+  /** Gives a reservation up (the run failed before storing a response): the next caller takes it over at once. */
+  releaseIdempotencyKey(req: IdempotencyRequest): Promise<void>;
 }
 
 export interface Store {

@@ -157,6 +157,28 @@ export function orgStoreContract(name: string, open: StoreOpener): void {
         expect(other).toEqual({ status: 200, body: 'b', replayed: false });
       });
 
+      it('reserves a key for a long run: others see it in progress, the final commit stores the reply, a released or stale one is taken over', async () => {
+        const key = uid('idem');
+        expect(await A.reserveIdempotencyKey(req(key), 60_000)).toEqual({ state: 'reserved' });
+        expect(await A.reserveIdempotencyKey(req(key), 60_000)).toEqual({ state: 'in_progress' });
+        expect(await B.reserveIdempotencyKey(req(key), 60_000)).toEqual({ state: 'reserved' }); // keys are per org
+        expect((await failure(() => A.reserveIdempotencyKey(req(key, 'h2'), 60_000))).code).toBe('idempotency_mismatch');
+        expect(await A.idempotent(req(key), async () => ({ status: 200, body: { done: 1 } }), { reserved: true })).toEqual({ status: 200, body: { done: 1 }, replayed: false });
+        expect(await A.reserveIdempotencyKey(req(key), 60_000)).toEqual({ state: 'stored', response: { status: 200, body: { done: 1 } } });
+        // a second final commit of the same reservation replays
+        expect(await A.idempotent(req(key), async () => ({ status: 200, body: 'again' }), { reserved: true })).toMatchObject({ body: { done: 1 }, replayed: true });
+
+        const released = uid('idem');
+        await A.reserveIdempotencyKey(req(released), 60_000);
+        await A.releaseIdempotencyKey(req(released));
+        expect(await A.reserveIdempotencyKey(req(released), 60_000)).toEqual({ state: 'reserved' });
+        const stale = uid('idem');
+        await A.reserveIdempotencyKey(req(stale), 60_000);
+        await sleep(20);
+        expect(await A.reserveIdempotencyKey(req(stale), 10)).toEqual({ state: 'reserved' }); // its holder is presumed dead
+        expect(await A.reserveIdempotencyKey(req(stale), 60_000)).toEqual({ state: 'in_progress' });
+      });
+
       it('reads a stored response without claiming the key', async () => {
         const key = uid('idem');
         expect(await A.storedResponse(req(key))).toBeNull();

@@ -22,6 +22,52 @@ export async function claimIdempotencyKey(s: SqlSession, orgId: string, req: Ide
 }
 
 /**
+ * Reserves the key in a transaction of its own (see OrgStore.reserveIdempotencyKey): a new row
+ * with no response, or a stale one (no response after `staleMs`: its holder died) taken over.
+ */
+export async function reserveIdempotencyKey(
+  s: SqlSession,
+  orgId: string,
+  req: IdempotencyRequest,
+  staleMs: number,
+): Promise<{ state: 'reserved' } | { state: 'in_progress' } | { state: 'stored'; response: StoredResponse }> {
+  const claimed = await s.query(
+    `INSERT INTO idempotency_keys (org_id, key, method, path, request_hash) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (org_id, key) DO NOTHING RETURNING key`,
+    [orgId, req.key, req.method, req.path, req.requestHash],
+  );
+  if (claimed.length > 0) return { state: 'reserved' };
+  const [r] = await s.query('SELECT request_hash, status_code, response, response IS NULL AS no_body FROM idempotency_keys WHERE org_id = $1 AND key = $2', [orgId, req.key]);
+  if (!r) return { state: 'in_progress' }; // held by a transaction that has not committed yet
+  if (r.request_hash !== req.requestHash) {
+    throw new AppError('idempotency_mismatch', 'This Idempotency-Key was already used with a different request.', { extra: { key: req.key } });
+  }
+  if (r.status_code !== null && r.status_code !== undefined) return { state: 'stored', response: storedOf(r, req) };
+  const taken = await s.query(
+    `UPDATE idempotency_keys SET created_at = now()
+     WHERE org_id = $1 AND key = $2 AND status_code IS NULL AND created_at < now() - make_interval(secs => $3::float8 / 1000)
+     RETURNING key`,
+    [orgId, req.key, Math.max(0, staleMs)],
+  );
+  return taken.length > 0 ? { state: 'reserved' } : { state: 'in_progress' };
+}
+
+/** A reservation given up: dated back so that the next caller takes it over. */
+export async function releaseIdempotencyKey(s: SqlSession, orgId: string, req: IdempotencyRequest): Promise<void> {
+  await s.query(`UPDATE idempotency_keys SET created_at = '-infinity' WHERE org_id = $1 AND key = $2 AND status_code IS NULL AND request_hash = $3`, [orgId, req.key, req.requestHash]);
+}
+
+/** The final commit of a reserved run: the row is locked for the response (a stored one is replayed). */
+export async function claimReservedKey(s: SqlSession, orgId: string, req: IdempotencyRequest): Promise<StoredResponse | null> {
+  const [r] = await s.query('SELECT request_hash, status_code, response, response IS NULL AS no_body FROM idempotency_keys WHERE org_id = $1 AND key = $2 FOR UPDATE', [orgId, req.key]);
+  if (!r) return claimIdempotencyKey(s, orgId, req); // the reservation is gone (cleaned up): claim anew
+  if (r.request_hash !== req.requestHash) {
+    throw new AppError('idempotency_mismatch', 'This Idempotency-Key was already used with a different request.', { extra: { key: req.key } });
+  }
+  return r.status_code === null || r.status_code === undefined ? null : storedOf(r, req);
+}
+
+/**
  * The response stored under the key, without claiming it: null when none is stored (or the
  * request holding it has not committed); a key used with another request is an error.
  */

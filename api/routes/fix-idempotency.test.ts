@@ -1,0 +1,3 @@
+import { fixIdempotencyContract } from './fix-idempotency.contract.js';
+
+fixIdempotencyContract('pglite');
