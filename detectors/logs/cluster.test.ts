@@ -90,6 +90,22 @@ describe('TemplateClusterer.add', () => {
     expect(learn(c, 'session closed for user dave')).toEqual({ clusterId: a.clusterId, change: 'none' });
   });
 
+  it('turns two slots into variables together when each takes enough distinct words (user and host in one message)', () => {
+    const c = new TemplateClusterer({ siblingValues: 3 });
+    const a = learn(c, 'totals for cart shipping dhl country DE');
+    learn(c, 'totals for cart shipping ups country FR');
+    const m = learn(c, 'totals for cart shipping dpd country GB');
+    expect(m.clusterId).toBe(a.clusterId);
+    expect(c.template(a.clusterId)).toBe(`totals for cart shipping ${WILDCARD} country ${WILDCARD}`);
+    expect(learn(c, 'totals for cart shipping fedex country PL').clusterId).toBe(a.clusterId);
+  });
+
+  it('keeps two slots apart when one of them shows only two words (start / stop)', () => {
+    const c = new TemplateClusterer({ siblingValues: 3 });
+    const ids = ['job alpha started on zeus', 'job beta stopped on hera', 'job gamma started on apollo'].map((l) => learn(c, l).clusterId);
+    expect(new Set(ids).size).toBe(3);
+  });
+
   it('does not turn a slot into a variable when one word dominates it (a constant with rare alternatives)', () => {
     const c = new TemplateClusterer({ siblingValues: 3, siblingDominance: 0.8 });
     for (let i = 0; i < 40; i++) learn(c, `auth failure user=root`);

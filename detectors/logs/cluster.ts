@@ -100,6 +100,12 @@ const MAX_FRAGMENT = 3;
 /** Templates looked at per length and first token in step 4 (bounds the work on junk). */
 const MAX_HEAD_SCAN = 64;
 
+/** Slots one family may vary in (step 3): a message with a user and a host name is still one event. */
+const MAX_SLOTS = 2;
+
+/** Neither token at `i` holds a variable: two plain words. */
+const plainPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => !hasVar(t[i]) && !hasVar(tokens[i]);
+
 const headKey = (len: number, first: string | undefined, raw: boolean): string => `${raw ? 'r' : ''}${len}\u0001${first ?? ''}`;
 
 
@@ -263,11 +269,12 @@ export class TemplateClusterer {
     let best: Cluster | undefined;
     let bestSoft: number[] = [];
     let bestEqual = -1;
-    // Candidates that differ from the line in exactly one plain word, by that word's position.
-    const families = new Map<number, Cluster[]>();
+    // Candidates that differ from the line in one or two plain words, by those words' positions ("3" or "3,5").
+    const families = new Map<string, Cluster[]>();
     for (const c of this.candidates(tokens, raw)) {
       const t = c.tokens;
       let hard = -1;
+      let hard2 = -1;
       let hardCount = 0;
       let equal = 0;
       const soft: number[] = [];
@@ -276,8 +283,9 @@ export class TemplateClusterer {
         if (d === EQUAL) equal++;
         else if (d === SOFT) soft.push(i);
         else if (d === HARD) {
-          hard = i;
-          if (++hardCount > 1) break;
+          if (hardCount === 0) hard = i;
+          else hard2 = i;
+          if (++hardCount > MAX_SLOTS) break;
         }
       }
       if (hardCount === 0) {
@@ -288,10 +296,11 @@ export class TemplateClusterer {
           bestSoft = soft;
           bestEqual = equal;
         }
-      } else if (hardCount === 1 && soft.length === 0 && hard > 0 && !hasVar(t[hard]) && !hasVar(tokens[hard])) {
-        const fam = families.get(hard);
+      } else if (hardCount <= MAX_SLOTS && soft.length === 0 && hard > 0 && plainPair(t, tokens, hard) && (hardCount === 1 || plainPair(t, tokens, hard2))) {
+        const fk = hardCount === 1 ? String(hard) : `${hard},${hard2}`;
+        const fam = families.get(fk);
         if (fam) fam.push(c);
-        else families.set(hard, [c]);
+        else families.set(fk, [c]);
       }
     }
     if (best) {
@@ -324,20 +333,28 @@ export class TemplateClusterer {
     return { clusterId: c.id, change: 'created' };
   }
 
-  /** Step 3: merge the largest family whose slot shows at least `siblingValues` distinct words. */
-  private mergeFamily(families: Map<number, Cluster[]>, tokens: readonly string[]): { into: Cluster; ids: number[] } | undefined {
+  /**
+   * Step 3: merge the largest family whose slots each show at least `siblingValues` distinct
+   * words with none holding more than `siblingDominance` of the lines. A family of two slots
+   * ("3,5") also takes the candidates that differ in only one of them.
+   */
+  private mergeFamily(families: Map<string, Cluster[]>, tokens: readonly string[]): { into: Cluster; ids: number[] } | undefined {
     let pick: Cluster[] | undefined;
     const { siblingValues, siblingDominance } = this.options;
-    for (const [pos, fam] of families) {
-      if (fam.length + 1 < siblingValues) continue;
-      const lines = new Map<string, number>([[tokens[pos], 1]]);
-      let total = 1;
-      for (const c of fam) {
-        lines.set(c.tokens[pos], (lines.get(c.tokens[pos]) ?? 0) + c.count);
-        total += c.count;
-      }
-      if (lines.size < siblingValues || Math.max(...lines.values()) > siblingDominance * total) continue;
-      if (!pick || fam.length > pick.length) pick = fam;
+    for (const [fk, own] of families) {
+      const slots = fk.split(',').map(Number);
+      const fam = slots.length === 1 ? own : [...own, ...(families.get(String(slots[0])) ?? []), ...(families.get(String(slots[1])) ?? [])];
+      if (fam.length + 1 < siblingValues || (pick && fam.length <= pick.length)) continue;
+      const variable = slots.every((pos) => {
+        const lines = new Map<string, number>([[tokens[pos], 1]]);
+        let total = 1;
+        for (const c of fam) {
+          lines.set(c.tokens[pos], (lines.get(c.tokens[pos]) ?? 0) + c.count);
+          total += c.count;
+        }
+        return lines.size >= siblingValues && Math.max(...lines.values()) <= siblingDominance * total;
+      });
+      if (variable) pick = fam;
     }
     if (!pick) return undefined;
     const members = [...pick].sort((a, b) => a.id - b.id);
