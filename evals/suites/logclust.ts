@@ -4,7 +4,8 @@
  *    events known by construction);
  *  - clustering cost as a ratio against a bare read of the same file, in the same run
  *    (evals/bench/logs-ratio.ts): lines per second swing with the machine's load, the ratio
- *    moves when the code does. The file is 96,000 lines of the sandbox's formats, interleaved
+ *    moves when the code does (it still swings by about a half on a loaded machine, so the
+ *    threshold, about twice the usual ratio, catches gross regressions only). The file is 96,000 lines of the sandbox's formats, interleaved
  *    (no data needed).
  * The public Loghub figures, tuned and leave-one-system-out, are in the `loghub` suite.
  */
@@ -39,7 +40,7 @@ export const logclustSuite: Suite = {
   thresholds: [
     { metric: 'mean_ga_synth', op: '>=', value: 0.85 },
     { metric: 'mean_ga_sim', op: '>=', value: 0.8 },
-    { metric: 'cluster_vs_read', op: '<=', value: 40 },
+    { metric: 'cluster_vs_read', op: '<=', value: 80 },
   ],
   async run(): Promise<SuiteResult> {
     const held = heldOutFigures();
