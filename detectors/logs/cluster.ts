@@ -8,10 +8,11 @@
  *    the same length. One that differs from the line only in variable parts (`rhost=<:IP:>` vs
  *    `rhost=<:HOST:>`, a bare mask vs a word, `()` vs `(<:HOST:>)`) takes the line and those
  *    positions become `<*>` (or `rhost=<*>`): the id stays, the add reports `changed`;
- * 3. otherwise, if candidates that differ from the line in exactly one plain word, at the same
- *    position after the first, and nowhere else, show at least `siblingValues` distinct words
- *    there with none holding more than `siblingDominance` of their lines, that slot is a
- *    variable: they merge into the oldest, whose id stays (the others resolve to it);
+ * 3. otherwise, if candidates that differ from the line in one plain word (or two: a user and
+ *    a host in one message), at the same positions after the first, and nowhere else, show at
+ *    least `siblingValues` distinct words in each such slot with none holding more than
+ *    `siblingDominance` of their lines, those slots are variables: they merge into the oldest,
+ *    whose id stays (the others resolve to it);
  * 4. otherwise, a template of another length that equals the line but for one short bracketed
  *    aside holding a value (`403 bytes sent` / `1190 bytes (1.16 KB) sent`) takes the line;
  * 5. otherwise the line starts a new template.
