@@ -4,10 +4,11 @@ import { agentSuite } from './suites/agent.js';
 import { detectSandboxSuite } from './suites/detect-sandbox.js';
 import { ingestFuzzSuite } from './suites/ingest-fuzz.js';
 import { kbSuite } from './suites/kb.js';
+import { logclustSuite } from './suites/logclust.js';
 import { loghubSuite } from './suites/loghub.js';
 import { nabSuite } from './suites/nab.js';
 import { pipelineSuite } from './suites/pipeline.js';
 import { rcaPublicSuite } from './suites/rca-public.js';
 import { rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite } from './suites/rca-sandbox.js';
 
-export const SUITES: Suite[] = [pipelineSuite, loghubSuite, nabSuite, detectSandboxSuite, kbSuite, rcaPublicSuite, rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite, ingestFuzzSuite, agentSuite];
+export const SUITES: Suite[] = [pipelineSuite, logclustSuite, loghubSuite, nabSuite, detectSandboxSuite, kbSuite, rcaPublicSuite, rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite, ingestFuzzSuite, agentSuite];

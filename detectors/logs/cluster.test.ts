@@ -39,6 +39,43 @@ describe('TemplateClusterer.add', () => {
     expect(new Set(ids).size).toBe(lines.length);
   });
 
+  it('reads letters written flush against a number as the front of one identifier (user123 beside admin7)', () => {
+    const c = new TemplateClusterer();
+    const a = learn(c, 'job user123 finished on node4');
+    expect(learn(c, 'job admin7 finished on node4')).toMatchObject({ clusterId: a.clusterId, change: 'changed' });
+    expect(c.template(a.clusterId)).toBe(`job ${WILDCARD} finished on node<:NUM:>`);
+    expect(learn(c, 'job guest42 finished on node4')).toEqual({ clusterId: a.clusterId, change: 'none' });
+  });
+
+  it('keeps a separated prefix a constant (blk_ beside job_, dcbf.... beside icbi....)', () => {
+    const c = new TemplateClusterer();
+    expect(learn(c, 'deleted blk_123 now').clusterId).not.toBe(learn(c, 'deleted job_123 now').clusterId);
+  });
+
+  it.each([
+    ['the line carries the aside', ['close, 403 bytes sent, 426 bytes received', 'close, 1190 bytes (1.16 KB) sent, 426 bytes received']],
+    ['the template carries the aside', ['close, 1190 bytes (1.16 KB) sent, 426 bytes received', 'close, 403 bytes sent, 426 bytes received']],
+    ['at the end', ['Probing PCI hardware', 'Probing PCI hardware (bus 00)']],
+    ['in square brackets', ['flush done [id=42]', 'flush done']],
+  ])('groups a statement with and without a bracketed aside holding a value: %s', (_name, lines) => {
+    const c = new TemplateClusterer();
+    const [a, b] = lines.map((l) => learn(c, l).clusterId);
+    expect(b).toBe(a);
+    // Reading agrees with learning, and a snapshot keeps it.
+    expect(c.match(toks(lines[1]))?.id).toBe(a);
+    expect(TemplateClusterer.fromJSON(JSON.parse(JSON.stringify(c.toJSON()))).match(toks(lines[1]))?.id).toBe(a);
+  });
+
+  it.each([
+    ['an appended clause (another event in the public labels)', ['3 errors detected and corrected', '3 errors detected and corrected over 20 seconds']],
+    ['an aside without a value', ['request failed', 'request failed (retrying)']],
+    ['an aside where the rest differs too', ['flush started', 'flush done (12 KB)']],
+  ])('keeps apart %s', (_name, lines) => {
+    const c = new TemplateClusterer();
+    const ids = lines.map((l) => learn(c, l).clusterId);
+    expect(new Set(ids).size).toBe(lines.length);
+  });
+
   it('turns a slot into a variable after enough distinct words, folding siblings into the oldest id', () => {
     const c = new TemplateClusterer({ siblingValues: 3 });
     const a = learn(c, 'session closed for user alice');
@@ -51,6 +88,22 @@ describe('TemplateClusterer.add', () => {
     expect(c.template(a.clusterId)).toBe('session closed for user <*>');
     expect(c.get(a.clusterId)?.count).toBe(3);
     expect(learn(c, 'session closed for user dave')).toEqual({ clusterId: a.clusterId, change: 'none' });
+  });
+
+  it('turns two slots into variables together when each takes enough distinct words (user and host in one message)', () => {
+    const c = new TemplateClusterer({ siblingValues: 3 });
+    const a = learn(c, 'totals for cart shipping dhl country DE');
+    learn(c, 'totals for cart shipping ups country FR');
+    const m = learn(c, 'totals for cart shipping dpd country GB');
+    expect(m.clusterId).toBe(a.clusterId);
+    expect(c.template(a.clusterId)).toBe(`totals for cart shipping ${WILDCARD} country ${WILDCARD}`);
+    expect(learn(c, 'totals for cart shipping fedex country PL').clusterId).toBe(a.clusterId);
+  });
+
+  it('keeps two slots apart when one of them shows only two words (start / stop)', () => {
+    const c = new TemplateClusterer({ siblingValues: 3 });
+    const ids = ['job alpha started on zeus', 'job beta stopped on hera', 'job gamma started on apollo'].map((l) => learn(c, l).clusterId);
+    expect(new Set(ids).size).toBe(3);
   });
 
   it('does not turn a slot into a variable when one word dominates it (a constant with rare alternatives)', () => {

@@ -8,11 +8,16 @@
  *    the same length. One that differs from the line only in variable parts (`rhost=<:IP:>` vs
  *    `rhost=<:HOST:>`, a bare mask vs a word, `()` vs `(<:HOST:>)`) takes the line and those
  *    positions become `<*>` (or `rhost=<*>`): the id stays, the add reports `changed`;
- * 3. otherwise, if candidates that differ from the line in exactly one plain word, at the same
- *    position after the first, and nowhere else, show at least `siblingValues` distinct words
- *    there with none holding more than `siblingDominance` of their lines, that slot is a
- *    variable: they merge into the oldest, whose id stays (the others resolve to it);
- * 4. otherwise the line starts a new template.
+ * 3. otherwise, if candidates that differ from the line in one plain word (or two: a user and
+ *    a host in one message), at the same positions after the first, and nowhere else, show at
+ *    least `siblingValues` distinct words in each such slot with none holding more than
+ *    `siblingDominance` of their lines, those slots are variables: they merge into the oldest,
+ *    whose id stays (the others resolve to it);
+ * 4. otherwise, a template of another length that equals the line but for one short bracketed
+ *    aside holding a value (`403 bytes sent` / `1190 bytes (1.16 KB) sent`) takes the line;
+ * 5. otherwise the line starts a new template.
+ * Letters written flush against a variable (`user123` / `admin7`, masked `user<:NUM:>` /
+ * `admin<:NUM:>`) are the front of one identifier: such tokens differ softly (token-compare.ts).
  * Step 3 is an online form of Brain's rule (Yu et al., ICSE 2023) that a column with few
  * distinct values is constant and one with many is a variable, and of its use of frequency:
  * two words that differ once ("startup"/"shutdown", "SCREEN_ON"/"SCREEN_OFF") usually name
@@ -22,11 +27,11 @@
  */
 import { z } from 'zod';
 import { LshIndex, MinHasher } from './minhash.js';
-import { MASK_PATTERN } from './masking.js';
 import { NoveltyOptions, mergeStats, newStats, noveltyOf, observe, type ClusterStats, type Novelty } from './stats.js';
+import { COVERED, EQUAL, HARD, SOFT, WILDCARD, compareToken, covers, generalizeToken, hasVar, isFragment, spliceFit } from './token-compare.js';
 
-/** The wildcard the clusterer writes where a template generalises. */
-export const WILDCARD = '<*>';
+export { WILDCARD };
+
 
 /** Clusterer settings (plain data; defaults hold for any log). */
 export const ClusterOptions = z.object({
@@ -91,6 +96,19 @@ interface Cluster extends LogCluster {
 
 const RAW_KEY = '\u0000raw\u0000';
 
+/** Longest optional bracketed fragment, in tokens (step 4). */
+const MAX_FRAGMENT = 3;
+/** Templates looked at per length and first token in step 4 (bounds the work on junk). */
+const MAX_HEAD_SCAN = 64;
+
+/** Slots one family may vary in (step 3): a message with a user and a host name is still one event. */
+const MAX_SLOTS = 2;
+
+/** Neither token at `i` holds a variable: two plain words. */
+const plainPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => !hasVar(t[i]) && !hasVar(tokens[i]);
+
+const headKey = (len: number, first: string | undefined, raw: boolean): string => `${raw ? 'r' : ''}${len}\u0001${first ?? ''}`;
+
 
 /** Plain-data snapshot of a clusterer (JSON-safe). */
 export const ClustererSnapshot = z.object({
@@ -125,6 +143,8 @@ export class TemplateClusterer {
   private readonly clustersById = new Map<number, Cluster>();
   private readonly aliases = new Map<number, number>();
   private keys = new Map<string, number>();
+  /** Templates by length and first token: where step 4 looks for one that differs only by a tail. */
+  private readonly heads = new Map<string, number[]>();
   private seq = 0;
   private nextId = 1;
 
@@ -177,7 +197,8 @@ export class TemplateClusterer {
       if (c) return this.view(c);
     }
     for (const c of this.candidates(tokens, raw)) if (covers(c.tokens, tokens)) return this.view(c);
-    return undefined;
+    const aside = this.fragmentMatch(tokens, raw, true);
+    return aside ? this.view(aside.into) : undefined;
   }
 
   /** The current id for `id` (merged templates resolve to the one that absorbed them). */
@@ -249,11 +270,12 @@ export class TemplateClusterer {
     let best: Cluster | undefined;
     let bestSoft: number[] = [];
     let bestEqual = -1;
-    // Candidates that differ from the line in exactly one plain word, by that word's position.
-    const families = new Map<number, Cluster[]>();
+    // Candidates that differ from the line in one or two plain words, by those words' positions ("3" or "3,5").
+    const families = new Map<string, Cluster[]>();
     for (const c of this.candidates(tokens, raw)) {
       const t = c.tokens;
       let hard = -1;
+      let hard2 = -1;
       let hardCount = 0;
       let equal = 0;
       const soft: number[] = [];
@@ -262,8 +284,9 @@ export class TemplateClusterer {
         if (d === EQUAL) equal++;
         else if (d === SOFT) soft.push(i);
         else if (d === HARD) {
-          hard = i;
-          if (++hardCount > 1) break;
+          if (hardCount === 0) hard = i;
+          else hard2 = i;
+          if (++hardCount > MAX_SLOTS) break;
         }
       }
       if (hardCount === 0) {
@@ -274,10 +297,11 @@ export class TemplateClusterer {
           bestSoft = soft;
           bestEqual = equal;
         }
-      } else if (hardCount === 1 && soft.length === 0 && hard > 0 && !hasVar(t[hard]) && !hasVar(tokens[hard])) {
-        const fam = families.get(hard);
+      } else if (hardCount <= MAX_SLOTS && soft.length === 0 && hard > 0 && plainPair(t, tokens, hard) && (hardCount === 1 || plainPair(t, tokens, hard2))) {
+        const fk = hardCount === 1 ? String(hard) : `${hard},${hard2}`;
+        const fam = families.get(fk);
         if (fam) fam.push(c);
-        else families.set(hard, [c]);
+        else families.set(fk, [c]);
       }
     }
     if (best) {
@@ -293,6 +317,16 @@ export class TemplateClusterer {
       this.touch(merged.into, ts, meta, key);
       return { clusterId: merged.into.id, change: 'changed', merged: merged.ids };
     }
+    const aside = this.fragmentMatch(tokens, raw, false);
+    if (aside) {
+      const { into, soft } = aside;
+      this.touch(into, ts, meta, key);
+      if (soft.length === 0) return { clusterId: into.id, change: 'none' };
+      this.reshape(into, () => {
+        for (const [ti, li] of soft) into.tokens[ti] = generalizeToken(into.tokens[ti], tokens[li]);
+      });
+      return { clusterId: into.id, change: 'changed' };
+    }
     const c: Cluster = { id: this.nextId++, tokens: [...tokens], raw, ...newStats(ts, this.seq - 1), bandKeys: [], lastSeq: this.seq, absorbed: [] };
     this.clustersById.set(c.id, c);
     this.index(c);
@@ -300,20 +334,28 @@ export class TemplateClusterer {
     return { clusterId: c.id, change: 'created' };
   }
 
-  /** Step 3: merge the largest family whose slot shows at least `siblingValues` distinct words. */
-  private mergeFamily(families: Map<number, Cluster[]>, tokens: readonly string[]): { into: Cluster; ids: number[] } | undefined {
+  /**
+   * Step 3: merge the largest family whose slots each show at least `siblingValues` distinct
+   * words with none holding more than `siblingDominance` of the lines. A family of two slots
+   * ("3,5") also takes the candidates that differ in only one of them.
+   */
+  private mergeFamily(families: Map<string, Cluster[]>, tokens: readonly string[]): { into: Cluster; ids: number[] } | undefined {
     let pick: Cluster[] | undefined;
     const { siblingValues, siblingDominance } = this.options;
-    for (const [pos, fam] of families) {
-      if (fam.length + 1 < siblingValues) continue;
-      const lines = new Map<string, number>([[tokens[pos], 1]]);
-      let total = 1;
-      for (const c of fam) {
-        lines.set(c.tokens[pos], (lines.get(c.tokens[pos]) ?? 0) + c.count);
-        total += c.count;
-      }
-      if (lines.size < siblingValues || Math.max(...lines.values()) > siblingDominance * total) continue;
-      if (!pick || fam.length > pick.length) pick = fam;
+    for (const [fk, own] of families) {
+      const slots = fk.split(',').map(Number);
+      const fam = slots.length === 1 ? own : [...own, ...(families.get(String(slots[0])) ?? []), ...(families.get(String(slots[1])) ?? [])];
+      if (fam.length + 1 < siblingValues || (pick && fam.length <= pick.length)) continue;
+      const variable = slots.every((pos) => {
+        const lines = new Map<string, number>([[tokens[pos], 1]]);
+        let total = 1;
+        for (const c of fam) {
+          lines.set(c.tokens[pos], (lines.get(c.tokens[pos]) ?? 0) + c.count);
+          total += c.count;
+        }
+        return lines.size >= siblingValues && Math.max(...lines.values()) <= siblingDominance * total;
+      });
+      if (variable) pick = fam;
     }
     if (!pick) return undefined;
     const members = [...pick].sort((a, b) => a.id - b.id);
@@ -335,6 +377,54 @@ export class TemplateClusterer {
       ids.push(m.id);
     }
     return { into, ids };
+  }
+
+  /**
+   * Step 4: a template that the line equals but for a short bracketed fragment holding a value
+   * (`1190 bytes (1.16 KB) sent` / `403 bytes sent`, `probing hardware (bus 00)` / `probing
+   * hardware`), on either side: the line may carry a fragment the template lacks, or the other
+   * way round. A parenthetical is an aside by construction: the same statement with or without
+   * it. The rest must match the way step 2 does (only variable parts differ; `strict`: covered
+   * as they are) and keep a constant in common. An unbracketed clause (`… over 30 seconds`) or a
+   * fragment without a value (`(retrying)`) is text and keeps the events apart: on the
+   * development logs such clauses name distinct events.
+   */
+  private fragmentMatch(tokens: readonly string[], raw: boolean, strict: boolean): { into: Cluster; soft: [number, number][] } | undefined {
+    const n = tokens.length;
+    if (n === 0) return undefined;
+    for (let k = 1; k <= MAX_FRAGMENT; k++) {
+      // The line holds a fragment at p that the template lacks.
+      for (let p = 1; p + k <= n && n - k >= 1; p++) {
+        if (!isFragment(tokens, p, k)) continue;
+        for (const c of this.byHead(n - k, tokens[0], raw)) {
+          const soft = spliceFit(c.tokens, tokens, p, 0, k, strict);
+          if (soft) return { into: c, soft };
+        }
+      }
+      // The template holds a fragment the line lacks.
+      for (const c of this.byHead(n + k, tokens[0], raw)) {
+        for (let p = 1; p + k <= c.tokens.length; p++) {
+          if (!isFragment(c.tokens, p, k)) continue;
+          const soft = spliceFit(c.tokens, tokens, p, k, 0, strict);
+          if (soft) return { into: c, soft };
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** Live templates of length `len` whose first token is `first` or a wildcard, oldest first (bounded). */
+  private byHead(len: number, first: string, raw: boolean): Cluster[] {
+    const out: Cluster[] = [];
+    for (const f of first === WILDCARD ? [first] : [first, WILDCARD]) {
+      const ids = this.heads.get(headKey(len, f, raw));
+      if (!ids) continue;
+      for (let i = 0; i < ids.length && i < MAX_HEAD_SCAN; i++) {
+        const c = this.clustersById.get(ids[i]);
+        if (c) out.push(c);
+      }
+    }
+    return out.length > 1 ? out.sort((a, b) => a.id - b.id) : out;
   }
 
   private candidates(tokens: readonly string[], raw: boolean): Cluster[] {
@@ -368,10 +458,19 @@ export class TemplateClusterer {
   private index(c: Cluster): void {
     c.bandKeys = this.lsh.bandKeys(this.hasher.signature(features(c.tokens, c.raw)));
     this.lsh.insert(c.id, c.bandKeys);
+    const hk = headKey(c.tokens.length, c.tokens[0], c.raw);
+    const list = this.heads.get(hk);
+    if (list) list.push(c.id);
+    else this.heads.set(hk, [c.id]);
   }
 
   private unindex(c: Cluster): void {
     this.lsh.remove(c.id, c.bandKeys);
+    const hk = headKey(c.tokens.length, c.tokens[0], c.raw);
+    const list = this.heads.get(hk);
+    const i = list ? list.indexOf(c.id) : -1;
+    if (i >= 0) list!.splice(i, 1);
+    if (list && list.length === 0) this.heads.delete(hk);
   }
 
   private remember(key: string, id: number): void {
@@ -423,72 +522,4 @@ function features(tokens: readonly string[], raw: boolean): string[] {
   const f: string[] = [raw ? `#raw${tokens.length}` : `#${tokens.length}`];
   for (let i = 0; i < tokens.length; i++) if (tokens[i] !== WILDCARD) f.push(`${i}\u0001${tokens[i]}`);
   return f;
-}
-
-/** True when template `t` covers `tokens` (wildcards match anything). */
-function covers(t: readonly string[], tokens: readonly string[]): boolean {
-  if (t.length !== tokens.length) return false;
-  for (let i = 0; i < t.length; i++) if (compareToken(t[i], tokens[i]) > COVERED) return false;
-  return true;
-}
-
-const EQUAL = 0;
-const COVERED = 1;
-const SOFT = 2;
-const HARD = 3;
-const VAR_RUN = /<:[A-Z0-9_]+:>|<\*>/g;
-const hasVar = (t: string): boolean => t.includes('<:') || t.includes(WILDCARD);
-const isPureVar = (t: string): boolean => t === WILDCARD || (t.startsWith('<:') && t.endsWith(':>') && MASK_PATTERN.test(t) && t.indexOf(':>') === t.length - 2);
-
-/**
- * How template token `t` relates to line token `b`: equal; covered by a wildcard (`<*>`, or
- * `rhost=<*>` matching `rhost=x`); a soft difference, where only variable parts differ
- * (`rhost=<:IP:>` / `rhost=<:HOST:>`, `<:HOST:>:<:NUM:>` / `bit.ly:<:NUM:>`, `(<:HOST:>)` / `()`,
- * or either side a bare mask); or a hard difference between constants (`startup` / `shutdown`,
- * `dcbf...<:NUM:>` / `icbi...<:NUM:>`).
- */
-function compareToken(t: string, b: string): number {
-  if (t === b) return EQUAL;
-  if (t === WILDCARD) return COVERED;
-  const tv = hasVar(t);
-  const bv = hasVar(b);
-  if (tv && t.includes(WILDCARD) && globMatch(t, b)) return COVERED;
-  if (!tv && !bv) return HARD;
-  if (isPureVar(t) || isPureVar(b)) return SOFT;
-  if (tv && bv) {
-    const gt = toGlob(t);
-    const gb = toGlob(b);
-    return gt === gb || globMatch(gt, b) || globMatch(gb, t) ? SOFT : HARD;
-  }
-  // A variable may be empty: `()` against `(<:HOST:>)`.
-  return (tv ? t : b).replace(VAR_RUN, '') === (tv ? b : t) ? SOFT : HARD;
-}
-
-/** Masks and wildcards as `<*>`: `rhost=<:IP:>` → `rhost=<*>`. */
-const toGlob = (t: string): string => (hasVar(t) ? t.replace(VAR_RUN, WILDCARD) : t);
-
-/** The template token that covers both `t` and `b`. */
-function generalizeToken(t: string, b: string): string {
-  if (isPureVar(t) || isPureVar(b)) return WILDCARD;
-  const gt = toGlob(t);
-  const gb = toGlob(b);
-  if (gt === gb || globMatch(gt, b) || (gt !== t && gt.replaceAll(WILDCARD, '') === b)) return gt;
-  if (globMatch(gb, t) || (gb !== b && gb.replaceAll(WILDCARD, '') === t)) return gb;
-  return WILDCARD;
-}
-
-/** `<*>` inside a template token matches any run of characters (including none). */
-function globMatch(t: string, b: string): boolean {
-  const parts = t.split(WILDCARD);
-  const first = parts[0];
-  const last = parts[parts.length - 1];
-  if (!b.startsWith(first) || b.length < first.length + last.length || !b.endsWith(last)) return false;
-  let at = first.length;
-  const end = b.length - last.length;
-  for (let i = 1; i < parts.length - 1; i++) {
-    const j = b.indexOf(parts[i], at);
-    if (j < 0 || j + parts[i].length > end) return false;
-    at = j + parts[i].length;
-  }
-  return true;
 }

@@ -4,12 +4,15 @@
  * times). Each input is written once to a temporary file; then `runLogsCluster` — the code
  * behind `warroom logs cluster` — reads it, clusters it and writes the CSV to a null sink, in
  * this process. JavaScript runs on one thread, so this is one core (the garbage collector's
- * helper threads show up in the CPU-time column).
+ * helper threads show up in the CPU-time column). Each run also times a bare read of the same
+ * file (stream and split into lines, nothing else), alternated with the clustering: on a shared
+ * machine lines per second swing with the load, the ratio of the two moves when the code does.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runLogsCluster } from '../../app/commands/logs.js';
+import { bareRead } from './logs-ratio.js';
 import { formatTable } from '../harness.js';
 import { LOGHUB_FORMATS, resolveLoghubDir } from '../suites/loghub.js';
 
@@ -42,7 +45,12 @@ export async function runLogsBench(o: Record<string, string | undefined> = {}): 
       let best = Infinity;
       let bestCpu = Infinity;
       let outChars = 0;
+      let bestRead = Infinity;
       for (let r = 0; r < runs; r++) {
+        const r0 = process.cpuUsage();
+        await bareRead(file);
+        const ru = process.cpuUsage(r0);
+        bestRead = Math.min(bestRead, (ru.user + ru.system) / 1e6);
         let chars = 0;
         const sink = { write: (s: string) => ((chars += s.length), true) };
         const c0 = process.cpuUsage();
@@ -63,6 +71,8 @@ export async function runLogsBench(o: Record<string, string | undefined> = {}): 
         lines_per_s: Math.round(total / best),
         cpu_seconds: Number(bestCpu.toFixed(2)),
         lines_per_cpu_s: Math.round(total / bestCpu),
+        read_cpu_seconds: Number(bestRead.toFixed(3)),
+        vs_bare_read: Number((bestCpu / bestRead).toFixed(1)),
         csv_mb: Math.round(outChars / 1e5) / 10,
       });
     }

@@ -1,0 +1,71 @@
+/**
+ * Quick-tier eval of log clustering on logs nothing was tuned on, and of its speed:
+ *  - GA / FGA on 24 synthetic systems and on the sandbox's 8 log formats (evals/logclust/:
+ *    events known by construction);
+ *  - clustering cost as a ratio against a bare read of the same file, in the same run
+ *    (evals/bench/logs-ratio.ts): lines per second swing with the machine's load, the ratio
+ *    moves when the code does (it still swings by about a half on a loaded machine, so the
+ *    threshold, about twice the usual ratio, catches gross regressions only). The file is 96,000 lines of the sandbox's formats, interleaved
+ *    (no data needed).
+ * The public Loghub figures, tuned and leave-one-system-out, are in the `loghub` suite.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { logsRatio } from '../bench/logs-ratio.js';
+import type { Suite, SuiteResult } from '../harness.js';
+import { heldOutFigures } from '../logclust/heldout.js';
+import { simLogSystems } from '../logclust/sim-logs.js';
+
+/** The sandbox's log formats, mixed line by line (JSON, logfmt and text, read with `auto` as the product does), 12 seeds. */
+const SPEED_FORMAT = 'auto';
+
+function speedFile(dir: string): string {
+  const parts: string[] = [];
+  for (let seed = 1; seed <= 12; seed++) {
+    const systems = simLogSystems(seed, 1_000);
+    for (let i = 0; i < 1_000; i++) for (const s of systems) parts.push(s.lines[i]);
+  }
+  const file = path.join(dir, 'speed.log');
+  writeFileSync(file, parts.join('\n') + '\n');
+  return file;
+}
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+export const logclustSuite: Suite = {
+  name: 'logclust',
+  description: 'log clustering on held-out logs (synthetic systems, sandbox formats) and its cost in bare reads of the same file',
+  tier: 'quick',
+  thresholds: [
+    { metric: 'mean_ga_synth', op: '>=', value: 0.85 },
+    { metric: 'mean_ga_sim', op: '>=', value: 0.8 },
+    { metric: 'cluster_vs_read', op: '<=', value: 80 },
+  ],
+  async run(): Promise<SuiteResult> {
+    const held = heldOutFigures();
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'warroom-logclust-'));
+    let speed;
+    try {
+      speed = await logsRatio(speedFile(tmp), SPEED_FORMAT, 3);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    const rows: SuiteResult['rows'] = [
+      ...held.rows,
+      {
+        system: `speed: sandbox formats, ${speed.lines} lines`,
+        lines: speed.lines,
+        note: `cluster ${r2(speed.clusterSeconds)} CPU s vs bare read ${r2(speed.readSeconds)} CPU s = ${r2(speed.ratio)}×; ${Math.round(speed.linesPerCpuSecond)} lines per CPU s`,
+      },
+    ];
+    return {
+      metrics: { ...held.metrics, cluster_vs_read: r2(speed.ratio), lines_per_cpu_s: Math.round(speed.linesPerCpuSecond) },
+      rows,
+      notes: [
+        'held-out: nothing in the clusterer was tuned on these; synthetic systems have made-up words, partly variable ids, optional bracketed asides and near-twin events (evals/logclust/synth.ts)',
+        'cluster_vs_read: CPU seconds of `warroom logs cluster` over CPU seconds of streaming and splitting the same file, best of 3 each, alternated',
+      ],
+    };
+  },
+};
