@@ -23,19 +23,30 @@ export interface IncidentDraft {
   searched: { service: string; from: string; to: string };
 }
 
+/** The service a fix should target: the latest analysis's confident top suspect, else the incident's own. */
+async function targetService(org: OrgStore, incident: Incident): Promise<string> {
+  const latest = await org.latestAnalysis(incident.id);
+  if (latest?.verdict !== 'confident') return incident.service;
+  const top = (latest.result as { ranking?: { service?: unknown }[] }).ranking?.[0]?.service;
+  return typeof top === 'string' && top ? top : incident.service;
+}
+
 /**
- * Reads the incident and the deploys of its service in the hour before it started, and drafts the
- * plan with remediate/planner.ts. Stores nothing; `org` is the caller's (planFix passes its
- * write transaction so the stored plan matches what it read).
+ * Reads the incident, the service to act on (the confident top suspect of its latest analysis —
+ * an incident opened on the entry service is usually caused further down — else its own) and that
+ * service's deploys in the hour before the incident started, and drafts the plan with
+ * remediate/planner.ts. Stores nothing; `org` is the caller's (planFix passes its write
+ * transaction so the stored plan matches what it read).
  */
 export async function draftForIncident(org: OrgStore, incidentId: string, namespace: string): Promise<IncidentDraft> {
   const incident = await org.getIncident(incidentId);
   if (!incident) throw new AppError('not_found', `No incident ${incidentId}.`);
-  const searched = { service: incident.service, from: new Date(Date.parse(incident.startedAt) - DEPLOY_LOOKBACK_MS).toISOString(), to: incident.startedAt };
-  const deploys = await org.listSignals({ kind: 'deploy', service: incident.service, from: searched.from, to: searched.to, limit: 100 });
+  const service = await targetService(org, incident);
+  const searched = { service, from: new Date(Date.parse(incident.startedAt) - DEPLOY_LOOKBACK_MS).toISOString(), to: incident.startedAt };
+  const deploys = await org.listSignals({ kind: 'deploy', service, from: searched.from, to: searched.to, limit: 100 });
   let draft: PlanDraft;
   try {
-    draft = draftPlan(incident, deploys, namespace);
+    draft = draftPlan({ ...incident, service }, deploys, namespace);
   } catch (e) {
     throw new AppError('invalid_input', (e as Error).message);
   }

@@ -12,9 +12,9 @@
 import { fastUlid } from '../../app/ids.js';
 import { ManualClock } from '../../core/clock.js';
 import type { OrgStore } from '../../core/ports/index.js';
-import type { Scope, Signal } from '../../core/schemas.js';
+import type { Scope } from '../../core/schemas.js';
 import { DEFAULT_SECRET_MASKS } from '../../detectors/secrets.js';
-import { DetectionEngine, type EngineAnomaly, slosFromTopology } from '../../detectors/stream/engine.js';
+import { DetectionEngine, slosFromTopology } from '../../detectors/stream/engine.js';
 import { prepareBatch } from '../../ingest/edge.js';
 import type { KnowledgeBase } from '../../kb/service.js';
 import { dryRunRunner } from '../../remediate/runners/dryrun.js';
@@ -95,11 +95,7 @@ export async function replayIncident(store: Store, kb: KnowledgeBase, scenarioId
   // The streaming detectors over the same signals, in time order, as the ingest pipeline runs them.
   const engine = new DetectionEngine({ org: orgId });
   engine.setSlos(slosFromTopology(toTopologyInput(sc.topology)));
-  // The mined log templates too, where the engine reports them and the store keeps them (the
-  // log-template store of issue 15 §3, the reads branch): what search_log_templates reads.
-  const batchApi = engine as unknown as { processBatch?: (s: Signal[]) => { anomalies: EngineAnomaly[]; templates?: unknown[] } };
-  const detect = (s: Signal[]): { anomalies: EngineAnomaly[]; templates?: unknown[] } => (batchApi.processBatch ? batchApi.processBatch.call(engine, s) : { anomalies: engine.process(s) });
-  const templateStore = org as unknown as { upsertLogTemplates?: (t: unknown[]) => Promise<unknown> };
+  // The mined log templates too, stored as the ingest pipeline stores them: what search_log_templates reads.
   let anomalies = 0;
   let signals = 0;
   let batch: unknown[] = [];
@@ -109,9 +105,9 @@ export async function replayIncident(store: Store, kb: KnowledgeBase, scenarioId
     batch = [];
     await org.insertSignals(good);
     signals += good.length;
-    const found = detect(good);
+    const found = engine.processBatch(good);
     if (found.anomalies.length) anomalies += (await org.insertAnomalies(found.anomalies)).length;
-    if (found.templates?.length && templateStore.upsertLogTemplates) await templateStore.upsertLogTemplates(found.templates);
+    if (found.templates.length) await org.upsertLogTemplates(found.templates);
   };
   while (!w.done && w.t < to + 5 * 60_000) {
     for (const s of flatten(w.step())) {
