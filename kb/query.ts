@@ -38,18 +38,26 @@ export interface BuiltQuery {
   terms: string[];
 }
 
+const plainTemplate = (t: string) => t.replace(PLACEHOLDER, ' ').replace(/\s+/g, ' ').trim();
+
 /**
- * The search query for `q`, informed by an incident when one is given: the incident title, its
- * service, alert names and error templates are added (the user's own words first, so they
- * survive the term cap).
+ * The search query for `q`, informed by an incident when one is given (the user's own words
+ * first, so they survive the term cap). With a confident stored analysis, what it found leads:
+ * the blamed service, how its metrics moved, its growing error templates and the correlated
+ * change kind, then the incident title; the incident's own service, alerts and templates are left
+ * out (an incident opened on the entry service would bring its access logs). Without one: the
+ * title, the service, alert names and error templates.
  */
 export function buildQuery(q: string | undefined, ctx?: KbIncidentContext | null): BuiltQuery {
   const parts: string[] = [];
   if (q && q.trim()) parts.push(q.trim());
-  if (ctx) {
+  const a = ctx?.analysis;
+  if (ctx && a) {
+    parts.push(a.service, ...a.metrics, ...a.changes, ...a.templates.map(plainTemplate).filter((t) => t.length > 0), ctx.incident.title);
+  } else if (ctx) {
     parts.push(ctx.incident.title, ctx.incident.service);
     parts.push(...ctx.alerts);
-    parts.push(...ctx.templates.map((t) => t.replace(PLACEHOLDER, ' ').replace(/\s+/g, ' ').trim()).filter((t) => t.length > 0));
+    parts.push(...ctx.templates.map(plainTemplate).filter((t) => t.length > 0));
   }
   const text = parts.join('\n');
   return { text, terms: lexicalTerms(text) };

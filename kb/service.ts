@@ -8,6 +8,7 @@ import { AppError } from '../core/errors.js';
 import type { Embedder, KbChunkInput, KbDocument, KbEmbedding, KbIncidentContext, OrgStore } from '../core/ports/index.js';
 import { type ChunkOptions, chunkDocument, contentHash } from './chunk.js';
 import { DEFAULT_FUSION, type FusionOptions, fuse } from './fusion.js';
+import { analysisContext } from './incident-context.js';
 import { buildQuery, snippet } from './query.js';
 import { identifierWords, splitIdentifiers } from './text.js';
 
@@ -237,6 +238,7 @@ export class KnowledgeBase {
     if (opts.incidentId) {
       ctx = await org.kbIncidentContext(opts.incidentId);
       if (!ctx) throw new AppError('not_found', `No incident ${opts.incidentId}.`);
+      ctx = { ...ctx, analysis: analysisContext(ctx.analysisResult) };
     }
     const built = buildQuery(opts.q ? this.mask(opts.q) : undefined, ctx);
     if (built.text.trim() === '') throw new AppError('invalid_input', 'Give a query (q) or an incident_id.', { issues: [{ path: 'q', message: 'required without incident_id' }] });

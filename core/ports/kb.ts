@@ -78,9 +78,25 @@ export interface KbSearchCandidates {
   exact: boolean;
 }
 
+/** What the incident's latest confident analysis found (kb/incident-context.ts). */
+export interface KbAnalysisContext {
+  /** The service it blames. */
+  service: string;
+  /** That service's metrics that moved, with the direction: "error_rate high". */
+  metrics: string[];
+  /** Log templates that grew or appeared there, errors first. */
+  templates: string[];
+  /** Correlated changes: "deploy payments@1.43.0". */
+  changes: string[];
+}
+
 /** What an incident says about itself, to steer a knowledge search. */
 export interface KbIncidentContext {
   incident: Incident;
+  /** The latest stored analysis's result (rca's AnalysisResult as JSON), or null. */
+  analysisResult?: unknown;
+  /** What that analysis found, when it is confident (kb/incident-context.ts): then it leads the query. */
+  analysis?: KbAnalysisContext | null;
   /** Log templates of the incident's service, most frequent first, and log-cluster evidence. */
   templates: string[];
   /** Alert names and series of the incident's anomalies and evidence. */

@@ -455,7 +455,8 @@ export async function incidentContext(s: SqlSession, orgId: string, incidentId: 
        ) x WHERE x.a IS NOT NULL GROUP BY x.a ORDER BY min(x.pri), x.a LIMIT 10) AS a`,
     [orgId, incidentId, incident.service, from, to],
   );
-  return { incident, templates: tpl?.t ?? [], alerts: al?.a ?? [] };
+  const [an] = await s.query<{ result: unknown }>('SELECT result FROM analyses WHERE org_id = $1 AND incident_id = $2 ORDER BY created_at DESC, id DESC LIMIT 1', [orgId, incidentId]);
+  return { incident, templates: tpl?.t ?? [], alerts: al?.a ?? [], analysisResult: an ? jsonOut<unknown>(an.result, null) : null };
 }
 
 export async function stats(s: SqlSession, orgId: string): Promise<{ documents: number; chunks: number; byModel: Record<string, number> }> {
