@@ -5,7 +5,8 @@
 import { AIMessage } from '@langchain/core/messages';
 import { MemorySaver } from '@langchain/langgraph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultRegistry } from '../tools/index.js';
+import { defaultRegistry, READ_ONLY_TOOLS } from '../tools/index.js';
+import { createRegistry } from '../tools/registry.js';
 import { createAgent } from './ask.js';
 import { footprint, INJECTION, PLANTED, type Seeded, seed } from '../test-support/tool-fixtures.js';
 import { memoryTokenLedger } from './llm.js';
@@ -19,7 +20,13 @@ afterAll(async () => {
   await s.close();
 });
 
-const plannerAgent = () => createAgent({ registry: defaultRegistry(), checkpointer: new MemorySaver(), kb: s.kb });
+/**
+ * The planner over the five core tools: the seeded incident has stored hypotheses and evidence but
+ * no stored analysis, so these cases pin the answers composed from those; the whole registry on
+ * replayed incidents is `warroom eval agent`'s.
+ */
+const CORE_TOOLS = ['list_incidents', 'get_incident', 'root_cause', 'incident_evidence', 'search_knowledge'];
+const plannerAgent = () => createAgent({ registry: createRegistry(READ_ONLY_TOOLS.filter((t) => CORE_TOOLS.includes(t.name))), checkpointer: new MemorySaver(), kb: s.kb });
 const calls = (r: { toolCalls: { tool: string; input: unknown; status: string }[] }) => r.toolCalls.map(({ tool, input, status }) => ({ tool, input, status }));
 
 describe('the planner (no LLM)', () => {

@@ -29,7 +29,7 @@ export function checkpointContract(name: string, open: () => Promise<OpenedCheck
       try {
         // No incident named: the checkpointed focus says which one "what changed" is about.
         const second = await createAgent({ registry: defaultRegistry(), checkpointer: cp.saver, kb: s.kb }).ask(s.session(), { question: 'what changed?', threadId: 'T-1' });
-        expect(second.toolCalls.map((c) => c.input)).toEqual([{ incidentId: s.checkout, kind: 'change' }]);
+        expect(second.toolCalls.map((c) => [c.tool, c.input])).toEqual([['list_changes', { incidentId: s.checkout }]]);
         const tuple = await cp.saver.getTuple({ configurable: { thread_id: 'o1:T-1' } });
         const values = tuple!.checkpoint.channel_values as { messages: { getType(): string }[]; incidentId: string };
         expect(values.incidentId).toBe(s.checkout);

@@ -317,7 +317,7 @@ export function apiContract(engine: Engine, bus: 'inproc' | 'nats' = 'inproc', e
       expect(replay.body).toEqual(ex.body);
       const again = await bob.post('/v1/fix/execute', { plan_id: plan.body.id });
       expect(again.status).toBe(409);
-      expect(again.body.detail).toMatch(/The plan is dry_run;/);
+      expect(again.body.detail).toMatch(/The plan is dry_run now;/);
       const stored = await c.get(`/v1/fix/plans/${plan.body.id}`);
       expect(stored.body.commands).toHaveLength(1);
       expect(stored.body.approvals.map((a: { approver: string }) => a.approver)).toEqual(['bob']);
