@@ -1,6 +1,7 @@
 /** Every eval suite, in one list. Later issues add detection, RCA, knowledge, agent and remediation suites. */
 import type { Suite } from './harness.js';
 import { detectSandboxSuite } from './suites/detect-sandbox.js';
+import { detectSyntheticSuite } from './suites/detect-synthetic.js';
 import { ingestFuzzSuite } from './suites/ingest-fuzz.js';
 import { kbSuite } from './suites/kb.js';
 import { loghubSuite } from './suites/loghub.js';
@@ -9,4 +10,4 @@ import { pipelineSuite } from './suites/pipeline.js';
 import { rcaPublicSuite } from './suites/rca-public.js';
 import { rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite } from './suites/rca-sandbox.js';
 
-export const SUITES: Suite[] = [pipelineSuite, loghubSuite, nabSuite, detectSandboxSuite, kbSuite, rcaPublicSuite, rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite, ingestFuzzSuite];
+export const SUITES: Suite[] = [pipelineSuite, loghubSuite, nabSuite, detectSyntheticSuite, detectSandboxSuite, kbSuite, rcaPublicSuite, rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite, ingestFuzzSuite];
