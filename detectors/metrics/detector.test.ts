@@ -218,13 +218,13 @@ describe('SeriesDetector: flat-lines and fine steps', () => {
     expect(() => run(values.slice(at + 1, at + 20), ts.slice(at + 1, at + 20), SeriesDetector.fromJSON(old as ReturnType<SeriesDetector['toJSON']>))).not.toThrow();
   });
 
-  it('at 1-minute steps a lasting shift is still confirmed (its run is judged while the window holds the old normal)', () => {
+  it('with shiftMaxRun, a lasting shift at 1-minute steps is confirmed (its run is judged while the window holds the old normal)', () => {
     const at = 4 * 1440;
     const { ts, values } = syntheticSeries(seededRng(24), { points: 5 * 1440, stepMs: 60_000, noise: 0.03, inject: [{ kind: 'shift', at, size: 0.25 }] });
-    const res = run(values, ts);
+    const res = run(values, ts, new SeriesDetector({ shiftMaxRun: 64 }));
     const absorbed = res.findIndex((r, i) => i >= at && r.components.shiftAbsorbed !== 0);
     expect(absorbed).toBeGreaterThan(at);
-    expect(absorbed - at).toBeLessThanOrEqual(DEFAULT_DETECTOR_OPTIONS.shiftMaxRun + 5);
+    expect(absorbed - at).toBeLessThanOrEqual(64 + 5);
     expect(res[absorbed].components.shiftAbsorbed).toBeGreaterThan(15);
   });
 });
