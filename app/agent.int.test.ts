@@ -27,7 +27,7 @@ describe('POST /v1/agent/ask on Postgres', () => {
       try {
         const again = await e.client().post('/v1/agent/ask', { question: 'what changed?', thread_id: 'pg-thread' });
         expect(again.status).toBe(200);
-        expect(again.body.tool_calls.map((c: { tool: string; input: { incidentId?: string } }) => [c.tool, c.input.incidentId])).toEqual([['incident_evidence', incident]]);
+        expect(again.body.tool_calls.map((c: { tool: string; input: { incidentId?: string } }) => [c.tool, c.input.incidentId])).toEqual([['list_changes', incident]]);
       } finally {
         await e.stop();
       }

@@ -2,6 +2,7 @@
 import type { Suite } from './harness.js';
 import { agentSuite } from './suites/agent.js';
 import { detectSandboxSuite } from './suites/detect-sandbox.js';
+import { detectSyntheticSuite } from './suites/detect-synthetic.js';
 import { ingestFuzzSuite } from './suites/ingest-fuzz.js';
 import { kbSuite } from './suites/kb.js';
 import { logclustSuite } from './suites/logclust.js';
@@ -11,4 +12,4 @@ import { pipelineSuite } from './suites/pipeline.js';
 import { rcaPublicSuite } from './suites/rca-public.js';
 import { rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite } from './suites/rca-sandbox.js';
 
-export const SUITES: Suite[] = [pipelineSuite, logclustSuite, loghubSuite, nabSuite, detectSandboxSuite, kbSuite, rcaPublicSuite, rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite, ingestFuzzSuite, agentSuite];
+export const SUITES: Suite[] = [pipelineSuite, logclustSuite, loghubSuite, nabSuite, detectSyntheticSuite, detectSandboxSuite, kbSuite, rcaPublicSuite, rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite, ingestFuzzSuite, agentSuite];

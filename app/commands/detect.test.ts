@@ -80,8 +80,32 @@ describe('warroom detect', () => {
   it('notes a series that ends inside the warm-up, and says nothing about one that is past it', async () => {
     const short = await run(csv([1, 2, 3, 2, 1]));
     expect(short.code).toBe(0);
-    expect(short.err).toBe("warroom detect: note: the series ends inside the detector's warm-up (it scores after 128 points spanning 48 h, and again after a level change): 5 of 5 rows scored 0 for that reason\n");
+    expect(short.err).toBe("warroom detect: note: the series ends inside the detector's warm-up (it scores after 64 points spanning 48 h, and again after a level change): 5 of 5 rows scored 0 for that reason\n");
     const { values } = syntheticSeries(seededRng(2), { points: 2016, daily: 0.3, noise: 0.03 });
     expect((await run(csv(values.map((v) => Number(v.toFixed(3)))))).err).toBe('');
+  });
+
+  // The new-user case of issue 14: five days at 30-minute steps, a step from 100 to 200 half-way,
+  // noise σ 2. It must be labelled where it happens, not hours later or never.
+  it('labels a level step half-way through a five-day, 30-minute series at its onset', async () => {
+    const at = 120;
+    const { values } = syntheticSeries(seededRng(14), { points: 240, stepMs: 1_800_000, level: 100, noise: 0.02, inject: [{ kind: 'shift', at, size: 1 }] });
+    const r = await run(csv(values.map((v) => Number(v.toFixed(3))), undefined, 1_800_000));
+    expect(r.code).toBe(0);
+    const labels = r.out.trimEnd().split('\n').slice(1).map((l) => l.split(',')[3]);
+    const firstLabel = labels.indexOf('1');
+    expect(firstLabel).toBeGreaterThanOrEqual(at);
+    expect(firstLabel).toBeLessThanOrEqual(at + 2);
+    expect(r.err).toBe('');
+  });
+
+  it('says when a level shift happened inside the warm-up (it is adopted, not scored)', async () => {
+    const { values } = syntheticSeries(seededRng(15), { points: 240, stepMs: 1_800_000, level: 100, noise: 0.02, inject: [{ kind: 'shift', at: 60, size: 1 }] });
+    const r = await run(csv(values.map((v) => Number(v.toFixed(3))), undefined, 1_800_000));
+    expect(r.err).toMatch(/^warroom detect: note: the level shifted during the warm-up \(adopted as the normal, not scored\) at line \d+\n$/);
+    const line = Number(/at line (\d+)/.exec(r.err)![1]);
+    // Line 2 is index 0; the shift begins at index 60 and is absorbed once it has lasted a while.
+    expect(line - 2).toBeGreaterThanOrEqual(60);
+    expect(line - 2).toBeLessThan(96);
   });
 });

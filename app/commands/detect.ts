@@ -30,6 +30,8 @@ export interface DetectReport {
   warmup: number;
   /** The last usable row was inside the warm-up. */
   endsInWarmup: boolean;
+  /** Input lines where a level shift was absorbed while the detector was still warming up (unscored). */
+  warmupShifts: number[];
 }
 
 /** Runs the detector over `text` (a `timestamp,value` CSV). */
@@ -37,12 +39,13 @@ export function detectSeries(text: string, detector: SeriesDetectorOptions = {})
   const { rows } = parseSeriesCsv(text);
   const d = new SeriesDetector(detector);
   const lines = ['timestamp,value,anomaly_score,label'];
-  const report: DetectReport = { csv: '', rows: rows.length, skipped: [], warmup: 0, endsInWarmup: false };
+  const report: DetectReport = { csv: '', rows: rows.length, skipped: [], warmup: 0, endsInWarmup: false, warmupShifts: [] };
   for (const r of rows) {
     const res = d.update(r.ts, r.value);
     if (res.status === 'skipped') report.skipped.push({ line: r.line, problem: problemOf(r.ts, r.value, res.reason) });
     else report.endsInWarmup = res.status === 'warmup';
     if (res.status === 'warmup') report.warmup++;
+    if (res.status === 'warmup' && res.components.shiftAbsorbed !== 0) report.warmupShifts.push(r.line);
     lines.push(`${csvField(r.tsText)},${csvField(r.valueText)},${formatScore(res.score)},${res.alert ? 1 : 0}`);
   }
   report.csv = lines.join('\n') + '\n';
@@ -72,6 +75,11 @@ export function detectWarnings(r: DetectReport, detector: SeriesDetectorOptions 
   else if (r.endsInWarmup) {
     const o = { ...DEFAULT_DETECTOR_OPTIONS, ...detector };
     out.push(`note: the series ends inside the detector's warm-up (it scores after ${o.warmupPoints} points spanning ${o.warmupMs / 3_600_000} h, and again after a level change): ${r.warmup} of ${parsed} rows scored 0 for that reason`);
+  }
+  if (r.warmupShifts.length > 0) {
+    // A change while the detector learns becomes its normal: say so, or the zeros read as "calm".
+    const lines = r.warmupShifts.slice(0, 5).join(', ');
+    out.push(`note: the level shifted during the warm-up (adopted as the normal, not scored) at line ${lines}${r.warmupShifts.length > 5 ? ', …' : ''}`);
   }
   return out;
 }

@@ -179,3 +179,54 @@ describe('SeriesDetector: behaviour', () => {
     expect(surpriseToScore(NaN, 10)).toBe(0);
   });
 });
+
+describe('SeriesDetector: flat-lines and fine steps', () => {
+  // the flat-line evidence is off by default (evals/README.md): these cases turn it on
+  const flat = () => new SeriesDetector({ flatLine: true });
+  const stuck = (seed: number, stepMs: number, at: number, noise = 0.02) => syntheticSeries(seededRng(seed), { points: Math.round((5 * DAY) / stepMs), stepMs, noise, inject: [{ kind: 'flatline', at, until: at + Math.round((6 * 3_600_000) / stepMs) }] });
+
+  it('a series that never repeats and then sticks at one value is confirmed stuck once, a few points in (fewer the longer its history)', () => {
+    for (const stepMs of [60_000, STEP, 1_800_000]) {
+      const at = Math.round((4 * DAY) / stepMs);
+      const { ts, values } = stuck(21, stepMs, at);
+      const res = run(values, ts, flat());
+      const confirmed = res.map((r, i) => (r.components.flatLine ? i : -1)).filter((i) => i >= 0);
+      expect(confirmed).toHaveLength(1);
+      expect(confirmed[0] - at).toBeGreaterThanOrEqual(2);
+      expect(confirmed[0] - at).toBeLessThanOrEqual(8);
+      expect(res[confirmed[0]].alert).toBe(true);
+    }
+  });
+
+  it('a series that often repeats itself (an integer count) is not called stuck by its usual runs', () => {
+    const rng = seededRng(22);
+    // Poisson-like small counts: runs of equal values happen all the time.
+    const values = Array.from({ length: 3000 }, () => Math.round(2 + 1.5 * Math.sqrt(-2 * Math.log(rng() + 1e-12)) * Math.cos(2 * Math.PI * rng())));
+    const res = run(values.map((v) => Math.max(0, v)), undefined, flat());
+    expect(res.filter((r) => r.components.flatLine).length).toBe(0);
+  });
+
+  it('restores flat-line state from a checkpoint mid-run, and reads checkpoints from before it existed', () => {
+    const at = Math.round((4 * DAY) / STEP);
+    const { ts, values } = stuck(23, STEP, at);
+    const whole = run(values, ts, flat());
+    const first = flat();
+    run(values.slice(0, at + 1), ts.slice(0, at + 1), first);
+    const restored = SeriesDetector.fromJSON(JSON.parse(JSON.stringify(first.toJSON())));
+    const rest = run(values.slice(at + 1), ts.slice(at + 1), restored);
+    expect(rest.map((r) => r.score)).toEqual(whole.slice(at + 1).map((r) => r.score));
+    const old = first.toJSON() as Partial<ReturnType<SeriesDetector['toJSON']>>;
+    for (const k of ['lastValue', 'repeatRun', 'repeatRate', 'afterRepeat', 'repeatAfterRepeat'] as const) delete old[k];
+    expect(() => run(values.slice(at + 1, at + 20), ts.slice(at + 1, at + 20), SeriesDetector.fromJSON(old as ReturnType<SeriesDetector['toJSON']>))).not.toThrow();
+  });
+
+  it('with shiftMaxRun, a lasting shift at 1-minute steps is confirmed (its run is judged while the window holds the old normal)', () => {
+    const at = 4 * 1440;
+    const { ts, values } = syntheticSeries(seededRng(24), { points: 5 * 1440, stepMs: 60_000, noise: 0.03, inject: [{ kind: 'shift', at, size: 0.25 }] });
+    const res = run(values, ts, new SeriesDetector({ shiftMaxRun: 64 }));
+    const absorbed = res.findIndex((r, i) => i >= at && r.components.shiftAbsorbed !== 0);
+    expect(absorbed).toBeGreaterThan(at);
+    expect(absorbed - at).toBeLessThanOrEqual(64 + 5);
+    expect(res[absorbed].components.shiftAbsorbed).toBeGreaterThan(15);
+  });
+});

@@ -95,8 +95,23 @@ export interface SeriesDetectorOptions {
   shiftMinRun?: number;
   /** …and at least this long (ms): a burst of spikes is not a new level. */
   shiftMinRunMs?: number;
+  /**
+   * …but never more points than this: the shift must be judged while the residual window still
+   * holds the old normal (its median is the reference), so at fine steps (1 minute: 4 h is 240
+   * points, the window 256) the run is cut to this. Off by default (a million points): a quarter of
+   * the window (64) confirmed shifts at 1-minute steps on synthetic series, but also confirmed the
+   * sandbox's slow calm drifts and opened false incidents (`warroom eval detect-sandbox`).
+   */
+  shiftMaxRun?: number;
   /** …and only when the points since it began sit, by their median, this many σ away. */
   shiftMinSigma?: number;
+  /**
+   * Flat-line evidence: a run of exactly repeated values in a series that rarely repeats (a stuck
+   * exporter or sensor) scores once, when the run's surprise reaches the confirmed-shift level.
+   * Off by default: it helps the synthetic flat-lines (+8.8 NAB points there) but costs 0.4 on the
+   * held-out NAB files and is not yet checked against the sandbox's calm scenarios.
+   */
+  flatLine?: boolean;
   /** Seasonal strength needed to adopt a cycle. */
   minSeasonStrength?: number;
   /** Most bins in a seasonal profile (bounded memory for fine steps and weekly cycles). */
@@ -108,7 +123,10 @@ export type ResolvedOptions = Required<Omit<SeriesDetectorOptions, 'stepMs'>> & 
 /** The defaults: one set for every series (tuned on the general problem, never per file). */
 export const DEFAULT_DETECTOR_OPTIONS: ResolvedOptions = {
   seasonality: 'auto',
-  warmupPoints: 128,
+  // 64 points: enough for the residual scale (32) and the tail models (16) to rest on data. It only
+  // binds at steps above 45 minutes (2 days is more points below that); at 128 a five-day series
+  // at 30-minute steps stayed in warm-up until day 2.7 and a shift on day 2.5 went unlabelled.
+  warmupPoints: 64,
   warmupMs: 2 * DAY,
   rewarmPoints: 64,
   residualWindow: 256,
@@ -131,7 +149,9 @@ export const DEFAULT_DETECTOR_OPTIONS: ResolvedOptions = {
   cusumClip: 3,
   shiftMinRun: 6,
   shiftMinRunMs: 4 * HOUR,
+  shiftMaxRun: 1_000_000,
   shiftMinSigma: 3,
+  flatLine: false,
   minSeasonStrength: 0.5,
   maxSeasonBins: 336,
 };
@@ -164,6 +184,8 @@ export interface Detection {
     shiftAbsorbed: number;
     /** Seasonal period in use (ms), or null. */
     periodMs: number | null;
+    /** Length of the run of repeated values this point confirmed as a flat-line, else 0. */
+    flatLine?: number;
   };
 }
 
@@ -190,6 +212,12 @@ export interface SeriesDetectorState {
   sigmaAge: number;
   modelResetAt: number;
   pendingPeriod: number;
+  /** Flat-line evidence (absent in checkpoints from before it: restored as a fresh start). */
+  lastValue?: number | null;
+  repeatRun?: number;
+  repeatRate?: number;
+  afterRepeat?: number;
+  repeatAfterRepeat?: number;
 }
 
 const MAX_ABS_Z = 1e6;
@@ -241,6 +269,13 @@ export class SeriesDetector {
   private modelResetAt = 0;
   /** A proposed change of period awaiting confirmation (0 = none, −1 = nothing pending). */
   private pendingPeriod = -1;
+  /** The previous value, the run of points equal to it, and the long-run share of such repeats. */
+  private lastValue: number | null = null;
+  private repeatRun = 0;
+  private repeatRate = 0;
+  /** Decayed counts of points that followed a repeat, and of those that repeated again. */
+  private afterRepeat = 0;
+  private repeatAfterRepeat = 0;
   private readonly zw: Float64Array;
 
   /** Creates a detector; every option has a default (DEFAULT_DETECTOR_OPTIONS). */
@@ -282,6 +317,7 @@ export class SeriesDetector {
 
     if (this.baseline.level === null) {
       this.baseline.start(value);
+      this.lastValue = value;
       this.residuals.push(0);
       this.addHistory(ts, value);
       return this.result(ts, value, 'warmup', 0, true, NaN, 0, 0, [], 0, false, 0);
@@ -350,7 +386,7 @@ export class SeriesDetector {
     if (scaled) this.tail.add(z, o.tailHalfLife);
     this.absDev += (Math.min(Math.abs(r - med), 1e300) - this.absDev) / Math.min(this.n - this.modelResetAt, o.tailHalfLife);
     let absorbed = 0;
-    if (peak.stat >= o.cusumH && peak.run >= Math.max(o.shiftMinRun, o.shiftMinRunMs / step)) absorbed = this.absorbShift(peak.run, med, sigma);
+    if (peak.stat >= o.cusumH && peak.run >= Math.min(o.shiftMaxRun, Math.max(o.shiftMinRun, o.shiftMinRunMs / step))) absorbed = this.absorbShift(peak.run, med, sigma);
     if (absorbed !== 0) {
       // A confirmed level shift is news in itself, however slowly it built up: it scores as the
       // CUSUM threshold's surprise (2k·h nats, Siegmund's tail).
@@ -360,9 +396,49 @@ export class SeriesDetector {
         up = absorbed > 0;
       }
     }
+    const flat = this.flatLine(value, scaled);
+    if (flat > 0) {
+      // A stuck series is news as a confirmed shift is (same surprise); its direction is moot.
+      const s = 2 * o.cusumK * o.cusumH;
+      if (s > best) best = s;
+    }
     this.addHistory(ts, value);
 
-    return this.result(ts, value, warm ? 'scored' : 'warmup', best, up, expected, z, spikeS, windowS, shiftS, esdOutlier, absorbed);
+    const d = this.result(ts, value, warm ? 'scored' : 'warmup', best, up, expected, z, spikeS, windowS, shiftS, esdOutlier, absorbed);
+    if (flat > 0) d.components.flatLine = flat;
+    return d;
+  }
+
+  /**
+   * Flat-line evidence: repeats of the previous value as a first-order Markov chain learnt from
+   * this series: p = the share of points that repeat (floored at 2 in the points seen, so a series
+   * with no repeat yet is not infinitely surprised), q = the share that repeat right after a repeat
+   * (repeats cluster: a count series sits at low values at night), shrunk towards p while there is
+   * little data. A run of k repeats has surprise −ln p − (k−1)·ln q nats; it is confirmed, once,
+   * at the point where that reaches the confirmed-shift surprise 2k·h. Returns the run length
+   * there, else 0. A series that often sits still (a queue at 0, an integer gauge) needs a long run.
+   */
+  private flatLine(value: number, scaled: boolean): number {
+    const o = this.options;
+    const repeat = value === this.lastValue;
+    const run = this.repeatRun;
+    this.lastValue = value;
+    this.repeatRun = repeat ? run + 1 : 0;
+    const nEff = Math.max(1, Math.min(this.n - this.modelResetAt, o.tailHalfLife));
+    const p = Math.min(1, Math.max(this.repeatRate, 2 / nEff));
+    const q = Math.min(1, (this.repeatAfterRepeat + 2 * p) / (this.afterRepeat + 2));
+    this.repeatRate += ((repeat ? 1 : 0) - this.repeatRate) / nEff;
+    if (!repeat && run > 0) {
+      // A run ends: it teaches q (r points followed a repeat, r − 1 of them repeated). Learnt only
+      // from finished runs, so a run cannot explain itself away while it lasts.
+      const decay = Math.pow(1 - 1 / o.tailHalfLife, run);
+      this.afterRepeat = this.afterRepeat * decay + run;
+      this.repeatAfterRepeat = this.repeatAfterRepeat * decay + run - 1;
+    }
+    if (!o.flatLine || !repeat || !scaled || q >= 1) return 0;
+    const surprise = (k: number) => (k > 0 ? -Math.log(p) - (k - 1) * Math.log(q) : 0);
+    const confirm = 2 * o.cusumK * o.cusumH;
+    return surprise(this.repeatRun) >= confirm && surprise(this.repeatRun - 1) < confirm ? this.repeatRun + 1 : 0;
   }
 
   /**
@@ -523,6 +599,11 @@ export class SeriesDetector {
       sigmaAge: this.sigmaAge,
       modelResetAt: this.modelResetAt,
       pendingPeriod: this.pendingPeriod,
+      lastValue: this.lastValue,
+      repeatRun: this.repeatRun,
+      repeatRate: this.repeatRate,
+      afterRepeat: this.afterRepeat,
+      repeatAfterRepeat: this.repeatAfterRepeat,
     };
   }
 
@@ -547,6 +628,11 @@ export class SeriesDetector {
     d.sigmaAge = s.sigmaAge;
     d.modelResetAt = s.modelResetAt;
     d.pendingPeriod = s.pendingPeriod;
+    d.lastValue = s.lastValue ?? null;
+    d.repeatRun = s.repeatRun ?? 0;
+    d.repeatRate = s.repeatRate ?? 0;
+    d.afterRepeat = s.afterRepeat ?? 0;
+    d.repeatAfterRepeat = s.repeatAfterRepeat ?? 0;
     return d;
   }
 }

@@ -1,0 +1,47 @@
+/**
+ * Compares detector variants the honest way: `npx tsx evals/nab/tune.ts [--data NAB_DIR] [VARIANTS.json]`.
+ * For each variant (a name → SeriesDetectorOptions map; the file's, else the defaults alone) it
+ * prints the NAB standard score on the development files as tuned (threshold chosen on all ten),
+ * held out (leave-one-file-out: the threshold chosen on the other nine), and on the synthetic
+ * corpus (evals/detect/synthetic-corpus.ts); then the leave-one-file-out score of choosing among
+ * the variants on nine files. A change is worth keeping only when it helps held out.
+ */
+import { readFileSync } from 'node:fs';
+import type { SeriesDetectorOptions } from '../../detectors/metrics/detector.js';
+import { syntheticCorpus } from '../detect/synthetic-corpus.js';
+import { formatTable } from '../harness.js';
+import { resolveNabDir } from '../suites/nab.js';
+import { detectCorpus, loadNabCorpus } from './corpus.js';
+import { leaveOneFileOut } from './lofo.js';
+import { NAB_PROFILES, nabScore, type NabFile } from './score.js';
+
+const args = process.argv.slice(2);
+const dataAt = args.indexOf('--data');
+const dir = resolveNabDir(dataAt >= 0 ? args[dataAt + 1] : undefined);
+const file = args.find((a, i) => a.endsWith('.json') && i !== dataAt + 1);
+const variants: Record<string, SeriesDetectorOptions> = file ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, SeriesDetectorOptions>) : { defaults: {} };
+
+const nab = loadNabCorpus(dir);
+const synthetic = syntheticCorpus();
+const std = NAB_PROFILES.standard;
+const scored: Record<string, NabFile[]> = {};
+const rows: Record<string, string | number>[] = [];
+for (const [name, options] of Object.entries(variants)) {
+  scored[name] = detectCorpus(nab, options);
+  const alone = leaveOneFileOut({ [name]: scored[name] }, std);
+  const syn = nabScore(detectCorpus(synthetic, options), std);
+  rows.push({ variant: name, nab_tuned: r1(alone.tuned), nab_held_out: r1(alone.heldOut), synthetic: r1(syn.normalised), synthetic_threshold: r3(syn.threshold) });
+}
+process.stdout.write(formatTable(rows) + '\n');
+if (Object.keys(variants).length > 1) {
+  const choice = leaveOneFileOut(scored, std);
+  process.stdout.write(`\nchoosing among the variants on nine files: held out ${r1(choice.heldOut)} (tuned ${r1(choice.tuned)}, variant ${choice.tunedVariant})\n`);
+  process.stdout.write(formatTable(choice.folds.map((f) => ({ file: f.file, variant: f.variant, threshold: r3(f.threshold), raw: r3(f.raw), tp: f.tp, fn: f.fn, fp: f.fp }))) + '\n');
+}
+
+function r1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+function r3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
