@@ -10,7 +10,8 @@ import { DEFAULT_SECRET_MASKS } from '../detectors/secrets.js';
 import { localEmbedder } from '../kb/embed.js';
 import { KnowledgeBase } from '../kb/service.js';
 import { dryRunRunner } from '../remediate/runners/dryrun.js';
-import { openPgliteStore, type OpenedStore } from '../store/index.js';
+import { openPgliteStore, openPostgresStore, type OpenedStore } from '../store/index.js';
+import { freshPostgresDb, POSTGRES_URL } from '../app/embedded.js';
 import { memoryAnalysisCache } from '../usecases/analysis-cache.js';
 import { openIncident } from '../usecases/incidents.js';
 import type { Principal } from '../usecases/principal.js';
@@ -36,8 +37,10 @@ export interface Seeded {
 const DISK_RUNBOOK = `# Disk full\n\n## Symptoms\n\nA node's disk usage is above 90% and pods are evicted with DiskPressure.\n\n## Fix\n\nFind the biggest folders with du -sh /var/log/* and rotate the application logs.\nThen expand the volume if usage stays above 80%.\n`;
 const ROLLBACK_RUNBOOK = `# Checkout rollback\n\n## When\n\nCheckout returns 5xx errors after a deploy.\n\n## Steps\n\nRoll back the checkout deployment to the previous version with the plan command, then watch the 5xx rate.\n`;
 
-export async function seed(): Promise<Seeded> {
-  const opened = await openPgliteStore();
+/** The seeded store on either engine (Postgres: a fresh database, dropped on close). */
+export async function seed(engine: 'pglite' | 'postgres' = 'pglite'): Promise<Seeded> {
+  const pgdb = engine === 'postgres' ? await freshPostgresDb(POSTGRES_URL) : undefined;
+  const opened = pgdb ? await openPostgresStore({ url: pgdb.url }) : await openPgliteStore();
   await opened.store.createOrg({ id: 'o1', name: 'One' });
   await opened.store.createOrg({ id: 'o2', name: 'Two' });
   const org = opened.store.forOrg('o1');
@@ -95,6 +98,7 @@ export async function seed(): Promise<Seeded> {
     async close() {
       await opened.store.close();
       await opened.admin.close();
+      await pgdb?.drop();
     },
   };
 }
