@@ -22,9 +22,14 @@ export function parseAuditKey(text: string): Buffer {
 /** A process without a data directory (":memory:") gets one key for its lifetime. */
 let inMemoryKey: Buffer | undefined;
 
+/** Keys read from data directories in this process: the file is read once, not at every store opening. */
+const fileKeys = new Map<string, Buffer>();
+
 /** The key file of a data directory, created on first use. */
 export function auditKeyFile(dataDir: string): Buffer {
   const file = join(dataDir, 'audit.key');
+  const known = fileKeys.get(file);
+  if (known) return known;
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
     try {
@@ -35,7 +40,9 @@ export function auditKeyFile(dataDir: string): Buffer {
     }
     chmodSync(file, 0o600);
   }
-  return parseAuditKey(readFileSync(file, 'utf8'));
+  const key = parseAuditKey(readFileSync(file, 'utf8'));
+  fileKeys.set(file, key);
+  return key;
 }
 
 export function loadAuditKey(cfg: { WARROOM_AUDIT_KEY?: string; WARROOM_DATA_DIR: string }): Buffer {

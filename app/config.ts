@@ -86,14 +86,18 @@ export function describeConfig(cfg: Config): Record<string, unknown> {
   );
 }
 
+/** Where the database is: a Postgres URL, or the embedded one's data directory (none in memory). */
+export function databaseLocation(cfg: Config): { databaseUrl?: string; dataDir?: string } {
+  return { databaseUrl: cfg.DATABASE_URL, dataDir: cfg.WARROOM_DATA_DIR === ':memory:' ? undefined : cfg.WARROOM_DATA_DIR };
+}
+
 /**
  * How the store is opened for this configuration (one mapping for the server and every CLI
  * command): every process that appends to the audit log signs with the same key.
  */
 export function storeConfig(cfg: Config): { databaseUrl?: string; dataDir?: string; appRole: string; appPassword?: string; auditKey: Buffer } {
   return {
-    databaseUrl: cfg.DATABASE_URL,
-    dataDir: cfg.WARROOM_DATA_DIR === ':memory:' ? undefined : cfg.WARROOM_DATA_DIR,
+    ...databaseLocation(cfg),
     appRole: cfg.WARROOM_DB_APP_ROLE,
     appPassword: cfg.WARROOM_DB_APP_PASSWORD,
     auditKey: loadAuditKey(cfg),

@@ -90,7 +90,8 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   const analysisCache = memoryAnalysisCache();
   // One knowledge base for the process: the kb routes and the agent's search tool share it.
   const kb = new KnowledgeBase({ embedder, mask: (t) => maskSecrets(t, masks) });
-  const auditKey = storeConfig(cfg).auditKey;
+  const stored = storeConfig(cfg);
+  const auditKey = stored.auditKey;
   const anchorDir = auditAnchorDir(cfg);
   const auditAnchor = anchorDir ? fileAuditAnchor(anchorDir) : null;
   let auditCheckpoints: NodeJS.Timeout | undefined;
@@ -128,7 +129,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
 
   const ready = (async () => {
     // The data directory's lock names this server's API, so CLI commands can use it instead.
-    const opened = await openStore({ ...storeConfig(cfg), auditKey, owner: { url } });
+    const opened = await openStore({ ...stored, owner: { url } });
     const theStore = opened.store;
     store = theStore;
     admin = opened.admin;

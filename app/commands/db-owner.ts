@@ -5,7 +5,7 @@
  * WARROOM_API_KEY), or refuses with a message naming the holder and exit code 3.
  */
 import { DataDirLockedError, describeHolder, liveHolder, type LockHolder } from '../../store/index.js';
-import { type Config, storeConfig } from '../config.js';
+import { type Config, databaseLocation } from '../config.js';
 
 /** Exit code of a command refused because another process holds the embedded database. */
 export const HELD_EXIT = 3;
@@ -28,7 +28,8 @@ export function routeDbCommand(cfg: Config, what: string, o: RemoteOptions, canR
     if (!key) return refuse(`warroom ${what}: --url needs an API key: pass --key or set WARROOM_API_KEY`, 2);
     return { kind: 'remote', url: o.url.replace(/\/+$/, ''), key };
   }
-  const { databaseUrl, dataDir } = storeConfig(cfg);
+  // only where the database is: storeConfig would also load (and on first use create) the audit key
+  const { databaseUrl, dataDir } = databaseLocation(cfg);
   const holder = databaseUrl || !dataDir ? undefined : liveHolder(dataDir);
   if (!holder) return { kind: 'local' };
   if (canRemote && holder.url && key) {

@@ -13,7 +13,7 @@ import os from 'node:os';
 import { DEFAULT_ORG, type Config } from '../../app/config.js';
 import { replayScenario } from '../../sim/edge/replay.js';
 import { startEmbedded, type Engine } from '../../app/embedded.js';
-import type { InprocBus } from '../../bus/inproc.js';
+import { waitForPipelineIdle } from './settle.js';
 
 import { analyze } from '../../rca/analyze.js';
 import { inputFromStored } from '../../rca/from-signals.js';
@@ -39,16 +39,8 @@ export async function runAnalyzeBench(o: Record<string, string>, _cfg?: Config):
     const t0 = Date.now();
     const replay = await replayScenario(scenario, { url: e.w.url, key: e.apiKey, settleMs: 30_000 });
     // the detection pipeline works through the batches in the background: time the analysis once it is idle
-    const bus = e.w.bus();
-    if (bus.kind === 'inproc') await (bus as InprocBus).idle();
+    await waitForPipelineIdle(e.w);
     const org = e.w.store().forOrg(DEFAULT_ORG);
-    let last = -1;
-    for (let stable = 0, until = Date.now() + 300_000; stable < 8 && Date.now() < until; ) {
-      await new Promise((r) => setTimeout(r, 250));
-      const n = (await org.listAnomalies({ limit: 100_000 })).length;
-      stable = n === last && (await e.w.store().pendingOutbox(1)).length === 0 ? stable + 1 : 0;
-      last = n;
-    }
     const ingestS = (Date.now() - t0) / 1000;
     const fault = replay.faults[0];
     if (!fault) throw new Error(`scenario ${scenario} has no fault to analyse`);

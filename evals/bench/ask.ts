@@ -13,9 +13,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { type Config, DEFAULT_ORG } from '../../app/config.js';
+import type { Config } from '../../app/config.js';
 import { startEmbedded } from '../../app/embedded.js';
-import type { InprocBus } from '../../bus/inproc.js';
+import { waitForPipelineIdle } from './settle.js';
 import { replayScenario } from '../../sim/edge/replay.js';
 import { formatTable } from '../harness.js';
 import { percentile } from './percentile.js';
@@ -73,17 +73,8 @@ export async function runAskBench(o: Record<string, string>, cfg: Config): Promi
     process.stdout.write(`agent: ${agent.model}, threads in ${agent.checkpoints}\n`);
     const t0 = Date.now();
     const replay = await replayScenario(scenario, { url: e.w.url, key: e.apiKey, settleMs: 30_000 });
-    const bus = e.w.bus();
-    if (bus.kind === 'inproc') await (bus as InprocBus).idle();
-    const org = e.w.store().forOrg(DEFAULT_ORG);
     // the pipeline works through the batches in the background: ask once it is idle
-    let last = -1;
-    for (let stable = 0, until = Date.now() + 300_000; stable < 8 && Date.now() < until; ) {
-      await new Promise((r) => setTimeout(r, 250));
-      const n = (await org.listAnomalies({ limit: 100_000 })).length;
-      stable = n === last && (await e.w.store().pendingOutbox(1)).length === 0 ? stable + 1 : 0;
-      last = n;
-    }
+    await waitForPipelineIdle(e.w);
     const fault = replay.faults[0];
     if (!fault) throw new Error(`scenario ${scenario} has no fault`);
     const c = e.client();
