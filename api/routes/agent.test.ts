@@ -25,7 +25,7 @@ import { ALL_ROUTES } from './index.js';
 let s: Seeded;
 let server: Server;
 let url: string;
-const keys = { o1: `wr_test_${randomBytes(16).toString('hex')}`, o2: `wr_test_${randomBytes(16).toString('hex')}`, ingestOnly: `wr_test_${randomBytes(16).toString('hex')}` };
+const keys = { planner: `wr_test_${randomBytes(16).toString('hex')}`, o1: `wr_test_${randomBytes(16).toString('hex')}`, o2: `wr_test_${randomBytes(16).toString('hex')}`, ingestOnly: `wr_test_${randomBytes(16).toString('hex')}` };
 /** What the route asks; a test may put a wrapper in front of the real agent. */
 let asker: AgentAsker | undefined;
 let real: Agent;
@@ -34,6 +34,7 @@ beforeAll(async () => {
   s = await seed();
   const user = { id: 'alice', name: 'Alice', role: 'viewer' as const };
   await s.opened.store.forOrg('o1').transaction((tx) => issueKey(tx, { keyId: 'k_o1', keyName: 'read', user, scopes: ['read'] }, 'platform', keys.o1));
+  await s.opened.store.forOrg('o1').transaction((tx) => issueKey(tx, { keyId: 'k_o1_plan', keyName: 'plan', user, scopes: ['read', 'plan'] }, 'platform', keys.planner));
   await s.opened.store.forOrg('o1').transaction((tx) => issueKey(tx, { keyId: 'k_o1_ingest', keyName: 'ingest', user, scopes: ['ingest'] }, 'platform', keys.ingestOnly));
   await s.opened.store.forOrg('o2').transaction((tx) => issueKey(tx, { keyId: 'k_o2', keyName: 'read', user, scopes: ['read'] }, 'platform', keys.o2));
   real = createAgent({ registry: defaultRegistry(), checkpointer: new MemorySaver(), kb: s.kb });
@@ -79,6 +80,36 @@ describe('POST /v1/agent/ask', () => {
     expect(other.status).toBe(200);
     expect(other.body.tool_calls.map((c: { tool: string }) => c.tool)).toEqual(['list_incidents']);
     expect(JSON.stringify(other.body)).not.toContain(s.checkout);
+  });
+
+  it('lets a tool that stores derived rows commit on its own: "analyze it" stores the analysis and answers from it', async () => {
+    // the route's reply is the agent's answer; a tool's write (analyze_incident stores evidence,
+    // hypotheses and the analysis) must not be taken for the route's one commit
+    await s.org.insertSignals(
+      Array.from({ length: 40 }, (_, i) => ({
+        id: `sig-err-${i}`,
+        orgId: 'o1',
+        source: 'prometheus',
+        kind: 'metric' as const,
+        ts: new Date(Date.parse('2026-03-01T09:10:00.000Z') + i * 60_000).toISOString(),
+        key: 'http_error_rate',
+        value: i < 35 ? 0.01 : 0.4,
+        text: null,
+        labels: { service: 'checkout' },
+        meta: {},
+      })),
+    );
+    const r = await ask({ question: 'analyze it', incident_id: s.checkout }, keys.planner);
+    expect(r.status).toBe(200);
+    expect(r.body.tool_calls.map((c: { tool: string; status: string }) => [c.tool, c.status])).toEqual([['analyze_incident', 'ok']]);
+    expect(await s.org.latestAnalysis(s.checkout)).not.toBeNull();
+    // and with an Idempotency-Key the answer is stored and replayed, the tool not run again
+    const key = { 'idempotency-key': `ask-${Date.now()}` };
+    const first = await client(keys.planner).post('/v1/agent/ask', { question: 'analyze it', incident_id: s.checkout, thread_id: 'idem-1' }, key);
+    const again = await client(keys.planner).post('/v1/agent/ask', { question: 'analyze it', incident_id: s.checkout, thread_id: 'idem-1' }, key);
+    expect(first.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
   });
 
   it('never returns a secret planted in the question, in the answer or in the tool inputs', async () => {

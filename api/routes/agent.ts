@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import { type AgentAnswer, route } from '../context.js';
-import { runUseCase } from '../session.js';
+import { directSession } from '../../usecases/session.js';
+import { principalOf } from '../session.js';
 
 /** Longest question; agent/ask.ts MAX_QUESTION_CHARS (restated: the API may not import agent/; a test checks they agree). */
 export const MAX_QUESTION_CHARS = 4_000;
@@ -53,17 +54,17 @@ export const askAgentRoute = route({
   response: { status: 200, schema: AskView, description: 'The answer with its citations and the tool calls behind it' },
   errors: [503],
   // Manual: the agent may take seconds (an LLM, several tools); each tool reads in its own short
-  // transaction through the session, so no transaction is held for the whole run (on PGlite one
-  // would hold the database and stop ingest). The agent writes nothing to the store.
+  // transaction, so no transaction is held for the whole run (on PGlite one would hold the
+  // database and stop ingest). The agent's session is not the request's: a tool that stores
+  // derived rows (analyze_incident) commits them in a transaction of its own, while the route's
+  // reply is the answer (stored under an Idempotency-Key by the server).
   transaction: 'manual',
-  handler: (ctx) => {
+  handler: async (ctx) => {
     const agent = ctx.deps.agent?.();
     if (!agent) throw new AppError('unavailable', 'The agent is starting; try again in a few seconds.');
     const { question, incident_id, thread_id } = ctx.body;
-    return runUseCase(
-      ctx,
-      (s) => agent.ask(s, { question, ...(incident_id ? { incidentId: incident_id } : {}), ...(thread_id ? { threadId: thread_id } : {}) }),
-      (r) => ({ status: 200, body: askView(r) }),
-    );
+    const session = directSession(principalOf(ctx), ctx.org, ctx.deps, (msgs) => ctx.deps.publishCommitted(msgs));
+    const r = await agent.ask(session, { question, ...(incident_id ? { incidentId: incident_id } : {}), ...(thread_id ? { threadId: thread_id } : {}) });
+    return { status: 200, body: askView(r) };
   },
 });
