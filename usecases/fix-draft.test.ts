@@ -29,4 +29,13 @@ describe('draftFixPlan', () => {
     await s.org.saveAnalysis({ id: 'an-2', incidentId: inc.id, window: { from: '2026-03-01T08:30:00.000Z', to: '2026-03-01T10:01:00.000Z' }, verdict: 'no confident hypothesis', result: { ranking: [{ service: 'payments' }] }, counts: {}, createdAt: '2026-03-01T10:05:00.000Z' });
     expect((await draftFixPlan(s.session(), { incidentId: inc.id })).draft.title).toBe('Restart edge-gateway');
   });
+
+  it('counts a deploy at the very instant the incident started (detectors date an incident at the onset)', async () => {
+    const started = '2026-03-01T09:40:00.000Z';
+    const inc = await openIncident(s.session(['read', 'plan']), { title: 'cart errors', service: 'cart', severity: 'sev2', started_at: started });
+    await s.org.insertSignals([{ id: 'sig-deploy-cart', orgId: 'o1', source: 'ci', kind: 'deploy', ts: started, key: 'cart', value: null, text: null, labels: { service: 'cart', version: '3.1.0' }, meta: {} }]);
+    const d = await draftFixPlan(s.session(), { incidentId: inc.id });
+    expect(d.draft.title).toBe('Roll back cart (deploy 3.1.0 preceded the incident)');
+    expect(d.undoes?.id).toBe('sig-deploy-cart');
+  });
 });

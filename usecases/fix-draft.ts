@@ -43,7 +43,8 @@ export async function draftForIncident(org: OrgStore, incidentId: string, namesp
   if (!incident) throw new AppError('not_found', `No incident ${incidentId}.`);
   const service = await targetService(org, incident);
   const searched = { service, from: new Date(Date.parse(incident.startedAt) - DEPLOY_LOOKBACK_MS).toISOString(), to: incident.startedAt };
-  const deploys = await org.listSignals({ kind: 'deploy', service, from: searched.from, to: searched.to, limit: 100 });
+  // up to and including the start: a detector dates the incident at the onset, often the deploy's own second ([from, to) reads)
+  const deploys = await org.listSignals({ kind: 'deploy', service, from: searched.from, to: new Date(Date.parse(incident.startedAt) + 1).toISOString(), limit: 100 });
   let draft: PlanDraft;
   try {
     draft = draftPlan({ ...incident, service }, deploys, namespace);
