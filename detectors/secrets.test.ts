@@ -13,6 +13,9 @@ describe('maskSecrets', () => {
     ['db postgres://app:s3cr3tpass@db:5432/x', 's3cr3tpass'],
     ['-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----', 'MIIEow'],
     ['key wr_AbCdEfGhIjKlMnOpQrStUvWx', 'wr_AbCdEfGhIjKlMnOpQrStUvWx'],
+    ['GET /cb?auth=abcdef123&x=1', 'abcdef123'],
+    ['cfg {"auth": "s3cr3tvalue"}', 's3cr3tvalue'],
+    ['hdr x-auth-token: t0k3nvalue', 't0k3nvalue'],
   ])('hides the secret in %j', (text, secret) => {
     const out = maskSecrets(text);
     expect(out).not.toContain(secret);
@@ -28,6 +31,13 @@ describe('maskSecrets', () => {
     const line = 'GET /api/cart 200 12ms user=42 trace=abc';
     expect(maskSecrets(line)).toBe(line);
   });
+
+  it.each(['auth: score 0.42, checkout: score 0.91', 'oauth: ok', 'upstream http://auth:8080/login timed out', 'dial auth:9090 refused'])(
+    'leaves a service named auth alone in %j (it is prose or a host:port, not an assignment)',
+    (line) => {
+      expect(maskSecrets(line)).toBe(line);
+    },
+  );
 
   it('masks nested values and values under secret-looking keys', () => {
     const out = maskDeep({ labels: { service: 'cart' }, meta: { password: 'x', note: 'Bearer abcdefghijkl' } });

@@ -26,7 +26,16 @@ export const DEFAULT_SECRET_RULES: MaskRule[] = [
   { name: 'url-credentials', pattern: '\\b([a-z][a-z0-9+.-]*://[^\\s:/@]+:)[^\\s@/]+@', flags: 'gi', replacement: '$1<:SECRET:>@' },
   {
     name: 'key-value-secret',
-    pattern: '((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|auth)["\']?\\s*[:=]\\s*["\']?)(?!<:)[^\\s"\',;&}>]+',
+    pattern: '((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|auth[_-]?token)["\']?\\s*[:=]\\s*["\']?)(?!<:)[^\\s"\',;&}>]+',
+    flags: 'gi',
+    replacement: '$1<:SECRET:>',
+  },
+  // A bare "auth" is also a service's name ("auth: score 0.4", "oauth: ok"): a value is masked
+  // only where it is assigned (auth=…, auth:…, "auth": "…"), not after "auth: " in prose nor
+  // in a host:port ("auth:8080").
+  {
+    name: 'auth-value',
+    pattern: '((?<![A-Za-z0-9])auth(?:=|["\']\\s*:\\s*["\']?|:(?=[^\\s])))(?!<:)(?!\\d{1,5}(?![^\\s"\',;&}>/]))[^\\s"\',;&}>/]+',
     flags: 'gi',
     replacement: '$1<:SECRET:>',
   },
