@@ -21,7 +21,12 @@ export interface ApiDeps extends UseCaseDeps {
   logger: Logger;
   metrics: ApiMetrics;
   /** The live sandbox and the one org it belongs to (absent: no org has one; api/routes/sandbox.ts). */
-  sandbox?: { owner: string; running(): SandboxControl | undefined };
+  sandbox?: {
+    owner: string;
+    running(): SandboxControl | undefined;
+    /** True while a configured sandbox is still starting: readiness waits for it (absent: never). */
+    starting?(): boolean;
+  };
   /** The embedder for knowledge-base indexing and search (default: the local one). */
   embedder?: Embedder;
   kbLimits?: ExtractLimits;

@@ -66,6 +66,8 @@ export function createApi(deps: ApiDeps, routes: AnyRoute[] = ALL_ROUTES): expre
     const store = deps.store();
     const bus = deps.bus();
     const checks: Record<string, string> = { store: store ? 'ok' : 'starting', bus: bus ? 'ok' : 'starting' };
+    // a newcomer waits for /readyz and then injects a fault: the sandbox must be there by then
+    if (deps.sandbox?.starting?.()) checks.sandbox = 'starting';
     if (store) {
       try {
         await store.ping();

@@ -48,6 +48,8 @@ export interface Warroom {
   admin(): AdminStore;
   bus(): Bus;
   relay(): OutboxRelay;
+  /** Says a sandbox is being started: /readyz answers 503 until `attachSandbox`. */
+  sandboxStarting(): void;
   /** Connects a running sandbox: its API routes and its runner start answering. */
   attachSandbox(sb: RunningSandbox): void;
   /** The agent behind POST /v1/agent/ask (its model and time spent on the LLM, for `warroom bench ask`). */
@@ -83,6 +85,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   const subs: Subscription[] = [];
   const generatedKeys: Warroom['generatedKeys'] = {};
   let sandbox: RunningSandbox | undefined;
+  let sandboxPending = false;
   const sandboxRunnerInstance = sandboxRunner(() => sandbox, DEFAULT_ORG);
 
   // Knowledge-base embeddings: OpenAI-compatible when configured, else the local embedder.
@@ -112,7 +115,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     metrics,
     runners: { [dryRunRunner.name]: dryRunRunner, [sandboxRunnerInstance.name]: sandboxRunnerInstance },
     // the live sandbox streams into the default org, and only that org may see or break it
-    sandbox: { owner: DEFAULT_ORG, running: () => sandbox },
+    sandbox: { owner: DEFAULT_ORG, running: () => sandbox, starting: () => sandboxPending },
     fixHeartbeatMs: fixHeartbeatMs(cfg.WARROOM_FIX_LEASE_SECONDS * 1000),
     analysisCache,
     audit: { key: auditKey, anchor: auditAnchor },
@@ -224,8 +227,12 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     generatedKeys,
     analysisCache,
     agent: () => need(agent, 'agent'),
+    sandboxStarting() {
+      sandboxPending = true;
+    },
     attachSandbox(sb) {
       sandbox = sb;
+      sandboxPending = false;
     },
     async stop() {
       clearInterval(leaseSweep);

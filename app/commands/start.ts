@@ -14,6 +14,7 @@ export async function runStart(cfg: Config): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
   // One bad message must never take the process down: log it and keep serving.
   process.on('unhandledRejection', (err) => w.logger.error({ err }, 'unhandled rejection'));
+  if (cfg.WARROOM_SANDBOX === 'on') w.sandboxStarting();
   try {
     await w.ready;
   } catch {
