@@ -140,7 +140,11 @@ export function analysisText(d: AnalysisData, c: Citable): string {
   const lines = [`${d.fresh ? 'I ran the analysis' : 'The stored analysis'} (${d.window.from} to ${d.window.to}, stored ${d.storedAt}): verdict ${d.verdict}${a}.`];
   if (d.topHypothesis) lines.push(`Top hypothesis: ${flat(d.topHypothesis.statement, 240)} (confidence ${d.topHypothesis.confidence.toFixed(2)})${mark(c, d.topHypothesis.id, d.analysisId)}.`);
   else lines.push('No hypothesis is confident enough to name a root cause.');
-  if (d.ranking.length) lines.push('Ranking:', ...d.ranking.slice(0, 5).map((r) => `${r.rank}. ${r.service}: score ${num(r.score)}${r.confidence !== undefined ? `, confidence ${r.confidence.toFixed(2)}` : ''}: ${flat(r.summary, 160)}${a}`));
+  // Services scored 0 carry no sign of a fault: listing them reads as if they were suspects.
+  const suspects = d.ranking.filter((r) => r.score > 0);
+  if (suspects.length) lines.push('Ranking:', ...suspects.slice(0, 5).map((r) => `${r.rank}. ${r.service}: score ${num(r.score)}${r.confidence !== undefined ? `, confidence ${r.confidence.toFixed(2)}` : ''}: ${flat(r.summary, 160)}${a}`));
+  const quiet = d.ranking.length - suspects.length;
+  if (quiet > 0) lines.push(`${quiet} other service${quiet === 1 ? '' : 's'} scored 0 (no anomaly, change or error that points at ${quiet === 1 ? 'it' : 'them'}).`);
   for (const x of d.correlations.slice(0, 3)) lines.push(`- Correlated ${x.kind} on ${x.service} (change ${x.changeId}): ${flat(x.summary, 160)}${a}`);
   return lines.join('\n');
 }

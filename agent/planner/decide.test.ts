@@ -216,13 +216,14 @@ describe('composed answers cite the rows they come from', () => {
   });
 
   it('analysis: fresh or stored, verdict, top hypothesis and ranking; a read-only asker is told why not', () => {
-    const data = { analysisId: 'an_rca_1', verdict: 'confident', window: { from: '2026-03-01T08:45:00.000Z', to: '2026-03-01T10:00:00.000Z' }, ranking: [{ rank: 1, service: 'checkout', score: 0.91, confidence: 0.82, summary: 'errors began after the v42 deploy' }], topHypothesis: { id: 'hy_1', statement: 'checkout v42 deploy', confidence: 0.82 }, correlations: [{ changeId: 'dep-42', service: 'checkout', kind: 'deploy', summary: 'deploy 4 min before' }], notes: [], storedAt: '2026-03-01T10:00:01.000Z', fresh: true };
+    const data = { analysisId: 'an_rca_1', verdict: 'confident', window: { from: '2026-03-01T08:45:00.000Z', to: '2026-03-01T10:00:00.000Z' }, ranking: [{ rank: 1, service: 'checkout', score: 0.91, confidence: 0.82, summary: 'errors began after the v42 deploy' }, { rank: 2, service: 'auth', score: 0, summary: 'nothing' }, { rank: 3, service: 'search', score: 0, summary: 'nothing' }], topHypothesis: { id: 'hy_1', statement: 'checkout v42 deploy', confidence: 0.82 }, correlations: [{ changeId: 'dep-42', service: 'checkout', kind: 'deploy', summary: 'deploy 4 min before' }], notes: [], storedAt: '2026-03-01T10:00:01.000Z', fresh: true };
     const out = text(decide(view('analyze this incident', { runs: [run('analyze_incident', { incidentId: INC }, ok(data, [['an_rca_1', 'analysis'], ['hy_1', 'hypothesis']]))] })));
     expect(out.split('\n')).toEqual([
       'I ran the analysis (2026-03-01T08:45:00.000Z to 2026-03-01T10:00:00.000Z, stored 2026-03-01T10:00:01.000Z): verdict confident [an_rca_1].',
       'Top hypothesis: checkout v42 deploy (confidence 0.82) [hy_1].',
       'Ranking:',
       '1. checkout: score 0.910, confidence 0.82: errors began after the v42 deploy [an_rca_1]',
+      '2 other services scored 0 (no anomaly, change or error that points at them).',
       '- Correlated deploy on checkout (change dep-42): deploy 4 min before [an_rca_1]',
     ]);
     const denied = run('analyze_incident', { incidentId: INC }, err("Running an analysis needs the 'plan' scope; you have read only. Ask root_cause for what is stored."));
