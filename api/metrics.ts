@@ -30,6 +30,12 @@ export function createApiMetrics() {
       labelNames: ['source'],
       registers: [registry],
     }),
+    latePoints: new Counter({
+      name: 'warroom_detect_late_points_total',
+      help: "Metric points behind their series' newest (a retried batch, interleaved senders): folded (within the 5-minute lateness window, scored at the series' newest instant) or dropped (older)",
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     busHandled: new Counter({ name: 'warroom_bus_messages_total', help: 'Bus messages handled', labelNames: ['subject', 'outcome'], registers: [registry] }),
   };
 }

@@ -179,6 +179,10 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
         policy: pipelinePolicy(cfg),
         onDetectLatency: (ms) => metrics.detectLatency.observe(ms / 1000),
         onDetectBatch: (source) => metrics.detectBatches.inc({ source }),
+        onLatePoints: (late) => {
+          if (late.folded) metrics.latePoints.inc({ outcome: 'folded' }, late.folded);
+          if (late.dropped) metrics.latePoints.inc({ outcome: 'dropped' }, late.dropped);
+        },
         publishCommitted: (msgs) => relay?.publishCommitted(msgs),
         handoff,
         onAnomalies: (n) => metrics.anomalies.inc(n),

@@ -38,7 +38,7 @@ describe('WorkerDetectionHost', () => {
     // The new worker has no engines until the caller reloads them.
     await expect(host.process('w', [point(Date.UTC(2026, 0, 1, 0, 1), 0.001)])).rejects.toThrow(/not loaded/);
     await host.load('w', {}, null);
-    expect(await host.process('w', [point(Date.UTC(2026, 0, 1, 0, 2), 0.001)])).toEqual({ anomalies: [], templates: [] });
+    expect(await host.process('w', [point(Date.UTC(2026, 0, 1, 0, 2), 0.001)])).toEqual({ anomalies: [], templates: [], late: { folded: 0, dropped: 0 } });
     expect(threads).toHaveLength(2);
     await host.close();
     await expect(host.process('w', [])).rejects.toThrow(/closed/);

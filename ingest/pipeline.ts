@@ -37,6 +37,8 @@ export interface PipelineDeps {
   onDetectLatency?(ms: number): void;
   /** A batch went to detection, its signals from the in-process hand-off or read back from the store. */
   onDetectBatch?(source: 'handoff' | 'store'): void;
+  /** Metric points behind their series' newest: folded into detection, or dropped as too late. */
+  onLatePoints?(late: { folded: number; dropped: number }): void;
   /** How often a standby process asks for the detection role again (ms; default 5000). */
   leadRetryMs?: number;
 }
@@ -67,7 +69,8 @@ export async function handleIngest(d: PipelineDeps, m: BusMessage<IngestPayload>
   const local = d.handoff?.take(m.id) as IngestLocal | undefined;
   d.onDetectBatch?.(local ? 'handoff' : 'store');
   const batch = local?.signals ?? org.getSignals(m.payload.signalIds ?? []);
-  const { anomalies: found, templates } = await set.process(m.orgId, batch);
+  const { anomalies: found, templates, late } = await set.process(m.orgId, batch);
+  if (late.folded > 0 || late.dropped > 0) d.onLatePoints?.(late);
   set.maybeCheckpoint(m.orgId);
   if (found.length > 0 || templates.length > 0) {
     const staged = new Staged(d.newId, () => d.clock.now().toISOString());

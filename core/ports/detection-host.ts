@@ -33,6 +33,8 @@ export interface DetectionLoadResult {
 export interface DetectionBatch {
   anomalies: Omit<Anomaly, 'orgId'>[];
   templates: LogTemplateUpdate[];
+  /** Metric points behind their series' newest: folded in within the lateness window, or dropped. */
+  late: { folded: number; dropped: number };
 }
 
 /** `Options`: how an engine is configured; `State`: its checkpoint (plain JSON). */

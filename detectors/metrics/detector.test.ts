@@ -75,14 +75,20 @@ describe('SeriesDetector: degenerate inputs', () => {
     expect(d.update(NaN, 1)).toMatchObject({ status: 'skipped', reason: 'bad_timestamp' });
   });
 
-  it('skips out-of-order points and keeps going; an equal timestamp is another observation', () => {
+  it('folds a late point in (within latenessMs, at its own ts), skips an older one, and keeps going; an equal timestamp is another observation', () => {
     const d = new SeriesDetector();
     run(Array.from({ length: 20 }, () => 5), undefined, d);
     const last = T0 + 19 * STEP;
-    expect(d.update(last - STEP, 5)).toMatchObject({ status: 'skipped', reason: 'out_of_order' });
+    const late = d.update(last - STEP, 5);
+    expect(late.status).not.toBe('skipped');
+    expect(late.ts).toBe(last - STEP);
+    expect(d.update(last - STEP - 1, 5)).toMatchObject({ status: 'skipped', reason: 'out_of_order' });
     expect(d.update(last, 5).status).not.toBe('skipped');
     expect(d.update(last + STEP, 5).status).not.toBe('skipped');
-    expect(d.count).toBe(22);
+    expect(d.count).toBe(23);
+    const strict = new SeriesDetector({ latenessMs: 0 });
+    run(Array.from({ length: 20 }, () => 5), undefined, strict);
+    expect(strict.update(last - 1, 5)).toMatchObject({ status: 'skipped', reason: 'out_of_order' });
   });
 
   it('survives gaps: a day missing in the middle yields finite scores and keeps the cycle', () => {

@@ -22,8 +22,10 @@
  * Input handling (the `warroom detect` command documents the same):
  *   - a value that is NaN or ±Infinity, or a timestamp that is not finite: skipped (status
  *     'skipped', score 0), state unchanged;
- *   - a timestamp earlier than the last accepted one: skipped as 'out_of_order' (a streaming
- *     detector does not rewrite history; send late points to a backfill instead);
+ *   - a late point (earlier than the last accepted one) within `latenessMs`: accepted, folded in
+ *     at the series' newest instant (a streaming model does not rewrite history, but a retried
+ *     batch or a second sender's slightly older points are still seen); its result keeps its
+ *     own timestamp. Older than that: skipped as 'out_of_order' (send it to a backfill);
  *   - an equal timestamp: accepted as another observation of the same instant;
  *   - gaps: nothing is interpolated; the seasonal phase comes from the timestamp, windows decay by
  *     elapsed time, and the coarse history records the gap as missing;
@@ -112,6 +114,12 @@ export interface SeriesDetectorOptions {
    * held-out NAB files and is not yet checked against the sandbox's calm scenarios.
    */
   flatLine?: boolean;
+  /**
+   * How late a point may be (behind the newest one of its series) and still be scored, folded in
+   * at the newest instant: covers a batch retried after a crash and parallel senders whose batches
+   * interleave (issue 18 §5). Later than this it is skipped as 'out_of_order'.
+   */
+  latenessMs?: number;
   /** Seasonal strength needed to adopt a cycle. */
   minSeasonStrength?: number;
   /** Most bins in a seasonal profile (bounded memory for fine steps and weekly cycles). */
@@ -152,6 +160,10 @@ export const DEFAULT_DETECTOR_OPTIONS: ResolvedOptions = {
   shiftMaxRun: 1_000_000,
   shiftMinSigma: 3,
   flatLine: false,
+  // 5 minutes: a process restart and its clients' retries take seconds to a minute; two senders
+  // interleave by one batch interval. A point folded in 5 minutes off its time is still on the
+  // right side of a 5-minute window in seasonal profiles of 30-minute bins or coarser.
+  latenessMs: 5 * MINUTE,
   minSeasonStrength: 0.5,
   maxSeasonBins: 336,
 };
@@ -161,6 +173,8 @@ export type SkipReason = 'non_finite_value' | 'bad_timestamp' | 'out_of_order';
 /** What one point did: its score and the evidence behind it. */
 export interface Detection {
   ts: number;
+  /** Set when the point was late (behind its series' newest) and folded in at the newest instant. */
+  late?: true;
   value: number;
   status: 'scored' | 'warmup' | 'skipped';
   reason?: SkipReason;
@@ -308,7 +322,12 @@ export class SeriesDetector {
   update(ts: number, value: number): Detection {
     if (!Number.isFinite(ts)) return this.skip(ts, value, 'bad_timestamp');
     if (!Number.isFinite(value)) return this.skip(ts, value, 'non_finite_value');
-    if (this.lastTs !== null && ts < this.lastTs) return this.skip(ts, value, 'out_of_order');
+    const at = ts;
+    const late = this.lastTs !== null && ts < this.lastTs;
+    if (late) {
+      if (this.lastTs! - ts > this.options.latenessMs) return this.skip(ts, value, 'out_of_order');
+      ts = this.lastTs!; // scored and learned as another observation of the newest instant
+    }
     const o = this.options;
     this.observeStep(ts);
     this.n++;
@@ -320,7 +339,7 @@ export class SeriesDetector {
       this.lastValue = value;
       this.residuals.push(0);
       this.addHistory(ts, value);
-      return this.result(ts, value, 'warmup', 0, true, NaN, 0, 0, [], 0, false, 0);
+      return this.result(at, value, 'warmup', 0, true, NaN, 0, 0, [], 0, false, 0);
     }
 
     const bin = this.baseline.binOf(ts);
@@ -404,7 +423,8 @@ export class SeriesDetector {
     }
     this.addHistory(ts, value);
 
-    const d = this.result(ts, value, warm ? 'scored' : 'warmup', best, up, expected, z, spikeS, windowS, shiftS, esdOutlier, absorbed);
+    const d = this.result(at, value, warm ? 'scored' : 'warmup', best, up, expected, z, spikeS, windowS, shiftS, esdOutlier, absorbed);
+    if (late) d.late = true;
     if (flat > 0) d.components.flatLine = flat;
     return d;
   }

@@ -33,6 +33,20 @@ describe('DetectionEngine', () => {
     ]);
   });
 
+  it('sees a late batch (a retry after a crash, a second sender) within 5 minutes, and counts what is too late (issue 18 §5)', () => {
+    const e = new DetectionEngine({ org: 'o' });
+    e.setSlos({ cart: { availability: 0.999 } });
+    const at = (m: number, v: number) => sig('metric', T0 + m * MIN, 'http_error_rate', { service: 'cart' }, { value: v });
+    // sender A: calm up to minute 20
+    expect(e.processBatch(Array.from({ length: 21 }, (_, m) => at(m, calm(T0 + m * MIN)))).late).toEqual({ folded: 0, dropped: 0 });
+    // sender B's batch (or a retried one) for minutes 17-19 arrives after: an outage there is still paged, at its own time
+    const late = e.processBatch([at(17, 0.4), at(18, 0.45), at(19, 0.5)]);
+    expect(late.anomalies.some((a) => a.detector === DETECTORS.slo && a.ts === new Date(T0 + 19 * MIN).toISOString())).toBe(true);
+    expect(late.late).toEqual({ folded: 3, dropped: 0 });
+    // a point ten minutes behind the newest is dropped, and counted
+    expect(e.processBatch([at(10, 0.9)]).late).toEqual({ folded: 0, dropped: 1 });
+  });
+
   it('reads SLOs from topology node attributes', () => {
     expect(slosFromTopology({ nodes: [{ id: 'a', attributes: { slo: { availability: 0.999, p95_ms: 300 } } }, { id: 'b', attributes: {} }] })).toEqual({ a: { availability: 0.999, p95Ms: 300 } });
     expect(slosFromTopology(null)).toEqual({});

@@ -38,6 +38,11 @@ export type EngineAnomaly = Omit<Anomaly, 'orgId'>;
 export interface EngineBatchResult {
   anomalies: EngineAnomaly[];
   templates: LogTemplateUpdate[];
+  /**
+   * Service-level metric points behind their series' newest: folded in (within the detector's
+   * lateness window, default 5 min) or dropped (older), for the operator's metric.
+   */
+  late: { folded: number; dropped: number };
 }
 
 export const DETECTORS = {
@@ -103,6 +108,7 @@ export class DetectionEngine {
   private readonly warnings: Set<string>;
   private readonly opts: EngineOptions;
   private readonly templates = new TemplateBatch();
+  private late = { folded: 0, dropped: 0 };
 
   constructor(opts: EngineOptions, state?: EngineState) {
     this.opts = opts;
@@ -140,6 +146,7 @@ export class DetectionEngine {
   /** Detects over one batch (sorted by time first, stable, so a batch's own order never costs points). */
   processBatch(signals: readonly Signal[]): EngineBatchResult {
     const out: EngineAnomaly[] = [];
+    this.late = { folded: 0, dropped: 0 };
     const times = new Float64Array(signals.length);
     let sorted = true;
     let last = -Infinity;
@@ -167,7 +174,7 @@ export class DetectionEngine {
       }
     }
     const c = this.miner.clusterer;
-    return { anomalies: out, templates: this.templates.take(this.org, (id) => c.resolve(id), (id) => c.template(id)) };
+    return { anomalies: out, templates: this.templates.take(this.org, (id) => c.resolve(id), (id) => c.template(id)), late: this.late };
   }
 
   private push(out: EngineAnomaly[], a: Omit<EngineAnomaly, 'id' | 'ts'> & { t: number }): void {
@@ -197,6 +204,8 @@ export class DetectionEngine {
     const b = this.slo.update(service, metric, t, value);
     if (b) this.push(out, { service, series: metric, t, value, baseline: b.threshold, score: b.score, direction: b.kind === 'probe' ? 'down' : 'up', detector: DETECTORS.slo, signalId });
     const d = this.registry.update({ org: this.org, service, metric }, t, value);
+    if (d.late) this.late.folded++;
+    else if (d.reason === 'out_of_order') this.late.dropped++;
     if (!d.alert) return;
     // A symptom the SLO covers pages through its burn rate; unusual but within budget, it only
     // supports an incident (a slow burn is a ticket, not a page).

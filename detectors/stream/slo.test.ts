@@ -44,12 +44,16 @@ describe('SLO guard', () => {
     expect(g.update('nobody', 'latency_p95_ms', 0, 1e6)).toBeNull();
   });
 
-  it('pages when a probe fails, ignores NaN and late points, and survives a checkpoint', () => {
+  it('pages when a probe fails, ignores NaN and too-late points, and survives a checkpoint', () => {
     const g = new SloGuard();
     expect(g.update('psp', 'probe_success', 0, 1)).toBeNull();
     expect(g.update('psp', 'probe_success', MIN, 0)).toMatchObject({ kind: 'probe', mean: 0.5 });
     expect(g.update('psp', 'probe_success', 2 * MIN, NaN)).toBeNull();
-    expect(g.update('psp', 'probe_success', 30_000, 0)).toBeNull(); // older than the last point
+    // a late point (a retried batch) still counts, reported at its own time
+    expect(g.update('psp', 'probe_success', 30_000, 0)).toMatchObject({ kind: 'probe', ts: 30_000, mean: 1 / 3 });
+    // one more than 5 minutes behind the newest is ignored
+    expect(g.update('psp', 'probe_success', 20 * MIN, 0)).not.toBeNull();
+    expect(g.update('psp', 'probe_success', 14 * MIN, 0)).toBeNull();
     const restored = SloGuard.fromJSON(JSON.parse(JSON.stringify(g.toJSON())));
     expect(restored.update('psp', 'probe_success', 2 * MIN, 0)).toEqual(g.update('psp', 'probe_success', 2 * MIN, 0));
   });

@@ -26,6 +26,8 @@ export interface SloGuardOptions {
   latencyFactor: number;
   probeFloor: number;
   saturation: number;
+  /** A point this late (behind its series' newest) still counts in the window; older ones are ignored. */
+  latenessMs?: number;
 }
 
 export const DEFAULT_SLO_GUARD: SloGuardOptions = {
@@ -35,6 +37,7 @@ export const DEFAULT_SLO_GUARD: SloGuardOptions = {
   latencyFactor: 1,
   probeFloor: 0.9,
   saturation: 4,
+  latenessMs: 5 * 60_000,
 };
 
 export type SloKind = 'errors' | 'latency' | 'probe';
@@ -100,7 +103,11 @@ export class SloGuard {
     return this.o.probeFloor;
   }
 
-  /** Adds one point (time order per series; an older point is ignored); a breach when it pages. */
+  /**
+   * Adds one point; a breach when it pages. A late point (up to `latenessMs` behind the series'
+   * newest, e.g. a batch retried after a crash) joins the window at the newest instant; an older
+   * one is ignored.
+   */
   update(service: string, metric: string, ts: number, value: number): SloBreach | null {
     const kind = sloKindOf(metric);
     if (kind === null || !Number.isFinite(value) || !Number.isFinite(ts)) return null;
@@ -108,8 +115,8 @@ export class SloGuard {
     let w = this.windows.get(key);
     if (!w) this.windows.set(key, (w = { ts: [], v: [], sum: 0 }));
     const last = w.ts.length ? w.ts[w.ts.length - 1] : -Infinity;
-    if (ts < last) return null;
-    w.ts.push(ts);
+    if (ts < last && last - ts > (this.o.latenessMs ?? 0)) return null;
+    w.ts.push(Math.max(ts, last));
     w.v.push(value);
     w.sum += value;
     while (w.ts.length > 1 && w.ts[0] <= ts - this.o.windowMs) {
