@@ -24,6 +24,7 @@ import { createInprocBus, createNatsBus } from '../bus/index.js';
 import { openStore } from '../store/index.js';
 import { sandboxRunner } from '../sim/runner.js';
 import type { RunningSandbox } from '../sim/edge/realtime.js';
+import { sandboxLiveService } from '../sim/edge/live.js';
 import { ALL_ROUTES } from '../api/routes/index.js';
 import { DEFAULT_EXTRACT_LIMITS } from '../kb/extract.js';
 import { fixHeartbeatMs } from '../remediate/leases.js';
@@ -118,6 +119,8 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     sandbox: { owner: DEFAULT_ORG, running: () => sandbox, starting: () => sandboxPending },
     fixHeartbeatMs: fixHeartbeatMs(cfg.WARROOM_FIX_LEASE_SECONDS * 1000),
     analysisCache,
+    // the fix catalog's numbers (replicas, limits, volumes, flags) for the org the sandbox belongs to
+    liveState: (orgId, service) => (orgId === DEFAULT_ORG && sandbox ? sandboxLiveService(sandbox.sandbox.world.scenario.topology, sandbox.status().desired, service) : null),
     audit: { key: auditKey, anchor: auditAnchor },
     publishCommitted: (msgs) => relay?.publishCommitted(msgs),
   }, ALL_ROUTES);

@@ -11,5 +11,6 @@ import { nabSuite } from './suites/nab.js';
 import { pipelineSuite } from './suites/pipeline.js';
 import { rcaPublicSuite } from './suites/rca-public.js';
 import { rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite } from './suites/rca-sandbox.js';
+import { remediateChoiceSuite } from './suites/remediate-choice.js';
 
-export const SUITES: Suite[] = [pipelineSuite, logclustSuite, loghubSuite, nabSuite, detectSyntheticSuite, detectSandboxSuite, kbSuite, rcaPublicSuite, rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite, ingestFuzzSuite, agentSuite];
+export const SUITES: Suite[] = [pipelineSuite, logclustSuite, loghubSuite, nabSuite, detectSyntheticSuite, detectSandboxSuite, kbSuite, rcaPublicSuite, rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite, remediateChoiceSuite, ingestFuzzSuite, agentSuite];

@@ -17,6 +17,7 @@ const schema = z.object({
 
 /** What the draft is based on, with the ids a model can cite. */
 function why(d: IncidentDraft): string {
+  if (d.choice) return `${d.choice.why} (chosen from the fix catalog for the latest confident analysis of incident ${d.incident.id}).`;
   const { incident: i, undoes: c, searched } = d;
   if (c) {
     return `Undo ${c.kind} ${c.key} of service ${c.service ?? i.service} at ${c.ts} (change ${c.id}), the most recent deploy of ${searched.service} in the hour before incident ${i.id} started at ${i.startedAt}.`;
@@ -27,7 +28,7 @@ function why(d: IncidentDraft): string {
 export const draftFixPlanTool: AgentTool<typeof schema> = {
   name: 'draft_fix_plan',
   description:
-    'Drafts the fix plan an incident would get (rollback of the deploy that preceded it, else a restart of its service): title, risk, steps with their exact commands, and why. It stores nothing and runs nothing: a person must request the plan (POST /v1/fix/plan) and a permitted person approve it before anything executes. Use it for "what would you do?" or "how do we fix it?" after looking at the root cause.',
+    'Drafts the fix plan an incident would get: with a confident analysis, the fix catalog\'s entry for its top hypothesis (undo the blamed deploy, flag or config change; else the fault signature: scale out, raise memory, expand a disk, add an index, renew a certificate, replace one bad pod, fail over a third party…) with alternatives; without one, a rollback of a deploy that preceded it or a restart. Title, risk, steps with their exact commands, rollback, and why. It stores nothing and runs nothing: a person must request the plan (POST /v1/fix/plan) and a permitted person approve it before anything executes. Use it for "what would you do?" or "how do we fix it?" after looking at the root cause.',
   schema,
   async handler(ctx, { incidentId, namespace }) {
     let d: IncidentDraft;
@@ -39,8 +40,9 @@ export const draftFixPlanTool: AgentTool<typeof schema> = {
       throw e;
     }
     const data = {
-      draft: { title: d.draft.title, risk: d.draft.risk, steps: d.draft.steps.map((st) => ({ description: stepDescription(st), command: st.command })) },
+      draft: { title: d.draft.title, risk: d.draft.risk, steps: d.draft.steps.map((st) => ({ description: stepDescription(st), command: st.command })), ...(d.draft.rollback ? { rollback: d.draft.rollback.map((r) => r.command) } : {}) },
       why: why(d),
+      ...(d.choice ? { alternatives: d.choice.alternatives.slice(0, 3).map((a) => ({ fix: a.summary, why: a.why, ...('missing' in a.built ? { cannot_build: a.built.missing } : {}) })) } : {}),
       stored: false as const,
     };
     return ok(data, [incidentCitation(d.incident), ...(d.undoes ? [changeCitation(d.undoes)] : [])]);

@@ -1,7 +1,18 @@
 /** How fix plans and their steps look to a model. Shared by draft_fix_plan and similar_incidents. */
 import type { FixPlan, FixStep } from '../core/schemas.js';
 
-const ACTION_WORDS: Record<string, string> = { rollback: 'Roll back', restart: 'Restart', scale: 'Scale', flag_off: 'Turn off the flag of', config_revert: 'Revert the config of' };
+const ACTION_WORDS: Record<string, string> = {
+  rollback: 'Roll back',
+  restart: 'Restart',
+  scale: 'Scale',
+  flag_off: 'Turn off the flag of',
+  flag_set: 'Set a flag of',
+  config_revert: 'Revert the config of',
+  resize: 'Resize',
+  expand_disk: 'Expand the disk of',
+  add_index: 'Add an index in',
+  renew_certificate: 'Renew the certificate of',
+};
 
 /** A step as people read it: "Roll back checkout in namespace shop". */
 export function stepDescription(st: FixStep): string {

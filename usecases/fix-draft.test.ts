@@ -39,3 +39,41 @@ describe('draftFixPlan', () => {
     expect(d.undoes?.id).toBe('sig-deploy-cart');
   });
 });
+
+describe('draftFixPlan from the fix catalog (a confident, complete analysis)', () => {
+  /** A stored analysis result naming `service` with `change` blamed, in the shape rca/analyze.ts stores. */
+  const result = (service: string, changeId: string | null, extra: Record<string, unknown> = {}) => ({
+    hypotheses: [{ rank: 1, statement: `${service} is the cause`, confidence: 0.8, service, changeId, evidenceIds: ['ev-1'], counterEvidence: [], whyNot: [] }],
+    correlations: changeId ? [{ changeId, service, kind: 'config', key: 'timeout_ms.payments', ts: 0, leadMinutes: 2, leadFrom: 'onset', factors: {}, likelihood: 0.9 }] : [],
+    services: [],
+    logClusters: [],
+    metricDeltas: [],
+    ranking: [{ service }],
+    ...extra,
+  });
+
+  it('reverts the blamed config key to the value its change event recorded, with the undo and the why', async () => {
+    const inc = await openIncident(s.session(['read', 'plan']), { title: 'checkout timeouts', service: 'checkout', severity: 'sev2', started_at: '2026-03-02T09:30:00.000Z' });
+    await s.org.insertSignals([
+      { id: 'sig-cfg', orgId: 'o1', source: 'gitops', kind: 'event', ts: '2026-03-02T09:28:00.000Z', key: 'config_change', value: null, text: null, labels: { service: 'checkout' }, meta: { change_id: 'chg-cfg-1', key: 'timeout_ms.payments', from: 6000, to: 300 } },
+    ]);
+    await s.org.saveAnalysis({ id: 'an-cfg', incidentId: inc.id, window: { from: '2026-03-02T09:00:00.000Z', to: '2026-03-02T10:00:00.000Z' }, verdict: 'confident', result: result('checkout', 'chg-cfg-1'), counts: {}, createdAt: '2026-03-02T10:00:00.000Z' });
+    const d = await draftFixPlan(s.session(), { incidentId: inc.id, namespace: 'shop' });
+    expect(d.draft.title).toBe('Revert timeout_ms.payments on checkout to 6000');
+    expect(d.draft.steps[0]).toMatchObject({ action: 'config_revert', target: 'checkout', params: { key: 'timeout_ms.payments' } });
+    expect(d.draft.rollback?.[0].command).toContain('"timeout_ms.payments":"300"');
+    expect(d.choice?.why).toMatch(/blames the config change timeout_ms\.payments \(6000 → 300\)/);
+  });
+
+  it('takes its numbers from the live state reader: no reader, no scale-out (a restart, and why)', async () => {
+    const inc = await openIncident(s.session(['read', 'plan']), { title: 'search overloaded', service: 'search', severity: 'sev2', started_at: '2026-03-03T09:30:00.000Z' });
+    const logs = [{ service: 'search', score: 0.8, novelTemplates: 1, errorRateBefore: 0, errorRateDuring: 0.3, top: [{ templateId: 't1', template: 'rejecting request: server overloaded (inflight=<:NUM:> limit=200)', exemplar: null, before: 0, during: 400, novel: true, level: 'warn' }], references: [], skipped: 0, slowCalls: 0 }];
+    await s.org.saveAnalysis({ id: 'an-surge', incidentId: inc.id, window: { from: '2026-03-03T09:00:00.000Z', to: '2026-03-03T10:00:00.000Z' }, verdict: 'confident', result: result('search', null, { logClusters: logs }), counts: {}, createdAt: '2026-03-03T10:00:00.000Z' });
+    const blind = await draftFixPlan(s.session(), { incidentId: inc.id });
+    expect(blind.draft.title).toBe('Restart search');
+    expect(blind.choice?.why).toMatch(/cannot be built without the current replica count/);
+    const seeing = { ...s.session(), deps: { ...s.session().deps, liveState: async (_org: string, svc: string) => (svc === 'search' ? { replicas: 4, memoryMb: 1024, diskGb: 20, version: '5.0.0', flags: {}, config: {}, callers: [], external: false } : null) } };
+    const d = await draftFixPlan(seeing, { incidentId: inc.id });
+    expect(d.draft.steps).toEqual([{ action: 'scale', target: 'search', params: { namespace: 'default', replicas: 8 }, command: 'kubectl scale deployment/search --replicas=8 -n default' }]);
+  });
+});

@@ -2,12 +2,21 @@
  * The fix plan an incident would get, drafted without storing it. `planFix` stores this draft
  * pending approval; `draftFixPlan` only shows it (the agent's draft_fix_plan tool), so a person
  * can see what a plan would do before anyone asks for one.
+ *
+ * With a confident stored analysis the fix comes from the catalog (remediate/choose.ts): the top
+ * hypothesis's blamed change or its service's fault signature picks the entry, live values (the
+ * `liveState` reader, when one is configured) give its numbers, and the runners-up are kept as
+ * alternatives. Without one, the incident's own service gets the thin planner's rollback-or-restart.
  */
 import { AppError } from '../core/errors.js';
 import type { OrgStore } from '../core/ports/index.js';
 import type { Incident } from '../core/schemas.js';
 import { draftPlan, type PlanDraft } from '../remediate/planner.js';
+import { chooseFix, draftFromChoice, type FixChoice } from '../remediate/choose.js';
+import type { AnalysisResult } from '../rca/types.js';
 import { asChange, type Change } from './changes.js';
+import { fixEvidenceOf } from './fix-evidence.js';
+import type { UseCaseDeps } from './session.js';
 import { requireScope } from './principal.js';
 import type { Session } from './session.js';
 
@@ -16,7 +25,9 @@ const DEPLOY_LOOKBACK_MS = 3_600_000;
 
 export interface IncidentDraft {
   incident: Incident;
-  draft: PlanDraft;
+  draft: PlanDraft & { rollback?: { action: string; target: string; command: string }[]; why?: string };
+  /** The catalog's choice (with its alternatives and why), when a confident analysis drove the draft; null otherwise. */
+  choice: FixChoice | null;
   /** The deploy the draft undoes, or null when it found none and restarts instead. */
   undoes: Change | null;
   /** Where the planner looked for a deploy: the incident's service in [from, to]. */
@@ -38,9 +49,11 @@ async function targetService(org: OrgStore, incident: Incident): Promise<string>
  * remediate/planner.ts. Stores nothing; `org` is the caller's (planFix passes its write
  * transaction so the stored plan matches what it read).
  */
-export async function draftForIncident(org: OrgStore, incidentId: string, namespace: string): Promise<IncidentDraft> {
+export async function draftForIncident(org: OrgStore, incidentId: string, namespace: string, liveState?: UseCaseDeps['liveState']): Promise<IncidentDraft> {
   const incident = await org.getIncident(incidentId);
   if (!incident) throw new AppError('not_found', `No incident ${incidentId}.`);
+  const fromCatalog = await catalogDraft(org, incident, namespace, liveState);
+  if (fromCatalog) return fromCatalog;
   const service = await targetService(org, incident);
   const searched = { service, from: new Date(Date.parse(incident.startedAt) - DEPLOY_LOOKBACK_MS).toISOString(), to: incident.startedAt };
   // up to and including the start: a detector dates the incident at the onset, often the deploy's own second ([from, to) reads)
@@ -53,11 +66,34 @@ export async function draftForIncident(org: OrgStore, incidentId: string, namesp
   }
   const undoneId = draft.steps.map((st) => st.params.deploySignalId).find((id) => typeof id === 'string');
   const undone = undoneId === undefined ? undefined : deploys.find((d) => d.id === undoneId);
-  return { incident, draft, undoes: undone ? asChange(undone) : null, searched };
+  return { incident, draft, undoes: undone ? asChange(undone) : null, searched, choice: null };
+}
+
+/** The catalog's draft from the latest analysis, when it is confident and complete (older stored results lack hypotheses). */
+async function catalogDraft(org: OrgStore, incident: Incident, namespace: string, liveState: UseCaseDeps['liveState']): Promise<IncidentDraft | null> {
+  const latest = await org.latestAnalysis(incident.id);
+  const result = latest?.result as AnalysisResult | undefined;
+  if (latest?.verdict !== 'confident' || !Array.isArray(result?.hypotheses) || !result.hypotheses.length || !Array.isArray(result.correlations)) return null;
+  const searched = { service: result.hypotheses[0].service, from: latest.window.from, to: latest.window.to };
+  // the blamed change's before/after values live on its stored event (an hour before the window: a deploy may lead its effect)
+  const changes = await org.listChanges({ from: new Date(Date.parse(latest.window.from) - DEPLOY_LOOKBACK_MS).toISOString(), to: latest.window.to, limit: 500 });
+  const evidence = fixEvidenceOf(result, changes);
+  if (!evidence) return null;
+  const live = (await liveState?.(incident.orgId, evidence.service)) ?? null;
+  let choice: FixChoice;
+  try {
+    choice = chooseFix(evidence, { namespace, live });
+  } catch (e) {
+    throw new AppError('invalid_input', (e as Error).message);
+  }
+  const d = draftFromChoice(choice);
+  const changeSignal = evidence.change ? changes.find((c) => asChange(c)?.changeId === evidence.change!.id) : undefined;
+  const undoes = choice.chosen.action === 'rollback' && changeSignal ? asChange(changeSignal) : null;
+  return { incident, draft: { title: d.title, risk: d.risk, steps: d.steps, rollback: d.rollback, why: d.why }, choice, undoes, searched };
 }
 
 /** The plan planFix would store for an incident, stored nowhere and audited nowhere (scope `read`). */
 export async function draftFixPlan(s: Session, input: { incidentId: string; namespace?: string }): Promise<IncidentDraft> {
   requireScope(s.principal, 'read');
-  return draftForIncident(s.org, input.incidentId, input.namespace ?? 'default');
+  return draftForIncident(s.org, input.incidentId, input.namespace ?? 'default', s.deps.liveState);
 }

@@ -24,7 +24,7 @@ export async function planFix(s: Session, input: { incidentId: string; env: Envi
     throw new AppError('invalid_input', `Unknown runner "${input.runner}".`, { issues: [{ path: 'runner', message: `one of: ${Object.keys(s.deps.runners).join(', ')}` }] });
   }
   return s.commit(async ({ org }) => {
-    const { incident: inc, draft } = await draftForIncident(org, input.incidentId, input.namespace);
+    const { incident: inc, draft } = await draftForIncident(org, input.incidentId, input.namespace, s.deps.liveState);
     const plan = await org.createFixPlan({
       id: s.deps.newId(),
       incidentId: inc.id,

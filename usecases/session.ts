@@ -7,6 +7,7 @@ import type { Clock, IdSource } from '../core/clock.js';
 import type { AuditAnchor, OrgStore, OutboxMessage, Runner, Subject } from '../core/ports/index.js';
 import type { CompiledMask } from '../detectors/secrets.js';
 import { Staged } from '../ingest/outbox-relay.js';
+import type { LiveService } from '../remediate/catalog.js';
 import type { AnalysisCache } from './analysis-cache.js';
 import type { Principal } from './principal.js';
 
@@ -22,6 +23,11 @@ export interface UseCaseDeps {
   analysisCache: AnalysisCache;
   /** How often an executing plan's heartbeat is renewed (remediate/leases.ts). */
   fixHeartbeatMs?: number;
+  /**
+   * What the cluster says about a service now (replicas, limits, flags…) for the fix catalog's
+   * numbers; absent or null: entries that need a live value are not built (remediate/catalog.ts).
+   */
+  liveState?(orgId: string, service: string): Promise<LiveService | null> | LiveService | null;
   /** The audit key and where checkpoints are kept: what `verifyAudit` checks the chain with. */
   audit?: { key: Uint8Array; anchor: AuditAnchor | null };
 }

@@ -1,0 +1,63 @@
+/**
+ * The evidence a fix is chosen from (remediate/signature.ts FixEvidence), read off a stored
+ * analysis: its top hypothesis's service and blamed change (with the before/after values the
+ * change event carried), that service's anomalous metric families, its error and warning log
+ * templates, and whether one pod alone misbehaves.
+ */
+import type { Signal } from '../core/schemas.js';
+import type { AnalysisResult } from '../rca/types.js';
+import { changeId, changeKey, changeKind } from '../rca/changes.js';
+import type { BlamedChange, FixEvidence } from '../remediate/signature.js';
+
+/** A metric series of one pod counts as anomalous from this evidence strength. */
+const POD_SCORE = 0.3;
+const LOUD_LEVELS = /^(error|err|warn|warning|fatal|critical|crit|emerg|alert|severe)$/i;
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null);
+
+/** The blamed change with its before/after values, from the stored change signals (the correlation names the change's own id). */
+export function blamedChange(r: AnalysisResult, changes: readonly Signal[]): BlamedChange | null {
+  const top = r.hypotheses[0];
+  if (!top?.changeId) return null;
+  const corr = r.correlations.find((c) => c.changeId === top.changeId);
+  const signal = changes.find((s) => changeKind(s) !== null && changeId(s) === top.changeId);
+  if (!corr && !signal) return null;
+  const kind = corr?.kind ?? changeKind(signal!)!;
+  const meta = signal?.meta ?? {};
+  const key = kind === 'flag' ? (str(meta.flag) ?? str(meta.key) ?? corr?.key ?? '') : kind === 'config' ? (str(meta.key) ?? corr?.key ?? '') : (corr?.key ?? (signal ? changeKey(signal) : ''));
+  const from = kind === 'deploy' ? str(meta.previous_version) : str(meta.from);
+  const to = kind === 'deploy' ? str(meta.version) : str(meta.to);
+  return { id: top.changeId, kind, key, service: corr?.service ?? top.service, from, to };
+}
+
+/** The latest deploy of `service` that came before its onset (by the correlation's lead), blamed or not. */
+function recentDeploy(r: AnalysisResult, service: string, changes: readonly Signal[]): BlamedChange | null {
+  const c = r.correlations.filter((x) => x.service === service && x.kind === 'deploy' && x.leadMinutes >= 0).sort((a, b) => b.ts - a.ts)[0];
+  if (!c) return null;
+  const meta = changes.find((s) => changeKind(s) === 'deploy' && changeId(s) === c.changeId)?.meta ?? {};
+  return { id: c.changeId, kind: 'deploy', key: c.key, service, from: str(meta.previous_version), to: str(meta.version) };
+}
+
+export function fixEvidenceOf(r: AnalysisResult, changes: readonly Signal[]): FixEvidence | null {
+  const top = r.hypotheses[0];
+  if (!top) return null;
+  const service = top.service;
+  const own = r.services.find((s) => s.service === service);
+  const logs = r.logClusters.find((l) => l.service === service);
+  const templates = (logs?.top ?? [])
+    .filter((t) => (t.level !== null && LOUD_LEVELS.test(t.level)) || t.novel || t.during > 2 * Math.max(1, t.before))
+    .flatMap((t) => [t.template, ...(t.exemplar ? [t.exemplar] : [])]);
+  const pods = r.metricDeltas.filter((d) => d.service === service && d.instance !== null);
+  const all = new Set(pods.map((d) => d.instance!));
+  const bad = new Set(pods.filter((d) => d.harmful && d.score >= POD_SCORE).map((d) => d.instance!));
+  return {
+    service,
+    confidence: top.confidence,
+    change: blamedChange(r, changes),
+    recentDeploy: recentDeploy(r, service, changes),
+    templates,
+    families: own?.families ?? {},
+    badInstances: bad.size === 1 && all.size >= 2 ? [...bad] : [],
+    namedDependencies: (logs?.references ?? []).map((x) => x.service),
+  };
+}
