@@ -10,6 +10,7 @@
  * (warroom.ts, driven by incident.updated), so a reply there carries text only: the same card
  * never lands twice in one room.
  */
+import { isAppError } from '../../core/errors.js';
 import type { Scope } from '../../core/schemas.js';
 import { AnalyzeInput, analyzeIncident } from '../../usecases/analyze.js';
 import { decideFix, executeFix, getFix, planFix } from '../../usecases/fix.js';
@@ -122,7 +123,9 @@ export async function handleClick(deps: ChatBotDeps, req: ClickRequest): Promise
     out = parsed.ok ? await act(deps, person, parsed.action, req) : refuse('invalid', `That button could not be read (${parsed.error}); refresh the card and try again.`);
   } catch (e) {
     const what = parsed.ok ? (parsed.action.action === 'fix.approve' ? 'approve the plan' : parsed.action.action === 'fix.reject' ? 'reject the plan' : 'do that') : 'do that';
-    out = refuse('error', errorText(deps, e, what));
+    // the use case's own refusals (four-eyes, expired, a plan that moved on) are labelled by their code
+    const why = isAppError(e) ? (e.extra?.reason === 'expired' ? 'expired' : e.code) : 'error';
+    out = refuse(why, errorText(deps, e, what));
   }
   await auditClick(deps, req, person, parsed.ok ? parsed.action : null, out.outcome);
   return out.result;
