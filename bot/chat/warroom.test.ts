@@ -150,6 +150,23 @@ describe('war rooms', () => {
     await bus.idle();
   });
 
+  it('a platform error is retried by the bus: the room and the summary still land once', async () => {
+    const flaky = recordingSurface('slack');
+    const failures = { open: 1, post: 2 };
+    const open = flaky.openRoom.bind(flaky);
+    const post = flaky.post.bind(flaky);
+    flaky.openRoom = async (input) => (failures.open-- > 0 ? Promise.reject(new Error('slack: internal_error')) : open(input));
+    flaky.post = async (room, card) => (failures.post-- > 0 ? Promise.reject(new Error('slack: ratelimited')) : post(room, card));
+    const errors: object[] = [];
+    const wr = await startWarRooms({ bus, surface: flaky, rooms: w.rooms, orgId: 'o1', org: () => w.seeded.org, useCaseDeps: w.deps.useCaseDeps, baseUrl: w.deps.baseUrl, minSeverity: 'sev2', retryDelayMs: 5, maxDeliver: 10, logger: { warn: () => undefined, error: (o) => void errors.push(o) } });
+    const inc = await w.seeded.org.openIncident({ id: 'inc_flaky', title: 'orders down', service: 'orders', severity: 'sev1', startedAt: '2026-03-01T09:00:00.000Z', openedAt: '2026-03-01T09:01:00.000Z', openedBy: 'detector' });
+    await publish({ incidentId: inc.id, change: 'opened' });
+    expect(flaky.rooms).toHaveLength(1);
+    expect(flaky.messages.filter((m) => m.card.id === `summary:${inc.id}`)).toHaveLength(1);
+    expect(errors).toHaveLength(3); // each failure logged, then retried
+    await wr.stop();
+  });
+
   it('skips events it cannot use: an unknown incident, a payload without one, another org', async () => {
     const before = surface.calls.length;
     await publish({ incidentId: 'inc_gone', change: 'opened' });
