@@ -5,6 +5,7 @@ import { detectSandboxSuite } from './suites/detect-sandbox.js';
 import { detectSyntheticSuite } from './suites/detect-synthetic.js';
 import { ingestFuzzSuite } from './suites/ingest-fuzz.js';
 import { kbSuite } from './suites/kb.js';
+import { kbIncidentsSuite } from './suites/kb-incidents.js';
 import { logclustSuite } from './suites/logclust.js';
 import { loghubSuite } from './suites/loghub.js';
 import { nabSuite } from './suites/nab.js';
@@ -12,4 +13,4 @@ import { pipelineSuite } from './suites/pipeline.js';
 import { rcaPublicSuite } from './suites/rca-public.js';
 import { rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite } from './suites/rca-sandbox.js';
 
-export const SUITES: Suite[] = [pipelineSuite, logclustSuite, loghubSuite, nabSuite, detectSyntheticSuite, detectSandboxSuite, kbSuite, rcaPublicSuite, rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite, ingestFuzzSuite, agentSuite];
+export const SUITES: Suite[] = [pipelineSuite, logclustSuite, loghubSuite, nabSuite, detectSyntheticSuite, detectSandboxSuite, kbSuite, kbIncidentsSuite, rcaPublicSuite, rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite, ingestFuzzSuite, agentSuite];
