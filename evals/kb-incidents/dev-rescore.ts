@@ -28,7 +28,7 @@ for (const c of saved) {
   const rank = rankOf(r.hits.map((h) => h.uri), corpus.labels[c.kind]);
   rows.push({ kind: c.kind, rank });
   console.log(`${String(rank || '>10').padStart(3)}  ${c.scenario.padEnd(36)} ${r.hits.slice(0, 3).map((h) => (h.uri ?? '').replace(/^.*\//, '').replace(/\.md$/, '')).join(' ')}`);
-  if (flag === '-v') console.log(`     ${r.query.replace(/\n/g, ' | ').slice(0, 600)}`);
+  if (flag === '-v') console.log(`     ${r.query.replace(/\n/g, ' | ').slice(0, 600)}\n     ${r.hits.slice(0, 5).map((h) => `${(h.uri ?? '').replace(/^.*\//, '').replace(/\.md$/, '')}${JSON.stringify(h.ranks)}`).join(' ')}`);
 }
 const kinds = worstByKind(rows);
 console.log('cases', summarize(rows.map((r) => r.rank)), 'kinds', summarize([...kinds.values()]));

@@ -15,6 +15,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { parseDuration } from '../../core/duration.js';
 import { localEmbedder } from '../../kb/embed.js';
 import { KnowledgeBase } from '../../kb/service.js';
 import { DEFAULT_SECRET_MASKS, maskSecrets } from '../../detectors/secrets.js';
@@ -47,14 +48,23 @@ export function loadIncidentCorpus(dir = CORPUS_DIR): IncidentCorpus {
 
 export interface IncidentCase {
   scenario: string;
+  /** The kind of the scenario's earliest fault (the incident opens at its injection). */
   kind: FaultKind;
+  /**
+   * Red-herring and multi-fault scenarios: not looked at while the incident query was changed
+   * (issue 14), so they are scored apart, as a held-out check.
+   */
+  heldOut: boolean;
 }
 
-/** Single-fault library scenarios (no red herrings), in library order. */
+/** Every library scenario with a fault, in library order. */
 export function incidentCases(): IncidentCase[] {
   return loadLibrary()
-    .scenarios.filter((s) => s.faults.length === 1 && !(s.tags ?? []).includes('red-herring'))
-    .map((s) => ({ scenario: s.id, kind: s.faults[0].kind }));
+    .scenarios.filter((s) => s.faults.length > 0)
+    .map((s) => {
+      const first = [...s.faults].sort((a, b) => (parseDuration(a.at) ?? 0) - (parseDuration(b.at) ?? 0))[0];
+      return { scenario: s.id, kind: first.kind, heldOut: s.faults.length > 1 || (s.tags ?? []).includes('red-herring') };
+    });
 }
 
 /** 1-based rank of `docid` in ranked runbook uris; 0 when absent. */
@@ -139,11 +149,14 @@ export const kbIncidentsSuite: Suite = {
   name: 'kb-incidents',
   description: 'incident-informed runbook search: every single-fault sandbox scenario replayed and analysed, its fault kind\'s runbook ranked among 31 (evals/kb-incidents); R@1/R@3/MRR per kind',
   tier: 'full',
-  thresholds: [{ metric: 'kinds_top3', op: '>=', value: 1 }],
+  thresholds: [
+    { metric: 'kinds_top3', op: '>=', value: 1 },
+    { metric: 'held_out_r_at_3', op: '>=', value: 0.75 },
+  ],
   async run(): Promise<SuiteResult> {
     const results = await runIncidentSearches(incidentCases());
     const rows: SuiteResult['rows'] = results.map((r) => ({
-      scenario: r.scenario,
+      scenario: `${r.scenario}${r.heldOut ? ' (held out)' : ''}`,
       kind: r.kind,
       analysis: `${r.verdict === 'confident' ? '' : '? '}${r.top ?? '-'}${r.top === r.truth ? '' : ` (truth ${r.truth})`}`,
       incident: r.ranks.incident || '>10',
@@ -151,16 +164,19 @@ export const kbIncidentsSuite: Suite = {
       reference: r.ranks.reference || '>10',
       top3: r.hits.join(' '),
     }));
-    const metrics: Record<string, number> = { cases: results.length };
+    const metrics: Record<string, number> = { cases: results.filter((r) => !r.heldOut).length, held_out_cases: results.filter((r) => r.heldOut).length };
     const notes: string[] = [];
-    for (const sys of SYSTEMS) {
-      const byCase = summarize(results.map((r) => r.ranks[sys]));
-      const byKind = worstByKind(results.map((r) => ({ kind: r.kind, rank: r.ranks[sys] })));
-      const kinds = summarize([...byKind.values()]);
-      rows.push({ scenario: `— ${sys}: cases R@1 ${byCase.r_at_1} R@3 ${byCase.r_at_3} MRR ${byCase.mrr_at_10}`, kind: `kinds (worst case) R@1 ${kinds.r_at_1} R@3 ${kinds.r_at_3} MRR ${kinds.mrr_at_10}` });
-      const p = sys === 'incident' ? '' : `${sys}_`;
-      Object.assign(metrics, { [`${p}r_at_1`]: byCase.r_at_1, [`${p}r_at_3`]: byCase.r_at_3, [`${p}mrr_at_10`]: byCase.mrr_at_10, [`${p}kinds_top3`]: kinds.r_at_3 });
-      if (sys === 'incident') notes.push(`kinds whose runbook is not in the top 3 in some scenario: ${[...byKind].filter(([, k]) => k < 1 || k > 3).map(([kind, k]) => `${kind}@${k || '>10'}`).join(', ') || 'none'}`);
+    for (const [part, set] of [['', results.filter((r) => !r.heldOut)], ['held_out_', results.filter((r) => r.heldOut)]] as const) {
+      for (const sys of SYSTEMS) {
+        const byCase = summarize(set.map((r) => r.ranks[sys]));
+        const byKind = worstByKind(set.map((r) => ({ kind: r.kind, rank: r.ranks[sys] })));
+        const kinds = summarize([...byKind.values()]);
+        const label = `${part ? 'held out' : 'development'} ${sys}`;
+        rows.push({ scenario: `— ${label}: cases R@1 ${byCase.r_at_1} R@3 ${byCase.r_at_3} MRR ${byCase.mrr_at_10}`, kind: `${byKind.size} kinds (worst case) R@1 ${kinds.r_at_1} R@3 ${kinds.r_at_3} MRR ${kinds.mrr_at_10}` });
+        const p = `${part}${sys === 'incident' ? '' : `${sys}_`}`;
+        Object.assign(metrics, { [`${p}r_at_1`]: byCase.r_at_1, [`${p}r_at_3`]: byCase.r_at_3, [`${p}mrr_at_10`]: byCase.mrr_at_10, [`${p}kinds_top3`]: kinds.r_at_3 });
+        if (sys === 'incident') notes.push(`${label}: kinds whose runbook is not in the top 3 in some scenario: ${[...byKind].filter(([, k]) => k < 1 || k > 3).map(([kind, k]) => `${kind}@${k || '>10'}`).join(', ') || 'none'}`);
+      }
     }
     for (const r of results.filter((x) => x.ranks.incident !== 1)) notes.push(`${r.scenario} query: ${r.query.replace(/\n/g, ' | ').slice(0, 300)}`);
     return { metrics, rows, notes };
