@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FAULT_KINDS } from '../../sim/schema.js';
-import { incidentCases, loadIncidentCorpus, rankOf, summarize, worstByKind } from './kb-incidents.js';
+import { incidentCases, loadIncidentCorpus, rankOf, runIncidentSearches, summarize, worstByKind } from './kb-incidents.js';
 
 describe('kb-incidents corpus and cases', () => {
   it('has one labelled runbook per sandbox fault kind, and a library scenario for every kind', () => {
@@ -28,4 +28,20 @@ describe('scoring', () => {
     const w = worstByKind([{ kind: 'disk_full', rank: 1 }, { kind: 'disk_full', rank: 4 }, { kind: 'dns_failure', rank: 2 }, { kind: 'dns_failure', rank: 0 }]);
     expect(Object.fromEntries(w)).toEqual({ disk_full: 4, dns_failure: 0 });
   });
+});
+
+describe('one incident end to end', () => {
+  // The whole path the suite scores, on one scenario: replay, analysis, the incident query as
+  // GET /v1/search?incident_id= builds it, the rank of the kind's runbook (a name that stopped
+  // resolving: the blamed service logs nothing and its error rate falls, so its callers' lines
+  // must describe it). ~20 s on a loaded 2-core machine.
+  it('puts the DNS runbook in the top 3 for a renamed Service', async () => {
+    const [r] = await runIncidentSearches([{ scenario: 'dns-failure-users', kind: 'dns_failure', heldOut: false }]);
+    expect(r.verdict).toBe('confident');
+    expect(r.top).toBe('users');
+    expect(r.ranks.incident).toBeGreaterThanOrEqual(1);
+    expect(r.ranks.incident).toBeLessThanOrEqual(3);
+    expect(r.query).toMatch(/no such host|ENOTFOUND/);
+    expect(r.query).not.toMatch(/customers see errors/);
+  }, 180_000);
 });
