@@ -85,6 +85,7 @@ describe('troubleDirection and severity', () => {
     expect(['http_error_rate', 'latency_p95_ms', 'memory_utilization', 'restarts_total', 'cache_evictions_per_s', 'disk_utilization'].map(troubleDirection)).toEqual(['up', 'up', 'up', 'up', 'up', 'up']);
     expect(['cache_hit_ratio', 'probe_success', 'tls_cert_expiry_seconds', 'disk_free_bytes'].map(troubleDirection)).toEqual(['down', 'down', 'down', 'down']);
     expect(['http_requests_per_s', 'db_connections'].map(troubleDirection)).toEqual([null, null]);
+    expect(['lb_unhealthy_hosts', 'pods_not_ready'].map(troubleDirection)).toEqual(['up', 'up']);
   });
 
   it('takes the parsed level, else a level written in the line', () => {

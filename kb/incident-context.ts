@@ -40,6 +40,7 @@ const MAX_CHANGES = 2;
  */
 export function troubleDirection(metric: string): 'up' | 'down' | null {
   const m = metric.toLowerCase();
+  if (/unhealthy|unready|not_?ready|unavailab/.test(m)) return 'up';
   if (/hit_?(ratio|rate)|success|availab|uptime|expir|free|remaining|headroom|healthy|ready/.test(m)) return 'down';
   if (/error|fail|5xx|latency|duration|_ms\b|_ms_|p50|p9\d|cpu|memory|mem_|restart|oom|saturat|utili[sz]ation|disk|evict|queue|lag|wait|pending|timeout|reject|throttl|drop/.test(m)) return 'up';
   return null;
