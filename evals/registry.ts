@@ -5,6 +5,7 @@ import { detectSandboxSuite } from './suites/detect-sandbox.js';
 import { detectSyntheticSuite } from './suites/detect-synthetic.js';
 import { ingestFuzzSuite } from './suites/ingest-fuzz.js';
 import { kbSuite } from './suites/kb.js';
+import { kbIncidentsSuite } from './suites/kb-incidents.js';
 import { logclustSuite } from './suites/logclust.js';
 import { loghubSuite } from './suites/loghub.js';
 import { nabSuite } from './suites/nab.js';
@@ -13,4 +14,4 @@ import { rcaPublicSuite } from './suites/rca-public.js';
 import { rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite } from './suites/rca-sandbox.js';
 import { remediateChoiceSuite } from './suites/remediate-choice.js';
 
-export const SUITES: Suite[] = [pipelineSuite, logclustSuite, loghubSuite, nabSuite, detectSyntheticSuite, detectSandboxSuite, kbSuite, rcaPublicSuite, rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite, remediateChoiceSuite, ingestFuzzSuite, agentSuite];
+export const SUITES: Suite[] = [pipelineSuite, logclustSuite, loghubSuite, nabSuite, detectSyntheticSuite, detectSandboxSuite, kbSuite, kbIncidentsSuite, rcaPublicSuite, rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite, remediateChoiceSuite, ingestFuzzSuite, agentSuite];

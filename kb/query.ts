@@ -42,18 +42,20 @@ const plainTemplate = (t: string) => t.replace(PLACEHOLDER, ' ').replace(/\s+/g,
 
 /**
  * The search query for `q`, informed by an incident when one is given (the user's own words
- * first, so they survive the term cap). With a confident stored analysis, what it found leads:
- * the blamed service, how its metrics moved, its growing error templates and the correlated
- * change kind, then the incident title; the incident's own service, alerts and templates are left
- * out (an incident opened on the entry service would bring its access logs). Without one: the
- * title, the service, alert names and error templates.
+ * first, so they survive the term cap). With a confident stored analysis, what it found makes
+ * the query: the blamed service, how its metrics moved, the error lines about it and the
+ * correlated change kind. The incident's own title, service, alerts and templates are left out:
+ * an incident is opened where customers notice (the entry service), so they describe the symptom
+ * every cause shares ("customers see errors and slow pages"), and their generic words (errors,
+ * slow) pulled whichever runbook mentions them most above the one about the cause. Without a
+ * confident analysis: the title, the service, alert names and error templates.
  */
 export function buildQuery(q: string | undefined, ctx?: KbIncidentContext | null): BuiltQuery {
   const parts: string[] = [];
   if (q && q.trim()) parts.push(q.trim());
   const a = ctx?.analysis;
   if (ctx && a) {
-    parts.push(a.service, ...a.metrics, ...a.changes, ...a.templates.map(plainTemplate).filter((t) => t.length > 0), ctx.incident.title);
+    parts.push(a.service, ...a.metrics, ...a.changes, ...a.templates.map(plainTemplate).filter((t) => t.length > 0));
   } else if (ctx) {
     parts.push(ctx.incident.title, ctx.incident.service);
     parts.push(...ctx.alerts);

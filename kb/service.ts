@@ -229,8 +229,9 @@ export class KnowledgeBase {
   }
 
   /**
-   * Hybrid search: the best `k` documents for `q`, or for an incident (its title, service,
-   * alert names and error templates; `q` then narrows it). One citation per document.
+   * Hybrid search: the best `k` documents for `q`, or for an incident (what its confident
+   * analysis found about the cause, else its title, service, alert names and error templates;
+   * `q` then narrows it). One citation per document.
    */
   async search(org: OrgStore, opts: { q?: string; incidentId?: string; k?: number }): Promise<SearchResult> {
     const k = Math.min(Math.max(Math.trunc(opts.k ?? 8), 1), 100);

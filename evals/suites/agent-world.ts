@@ -68,9 +68,10 @@ export function incidentStart(sc: { startMs: number; faults: { at: string }[] })
 
 /**
  * Replays `scenarioId` into org `orgId` of `store`, opens an incident on `incidentService` (default:
- * the scenario's entry service, where customers notice) at T, and analyses it.
+ * the scenario's entry service, where customers notice) at T, and analyses it, with `runbooks`
+ * (default RUNBOOKS) in the org's knowledge base.
  */
-export async function replayIncident(store: Store, kb: KnowledgeBase, scenarioId: string, orgId: string, o: { incidentService?: string } = {}): Promise<ReplayedIncident> {
+export async function replayIncident(store: Store, kb: KnowledgeBase, scenarioId: string, orgId: string, o: { incidentService?: string; runbooks?: { uri: string; text: string }[] } = {}): Promise<ReplayedIncident> {
   const sc = loadScenario(scenarioId);
   const startMs = incidentStart(sc);
   const from = startMs - LEAD_MIN * 60_000;
@@ -121,7 +122,7 @@ export async function replayIncident(store: Store, kb: KnowledgeBase, scenarioId
   const truth = groundTruthDoc(w);
   const service = o.incidentService ?? sc.topology.entry.service;
   const incident = await openIncident(writer, { title: `${service}: customers see errors and slow pages`, service, severity: 'sev2', started_at: new Date(startMs).toISOString() });
-  for (const d of RUNBOOKS) await kb.index(org, { text: d.text, layout: 'markdown', mime: 'text/markdown', uri: d.uri, source: 'eval' });
+  for (const d of o.runbooks ?? RUNBOOKS) await kb.index(org, { text: d.text, layout: 'markdown', mime: 'text/markdown', uri: d.uri, source: 'eval' });
   const a = await analyzeIncident(writer, incident.id, { anomalies: true, window: `${LEAD_MIN}m` });
   return {
     scenario: scenarioId,
