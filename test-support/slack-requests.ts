@@ -50,3 +50,22 @@ export function eventBody(event: Record<string, unknown>, o: { team?: string; bo
     event,
   });
 }
+
+/** A `block_actions` click on a button of the message `ts` in `channel` (interactivity body). */
+export function blockActionBody(o: { user: string; value: string; actionId: string; ts: string; channel?: string; responseUrl: string; reason?: string; thread?: string }): string {
+  const channel = o.channel ?? 'C_INCIDENTS';
+  return interactionBody({
+    type: 'block_actions',
+    user: { id: o.user, username: o.user.toLowerCase(), name: o.user.toLowerCase(), team_id: 'T0001' },
+    api_app_id: 'A0001',
+    token: 'legacy-verification-token',
+    team: { id: 'T0001', domain: 'fake' },
+    container: { type: 'message', message_ts: o.ts, channel_id: channel, is_ephemeral: false },
+    channel: { id: channel, name: 'incidents' },
+    message: { ts: o.ts, type: 'message', text: 'card', ...(o.thread ? { thread_ts: o.thread } : {}) },
+    trigger_id: 'trigger.click',
+    response_url: o.responseUrl,
+    state: { values: o.reason ? { reason: { reason: { type: 'plain_text_input', value: o.reason } } } : {} },
+    actions: [{ type: 'button', action_id: o.actionId, block_id: 'b1', value: o.value, action_ts: '1765100000.1' }],
+  });
+}

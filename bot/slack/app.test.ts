@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeAction, fixPlanCard, incidentSummaryCard, renderSlack } from '../cards/index.js';
 import { contractIncident } from '../chat/surface.contract.js';
-import { eventBody, interactionBody, slashCommandBody } from '../../test-support/slack-requests.js';
+import { blockActionBody, eventBody, interactionBody, slashCommandBody } from '../../test-support/slack-requests.js';
 import { startSlackHarness, type SlackHarness } from '../../test-support/slack-harness.js';
 
 const inc = contractIncident({ id: 'inc_1' });
@@ -51,20 +51,7 @@ async function postedPlan(): Promise<string> {
 }
 
 const clickBody = (value: string, ts: string, o: { actionId?: string; reason?: string } = {}) =>
-  interactionBody({
-    type: 'block_actions',
-    user: { id: 'U_ALICE', username: 'alice', name: 'alice', team_id: 'T0001' },
-    api_app_id: 'A0001',
-    token: 'legacy',
-    team: { id: 'T0001', domain: 'fake' },
-    container: { type: 'message', message_ts: ts, channel_id: 'C_INCIDENTS', is_ephemeral: false },
-    channel: { id: 'C_INCIDENTS', name: 'incidents' },
-    message: { ts, type: 'message', text: 'plan' },
-    trigger_id: 'trigger.click',
-    response_url: `${h.fake.origin}/respond/click`,
-    state: { values: o.reason ? { reason: { reason: { type: 'plain_text_input', value: o.reason } } } : {} },
-    actions: [{ type: 'button', action_id: o.actionId ?? 'fix.approve', block_id: 'b1', value, action_ts: '1765100000.1' }],
-  });
+  blockActionBody({ user: 'U_ALICE', value, ts, actionId: o.actionId ?? 'fix.approve', reason: o.reason, responseUrl: `${h.fake.origin}/respond/click` });
 
 describe('the Slack app (Bolt, HTTP mode)', () => {
   it('acknowledges a slash command at once and posts the reply after, as the person', async () => {
