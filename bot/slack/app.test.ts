@@ -60,11 +60,11 @@ describe('the Slack app (Bolt, HTTP mode)', () => {
     const res = await h.send(command('status inc_1'));
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Working on /warroom status inc_1') });
-    await h.fake.waitFor('chat.postMessage');
+    await h.fake.waitFor('chat.postMessage', 2);
     expect(h.bot.runs[0]).toMatchObject({ user: { surface: 'slack', id: 'U_ALICE', name: 'alice', email: 'alice@example.com' }, where: { surface: 'slack', channel: 'C_INCIDENTS' }, text: 'status inc_1' });
     const posted = h.fake.held();
-    expect(posted).toHaveLength(1);
-    expect(posted[0].text).toContain('checkout error rate 12% after deploy');
+    expect(posted.map((m) => m.text.split('\n')[0])).toEqual(['Status of inc_1', expect.stringContaining('checkout error rate 12% after deploy')]);
+    expect(posted[1].text).toContain('checkout');
   });
 
   it('answers a usage error as the acknowledgement itself, and runs nothing', async () => {

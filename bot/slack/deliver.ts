@@ -2,8 +2,8 @@
  * Delivering what the bot answered, after the acknowledgement: a command's reply (public in the
  * channel or thread; private as an ephemeral through the command's response_url), and a click's
  * result (the clicked message replaced by the card as it is now, further cards posted, a
- * refusal shown only to the clicker). A card message's notification text is the reply's text
- * (its fallback, bot/chat/types.ts); a reply without cards is one text message.
+ * refusal shown only to the clicker). A reply is its text as a message (left out when it only
+ * repeats a card's summary), then one message per card.
  */
 import type { Logger } from 'pino';
 import type { RespondArguments, RespondFn, types, webApi } from '@slack/bolt';
@@ -32,11 +32,11 @@ type Message = { text: string; blocks?: types.KnownBlock[] };
 export const slackText = (mask: (t: string) => string, text: string): string => truncate(escapeMrkdwn(mask(text)), TEXT_MAX) || ' ';
 
 function messagesOf(d: Delivery, text: string, cards: Card[]): Message[] {
+  const rendered = cards.map((c) => ({ summary: c.summary, m: renderSlack(c, d.mask) }));
+  // The reply's own text leads, unless it only repeats a card's one-line summary.
+  const lead = text.trim() && !rendered.some((r) => r.summary.trim() === text.trim()) ? [{ text: slackText(d.mask, text) }] : [];
   if (cards.length === 0) return [{ text: slackText(d.mask, text) }];
-  return cards.map((c, i) => {
-    const m = renderSlack(c, d.mask);
-    return { text: i === 0 && text.trim() ? slackText(d.mask, text) : m.text, blocks: m.blocks as types.KnownBlock[] };
-  });
+  return [...lead, ...rendered.map(({ m }) => ({ text: m.text, blocks: m.blocks as types.KnownBlock[] }))];
 }
 
 async function postPublic(d: Delivery, m: Message): Promise<void> {

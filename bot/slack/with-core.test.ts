@@ -34,7 +34,8 @@ const approveButton = (blocks: any[] | undefined) => blocks?.flatMap((b) => (b.t
 it('drafts a plan by slash command, refuses forged, unmapped and requester clicks, and runs it on an SRE approval', async () => {
   const ack = await h.send(slashCommandBody({ text: `plan ${w.seeded.checkout}`, user: 'URITA', responseUrl: `${h.fake.origin}/respond/plan` }));
   expect(ack.status).toBe(200);
-  await h.fake.waitFor('chat.postMessage');
+  await h.fake.waitFor('chat.postMessage', 2); // the reply's text, then the plan card
+  expect(h.fake.held()[0].text).toMatch(/^Fix plan \S+ drafted/);
   const planMsg = h.fake.messages.find((m) => approveButton(m.blocks));
   expect(planMsg).toBeDefined();
   const value: string = approveButton(planMsg?.blocks).value;
@@ -55,7 +56,7 @@ it('drafts a plan by slash command, refuses forged, unmapped and requester click
 
   expect((await click('USAM')).status).toBe(200);
   await h.fake.waitFor('chat.update');
-  await h.fake.waitFor('chat.postMessage', 2);
+  await h.fake.waitFor('chat.postMessage', 3);
   expect(await approvals()).toBe(1);
   expect((await w.seeded.org.getFixPlan(planId))?.status).toBe('dry_run');
   const updated = h.fake.messages.find((m) => m.ts === planMsg!.ts);
