@@ -59,6 +59,7 @@ const KNOWN = new Set([
   'chat.postEphemeral',
   'users.info',
   'views.open',
+  'apps.connections.open',
 ]);
 
 export interface FakeSlack {
@@ -84,7 +85,9 @@ export interface FakeSlack {
   close(): Promise<void>;
 }
 
-export async function startFakeSlack(o: { token?: string; channels?: string[]; users?: FakeSlackUser[]; team?: string } = {}): Promise<FakeSlack> {
+export async function startFakeSlack(
+  o: { token?: string; channels?: string[]; users?: FakeSlackUser[]; team?: string; appToken?: string; socketUrl?: string } = {},
+): Promise<FakeSlack> {
   const token = o.token ?? 'xoxb-test-token';
   const botUserId = 'UBOT0001';
   const channels = new Map<string, FakeChannel>((o.channels ?? []).map((id) => [id, { id, name: id.toLowerCase(), members: [botUserId] }]));
@@ -174,6 +177,9 @@ export async function startFakeSlack(o: { token?: string; channels?: string[]; u
         if (!u) throw new ApiError('user_not_found');
         return { user: { id: u.id, name: u.name, real_name: u.name, profile: { real_name: u.name, display_name: u.name, email: u.email } } };
       }
+      case 'apps.connections.open':
+        if (!o.socketUrl) throw new ApiError('not_allowed_token_type');
+        return { url: o.socketUrl };
       case 'views.open': {
         if (typeof args.trigger_id !== 'string' || !args.trigger_id) throw new ApiError('invalid_trigger_id');
         const view = typeof args.view === 'string' ? JSON.parse(args.view) : args.view;
@@ -214,7 +220,9 @@ export async function startFakeSlack(o: { token?: string; channels?: string[]; u
       };
       if (!KNOWN.has(method)) return fail('unknown_method');
       if (!bearer) return fail('not_authed');
-      if (bearer !== token) return fail('invalid_auth');
+      // Socket Mode's connection call takes the app-level token; every other method the bot token.
+      const expected = method === 'apps.connections.open' ? o.appToken : token;
+      if (!expected || bearer !== expected) return fail('invalid_auth');
       const injected = failures.get(method);
       if (injected) {
         failures.delete(method);
