@@ -155,6 +155,14 @@ describe('the Slack app (Bolt, HTTP mode)', () => {
     expect(held.find((m) => m.id === ts)?.text.toLowerCase()).toContain('mitigated');
   });
 
+  it('acknowledges a click on anything but a card button and hands it to no one', async () => {
+    h = await startSlackHarness();
+    const res = await h.send(clickBody('x', '1.1', { actionId: 'reason' }));
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(botCalls()).toBe(0);
+  });
+
   it('shows a refused click only to the clicker', async () => {
     h = await startSlackHarness();
     const ts = await postedPlan();

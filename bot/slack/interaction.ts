@@ -13,7 +13,10 @@ export const REASON_ID = 'reason';
 const REASON_MAX = 2000;
 
 /** Card buttons: the action id, or with renderSlack's `:n` suffix when a card shows it twice. */
-export const CARD_ACTION_PATTERN = new RegExp(`^(${CARD_ACTION_IDS.map((id) => id.replace(/\./g, '\\.')).join('|')})(:\\d+)?$`);
+const CARD_ACTIONS_SOURCE = `(?:${CARD_ACTION_IDS.map((id) => id.replace(/\./g, '\\.')).join('|')})(?::\\d+)?`;
+export const CARD_ACTION_PATTERN = new RegExp(`^${CARD_ACTIONS_SOURCE}$`);
+/** Any other action (an input dispatching, a link button): acknowledged and ignored, so Slack shows no error. */
+export const OTHER_ACTION_PATTERN = new RegExp(`^(?!${CARD_ACTIONS_SOURCE}$)`);
 
 /** Text inputs of the clicked card (`state.values[block][action].value`), as `{ actionId: value }`, non-empty only. */
 export function stateInputs(state: unknown): Record<string, string> {

@@ -11,7 +11,7 @@ import { parseAction } from '../cards/index.js';
 import type { ChatUser, RoomRef } from '../chat/ports.js';
 import type { ChatBot } from '../chat/types.js';
 import { deliverClick, deliverReply, slackText, tellPrivately, type Delivery } from './deliver.js';
-import { CARD_ACTION_PATTERN, REJECT_CALLBACK_ID, mentionText, readRejectSubmission, rejectModal, stateInputs, type RejectContext } from './interaction.js';
+import { CARD_ACTION_PATTERN, OTHER_ACTION_PATTERN, REJECT_CALLBACK_ID, mentionText, readRejectSubmission, rejectModal, stateInputs, type RejectContext } from './interaction.js';
 import type { SlackUsers } from './users.js';
 import { describeSlackError } from './web.js';
 
@@ -123,6 +123,10 @@ export function registerListeners(app: App, d: ListenerDeps): void {
         await tellPrivately(to, `Something went wrong with that click: ${e instanceof Error ? e.message : String(e)}`);
       }
     });
+  });
+
+  app.action(OTHER_ACTION_PATTERN, async ({ ack }) => {
+    await ack();
   });
 
   // The reason for a rejection, submitted from the modal.
