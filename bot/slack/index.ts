@@ -46,7 +46,10 @@ export type TokenCheck = { ok: true; team: string; botUserId: string } | { ok: f
 
 export interface Slack {
   surface: ChatSurface;
-  /** POST /slack/events (commands, events, interactivity); mount it on the app's express server. Empty in Socket Mode. */
+  /**
+   * POST /slack/events (commands, events, interactivity); mount it on the app's express server
+   * before any unscoped body parser (the signature is checked on the raw body). Empty in Socket Mode.
+   */
   router: ExpressRouter;
   /** Socket Mode: connects. HTTP mode: checks the token and logs the result. Never throws for a bad token. */
   start(): Promise<void>;

@@ -44,7 +44,7 @@ export function slackWebClient(o: SlackClientOptions): webApi.WebClient {
 
 /** Bolt's and web-api's logger interface, written to pino (debug chatter stays at debug). */
 export function boltLogger(logger: Logger): BoltLogger {
-  const log = logger.child({ component: 'slack' });
+  const log = logger;
   let level: LogLevel = LogLevel.INFO;
   const line = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : JSON.stringify(a))).join(' ');
   return {
