@@ -12,8 +12,8 @@ import type { ChatReply } from '../chat/types.js';
 export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 /** Below Teams' ~28 KB per message, with room for the envelope the connector adds. */
 export const MAX_ACTIVITY_BYTES = 27_000;
-/** A text message alone: long agent answers are cut, and the cut is marked. */
-export const MAX_TEXT = 20_000;
+/** A message's text alone, in UTF-8 bytes as JSON: long agent answers are cut, and the cut is marked. */
+export const MAX_TEXT_BYTES = 24_000;
 
 const utf8 = new TextEncoder();
 const size = (a: Partial<Activity>): number => utf8.encode(JSON.stringify(a)).length;
@@ -23,18 +23,40 @@ export function escapeTeams(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+const MARK = '… (truncated)';
+
+/** Cuts to at most `max` characters, marking the cut; never splits a surrogate pair. */
 function cut(text: string, max: number): string {
   if (text.length <= max) return text;
-  const mark = '… (truncated)';
-  let end = max - mark.length;
-  // Never split a surrogate pair.
+  let end = max - MARK.length;
   if (/[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end -= 1;
-  return text.slice(0, end) + mark;
+  return text.slice(0, end) + MARK;
 }
 
-/** A plain text message (masked first, then cut, then escaped, so a cut never leaves half a secret). */
+/**
+ * Escapes and cuts so the escaped text is at most `maxBytes` as JSON (UTF-8), marking the cut:
+ * the cut is made on whole characters before escaping, so it never splits an `&amp;` or a pair.
+ */
+function escapeWithin(text: string, maxBytes: number): string {
+  const cost = (s: string) => utf8.encode(JSON.stringify(s)).length - 2;
+  const whole = escapeTeams(text);
+  if (cost(whole) <= maxBytes) return whole;
+  const budget = maxBytes - cost(MARK);
+  let used = 0;
+  let out = '';
+  for (const ch of text) {
+    const e = escapeTeams(ch);
+    const c = cost(e);
+    if (used + c > budget) break;
+    used += c;
+    out += e;
+  }
+  return out + MARK;
+}
+
+/** A plain text message: masked first, then cut and escaped, so a cut never leaves half a secret. */
 export function textActivity(text: string, mask: MaskText): Partial<Activity> {
-  return { type: 'message', textFormat: 'markdown', text: escapeTeams(cut(mask(text), MAX_TEXT)) };
+  return { type: 'message', textFormat: 'markdown', text: escapeWithin(mask(text), MAX_TEXT_BYTES) };
 }
 
 export function cardAttachment(card: Card, mask: MaskText): Attachment {
