@@ -10,6 +10,8 @@ import type { ChatUser, RoomRef } from '../chat/ports.js';
 /** The keys of a card action payload (bot/cards/actions.ts); every other key in `data` is a card input. */
 const PAYLOAD_KEYS = new Set(['v', 'action', 'incidentId', 'planId', 'hypothesisId', 'version']);
 
+const isObject = (v: unknown): boolean => !!v && typeof v === 'object' && !Array.isArray(v);
+
 const Account = z.object({ id: z.string().min(1), name: z.string().optional(), aadObjectId: z.string().optional() }).loose();
 
 /**
@@ -39,7 +41,11 @@ export const InboundActivity = z
       .max(100)
       .optional(),
   })
-  .loose();
+  .loose()
+  .refine((a) => a.type !== 'invoke' || a.name !== 'adaptiveCard/action' || isObject((a as { value?: { action?: unknown } }).value?.action), {
+    message: 'an adaptiveCard/action invoke needs value.action',
+    path: ['value', 'action'],
+  });
 export type InboundActivity = z.infer<typeof InboundActivity>;
 
 /** Checks an inbound request body; the error names the first field that is wrong. */
@@ -84,12 +90,12 @@ export function mentionsBot(activity: { recipient: { id: string }; entities?: un
 
 /**
  * The command a message meant for the bot, or null when it was not for the bot. `text` is the
- * message text with the bot's mention already removed. A leading `warroom` word is the prefix; in
+ * message text with the bot's mention already removed. A leading `warroom` (or `/warroom`) word is the prefix; in
  * a personal chat every message is for the bot.
  */
 export function commandOf(text: string, opts: { mentioned: boolean; personal: boolean }): { text: string; mention: boolean } | null {
   const plain = cleanText(text);
-  const prefixed = /^warroom(?:\s+|$)/i.exec(plain);
+  const prefixed = /^\/?warroom(?:\s+|$)/i.exec(plain);
   if (prefixed) return { text: plain.slice(prefixed[0].length).trim(), mention: opts.mentioned };
   if (opts.mentioned || opts.personal) return { text: plain, mention: opts.mentioned };
   return null;

@@ -13,6 +13,7 @@ import type { ChatSurface } from '../chat/ports.js';
 import type { ChatBot } from '../chat/types.js';
 import { checkActivity } from './activity.js';
 import { createAdapter } from './adapter.js';
+import { developerModeRefusal } from './guard.js';
 import { WarroomTeamsHandler } from './handler.js';
 import { EmailBook } from './members.js';
 import { TeamsSurface } from './surface.js';
@@ -66,6 +67,12 @@ export function createTeams(opts: TeamsOptions): TeamsBot {
     if (!checked.ok) {
       logger.warn({ error: checked.error }, 'teams: refused a malformed activity');
       problem(res, 400, 'Bad activity', checked.error);
+      return;
+    }
+    const refusal = appId ? null : developerModeRefusal(req.socket.remoteAddress, checked.activity.serviceUrl, opts.serviceUrl);
+    if (refusal) {
+      logger.warn({ remote: req.socket.remoteAddress, serviceUrl: checked.activity.serviceUrl }, `teams: refused: ${refusal}`);
+      problem(res, 403, 'Forbidden', refusal);
       return;
     }
     try {

@@ -7,6 +7,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import express from 'express';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -244,6 +245,7 @@ describe('the Teams bot on POST /api/messages (real CloudAdapter, developer mode
       ['a javascript: service URL', { ...message(w.connector), serviceUrl: 'javascript:alert(1)' }],
       ['a mention without its target', { ...message(w.connector), entities: [{ type: 'mention', text: '<at>x</at>' }] }],
       ['an array', [1, 2]],
+      ['a card action without its action', { ...invoke(w.connector, { ...approve }), value: { trigger: 'manual' } }],
     ];
     for (const [why, body] of bad) {
       const res = await w.post(body);
@@ -254,6 +256,34 @@ describe('the Teams bot on POST /api/messages (real CloudAdapter, developer mode
     expect(runs).toEqual([]);
     expect((await w.post(message(w.connector))).status).toBe(200);
     expect(runs).toHaveLength(1);
+  });
+
+  it('in developer mode, refuses to reply to a service URL that is neither local nor TEAMS_SERVICE_URL (403), and a caller from another machine', async () => {
+    const { bot, runs } = fakeBot();
+    const w = await world(bot);
+    const res = await w.post(message(w.connector, { serviceUrl: 'http://169.254.169.254/latest/' }));
+    expect(res.status).toBe(403);
+    expect((await res.json()).detail).toMatch(/loopback serviceUrl or TEAMS_SERVICE_URL/);
+    // A caller from another address of this machine is not a loopback caller (a machine with no such address checks only the URL).
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+    if (external) {
+      const app = express();
+      app.use(w.teams.router);
+      const server = app.listen(0, external);
+      await once(server, 'listening');
+      try {
+        const port = (server.address() as AddressInfo).port;
+        const r = await fetch(`http://${external}:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message(w.connector)) });
+        expect(r.status).toBe(403);
+        expect((await r.json()).detail).toMatch(/from this machine only/);
+      } finally {
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+      }
+    }
+    expect(runs).toEqual([]);
   });
 
   it('with an app id, refuses a request without a Bot Framework token (401) and never runs it', async () => {
