@@ -20,7 +20,7 @@ export const CHANNEL_AUDIENCE = 'https://api.botframework.com';
 export function createAdapter(creds: TeamsCredentials, logger: Logger): CloudAdapter {
   const developerMode = !creds.appId;
   if (developerMode) {
-    logger.warn('teams: MicrosoftAppId is not set — developer mode: requests to POST /api/messages are NOT authenticated and replies carry no token; use it only locally (Bot Framework Emulator, tests)');
+    logger.warn('teams: MicrosoftAppId is not set — developer mode: requests to POST /api/messages are not authenticated and replies carry no token, so only requests from this machine are taken (Bot Framework Emulator, tests); set MicrosoftAppId and MicrosoftAppPassword to serve Teams');
   }
   const auth = new ConfigurationBotFrameworkAuthentication({
     ...(creds.appId ? { MicrosoftAppId: creds.appId } : {}),
