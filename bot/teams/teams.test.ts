@@ -5,22 +5,15 @@
  * fake that records what it was asked: these tests are about the Teams edge, not the commands.
  */
 import { once } from 'node:events';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import express from 'express';
-import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SECRET_MASKS, maskSecrets } from '../../detectors/secrets.js';
+import { describe, expect, it } from 'vitest';
 import { incidentSummaryCard, type ActionPayload, type Card } from '../cards/index.js';
 import { contractIncident } from '../chat/surface.contract.js';
 import type { ChatBot, ChatRequest, ClickRequest, Parsed } from '../chat/types.js';
-import { startFakeTeamsConnector, type FakeTeamsConnector } from '../../test-support/fake-teams-connector.js';
-import { createTeams, type TeamsOptions } from './index.js';
+import { CHAIN, CHANNEL, invoke, message, world } from './test-helpers.js';
 
-const CHANNEL = '19:incidents0123456789@thread.tacv2';
-const CHAIN = `${CHANNEL};messageid=1765000000042`;
-const mask = (t: string) => maskSecrets(t, DEFAULT_SECRET_MASKS);
 const incident = contractIncident({ id: 'inc_1' });
 const summary = (status = incident.status): Card => incidentSummaryCard({ incident: { ...incident, status }, baseUrl: 'http://127.0.0.1:3000', now: new Date('2026-12-07T10:05:00Z') });
 const approve: ActionPayload = { v: 1, action: 'fix.approve', incidentId: 'inc_1', planId: 'fp_1', version: 'pending_approval@2026-12-07T10:03:00.000Z' };
@@ -54,60 +47,6 @@ function fakeBot(over: Partial<ChatBot> = {}) {
   };
   return { bot, runs, clicks };
 }
-
-interface World {
-  connector: FakeTeamsConnector;
-  url: string;
-  teams: ReturnType<typeof createTeams>;
-  post(body: unknown, headers?: Record<string, string>): Promise<Response>;
-}
-
-let closing: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of closing.reverse()) await c();
-  closing = [];
-});
-
-async function world(bot: ChatBot, over: Partial<TeamsOptions> = {}): Promise<World> {
-  const connector = await startFakeTeamsConnector();
-  connector.members.push({ id: '29:alice', aadObjectId: 'aad-alice', name: 'Alice', email: 'alice@example.com' });
-  const teams = createTeams({ bot, serviceUrl: connector.url, incidentChannel: CHANNEL, mask, logger: pino({ level: 'silent' }), ...over });
-  const app = express();
-  app.use(teams.router);
-  const server: Server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
-  closing.push(async () => {
-    await teams.stop();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await connector.close();
-  });
-  const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  return { connector, url, teams, post };
-}
-
-let seq = 0;
-/** A Teams channel message in a war room's reply chain, as the Bot Connector delivers it. */
-function message(connector: FakeTeamsConnector, over: Record<string, unknown> = {}) {
-  return {
-    type: 'message',
-    id: `act-${++seq}`,
-    timestamp: '2026-12-07T10:06:00.000Z',
-    channelId: 'msteams',
-    serviceUrl: connector.url,
-    from: { id: '29:alice', aadObjectId: 'aad-alice', name: 'Alice' },
-    recipient: { id: '28:warroom-bot', name: 'Warroom' },
-    conversation: { id: CHAIN, conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' },
-    channelData: { tenant: { id: 'tenant-1' }, channel: { id: CHANNEL }, team: { id: '19:team@thread.tacv2' } },
-    text: 'warroom status inc_1',
-    ...over,
-  };
-}
-
-const invoke = (connector: FakeTeamsConnector, data: Record<string, unknown>, verb = String(data.action)) =>
-  message(connector, { type: 'invoke', name: 'adaptiveCard/action', text: undefined, replyToId: '1765000000043', value: { action: { type: 'Action.Execute', id: 'btn', verb, data }, trigger: 'manual' } });
 
 describe('the Teams bot on POST /api/messages (real CloudAdapter, developer mode)', () => {
   it('answers "warroom status inc_1" with a reply in the thread carrying the summary card, as the person who asked', async () => {
