@@ -35,6 +35,18 @@ export class WarroomTeamsHandler extends TeamsActivityHandler {
       await this.message(context);
       await next();
     });
+    // When the bot is added to a team, the log names what war rooms need (set once, by an admin).
+    this.onConversationUpdate(async (context, next) => {
+      const a = context.activity;
+      if ((a.membersAdded ?? []).some((m) => m.id === a.recipient.id)) {
+        const cd = (a.channelData ?? {}) as { team?: { id?: string; name?: string }; channel?: { id?: string }; tenant?: { id?: string } };
+        this.deps.logger.info(
+          { serviceUrl: a.serviceUrl, conversation: a.conversation.id, team: cd.team?.id, teamName: cd.team?.name, channel: cd.channel?.id, tenant: cd.tenant?.id },
+          'teams: the bot was added; for war rooms set TEAMS_SERVICE_URL to serviceUrl and TEAMS_INCIDENT_CHANNEL to the incidents channel id',
+        );
+      }
+      await next();
+    });
   }
 
   private async message(context: TurnContext): Promise<void> {

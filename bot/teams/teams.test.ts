@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import express from 'express';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { incidentSummaryCard, type ActionPayload, type Card } from '../cards/index.js';
 import { contractIncident } from '../chat/surface.contract.js';
@@ -223,6 +224,17 @@ describe('the Teams bot on POST /api/messages (real CloudAdapter, developer mode
       }
     }
     expect(runs).toEqual([]);
+  });
+
+  it('logs the service URL and channel war rooms need when the bot is added to a team', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
+    const w = await world(fakeBot().bot, { logger });
+    const added = message(w.connector, { type: 'conversationUpdate', text: undefined, membersAdded: [{ id: '28:warroom-bot' }], conversation: { id: CHANNEL, conversationType: 'channel' } });
+    expect((await w.post(added)).status).toBe(200);
+    const log = lines.map((l) => JSON.parse(l)).find((l) => /the bot was added/.test(l.msg));
+    expect(log).toMatchObject({ serviceUrl: w.connector.url, channel: CHANNEL, team: '19:team@thread.tacv2', tenant: 'tenant-1' });
+    expect(w.connector.messages).toEqual([]);
   });
 
   it('with an app id, refuses a request without a Bot Framework token (401) and never runs it', async () => {
