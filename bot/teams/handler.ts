@@ -26,6 +26,7 @@ export interface HandlerDeps {
 }
 
 const WORKING = 'Working on it — I will post the answer here.';
+const WORKING_CLICK = 'Working on it — this card updates when it is done.';
 const BROKEN_CLICK = 'Sorry, that click could not be handled; it has been logged. Try again, or use the command.';
 
 export class WarroomTeamsHandler extends TeamsActivityHandler {
@@ -84,14 +85,35 @@ export class WarroomTeamsHandler extends TeamsActivityHandler {
     const click = clickOf(invoke.action.data);
     if (!click) return cardResponse(messageCard('That button carried nothing I can act on.', mask, 'attention'));
     if (click.value.action === undefined && invoke.action.verb) click.value.action = invoke.action.verb;
+    const work = this.click(context, click);
+    work.catch(() => undefined); // a late failure is handled in `later`; never an unhandled rejection
     try {
-      const result = await this.click(context, click);
-      await this.postAll(context, result.posts);
-      return cardResponse(resultCard(result, mask));
+      const done = await within(work, this.deps.replyBudgetMs);
+      if (done) {
+        await this.postAll(context, done.value.posts);
+        return cardResponse(resultCard(done.value, mask));
+      }
     } catch (err) {
       logger.error({ err }, 'teams: a card action failed');
       return cardResponse(messageCard(BROKEN_CLICK, mask, 'attention'));
     }
+    // Slower than Teams waits for an invoke: the card says so now and is replaced when the click lands.
+    const cardMessage = context.activity.replyToId;
+    this.deps.later(TurnContext.getConversationReference(context.activity), async (later) => {
+      let card;
+      let posts: ClickResult['posts'] = [];
+      try {
+        const result = await work;
+        card = resultCard(result, mask);
+        posts = result.posts;
+      } catch (err) {
+        logger.error({ err }, 'teams: a card action failed');
+        card = messageCard(BROKEN_CLICK, mask, 'attention');
+      }
+      if (cardMessage) await later.updateActivity({ type: 'message', id: cardMessage, attachments: [{ contentType: ADAPTIVE_CARD, content: card }] });
+      await this.postAll(later, posts);
+    });
+    return cardResponse(messageCard(WORKING_CLICK, mask));
   }
 
   /** Action.Submit (clients without Universal Actions): a message whose `value` is the button's data. */

@@ -157,6 +157,26 @@ describe('the Teams bot on POST /api/messages (real CloudAdapter, developer mode
     expect(w.connector.messages[1]).toMatchObject({ conversationId: CHAIN, activity: { text: 'the slow answer' } });
   });
 
+  it('answers a slow click "working on it" at once, then replaces the clicked card and posts the outcome when it lands', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = fakeBot();
+    const { bot } = fakeBot({ click: async (req) => (await gate, slow.bot.click(req)) });
+    const w = await world(bot, { replyBudgetMs: 30 });
+    const room = await w.teams.surface.openRoom({ incident, name: 'inc-slow', topic: 't' });
+    const card = await w.teams.surface.post(room, summary());
+    const res = await w.post({ ...invoke(w.connector, { ...approve }), conversation: { id: `${room.channel};messageid=${room.thread}`, conversationType: 'channel' }, replyToId: card.id });
+    expect(res.status).toBe(200);
+    expect((await res.json()).value.body[0].text).toMatch(/Working on it/);
+    release();
+    await w.teams.stop();
+    expect(slow.clicks.map((c) => c.user.id)).toEqual(['aad-alice']);
+    const held = await w.connector.held();
+    expect(held.find((m) => m.id === card.id)?.text.toLowerCase()).toContain('mitigated');
+    expect(held.at(-1)?.text.toLowerCase()).toContain('resolved');
+    expect(w.connector.rejected).toEqual([]);
+  });
+
   it('answers a failing command briefly and stays up; a failing click gets a message card', async () => {
     const { bot } = fakeBot({
       run: async () => {
