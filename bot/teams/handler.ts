@@ -54,7 +54,7 @@ export class WarroomTeamsHandler extends TeamsActivityHandler {
     const activity = context.activity;
     if (isCardSubmit(activity.value)) return this.submit(context);
     const mentioned = mentionsBot(activity);
-    const text = mentioned ? TurnContext.removeRecipientMention(activity) : (activity.text ?? '');
+    const text = mentioned && activity.text ? TurnContext.removeRecipientMention(activity) : (activity.text ?? '');
     const cmd = commandOf(text ?? '', { mentioned, personal: activity.conversation.conversationType === 'personal' });
     if (!cmd) return; // a channel message not meant for the bot
     const { bot } = this.deps;
@@ -65,14 +65,23 @@ export class WarroomTeamsHandler extends TeamsActivityHandler {
     }
     const email = await senderEmail(context, this.deps.emails, this.deps.logger);
     const work = bot.run({ user: chatUserOf(activity, email), where: whereOf(activity), text: cmd.text, ...(cmd.mention ? { mention: true } : {}) });
-    work.catch(() => undefined); // a late failure is reported by `later`; never an unhandled rejection
+    work.catch(() => undefined); // a late failure is answered in `later`; never an unhandled rejection
     const done = await within(work, this.deps.replyBudgetMs);
     if (done) {
       await this.reply(context, done.value);
       return;
     }
     await context.sendActivity(textActivity(WORKING, this.deps.mask));
-    this.deps.later(TurnContext.getConversationReference(activity), async (later) => this.reply(later, await work));
+    this.deps.later(TurnContext.getConversationReference(activity), async (later) => {
+      let reply: ChatReply;
+      try {
+        reply = await work;
+      } catch (err) {
+        this.deps.logger.error({ err }, 'teams: a command failed after its turn');
+        reply = { text: 'Sorry, something went wrong on my side; it has been logged. Try again in a moment.', cards: [] };
+      }
+      await this.reply(later, reply);
+    });
   }
 
   private async reply(context: TurnContext, reply: ChatReply): Promise<void> {

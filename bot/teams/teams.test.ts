@@ -177,6 +177,14 @@ describe('the Teams bot on POST /api/messages (real CloudAdapter, developer mode
     expect(w.connector.rejected).toEqual([]);
   });
 
+  it('a slow command that then fails is answered briefly after its turn', async () => {
+    const { bot } = fakeBot({ run: () => new Promise((_, reject) => setTimeout(() => reject(new Error('database on fire')), 60)) });
+    const w = await world(bot, { replyBudgetMs: 10 });
+    expect((await w.post(message(w.connector))).status).toBe(200);
+    await w.teams.stop();
+    expect(w.connector.messages.map((m) => m.activity.text)).toEqual(['Working on it — I will post the answer here.', expect.stringMatching(/something went wrong/)]);
+  });
+
   it('answers a failing command briefly and stays up; a failing click gets a message card', async () => {
     const { bot } = fakeBot({
       run: async () => {
