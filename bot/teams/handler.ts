@@ -12,7 +12,7 @@ import type { MaskText } from '../cards/index.js';
 import type { ChatBot, ChatReply, ClickResult } from '../chat/types.js';
 import { chatUserOf, clickOf, commandOf, isCardSubmit, mentionsBot, whereOf } from './activity.js';
 import { senderEmail, type EmailBook } from './members.js';
-import { ADAPTIVE_CARD, cardActivity, cardAttachment, messageCard, replyActivities, textActivity, withNotice } from './render.js';
+import { ADAPTIVE_CARD, cardActivity, cardAttachment, mentioning, messageCard, replyActivities, textActivity, withNotice } from './render.js';
 
 export interface HandlerDeps {
   bot: ChatBot;
@@ -60,7 +60,7 @@ export class WarroomTeamsHandler extends TeamsActivityHandler {
     const { bot } = this.deps;
     const parsed = bot.parse(cmd.text, { mention: cmd.mention });
     if (!parsed.ok) {
-      await context.sendActivity(textActivity(parsed.reply, this.deps.mask));
+      await this.reply(context, { text: parsed.reply, cards: [], private: true });
       return;
     }
     const email = await senderEmail(context, this.deps.emails, this.deps.logger);
@@ -84,8 +84,12 @@ export class WarroomTeamsHandler extends TeamsActivityHandler {
     });
   }
 
+  /** A private reply (help, a usage problem, a refusal) @mentions the asker in a shared conversation. */
   private async reply(context: TurnContext, reply: ChatReply): Promise<void> {
-    for (const a of replyActivities(reply, this.deps.mask)) await context.sendActivity(a);
+    const [first, ...rest] = replyActivities(reply, this.deps.mask);
+    const shared = context.activity.conversation.conversationType !== 'personal';
+    await context.sendActivity(reply.private && shared ? mentioning(first, context.activity.from, this.deps.mask) : first);
+    for (const a of rest) await context.sendActivity(a);
   }
 
   /** Universal Actions: `verb` names the action, `data` is the payload with the card's inputs merged in. */

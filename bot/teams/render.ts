@@ -70,6 +70,16 @@ export function cardActivity(card: Card, mask: MaskText): Partial<Activity> {
   return { type: 'message', summary, attachments: [attachment] };
 }
 
+/**
+ * The activity addressed to one person in a shared conversation (Teams has no message only one
+ * person sees): it @mentions them, so they are notified and others see whom it answers.
+ */
+export function mentioning(activity: Partial<Activity>, person: { id: string; name?: string }, mask: MaskText): Partial<Activity> {
+  if (!person.name) return activity;
+  const tag = `<at>${escapeTeams(mask(person.name).slice(0, 100))}</at>`;
+  return { ...activity, text: activity.text ? `${tag} ${activity.text}` : tag, entities: [{ type: 'mention', text: tag, mentioned: { id: person.id, name: person.name } }] };
+}
+
 /** A command's answer as activities: the text with the first card when both fit, each further card on its own. */
 export function replyActivities(reply: ChatReply, mask: MaskText): Partial<Activity>[] {
   const text = textActivity(reply.text, mask);

@@ -82,14 +82,16 @@ describe('the Teams bot on POST /api/messages (real CloudAdapter, developer mode
     expect(w.connector.messages).toHaveLength(2);
   });
 
-  it('answers an unknown command with the usage, and ignores a channel message not meant for the bot', async () => {
+  it('answers an unknown command with the usage, @mentioning the asker, and ignores a channel message not meant for the bot', async () => {
     const { bot, runs } = fakeBot();
     const w = await world(bot);
     expect((await w.post(message(w.connector, { text: 'warroom frobnicate now' }))).status).toBe(200);
     expect((await w.post(message(w.connector, { text: 'anyone looking at checkout?' }))).status).toBe(200);
     expect(runs).toEqual([]);
     expect(w.connector.messages).toHaveLength(1);
-    expect(w.connector.messages[0].activity.text).toMatch(/Unknown command "frobnicate"\. Usage: warroom status/);
+    const usage = w.connector.messages[0].activity;
+    expect(usage.text).toMatch(/^<at>Alice<\/at> Unknown command "frobnicate"\. Usage: warroom status/);
+    expect(usage.entities).toEqual([{ type: 'mention', text: '<at>Alice</at>', mentioned: { id: '29:alice', name: 'Alice' } }]);
   });
 
   it('approves by Action.Execute: HTTP 200 with the updated card in the body, the click made as the person, further cards posted', async () => {
