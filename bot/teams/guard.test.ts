@@ -15,5 +15,6 @@ describe('developer mode guard', () => {
     expect(developerModeRefusal('10.1.2.3', 'http://127.0.0.1:3978/')).toMatch(/from this machine only/);
     expect(developerModeRefusal('127.0.0.1', 'http://169.254.169.254/latest/')).toMatch(/loopback serviceUrl or TEAMS_SERVICE_URL/);
     expect(developerModeRefusal('127.0.0.1', 'https://smba.trafficmanager.net.evil.example/', 'https://smba.trafficmanager.net/emea/')).not.toBeNull();
+    expect(developerModeRefusal('127.0.0.1', 'https://smba.trafficmanager.net/emea/', 'not a url')).not.toBeNull();
   });
 });

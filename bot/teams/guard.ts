@@ -33,7 +33,7 @@ export function developerModeRefusal(remoteAddress: string | undefined, serviceU
   } catch {
     return 'serviceUrl is not a URL';
   }
-  const configured = configuredServiceUrl ? new URL(configuredServiceUrl) : undefined;
+  const configured = URL.canParse(configuredServiceUrl ?? '') ? new URL(configuredServiceUrl!) : undefined;
   if (loopbackUrl(url) || (configured && url.origin === configured.origin)) return null;
   return 'developer mode replies only to a loopback serviceUrl or TEAMS_SERVICE_URL';
 }
