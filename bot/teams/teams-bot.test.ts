@@ -1,0 +1,83 @@
+/**
+ * The Teams edge on the real bot core (createChatBot over the seeded PGlite store): people typed
+ * and clicked in Teams act as their mapped Warroom users, by AAD object id — a responder drafts a
+ * plan by message, an SRE approves it with the card's own Action.Execute data (the updated card
+ * comes back in the invoke body, the outcome is posted), a reject needs its reason input, and an
+ * unmapped person is refused on the card.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryDirectory } from '../chat/memory.js';
+import { chatWorld, PEOPLE, type ChatWorld } from '../chat/test-helpers.js';
+import { invoke, message, world, type World } from './test-helpers.js';
+
+let cw: ChatWorld;
+beforeAll(async () => {
+  const people = PEOPLE.map((p) => ({ ...p, teamsAadObjectId: `aad-${p.id}` }));
+  cw = await chatWorld({ directory: memoryDirectory(people) });
+});
+afterAll(async () => {
+  await cw.close();
+});
+
+const as = (who: string) => ({ from: { id: `29:${who}`, aadObjectId: `aad-${who}`, name: who } });
+
+/** The Action.Execute `data` of the plan card's button for `verb`, as the connector holds the card. */
+function buttonData(w: World, verb: string): Record<string, unknown> {
+  for (const m of [...w.connector.messages].reverse()) {
+    for (const att of m.activity.attachments ?? []) {
+      const act = (att.content.actions ?? []).find((a: { verb?: string }) => a.verb === verb);
+      if (act) return act.data;
+    }
+  }
+  throw new Error(`no ${verb} button in the conversation`);
+}
+
+async function draftPlan(w: World): Promise<string> {
+  expect((await w.post(message(w.connector, { ...as('rita'), text: `warroom plan ${cw.seeded.checkout}` }))).status).toBe(200);
+  const reply = w.connector.messages.at(-1)!;
+  const planId = /Fix plan (\S+) drafted/.exec(reply.activity.text)?.[1];
+  expect(planId, reply.activity.text).toBeTruthy();
+  return planId!;
+}
+
+describe('Teams on the real bot core', () => {
+  it('a responder drafts a plan by message; an SRE approves it with the card button; the card and the outcome come back', async () => {
+    const w = await world(cw.bot);
+    const planId = await draftPlan(w);
+    const data = buttonData(w, 'fix.approve');
+    const res = await w.post({ ...invoke(w.connector, data, 'fix.approve'), ...as('sam') });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: { type: 'AdaptiveCard' } });
+    expect(JSON.stringify(body.value)).not.toContain('"verb":"fix.approve"'); // decided: no more buttons
+    expect((await cw.seeded.org.getFixPlan(planId))?.status).toBe('dry_run');
+    const outcome = (await w.connector.held()).at(-1)!;
+    expect(outcome.text).toMatch(/Outcome[\s\S]*dry run: nothing changed[\s\S]*Approved by: sam/);
+    expect(w.connector.rejected).toEqual([]);
+  });
+
+  it('a reject takes the reason typed in the card; without one the card says why it was refused', async () => {
+    const w = await world(cw.bot);
+    const planId = await draftPlan(w);
+    const data = buttonData(w, 'fix.reject');
+    const refused = await (await w.post({ ...invoke(w.connector, data, 'fix.reject'), ...as('sam') })).json();
+    expect(refused.value.body[0]).toMatchObject({ color: 'attention' });
+    expect(refused.value.body[0].text).toMatch(/reason/i);
+    expect((await cw.seeded.org.getFixPlan(planId))?.status).toBe('pending_approval');
+    const ok = await (await w.post({ ...invoke(w.connector, { ...data, reason: 'the canary is healthy' }, 'fix.reject'), ...as('sam') })).json();
+    expect(JSON.stringify(ok.value)).not.toContain('"verb":"fix.reject"');
+    expect((await cw.seeded.org.getFixPlan(planId))?.status).toBe('rejected');
+  });
+
+  it('an unmapped person can read but their click is refused on the card', async () => {
+    const w = await world(cw.bot);
+    const planId = await draftPlan(w);
+    const data = buttonData(w, 'fix.approve');
+    const res = await (await w.post({ ...invoke(w.connector, data, 'fix.approve'), ...as('stranger') })).json();
+    expect(res.statusCode).toBe(200);
+    expect(res.value.body[0]).toMatchObject({ color: 'attention' });
+    expect((await cw.seeded.org.getFixPlan(planId))?.status).toBe('pending_approval');
+    expect((await w.post(message(w.connector, { ...as('stranger'), text: `warroom status ${cw.seeded.checkout}` }))).status).toBe(200);
+    expect(w.connector.messages.at(-1)!.activity.attachments?.[0].content.type).toBe('AdaptiveCard');
+  });
+});
