@@ -11,6 +11,7 @@ export async function runBench(name: string, o: Record<string, string>, cfg: Con
   if (name === 'pipeline') return (await import('./pipeline.js')).runPipelineBench(o);
   if (name === 'analyze') return (await import('./analyze.js')).runAnalyzeBench(o, cfg);
   if (name === 'ask') return (await import('./ask.js')).runAskBench(o, cfg);
+  if (name === 'slack-ack') return (await import('./slack-ack.js')).runSlackAckBench(o);
   if (name === 'sim') {
     const { runSimBench } = await import('../../app/commands/sim.js');
     return runSimBench({ ...o, json: o.json || undefined });
@@ -19,4 +20,4 @@ export async function runBench(name: string, o: Record<string, string>, cfg: Con
   return 2;
 }
 
-export const BENCHES = ['ingest', 'logs', 'sim', 'detect', 'pipeline', 'kb', 'analyze', 'ask'];
+export const BENCHES = ['ingest', 'logs', 'sim', 'detect', 'pipeline', 'kb', 'analyze', 'ask', 'slack-ack'];
