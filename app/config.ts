@@ -65,7 +65,7 @@ export const CONFIG_VARS = {
   MicrosoftAppTenantId: { schema: optionalString, doc: 'Tenant of a single-tenant Teams bot', secret: false },
   TEAMS_SERVICE_URL: { schema: optionalString.pipe(z.url().optional()), doc: 'Bot Framework service URL war rooms are opened at (e.g. https://smba.trafficmanager.net/emea/); with TEAMS_INCIDENT_CHANNEL', secret: false },
   TEAMS_INCIDENT_CHANNEL: { schema: optionalString, doc: 'Teams channel conversation id (19:…@thread.tacv2): each war room is a new conversation (reply chain) in it; unset = no Teams war rooms, commands still answer', secret: false },
-  WARROOM_CHAT_TEAMS: { schema: z.enum(['on', 'off']).default('on'), doc: 'Serve the Teams bot on POST /api/messages', secret: false },
+  WARROOM_CHAT_TEAMS: { schema: z.enum(['auto', 'on', 'off']).default('auto'), doc: 'Serve the Teams bot on POST /api/messages: auto = when MicrosoftAppId is set (without it, on accepts only requests from this machine: developer mode)', secret: false },
   WARROOM_CHAT_LOCAL: { schema: z.enum(['on', 'off']).default('on'), doc: 'Serve the local web war room at / (sign in with an API key)', secret: false },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level (JSON logs on stdout)', secret: false },
 } as const;
