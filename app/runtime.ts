@@ -114,6 +114,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     // the live sandbox streams into the default org, and only that org may see or break it
     sandbox: { owner: DEFAULT_ORG, running: () => sandbox },
     fixHeartbeatMs: fixHeartbeatMs(cfg.WARROOM_FIX_LEASE_SECONDS * 1000),
+    planTtlMs: cfg.WARROOM_PLAN_TTL_MINUTES * 60_000,
     analysisCache,
     audit: { key: auditKey, anchor: auditAnchor },
     publishCommitted: (msgs) => relay?.publishCommitted(msgs),
