@@ -118,6 +118,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     // the live sandbox streams into the default org, and only that org may see or break it
     sandbox: { owner: DEFAULT_ORG, running: () => sandbox, starting: () => sandboxPending },
     fixHeartbeatMs: fixHeartbeatMs(cfg.WARROOM_FIX_LEASE_SECONDS * 1000),
+    planTtlMs: cfg.WARROOM_PLAN_TTL_MINUTES * 60_000,
     analysisCache,
     // the fix catalog's numbers (replicas, limits, volumes, flags) for the org the sandbox belongs to
     liveState: (orgId, service) => (orgId === DEFAULT_ORG && sandbox ? sandboxLiveService(sandbox.sandbox.world.scenario.topology, sandbox.status().desired, service) : null),

@@ -28,6 +28,8 @@ export interface UseCaseDeps {
    * numbers; absent or null: entries that need a live value are not built (remediate/catalog.ts).
    */
   liveState?(orgId: string, service: string): Promise<LiveService | null> | LiveService | null;
+  /** A plan not approved within this long of its drafting expires (WARROOM_PLAN_TTL_MINUTES); absent: plans never expire. */
+  planTtlMs?: number;
   /** The audit key and where checkpoints are kept: what `verifyAudit` checks the chain with. */
   audit?: { key: Uint8Array; anchor: AuditAnchor | null };
 }

@@ -1,0 +1,3 @@
+import { usersRoutesContract } from './users.contract.js';
+
+usersRoutesContract('pglite');
