@@ -86,6 +86,9 @@ export const FixPlanView = z.object({
   status: z.enum(PLAN_STATUSES),
   requested_by: z.string(),
   steps: z.array(z.object({ action: z.string(), target: z.string(), params: z.record(z.string(), z.unknown()), command: z.string() })),
+  rollback: z.array(z.object({ action: z.string(), target: z.string(), command: z.string() })).describe('How to undo each step, in order (fix catalog plans; empty when none was recorded)'),
+  why: z.string().nullable().describe('Why this fix: the evidence, the choice, the runner-up (null for plans the catalog did not choose)'),
+  analysis_id: z.string().nullable().describe('The stored analysis the plan was drafted from'),
   created_at: ts,
   updated_at: ts,
 });
@@ -99,6 +102,9 @@ export const fixPlanView = (p: FixPlan): z.infer<typeof FixPlanView> => ({
   status: p.status,
   requested_by: p.requestedBy,
   steps: p.steps,
+  rollback: p.rollback ?? [],
+  why: p.why ?? null,
+  analysis_id: p.analysisId ?? null,
   created_at: p.createdAt,
   updated_at: p.updatedAt,
 });

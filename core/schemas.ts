@@ -230,6 +230,12 @@ export interface FixPlan {
   requestedBy: string;
   createdAt: string;
   updatedAt: string;
+  /** How to undo each step (the fix catalog's), in order; empty when the planner recorded none. */
+  rollback?: { action: string; target: string; command: string }[];
+  /** Why this fix: the evidence it rests on, the choice, the runner-up (fix catalog plans). */
+  why?: string | null;
+  /** The stored analysis it was drafted from, when one drove it. */
+  analysisId?: string | null;
 }
 
 export interface Approval {

@@ -28,6 +28,8 @@ export interface IncidentDraft {
   draft: PlanDraft & { rollback?: { action: string; target: string; command: string }[]; why?: string };
   /** The catalog's choice (with its alternatives and why), when a confident analysis drove the draft; null otherwise. */
   choice: FixChoice | null;
+  /** The stored analysis the catalog chose from. */
+  analysisId?: string;
   /** The deploy the draft undoes, or null when it found none and restarts instead. */
   undoes: Change | null;
   /** Where the planner looked for a deploy: the incident's service in [from, to]. */
@@ -89,7 +91,7 @@ async function catalogDraft(org: OrgStore, incident: Incident, namespace: string
   const d = draftFromChoice(choice);
   const changeSignal = evidence.change ? changes.find((c) => asChange(c)?.changeId === evidence.change!.id) : undefined;
   const undoes = choice.chosen.action === 'rollback' && changeSignal ? asChange(changeSignal) : null;
-  return { incident, draft: { title: d.title, risk: d.risk, steps: d.steps, rollback: d.rollback, why: d.why }, choice, undoes, searched };
+  return { incident, draft: { title: d.title, risk: d.risk, steps: d.steps, rollback: d.rollback, why: d.why }, choice, undoes, searched, analysisId: latest.id };
 }
 
 /** The plan planFix would store for an incident, stored nowhere and audited nowhere (scope `read`). */

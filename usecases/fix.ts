@@ -45,7 +45,7 @@ export async function planFix(s: Session, input: { incidentId: string; env: Envi
     throw new AppError('invalid_input', `Unknown runner "${input.runner}".`, { issues: [{ path: 'runner', message: `one of: ${Object.keys(s.deps.runners).join(', ')}` }] });
   }
   return s.commit(async ({ org, emit }) => {
-    const { incident: inc, draft } = await draftForIncident(org, input.incidentId, input.namespace, s.deps.liveState);
+    const { incident: inc, draft, analysisId } = await draftForIncident(org, input.incidentId, input.namespace, s.deps.liveState);
     const plan = await org.createFixPlan({
       id: s.deps.newId(),
       incidentId: inc.id,
@@ -56,6 +56,9 @@ export async function planFix(s: Session, input: { incidentId: string; env: Envi
       steps: draft.steps,
       status: 'pending_approval',
       requestedBy: s.principal.userId,
+      rollback: draft.rollback ?? [],
+      why: draft.why ?? null,
+      analysisId: analysisId ?? null,
     });
     await org.appendAudit({ actor: actorOf(s.principal), action: 'fix.planned', target: `plan:${plan.id}`, payload: { incidentId: inc.id, env: plan.env, runner: plan.runner, steps: plan.steps } });
     await planChanged(emit, plan);

@@ -25,6 +25,8 @@ export interface FixPlanInput {
   diff?: string;
   /** Decisions so far (four-eyes: a prod plan may already have one approval). */
   approvals?: Approval[];
+  /** Why this fix (the fix catalog's reasoning: the evidence, the choice, the runner-up). */
+  why?: string | null;
 }
 
 const GATE_MARK: Record<GateView['status'], string> = { passed: '✅', failed: '❌', pending: '⏳', skipped: '➖' };
@@ -50,6 +52,7 @@ export function fixPlanCard(input: FixPlanInput): Card {
       ],
     },
   ];
+  if (input.why) blocks.push({ type: 'section', heading: 'Why this fix', text: input.why });
   p.steps.forEach((s, n) => {
     const group = `step:${n + 1}`;
     blocks.push({ type: 'section', heading: `Step ${n + 1}: ${s.action} ${s.target}`, text: paramsText(s.params), group });

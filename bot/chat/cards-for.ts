@@ -87,7 +87,7 @@ export async function hypothesesCardFor(s: Session, incident: string | Incident,
 export async function planCardFor(s: Session, planId: string, baseUrl: string): Promise<BuiltCard> {
   const { plan, approvals } = await getFix(s, planId);
   const inc = await s.org.getIncident(plan.incidentId);
-  const card = fixPlanCard({ plan, approvals, baseUrl, ...(inc ? { incident: { id: inc.id, title: inc.title } } : {}) });
+  const card = fixPlanCard({ plan, approvals, baseUrl, rollback: plan.rollback ?? [], why: plan.why ?? null, ...(inc ? { incident: { id: inc.id, title: inc.title } } : {}) });
   return { card, digest: digestOf(planVersion(plan), approvals.map((x) => x.id)) };
 }
 

@@ -15,6 +15,9 @@ export const toFixPlan = (r: Row): FixPlan => ({
   requestedBy: String(r.requested_by),
   createdAt: iso(r.created_at),
   updatedAt: iso(r.updated_at),
+  rollback: jsonOut<NonNullable<FixPlan['rollback']>>(r.rollback, []),
+  why: strOrNull(r.why),
+  analysisId: strOrNull(r.analysis_id),
 });
 
 export const toApproval = (r: Row): Approval => ({
@@ -41,13 +44,13 @@ export const toCommand = (r: Row): CommandRecord => ({
   finishedAt: iso(r.finished_at),
 });
 
-const PLAN_COLS = 'org_id, id, incident_id, title, env, runner, risk, steps, status, requested_by, created_at, updated_at';
+const PLAN_COLS = 'org_id, id, incident_id, title, env, runner, risk, steps, status, requested_by, created_at, updated_at, rollback, why, analysis_id';
 
 export async function createFixPlan(s: SqlSession, orgId: string, p: Omit<FixPlan, 'orgId' | 'createdAt' | 'updatedAt'>): Promise<FixPlan> {
   const [r] = await s.query(
-    `INSERT INTO fix_plans (org_id, id, incident_id, title, env, runner, risk, steps, status, requested_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10) RETURNING ${PLAN_COLS}`,
-    [orgId, p.id, p.incidentId, p.title, p.env, p.runner, p.risk, json(p.steps ?? []), p.status, p.requestedBy],
+    `INSERT INTO fix_plans (org_id, id, incident_id, title, env, runner, risk, steps, status, requested_by, rollback, why, analysis_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11::jsonb, $12, $13) RETURNING ${PLAN_COLS}`,
+    [orgId, p.id, p.incidentId, p.title, p.env, p.runner, p.risk, json(p.steps ?? []), p.status, p.requestedBy, json(p.rollback ?? []), p.why ?? null, p.analysisId ?? null],
   );
   return toFixPlan(r);
 }
