@@ -1,0 +1,110 @@
+/**
+ * The chat commands as text: `parseCommand` turns what a person typed (Slack `/warroom …`, a Teams
+ * or local `warroom …` message, a mention) into a `Command`, or into the short reply that shows
+ * the right usage. Pure and total: any string in, never a throw, so a surface can acknowledge a
+ * bad command with the usage at once (the 3-second acknowledgement is the reply itself).
+ */
+import { COMMAND_NAMES, type Command, type CommandName, type Parsed } from './types.js';
+
+/** How each command is written; the `help` reply is these lines. */
+export const USAGE: Record<CommandName, string> = {
+  open: 'open SERVICE TITLE… — open an incident on SERVICE (e.g. `open checkout 5xx after the 14:02 deploy`)',
+  status: 'status [INCIDENT] — the incident summary',
+  analyze: 'analyze [INCIDENT] — rank root causes from the stored signals',
+  ask: 'ask QUESTION… — ask the agent (in a war room, mentioning the bot with a question works too)',
+  plan: 'plan [INCIDENT] — draft a fix plan; it waits for approval',
+  approve: 'approve PLAN — approve a fix plan and run it (sre, admin; in prod not its requester)',
+  reject: 'reject PLAN REASON… — reject a fix plan, saying why',
+  resolve: 'resolve [INCIDENT] — mark the incident resolved',
+  close: 'close [INCIDENT] — close the incident (final)',
+  timeline: 'timeline [INCIDENT] — what happened, oldest first',
+  help: 'help — this list',
+};
+
+/** Ids are system-made (ULIDs, prefixed ids): the same narrow alphabet card actions accept. */
+const ID = /^[A-Za-z0-9._:@+-]{1,128}$/;
+/** Service names as the signals carry them. */
+const SERVICE = /^[A-Za-z0-9._/-]{1,200}$/;
+export const MAX_TITLE_CHARS = 500;
+/** The agent reads at most this much of a question (agent/ask.ts MAX_QUESTION_CHARS). */
+export const MAX_QUESTION_CHARS = 4_000;
+/** Longer text is not a command anyone typed: refused before any regular expression runs on it. */
+const MAX_TEXT_CHARS = 20_000;
+
+export function helpText(): string {
+  return ['Warroom commands (`/warroom …` in Slack, `warroom …` or a mention in Teams and the local chat):', ...COMMAND_NAMES.map((n) => `• ${USAGE[n]}`), 'In a war room, INCIDENT defaults to the room’s own.'].join('\n');
+}
+
+const usage = (name: CommandName, why: string): Parsed => ({ ok: false, reply: `${why}\nUsage: ${USAGE[name]}` });
+const isCommandName = (w: string): w is CommandName => (COMMAND_NAMES as readonly string[]).includes(w);
+
+/** Shortens what is quoted back to the person (a reply is never a wall of their own text). */
+const quote = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
+
+/**
+ * Parses one command. `mention`: a plain message that mentioned the bot — text that is not a
+ * command (an unknown first word, or a command word with arguments that do not fit) is a question.
+ */
+export function parseCommand(text: string, opts: { mention?: boolean } = {}): Parsed {
+  if (typeof text !== 'string') return { ok: false, reply: helpText() };
+  if (text.length > MAX_TEXT_CHARS) return { ok: false, reply: `That message is too long for a command (${text.length} characters). Try \`help\`.` };
+  // a leading `/warroom` or `warroom` is tolerated (surfaces normally strip it)
+  const body = text.trim().replace(/^\/?warroom(?:\s+|$)/i, '');
+  if (!body) return { ok: true, command: { name: 'help' } };
+  const m = /^(\S+)\s*([\s\S]*)$/.exec(body)!;
+  const word = m[1].toLowerCase();
+  const rest = m[2].trim();
+  const asQuestion = (): Parsed => (body.length > MAX_QUESTION_CHARS ? usage('ask', `The question is too long (at most ${MAX_QUESTION_CHARS} characters).`) : { ok: true, command: { name: 'ask', question: body } });
+
+  if (!isCommandName(word)) {
+    if (opts.mention) return asQuestion();
+    return { ok: false, reply: `Unknown command "${quote(m[1])}".\n${helpText()}` };
+  }
+  const parsed = parseArgs(word, rest);
+  // a mention that starts with a command word but does not fit it ("plan for the weekend?") is a question
+  if (!parsed.ok && opts.mention && word !== 'ask') return asQuestion();
+  return parsed;
+}
+
+function parseArgs(name: CommandName, rest: string): Parsed {
+  const args = rest ? rest.split(/\s+/) : [];
+  switch (name) {
+    case 'help':
+      return { ok: true, command: { name: 'help' } };
+    case 'open': {
+      if (args.length < 2) return usage('open', 'Give the service and a title.');
+      const service = args[0];
+      if (!SERVICE.test(service)) return usage('open', `"${quote(service)}" is not a service name (letters, digits and ._/- only).`);
+      const title = rest.slice(service.length).trim();
+      if (title.length > MAX_TITLE_CHARS) return usage('open', `The title is too long (at most ${MAX_TITLE_CHARS} characters).`);
+      return { ok: true, command: { name: 'open', service, title } };
+    }
+    case 'ask':
+      if (!rest) return usage('ask', 'Ask a question.');
+      if (rest.length > MAX_QUESTION_CHARS) return usage('ask', `The question is too long (at most ${MAX_QUESTION_CHARS} characters).`);
+      return { ok: true, command: { name: 'ask', question: rest } };
+    case 'approve': {
+      if (args.length !== 1) return usage('approve', args.length === 0 ? 'Name the plan to approve.' : 'Name one plan, nothing else.');
+      if (!ID.test(args[0])) return usage('approve', `"${quote(args[0])}" is not a plan id.`);
+      return { ok: true, command: { name: 'approve', planId: args[0] } };
+    }
+    case 'reject': {
+      if (args.length === 0) return usage('reject', 'Name the plan to reject and say why.');
+      if (!ID.test(args[0])) return usage('reject', `"${quote(args[0])}" is not a plan id.`);
+      const reason = rest.slice(args[0].length).trim();
+      if (!reason) return usage('reject', 'Say why you reject the plan.');
+      return { ok: true, command: { name: 'reject', planId: args[0], reason } };
+    }
+    case 'status':
+    case 'analyze':
+    case 'plan':
+    case 'resolve':
+    case 'close':
+    case 'timeline': {
+      if (args.length > 1) return usage(name, `\`${name}\` takes at most one incident id.`);
+      if (args.length === 1 && !ID.test(args[0])) return usage(name, `"${quote(args[0])}" is not an incident id.`);
+      const command: Command = args.length === 1 ? { name, incidentId: args[0] } : { name };
+      return { ok: true, command };
+    }
+  }
+}
