@@ -27,6 +27,10 @@ export const User = z.object({
   name: z.string(),
   email: z.string().nullable(),
   role: z.enum(USER_ROLES),
+  /** The person's Slack user id (U…), unique in the org; optional so a user built without chat (keys, tests) still is one. */
+  slackUserId: z.string().nullable().optional(),
+  /** The person's Microsoft Entra (AAD) object id as Teams sends it, unique in the org. */
+  teamsAadObjectId: z.string().nullable().optional(),
 });
 export type User = z.infer<typeof User>;
 

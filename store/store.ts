@@ -23,13 +23,16 @@ import type {
   MetricSeries,
   MetricSeriesQuery,
   OpenIncidentActivity,
+  NewUser,
   OrgStore,
   OutboxMessage,
   SignalQuery,
   Store,
   StoredResponse,
   Subject,
+  UserPatch,
 } from '../core/ports/index.js';
+import type { ChatRoom, MessageRef, PostedCard, RoomRef, SurfaceName } from '../core/ports/chat.js';
 import type {
   Anomaly,
   ApiKeyRecord,
@@ -54,6 +57,7 @@ import type {
 import * as analysis from './repo/analysis.js';
 import * as analyses from './repo/analyses.js';
 import * as audit from './repo/audit.js';
+import * as chat from './repo/chat.js';
 import * as fix from './repo/fixplans.js';
 import * as inc from './repo/incidents.js';
 import * as det from './repo/detection.js';
@@ -126,6 +130,43 @@ class PgOrgStore implements OrgStore {
   }
   getUser(id: string): Promise<User | null> {
     return this.run((s) => ten.getUser(s, this.orgId, id));
+  }
+  listUsers(): Promise<User[]> {
+    return this.run((s) => ten.listUsers(s, this.orgId));
+  }
+  createUser(u: NewUser): Promise<User> {
+    return this.run((s) => ten.createUser(s, this.orgId, u));
+  }
+  updateUser(id: string, patch: UserPatch): Promise<User | null> {
+    return this.run((s) => ten.updateUser(s, this.orgId, id, patch));
+  }
+  findUserByChat(surface: 'slack' | 'teams', id: string): Promise<User | null> {
+    return this.run((s) => ten.findUserByChat(s, this.orgId, surface, id));
+  }
+  findUserByEmail(email: string): Promise<User | null> {
+    return this.run((s) => ten.findUserByEmail(s, this.orgId, email));
+  }
+
+  chatRoom(incidentId: string, surface: SurfaceName): Promise<ChatRoom | null> {
+    return this.run((s) => chat.chatRoom(s, this.orgId, incidentId, surface));
+  }
+  claimChatRoom(incidentId: string, surface: SurfaceName, now: Date, staleMs: number): Promise<boolean> {
+    return this.run((s) => chat.claimChatRoom(s, this.orgId, incidentId, surface, now, staleMs));
+  }
+  saveChatRoom(incidentId: string, room: RoomRef, now: Date): Promise<void> {
+    return this.run((s) => chat.saveChatRoom(s, this.orgId, incidentId, room, now));
+  }
+  chatRoomAt(where: RoomRef): Promise<ChatRoom | null> {
+    return this.run((s) => chat.chatRoomAt(s, this.orgId, where));
+  }
+  chatCard(cardId: string, surface: SurfaceName): Promise<PostedCard | null> {
+    return this.run((s) => chat.chatCard(s, this.orgId, cardId, surface));
+  }
+  claimChatCard(incidentId: string, cardId: string, surface: SurfaceName, now: Date, staleMs: number): Promise<boolean> {
+    return this.run((s) => chat.claimChatCard(s, this.orgId, incidentId, cardId, surface, now, staleMs));
+  }
+  saveChatCard(cardId: string, surface: SurfaceName, message: MessageRef, digest: string, now: Date): Promise<void> {
+    return this.run((s) => chat.saveChatCard(s, this.orgId, cardId, surface, message, digest, now));
   }
   revokeApiKeys(q: { id?: string; name?: string }, at: string): Promise<string[]> {
     return this.run((s) => ten.revokeApiKeys(s, this.orgId, q, at));

@@ -17,6 +17,7 @@
 export type * from './analysis.js';
 export type * from './analyses.js';
 export type * from './anomalies.js';
+export type * from './chat-store.js';
 export type * from './audit.js';
 export * from './bus.js';
 export type * from './connectors.js';

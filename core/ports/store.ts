@@ -9,6 +9,7 @@ import type { AnalysisStore } from './analysis.js';
 import type { StoredAnalysisStore } from './analyses.js';
 import type { AnomalyStore } from './anomalies.js';
 import type { AuditStore } from './audit.js';
+import type { ChatStore } from './chat-store.js';
 import type { ConnectorStore } from './connectors.js';
 import type { DetectorStateStore } from './detector-state.js';
 import type { EvidenceStore } from './evidence.js';
@@ -40,6 +41,7 @@ export interface IdempotencyRequest {
  */
 export interface OrgStore
   extends TenancyStore,
+    ChatStore,
     ConnectorStore,
     SignalStore,
     TopologyStore,

@@ -49,6 +49,8 @@ export const TENANT_TABLES = [
   'chunks',
   'kb_terms',
   'analyses',
+  'chat_rooms',
+  'chat_cards',
 ] as const;
 
 /** The audit key the contract suites' stores sign with (store/pglite.test.ts, store/postgres.int.test.ts). */

@@ -42,6 +42,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON docs TO {{app_role}};
 GRANT SELECT, INSERT, UPDATE, DELETE ON chunks TO {{app_role}};
 GRANT SELECT, INSERT, UPDATE, DELETE ON kb_terms TO {{app_role}};
 
+GRANT SELECT, INSERT, UPDATE ON chat_rooms TO {{app_role}};
+GRANT SELECT, INSERT, UPDATE ON chat_cards TO {{app_role}};
+
 GRANT EXECUTE ON FUNCTION warroom_find_api_key(text) TO {{app_role}};
 GRANT EXECUTE ON FUNCTION warroom_outbox_pending(integer, integer) TO {{app_role}};
 GRANT EXECUTE ON FUNCTION warroom_outbox_mark_published(text[]) TO {{app_role}};

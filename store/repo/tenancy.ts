@@ -1,4 +1,5 @@
-/** Orgs, users and API keys. */
+/** Orgs, users (with their chat identities) and API keys. */
+import type { NewUser, UserPatch } from '../../core/ports/index.js';
 import type { ApiKeyRecord, Org, Scope, User } from '../../core/schemas.js';
 import { type Row, type SqlSession, iso, strOrNull } from '../sql.js';
 
@@ -10,7 +11,11 @@ export const toUser = (r: Row): User => ({
   name: String(r.name),
   email: strOrNull(r.email),
   role: r.role as User['role'],
+  slackUserId: strOrNull(r.slack_user_id),
+  teamsAadObjectId: strOrNull(r.teams_aad_object_id),
 });
+
+const USER_COLS = 'org_id, id, name, email, role, slack_user_id, teams_aad_object_id';
 
 export const toApiKey = (r: Row): ApiKeyRecord => ({
   id: String(r.id),
@@ -36,14 +41,56 @@ export async function upsertUser(s: SqlSession, orgId: string, u: { id: string; 
   const [r] = await s.query(
     `INSERT INTO users (org_id, id, name, email, role) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (org_id, id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, role = EXCLUDED.role, updated_at = now()
-     RETURNING org_id, id, name, email, role`,
+     RETURNING ${USER_COLS}`,
     [orgId, u.id, u.name, u.email ?? null, u.role],
   );
   return toUser(r);
 }
 
 export async function getUser(s: SqlSession, orgId: string, id: string): Promise<User | null> {
-  const [r] = await s.query('SELECT org_id, id, name, email, role FROM users WHERE org_id = $1 AND id = $2', [orgId, id]);
+  const [r] = await s.query(`SELECT ${USER_COLS} FROM users WHERE org_id = $1 AND id = $2`, [orgId, id]);
+  return r ? toUser(r) : null;
+}
+
+export async function listUsers(s: SqlSession, orgId: string): Promise<User[]> {
+  return (await s.query(`SELECT ${USER_COLS} FROM users WHERE org_id = $1 ORDER BY id`, [orgId])).map(toUser);
+}
+
+/** A plain INSERT: an existing id or chat id fails with a unique violation (mapped to `conflict`). */
+export async function createUser(s: SqlSession, orgId: string, u: NewUser): Promise<User> {
+  const [r] = await s.query(
+    `INSERT INTO users (org_id, id, name, email, role, slack_user_id, teams_aad_object_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
+     RETURNING ${USER_COLS}`,
+    [orgId, u.id, u.name, u.email ?? null, u.role, u.slackUserId ?? null, u.teamsAadObjectId ?? null],
+  );
+  return toUser(r);
+}
+
+const PATCHABLE: Record<keyof UserPatch, string> = { name: 'name', email: 'email', role: 'role', slackUserId: 'slack_user_id', teamsAadObjectId: 'teams_aad_object_id' };
+
+/** Sets the fields present in the patch (undefined: kept); null when the user does not exist. */
+export async function updateUser(s: SqlSession, orgId: string, id: string, patch: UserPatch): Promise<User | null> {
+  const sets: string[] = [];
+  const params: unknown[] = [orgId, id];
+  for (const [field, col] of Object.entries(PATCHABLE) as [keyof UserPatch, string][]) {
+    if (patch[field] === undefined) continue;
+    params.push(patch[field]);
+    sets.push(`${col} = $${params.length}`);
+  }
+  if (sets.length === 0) return getUser(s, orgId, id);
+  const [r] = await s.query(`UPDATE users SET ${sets.join(', ')}, updated_at = now() WHERE org_id = $1 AND id = $2 RETURNING ${USER_COLS}`, params);
+  return r ? toUser(r) : null;
+}
+
+export async function findUserByChat(s: SqlSession, orgId: string, surface: 'slack' | 'teams', chatId: string): Promise<User | null> {
+  const col = surface === 'slack' ? 'slack_user_id' : 'teams_aad_object_id';
+  const [r] = await s.query(`SELECT ${USER_COLS} FROM users WHERE org_id = $1 AND ${col} = $2`, [orgId, chatId]);
+  return r ? toUser(r) : null;
+}
+
+/** Case-insensitive (the users_email_lower index); several users may share an email: the first by id. */
+export async function findUserByEmail(s: SqlSession, orgId: string, email: string): Promise<User | null> {
+  const [r] = await s.query(`SELECT ${USER_COLS} FROM users WHERE org_id = $1 AND lower(email) = lower($2) ORDER BY id LIMIT 1`, [orgId, email.trim()]);
   return r ? toUser(r) : null;
 }
 
