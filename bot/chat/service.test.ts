@@ -3,7 +3,10 @@
  * usage error, the incident defaulting to the room's own, and who may do what (an unmapped person
  * reads but does not act; a viewer cannot open; a responder cannot approve).
  */
+import { MemorySaver } from '@langchain/langgraph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAgent } from '../../agent/index.js';
+import { defaultRegistry } from '../../tools/index.js';
 import { chatWorld, slackUser, type ChatWorld } from './test-helpers.js';
 
 let w: ChatWorld;
@@ -145,5 +148,22 @@ describe('commands', () => {
     expect(r).toMatchObject({ private: true, text: 'The agent is starting; ask again in a moment.' });
     // a mention that is not a command is a question too
     expect((await w.bot.run({ user: rita, text: 'what broke?', mention: true })).text).toBe('The agent is starting; ask again in a moment.');
+  });
+
+  it('ask: the agent (deterministic planner) answers about the room’s incident, with sources, secrets masked', async () => {
+    const agent = createAgent({ registry: defaultRegistry(), checkpointer: new MemorySaver(), kb: w.seeded.kb });
+    const other = await chatWorld({ agent: () => agent });
+    try {
+      const where = { surface: 'slack' as const, channel: 'CASK' };
+      await other.rooms.claimRoom(other.seeded.checkout, 'slack', new Date(), 60_000);
+      await other.rooms.saveRoom(other.seeded.checkout, where, new Date());
+      const r = await other.bot.run({ user: slackUser('UNOBODY'), text: 'why is it failing? db password=hunter2-Very-Secret-77', mention: true, where });
+      expect(r.private).toBeUndefined();
+      expect(r.text).toMatch(/v42/);
+      expect(r.text).toMatch(/Sources:/);
+      expect(r.text).not.toContain('hunter2-Very-Secret-77');
+    } finally {
+      await other.close();
+    }
   });
 });

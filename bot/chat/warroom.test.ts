@@ -1,0 +1,131 @@
+/**
+ * War rooms on the in-process bus and the seeded PGlite store, with a recording surface: a room
+ * opens once (redelivered and concurrent events), its summary is updated in place, the
+ * hypotheses, plan and outcome cards arrive once each, and events the bot cannot use are skipped.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutboxMessage } from '../../core/ports/index.js';
+import { createInprocBus, type InprocBus } from '../../bus/index.js';
+import { type ActionPayload, encodeAction } from '../cards/index.js';
+import { chatWorld, recordingSurface, slackUser, type ChatWorld, type RecordingSurface } from './test-helpers.js';
+import { ClaimBusyError, roomName, startWarRooms, wantsRoom, type WarRooms } from './warroom.js';
+
+let w: ChatWorld;
+let bus: InprocBus;
+let surface: RecordingSurface;
+let rooms: WarRooms;
+const relay = (msgs: OutboxMessage[]) => {
+  for (const m of msgs) void bus.publish(m.subject, { id: m.id, orgId: m.orgId, payload: m.payload });
+};
+const publish = async (payload: unknown, id = `ev_${Math.random()}`, orgId = 'o1') => {
+  await bus.publish('incident.updated', { id, orgId, payload });
+  await bus.idle();
+};
+const postsOf = (cardId: string) => surface.calls.filter((c) => c === `post ${cardId}`).length;
+
+beforeAll(async () => {
+  bus = createInprocBus({ onError: () => undefined });
+  w = await chatWorld({ publishCommitted: (m) => relay(m) });
+  surface = recordingSurface('local');
+  // the bot acts on the local surface here: a reply in the room is where the war room is
+  rooms = await startWarRooms({ bus, surface, rooms: w.rooms, orgId: 'o1', org: () => w.seeded.org, useCaseDeps: w.deps.useCaseDeps, baseUrl: w.deps.baseUrl, minSeverity: 'sev2', retryDelayMs: 5 });
+});
+afterAll(async () => {
+  await rooms.stop();
+  await bus.close();
+  await w.close();
+});
+
+describe('war rooms', () => {
+  it('opens the room of a sev2 incident once, however often the event comes, with the summary and hypotheses cards', async () => {
+    const opened = w.seeded.published.find((m) => (m.payload as { incidentId: string }).incidentId === w.seeded.checkout)!;
+    relay([opened]);
+    await bus.idle();
+    // redelivered (same id: the bus drops it) and published again under new ids
+    await publish(opened.payload, opened.id);
+    await publish(opened.payload);
+    await publish({ incidentId: w.seeded.checkout, change: 'status' });
+    expect(surface.rooms).toHaveLength(1);
+    expect(surface.rooms[0].name).toMatch(/^inc-20260301-checkout-[0-9a-f]{4}$/);
+    expect(surface.calls).toEqual([`open ${surface.rooms[0].name}`, `post summary:${w.seeded.checkout}`, `post hypotheses:${w.seeded.checkout}`]);
+    expect((await w.rooms.room(w.seeded.checkout, 'local'))?.room).toEqual(surface.rooms[0].room);
+  });
+
+  it('gives no room to a detector incident below the minimum severity; a person’s incident always gets one', async () => {
+    expect(wantsRoom({ severity: 'sev3', openedBy: 'detector', status: 'open' }, 'sev2')).toBe(false);
+    expect(wantsRoom({ severity: 'sev1', openedBy: 'detector', status: 'open' }, 'sev2')).toBe(true);
+    expect(wantsRoom({ severity: 'sev4', openedBy: 'user:rita', status: 'open' }, 'sev2')).toBe(true);
+    expect(wantsRoom({ severity: 'sev1', openedBy: 'detector', status: 'closed' }, 'sev2')).toBe(false);
+    const low = await w.seeded.org.openIncident({ id: 'inc_low_detector', title: 'a blip', service: 'search', severity: 'sev4', startedAt: '2026-03-01T09:00:00.000Z', openedAt: '2026-03-01T09:01:00.000Z', openedBy: 'detector' });
+    const before = surface.calls.length;
+    await publish({ incidentId: low.id, change: 'opened' });
+    expect(surface.calls.length).toBe(before);
+    // `open` by a person (sev3 by default, below sev2): the room opens from the command's own event
+    const r = await w.bot.run({ user: slackUser('URITA'), text: 'open cart cart is empty' });
+    await bus.idle();
+    const id = r.cards[0].id.replace('summary:', '');
+    expect(surface.rooms.at(-1)?.name).toBe(roomName((await w.seeded.org.getIncident(id))!));
+    expect(postsOf(`summary:${id}`)).toBe(1);
+  });
+
+  it('updates the summary in place when the status changes, and not when nothing it shows changed', async () => {
+    const id = w.seeded.checkout;
+    const held = surface.messages.find((m) => m.card.id === `summary:${id}`)!;
+    w.clock.advance(60_000);
+    await publish({ incidentId: id, change: 'analysis' }); // nothing the summary shows changed
+    expect(held.versions).toHaveLength(1);
+    const where = (await w.rooms.room(id, 'local'))!.room!;
+    const r = await w.bot.run({ user: slackUser('URITA'), text: 'resolve', where });
+    expect(r.text).toBe(`Incident ${id} is resolved.`);
+    await bus.idle();
+    expect(held.versions).toHaveLength(2);
+    expect(held.card.summary).toMatch(/resolved/);
+    expect(postsOf(`summary:${id}`)).toBe(1);
+  });
+
+  it('posts a plan card once, updates it when approved in the room, and posts the outcome once', async () => {
+    const id = w.seeded.search; // sev3 by a person (seeded as user:alice): gets a room
+    await publish({ incidentId: id, change: 'opened' });
+    const where = (await w.rooms.room(id, 'local'))!.room!;
+    const drafted = await w.bot.run({ user: slackUser('URITA'), text: 'plan', where });
+    expect(drafted.cards).toEqual([]); // in its own war room: the room posts the card
+    const planId = /Fix plan (\S+) drafted/.exec(drafted.text)![1];
+    await publish({ incidentId: id, change: 'plan', planId });
+    const card = surface.messages.find((m) => m.card.id === `plan:${planId}`)!;
+    expect(card.ref.channel).toBe(where.channel);
+    let approve: ActionPayload | undefined;
+    for (const b of card.card.blocks) if (b.type === 'actions') approve = b.buttons.find((x) => x.action.action === 'fix.approve')?.action as ActionPayload;
+    const click = await w.bot.click({ user: slackUser('USAM'), value: encodeAction(approve!), where });
+    expect(click).toMatchObject({ ok: true, posts: [] });
+    await publish({ incidentId: id, change: 'plan', planId });
+    await publish({ incidentId: id, change: 'plan', planId });
+    expect(postsOf(`plan:${planId}`)).toBe(1);
+    expect(card.versions.length).toBe(2);
+    expect(card.card.summary).toMatch(/dry run/);
+    expect(postsOf(`outcome:${planId}`)).toBe(1);
+  });
+
+  it('two handlers at once open one room: the other is told to retry, and its retry posts nothing new', async () => {
+    const slow = recordingSurface('teams', { delayMs: 30 });
+    const deps = { bus, surface: slow, rooms: w.rooms, orgId: 'o1', org: () => w.seeded.org, useCaseDeps: w.deps.useCaseDeps, baseUrl: w.deps.baseUrl, minSeverity: 'sev2' as const };
+    const [a, b] = [await startWarRooms(deps), await startWarRooms(deps)];
+    const inc = await w.seeded.org.openIncident({ id: 'inc_race', title: 'payments down', service: 'payments', severity: 'sev1', startedAt: '2026-03-01T09:00:00.000Z', openedAt: '2026-03-01T09:01:00.000Z', openedBy: 'detector' });
+    const settled = await Promise.allSettled([a.sync(inc.id), b.sync(inc.id)]);
+    expect(settled.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
+    expect(settled.find((x) => x.status === 'rejected')).toMatchObject({ reason: expect.any(ClaimBusyError) });
+    await Promise.all([a.sync(inc.id), b.sync(inc.id)].map((p) => p.catch(() => undefined)));
+    await b.sync(inc.id);
+    expect(slow.calls.filter((c) => c.startsWith('open'))).toHaveLength(1);
+    expect(slow.calls.filter((c) => c === `post summary:${inc.id}`)).toHaveLength(1);
+    await Promise.all([a.stop(), b.stop()]);
+    await bus.idle();
+  });
+
+  it('skips events it cannot use: an unknown incident, a payload without one, another org', async () => {
+    const before = surface.calls.length;
+    await publish({ incidentId: 'inc_gone', change: 'opened' });
+    await publish({ nothing: true });
+    await publish({ incidentId: w.seeded.checkout }, undefined, 'o2');
+    expect(surface.calls.length).toBe(before);
+  });
+});
