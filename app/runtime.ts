@@ -108,6 +108,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     clock,
     runners: { [dryRunRunner.name]: dryRunRunner, [sandboxRunnerInstance.name]: sandboxRunnerInstance },
     fixHeartbeatMs: fixHeartbeatMs(cfg.WARROOM_FIX_LEASE_SECONDS * 1000),
+    planTtlMs: cfg.WARROOM_PLAN_TTL_MINUTES * 60_000,
     analysisCache,
     audit: { key: auditKey, anchor: auditAnchor },
   };

@@ -2,6 +2,8 @@
  * Fix plans: draft → approve (a permitted human; in prod not the requester) → execute with a
  * runner. Every step lands in the audit chain. Nothing here is reachable from a model: the agent's
  * tools draft plans without storing them, and execution starts only from a person's approval.
+ * Every change of a plan emits `incident.updated` {incidentId, change: 'plan', planId} with its
+ * commit, so the war rooms post or update the plan card and its outcome.
  */
 import { createHash } from 'node:crypto';
 import { AppError } from '../core/errors.js';
@@ -9,7 +11,26 @@ import type { Approval, CommandRecord, Environment, FixPlan } from '../core/sche
 import { FIX_HEARTBEAT_MS } from '../remediate/leases.js';
 import { draftForIncident } from './fix-draft.js';
 import { actorOf, requireScope } from './principal.js';
-import type { Session } from './session.js';
+import type { Session, WriteScope } from './session.js';
+
+/** The bus message of a plan's change (posted with the commit that made it). */
+const planChanged = (emit: WriteScope['emit'], plan: Pick<FixPlan, 'id' | 'incidentId'>) => emit('incident.updated', { incidentId: plan.incidentId, change: 'plan', planId: plan.id });
+
+/**
+ * Refuses approving a plan drafted more than the TTL ago (`deps.planTtlMs`, from
+ * WARROOM_PLAN_TTL_MINUTES): what it would do was judged on the state of then.
+ */
+function refuseExpired(plan: FixPlan, now: Date, ttlMs: number | undefined): void {
+  if (ttlMs === undefined) return;
+  const ageMs = now.getTime() - Date.parse(plan.createdAt);
+  if (ageMs <= ttlMs) return;
+  const minutes = (ms: number) => Math.floor(ms / 60_000);
+  throw new AppError(
+    'conflict',
+    `The plan expired: it was drafted ${minutes(ageMs)} minutes ago and plans expire after ${minutes(ttlMs)} minutes (WARROOM_PLAN_TTL_MINUTES). Draft a new one.`,
+    { extra: { reason: 'expired', plan_status: plan.status } },
+  );
+}
 
 async function planOf(s: Session, id: string): Promise<FixPlan> {
   const plan = await s.org.getFixPlan(id);
@@ -23,7 +44,7 @@ export async function planFix(s: Session, input: { incidentId: string; env: Envi
   if (!s.deps.runners[input.runner]) {
     throw new AppError('invalid_input', `Unknown runner "${input.runner}".`, { issues: [{ path: 'runner', message: `one of: ${Object.keys(s.deps.runners).join(', ')}` }] });
   }
-  return s.commit(async ({ org }) => {
+  return s.commit(async ({ org, emit }) => {
     const { incident: inc, draft } = await draftForIncident(org, input.incidentId, input.namespace);
     const plan = await org.createFixPlan({
       id: s.deps.newId(),
@@ -37,27 +58,31 @@ export async function planFix(s: Session, input: { incidentId: string; env: Envi
       requestedBy: s.principal.userId,
     });
     await org.appendAudit({ actor: actorOf(s.principal), action: 'fix.planned', target: `plan:${plan.id}`, payload: { incidentId: inc.id, env: plan.env, runner: plan.runner, steps: plan.steps } });
+    await planChanged(emit, plan);
     return plan;
   });
 }
 
 /**
  * Approves or rejects a plan pending approval (scope `approve`). Four-eyes: a prod plan is
- * approved by someone other than its requester.
+ * approved by someone other than its requester. A plan older than `deps.planTtlMs` can no longer
+ * be approved (conflict, extra.reason 'expired'), only rejected.
  */
 export async function decideFix(s: Session, input: { planId: string; decision: 'approve' | 'reject'; reason?: string }): Promise<{ plan: FixPlan; approval: Approval }> {
   requireScope(s.principal, 'approve');
-  return s.commit(async ({ org }) => {
+  return s.commit(async ({ org, emit }) => {
     const plan = await org.getFixPlan(input.planId);
     if (!plan) throw new AppError('not_found', `No plan ${input.planId}.`);
     if (input.decision === 'approve' && plan.env === 'prod' && plan.requestedBy === s.principal.userId) {
       throw new AppError('forbidden', 'Four-eyes rule: a prod plan must be approved by someone other than its requester.');
     }
+    if (input.decision === 'approve' && plan.status === 'pending_approval') refuseExpired(plan, s.deps.clock.now(), s.deps.planTtlMs);
     const to = input.decision === 'approve' ? 'approved' : 'rejected';
     const moved = await org.transitionFixPlan(plan.id, ['pending_approval'], to);
     if (!moved) throw new AppError('conflict', `The plan is ${plan.status}; only a plan pending approval can be decided.`);
     const approval = await org.addApproval({ id: s.deps.newId(), planId: plan.id, approver: s.principal.userId, decision: input.decision, reason: input.reason ?? null });
     await org.appendAudit({ actor: actorOf(s.principal), action: `fix.${to}`, target: `plan:${plan.id}`, payload: { reason: input.reason ?? null, requestedBy: plan.requestedBy } });
+    await planChanged(emit, moved);
     return { plan: moved, approval };
   });
 }
@@ -141,15 +166,17 @@ export async function executeFix(s: Session, input: { planId: string; runner?: s
     clearInterval(beat);
   }
   const outcome = failed ? 'failed' : runner.dryRun ? 'dry_run' : 'executed';
-  return s.commit(async ({ org }) => {
+  return s.commit(async ({ org, emit }) => {
     const done = await org.transitionFixPlan(plan.id, ['executing'], outcome);
     if (done) {
       await org.appendAudit({ actor, action: `fix.${outcome}`, target: `plan:${plan.id}`, payload: { commands: commands.map((c) => c.id) } });
+      await planChanged(emit, done);
       return { plan: done, commands };
     }
     // abandoned while it ran: the commands that did run are on record, the plan keeps its status
     const now = (await org.getFixPlan(plan.id)) ?? executing;
     await org.appendAudit({ actor, action: 'fix.run_ended', target: `plan:${plan.id}`, payload: { commands: commands.map((c) => c.id), status: now.status } });
+    await planChanged(emit, now);
     return { plan: now, commands };
   });
 }
@@ -157,13 +184,14 @@ export async function executeFix(s: Session, input: { planId: string; runner?: s
 /** Gives up on a plan stuck executing (scope `approve`): it fails, with the reason on record. */
 export async function abandonFix(s: Session, input: { planId: string; reason?: string }): Promise<FixPlan> {
   requireScope(s.principal, 'approve');
-  return s.commit(async ({ org }) => {
+  return s.commit(async ({ org, emit }) => {
     const plan = await org.getFixPlan(input.planId);
     if (!plan) throw new AppError('not_found', `No plan ${input.planId}.`);
     const failed = await org.transitionFixPlan(plan.id, ['executing'], 'failed');
     if (!failed) throw new AppError('conflict', `The plan is ${plan.status}; only an executing plan can be abandoned.`);
     const commands = await org.listCommands(plan.id);
     await org.appendAudit({ actor: actorOf(s.principal), action: 'fix.abandoned', target: `plan:${plan.id}`, payload: { reason: input.reason ?? null, commandsRecorded: commands.length, steps: plan.steps.length } });
+    await planChanged(emit, failed);
     return failed;
   });
 }

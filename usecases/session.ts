@@ -22,6 +22,8 @@ export interface UseCaseDeps {
   analysisCache: AnalysisCache;
   /** How often an executing plan's heartbeat is renewed (remediate/leases.ts). */
   fixHeartbeatMs?: number;
+  /** A plan not approved within this long of its drafting expires (WARROOM_PLAN_TTL_MINUTES); absent: plans never expire. */
+  planTtlMs?: number;
   /** The audit key and where checkpoints are kept: what `verifyAudit` checks the chain with. */
   audit?: { key: Uint8Array; anchor: AuditAnchor | null };
 }
