@@ -31,6 +31,12 @@ export interface LocalChatOptions {
   /** The org the chat acts in: a key of another org is refused with a clear reply. */
   orgId?: string;
   now?: () => Date;
+  /**
+   * Opens the incident's room when someone joins it (POST /chat/api/rooms/:id/join) or types in it
+   * before it has one; throws an AppError('not_found') for an unknown incident. Without it, only
+   * war rooms exist.
+   */
+  ensureRoom?(incidentId: string): Promise<void>;
   /** Milliseconds between keep-alive comments on an event stream (default 15 s). */
   heartbeatMs?: number;
 }
@@ -109,6 +115,23 @@ export function createLocalChat(opts: LocalChatOptions): LocalChat {
     res.json({ room: { incident_id: room.incidentId, name: room.name, topic: room.topic, opened_at: room.openedAt }, messages: surface.messages(room.incidentId)!.map(messageView) });
   });
 
+  api.post('/rooms/:incidentId/join', async (req, res, next) => {
+    const id = IncidentId.safeParse(req.params.incidentId);
+    if (!id.success) return problem(res, 400, issues(id.error));
+    if (!surface.room(id.data)) {
+      if (!opts.ensureRoom) return problem(res, 404, `No war room for incident ${id.data}; this instance opens rooms only for incidents at or above WARROOM_CHAT_MIN_SEVERITY.`);
+      try {
+        await opts.ensureRoom(id.data);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'not_found') return problem(res, 404, `No incident ${id.data}.`);
+        return next(err);
+      }
+    }
+    const room = surface.room(id.data);
+    if (!room) return problem(res, 404, `No war room for incident ${id.data}.`);
+    res.json({ room: { incident_id: room.incidentId, name: room.name, topic: room.topic, opened_at: room.openedAt }, messages: surface.messages(room.incidentId)!.map(messageView) });
+  });
+
   api.get('/events', (req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -129,6 +152,10 @@ export function createLocalChat(opts: LocalChatOptions): LocalChat {
     if (!body.success) return problem(res, 400, issues(body.error));
     const text = stripPrefix(body.data.text);
     const where: RoomRef | undefined = body.data.incident_id ? { surface: 'local', channel: body.data.incident_id } : undefined;
+    if (where && !surface.room(where.channel) && opts.ensureRoom) {
+      // typing in an incident's room opens it (an unknown incident is the bot's to answer)
+      await opts.ensureRoom(where.channel).catch((err: unknown) => opts.logger.warn({ err, incidentId: where.channel }, 'local chat: could not open the room'));
+    }
     // In a room, a plain sentence is a question for the agent (as a mention is on Slack and Teams).
     const parsed = opts.bot.parse(text, { mention: where !== undefined });
     const stream = (req.headers.accept ?? '').includes('application/x-ndjson');

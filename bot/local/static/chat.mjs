@@ -119,10 +119,11 @@ async function openRoom(id) {
     $('room-title').textContent = `Incident ${id}`;
     $('room-meta').textContent = detail(inc.body, 'Not found.');
   }
-  const room = await json(`/chat/api/rooms/${encodeURIComponent(id)}`);
+  // Joining opens the incident's room when it has none yet (a local room is only a view).
+  const room = await json(`/chat/api/rooms/${encodeURIComponent(id)}/join`, { method: 'POST', body: '{}' });
   if (state.current !== id) return;
-  if (room.status === 200) for (const m of room.body.messages) renderMessage(m);
-  else notice('No war room was opened for this incident in this process; commands still work here (try status or plan).', 'info');
+  if (room.status === 200) for (const m of room.body.messages) if (!document.querySelector(`li[data-message-id="${CSS.escape(m.id)}"]`)) renderMessage(m);
+  if (room.status !== 200) notice(detail(room.body, 'This incident has no room here; commands still work (try status).'), 'info');
   refreshSide();
 }
 
