@@ -69,6 +69,7 @@ export async function startChat(d: ChatDeps): Promise<Chat> {
     local = createLocalChat({
       bot,
       mask: d.mask,
+      now: () => d.useCaseDeps.clock.now(),
       orgId,
       baseUrl,
       logger,

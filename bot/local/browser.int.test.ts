@@ -145,6 +145,21 @@ describe.skipIf(!hasChromium)('the local web war room in Chromium', () => {
     expect(await alice.locator('#thread .wr-card-fix_plan button[data-action-id="fix.approve"]').count()).toBe(0);
     await shot(alice, '06-newcomer-sees-outcome');
 
+    // A second plan, rejected: Reject asks for a reason, and the card records it.
+    await alice.locator('#chat-input').fill('plan');
+    await alice.locator('#chat-input').press('Enter');
+    await expect.poll(async () => alice.locator('#thread .wr-card-fix_plan').count(), { timeout: 30_000 }).toBe(2);
+    const second = alice.locator('#thread .wr-card-fix_plan').nth(1);
+    await second.getByRole('button', { name: 'Reject' }).click();
+    await alice.locator('#confirm[open]').waitFor();
+    expect(await alice.locator('#confirm-reason').isVisible()).toBe(true);
+    await alice.locator('#confirm-reason').fill('a rollback during the sale is riskier than the errors');
+    await shot(alice, '07-reject-asks-for-a-reason');
+    await alice.locator('#confirm-yes').click();
+    await expect.poll(async () => (await alice.locator('#thread .wr-card-fix_plan').nth(1).textContent()) ?? '', { timeout: 15_000 }).toMatch(/Rejected by admin/);
+    expect(await alice.locator('#thread .wr-card-fix_plan').nth(1).textContent()).toContain('riskier than the errors');
+    await shot(alice, '08-rejected-with-reason');
+
     expect(pageErrors).toEqual([]);
   }, 300_000);
 

@@ -109,6 +109,8 @@ async function openRoom(id) {
   $('room-head').hidden = false;
   const thread = $('thread');
   thread.replaceChildren();
+  $('chart').replaceChildren(el('p', 'empty', 'Loading…'));
+  $('timeline').replaceChildren(el('li', 'empty', 'Loading…'));
   const inc = await json(`/v1/incidents/${encodeURIComponent(id)}`);
   if (state.current !== id) return;
   if (inc.status === 200) {
@@ -266,6 +268,7 @@ function ask(title, text, withReason) {
   $('confirm-reason-wrap').hidden = !withReason;
   $('confirm-reason').value = '';
   $('confirm-yes').textContent = withReason ? 'Reject' : title;
+  $('confirm-yes').className = withReason ? 'wr-danger' : 'primary';
   return new Promise((resolve) => {
     d.addEventListener(
       'close',
@@ -398,7 +401,11 @@ async function loadChart(id) {
     box.replaceChildren(el('p', 'empty', detail(s.body, `No points for ${service} ${metric}.`)));
     return;
   }
-  box.replaceChildren(el('p', 'chart-title', `${service} · ${metric} (top suspect)`), chart(s.body.points, onset, Date.parse(from), Date.parse(to)));
+  // Up to the last point when the incident is younger than half an hour (no empty right half),
+  // but always a few minutes past the onset so it shows.
+  const last = Date.parse(s.body.points[s.body.points.length - 1].t) + s.body.step_seconds * 1000;
+  const end = Math.min(Date.parse(to), Math.max(last, onset + 5 * 60_000));
+  box.replaceChildren(el('p', 'chart-title', `${service} · ${metric} (top suspect)`), chart(s.body.points, onset, Date.parse(from), end));
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
