@@ -2,11 +2,11 @@
  * Approve / Reject, the timeline and a metric chart. Vanilla, no build step, works offline.
  * Text from the server goes in with textContent; the only HTML inserted is the card fragments
  * the server rendered and escaped (bot/cards/html.ts). */
-/* global document, window, sessionStorage, AbortController, TextDecoder, setTimeout, clearTimeout, URLSearchParams, CSS, HTMLFormElement */
+/* global document, window, sessionStorage, AbortController, TextDecoder, setTimeout, clearTimeout, setInterval, clearInterval, URLSearchParams, CSS, HTMLFormElement */
 
 const KEY = 'warroom.key';
 const $ = (id) => document.getElementById(id);
-const state = { key: null, me: null, current: null, incidents: [], rooms: new Set(), unread: new Set(), events: null, refreshTimer: null };
+const state = { key: null, me: null, current: null, incidents: [], rooms: new Set(), unread: new Set(), events: null, refreshTimer: null, poll: null };
 
 // ---- HTTP ------------------------------------------------------------------------------------
 
@@ -46,6 +46,11 @@ async function signIn(key) {
   $('app').hidden = false;
   await loadIncidents();
   connectEvents();
+  // Rooms arrive as events; an incident below the war-room severity has none, so the list is also re-read now and then.
+  clearInterval(state.poll);
+  state.poll = setInterval(() => {
+    if (state.key && !document.hidden) loadIncidents().catch(() => undefined);
+  }, 20_000);
   const wanted = new URLSearchParams(window.location.hash.slice(1)).get('incident');
   if (wanted) openRoom(wanted);
 }
@@ -62,6 +67,7 @@ function signOut(message) {
   sessionStorage.removeItem(KEY);
   state.key = null;
   state.current = null;
+  clearInterval(state.poll);
   if (state.events) state.events.abort();
   showSignIn(message);
 }
