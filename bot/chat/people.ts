@@ -37,7 +37,7 @@ export interface ChatBotDeps {
   baseUrl: string;
   /** Masks secrets in any text the bot writes itself (answers, error sentences). */
   mask: (t: string) => string;
-  /** Defaults to the use cases' clock. */
+  /** The clock of the bot's sessions (default: the use cases' clock). */
   clock?: Clock;
   logger?: ChatLogger;
   /** How `plan` drafts: environment, runner and namespace (default prod, dryrun, default — as POST /v1/fix/plan). */
@@ -66,7 +66,8 @@ export async function personOf(deps: ChatBotDeps, chat: ChatUser): Promise<Perso
   return { principal: { orgId: deps.orgId, userId: `chat:${ref}`, scopes: ['read'], via: 'chat', ref }, user: null, chat };
 }
 
-export const sessionFor = (deps: ChatBotDeps, p: Person): Session => directSession(p.principal, deps.org(), deps.useCaseDeps, deps.publishCommitted);
+export const sessionFor = (deps: ChatBotDeps, p: Person): Session =>
+  directSession(p.principal, deps.org(), deps.clock ? { ...deps.useCaseDeps, clock: deps.clock } : deps.useCaseDeps, deps.publishCommitted);
 
 /** What an unmapped person is told when they try to act. */
 export function unmappedText(chat: ChatUser): string {

@@ -137,23 +137,32 @@ export function createChatBot(deps: ChatBotDeps): ChatBot {
     }
   }
 
+  async function answer(req: ChatRequest): Promise<ChatReply> {
+    const parsed = parseCommand(req.text, { mention: req.mention });
+    if (!parsed.ok) return say(parsed.reply, true);
+    const cmd = parsed.command;
+    try {
+      const p = await personOf(deps, req.user);
+      const scope = SCOPE_OF[cmd.name];
+      const refused = scope ? refusalFor(p, scope) : null;
+      if (refused) return say(refused, true);
+      return await execute(cmd, p, sessionFor(deps, p), req.where);
+    } catch (e) {
+      return say(errorText(deps, e, WHAT[cmd.name]), true);
+    }
+  }
+
   return {
     parse: (text, opts) => parseCommand(text, opts),
     help: helpText,
     async run(req: ChatRequest): Promise<ChatReply> {
-      const parsed = parseCommand(req.text, { mention: req.mention });
-      if (!parsed.ok) return say(parsed.reply, true);
-      const cmd = parsed.command;
-      try {
-        const p = await personOf(deps, req.user);
-        const scope = SCOPE_OF[cmd.name];
-        const refused = scope ? refusalFor(p, scope) : null;
-        if (refused) return say(refused, true);
-        return await execute(cmd, p, sessionFor(deps, p), req.where);
-      } catch (e) {
-        return say(errorText(deps, e, WHAT[cmd.name]), true);
-      }
+      const reply = await answer(req);
+      // the surfaces mask too; masking here keeps a secret out of any log of the reply
+      return { ...reply, text: deps.mask(reply.text) };
     },
-    click: (req) => handleClick(deps, req),
+    async click(req) {
+      const r = await handleClick(deps, req);
+      return { ...r, text: deps.mask(r.text) };
+    },
   };
 }

@@ -86,15 +86,32 @@ export async function startWarRooms(deps: WarRoomDeps): Promise<WarRooms> {
   const session = (): Session => directSession(principal, deps.org(), deps.useCaseDeps, () => undefined);
   const now = () => deps.useCaseDeps.clock.now();
 
+  /**
+   * Claims this process made whose post failed (the platform said no): the registry cannot release
+   * a claim, so the retry here takes its own claim over at once instead of waiting `staleMs`
+   * (another process still waits, as for a claimer that died). Taken out by the first retry.
+   */
+  const failedClaims = new Set<string>();
+  async function claimed<T>(key: string, claim: (staleMs: number) => Promise<boolean>, what: string, work: () => Promise<T>): Promise<T> {
+    if (!(await claim(failedClaims.delete(key) ? 0 : staleMs))) throw new ClaimBusyError(what);
+    try {
+      return await work();
+    } catch (e) {
+      failedClaims.add(key);
+      throw e;
+    }
+  }
+
   /** The room of an incident, opened when it has none and should; null when it gets none. */
   async function roomOf(inc: Incident): Promise<RoomRef | null> {
     const held = await deps.rooms.room(inc.id, surface.name);
     if (held?.room) return held.room;
     if (!wantsRoom(inc, deps.minSeverity)) return null;
-    if (!(await deps.rooms.claimRoom(inc.id, surface.name, now(), staleMs))) throw new ClaimBusyError(`the room of ${inc.id}`);
-    const room = await surface.openRoom({ incident: inc, name: roomName(inc), topic: `${inc.severity.toUpperCase()} · ${inc.service} · ${inc.title}` });
-    await deps.rooms.saveRoom(inc.id, room, now());
-    return room;
+    return claimed(`room:${inc.id}`, (ms) => deps.rooms.claimRoom(inc.id, surface.name, now(), ms), `the room of ${inc.id}`, async () => {
+      const room = await surface.openRoom({ incident: inc, name: roomName(inc), topic: `${inc.severity.toUpperCase()} · ${inc.service} · ${inc.title}` });
+      await deps.rooms.saveRoom(inc.id, room, now());
+      return room;
+    });
   }
 
   /** Posts a card once, then updates it in place when its digest changes. */
@@ -107,9 +124,10 @@ export async function startWarRooms(deps: WarRoomDeps): Promise<WarRooms> {
       await deps.rooms.saveCard(card.id, surface.name, held.message, digest, now());
       return;
     }
-    if (!(await deps.rooms.claimCard(incidentId, card.id, surface.name, now(), staleMs))) throw new ClaimBusyError(`card ${card.id}`);
-    const message = await surface.post(room, card);
-    await deps.rooms.saveCard(card.id, surface.name, message, digest, now());
+    await claimed(`card:${card.id}`, (ms) => deps.rooms.claimCard(incidentId, card.id, surface.name, now(), ms), `card ${card.id}`, async () => {
+      const message = await surface.post(room, card);
+      await deps.rooms.saveCard(card.id, surface.name, message, digest, now());
+    });
   }
 
   async function sync(incidentId: string): Promise<void> {
