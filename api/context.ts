@@ -107,7 +107,7 @@ export interface Reply {
 }
 
 export interface RouteDef<B = unknown, Q = Record<string, string>> {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'patch';
   /** Express path, e.g. /v1/incidents/:id */
   path: string;
   summary: string;

@@ -10,6 +10,7 @@ import { createConnectorRoute, listConnectorsRoute } from './connectors.js';
 import { abandonRoute, approveRoute, executeRoute, getPlanRoute, planRoute } from './fix.js';
 import { getIncidentRoute, incidentEvidenceRoute, incidentStatusRoute, listIncidentsRoute, openIncidentRoute } from './incidents.js';
 import { createKeyRoute, createOrgRoute, revokeKeyRoute } from './orgs.js';
+import { USER_ROUTES } from './users.js';
 import { KB_ROUTES } from './kb.js';
 import { getLogTemplateRoute, listLogTemplatesRoute } from './log-templates.js';
 import { metricSeriesRoute } from './metrics.js';
@@ -22,6 +23,7 @@ export const ALL_ROUTES: AnyRoute[] = [
   createOrgRoute,
   createKeyRoute,
   revokeKeyRoute,
+  ...USER_ROUTES,
   ingestRoute,
   listChangesRoute,
   metricSeriesRoute,
