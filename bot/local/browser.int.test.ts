@@ -83,7 +83,9 @@ describe.skipIf(!hasChromium)('the local web war room in Chromium', () => {
   });
 
   it('a newcomer watches the room open and the cards arrive; an sre approves in another browser', async () => {
-    // The second person: an sre with a key of their own.
+    // The second person: an sre (POST /v1/users) with a key of their own.
+    const user = await e.client().post('/v1/users', { id: 'sam', name: 'Sam SRE', email: 'sam@example.com', role: 'sre' });
+    expect(user.status).toBe(201);
     const sre = await e.client().post('/v1/api-keys', { name: 'sam (browser test)', user: { id: 'sam', name: 'Sam SRE', email: 'sam@example.com', role: 'sre' }, scopes: ['read', 'plan', 'approve'] });
     expect(sre.status).toBe(201);
 
