@@ -2,7 +2,7 @@
  * `warroom chat` against a started instance (in-process, PGlite in memory): --once for scripts,
  * the REPL over piped lines, a usage error, a wrong key, an instance that is not there.
  */
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbedded, type Embedded } from '../embedded.js';
 import { runChat } from './chat.js';
@@ -46,6 +46,22 @@ describe('warroom chat', () => {
     expect(c.out()).toContain('warroom inc_nope> ');
     // a line after :quit is never sent: help printed once
     expect(c.out().match(/approve PLAN/g)?.length).toBe(1);
+  });
+
+  it('in a room, prints its thread so far and then what is posted there live', async () => {
+    const opened = await e.client().post('/chat/api/command', { text: 'open search results are empty for everyone' });
+    const id = /Opened incident (\S+)/.exec(opened.body.reply.text)![1];
+    const c = capture();
+    const input = new PassThrough();
+    const done = runChat(e.cfg, { url: e.w.url, key: e.apiKey, incident: id, input, ...c.o });
+    // the room was joined: its summary card printed in terminal text
+    await expect.poll(() => c.out(), { timeout: 10_000 }).toMatch(/posted incident summary\]\n== .*results are empty for everyone/);
+    const surface = e.w.chat()!.local!.surface;
+    await surface.say({ surface: 'local', channel: id }, 'Sam is on it \u001b[31m(rolling back)');
+    await expect.poll(() => c.out(), { timeout: 10_000 }).toContain('Sam is on it [31m(rolling back)');
+    expect(c.out()).not.toContain('\u001b');
+    input.end(':quit\n');
+    expect(await done).toBe(0);
   });
 
   it('a usage error prints the right usage and exits 2', async () => {

@@ -4,7 +4,9 @@
  * the key's user (the same bot, rules and replies as the web page, Slack and Teams); the
  * acknowledgement prints at once and the answer when it comes, cards in their terminal rendering
  * (bot/cards/plain.ts, done by the server). `--once` sends one line and exits (for scripts).
- * In the REPL, `:incident ID` moves into an incident's room, `:leave` out of it, `:quit` ends.
+ * In the REPL, `:incident ID` (or --incident) enters an incident's room: its thread so far is
+ * printed, then whatever the war room or other people post there as it comes; `:leave` leaves
+ * it, `:quit` ends.
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -25,6 +27,13 @@ interface AckLine {
   ok: boolean;
   command?: string;
   reply?: string;
+}
+interface RoomMessage {
+  incident_id: string;
+  kind: 'card' | 'text';
+  card_kind: string | null;
+  text: string;
+  posted_at: string;
 }
 interface ReplyLine {
   type: 'reply';
@@ -100,19 +109,58 @@ export async function runChat(cfg: Config, o: ChatOptions = {}): Promise<number>
 
   const rl = createInterface({ input: o.input ?? process.stdin, terminal: o.input === undefined && process.stdin.isTTY });
   const prompt = () => `warroom${incident ? ` ${incident}` : ''}> `;
+  const auth = { authorization: `Bearer ${key}` };
+  const printMessage = (m: RoomMessage, verb: string) => out(`\n[${m.posted_at.slice(11, 19)} ${verb}${m.card_kind ? ` ${m.card_kind.replace(/_/g, ' ')}` : ''}]\n${clean(m.text)}\n`);
+
+  /** Enters an incident's room: its thread so far, then what is posted there as it comes. */
+  const enter = async (id: string) => {
+    incident = id;
+    const r = await fetch(`${url}/chat/api/rooms/${encodeURIComponent(id)}/join`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
+    const b = (await r?.json().catch(() => undefined)) as { messages?: RoomMessage[]; detail?: string } | undefined;
+    if (r?.status === 200 && b?.messages) for (const m of b.messages) printMessage(m, 'posted');
+    else out(`${clean(b?.detail ?? 'This incident has no room here; commands still work.')}\n`);
+  };
+  // The room's live messages (server-sent events read with fetch, which sends the key).
+  const events = new AbortController();
+  const following = (async () => {
+    const res = await fetch(`${url}/chat/api/events`, { headers: auth, signal: events.signal });
+    if (!res.ok || !res.body) return;
+    const dec = new TextDecoder();
+    let buf = '';
+    for await (const chunk of res.body) {
+      buf += dec.decode(chunk as Uint8Array, { stream: true });
+      let i: number;
+      while ((i = buf.indexOf('\n\n')) >= 0) {
+        const frame = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const event = /^event: (.*)$/m.exec(frame)?.[1];
+        const data = /^data: (.*)$/m.exec(frame)?.[1];
+        if (!data || (event !== 'message' && event !== 'update')) continue;
+        const m = JSON.parse(data) as RoomMessage;
+        if (m.incident_id === incident) {
+          printMessage(m, event === 'update' ? 'updated' : 'posted');
+          out(prompt());
+        }
+      }
+    }
+  })().catch(() => undefined);
+
   out(`Connected to ${url}. Type a command (help), a question in a room, :incident ID to enter an incident's room, :leave, :quit.\n`);
+  if (incident) await enter(incident);
   out(prompt());
   for await (const lineRaw of rl) {
     const line = lineRaw.trim();
     if (line === ':quit' || line === ':q' || line === 'exit') break;
     if (line.startsWith(':incident')) {
       const id = line.split(/\s+/)[1];
-      if (id) incident = id;
+      if (id) await enter(id);
       else out('usage: :incident ID\n');
     } else if (line === ':leave') incident = undefined;
     else if (line) await send(line);
     out(prompt());
   }
   rl.close();
+  events.abort();
+  await following;
   return 0;
 }
