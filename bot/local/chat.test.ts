@@ -70,6 +70,7 @@ describe('local chat routes', () => {
     expect(await page.text()).toContain('/chat/static/chat.mjs');
     expect((await fetch(`${url}/chat/static/chat.mjs`)).headers.get('content-type')).toMatch(/javascript/);
     expect((await fetch(`${url}/chat/static/../chat.ts`)).status).toBe(404);
+    for (const name of ['constructor', '__proto__', 'index.html%2F..%2F..%2Fchat.ts']) expect((await fetch(`${url}/chat/static/${name}`)).status).toBe(404);
     for (const r of [await fetch(`${url}/chat/api/rooms`), await get('/chat/api/rooms', 'k_wrong'), await post('/chat/api/command', { text: 'status' }, 'k_wrong')]) {
       expect(r.status).toBe(401);
       expect(r.headers.get('content-type')).toContain('application/problem+json');

@@ -80,8 +80,8 @@ export function createLocalChat(opts: LocalChatOptions): LocalChat {
     res.type('html').send(page);
   });
   router.get('/chat/static/:file', (req, res, next) => {
+    if (!Object.hasOwn(STATIC_FILES, req.params.file)) return next();
     const type = STATIC_FILES[req.params.file];
-    if (!type) return next();
     res.setHeader('x-content-type-options', 'nosniff');
     res.type(type).send(readFileSync(new URL(req.params.file, STATIC_DIR), 'utf8'));
   });

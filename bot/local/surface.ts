@@ -108,7 +108,7 @@ export function createLocalSurface(opts: LocalSurfaceOptions): LocalSurface {
     async openRoom({ incident, name, topic }) {
       // The room is the incident: opening it again (a second opener, a restart of the war room) finds it.
       if (!rooms.has(incident.id)) {
-        const room: LocalRoom = { incidentId: incident.id, name, topic: opts.mask(topic), openedAt: now().toISOString() };
+        const room: LocalRoom = { incidentId: incident.id, name: opts.mask(name), topic: opts.mask(topic), openedAt: now().toISOString() };
         rooms.set(incident.id, room);
         messages.set(incident.id, []);
         emit({ type: 'room', room });
