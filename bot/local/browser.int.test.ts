@@ -3,7 +3,8 @@
  * downloaded browser), against Warroom started in-process on in-memory PGlite with the sandbox
  * shop streaming on a fast manual clock. A newcomer signs in, injects a fault, watches the war
  * room open and the hypotheses and plan cards arrive; a second person (an sre with their own key)
- * approves the plan in another browser; both pages see the plan card update and the outcome.
+ * approves the plan in another browser (the requester's own approval was refused: four-eyes in
+ * prod); both pages see the plan card update and the outcome; a second plan is rejected with a reason.
  * Screenshots go to test-output/browser/ (gitignored); their paths are printed.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -122,6 +123,13 @@ describe.skipIf(!hasChromium)('the local web war room in Chromium', () => {
     await alice.locator('#timeline li.tl').first().waitFor({ timeout: 10_000 });
     await alice.locator('#chart svg polyline').waitFor({ timeout: 10_000 });
     await shot(alice, '03-hypotheses-and-plan');
+
+    // The requester cannot approve their own prod plan: refused, and the card still waits.
+    await planCard.getByRole('button', { name: 'Approve' }).click();
+    await alice.locator('#confirm-yes').click();
+    await alice.locator('#thread .msg-refused', { hasText: /Four-eyes/ }).waitFor({ timeout: 10_000 });
+    expect(await alice.locator('#thread .wr-card-fix_plan button[data-action-id="fix.approve"]').count()).toBe(1);
+    await shot(alice, '03b-requester-refused');
 
     // Sam, in another browser, opens the incident and approves.
     const sam = await browserAs();
