@@ -68,7 +68,8 @@ describe('local chat routes', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await page.text()).toContain('/chat/static/chat.mjs');
-    expect((await fetch(`${url}/chat/static/chat.mjs`)).headers.get('content-type')).toMatch(/javascript/);
+    for (const f of ['chat.mjs', 'side.mjs', 'stream.mjs', 'view.mjs']) expect((await fetch(`${url}/chat/static/${f}`)).headers.get('content-type'), f).toMatch(/javascript/);
+    expect((await fetch(`${url}/chat/static/chat.css`)).headers.get('content-type')).toMatch(/text\/css/);
     expect((await fetch(`${url}/chat/static/../chat.ts`)).status).toBe(404);
     for (const name of ['constructor', '__proto__', 'index.html%2F..%2F..%2Fchat.ts']) expect((await fetch(`${url}/chat/static/${name}`)).status).toBe(404);
     for (const r of [await fetch(`${url}/chat/api/rooms`), await get('/chat/api/rooms', 'k_wrong'), await post('/chat/api/command', { text: 'status' }, 'k_wrong')]) {

@@ -60,7 +60,8 @@ const ClickBody = z
   .strict();
 
 const STATIC_DIR = new URL('./static/', import.meta.url);
-const STATIC_FILES: Record<string, string> = { 'chat.mjs': 'text/javascript; charset=utf-8', 'chat.css': 'text/css; charset=utf-8' };
+const JS = 'text/javascript; charset=utf-8';
+const STATIC_FILES: Record<string, string> = { 'chat.mjs': JS, 'side.mjs': JS, 'stream.mjs': JS, 'view.mjs': JS, 'chat.css': 'text/css; charset=utf-8' };
 
 type Authed = Request & { chatUser?: ChatUser; chatOrg?: string };
 

@@ -2,7 +2,11 @@
  * Approve / Reject, the timeline and a metric chart. Vanilla, no build step, works offline.
  * Text from the server goes in with textContent; the only HTML inserted is the card fragments
  * the server rendered and escaped (bot/cards/html.ts). */
-/* global document, window, sessionStorage, AbortController, TextDecoder, setTimeout, clearTimeout, setInterval, clearInterval, URLSearchParams, CSS, HTMLFormElement */
+/* global document, window, sessionStorage, AbortController, setTimeout, clearTimeout, setInterval, clearInterval, URLSearchParams, CSS, HTMLFormElement */
+
+import { loadChart, loadTimeline } from './side.mjs';
+import { readEvents, readLines } from './stream.mjs';
+import { ago, el, time } from './view.mjs';
 
 const KEY = 'warroom.key';
 const $ = (id) => document.getElementById(id);
@@ -206,24 +210,6 @@ async function send(text) {
   loadIncidents().catch(() => undefined);
 }
 
-async function readLines(res, onLine) {
-  const reader = res.body.getReader();
-  const dec = new TextDecoder();
-  let buf = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buf += dec.decode(value, { stream: true });
-    let i;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, i).trim();
-      buf = buf.slice(i + 1);
-      if (line) onLine(JSON.parse(line));
-    }
-  }
-  if (buf.trim()) onLine(JSON.parse(buf));
-}
-
 // ---- card buttons ----------------------------------------------------------------------------
 
 async function onCardSubmit(e) {
@@ -303,26 +289,7 @@ async function connectEvents(delay = 1000) {
     if (res.status !== 200) throw new Error(`events: ${res.status}`);
     $('live').classList.add('on');
     delay = 1000;
-    const reader = res.body.getReader();
-    const dec = new TextDecoder();
-    let buf = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buf += dec.decode(value, { stream: true });
-      let i;
-      while ((i = buf.indexOf('\n\n')) >= 0) {
-        const frame = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        let event = 'message';
-        let data = '';
-        for (const line of frame.split('\n')) {
-          if (line.startsWith('event: ')) event = line.slice(7);
-          else if (line.startsWith('data: ')) data += line.slice(6);
-        }
-        if (data) onEvent(event, JSON.parse(data));
-      }
-    }
+    await readEvents(res, onEvent);
   } catch {
     if (ctl.signal.aborted) return;
   }
@@ -355,111 +322,10 @@ function refreshSide() {
   state.refreshTimer = setTimeout(() => {
     const id = state.current;
     if (!id) return;
-    loadTimeline(id).catch(() => undefined);
-    loadChart(id).catch(() => undefined);
+    const isCurrent = (x) => state.current === x;
+    loadTimeline(json, id, isCurrent).catch(() => undefined);
+    loadChart(json, id, isCurrent).catch(() => undefined);
   }, 300);
-}
-
-async function loadTimeline(id) {
-  const r = await json(`/v1/incidents/${encodeURIComponent(id)}/timeline?limit=200`);
-  if (state.current !== id) return;
-  const ol = $('timeline');
-  ol.replaceChildren();
-  if (r.status !== 200) {
-    ol.append(el('li', 'empty', detail(r.body, 'No timeline.')));
-    return;
-  }
-  const events = r.body.events.slice(-60);
-  if (r.body.events.length > events.length) ol.append(el('li', 'empty', `${r.body.events.length - events.length} earlier events not shown`));
-  for (const ev of events) {
-    const li = el('li', `tl tl-${ev.kind}`, '');
-    const t = el('time', 'stamp', time(ev.at));
-    t.dateTime = ev.at;
-    li.append(t, el('span', 'kind', ev.kind.replace(/_/g, ' ')), el('span', 'what', ev.summary));
-    ol.append(li);
-  }
-  if (!events.length) ol.append(el('li', 'empty', 'Nothing yet.'));
-}
-
-async function loadChart(id) {
-  const box = $('chart');
-  const a = await json(`/v1/incidents/${encodeURIComponent(id)}/analysis`);
-  if (state.current !== id) return;
-  if (a.status !== 200) {
-    box.replaceChildren(el('p', 'empty', 'No analysis yet: type "analyze" to rank the suspects; the chart follows the top one.'));
-    return;
-  }
-  const an = a.body;
-  const service = (an.hypotheses[0] && an.hypotheses[0].service) || (an.ranking[0] && an.ranking[0].service);
-  const anomalies = an.anomalies.filter((x) => x.service === service && !x.instance).sort((x, y) => y.score - x.score);
-  const metric = (anomalies[0] && anomalies[0].metric) || (an.anomalies.find((x) => x.service === service) || {}).metric;
-  if (!service || !metric) {
-    box.replaceChildren(el('p', 'empty', 'The analysis found no moving metric to chart.'));
-    return;
-  }
-  const onset = Date.parse(an.window.started_at);
-  const from = new Date(onset - 30 * 60_000).toISOString();
-  const to = new Date(onset + 30 * 60_000).toISOString();
-  const q = new URLSearchParams({ service, metric, from, to, max_points: '60' });
-  const s = await json(`/v1/metrics/series?${q}`);
-  if (state.current !== id) return;
-  if (s.status !== 200 || !s.body.points.length) {
-    box.replaceChildren(el('p', 'empty', detail(s.body, `No points for ${service} ${metric}.`)));
-    return;
-  }
-  // Up to the last point when the incident is younger than half an hour (no empty right half),
-  // but always a few minutes past the onset so it shows.
-  const last = Date.parse(s.body.points[s.body.points.length - 1].t) + s.body.step_seconds * 1000;
-  const end = Math.min(Date.parse(to), Math.max(last, onset + 5 * 60_000));
-  box.replaceChildren(el('p', 'chart-title', `${service} · ${metric} (top suspect)`), chart(s.body.points, onset, Date.parse(from), end));
-}
-
-const SVG = 'http://www.w3.org/2000/svg';
-function svg(tag, attrs, text) {
-  const n = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, String(v));
-  if (text !== undefined) n.textContent = text;
-  return n;
-}
-
-/** avg as a line, min–max as a band, the onset as a dashed rule; no library. */
-function chart(points, onset, from, to) {
-  const W = 320, H = 160, L = 44, R = 8, T = 8, B = 22;
-  const lo = Math.min(...points.map((p) => p.min));
-  const hi = Math.max(...points.map((p) => p.max));
-  const span = hi - lo || Math.abs(hi) || 1;
-  const x = (t) => L + ((t - from) / (to - from)) * (W - L - R);
-  const y = (v) => T + (1 - (v - lo) / span) * (H - T - B);
-  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart-svg', role: 'img', 'aria-label': `min ${fmt(lo)}, max ${fmt(hi)}` });
-  const band = points.map((p) => `${x(Date.parse(p.t)).toFixed(1)},${y(p.max).toFixed(1)}`).concat(points.slice().reverse().map((p) => `${x(Date.parse(p.t)).toFixed(1)},${y(p.min).toFixed(1)}`));
-  root.append(
-    svg('line', { x1: L, y1: H - B, x2: W - R, y2: H - B, class: 'axis' }),
-    svg('line', { x1: L, y1: T, x2: L, y2: H - B, class: 'axis' }),
-    svg('polygon', { points: band.join(' '), class: 'band' }),
-    svg('polyline', { points: points.map((p) => `${x(Date.parse(p.t)).toFixed(1)},${y(p.avg).toFixed(1)}`).join(' '), class: 'line' }),
-    svg('line', { x1: x(onset), y1: T, x2: x(onset), y2: H - B, class: 'onset' }),
-    svg('text', { x: Math.min(x(onset) + 3, W - 40), y: T + 10, class: 'label onset-label' }, 'onset'),
-    svg('text', { x: L - 4, y: T + 8, class: 'label', 'text-anchor': 'end' }, fmt(hi)),
-    svg('text', { x: L - 4, y: H - B, class: 'label', 'text-anchor': 'end' }, fmt(lo)),
-    svg('text', { x: L, y: H - 6, class: 'label' }, time(new Date(from).toISOString())),
-    svg('text', { x: W - R, y: H - 6, class: 'label', 'text-anchor': 'end' }, time(new Date(to).toISOString())),
-  );
-  return root;
-}
-
-// ---- small helpers ---------------------------------------------------------------------------
-
-function el(tag, cls, text) {
-  const n = document.createElement(tag);
-  if (cls) n.className = cls;
-  if (text !== undefined) n.textContent = text;
-  return n;
-}
-const time = (iso) => (iso ? new Date(iso).toISOString().slice(11, 19) : '');
-const fmt = (v) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toFixed(3));
-function ago(iso) {
-  const s = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
-  return s < 60 ? `${Math.floor(s)}s ago` : s < 3600 ? `${Math.floor(s / 60)}m ago` : s < 86400 ? `${Math.floor(s / 3600)}h ago` : `${Math.floor(s / 86400)}d ago`;
 }
 
 // ---- start -----------------------------------------------------------------------------------
