@@ -151,6 +151,18 @@ export async function main(argv: string[], evals: EvalLoaders = NO_EVALS): Promi
       process.exitCode = await runAsk(loadConfigOrExit(), question, o);
     });
 
+  program
+    .command('chat')
+    .description("The local war room's conversation in the terminal: commands (help, status, analyze, plan, approve PLAN…) and questions, as the key's user, through a running instance")
+    .option('--incident <id>', "start in this incident's room (its incident is the default, plain text is a question)")
+    .option('--once <text>', 'send one line, print the answer and exit (for scripts)')
+    .option('--url <url>', 'the running instance (default: the one holding the embedded database, else http://127.0.0.1:$PORT)')
+    .option('--key <key>', 'your API key (default $WARROOM_API_KEY)')
+    .action(async (o: { incident?: string; once?: string; url?: string; key?: string }) => {
+      const { runChat } = await import('./commands/chat.js');
+      process.exitCode = await runChat(loadConfigOrExit(), o);
+    });
+
   const kb = program.command('kb').description('The knowledge base: runbooks and postmortems with cited hybrid search');
   kb
     .command('index')

@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import { createServer, type Server } from 'node:http';
+import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { fastUlid as ulid } from './ids.js';
 import type { Logger } from 'pino';
@@ -37,6 +38,8 @@ import { type AnalysisCache, memoryAnalysisCache } from '../usecases/analysis-ca
 import { maskSecrets } from '../detectors/secrets.js';
 import { KnowledgeBase } from '../kb/service.js';
 import { openAgent, type OpenedAgent } from './agent.js';
+import { chatGate, startChat, type Chat } from './chat.js';
+import type { UseCaseDeps } from '../usecases/session.js';
 
 export interface Warroom {
   url: string;
@@ -57,6 +60,8 @@ export interface Warroom {
   agent(): OpenedAgent;
   /** Analyses kept for re-runs on unchanged data (a benchmark's cold run clears it). */
   analysisCache: AnalysisCache;
+  /** The chat (the local web war room and its bot) once ready; undefined before, or never when every surface is off. */
+  chat(): Chat | undefined;
   /** Keys generated on this start (shown once), if any. */
   generatedKeys: { adminKey?: string; defaultOrgKey?: string };
   stop(): Promise<void>;
@@ -99,7 +104,22 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   const anchorDir = auditAnchorDir(cfg);
   const auditAnchor = anchorDir ? fileAuditAnchor(anchorDir) : null;
   let auditCheckpoints: NodeJS.Timeout | undefined;
+  let chat: Chat | undefined;
+  // What every use case runs with, whoever calls it: the API's routes and the chat bot.
+  const useCaseDeps: UseCaseDeps = {
+    masks,
+    newId: ulid,
+    clock,
+    runners: { [dryRunRunner.name]: dryRunRunner, [sandboxRunnerInstance.name]: sandboxRunnerInstance },
+    fixHeartbeatMs: fixHeartbeatMs(cfg.WARROOM_FIX_LEASE_SECONDS * 1000),
+    planTtlMs: cfg.WARROOM_PLAN_TTL_MINUTES * 60_000,
+    analysisCache,
+    // the fix catalog's numbers (replicas, limits, volumes, flags) for the org the sandbox belongs to
+    liveState: (orgId, service) => (orgId === DEFAULT_ORG && sandbox ? sandboxLiveService(sandbox.sandbox.world.scenario.topology, sandbox.status().desired, service) : null),
+    audit: { key: auditKey, anchor: auditAnchor },
+  };
   const api = createApi({
+    ...useCaseDeps,
     embedder,
     kb,
     agent: () => agent?.agent,
@@ -109,23 +129,19 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     adminKeyHash: () => adminKeyHash,
     maxBodyBytes: cfg.WARROOM_MAX_BODY_BYTES,
     maxBatch: cfg.WARROOM_MAX_BATCH,
-    masks,
-    newId: ulid,
-    clock,
     logger,
     metrics,
-    runners: { [dryRunRunner.name]: dryRunRunner, [sandboxRunnerInstance.name]: sandboxRunnerInstance },
     // the live sandbox streams into the default org, and only that org may see or break it
     sandbox: { owner: DEFAULT_ORG, running: () => sandbox, starting: () => sandboxPending },
-    fixHeartbeatMs: fixHeartbeatMs(cfg.WARROOM_FIX_LEASE_SECONDS * 1000),
-    planTtlMs: cfg.WARROOM_PLAN_TTL_MINUTES * 60_000,
-    analysisCache,
-    // the fix catalog's numbers (replicas, limits, volumes, flags) for the org the sandbox belongs to
-    liveState: (orgId, service) => (orgId === DEFAULT_ORG && sandbox ? sandboxLiveService(sandbox.sandbox.world.scenario.topology, sandbox.status().desired, service) : null),
-    audit: { key: auditKey, anchor: auditAnchor },
     publishCommitted: (msgs) => relay?.publishCommitted(msgs),
   }, ALL_ROUTES);
-  const server: Server = createServer(api);
+  // The chat (the page at /, its API under /chat, later Slack and Teams) next to the REST API;
+  // its paths answer 503 "starting" until the store, bus and agent are up.
+  const http = express();
+  http.disable('x-powered-by');
+  http.use(chatGate(() => chat));
+  http.use(api);
+  const server: Server = createServer(http);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(cfg.PORT, cfg.HOST, () => resolve());
@@ -196,6 +212,19 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     await agentOpening;
     bus = theBus;
     relay.start();
+    const theRelay = relay;
+    const theAgent = agent;
+    chat = await startChat({
+      cfg,
+      store: theStore,
+      bus: theBus,
+      useCaseDeps,
+      publishCommitted: (msgs) => theRelay.publishCommitted(msgs),
+      agent: () => theAgent?.agent,
+      mask: (t) => maskSecrets(t, masks),
+      logger,
+      url: cfg.WARROOM_PUBLIC_URL ?? url,
+    });
     // fix plans a dead process left executing: once now (a restart after a crash), then every
     // half lease (at most a minute); other processes sharing the database sweep too, harmlessly.
     // PGlite has one owning process, this one: at start-up, every plan whose heartbeat predates it
@@ -242,8 +271,11 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
       sandbox = sb;
       sandboxPending = false;
     },
+    chat: () => chat,
     async stop() {
       clearInterval(leaseSweep);
+      // first: the chat's event streams would hold the server open, and its war rooms read the bus
+      await chat?.stop();
       clearInterval(auditCheckpoints);
       await sandbox?.stop();
       await relay?.stop();

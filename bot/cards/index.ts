@@ -10,3 +10,4 @@ export { outcomeCard, type OutcomeInput } from './outcome.js';
 export { renderSlack, SLACK_LIMITS, type SlackMessage, type SlackBlock } from './slack.js';
 export { renderTeams, TEAMS_LIMITS, type AdaptiveCard, type TeamsOptions } from './teams.js';
 export { renderHtml, escapeHtml, type HtmlOptions } from './html.js';
+export { renderPlain, commandFor, PLAIN_LIMITS } from './plain.js';

@@ -1,0 +1,145 @@
+/**
+ * The chat composition: one ChatBot for the chat org (WARROOM_CHAT_ORG) with the store-backed
+ * directory and room registry, and the surfaces it speaks on — today the local web war room
+ * (WARROOM_CHAT_LOCAL, on by default: the page at `/`); Slack and Teams join below. Each surface
+ * gets its war rooms (startWarRooms: incident.updated → open the room, post and update the cards).
+ * Built by app/runtime.ts once the store, bus and agent are up; until then the chat paths answer
+ * 503 "starting" (chatGate).
+ */
+import express, { type Router } from 'express';
+import type { Logger } from 'pino';
+import type { Agent } from '../agent/index.js';
+import { createLocalChat, type LocalChat } from '../bot/local/chat.js';
+import { createChatBot } from '../bot/chat/service.js';
+import { memoryRoomRegistry } from '../bot/chat/memory.js';
+import type { RoomRegistry, SurfaceName } from '../bot/chat/ports.js';
+import { roomName, startWarRooms, type WarRooms } from '../bot/chat/warroom.js';
+import { hashKey } from '../core/api-keys.js';
+import type { Bus, OutboxMessage, Store } from '../core/ports/index.js';
+import { directoryOf, roomRegistryOf } from '../usecases/chat.js';
+import { getIncident } from '../usecases/incidents.js';
+import { directSession, type UseCaseDeps } from '../usecases/session.js';
+import type { Config } from './config.js';
+
+export interface ChatDeps {
+  cfg: Config;
+  store: Store;
+  bus: Bus;
+  useCaseDeps: UseCaseDeps;
+  publishCommitted: (msgs: OutboxMessage[]) => void;
+  agent: () => Agent | undefined;
+  /** Masks secrets in every text that reaches a chat. */
+  mask: (t: string) => string;
+  logger: Logger;
+  /** The address this instance listens on (links in cards when WARROOM_PUBLIC_URL is unset). */
+  url: string;
+}
+
+export interface Chat {
+  router: Router;
+  /** The local web war room, when it is on (tests drive it). */
+  local?: LocalChat;
+  stop(): Promise<void>;
+}
+
+/** Paths the chat serves: the local page and its API (Slack's /slack/events and Teams' /api/messages join here). */
+export const CHAT_PATHS: readonly RegExp[] = [/^\/$/, /^\/chat(\/|$)/];
+
+export async function startChat(d: ChatDeps): Promise<Chat> {
+  const { cfg } = d;
+  const orgId = cfg.WARROOM_CHAT_ORG;
+  const org = d.store.forOrg(orgId);
+  // The local web chat keeps its rooms in this process's memory, so its registry does too (a
+  // stored one would name rooms a restarted process no longer has); other surfaces' are stored.
+  const rooms = bySurface(roomRegistryOf(org), { local: memoryRoomRegistry() });
+  const directory = directoryOf(org);
+  const baseUrl = cfg.WARROOM_PUBLIC_URL ?? d.url;
+  const logger = d.logger.child({ component: 'chat' });
+  const bot = createChatBot({ orgId, org: () => org, useCaseDeps: d.useCaseDeps, publishCommitted: d.publishCommitted, agent: d.agent, directory, rooms, baseUrl, mask: d.mask, logger });
+  const router = express.Router();
+  const stops: (() => Promise<void>)[] = [];
+
+  const warRoomsOf = (surface: Parameters<typeof startWarRooms>[0]['surface']): Promise<WarRooms> =>
+    startWarRooms({ bus: d.bus, surface, rooms, orgId, org: () => org, useCaseDeps: d.useCaseDeps, baseUrl, minSeverity: cfg.WARROOM_CHAT_MIN_SEVERITY, logger });
+
+  let local: LocalChat | undefined;
+  if (cfg.WARROOM_CHAT_LOCAL === 'on') {
+    // set just below: the war rooms need the surface the local chat makes
+    const started: { rooms?: WarRooms } = {};
+    local = createLocalChat({
+      bot,
+      mask: d.mask,
+      now: () => d.useCaseDeps.clock.now(),
+      orgId,
+      baseUrl,
+      logger,
+      // The page and `warroom chat` sign in with an API key of the chat org; its user is the person.
+      async authenticate(key) {
+        const rec = await d.store.findApiKeyByHash(hashKey(key));
+        return rec ? { userId: rec.userId, orgId: rec.orgId } : null;
+      },
+      // Someone looking at an incident in the page gets its room, whatever its severity: a
+      // local room is only a view, and the cards then arrive as they do in any war room.
+      async ensureRoom(incidentId) {
+        const surface = local!.surface;
+        const reader = directSession({ orgId, userId: 'chat-local', scopes: ['read'], via: 'system' }, org, d.useCaseDeps, () => undefined);
+        const inc = await getIncident(reader, incidentId);
+        const now = d.useCaseDeps.clock.now();
+        if (!(await rooms.room(inc.id, 'local'))?.room && (await rooms.claimRoom(inc.id, 'local', now, 30_000))) {
+          const room = await surface.openRoom({ incident: inc, name: roomName(inc), topic: `${inc.severity.toUpperCase()} · ${inc.service} · ${inc.title}` });
+          await rooms.saveRoom(inc.id, room, now);
+        }
+        await started.rooms?.sync(inc.id);
+      },
+    });
+    router.use(local.router);
+    const l = local;
+    const wr = await warRoomsOf(l.surface);
+    started.rooms = wr;
+    stops.push(async () => {
+      await wr.stop();
+      l.close();
+    });
+    logger.info(`chat: the local web war room at ${baseUrl}/ (sign in with an API key of org ${orgId})`);
+  }
+
+  // Slack (bot/slack) and Teams (bot/teams) are added here: each mounts its router on `router`,
+  // and gets its war rooms (warRoomsOf(surface)) like the local surface above.
+
+  return {
+    router,
+    local,
+    async stop() {
+      for (const s of stops.reverse()) await s().catch((err: unknown) => logger.warn({ err }, 'chat: stopping a surface failed'));
+    },
+  };
+}
+
+/**
+ * The chat's place in the HTTP server before it is built: a chat path answers 503 "starting"
+ * (the store and the agent boot in seconds), anything else goes on to the API.
+ */
+export function chatGate(chat: () => Chat | undefined): express.RequestHandler {
+  return (req, res, next) => {
+    const c = chat();
+    if (c) return c.router(req, res, next);
+    if (!CHAT_PATHS.some((p) => p.test(req.path))) return next();
+    res.status(503).setHeader('retry-after', '2');
+    if (req.path === '/') res.type('text/plain').send('Warroom is starting; reload in a few seconds.\n');
+    else res.type('application/problem+json').json({ type: 'about:blank', title: 'Starting', status: 503, detail: 'Warroom is starting; retry in a few seconds.' });
+  };
+}
+
+/** One registry over several: each call goes to the surface's own (`local` in memory), else to `fallback`. */
+export function bySurface(fallback: RoomRegistry, own: Partial<Record<SurfaceName, RoomRegistry>>): RoomRegistry {
+  const of = (s: SurfaceName) => own[s] ?? fallback;
+  return {
+    room: (incidentId, surface) => of(surface).room(incidentId, surface),
+    claimRoom: (incidentId, surface, now, staleMs) => of(surface).claimRoom(incidentId, surface, now, staleMs),
+    saveRoom: (incidentId, room, now) => of(room.surface).saveRoom(incidentId, room, now),
+    roomAt: (where) => of(where.surface).roomAt(where),
+    card: (cardId, surface) => of(surface).card(cardId, surface),
+    claimCard: (incidentId, cardId, surface, now, staleMs) => of(surface).claimCard(incidentId, cardId, surface, now, staleMs),
+    saveCard: (cardId, surface, message, digest, now) => of(surface).saveCard(cardId, surface, message, digest, now),
+  };
+}
