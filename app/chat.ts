@@ -1,7 +1,8 @@
 /**
  * The chat composition: one ChatBot for the chat org (WARROOM_CHAT_ORG) with the store-backed
  * directory and room registry, and the surfaces it speaks on — today the local web war room
- * (WARROOM_CHAT_LOCAL, on by default: the page at `/`); Slack and Teams join below. Each surface
+ * (WARROOM_CHAT_LOCAL, on by default: the page at `/`), Slack when SLACK_BOT_TOKEN is set (HTTP on
+ * /slack/events, or Socket Mode), Teams on /api/messages (WARROOM_CHAT_TEAMS). Each surface
  * gets its war rooms (startWarRooms: incident.updated → open the room, post and update the cards).
  * Built by app/runtime.ts once the store, bus and agent are up; until then the chat paths answer
  * 503 "starting" (chatGate).
@@ -10,6 +11,8 @@ import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Agent } from '../agent/index.js';
 import { createLocalChat, type LocalChat } from '../bot/local/chat.js';
+import { createSlack } from '../bot/slack/index.js';
+import { createTeams } from '../bot/teams/index.js';
 import { createChatBot } from '../bot/chat/service.js';
 import { memoryRoomRegistry } from '../bot/chat/memory.js';
 import type { RoomRegistry, SurfaceName } from '../bot/chat/ports.js';
@@ -43,7 +46,7 @@ export interface Chat {
 }
 
 /** Paths the chat serves: the local page and its API (Slack's /slack/events and Teams' /api/messages join here). */
-export const CHAT_PATHS: readonly RegExp[] = [/^\/$/, /^\/chat(\/|$)/];
+export const CHAT_PATHS: readonly RegExp[] = [/^\/$/, /^\/chat(\/|$)/, /^\/slack\/events$/, /^\/api\/messages$/];
 
 export async function startChat(d: ChatDeps): Promise<Chat> {
   const { cfg } = d;
@@ -103,8 +106,51 @@ export async function startChat(d: ChatDeps): Promise<Chat> {
     logger.info(`chat: the local web war room at ${baseUrl}/ (sign in with an API key of org ${orgId})`);
   }
 
-  // Slack (bot/slack) and Teams (bot/teams) are added here: each mounts its router on `router`,
-  // and gets its war rooms (warRoomsOf(surface)) like the local surface above.
+  if (cfg.SLACK_BOT_TOKEN) {
+    const slack = await createSlack({
+      bot,
+      botToken: cfg.SLACK_BOT_TOKEN,
+      signingSecret: cfg.SLACK_SIGNING_SECRET,
+      appToken: cfg.SLACK_APP_TOKEN,
+      apiUrl: cfg.SLACK_API_URL,
+      incidentChannel: cfg.SLACK_INCIDENT_CHANNEL,
+      oncallUsers: (cfg.SLACK_ONCALL_USERS ?? '').split(',').map((u) => u.trim()).filter(Boolean),
+      mask: d.mask,
+      logger: logger.child({ surface: 'slack' }),
+      clock: d.useCaseDeps.clock,
+    });
+    router.use(slack.router);
+    // checks the token (auth.test) and, in Socket Mode, connects; a bad token is logged naming SLACK_BOT_TOKEN, never thrown
+    await slack.start();
+    const wr = await warRoomsOf(slack.surface);
+    stops.push(async () => {
+      await wr.stop();
+      await slack.stop();
+    });
+    logger.info(`chat: Slack ${cfg.SLACK_APP_TOKEN ? 'over Socket Mode' : `on ${baseUrl}/slack/events`}, war rooms ${cfg.SLACK_INCIDENT_CHANNEL ? `as threads in ${cfg.SLACK_INCIDENT_CHANNEL}` : 'as new channels'}`);
+  }
+
+  const teamsOn = cfg.WARROOM_CHAT_TEAMS === 'on' || (cfg.WARROOM_CHAT_TEAMS === 'auto' && cfg.MicrosoftAppId !== undefined);
+  if (teamsOn) {
+    const teams = createTeams({
+      bot,
+      appId: cfg.MicrosoftAppId,
+      appPassword: cfg.MicrosoftAppPassword,
+      tenantId: cfg.MicrosoftAppTenantId,
+      serviceUrl: cfg.TEAMS_SERVICE_URL,
+      incidentChannel: cfg.TEAMS_INCIDENT_CHANNEL,
+      mask: d.mask,
+      logger: logger.child({ surface: 'teams' }),
+    });
+    router.use(teams.router);
+    // war rooms need a channel to open reply chains in; without one the bot still answers commands
+    const wr = cfg.TEAMS_SERVICE_URL && cfg.TEAMS_INCIDENT_CHANNEL ? await warRoomsOf(teams.surface) : undefined;
+    stops.push(async () => {
+      await wr?.stop();
+      await teams.stop();
+    });
+    logger.info(`chat: Teams on ${baseUrl}/api/messages${cfg.MicrosoftAppId ? '' : ' (developer mode: no app id, requests from this machine only)'}, war rooms ${wr ? `as reply chains in ${cfg.TEAMS_INCIDENT_CHANNEL}` : 'off (set TEAMS_SERVICE_URL and TEAMS_INCIDENT_CHANNEL)'}`);
+  }
 
   return {
     router,
