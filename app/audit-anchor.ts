@@ -42,14 +42,16 @@ export function fileAuditAnchor(dir: string): AuditAnchor {
  * Records a signed checkpoint of every org whose head moved since its latest one; returns how many
  * were written. Run periodically by the server and by `warroom audit checkpoint`.
  */
-export async function checkpointAudit(admin: AdminStore, anchor: AuditAnchor, key: Uint8Array, now: Date): Promise<number> {
+export async function checkpointAudit(admin: AdminStore, anchor: AuditAnchor, key: Uint8Array, now: Date, onRecorded?: (c: AuditCheckpoint) => void): Promise<number> {
   let written = 0;
   for (const orgId of await admin.listOrgIds()) {
     const head = await admin.auditHead(orgId);
     if (!head) continue;
     const { checkpoint } = await anchor.latest(orgId, key);
     if (checkpoint && checkpoint.seq === head.seq && checkpoint.hash === head.hash) continue;
-    await anchor.record(signCheckpoint({ orgId, seq: head.seq, hash: head.hash, at: now.toISOString() }, key));
+    const c = signCheckpoint({ orgId, seq: head.seq, hash: head.hash, at: now.toISOString() }, key);
+    await anchor.record(c);
+    onRecorded?.(c);
     written++;
   }
   return written;

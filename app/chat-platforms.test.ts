@@ -3,6 +3,9 @@
  * served on the one HTTP server, acting as the mapped Warroom user, opening war rooms on their
  * platform — against the local Slack Web API and Bot Framework connector, which check each call.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, signedRequest, slashCommandBody, type FakeSlack } from '../test-support/fake-slack.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from '../test-support/fake-teams-connector.js';
@@ -26,8 +29,9 @@ describe('Slack in the product', () => {
   let slack: FakeSlack;
   let e: Embedded;
   beforeAll(async () => {
-    slack = await startFakeSlack({ channels: ['CGENERAL'] });
-    e = await startEmbedded('pglite', { SLACK_BOT_TOKEN: slack.token, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, SLACK_ONCALL_USERS: 'UONCALL1' });
+    slack = await startFakeSlack({ channels: ['CGENERAL', 'CAUDIT'] });
+    const checkpoints = mkdtempSync(join(tmpdir(), 'warroom-cp-'));
+    e = await startEmbedded('pglite', { SLACK_BOT_TOKEN: slack.token, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, SLACK_ONCALL_USERS: 'UONCALL1', SLACK_AUDIT_CHANNEL: 'CAUDIT', WARROOM_AUDIT_CHECKPOINT_DIR: checkpoints });
     await e.client().post('/v1/users', { id: 'pat', name: 'Pat Responder', role: 'responder', slack_user_id: 'UPAT0001' });
   }, 60_000);
   afterAll(async () => {
@@ -52,6 +56,11 @@ describe('Slack in the product', () => {
     expect(summary.text).toContain('checkout errors after the deploy');
     // the reply to the command went where it was typed, after the acknowledgement
     expect(slack.held().some((m) => m.channel === 'CGENERAL' && m.text.startsWith('Opened incident'))).toBe(true);
+  });
+
+  it('posts each signed audit checkpoint to the audit channel too (issue 18 §3)', async () => {
+    const posted = await until(() => slack.held().find((m) => m.channel === 'CAUDIT'));
+    expect(posted.text).toMatch(/^Audit checkpoint · org default · entry \d+ · head [0-9a-f]{64} · \S+ · HMAC [0-9a-f]{64}$/);
   });
 
   it('refuses a forged signature and a stale timestamp, and nothing is done for them', async () => {

@@ -18,6 +18,7 @@ import { memoryRoomRegistry } from '../bot/chat/memory.js';
 import type { RoomRegistry, SurfaceName } from '../bot/chat/ports.js';
 import { roomName, startWarRooms, type WarRooms } from '../bot/chat/warroom.js';
 import { hashKey } from '../core/api-keys.js';
+import type { AuditCheckpoint } from '../core/audit-chain.js';
 import type { Bus, OutboxMessage, Store } from '../core/ports/index.js';
 import { directoryOf, roomRegistryOf } from '../usecases/chat.js';
 import { getIncident } from '../usecases/incidents.js';
@@ -40,6 +41,8 @@ export interface ChatDeps {
 
 export interface Chat {
   router: Router;
+  /** Posts a signed audit checkpoint to the audit channel (SLACK_AUDIT_CHANNEL), when one is configured. */
+  announceAuditCheckpoint(c: AuditCheckpoint): void;
   /** The local web war room, when it is on (tests drive it). */
   local?: LocalChat;
   stop(): Promise<void>;
@@ -61,6 +64,7 @@ export async function startChat(d: ChatDeps): Promise<Chat> {
   const bot = createChatBot({ orgId, org: () => org, useCaseDeps: d.useCaseDeps, publishCommitted: d.publishCommitted, agent: d.agent, directory, rooms, baseUrl, mask: d.mask, logger });
   const router = express.Router();
   const stops: (() => Promise<void>)[] = [];
+  let auditChannel: ((text: string) => Promise<unknown>) | undefined;
 
   const warRoomsOf = (surface: Parameters<typeof startWarRooms>[0]['surface']): Promise<WarRooms> =>
     startWarRooms({ bus: d.bus, surface, rooms, orgId, org: () => org, useCaseDeps: d.useCaseDeps, baseUrl, minSeverity: cfg.WARROOM_CHAT_MIN_SEVERITY, logger });
@@ -120,6 +124,8 @@ export async function startChat(d: ChatDeps): Promise<Chat> {
       clock: d.useCaseDeps.clock,
     });
     router.use(slack.router);
+    const auditRoom = cfg.SLACK_AUDIT_CHANNEL;
+    if (auditRoom) auditChannel = (text) => slack.surface.say({ surface: 'slack', channel: auditRoom }, text);
     // checks the token (auth.test) and, in Socket Mode, connects; a bad token is logged naming SLACK_BOT_TOKEN, never thrown
     await slack.start();
     const wr = await warRoomsOf(slack.surface);
@@ -155,6 +161,11 @@ export async function startChat(d: ChatDeps): Promise<Chat> {
   return {
     router,
     local,
+    announceAuditCheckpoint(c) {
+      if (!auditChannel) return;
+      const text = `Audit checkpoint · org ${c.orgId} · entry ${c.seq} · head ${c.hash} · ${c.at} · HMAC ${c.sig}`;
+      auditChannel(text).catch((err: unknown) => logger.warn({ err, orgId: c.orgId, seq: c.seq }, 'chat: could not post the audit checkpoint to the audit channel (it is in the checkpoint directory)'));
+    },
     async stop() {
       for (const s of stops.reverse()) await s().catch((err: unknown) => logger.warn({ err }, 'chat: stopping a surface failed'));
     },

@@ -59,6 +59,7 @@ export const CONFIG_VARS = {
   SLACK_APP_TOKEN: { schema: optionalString, doc: 'Slack app-level token (xapp-…); set, Slack connects over Socket Mode instead of HTTP', secret: true },
   SLACK_API_URL: { schema: optionalString.pipe(z.url().optional()), doc: "Slack Web API base (default Slack's own, https://slack.com/api/); for Enterprise Grid proxies and tests", secret: false },
   SLACK_INCIDENT_CHANNEL: { schema: optionalString, doc: 'Slack channel id: war rooms are threads in it; unset = a new channel per incident (conversations.create)', secret: false },
+  SLACK_AUDIT_CHANNEL: { schema: optionalString, doc: 'Slack channel id every signed audit checkpoint is also posted to (a copy outside the database and the checkpoint directory)', secret: false },
   SLACK_ONCALL_USERS: { schema: optionalString, doc: 'Comma-separated Slack user ids invited to every new war-room channel', secret: false },
   MicrosoftAppId: { schema: optionalString, doc: 'Teams bot app id; unset = the no-credentials developer mode (inbound requests are not authenticated: local use only)', secret: false },
   MicrosoftAppPassword: { schema: optionalString, doc: 'Teams bot app password (client secret)', secret: true },

@@ -238,7 +238,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     if (auditAnchor && cfg.WARROOM_AUDIT_CHECKPOINT_MINUTES > 0) {
       const theAdmin = opened.admin;
       const checkpoint = () =>
-        void checkpointAudit(theAdmin, auditAnchor, auditKey, clock.now()).catch((err: unknown) => logger.warn({ err }, 'audit checkpoint failed; will retry'));
+        void checkpointAudit(theAdmin, auditAnchor, auditKey, clock.now(), (c) => chat?.announceAuditCheckpoint(c)).catch((err: unknown) => logger.warn({ err }, 'audit checkpoint failed; will retry'));
       checkpoint();
       auditCheckpoints = setInterval(checkpoint, cfg.WARROOM_AUDIT_CHECKPOINT_MINUTES * 60_000);
       auditCheckpoints.unref();
@@ -287,7 +287,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
       await agent?.close();
       // the last entries of this run are anchored too
       if (admin && auditAnchor && cfg.WARROOM_AUDIT_CHECKPOINT_MINUTES > 0) {
-        await checkpointAudit(admin, auditAnchor, auditKey, clock.now()).catch((err: unknown) => logger.warn({ err }, 'audit checkpoint at stop failed'));
+        await checkpointAudit(admin, auditAnchor, auditKey, clock.now(), (c) => chat?.announceAuditCheckpoint(c)).catch((err: unknown) => logger.warn({ err }, 'audit checkpoint at stop failed'));
       }
       await store?.close();
       await admin?.close();
