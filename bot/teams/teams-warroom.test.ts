@@ -49,7 +49,8 @@ describe('a war room on Teams', () => {
 
     // Rita types in the chain: no incident id, the room's own incident.
     expect((await w.post(message(w.connector, { ...as('rita'), conversation: { id: chain, conversationType: 'channel' }, text: 'warroom plan' }))).status).toBe(200);
-    const drafted = inChain().at(-1)!.activity.text as string;
+    // the reply, wherever it landed among the cards the war room posts for the plan's own event
+    const drafted = inChain().map((m) => m.activity.text as string | undefined).find((t) => t && /Fix plan \S+ drafted/.test(t)) ?? '';
     const planId = /Fix plan (\S+) drafted/.exec(drafted)?.[1];
     expect(planId, drafted).toBeTruthy();
     await bus.publish('incident.updated', { id: `ev_plan_${planId}`, orgId: 'o1', payload: { incidentId: id, change: 'plan', planId } });
