@@ -77,3 +77,19 @@ describe('draftFixPlan from the fix catalog (a confident, complete analysis)', (
     expect(d.draft.steps).toEqual([{ action: 'scale', target: 'search', params: { namespace: 'default', replicas: 8 }, command: 'kubectl scale deployment/search --replicas=8 -n default' }]);
   });
 });
+
+describe('draftFixPlan when the analysis is not confident', () => {
+  it("follows the top-ranked suspect only when its own signals name a specific fix; a bare restart stays the thin planner's", async () => {
+    const inc = await openIncident(s.session(['read', 'plan']), { title: 'orders errors', service: 'orders', severity: 'sev3', started_at: '2026-03-04T09:30:00.000Z' });
+    const logs = [{ service: 'message-queue', score: 1, novelTemplates: 1, errorRateBefore: 0, errorRateDuring: 0.4, top: [{ templateId: 't1', template: '[error] write failed: No space left on device (path=/var/lib/mq)', exemplar: null, before: 0, during: 300, novel: true, level: 'error' }], references: [], skipped: 0, slowCalls: 0 }];
+    const result = { hypotheses: [], correlations: [], services: [], metricDeltas: [], logClusters: logs, ranking: [{ service: 'message-queue' }, { service: 'orders' }] };
+    await s.org.saveAnalysis({ id: 'an-unsure', incidentId: inc.id, window: { from: '2026-03-04T09:00:00.000Z', to: '2026-03-04T10:00:00.000Z' }, verdict: 'no confident hypothesis', result, counts: {}, createdAt: '2026-03-04T10:00:00.000Z' });
+    const live = async () => ({ replicas: 3, memoryMb: 1024, diskGb: 100, version: '3.12', flags: {}, config: {}, callers: [], external: false });
+    const session = { ...s.session(), deps: { ...s.session().deps, liveState: live } };
+    const d = await draftFixPlan(session, { incidentId: inc.id, namespace: 'shop' });
+    expect(d.draft.steps[0]).toMatchObject({ action: 'expand_disk', target: 'message-queue', params: { disk_gb: 200 } });
+    expect(d.draft.why).toMatch(/^The analysis is not confident; this follows its top-ranked suspect message-queue/);
+    // nothing specific to do without the volume's size: the incident's own service, restarted, as before
+    expect((await draftFixPlan(s.session(), { incidentId: inc.id })).draft.title).toBe('Restart orders');
+  });
+});

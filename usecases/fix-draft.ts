@@ -71,12 +71,19 @@ export async function draftForIncident(org: OrgStore, incidentId: string, namesp
   return { incident, draft, undoes: undone ? asChange(undone) : null, searched, choice: null };
 }
 
-/** The catalog's draft from the latest analysis, when it is confident and complete (older stored results lack hypotheses). */
+/**
+ * The catalog's draft from the latest analysis (older stored results lack hypotheses and are left
+ * to the thin planner). A confident analysis's top hypothesis drives it; an unsure one's top-ranked
+ * suspect does only when its fault signature names a specific fix (a full disk, an expired
+ * certificate…) — a bare restart of an unsure suspect is left to the thin planner.
+ */
 async function catalogDraft(org: OrgStore, incident: Incident, namespace: string, liveState: UseCaseDeps['liveState']): Promise<IncidentDraft | null> {
   const latest = await org.latestAnalysis(incident.id);
   const result = latest?.result as AnalysisResult | undefined;
-  if (latest?.verdict !== 'confident' || !Array.isArray(result?.hypotheses) || !result.hypotheses.length || !Array.isArray(result.correlations)) return null;
-  const searched = { service: result.hypotheses[0].service, from: latest.window.from, to: latest.window.to };
+  if (!latest || !Array.isArray(result?.hypotheses) || !Array.isArray(result.correlations) || !Array.isArray(result.ranking)) return null;
+  const confident = latest.verdict === 'confident' && result.hypotheses.length > 0;
+  if (!confident && !result.ranking.length) return null;
+  const searched = { service: confident ? result.hypotheses[0].service : result.ranking[0].service, from: latest.window.from, to: latest.window.to };
   // the blamed change's before/after values live on its stored event (an hour before the window: a deploy may lead its effect)
   const changes = await org.listChanges({ from: new Date(Date.parse(latest.window.from) - DEPLOY_LOOKBACK_MS).toISOString(), to: latest.window.to, limit: 500 });
   const evidence = fixEvidenceOf(result, changes);
@@ -88,7 +95,9 @@ async function catalogDraft(org: OrgStore, incident: Incident, namespace: string
   } catch (e) {
     throw new AppError('invalid_input', (e as Error).message);
   }
+  if (!confident && choice.chosen.entry === 'restart') return null;
   const d = draftFromChoice(choice);
+  if (!confident) d.why = `The analysis is not confident; this follows its top-ranked suspect ${evidence.service}, whose own signals point at a specific fix. ${d.why}`;
   const changeSignal = evidence.change ? changes.find((c) => asChange(c)?.changeId === evidence.change!.id) : undefined;
   const undoes = choice.chosen.action === 'rollback' && changeSignal ? asChange(changeSignal) : null;
   return { incident, draft: { title: d.title, risk: d.risk, steps: d.steps, rollback: d.rollback, why: d.why }, choice, undoes, searched, analysisId: latest.id };

@@ -40,8 +40,9 @@ function recentDeploy(r: AnalysisResult, service: string, changes: readonly Sign
 
 export function fixEvidenceOf(r: AnalysisResult, changes: readonly Signal[]): FixEvidence | null {
   const top = r.hypotheses[0];
-  if (!top) return null;
-  const service = top.service;
+  // no hypothesis (not confident): the top-ranked suspect, with nothing blamed
+  const service = top?.service ?? r.ranking?.[0]?.service;
+  if (!service) return null;
   const own = r.services.find((s) => s.service === service);
   const logs = r.logClusters.find((l) => l.service === service);
   const templates = (logs?.top ?? [])
@@ -52,9 +53,9 @@ export function fixEvidenceOf(r: AnalysisResult, changes: readonly Signal[]): Fi
   const bad = new Set(pods.filter((d) => d.harmful && d.score >= POD_SCORE).map((d) => d.instance!));
   return {
     service,
-    confidence: top.confidence,
+    confidence: top?.confidence ?? 0,
     change: blamedChange(r, changes),
-    recentDeploy: recentDeploy(r, service, changes),
+    recentDeploy: Array.isArray(r.correlations) ? recentDeploy(r, service, changes) : null,
     templates,
     families: own?.families ?? {},
     badInstances: bad.size === 1 && all.size >= 2 ? [...bad] : [],
