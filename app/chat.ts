@@ -23,7 +23,7 @@ import type { Bus, OutboxMessage, Store } from '../core/ports/index.js';
 import { directoryOf, roomRegistryOf } from '../usecases/chat.js';
 import { getIncident } from '../usecases/incidents.js';
 import { directSession, type UseCaseDeps } from '../usecases/session.js';
-import type { Config } from './config.js';
+import { DEFAULT_ORG, type Config } from './config.js';
 
 export interface ChatDeps {
   cfg: Config;
@@ -61,7 +61,10 @@ export async function startChat(d: ChatDeps): Promise<Chat> {
   const directory = directoryOf(org);
   const baseUrl = cfg.WARROOM_PUBLIC_URL ?? d.url;
   const logger = d.logger.child({ component: 'chat' });
-  const bot = createChatBot({ orgId, org: () => org, useCaseDeps: d.useCaseDeps, publishCommitted: d.publishCommitted, agent: d.agent, directory, rooms, baseUrl, mask: d.mask, logger });
+  // With the sandbox on, a plan drafted in chat acts on it (namespace shop): an approval heals the
+  // simulated service instead of only recording what would have run.
+  const planDefaults = cfg.WARROOM_SANDBOX === 'on' && orgId === DEFAULT_ORG ? { env: 'prod' as const, runner: 'sandbox', namespace: 'shop' } : undefined;
+  const bot = createChatBot({ orgId, org: () => org, useCaseDeps: d.useCaseDeps, publishCommitted: d.publishCommitted, agent: d.agent, directory, rooms, baseUrl, mask: d.mask, logger, ...(planDefaults ? { planDefaults } : {}) });
   const router = express.Router();
   const stops: (() => Promise<void>)[] = [];
   let auditChannel: ((text: string) => Promise<unknown>) | undefined;

@@ -83,14 +83,22 @@ export interface FaultSignature {
   seenIn: Partial<Record<Symptom, string>>;
 }
 
+/** The part of a log line around what matched (templates start with timestamps and ids nobody needs to read). */
+function quote(line: string, at: number): string {
+  const from = Math.max(0, at - 30);
+  const to = Math.min(line.length, at + 90);
+  return `${from > 0 ? '…' : ''}${line.slice(from, to).trim()}${to < line.length ? '…' : ''}`;
+}
+
 export function faultSignature(e: FixEvidence): FaultSignature {
   const symptoms = new Set<Symptom>();
   const seenIn: FaultSignature['seenIn'] = {};
   for (const t of e.templates) {
     for (const [s, re] of LOG_SYMPTOMS) {
-      if (!symptoms.has(s) && re.test(t)) {
+      const m = symptoms.has(s) ? null : re.exec(t);
+      if (m) {
         symptoms.add(s);
-        seenIn[s] = t;
+        seenIn[s] = quote(t, m.index);
       }
     }
   }
