@@ -2,7 +2,9 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SECRET_MASKS, compileMaskRules, maskSecrets } from '../secrets.js';
-import { createSecretMasker, literalsRequiredBy } from './secret-scan.js';
+import { createMasker } from './masking.js';
+import { createSecretMasker, literalsRequiredBy, secretTrigramGate } from './secret-scan.js';
+import { TokenScratch } from './tokenize.js';
 
 // Texts with and without secrets, including the awkward ones: several secrets in one line, words
 // in other cases, a replacement that brings in a word of a later rule, words overlapping.
@@ -45,11 +47,12 @@ describe('literalsRequiredBy', () => {
     ['x(?:foo|barbaz)y', ['foo', 'barbaz']],
     ['(?<![A-Za-z])auth(?=:)', ['auth']],
     ['a\\bbc', ['abc']],
+    ['gh[pou]_|wr[a]?_', ['ghp_', 'gho_', 'ghu_', 'wr_', 'wra_']],
   ])('finds the words every match of %j holds', (source, words) => {
     expect(literalsRequiredBy(source)).toEqual(words);
   });
 
-  it.each(['\\d+', 'a?b?', '(?:foo|)', '[abc]+', '.*', 'foo|\\d', '(unclosed', 'a{', '\\xq|abc', '\\012abc', '\\k|abc>'])('gives no word for %j (no literal is certain)', (source) => {
+  it.each(['\\d+', 'a?b?', '(?:foo|)', '[a-z]+', '.*', 'foo|\\d', '(unclosed', 'a{', '\\xq|abc', '\\012abc', '\\k|abc>'])('gives no word for %j (no literal is certain)', (source) => {
     expect(literalsRequiredBy(source)).toBeNull();
   });
 
@@ -103,5 +106,35 @@ describe('createSecretMasker', () => {
       if (!existsSync(file)) continue;
       for (const line of readFileSync(file, 'utf8').split('\n')) expect(fast(line)).toBe(maskSecrets(line));
     }
+  });
+});
+
+describe('secretTrigramGate', () => {
+  it('marks the opening of every default word, so a line whose tokens hold none has no secret', () => {
+    const gate = secretTrigramGate(DEFAULT_SECRET_MASKS);
+    expect(gate).not.toBeNull();
+    const sc = new TokenScratch(gate);
+    for (const t of TEXTS) {
+      sc.scan(t);
+      // Every text the rules change opens the gate.
+      if (maskSecrets(t) !== t) expect(sc.gateHit, t).toBe(true);
+    }
+    sc.scan('081109 203518 143 INFO dfs.DataNode$DataXceiver: Receiving block blk_-1608999687919862906');
+    expect(sc.gateHit).toBe(false);
+    sc.scan('x BEARER abcdefghijkl');
+    expect(sc.gateHit).toBe(true);
+  });
+
+  it('is null where it cannot promise that: a word of two letters, or the u flag', () => {
+    expect(secretTrigramGate(compileMaskRules([{ name: 'short', pattern: 'ab\\d+', replacement: 'x' }]))).toBeNull();
+    expect(secretTrigramGate(compileMaskRules([{ name: 'u', pattern: 'secret=\\S+', flags: 'giu', replacement: 'x' }]))).toBeNull();
+    expect(secretTrigramGate(compileMaskRules([{ name: 'none', pattern: '\\d{6,}', replacement: 'x' }]))).toBeNull();
+  });
+});
+
+describe('createMasker with the gate', () => {
+  it('masks secrets exactly as maskSecrets does before tokenizing', () => {
+    const m = createMasker({ variableRules: [] });
+    for (const t of TEXTS) expect(m.mask(t)).toBe(maskSecrets(t));
   });
 });

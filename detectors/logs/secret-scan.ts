@@ -14,6 +14,7 @@
  * masker falls back to `maskSecrets` itself: unknown never means unmasked.
  */
 import { maskSecrets, type CompiledMask } from '../secrets.js';
+import { trigramSlot } from './tokenize.js';
 
 /** One of these words must occur in every match (null: unknown, no prefilter possible). */
 type Need = string[] | null;
@@ -58,13 +59,15 @@ export function literalsRequiredBy(source: string): Need {
     if (len > 0 && source[i + len] === '?') len++;
     return { len, min };
   };
-  const skipClass = () => {
-    i++; // [
+  // Skips a class; returns its characters when it is a short plain list (`[pousr]`), else null.
+  const skipClass = (): string[] | null => {
+    const from = ++i; // after [
     if (source[i] === '^') i++;
     // In JavaScript a `]` right after `[` or `[^` closes the class (`[^]` is any character).
     while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
     if (i >= source.length) fail();
-    i++;
+    const body = source.slice(from, i++);
+    return /^[A-Za-z0-9_]{1,8}$/.test(body) ? [...new Set(body)] : null;
   };
   // Alternation up to `)` or the end.
   const disjunction = (): Need => {
@@ -78,14 +81,19 @@ export function literalsRequiredBy(source: string): Need {
   };
   const alternative = (): Need => {
     let need: Need = null;
-    let run = '';
+    // The literal text just read, as its few possible spellings (`wr[a]?_` is wr_ or wra_).
+    let run: string[] = [''];
     const endRun = () => {
-      if (run !== '') need = better(need, [run]);
-      run = '';
+      if (!run.includes('')) need = better(need, [...new Set(run)]);
+      run = [''];
+    };
+    const extend = (chars: string[]) => {
+      run = run.flatMap((r) => chars.map((c) => r + c));
+      if (run.length > 16) endRun();
     };
     while (i < source.length && source[i] !== '|' && source[i] !== ')') {
       const c = source[i];
-      let atom: { literal?: string; need?: Need; assertion?: boolean } = {};
+      let atom: { literal?: string; chars?: string[]; need?: Need; assertion?: boolean } = {};
       if (c === '(') {
         i++;
         let look = false;
@@ -100,8 +108,8 @@ export function literalsRequiredBy(source: string): Need {
         i++;
         atom = look ? { assertion: true } : { need: inner };
       } else if (c === '[') {
-        skipClass();
-        atom = {};
+        const chars = skipClass();
+        atom = chars ? { chars } : {};
       } else if (c === '\\') {
         const e = source[i + 1];
         if (e === undefined) fail();
@@ -142,11 +150,17 @@ export function literalsRequiredBy(source: string): Need {
       }
       const q = quantifier();
       i += q.len;
-      if (atom.literal !== undefined && q.len === 0) {
-        run += atom.literal;
+      const chars = atom.literal !== undefined ? [atom.literal] : atom.chars;
+      if (chars !== undefined && q.len === 0) {
+        extend(chars);
         continue;
       }
-      if (atom.literal !== undefined && q.min >= 1) run += atom.literal; // required once, then the run breaks
+      // Optional once (`[a]?`): both spellings go on.
+      if (chars !== undefined && q.len === 1 && source[i - 1] === '?') {
+        extend(['', ...chars]);
+        continue;
+      }
+      if (chars !== undefined && q.min >= 1) extend(chars); // required once, then the run breaks
       endRun();
       if (atom.need !== undefined && q.min >= 1) need = better(need, atom.need);
     }
@@ -206,6 +220,22 @@ function armed(p: Plan, text: string): number {
     re.lastIndex = m.index + 1;
   }
   return bits;
+}
+
+/**
+ * A trigram table for TokenScratch: every word's first three characters (lower case) are marked,
+ * so a text with no marked trigram inside a token holds no word and no secret. Null when that
+ * cannot be promised: a rule without words (the masker falls back to maskSecrets), a word shorter
+ * than three characters or with whitespace in its opening, or the `u` flag (non-ASCII folds).
+ */
+export function secretTrigramGate(masks: CompiledMask[]): Uint8Array | null {
+  const plan = planOf(masks);
+  if (plan === null || plan.words.unicode) return null;
+  const words = [...plan.rulesOf.keys()];
+  if (words.some((w) => w.length < 3 || [...w.slice(0, 3)].some((c) => c.charCodeAt(0) <= 32))) return null;
+  const gate = new Uint8Array(1 << 16);
+  for (const w of words) gate[trigramSlot(w.charCodeAt(0), w.charCodeAt(1), w.charCodeAt(2))] = 1;
+  return gate;
 }
 
 /** A function with the result of `maskSecrets(text, masks)`, faster on text with no secret. */
