@@ -233,7 +233,7 @@ export function secretTrigramGate(masks: CompiledMask[]): Uint8Array | null {
   if (plan === null || plan.words.unicode) return null;
   const words = [...plan.rulesOf.keys()];
   if (words.some((w) => w.length < 3 || [...w.slice(0, 3)].some((c) => c.charCodeAt(0) <= 32))) return null;
-  const gate = new Uint8Array(1 << 16);
+  const gate = new Uint8Array(1 << 15);
   for (const w of words) gate[trigramSlot(w.charCodeAt(0), w.charCodeAt(1), w.charCodeAt(2))] = 1;
   return gate;
 }

@@ -71,10 +71,12 @@ export function tokenize(text: string): string[] {
 }
 
 /**
- * The slot of three characters (ASCII letters in lower case) in a trigram gate, a 64 Ki-entry
- * table: TokenScratch.scan computes the same inline. Collisions only cost a false alarm.
+ * The slot of three characters in a trigram gate (a 32 Ki-entry table): the low five bits of
+ * each, which are the same for a letter in either case, so the gate is case-insensitive for free.
+ * Other characters share slots with letters; that only costs a false alarm. TokenScratch.scan
+ * computes the same inline, rolling.
  */
-export const trigramSlot = (a: number, b: number, c: number): number => (a * 1031 + b * 37 + c) & 0xffff;
+export const trigramSlot = (a: number, b: number, c: number): number => ((a & 31) << 10) | ((b & 31) << 5) | (c & 31);
 
 /**
  * Token boundaries and class bits of one text, in reusable typed arrays: the masker's hot path
@@ -108,18 +110,16 @@ export class TokenScratch {
       if (i >= n) break;
       const start = i;
       let bits = 0;
-      // The two characters before (lower case), 0 at the start of a token: no trigram spans whitespace.
-      let p1 = 0;
-      let p2 = 0;
+      // The slot of the last three characters (trigramSlot, rolled), restarted in each token:
+      // no trigram spans whitespace. The first two of a token look up partial slots: false alarms only.
+      let slot = 0;
       for (; i < n; i++) {
         const c = t.charCodeAt(i);
         if (c <= 32) break;
         bits |= c < 128 ? CLASS[c] : NON_ASCII;
         if (g !== null) {
-          const l = c >= 65 && c <= 90 ? c + 32 : c;
-          if (p2 !== 0) hit |= g[(p2 * 1031 + p1 * 37 + l) & 0xffff];
-          p2 = p1;
-          p1 = l;
+          slot = ((slot << 5) | (c & 31)) & 0x7fff;
+          hit |= g[slot];
         }
       }
       if (count === this.starts.length) this.grow();
