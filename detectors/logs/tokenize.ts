@@ -71,31 +71,56 @@ export function tokenize(text: string): string[] {
 }
 
 /**
+ * The slot of three characters in a trigram gate (a 32 Ki-entry table): the low five bits of
+ * each, which are the same for a letter in either case, so the gate is case-insensitive for free.
+ * Other characters share slots with letters; that only costs a false alarm. TokenScratch.scan
+ * computes the same inline, rolling.
+ */
+export const trigramSlot = (a: number, b: number, c: number): number => ((a & 31) << 10) | ((b & 31) << 5) | (c & 31);
+
+/**
  * Token boundaries and class bits of one text, in reusable typed arrays: the masker's hot path
  * allocates no per-line arrays. (It lives here, next to the class table, because a table read
  * through an import binding is several times slower in a tight loop.)
+ *
+ * With a `gate` (a trigram table, see secret-scan.ts) the same pass also tells whether any of
+ * the table's three-character openings occurs inside a token (`gateHit`): the secret rules then
+ * need not scan a line that holds none, which is nearly every line, at a few operations per
+ * character instead of a second pass.
  */
 export class TokenScratch {
   starts = new Int32Array(256);
   ends = new Int32Array(256);
   classes = new Int32Array(256);
   count = 0;
+  gateHit = false;
+
+  constructor(private readonly gate: Uint8Array | null = null) {}
 
   /** Splits `t` on whitespace into the arrays; returns the class bits of the whole text. */
   scan(t: string): number {
     let count = 0;
     let all = 0;
     const n = t.length;
+    const g = this.gate;
+    let hit = 0;
     let i = 0;
     while (i < n) {
       while (i < n && t.charCodeAt(i) <= 32) i++;
       if (i >= n) break;
       const start = i;
       let bits = 0;
+      // The slot of the last three characters (trigramSlot, rolled), restarted in each token:
+      // no trigram spans whitespace. The first two of a token look up partial slots: false alarms only.
+      let slot = 0;
       for (; i < n; i++) {
         const c = t.charCodeAt(i);
         if (c <= 32) break;
         bits |= c < 128 ? CLASS[c] : NON_ASCII;
+        if (g !== null) {
+          slot = ((slot << 5) | (c & 31)) & 0x7fff;
+          hit |= g[slot];
+        }
       }
       if (count === this.starts.length) this.grow();
       this.starts[count] = start;
@@ -104,6 +129,7 @@ export class TokenScratch {
       all |= bits;
     }
     this.count = count;
+    this.gateHit = hit !== 0;
     return all;
   }
 

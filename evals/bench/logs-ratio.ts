@@ -41,7 +41,8 @@ export async function bareRead(file: string): Promise<{ lines: number; chars: nu
   return { lines: n, chars: chars + carry.length };
 }
 
-const READS_PER_RUN = 5;
+/** Bare reads timed back to back per run: one is short (tens of ms), so their mean is less timer and load noise. */
+export const READS_PER_RUN = 5;
 
 const cpu = (c0: NodeJS.CpuUsage): number => {
   const c = process.cpuUsage(c0);
