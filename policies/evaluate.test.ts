@@ -1,6 +1,6 @@
 /** The Cedar policy gate on the default policies: who may change what, where, when, and the quoted reasons. */
 import { describe, expect, it } from 'vitest';
-import { loadPolicyBundle } from '../app/policies.js';
+import { loadPolicyBundle } from '../usecases/policy-loader.js';
 import { compilePolicies, evaluatePlan, roleOfScopes, type PolicyRequest } from './evaluate.js';
 
 const bundle = loadPolicyBundle();

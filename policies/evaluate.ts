@@ -38,7 +38,7 @@ export interface PolicyStep {
 export interface PolicyRequest {
   /** Who it runs for: the approver of an approved plan, else who asks. */
   principal: { id: string; role: Role };
-  plan: { env: string; runner: string; risk: 'low' | 'medium' | 'high'; requestedBy: string; approved: boolean; steps: PolicyStep[] };
+  plan: { env: string; runner: string; risk: 'low' | 'medium' | 'high'; requestedBy: string; approved: boolean; approvedBy?: string | null; steps: PolicyStep[] };
   /** Whether the runner changes nothing (the dry run). */
   dryRun: boolean;
   now: Date;
@@ -119,7 +119,7 @@ export function stepContext(req: PolicyRequest, step: PolicyStep): Record<string
     risk_level: req.plan.risk,
     dry_run: req.dryRun,
     approved: req.plan.approved,
-    requester_is_approver: req.plan.approved && req.plan.requestedBy === req.principal.id,
+    requester_is_approver: req.plan.approved && (req.plan.approvedBy ?? req.principal.id) === req.plan.requestedBy,
     hour: t.getUTCHours(),
     weekday: t.getUTCDay(),
     date: y * 10_000 + m * 100 + d,
@@ -133,7 +133,7 @@ export function stepContext(req: PolicyRequest, step: PolicyStep): Record<string
   return ctx;
 }
 
-function entitiesOf(req: PolicyRequest, step: PolicyStep, namespace: string) {
+function entitiesOf(req: PolicyRequest, step: PolicyStep, namespace: string): cedar.EntityJson[] {
   const roles = (Object.keys(ROLE_PARENT) as Role[]).map((r) => ({ uid: { type: 'Role', id: r }, attrs: {}, parents: ROLE_PARENT[r] ? [{ type: 'Role', id: ROLE_PARENT[r]! }] : [] }));
   return [
     ...roles,
