@@ -9,6 +9,7 @@
  * WARROOM_POLICY_DIR); `compilePolicies` checks them against the schema once, `evaluatePlan`
  * answers per plan. Cedar has no floats, so the risk is a Long: 1 low, 2 medium, 3 high.
  */
+import { createHash } from 'node:crypto';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 
 /** Policies checked against the schema, keyed by their @id (or `<file>#<n>` without one). */
@@ -142,18 +143,35 @@ function entitiesOf(req: PolicyRequest, step: PolicyStep, namespace: string): ce
   ];
 }
 
+/**
+ * The bundle's policies and schema, parsed once into Cedar's cache (statefulIsAuthorized is
+ * about five times faster than re-parsing them on every request), under a content hash.
+ */
+const prepared = new WeakMap<PolicyBundle, string>();
+function preparedId(bundle: PolicyBundle): string {
+  const known = prepared.get(bundle);
+  if (known) return known;
+  const id = createHash('sha256').update(bundle.schema).update(JSON.stringify(bundle.policies)).digest('hex').slice(0, 24);
+  const ps = cedar.preparsePolicySet(id, { staticPolicies: bundle.policies });
+  const sc = cedar.preparseSchema(id, bundle.schema);
+  if (ps.type === 'failure' || sc.type === 'failure') throw new Error(`the policies could not be prepared: ${errText([...(ps.type === 'failure' ? ps.errors : []), ...(sc.type === 'failure' ? sc.errors : [])])}`);
+  prepared.set(bundle, id);
+  return id;
+}
+
 /** One step's decision. */
 export function evaluateStep(bundle: PolicyBundle, req: PolicyRequest, step: PolicyStep, index: number): StepDecision & { errors: string[] } {
   const namespace = typeof step.params.namespace === 'string' && step.params.namespace ? step.params.namespace : 'default';
   const base = { step: index, action: step.action, target: step.target, namespace };
-  const ans = cedar.isAuthorized({
+  const id = preparedId(bundle);
+  const ans = cedar.statefulIsAuthorized({
     principal: { type: 'User', id: req.principal.id },
     action: { type: 'Action', id: step.action },
     resource: { type: 'Workload', id: 'target' },
     context: stepContext(req, step) as cedar.Context,
-    schema: bundle.schema,
+    preparsedSchemaName: id,
     validateRequest: true,
-    policies: { staticPolicies: bundle.policies },
+    preparsedPolicySetId: id,
     entities: entitiesOf(req, step, namespace),
   });
   if (ans.type === 'failure') {
