@@ -4,7 +4,7 @@
  * with the failed gates otherwise, staying approved; any plan still passes the policy gate.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrgStore, Runner } from '../core/ports/index.js';
+import type { OrgStore, OutboxMessage, Runner } from '../core/ports/index.js';
 import type { FixPlan, FixStep } from '../core/schemas.js';
 import { DEFAULT_SECRET_MASKS } from '../detectors/secrets.js';
 import type { LiveService } from '../remediate/catalog.js';
@@ -41,7 +41,8 @@ const deps: UseCaseDeps = {
   liveState: (_org, service) => live[service] ?? null,
 };
 const person = (userId: string, scopes: Principal['scopes'] = ['read', 'plan', 'approve']): Principal => ({ orgId: 'o1', userId, scopes, via: 'chat', ref: `slack:U${userId}` });
-const session = (userId: string, scopes?: Principal['scopes']) => directSession(person(userId, scopes), org, deps, () => undefined);
+const published: OutboxMessage[] = [];
+const session = (userId: string, scopes?: Principal['scopes']) => directSession(person(userId, scopes), org, deps, (msgs) => published.push(...msgs));
 const liveOf = (replicas: number): LiveService => ({ replicas, memoryMb: 512, diskGb: 10, version: '1.0.0', flags: {}, config: {}, callers: [], external: false });
 
 beforeAll(async () => {
@@ -83,6 +84,8 @@ describe('preflightFix', () => {
     expect(r.ms).toBeGreaterThanOrEqual(0);
     expect(await org.latestPreflight(p.id)).toEqual(r);
     expect((await org.listAuditFor(`plan:${p.id}`)).map((e) => e.action)).toEqual(['fix.preflight']);
+    // the war rooms update the plan card (it shows the gates)
+    expect(published.filter((m) => m.subject === 'incident.updated').map((m) => m.payload)).toContainEqual({ incidentId: p.incidentId, change: 'plan', planId: p.id });
   });
 
   it('fails the gates that fail, each with its reason: the runner check, the policy, the drift', async () => {

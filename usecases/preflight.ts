@@ -81,8 +81,15 @@ async function runAndStore(s: Session, planId: string, write: 'commit' | 'transa
     await org.appendAudit({ actor: actorOf(s.principal), action: 'fix.preflight', target: `plan:${plan.id}`, payload: { passed, failed: gates.filter((g) => !g.passed).map((g) => ({ gate: g.name, reason: g.reason })), ms } });
     return rec;
   };
-  // executeFix's own commit is its outcome (one per call): the preflight it needs is its own transaction
-  return write === 'commit' ? s.commit(({ org }) => store(org)) : s.org.transaction(store);
+  // executeFix's own commit is its outcome (one per call): the preflight it needs is its own
+  // transaction, and the outcome's message updates the card. On its own, the preflight's message
+  // has the war rooms show the gates on the plan card.
+  if (write === 'transaction') return s.org.transaction(store);
+  return s.commit(async ({ org, emit }) => {
+    const rec = await store(org);
+    await emit('incident.updated', { incidentId: plan.incidentId, change: 'plan', planId: plan.id });
+    return rec;
+  });
 }
 
 /** Runs the preflight of a plan not yet run, stores and audits it (scope `plan`). */
