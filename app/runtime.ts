@@ -24,6 +24,8 @@ import { dryRunRunner } from '../remediate/runners/dryrun.js';
 import { createInprocBus, createNatsBus } from '../bus/index.js';
 import { openStore } from '../store/index.js';
 import { sandboxRunner } from '../sim/runner.js';
+import { withSandboxValidate } from './sandbox-validate.js';
+import { loadPolicyBundle } from '../usecases/policy-loader.js';
 import type { RunningSandbox } from '../sim/edge/realtime.js';
 import { sandboxLiveService } from '../sim/edge/live.js';
 import { ALL_ROUTES } from '../api/routes/index.js';
@@ -92,7 +94,10 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   const generatedKeys: Warroom['generatedKeys'] = {};
   let sandbox: RunningSandbox | undefined;
   let sandboxPending = false;
-  const sandboxRunnerInstance = sandboxRunner(() => sandbox, DEFAULT_ORG);
+  // the sandbox runner, with its server-side dry run (the preflight's dry_run gate)
+  const sandboxRunnerInstance = withSandboxValidate(sandboxRunner(() => sandbox, DEFAULT_ORG), () => sandbox?.sandbox, DEFAULT_ORG);
+  // the preflight's Cedar policies: a bad org policy (WARROOM_POLICY_DIR) stops the start here, with its error
+  const policies = loadPolicyBundle(cfg.WARROOM_POLICY_DIR);
 
   // Knowledge-base embeddings: OpenAI-compatible when configured, else the local embedder.
   const embedder = await createEmbedder(cfg);
@@ -113,6 +118,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     runners: { [dryRunRunner.name]: dryRunRunner, [sandboxRunnerInstance.name]: sandboxRunnerInstance },
     fixHeartbeatMs: fixHeartbeatMs(cfg.WARROOM_FIX_LEASE_SECONDS * 1000),
     planTtlMs: cfg.WARROOM_PLAN_TTL_MINUTES * 60_000,
+    policies,
     analysisCache,
     // the fix catalog's numbers (replicas, limits, volumes, flags) for the org the sandbox belongs to
     liveState: (orgId, service) => (orgId === DEFAULT_ORG && sandbox ? sandboxLiveService(sandbox.sandbox.world.scenario.topology, sandbox.status().desired, service) : null),

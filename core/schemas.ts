@@ -238,6 +238,31 @@ export interface FixPlan {
   analysisId?: string | null;
 }
 
+/** The preflight gates, in the order they run (usecases/preflight.ts). */
+export const PREFLIGHT_GATES = ['dry_run', 'policy', 'slo_budget', 'drift'] as const;
+export type PreflightGateName = (typeof PREFLIGHT_GATES)[number];
+
+/** One preflight gate's verdict: passed or not, why in one sentence, and what it looked at. */
+export interface PreflightGate {
+  name: PreflightGateName;
+  passed: boolean;
+  reason: string;
+  details: Record<string, unknown>;
+}
+
+/** A preflight run of a plan, stored with it and never changed. */
+export interface PreflightRecord {
+  id: string;
+  orgId: string;
+  planId: string;
+  passed: boolean;
+  gates: PreflightGate[];
+  ms: number;
+  /** The actor who ran it (`user:<id>`). */
+  runBy: string;
+  createdAt: string;
+}
+
 export interface Approval {
   id: string;
   orgId: string;

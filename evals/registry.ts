@@ -10,8 +10,9 @@ import { logclustSuite } from './suites/logclust.js';
 import { loghubSuite } from './suites/loghub.js';
 import { nabSuite } from './suites/nab.js';
 import { pipelineSuite } from './suites/pipeline.js';
+import { preflightSuite } from './suites/preflight.js';
 import { rcaPublicSuite } from './suites/rca-public.js';
 import { rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite } from './suites/rca-sandbox.js';
 import { remediateChoiceSuite } from './suites/remediate-choice.js';
 
-export const SUITES: Suite[] = [pipelineSuite, logclustSuite, loghubSuite, nabSuite, detectSyntheticSuite, detectSandboxSuite, kbSuite, kbIncidentsSuite, rcaPublicSuite, rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite, remediateChoiceSuite, ingestFuzzSuite, agentSuite];
+export const SUITES: Suite[] = [pipelineSuite, logclustSuite, loghubSuite, nabSuite, detectSyntheticSuite, detectSandboxSuite, kbSuite, kbIncidentsSuite, rcaPublicSuite, rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite, remediateChoiceSuite, preflightSuite, ingestFuzzSuite, agentSuite];

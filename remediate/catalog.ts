@@ -56,6 +56,8 @@ const step = (action: string, service: string, params: Record<string, unknown>, 
   step: { action, target: service, params, command: r.command },
   rollback: { action: `undo ${action}`, target: service, command: r.rollback },
 });
+/** What the plan assumes the live value is now (the preflight's drift gate compares it): only when known. */
+const assumed = (key: string, v: string | number | boolean | null | undefined): Record<string, unknown> => (v === null || v === undefined ? {} : { [key]: v });
 const one = (title: string, s: ReturnType<typeof step>): Built => ({ title, steps: [s.step], rollback: [s.rollback] });
 const changeOf = (ctx: FixContext, kind: string): BlamedChange | null => (ctx.evidence.change?.kind === kind ? ctx.evidence.change : null);
 const has = (ctx: FixContext, s: Parameters<FaultSignature['symptoms']['has']>[0]) => ctx.signature.symptoms.has(s);
@@ -82,7 +84,7 @@ export const CATALOG: CatalogEntry[] = [
     },
     build(ctx) {
       const c = changeOf(ctx, 'deploy') ?? deployBeforeGrowth(ctx)!;
-      const s = step('rollback', ctx.evidence.service, { namespace: ctx.namespace, change_id: c.id, ...(c.from ? { to_version: c.from } : {}) }, kubectl.rolloutUndo(target(ctx)));
+      const s = step('rollback', ctx.evidence.service, { namespace: ctx.namespace, change_id: c.id, ...(c.from ? { to_version: c.from } : {}), ...assumed('from_version', ctx.live ? ctx.live.version : c.to) }, kubectl.rolloutUndo(target(ctx)));
       return one(`Roll back ${ctx.evidence.service}${c.from ? ` to ${c.from}` : ''} (undo ${c.key})`, s);
     },
   },
@@ -100,7 +102,7 @@ export const CATALOG: CatalogEntry[] = [
     },
     build(ctx) {
       const c = changeOf(ctx, 'flag')!;
-      const s = step('flag_off', ctx.evidence.service, { namespace: ctx.namespace, flag: c.key, change_id: c.id }, kubectl.patchConfigMap(target(ctx), 'flags', c.key, 'false', c.from ?? null));
+      const s = step('flag_off', ctx.evidence.service, { namespace: ctx.namespace, flag: c.key, change_id: c.id, ...assumed('from_value', ctx.live ? ctx.live.flags[c.key] : c.to) }, kubectl.patchConfigMap(target(ctx), 'flags', c.key, 'false', c.from ?? null));
       return one(`Turn flag ${c.key} off on ${ctx.evidence.service}`, s);
     },
   },
@@ -119,7 +121,7 @@ export const CATALOG: CatalogEntry[] = [
     build(ctx) {
       const c = changeOf(ctx, 'config')!;
       if (c.from === undefined || c.from === null) return { missing: `the previous value of ${c.key} (the change event did not carry it)` };
-      const s = step('config_revert', ctx.evidence.service, { namespace: ctx.namespace, key: c.key, change_id: c.id }, kubectl.patchConfigMap(target(ctx), 'config', c.key, c.from, c.to ?? null));
+      const s = step('config_revert', ctx.evidence.service, { namespace: ctx.namespace, key: c.key, change_id: c.id, ...assumed('from_value', ctx.live ? ctx.live.config[c.key] : c.to) }, kubectl.patchConfigMap(target(ctx), 'config', c.key, c.from, c.to ?? null));
       return one(`Revert ${c.key} on ${ctx.evidence.service} to ${c.from}`, s);
     },
   },
@@ -151,7 +153,7 @@ export const CATALOG: CatalogEntry[] = [
       const gb = ctx.live?.diskGb;
       if (!gb) return { missing: 'the volume\'s current size (no live state of the service)' };
       const to = Math.ceil(gb * 2);
-      return one(`Double the volume of ${ctx.evidence.service} (${gb} → ${to} GiB)`, step('expand_disk', ctx.evidence.service, { namespace: ctx.namespace, disk_gb: to }, kubectl.resizeVolume(target(ctx), `data-${ctx.evidence.service}-0`, to)));
+      return one(`Double the volume of ${ctx.evidence.service} (${gb} → ${to} GiB)`, step('expand_disk', ctx.evidence.service, { namespace: ctx.namespace, disk_gb: to, from_disk_gb: gb }, kubectl.resizeVolume(target(ctx), `data-${ctx.evidence.service}-0`, to)));
     },
   },
   {
@@ -187,7 +189,7 @@ export const CATALOG: CatalogEntry[] = [
       const mb = ctx.live?.memoryMb;
       if (!mb) return { missing: 'the current memory limit (no live state of the service)' };
       const to = Math.ceil((mb * 1.5) / 256) * 256;
-      return one(`Raise the memory limit of ${ctx.evidence.service} (${mb} → ${to} MiB)`, step('resize', ctx.evidence.service, { namespace: ctx.namespace, memory_mb: to }, kubectl.setMemory(target(ctx), to, mb)));
+      return one(`Raise the memory limit of ${ctx.evidence.service} (${mb} → ${to} MiB)`, step('resize', ctx.evidence.service, { namespace: ctx.namespace, memory_mb: to, from_memory_mb: mb }, kubectl.setMemory(target(ctx), to, mb)));
     },
   },
   {
@@ -233,7 +235,7 @@ export const CATALOG: CatalogEntry[] = [
       const n = ctx.live?.replicas;
       if (!n) return { missing: 'the current replica count (no live state of the service)' };
       const to = Math.min(64, n * 2);
-      return one(`Scale ${ctx.evidence.service} out (${n} → ${to} replicas)`, step('scale', ctx.evidence.service, { namespace: ctx.namespace, replicas: to }, kubectl.scale(target(ctx), to, n)));
+      return one(`Scale ${ctx.evidence.service} out (${n} → ${to} replicas)`, step('scale', ctx.evidence.service, { namespace: ctx.namespace, replicas: to, from_replicas: n }, kubectl.scale(target(ctx), to, n)));
     },
   },
   {
@@ -249,7 +251,7 @@ export const CATALOG: CatalogEntry[] = [
       const caller = ctx.live?.callers.map((c) => ({ c, flag: Object.keys(c.flags).find((f) => FAILOVER_FLAG.test(f)) })).find((x) => x.flag);
       if (!caller?.flag) return { missing: 'a failover switch (a backup/fallback flag) on any caller' };
       const { c, flag } = caller;
-      const s = step('flag_set', c.service, { namespace: ctx.namespace, flag, value: true }, kubectl.patchConfigMap(target(ctx, c.service), 'flags', flag, 'true', String(c.flags[flag])));
+      const s = step('flag_set', c.service, { namespace: ctx.namespace, flag, value: true, ...assumed('from_value', c.flags[flag]) }, kubectl.patchConfigMap(target(ctx, c.service), 'flags', flag, 'true', String(c.flags[flag])));
       return one(`Switch ${c.service} to its backup (${flag} on) while ${ctx.evidence.service} is down`, s);
     },
   },

@@ -13,7 +13,7 @@ describe('chooseFix', () => {
   it('undoes a blamed deploy, and keeps the signature fix as the alternative', () => {
     const c = choose(ev({ change: { id: 'chg-1', kind: 'deploy', key: 'cart@2.1.0', service: 'cart', from: '2.0.0', to: '2.1.0' }, templates: ['FATAL ERROR: JavaScript heap out of memory'] }));
     expect(c.chosen.entry).toBe('undo-deploy');
-    expect(c.chosen.built.steps).toEqual([{ action: 'rollback', target: 'cart', params: { namespace: 'shop', change_id: 'chg-1', to_version: '2.0.0' }, command: 'kubectl rollout undo deployment/cart -n shop' }]);
+    expect(c.chosen.built.steps).toEqual([{ action: 'rollback', target: 'cart', params: { namespace: 'shop', change_id: 'chg-1', to_version: '2.0.0', from_version: '2.0.0' }, command: 'kubectl rollout undo deployment/cart -n shop' }]);
     expect(c.chosen.built.title).toBe('Roll back cart to 2.0.0 (undo cart@2.1.0)');
     expect(c.alternatives.map((a) => a.entry)).toEqual(['raise-memory', 'restart']);
     expect(c.why).toMatch(/blames deploy cart@2\.1\.0.*Runner-up: raise the memory limit/);

@@ -40,6 +40,7 @@ import type {
   AuditEntry,
   AuditInput,
   CommandRecord,
+  PreflightRecord,
   Connector,
   ConnectorInput,
   Evidence,
@@ -307,6 +308,12 @@ class PgOrgStore implements OrgStore {
   }
   listCommands(planId: string): Promise<CommandRecord[]> {
     return this.run((s) => fix.listCommands(s, this.orgId, planId));
+  }
+  addPreflight(p: Omit<PreflightRecord, 'orgId' | 'createdAt'>): Promise<PreflightRecord> {
+    return this.run((s) => fix.addPreflight(s, this.orgId, p));
+  }
+  latestPreflight(planId: string): Promise<PreflightRecord | null> {
+    return this.run((s) => fix.latestPreflight(s, this.orgId, planId));
   }
 
   appendAudit(e: AuditInput & { ts?: string }): Promise<AuditEntry> {

@@ -74,7 +74,7 @@ describe('draftFixPlan from the fix catalog (a confident, complete analysis)', (
     expect(blind.choice?.why).toMatch(/cannot be built without the current replica count/);
     const seeing = { ...s.session(), deps: { ...s.session().deps, liveState: async (_org: string, svc: string) => (svc === 'search' ? { replicas: 4, memoryMb: 1024, diskGb: 20, version: '5.0.0', flags: {}, config: {}, callers: [], external: false } : null) } };
     const d = await draftFixPlan(seeing, { incidentId: inc.id });
-    expect(d.draft.steps).toEqual([{ action: 'scale', target: 'search', params: { namespace: 'default', replicas: 8 }, command: 'kubectl scale deployment/search --replicas=8 -n default' }]);
+    expect(d.draft.steps).toEqual([{ action: 'scale', target: 'search', params: { namespace: 'default', replicas: 8, from_replicas: 4 }, command: 'kubectl scale deployment/search --replicas=8 -n default' }]);
   });
 });
 

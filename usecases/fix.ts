@@ -10,6 +10,7 @@ import { AppError } from '../core/errors.js';
 import type { Approval, CommandRecord, Environment, FixPlan } from '../core/schemas.js';
 import { FIX_HEARTBEAT_MS } from '../remediate/leases.js';
 import { draftForIncident } from './fix-draft.js';
+import { requirePreflight } from './preflight.js';
 import { actorOf, requireScope } from './principal.js';
 import type { Session, WriteScope } from './session.js';
 
@@ -100,7 +101,8 @@ export async function decideFix(s: Session, input: { planId: string; decision: '
  * before the end; the outcome is the session's commit. While the run lasts the plan's heartbeat
  * is renewed (every `fixHeartbeatMs`, and before each step): if the process dies, the lease runs
  * out and the sweep of remediate/leases.ts fails the plan. A plan abandoned meanwhile runs no
- * further step. A runner that changes nothing (the dry run) ends the plan `dry_run`, its commands
+ * further step. Before the claim, usecases/preflight.ts `requirePreflight` refuses (409) a prod plan
+ * without a passed preflight and any plan the policies deny. A runner that changes nothing (the dry run) ends the plan `dry_run`, its commands
  * `simulated`, so nobody reads it as a fix that ran.
  */
 export async function executeFix(s: Session, input: { planId: string; runner?: string }): Promise<{ plan: FixPlan; commands: CommandRecord[] }> {
@@ -112,6 +114,8 @@ export async function executeFix(s: Session, input: { planId: string; runner?: s
   }
   const runner = s.deps.runners[plan.runner];
   if (!runner) throw new AppError('unavailable', `Runner "${plan.runner}" is not configured on this instance.`);
+  // prod: a passed preflight newer than the plan (run now if missing); elsewhere: the policy gate
+  if (plan.status === 'approved') await requirePreflight(s, plan);
   const executing = await s.org.transaction(async (tx) => {
     const claimed = await tx.transitionFixPlan(plan.id, ['approved'], 'executing');
     if (claimed) await tx.appendAudit({ actor, action: 'fix.executing', target: `plan:${plan.id}`, payload: { runner: runner.name, steps: plan.steps.length } });

@@ -7,6 +7,7 @@ import type { Clock, IdSource } from '../core/clock.js';
 import type { AuditAnchor, OrgStore, OutboxMessage, Runner, Subject } from '../core/ports/index.js';
 import type { CompiledMask } from '../detectors/secrets.js';
 import { Staged } from '../ingest/outbox-relay.js';
+import type { PolicyBundle } from '../policies/evaluate.js';
 import type { LiveService } from '../remediate/catalog.js';
 import type { AnalysisCache } from './analysis-cache.js';
 import type { Principal } from './principal.js';
@@ -28,6 +29,11 @@ export interface UseCaseDeps {
    * numbers; absent or null: entries that need a live value are not built (remediate/catalog.ts).
    */
   liveState?(orgId: string, service: string): Promise<LiveService | null> | LiveService | null;
+  /**
+   * The preflight's Cedar policies (usecases/policy-loader.ts: the defaults plus
+   * WARROOM_POLICY_DIR, validated at start-up); absent: the default policies.
+   */
+  policies?: PolicyBundle;
   /** A plan not approved within this long of its drafting expires (WARROOM_PLAN_TTL_MINUTES); absent: plans never expire. */
   planTtlMs?: number;
   /** The audit key and where checkpoints are kept: what `verifyAudit` checks the chain with. */

@@ -81,7 +81,7 @@ describe('use cases called directly (chat principal)', () => {
     expect(run.commands.map((c) => c.status)).toEqual(run.plan.steps.map(() => 'simulated'));
     await expect(executeFix(bob, { planId: plan.id })).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/^The plan is dry_run now;/) });
     const actions = (await org.listAudit({ limit: 100 })).filter((e) => e.target === `plan:${plan.id}`).map((e) => `${e.action} ${e.actor}`);
-    expect(actions).toEqual(['fix.planned user:alice', 'fix.approved user:bob', 'fix.executing user:bob', 'fix.dry_run user:bob']);
+    expect(actions).toEqual(['fix.planned user:alice', 'fix.approved user:bob', 'fix.preflight user:bob', 'fix.executing user:bob', 'fix.dry_run user:bob']);
   });
 
   it('keeps keys and the audit chain to admins, and audits who issued and revoked a key', async () => {

@@ -1,7 +1,8 @@
-/** Fix-plan routes: draft, decide, execute, abandon, read. The rules live in usecases/fix.ts. */
+/** Fix-plan routes: draft, preflight, decide, execute, abandon, read. The rules live in usecases/fix.ts and usecases/preflight.ts. */
 import { z } from 'zod';
-import { ENVIRONMENTS } from '../../core/schemas.js';
+import { ENVIRONMENTS, PREFLIGHT_GATES } from '../../core/schemas.js';
 import { abandonFix, decideFix, executeFix, getFix, planFix } from '../../usecases/fix.js';
+import { preflightFix } from '../../usecases/preflight.js';
 import { route } from '../context.js';
 import { runUseCase } from '../session.js';
 import { ApprovalView, CommandView, FixPlanView, approvalView, commandView, fixPlanView } from '../views.js';
@@ -22,6 +23,32 @@ export const planRoute = route({
   errors: [404],
   handler: (ctx) =>
     runUseCase(ctx, (s) => planFix(s, { incidentId: ctx.body.incident_id, env: ctx.body.env, runner: ctx.body.runner, namespace: ctx.body.namespace }), (plan) => ({ status: 201, body: fixPlanView(plan) })),
+});
+
+export const PreflightView = z.object({
+  id: z.string(),
+  plan_id: z.string(),
+  passed: z.boolean(),
+  gates: z.array(z.object({ name: z.enum(PREFLIGHT_GATES), passed: z.boolean(), reason: z.string(), details: z.record(z.string(), z.unknown()) })),
+  ms: z.number().describe('How long the preflight took'),
+  run_by: z.string(),
+  created_at: z.string(),
+});
+
+export const preflightRoute = route({
+  method: 'post',
+  path: '/v1/fix/preflight',
+  summary: "Check a fix plan before it runs: its runner's dry run of every step, the Cedar policies, the SLO error budget and drift of the live state",
+  tag: 'fix',
+  scope: 'plan',
+  body: z.object({ plan_id: z.string().min(1) }),
+  response: { status: 200, schema: PreflightView, description: 'The gates, each with its reason; stored with the plan (its card shows them). A prod plan runs only after a passed one.' },
+  errors: [404, 409],
+  handler: (ctx) =>
+    runUseCase(ctx, (s) => preflightFix(s, { planId: ctx.body.plan_id }), (r) => ({
+      status: 200,
+      body: { id: r.id, plan_id: r.planId, passed: r.passed, gates: r.gates, ms: r.ms, run_by: r.runBy, created_at: r.createdAt },
+    })),
 });
 
 export const approveRoute = route({
@@ -47,7 +74,7 @@ export const approveRoute = route({
 export const executeRoute = route({
   method: 'post',
   path: '/v1/fix/execute',
-  summary: 'Execute an approved fix plan with its runner',
+  summary: 'Execute an approved fix plan with its runner (a prod plan needs a passed preflight newer than the plan, run first when missing; any plan the policy gate)',
   tag: 'fix',
   scope: 'approve',
   body: z.object({ plan_id: z.string().min(1), runner: z.string().optional().describe('Must match the runner the plan was approved for') }),

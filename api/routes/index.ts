@@ -7,7 +7,7 @@ import { getAnomalyRoute, listAnomaliesRoute } from './anomalies.js';
 import { getChangeRoute, listChangesRoute } from './changes.js';
 import { listAuditRoute, verifyAuditRoute } from './audit.js';
 import { createConnectorRoute, listConnectorsRoute } from './connectors.js';
-import { abandonRoute, approveRoute, executeRoute, getPlanRoute, planRoute } from './fix.js';
+import { abandonRoute, approveRoute, executeRoute, getPlanRoute, planRoute, preflightRoute } from './fix.js';
 import { getIncidentRoute, incidentEvidenceRoute, incidentStatusRoute, listIncidentsRoute, openIncidentRoute } from './incidents.js';
 import { createKeyRoute, createOrgRoute, revokeKeyRoute } from './orgs.js';
 import { USER_ROUTES } from './users.js';
@@ -46,6 +46,7 @@ export const ALL_ROUTES: AnyRoute[] = [
   incidentTimelineRoute,
   incidentFixPlansRoute,
   planRoute,
+  preflightRoute,
   approveRoute,
   executeRoute,
   abandonRoute,

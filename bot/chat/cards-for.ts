@@ -86,9 +86,11 @@ export async function hypothesesCardFor(s: Session, incident: string | Incident,
 /** A fix plan's card as the plan is now (Approve / Reject only while it waits). */
 export async function planCardFor(s: Session, planId: string, baseUrl: string): Promise<BuiltCard> {
   const { plan, approvals } = await getFix(s, planId);
-  const inc = await s.org.getIncident(plan.incidentId);
-  const card = fixPlanCard({ plan, approvals, baseUrl, rollback: plan.rollback ?? [], why: plan.why ?? null, ...(inc ? { incident: { id: inc.id, title: inc.title } } : {}) });
-  return { card, digest: digestOf(planVersion(plan), approvals.map((x) => x.id)) };
+  const [inc, preflight] = await Promise.all([s.org.getIncident(plan.incidentId), s.org.latestPreflight(plan.id)]);
+  // the latest preflight's gates, each with its reason (none before the first preflight)
+  const gates = (preflight?.gates ?? []).map((g) => ({ name: g.name, status: g.passed ? ('passed' as const) : ('failed' as const), detail: g.reason }));
+  const card = fixPlanCard({ plan, approvals, baseUrl, rollback: plan.rollback ?? [], why: plan.why ?? null, ...(gates.length ? { gates } : {}), ...(inc ? { incident: { id: inc.id, title: inc.title } } : {}) });
+  return { card, digest: digestOf(planVersion(plan), approvals.map((x) => x.id), ...(preflight ? [preflight.id] : [])) };
 }
 
 /** The outcome of a plan that ran (executed, dry run or failed), or null before it ran. */

@@ -3,7 +3,8 @@
  * it must be — unmapped, a role without the permission, a stale card (the plan or incident moved
  * on since it was posted), a repeated click (the plan is no longer pending), four-eyes in prod and
  * expiry (the use case's own refusals, in its words), a reject without a reason. An approval runs
- * the plan (decideFix, then executeFix with the plan's runner). Every click, refused ones too, is
+ * the plan (decideFix, the preflight gates of usecases/preflight.ts, then executeFix with the
+ * plan's runner; a failed gate leaves it approved and the reply names the gates). Every click, refused ones too, is
  * written to the audit log with the chat user and the mapped user.
  *
  * In the incident's own war room the war room posts the plan, hypotheses and outcome cards
@@ -14,6 +15,7 @@ import { isAppError } from '../../core/errors.js';
 import type { Scope } from '../../core/schemas.js';
 import { AnalyzeInput, analyzeIncident } from '../../usecases/analyze.js';
 import { decideFix, executeFix, getFix, planFix } from '../../usecases/fix.js';
+import { failedGatesText, preflightFix } from '../../usecases/preflight.js';
 import { getIncident } from '../../usecases/incidents.js';
 import type { Session } from '../../usecases/session.js';
 import { type ActionPayload, type Card, incidentVersion, isStale, parseAction, planVersion } from '../cards/index.js';
@@ -37,7 +39,10 @@ export async function approveAndRun(deps: ChatBotDeps, s: Session, planId: strin
   await decideFix(s, { planId, decision: 'approve' });
   let note = '';
   try {
-    await executeFix(s, { planId });
+    // the preflight first: a plan that fails a gate stays approved, not run, and the reply says which
+    const pf = await preflightFix(s, { planId });
+    if (pf.passed) await executeFix(s, { planId });
+    else note = ` It was approved, but it did not pass its preflight, so it was not run: ${deps.mask(failedGatesText(pf.gates))}`;
   } catch (e) {
     // approved, but the run did not start: the plan card shows where it stands
     note = ` It was approved, but the run did not start: ${errorText(deps, e, 'run the plan')}`;

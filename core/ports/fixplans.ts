@@ -1,5 +1,5 @@
 /** Fix plans: drafted, decided by a person, executed step by step by a runner. */
-import type { Approval, CommandRecord, FixPlan, PlanStatus } from '../schemas.js';
+import type { Approval, CommandRecord, FixPlan, PlanStatus, PreflightRecord } from '../schemas.js';
 
 export interface FixPlanStore {
   /** A plan for an incident of this org (`invalid_input` otherwise). */
@@ -18,4 +18,8 @@ export interface FixPlanStore {
   listApprovals(planId: string): Promise<Approval[]>;
   addCommand(c: Omit<CommandRecord, 'orgId'>): Promise<CommandRecord>;
   listCommands(planId: string): Promise<CommandRecord[]>;
+  /** Stores a preflight run of a plan of this org (`invalid_input` for an unknown plan). */
+  addPreflight(p: Omit<PreflightRecord, 'orgId' | 'createdAt'>): Promise<PreflightRecord>;
+  /** The plan's latest preflight run, or null when it never had one. */
+  latestPreflight(planId: string): Promise<PreflightRecord | null>;
 }

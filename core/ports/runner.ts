@@ -16,6 +16,13 @@ export interface RunContext {
   orgId: string;
 }
 
+/** A step's server-side check before anything runs (the preflight's dry_run gate). */
+export interface StepCheck {
+  /** true: the runner would carry it out as it stands; false: it would fail, `reason` says why. */
+  ok: boolean;
+  reason: string;
+}
+
 export interface Runner {
   /** The key plans and the API name it by (`dryrun`, `sandbox`…): a lowercase identifier. */
   readonly name: string;
@@ -28,4 +35,10 @@ export interface Runner {
    * A runner is shared by every plan of the process, so one step's outcome never affects the next.
    */
   execute(step: FixStep, ctx: RunContext): Promise<StepResult>;
+  /**
+   * Checks a step against the target without changing anything (a server-side dry run): the
+   * preflight's `dry_run` gate. Optional: a runner without it has its steps skipped, with that
+   * reason. Like `execute`, it answers rather than throws for a step it cannot check.
+   */
+  validate?(step: FixStep, ctx: RunContext): Promise<StepCheck>;
 }

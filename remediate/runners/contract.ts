@@ -6,7 +6,8 @@
  * code 0 meaning done, anything else a failed step that stops the plan; a step the runner cannot
  * carry out is answered, not thrown; the step comes back untouched (its command is recorded after
  * the run); and one runner serves every plan of the process, so no step's outcome leaks into
- * another's.
+ * another's. A runner with `validate` (the preflight's dry_run gate) passes the steps it carries
+ * out and answers any other without throwing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Runner, StepResult } from '../../core/ports/index.js';
@@ -97,6 +98,23 @@ export function runnerContract(name: string, o: RunnerContractOptions): void {
       const { runner } = await open();
       expectAnswer(await runner.execute(step, ctx));
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+
+    // Only for runners with a server-side check (the preflight's dry_run gate).
+    it('checks a step without carrying it out: ok for what it carries out, answered (never thrown) for anything else, the step untouched', async () => {
+      const { runner } = await open();
+      if (!runner.validate) return; // no check: the preflight skips its steps, said so
+      for (const step of o.carriesOut) {
+        const before = structuredClone(step);
+        const c = await runner.validate(step, ctx);
+        expect(c.ok, c.reason).toBe(true);
+        expect(step).toEqual(before);
+      }
+      for (const [, step] of ODD_STEPS) {
+        const c = await runner.validate(step, ctx);
+        expect(typeof c.ok).toBe('boolean');
+        expect(c.reason.length).toBeGreaterThan(0);
+      }
     });
 
     it('leaves the step as it was (the caller records its command after the run)', async () => {

@@ -97,6 +97,20 @@ export function fixPlanStoreContract(name: string, open: StoreOpener): void {
           'invalid_input',
         );
       });
+
+      it('keeps preflight runs with the plan, the latest first, never another org\'s', async () => {
+        const inc = await incident(A);
+        const p = await A.createFixPlan(planOf(inc.id));
+        expect(await A.latestPreflight(p.id)).toBeNull();
+        const gates = [{ name: 'policy' as const, passed: false, reason: 'denied', details: { determining: ['forbid-x'] } }];
+        const first = await A.addPreflight({ id: uid('pf'), planId: p.id, passed: false, gates, ms: 12, runBy: 'user:bob' });
+        expect(first).toMatchObject({ planId: p.id, passed: false, gates, ms: 12, runBy: 'user:bob', orgId: orgA });
+        const second = await A.addPreflight({ id: uid('pf'), planId: p.id, passed: true, gates: [], ms: 3, runBy: 'user:bob' });
+        expect(await A.latestPreflight(p.id)).toEqual(second);
+        expect(Date.parse(second.createdAt)).toBeGreaterThanOrEqual(Date.parse(p.createdAt));
+        expect(await B.latestPreflight(p.id)).toBeNull();
+        expect((await failure(() => B.addPreflight({ id: uid('pf'), planId: p.id, passed: true, gates: [], ms: 1, runBy: 'user:x' }))).code).toBe('invalid_input');
+      });
     });
   });
 }

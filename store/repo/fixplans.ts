@@ -1,5 +1,5 @@
 /** Fix plans (with a compare-and-set status transition), approvals and executed commands. */
-import type { Approval, CommandRecord, FixPlan, PlanStatus } from '../../core/schemas.js';
+import type { Approval, CommandRecord, FixPlan, PlanStatus, PreflightRecord } from '../../core/schemas.js';
 import { type Row, type SqlSession, iso, json, jsonOut, normTs, num, strOrNull } from '../sql.js';
 
 export const toFixPlan = (r: Row): FixPlan => ({
@@ -122,4 +122,30 @@ export async function addCommand(s: SqlSession, orgId: string, c: Omit<CommandRe
 export async function listCommands(s: SqlSession, orgId: string, planId: string): Promise<CommandRecord[]> {
   const rows = await s.query(`SELECT ${COMMAND_COLS} FROM commands WHERE org_id = $1 AND plan_id = $2 ORDER BY step, started_at, id`, [orgId, planId]);
   return rows.map(toCommand);
+}
+
+const PREFLIGHT_COLS = 'org_id, id, plan_id, passed, gates, ms, run_by, created_at';
+
+export const toPreflight = (r: Row): PreflightRecord => ({
+  id: String(r.id),
+  orgId: String(r.org_id),
+  planId: String(r.plan_id),
+  passed: r.passed === true || r.passed === 't',
+  gates: jsonOut<PreflightRecord['gates']>(r.gates, []),
+  ms: num(r.ms),
+  runBy: String(r.run_by),
+  createdAt: iso(r.created_at),
+});
+
+export async function addPreflight(s: SqlSession, orgId: string, p: Omit<PreflightRecord, 'orgId' | 'createdAt'>): Promise<PreflightRecord> {
+  const [r] = await s.query(
+    `INSERT INTO fix_plan_preflights (org_id, id, plan_id, passed, gates, ms, run_by) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) RETURNING ${PREFLIGHT_COLS}`,
+    [orgId, p.id, p.planId, p.passed, json(p.gates), Math.max(0, Math.round(p.ms)), p.runBy],
+  );
+  return toPreflight(r);
+}
+
+export async function latestPreflight(s: SqlSession, orgId: string, planId: string): Promise<PreflightRecord | null> {
+  const [r] = await s.query(`SELECT ${PREFLIGHT_COLS} FROM fix_plan_preflights WHERE org_id = $1 AND plan_id = $2 ORDER BY pos DESC LIMIT 1`, [orgId, planId]);
+  return r ? toPreflight(r) : null;
 }
