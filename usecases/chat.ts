@@ -32,7 +32,10 @@ export function directoryOf(org: OrgStore): ChatDirectory {
       const byId = chat.surface === 'local' ? await org.getUser(chat.id) : await org.findUserByChat(chat.surface, chat.id);
       if (byId) return byId;
       const email = chat.email?.trim();
-      return email ? org.findUserByEmail(email) : null;
+      const u = email ? await org.findUserByEmail(email) : null;
+      // an email match never takes over a user already mapped to another account on this surface
+      const mapped = u && (chat.surface === 'slack' ? u.slackUserId : chat.surface === 'teams' ? u.teamsAadObjectId : null);
+      return u && !(mapped && mapped !== chat.id) ? u : null;
     },
   };
 }

@@ -10,6 +10,12 @@ export interface MemoryChatUser extends User {
   teamsAadObjectId?: string | null;
 }
 
+/** The user already has an account of this surface mapped, and it is not the one asking. */
+export function mappedElsewhere(u: { slackUserId?: string | null; teamsAadObjectId?: string | null }, chat: ChatUser): boolean {
+  const mapped = chat.surface === 'slack' ? u.slackUserId : chat.surface === 'teams' ? u.teamsAadObjectId : null;
+  return mapped !== null && mapped !== undefined && mapped !== chat.id;
+}
+
 export function memoryDirectory(users: MemoryChatUser[]): ChatDirectory {
   return {
     async userFor(chat: ChatUser) {
@@ -19,8 +25,10 @@ export function memoryDirectory(users: MemoryChatUser[]): ChatDirectory {
       );
       if (byId) return plain(byId);
       const email = chat.email?.trim().toLowerCase();
-      const byEmail = email ? users.find((u) => u.email?.toLowerCase() === email) : undefined;
-      return byEmail ? plain(byEmail) : null;
+      const byEmail = email ? users.filter((u) => u.email?.toLowerCase() === email) : [];
+      // one user only, and not one already mapped to another account on this surface
+      if (byEmail.length !== 1 || mappedElsewhere(byEmail[0], chat)) return null;
+      return plain(byEmail[0]);
     },
   };
 }

@@ -157,6 +157,9 @@ export const DIRECTORY_USERS: DirectoryUser[] = [
   { id: 'bob', name: 'Bob', email: 'bob@example.com', role: 'responder', slackUserId: null, teamsAadObjectId: '6f1c0a3e-bob' },
   { id: 'carol', name: 'Carol', email: 'carol@example.com', role: 'viewer' },
   { id: 'dan', name: 'Dan', email: null, role: 'admin', slackUserId: 'U0DAN' },
+  // one mailbox shared by two people (an on-call alias): an email naming both maps nobody
+  { id: 'erin', name: 'Erin', email: 'oncall@example.com', role: 'sre' },
+  { id: 'frank', name: 'Frank', email: 'OnCall@example.com', role: 'responder' },
 ];
 
 /** `open` seeds the directory with DIRECTORY_USERS. */
@@ -192,6 +195,12 @@ export function chatDirectoryContract(name: string, open: (users: DirectoryUser[
       expect(await dir.userFor({ surface: 'slack', id: 'U0NEW', email: 'stranger@example.com' })).toBeNull();
       expect(await dir.userFor({ surface: 'slack', id: 'U0NEW' })).toBeNull();
       expect(await dir.userFor({ surface: 'slack', id: 'U0NEW', email: '  ' })).toBeNull();
+    });
+
+    it("never lets an email match take over someone's mapping: a user mapped to another id on that surface, or an email several users share, maps nobody", async () => {
+      // alice is U0ALICE on Slack: another Slack account with her address is not alice
+      expect(await dir.userFor({ surface: 'slack', id: 'U0IMPOSTOR', email: 'alice@example.com' })).toBeNull();
+      expect(await dir.userFor({ surface: 'slack', id: 'U0NEW', email: 'oncall@example.com' })).toBeNull();
     });
 
     it('keeps orgs apart (store adapters)', async () => {

@@ -26,7 +26,7 @@ export interface TenancyStore {
   updateUser(id: string, patch: UserPatch): Promise<User | null>;
   /** The user mapped to this Slack user id / Teams AAD object id. */
   findUserByChat(surface: 'slack' | 'teams', id: string): Promise<User | null>;
-  /** A user with this email, compared case-insensitively (emails are not unique: the first by id). */
+  /** The one user with this email (case-insensitive), or null when none or several share it. */
   findUserByEmail(email: string): Promise<User | null>;
   /** A key for a user of this org (`invalid_input` when the user does not exist); only the hash of its secret is stored. */
   createApiKey(k: { id: string; userId: string; name: string; scopes: Scope[]; hash: string }): Promise<ApiKeyRecord>;

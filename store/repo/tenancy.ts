@@ -90,8 +90,9 @@ export async function findUserByChat(s: SqlSession, orgId: string, surface: 'sla
 
 /** Case-insensitive (the users_email_lower index); several users may share an email: the first by id. */
 export async function findUserByEmail(s: SqlSession, orgId: string, email: string): Promise<User | null> {
-  const [r] = await s.query(`SELECT ${USER_COLS} FROM users WHERE org_id = $1 AND lower(email) = lower($2) ORDER BY id LIMIT 1`, [orgId, email.trim()]);
-  return r ? toUser(r) : null;
+  // two users sharing a mailbox (an alias) is no match: which of them is asking is unknown
+  const rows = await s.query(`SELECT ${USER_COLS} FROM users WHERE org_id = $1 AND lower(email) = lower($2) ORDER BY id LIMIT 2`, [orgId, email.trim()]);
+  return rows.length === 1 ? toUser(rows[0]) : null;
 }
 
 export async function createApiKey(
