@@ -24,6 +24,7 @@ import { dryRunRunner } from '../remediate/runners/dryrun.js';
 import { createInprocBus, createNatsBus } from '../bus/index.js';
 import { openStore } from '../store/index.js';
 import { sandboxRunner } from '../sim/runner.js';
+import { sandboxSource } from '../sim/k8s/cluster.js';
 import type { RunningSandbox } from '../sim/edge/realtime.js';
 import { sandboxLiveService } from '../sim/edge/live.js';
 import { ALL_ROUTES } from '../api/routes/index.js';
@@ -132,7 +133,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     logger,
     metrics,
     // the live sandbox streams into the default org, and only that org may see or break it
-    sandbox: { owner: DEFAULT_ORG, running: () => sandbox, starting: () => sandboxPending },
+    sandbox: { owner: DEFAULT_ORG, running: () => sandbox, starting: () => sandboxPending, cluster: () => (sandbox ? sandboxSource(sandbox.sandbox) : undefined) },
     publishCommitted: (msgs) => relay?.publishCommitted(msgs),
   }, ALL_ROUTES);
   // The chat (the page at /, its API under /chat, later Slack and Teams) next to the REST API;
