@@ -3,60 +3,22 @@
  * against the HTTP adapter on 127.0.0.1:0 and a live sandbox on a manual clock: each call a
  * runner makes, the sandbox remedy it becomes, and the Kubernetes errors a client relies on.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import * as k8s from '@kubernetes/client-node';
-import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../core/clock.js';
-import { AppError } from '../core/errors.js';
-import { startSandbox, type RunningSandbox } from '../sim/edge/realtime.js';
-import { sandboxSource } from '../sim/k8s/cluster.js';
-import type { Principal } from './auth.js';
-import { k8sApi } from './k8s.js';
+import { startK8sSandbox, type K8sSandbox } from '../test-support/k8s-sandbox.js';
 
-const T0 = Date.parse('2026-03-03T10:00:03Z');
 const NS = 'shop';
-const KEYS: Record<string, Principal> = {
-  'admin-key': { kind: 'key', orgId: 'default', userId: 'u-admin', keyId: 'k1', scopes: ['admin'] },
-  'read-key': { kind: 'key', orgId: 'default', userId: 'u-read', keyId: 'k2', scopes: ['read'] },
-  'other-org': { kind: 'key', orgId: 'acme', userId: 'u-x', keyId: 'k3', scopes: ['admin'] },
-};
 
-let clock: ManualClock;
-let sb: RunningSandbox;
-let server: Server;
+let env: K8sSandbox;
+let sb: K8sSandbox['sb'];
 let url: string;
 
 beforeEach(async () => {
-  clock = new ManualClock(T0);
-  sb = await startSandbox({ clock, tickMs: 0, seed: 3, ingest: async () => undefined });
-  await sb.tick();
-  const app = express();
-  app.use(
-    '/k8s',
-    k8sApi({
-      owner: 'default',
-      cluster: () => sandboxSource(sb.sandbox),
-      maxBodyBytes: 1_000_000,
-      authenticate: async (req) => {
-        const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-        const p = token ? KEYS[token] : undefined;
-        if (!p) throw new AppError('unauthenticated', 'no');
-        return p;
-      },
-    }),
-  );
-  server = await new Promise<Server>((res) => {
-    const s = app.listen(0, '127.0.0.1', () => res(s));
-  });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/k8s`;
+  env = await startK8sSandbox();
+  ({ sb, url } = env);
 });
 
-afterEach(async () => {
-  await sb.stop();
-  await new Promise((res) => server.close(res));
-});
+afterEach(async () => env.stop());
 
 function clients(token = 'admin-key') {
   const kc = new k8s.KubeConfig();
@@ -88,12 +50,7 @@ async function failure(p: Promise<unknown>): Promise<{ code: number; reason: str
   throw new Error('the call succeeded');
 }
 
-async function ticks(n: number) {
-  for (let i = 0; i < n; i++) {
-    clock.advance(10_000);
-    await sb.tick();
-  }
-}
+const ticks = (n: number) => env.ticks(n);
 
 describe('the sandbox Kubernetes API with the official client', () => {
   it('lists and reads Deployments and StatefulSets with the desired state', async () => {
