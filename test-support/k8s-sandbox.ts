@@ -4,6 +4,7 @@
  * official client and with kubectl.
  */
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Principal } from '../api/auth.js';
@@ -30,7 +31,9 @@ export interface K8sSandbox {
   stop(): Promise<void>;
 }
 
-export async function startK8sSandbox(t0 = Date.parse('2026-03-03T10:00:03Z')): Promise<K8sSandbox> {
+/** `tls`: serve https with this key and certificate (kubectl sends its token over https only). */
+export async function startK8sSandbox(opts: { t0?: number; tls?: { key: string; cert: string } } = {}): Promise<K8sSandbox> {
+  const t0 = opts.t0 ?? Date.parse('2026-03-03T10:00:03Z');
   const clock = new ManualClock(t0);
   const sb = await startSandbox({ clock, tickMs: 0, seed: 3, ingest: async () => undefined });
   await sb.tick();
@@ -43,12 +46,13 @@ export async function startK8sSandbox(t0 = Date.parse('2026-03-03T10:00:03Z')): 
   };
   app.use('/k8s', k8sApi({ owner: 'default', cluster: () => sandboxSource(sb.sandbox), maxBodyBytes: 1_000_000, authenticate }));
   const server = await new Promise<Server>((res) => {
-    const s = app.listen(0, '127.0.0.1', () => res(s));
+    const s: Server = opts.tls ? createHttpsServer(opts.tls, app) : app.listen(0, '127.0.0.1', () => res(s));
+    if (opts.tls) s.listen(0, '127.0.0.1', () => res(s));
   });
   return {
     clock,
     sb,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/k8s`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}/k8s`,
     async ticks(n) {
       for (let i = 0; i < n; i++) {
         clock.advance(10_000);
