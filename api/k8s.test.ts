@@ -189,6 +189,7 @@ describe('the sandbox Kubernetes API with the official client', () => {
     const { apps } = clients();
     const truth = sb.inject({ kind: 'bad_deploy_errors', service: 'payments', params: { error_rate: 0.5 } });
     await ticks(6);
+    expect(sb.status().faults.find((f) => f.id === truth.id)!.healed_at).toBeNull();
     const d = await apps.readNamespacedDeployment({ name: 'payments', namespace: NS });
     const bad = d.spec!.template.spec!.containers[0].image!;
     expect(bad).not.toBe('registry.shop.local/shop/payments:1.42.0');
@@ -203,6 +204,25 @@ describe('the sandbox Kubernetes API with the official client', () => {
     await ticks(30);
     const fault = sb.status().faults.find((f) => f.id === truth.id)!;
     expect(fault.healed_at).not.toBeNull();
+  });
+
+  it('certificate Secrets: get shows the expiry; deleting one is a renewal that heals an expired certificate', async () => {
+    const { core } = clients();
+    const secret = await core.readNamespacedSecret({ name: 'auth-tls', namespace: NS });
+    expect(secret.type).toBe('kubernetes.io/tls');
+    expect(secret.metadata!.annotations!['cert-manager.io/not-after']).toBe(desired('auth').certificate!.not_after);
+    expect((await core.listNamespacedSecret({ namespace: NS })).items.map((x) => x.metadata!.name).sort()).toEqual(['auth-tls', 'edge-gateway-tls', 'payments-tls', 'postgres-tls']);
+    expect(await failure(core.patchNamespacedSecret({ name: 'auth-tls', namespace: NS, body: { data: {} } }, merge))).toMatchObject({ code: 405 });
+    const truth = sb.inject({ kind: 'cert_expiry', service: 'auth' });
+    await ticks(6);
+    expect(sb.status().faults.find((f) => f.id === truth.id)!.healed_at).toBeNull();
+    const before = desired('auth').certificate!.not_after;
+    await core.deleteNamespacedSecret({ name: 'auth-tls', namespace: NS, dryRun: 'All' });
+    expect(desired('auth').certificate!.not_after).toBe(before);
+    await core.deleteNamespacedSecret({ name: 'auth-tls', namespace: NS });
+    expect(Date.parse(desired('auth').certificate!.not_after)).toBeGreaterThan(Date.parse(before));
+    await ticks(30);
+    expect(sb.status().faults.find((f) => f.id === truth.id)!.healed_at).not.toBeNull();
   });
 
   it('asks for a valid key: 401 without, 403 for a read-only key writing or another org', async () => {

@@ -10,7 +10,7 @@ import type { Sandbox } from '../sandbox.js';
 import type { Remedy } from '../schema.js';
 import { applyRemedy, type DesiredState, type Scalar } from '../state.js';
 import { conflict, discovery, invalidSpec, notFound, statusError, type K8sResponse } from './discovery.js';
-import { NAMESPACE, RESTARTED_AT, renderConfigMaps, renderEvents, renderPod, renderPvcs, renderReplicaSets, renderWorkload, workloadKind, type ClusterSnapshot, type K8sObject } from './objects.js';
+import { NAMESPACE, RESTARTED_AT, renderConfigMaps, renderEvents, renderPod, renderPvcs, renderReplicaSets, renderSecrets, renderWorkload, workloadKind, type ClusterSnapshot, type K8sObject } from './objects.js';
 import { applyPatch, PatchError, type Json } from './patch.js';
 import { configMapRemedies, pvcRemedies, scaleRemedies, workloadRemedies, type Mapped } from './remedies.js';
 import { matchesField, matchesLabels } from './selectors.js';
@@ -48,20 +48,21 @@ export function sandboxSource(sb: Sandbox): ClusterSource {
   };
 }
 
-type Resource = 'deployments' | 'statefulsets' | 'replicasets' | 'pods' | 'configmaps' | 'persistentvolumeclaims' | 'events';
-const GROUP: Record<Resource, string> = { deployments: 'apps', statefulsets: 'apps', replicasets: 'apps', pods: '', configmaps: '', persistentvolumeclaims: '', events: '' };
+type Resource = 'deployments' | 'statefulsets' | 'replicasets' | 'pods' | 'configmaps' | 'secrets' | 'persistentvolumeclaims' | 'events';
+const GROUP: Record<Resource, string> = { deployments: 'apps', statefulsets: 'apps', replicasets: 'apps', pods: '', configmaps: '', secrets: '', persistentvolumeclaims: '', events: '' };
 const LIST_KIND: Record<Resource, string> = {
   deployments: 'DeploymentList',
   statefulsets: 'StatefulSetList',
   replicasets: 'ReplicaSetList',
   pods: 'PodList',
   configmaps: 'ConfigMapList',
+  secrets: 'SecretList',
   persistentvolumeclaims: 'PersistentVolumeClaimList',
   events: 'EventList',
 };
 const WRITABLE = new Set<Resource>(['deployments', 'statefulsets', 'configmaps', 'persistentvolumeclaims']);
 
-const CORE_PATH = /^\/api\/v1\/(?:namespaces\/([^/]+)\/)?(pods|configmaps|persistentvolumeclaims|events)(?:\/([^/]+))?$/;
+const CORE_PATH = /^\/api\/v1\/(?:namespaces\/([^/]+)\/)?(pods|configmaps|secrets|persistentvolumeclaims|events)(?:\/([^/]+))?$/;
 const APPS_PATH = /^\/apis\/apps\/v1\/(?:namespaces\/([^/]+)\/)?(deployments|statefulsets|replicasets)(?:\/([^/]+)(?:\/(scale))?)?$/;
 
 const ok = (body: Json, status = 200): K8sResponse => ({ status, body });
@@ -115,11 +116,14 @@ export class SandboxCluster {
     const dry = req.query.dryRun;
     if (dry !== undefined && dry !== 'All') return statusError(400, `Invalid dry run value "${dry}": the only supported value is "All"`);
     if (method === 'DELETE') {
-      if (resource !== 'pods') return statusError(405, `the sandbox does not delete ${resource}`);
       const service = String((before.metadata.labels as Record<string, string>).app);
+      // cert-manager reissues a deleted certificate Secret: that is the renewal
+      if (resource === 'secrets') return this.commit(src, snap, req.actor, resource, name, [{ action: 'renew_certificate', service, valid_days: 90 }], dry === 'All', () => before);
+      if (resource !== 'pods') return statusError(405, `the sandbox does not delete ${resource}`);
       return this.commit(src, snap, req.actor, resource, name, [{ action: 'restart', service, instance: name }], dry === 'All', () => ({ ...before, metadata: { ...before.metadata, deletionTimestamp: new Date(snap.nowMs).toISOString(), deletionGracePeriodSeconds: 30 } }));
     }
     if (method !== 'PATCH' && method !== 'PUT') return statusError(405, `${method} is not supported on ${resource}`);
+    if (resource === 'secrets') return statusError(405, 'the sandbox does not patch certificate Secrets: delete one and cert-manager reissues it (a renewal)');
     if (!WRITABLE.has(resource)) return statusError(405, `the sandbox does not change ${resource} (they follow their Deployment)`);
     const after = (method === 'PATCH' ? applyPatch(target as Json, req.contentType, req.body) : replaceBody(req.body)) as K8sObject;
     if (typeof after !== 'object' || after === null || Array.isArray(after)) return statusError(400, 'the patched object is not an object');
@@ -149,6 +153,7 @@ export class SandboxCluster {
       if (!res.ok) return statusError(422, `${resource} "${name}": ${res.message}`);
     }
     if (resource === 'pods') return ok(dryView());
+    if (resource === 'secrets') return ok({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, kind: resource } });
     const now = this.objects(resource, src.snapshot()).find((o) => o.metadata.name === name)!;
     return ok(sub === 'scale' ? scaleOf(now) : now);
   }
@@ -178,6 +183,8 @@ export class SandboxCluster {
         return inCluster.flatMap((s) => s.pods.map((p) => renderPod(b, snap, s.spec, p)));
       case 'configmaps':
         return inCluster.flatMap((s) => renderConfigMaps(b, snap, s.spec));
+      case 'secrets':
+        return inCluster.flatMap((s) => renderSecrets(b, snap, s.spec));
       case 'persistentvolumeclaims':
         return inCluster.flatMap((s) => renderPvcs(b, snap, s.spec));
       case 'events':

@@ -55,6 +55,7 @@ interface Res {
 const CORE: Res[] = [
   { name: 'pods', kind: 'Pod', verbs: ['get', 'list', 'delete'], short: ['po'] },
   { name: 'configmaps', kind: 'ConfigMap', verbs: ['get', 'list', 'patch'], short: ['cm'] },
+  { name: 'secrets', kind: 'Secret', verbs: ['get', 'list', 'delete'] },
   { name: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', verbs: ['get', 'list', 'patch'], short: ['pvc'] },
   { name: 'events', kind: 'Event', verbs: ['get', 'list'], short: ['ev'] },
   { name: 'namespaces', kind: 'Namespace', verbs: ['get', 'list'], short: ['ns'] },

@@ -218,6 +218,29 @@ export function renderPvcs(book: Bookkeeping, snap: ClusterSnapshot, spec: Servi
   });
 }
 
+/**
+ * `<svc>-tls` (type kubernetes.io/tls) for the services that serve TLS, as cert-manager keeps
+ * it; the expiry is in the `cert-manager.io/not-after` annotation (the data are placeholders,
+ * never key material). Deleting it makes cert-manager reissue it: a renewal.
+ */
+export function renderSecrets(book: Bookkeeping, snap: ClusterSnapshot, spec: ServiceSpec): K8sObject[] {
+  const d = snap.desired.services[spec.id];
+  if (!workloadKind(spec) || !d?.certificate) return [];
+  const placeholder = (what: string) => Buffer.from(`sandbox ${what} of ${spec.id}, valid until ${d.certificate!.not_after}`).toString('base64');
+  const obj = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'kubernetes.io/tls',
+    metadata: {
+      name: `${spec.id}-tls`,
+      labels: { app: spec.id },
+      annotations: { 'cert-manager.io/certificate-name': spec.id, 'cert-manager.io/issuer-name': 'shop-ca', 'cert-manager.io/not-after': d.certificate.not_after },
+    },
+    data: { 'tls.crt': placeholder('certificate'), 'tls.key': placeholder('key') },
+  } as unknown as K8sObject;
+  return [stamped(book, 'Secret', obj, snap)];
+}
+
 const EVENT_REASONS: Record<ChangeRecord['kind'], [kind: string, reason: string]> = {
   deploy: ['Deployment', 'ScalingReplicaSet'],
   scale: ['Deployment', 'ScalingReplicaSet'],
@@ -226,7 +249,7 @@ const EVENT_REASONS: Record<ChangeRecord['kind'], [kind: string, reason: string]
   flag: ['ConfigMap', 'FlagChanged'],
   config: ['ConfigMap', 'ConfigChanged'],
   disk: ['PersistentVolumeClaim', 'FileSystemResizeSuccessful'],
-  certificate: ['Certificate', 'Issued'],
+  certificate: ['Secret', 'Issued'],
   index: ['Job', 'Completed'],
 };
 
@@ -242,6 +265,7 @@ export function renderEvents(book: Bookkeeping, snap: ClusterSnapshot): K8sObjec
     if (c.kind === 'restart' && c.instance) [kind, reason, name] = ['Pod', 'Killing', c.instance];
     if (kind === 'ConfigMap') name = `${c.service}-${c.kind === 'flag' ? 'flags' : 'config'}`;
     if (kind === 'PersistentVolumeClaim') name = `data-${c.service}-0`;
+    if (kind === 'Secret') name = `${c.service}-tls`;
     const message = c.kind === 'deploy' ? `${c.rollback ? 'Rolled back' : 'Updated'} ${c.service} image ${String(c.from)} → ${String(c.to)}${c.summary ? ` (${c.summary})` : ''}` : `${c.key}: ${String(c.from)} → ${String(c.to)} by ${c.author}`;
     out.push(eventOf(book, snap, `${name}.${c.id || i}`, { kind, name, namespace: NAMESPACE, uid: uidOf(`${kind}/${name}`) }, reason, message, 'Normal', c.ts, 1));
   });
