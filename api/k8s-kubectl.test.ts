@@ -56,6 +56,14 @@ describe.skipIf(MISSING.length > 0)(title, () => {
     expect(deployments.split('\n')).toContain('deployment.apps/payments');
     expect(await kubectl('get', 'statefulsets', '-o', 'name')).toContain('statefulset.apps/postgres');
     expect((await kubectl('get', 'pods', '-l', 'app=payments', '-o', 'name')).trim().split('\n')).toEqual(['pod/payments-0', 'pod/payments-1', 'pod/payments-2']);
+    // server-side printing: the columns a real cluster prints
+    const table = await kubectl('get', 'deployments');
+    expect(table.split('\n')[0]).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE/);
+    expect(table).toMatch(/\npayments\s+3\/3\s+3\s+3\s+\d+s\n/);
+    const pods = await kubectl('get', 'pods', '-l', 'app=payments', '-o', 'wide');
+    expect(pods.split('\n')[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE/);
+    expect(pods).toMatch(/payments-0\s+1\/1\s+Running\s+0\s+/);
+    expect(await kubectl('describe', 'deployment', 'payments')).toMatch(/Image:\s+registry\.shop\.local\/shop\/payments:1\.42\.0/);
   });
 
   it('scale, rollout restart, set image, history and undo change the sandbox', async () => {

@@ -45,7 +45,7 @@ export function k8sApi(deps: K8sApiDeps): express.Router {
     if (!p.scopes.includes(scope) && !p.scopes.includes('admin')) return send(res, statusError(403, `Forbidden: this key lacks the "${scope}" scope`));
     const query = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, typeof v === 'string' ? v : Array.isArray(v) ? String(v[0]) : undefined]));
     const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0';
-    const reply = cluster.handle({ method: req.method, path: req.path, query, contentType: req.headers['content-type'], body: hasBody || req.headers['transfer-encoding'] ? req.body : undefined, actor: `user:${p.userId}` });
+    const reply = cluster.handle({ method: req.method, path: req.path, query, contentType: req.headers['content-type'], accept: req.headers.accept, body: hasBody || req.headers['transfer-encoding'] ? req.body : undefined, actor: `user:${p.userId}` });
     send(res, reply);
   });
   // a body that is not JSON, or too large

@@ -14,6 +14,7 @@ import { NAMESPACE, RESTARTED_AT, renderConfigMaps, renderEvents, renderPod, ren
 import { applyPatch, PatchError, type Json } from './patch.js';
 import { configMapRemedies, pvcRemedies, scaleRemedies, workloadRemedies, type Mapped } from './remedies.js';
 import { matchesField, matchesLabels } from './selectors.js';
+import { table, wantsTable } from './table.js';
 import { Bookkeeping } from './versions.js';
 
 export type { K8sResponse } from './discovery.js';
@@ -24,6 +25,8 @@ export interface K8sRequest {
   path: string;
   query: Record<string, string | undefined>;
   contentType?: string;
+  /** The Accept header: kubectl asks for a server-printed Table. */
+  accept?: string;
   body?: unknown;
   /** Who asks (recorded as the author of the sandbox's change). */
   actor: string;
@@ -107,12 +110,13 @@ export class SandboxCluster {
     if (!name) {
       if (method !== 'GET') return statusError(405, `${method} is not supported on a ${resource} collection`);
       const items = inNs ? this.objects(resource, snap).filter((o) => matchesLabels(o, req.query.labelSelector) && matchesField(o, req.query.fieldSelector)) : [];
+      if (wantsTable(req.accept)) return ok(table(resource, items, snap.nowMs, this.book.current()));
       return ok({ apiVersion: GROUP[resource] ? 'apps/v1' : 'v1', kind: LIST_KIND[resource], metadata: { resourceVersion: this.book.current() }, items });
     }
     const before = inNs ? this.objects(resource, snap).find((o) => o.metadata.name === name) : undefined;
     if (!before) return notFound(resource, GROUP[resource], name);
     const target = sub === 'scale' ? scaleOf(before) : before;
-    if (method === 'GET') return ok(target);
+    if (method === 'GET') return ok(wantsTable(req.accept) && !sub ? table(resource, [target], snap.nowMs, this.book.current()) : target);
     const dry = req.query.dryRun;
     if (dry !== undefined && dry !== 'All') return statusError(400, `Invalid dry run value "${dry}": the only supported value is "All"`);
     if (method === 'DELETE') {
