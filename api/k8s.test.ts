@@ -232,5 +232,8 @@ describe('the sandbox Kubernetes API with the official client', () => {
     expect(await failure(apps.patchNamespacedDeployment({ name: 'cart', namespace: NS, body: { spec: { replicas: 4 } } }, strategic))).toMatchObject({ code: 403, reason: 'Forbidden' });
     expect(await failure(clients('other-org').apps.listNamespacedDeployment({ namespace: NS }))).toMatchObject({ code: 403 });
     expect(desired('cart').replicas).toBe(3);
+    const bad = await fetch(`${url}/apis/apps/v1/namespaces/shop/deployments/cart`, { method: 'PATCH', headers: { authorization: 'Bearer admin-key', 'content-type': 'application/merge-patch+json' }, body: '{"spec":' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ kind: 'Status', reason: 'BadRequest' });
   });
 });

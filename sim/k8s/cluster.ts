@@ -137,9 +137,8 @@ export class SandboxCluster {
     const mapped = this.remediesOf(resource, sub, snap, target, after, name);
     const kind = sub ? 'Scale' : String(before.kind);
     if (!mapped.ok) return invalidSpec(kind, sub ? 'autoscaling' : GROUP[resource], name, mapped.causes);
-    const restartAt = (after.spec as Record<string, Json> | undefined)?.template as Record<string, Json> | undefined;
-    const annotation = ((restartAt?.metadata as Record<string, Json> | undefined)?.annotations as Record<string, Json> | undefined)?.[RESTARTED_AT];
-    return this.commit(src, snap, req.actor, resource, name, mapped.remedies, dry === 'All', () => ({ ...after, metadata: target.metadata, ...(after.status !== undefined ? {} : { status: target.status }) }), typeof annotation === 'string' ? annotation : undefined, sub);
+    const dryView = () => ({ ...after, metadata: target.metadata, ...(after.status !== undefined ? {} : { status: target.status }) });
+    return this.commit(src, snap, req.actor, resource, name, mapped.remedies, dry === 'All', dryView, restartedAtOf(after), sub);
   }
 
   /** Validates the remedies together, then (unless a dry run) applies them; answers with the object. */
@@ -199,6 +198,13 @@ export class SandboxCluster {
 
 function namespace(): Json {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE, uid: 'shop', resourceVersion: '1', labels: { 'kubernetes.io/metadata.name': NAMESPACE } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } };
+}
+
+/** The restartedAt annotation a patched workload asks for (kept so reads show the client's value). */
+function restartedAtOf(o: K8sObject): string | undefined {
+  const template = (o.spec as { template?: { metadata?: { annotations?: Record<string, Json> } } } | undefined)?.template;
+  const v = template?.metadata?.annotations?.[RESTARTED_AT];
+  return typeof v === 'string' ? v : undefined;
 }
 
 function replaceBody(body: unknown): Json {
