@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Bus, Embedder, OrgStore, OutboxMessage, Store, Subject } from '../core/ports/index.js';
 import type { Scope } from '../core/schemas.js';
+import type { ClusterSource } from '../sim/k8s/cluster.js';
 import type { SandboxControl } from '../sim/sandbox.js';
 import type { Session, UseCaseDeps } from '../usecases/session.js';
 import type { KnowledgeBase } from '../kb/service.js';
@@ -26,6 +27,8 @@ export interface ApiDeps extends UseCaseDeps {
     running(): SandboxControl | undefined;
     /** True while a configured sandbox is still starting: readiness waits for it (absent: never). */
     starting?(): boolean;
+    /** The running sandbox as a Kubernetes cluster (served at /k8s, api/k8s.ts; absent: no /k8s). */
+    cluster?(): ClusterSource | undefined;
   };
   /** The embedder for knowledge-base indexing and search (default: the local one). */
   embedder?: Embedder;

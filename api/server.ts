@@ -12,6 +12,7 @@ import type { IdempotencyRequest, OrgStore, Store, Subject } from '../core/ports
 import { Staged } from '../ingest/outbox-relay.js';
 import { KeyCache, bearerToken, hashKey, requireScope, sameHash, type Principal } from './auth.js';
 import type { AnyRoute, ApiDeps, Ctx, Reply, WriteCtx } from './context.js';
+import { k8sApi } from './k8s.js';
 import { buildOpenApi } from './openapi.js';
 import { problemHandler, toIssues } from './problem.js';
 import { ALL_ROUTES } from './routes/index.js';
@@ -117,6 +118,18 @@ export function createApi(deps: ApiDeps, routes: AnyRoute[] = ALL_ROUTES): expre
     if (!p) throw new AppError('unauthenticated', 'The API key is not valid.');
     return p;
   };
+
+  // The sandbox's Kubernetes API (api/k8s.ts): Kubernetes clients, Kubernetes Status errors.
+  const sandbox = deps.sandbox;
+  if (sandbox?.cluster) {
+    const cluster = sandbox.cluster.bind(sandbox);
+    const authenticateK8s = async (req: Request): Promise<Principal> => {
+      const store = deps.store();
+      if (!store) throw new AppError('unavailable', 'Warroom is starting; try again in a few seconds.');
+      return authenticate(req, store);
+    };
+    app.use('/k8s', k8sApi({ owner: sandbox.owner, cluster, maxBodyBytes: deps.maxBodyBytes, authenticate: authenticateK8s }));
+  }
 
   for (const r of routes) {
     app[r.method](r.path, async (req: Request, res: Response, next: NextFunction) => {

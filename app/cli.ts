@@ -87,6 +87,15 @@ export async function main(argv: string[], evals: EvalLoaders = NO_EVALS): Promi
       process.exitCode = await runSimInject(fault, o);
     });
   sim
+    .command('kubeconfig')
+    .description("Print a kubeconfig for the running sandbox's Kubernetes API (namespace shop; save it and use kubectl --kubeconfig FILE)")
+    .option('--url <url>', 'the running instance (default http://127.0.0.1:$PORT); the API is its /k8s')
+    .option('--key <key>', 'API key of the sandbox\'s org: read scope to look, admin to change (default $WARROOM_API_KEY)')
+    .action(async (o: { url?: string; key?: string }) => {
+      const { runSimKubeconfig } = await import('./commands/sim.js');
+      process.exitCode = runSimKubeconfig(o);
+    });
+  sim
     .command('export')
     .description("Write a scenario's signals (metrics.csv, logs.jsonl, events.jsonl…), topology and ground truth as files")
     .argument('<scenario>', 'scenario id (see `warroom sim list`)')

@@ -29,6 +29,7 @@ import { loadPolicyBundle } from '../usecases/policy-loader.js';
 import type { RunningSandbox } from '../sim/edge/realtime.js';
 import { sandboxLiveService } from '../sim/edge/live.js';
 import { ALL_ROUTES } from '../api/routes/index.js';
+import { sandboxSource } from '../sim/k8s/cluster.js';
 import { DEFAULT_EXTRACT_LIMITS } from '../kb/extract.js';
 import { fixHeartbeatMs } from '../remediate/leases.js';
 import { failOrphanedPlans } from '../usecases/fix-leases.js';
@@ -138,7 +139,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     logger,
     metrics,
     // the live sandbox streams into the default org, and only that org may see or break it
-    sandbox: { owner: DEFAULT_ORG, running: () => sandbox, starting: () => sandboxPending },
+    sandbox: { owner: DEFAULT_ORG, running: () => sandbox, starting: () => sandboxPending, cluster: () => (sandbox ? sandboxSource(sandbox.sandbox) : undefined) },
     publishCommitted: (msgs) => relay?.publishCommitted(msgs),
   }, ALL_ROUTES);
   // The chat (the page at /, its API under /chat, later Slack and Teams) next to the REST API;

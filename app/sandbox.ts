@@ -45,6 +45,6 @@ export async function startLiveSandbox(w: Warroom, cfg: Pick<Config, 'WARROOM_AP
     seed: opts.seed,
     onError: (err) => log.warn({ err }, 'sandbox tick failed; the next tick catches up'),
   });
-  log.info({ services: sb.sandbox.world.services.length, pods: sb.sandbox.world.services.reduce((n, s) => n + s.pods.length, 0) }, 'sandbox: streaming calm traffic of the 20-service shop (WARROOM_SANDBOX=off turns it off; `warroom sim inject <fault>` breaks something)');
+  log.info({ services: sb.sandbox.world.services.length, pods: sb.sandbox.world.services.reduce((n, s) => n + s.pods.length, 0) }, 'sandbox: streaming calm traffic of the 20-service shop (WARROOM_SANDBOX=off turns it off; `warroom sim inject <fault>` breaks something; its Kubernetes API is at /k8s, `warroom sim kubeconfig` prints a kubeconfig)');
   return sb;
 }

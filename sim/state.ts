@@ -5,7 +5,7 @@
  * delays, exactly like a controller does, so a remedy heals only when it changes what the fault
  * depends on.
  *
- * Kubernetes mapping (for the API facade that will sit in front of this state):
+ * Kubernetes mapping (served by the facade in k8s/ at /k8s; its full table: sim/README.md):
  * - `version`, `history`        ↔ Deployment `<service>` spec.template.spec.containers[0].image tag;
  *                                  history = the ReplicaSet revisions (`kubectl rollout undo`)
  * - `replicas`                   ↔ Deployment spec.replicas (`kubectl scale`); sharded services
@@ -16,7 +16,7 @@
  *                                  recreated, on another node)
  * - `resources.memory_mb/cpu_millis` ↔ containers[0].resources.limits (a rollout for services;
  *                                  applied in place for databases and caches, as `maxmemory`)
- * - `resources.disk_gb`          ↔ PersistentVolumeClaim `<service>-data` spec.resources.requests.storage
+ * - `resources.disk_gb`          ↔ PersistentVolumeClaim `data-<service>-<ordinal>` spec.resources.requests.storage
  *                                  (online volume expansion)
  * - `config`                     ↔ ConfigMap `<service>-config` data (reloaded by the app);
  *                                  the `dns.name` key ↔ the Service object's name

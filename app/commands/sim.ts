@@ -82,6 +82,72 @@ const faultDefault = (k: FaultKind) => faultCatalog().find((c) => c.kind === k)!
 
 // ---- sim inject ---------------------------------------------------------------------------
 
+// ---- sim kubeconfig ---------------------------------------------------------------------
+
+export interface SimKubeconfigOptions {
+  /** The running instance (default http://127.0.0.1:$PORT); the cluster is its `/k8s`. */
+  url?: string;
+  /** An API key of the sandbox's org: `read` for kubectl get, `admin` to change things (default $WARROOM_API_KEY). */
+  key?: string;
+  out?: Out;
+  err?: Out;
+}
+
+/** A kubeconfig for the sandbox's Kubernetes API (YAML; every string JSON-quoted, which YAML reads as is). */
+export function kubeconfigYaml(server: string, token: string): string {
+  const q = (v: string) => JSON.stringify(v);
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '  - name: warroom-sandbox',
+    '    cluster:',
+    `      server: ${q(server)}`,
+    // plain http: @kubernetes/client-node refuses it unless TLS verification is declared off
+    ...(server.startsWith('http:') ? ['      insecure-skip-tls-verify: true'] : []),
+    'users:',
+    '  - name: warroom',
+    '    user:',
+    `      token: ${q(token)}`,
+    'contexts:',
+    '  - name: warroom-sandbox',
+    '    context:',
+    '      cluster: warroom-sandbox',
+    '      user: warroom',
+    '      namespace: shop',
+    'current-context: warroom-sandbox',
+    '',
+  ].join('\n');
+}
+
+/** `warroom sim kubeconfig`: prints a kubeconfig for the running sandbox (`kubectl --kubeconfig FILE get deploy`). */
+export function runSimKubeconfig(opts: SimKubeconfigOptions = {}): number {
+  const out = opts.out ?? stdout;
+  const err = opts.err ?? stderr;
+  let url = opts.url;
+  let key = opts.key;
+  if (!url || !key) {
+    const cfg = loadConfig();
+    url ??= `http://127.0.0.1:${cfg.PORT}`;
+    key ??= cfg.WARROOM_API_KEY;
+  }
+  if (!key) {
+    err('warroom: sim kubeconfig needs an API key of the sandbox\'s org (read scope to look, admin to change): pass --key or set WARROOM_API_KEY\n');
+    return 2;
+  }
+  let server: string;
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http(s)');
+    server = `${u.origin}${u.pathname.replace(/\/+$/, '')}/k8s`;
+  } catch {
+    err(`warroom: --url must be the instance's http(s) URL, e.g. http://127.0.0.1:8080 (got "${url}")\n`);
+    return 2;
+  }
+  out(kubeconfigYaml(server, key));
+  return 0;
+}
+
 export interface SimInjectOptions {
   service?: string;
   instance?: string;
