@@ -38,8 +38,9 @@ describe('personOf', () => {
     expect(nobody).toMatchObject({ user: null, principal: { userId: 'chat:slack:UX', scopes: ['read'] } });
     expect(refusalFor(nobody, 'read')).toBeNull();
     expect(refusalFor(nobody, 'plan')).toMatch(/not mapped/);
-    // matched by the email the platform sent
-    expect((await personOf(deps, slackUser('UX', { email: 'Sam@Example.com' }))).user?.id).toBe('sam');
+    // matched by the email the platform sent (tina is on no platform yet; sam is USAM, so UX is not sam)
+    expect((await personOf(deps, slackUser('UX', { email: 'Tina@Example.com' }))).user?.id).toBe('tina');
+    expect((await personOf(deps, slackUser('UX', { email: 'Sam@Example.com' }))).user).toBeNull();
   });
 
   it('treats a user of another org as unmapped', async () => {

@@ -80,11 +80,14 @@ describe('commands', () => {
     }
   });
 
-  it('an unmapped person whose email the surface tells is matched to their user', async () => {
-    const other = await chatWorld({ surfaces: { slack: { emailOf: async (id) => (id === 'UNEW' ? 'RITA@example.com' : undefined) } } });
+  it('an unmapped person whose email the surface tells is matched to their user, unless that user is mapped to another account there', async () => {
+    const emails: Record<string, string> = { UNEW: 'TINA@example.com', UIMPOSTOR: 'rita@example.com' };
+    const other = await chatWorld({ surfaces: { slack: { emailOf: async (id) => emails[id] } } });
     try {
       const r = await other.bot.run({ user: slackUser('UNEW'), text: 'open search results empty' });
       expect(r.text).toMatch(/^Opened incident/);
+      // rita is URITA on Slack: another account with her address is not rita
+      expect((await other.bot.run({ user: slackUser('UIMPOSTOR'), text: 'open search again' })).text).toMatch(/not mapped to a Warroom user/);
     } finally {
       await other.close();
     }

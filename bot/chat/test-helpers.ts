@@ -81,6 +81,8 @@ export const PEOPLE: MemoryChatUser[] = [
   { id: 'rita', orgId: 'o1', name: 'Rita Responder', email: 'rita@example.com', role: 'responder', slackUserId: 'URITA' },
   { id: 'sam', orgId: 'o1', name: 'Sam SRE', email: 'sam@example.com', role: 'sre', slackUserId: 'USAM' },
   { id: 'ada', orgId: 'o1', name: 'Ada Admin', email: 'ada@example.com', role: 'admin', slackUserId: 'UADA' },
+  // on no chat platform yet: found by the email a platform tells
+  { id: 'tina', orgId: 'o1', name: 'Tina Responder', email: 'tina@example.com', role: 'responder' },
 ];
 
 export const slackUser = (id: string, over: Partial<ChatUser> = {}): ChatUser => ({ surface: 'slack', id, ...over });
