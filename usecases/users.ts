@@ -46,18 +46,21 @@ function explainConflict(e: unknown, u: { id: string } & Pick<NewUser, 'slackUse
 /** What the audit keeps of a user: no email (the log is append-only; the user row holds it). */
 const auditFields = (u: User) => ({ name: u.name, role: u.role, hasEmail: u.email !== null, slackUserId: u.slackUserId ?? null, teamsAadObjectId: u.teamsAadObjectId ?? null });
 
-/** The org's users (scope `read`). */
+/** Emails are for admins (and each person's own): a read key lists who is who, not everyone's address. */
+const shownTo = (p: Session['principal']) => (u: User): User => (p.scopes.includes('admin') || u.id === p.userId ? u : { ...u, email: null });
+
+/** The org's users (scope `read`; emails only for an admin or the person themselves). */
 export async function listUsers(s: Session): Promise<User[]> {
   requireScope(s.principal, 'read');
-  return s.org.listUsers();
+  return (await s.org.listUsers()).map(shownTo(s.principal));
 }
 
-/** One user (scope `read`). */
+/** One user (scope `read`; the email only for an admin or the person themselves). */
 export async function getUser(s: Session, id: string): Promise<User> {
   requireScope(s.principal, 'read');
   const u = await s.org.getUser(id);
   if (!u) throw new AppError('not_found', `No user "${id}".`);
-  return u;
+  return shownTo(s.principal)(u);
 }
 
 /** Creates a user (scope `admin`, audited `user.created`); an existing id or a mapped chat id is a conflict. */
@@ -80,6 +83,9 @@ export async function updateUser(s: Session, id: string, patch: UserPatch): Prom
   return s.commit(async ({ org }) => {
     const before = await org.getUser(id);
     if (!before) throw new AppError('not_found', `No user "${id}".`);
+    if (before.role === 'admin' && patch.role !== undefined && patch.role !== 'admin' && !(await org.listUsers()).some((u) => u.role === 'admin' && u.id !== id)) {
+      throw new AppError('conflict', `"${id}" is the org's last admin: make someone else admin first, or nobody could manage keys and users any more.`);
+    }
     await refuseClashes(org, id, patch);
     const after = await org.updateUser(id, patch).catch((e: unknown) => {
       throw explainConflict(e, { id, ...patch });

@@ -25,7 +25,9 @@ export function usersRoutesContract(engine: 'pglite' | 'postgres'): void {
       expect(r.status).toBe(201);
       const view = { id: 'sam', name: 'Sam Ops', email: 'Sam@Example.com', role: 'sre', slack_user_id: 'U0SAM', teams_aad_object_id: '6f1c0a3e-1b2c-4d5e-8f90-123456789abc', chat_scopes: ['read', 'plan', 'approve'] };
       expect(r.body).toEqual(view);
-      expect((await api.client(readerKey).get('/v1/users/sam')).body).toEqual(view);
+      // a read key sees who is who, not their addresses (only admins and the person themselves do)
+      expect((await api.client(readerKey).get('/v1/users/sam')).body).toEqual({ ...view, email: null });
+      expect((await api.client().get('/v1/users/sam')).body).toEqual(view);
       const list = await api.client(readerKey).get('/v1/users');
       expect(list.status).toBe(200);
       expect((list.body as { users: { id: string }[] }).users.map((u) => u.id)).toEqual(['admin', 'rita', 'sam']);
@@ -74,6 +76,13 @@ export function usersRoutesContract(engine: 'pglite' | 'postgres'): void {
       expect((await patch('/v1/users/tom', { nickname: 'T' })).status).toBe(422);
       expect((await patch('/v1/users/nobody', { role: 'sre' })).status).toBe(404);
       expect((await api.client().get('/v1/users/nobody')).status).toBe(404);
+    });
+
+    it("refuses to demote the org's last admin", async () => {
+      const r = await patch('/v1/users/admin', { role: 'sre' });
+      expect(r.status).toBe(409);
+      expect(JSON.stringify(r.body)).toMatch(/last admin/);
+      expect((await api.client().get('/v1/users/admin')).body).toMatchObject({ role: 'admin' });
     });
 
     it('only an admin creates or changes users', async () => {

@@ -23,7 +23,7 @@ const Role = z
 export const UserView = z.object({
   id: z.string(),
   name: z.string(),
-  email: z.string().nullable(),
+  email: z.string().nullable().describe('Shown to admins and to the person themselves; null for other readers'),
   role: z.enum(USER_ROLES),
   slack_user_id: z.string().nullable(),
   teams_aad_object_id: z.string().nullable(),
