@@ -4,23 +4,12 @@
  * radius and how to undo it. `choose.ts` matches the analysis against every entry; the entries'
  * `build` renders typed steps (commands.ts) or says what is missing to build them.
  */
+import type { LiveService } from '../core/ports/live-state.js';
 import type { FixStep } from '../core/schemas.js';
 import { isK8sName, kubectl, sql, type Rendered, type Target } from './commands.js';
 import type { BlamedChange, FaultSignature, FixEvidence } from './signature.js';
 
-/** What the cluster says about the service now (replicas, limits, flags…), when a reader is configured. */
-export interface LiveService {
-  replicas: number | null;
-  memoryMb: number | null;
-  diskGb: number | null;
-  version: string | null;
-  flags: Record<string, string | number | boolean>;
-  config: Record<string, string | number | boolean>;
-  /** Services that call it, with their flags (a failover switch lives on the caller). */
-  callers: { service: string; flags: Record<string, string | number | boolean> }[];
-  /** Known only for a third party: a service we probe but do not run. */
-  external: boolean;
-}
+export type { LiveService };
 
 export interface FixContext {
   evidence: FixEvidence;

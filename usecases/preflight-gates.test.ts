@@ -1,7 +1,7 @@
 /** The preflight gates' rules on plain data: the runner's checks, the SLO budget against the risk, drift. */
 import { describe, expect, it } from 'vitest';
 import type { FixStep } from '../core/schemas.js';
-import type { LiveService } from '../remediate/catalog.js';
+import type { LiveService } from '../core/ports/live-state.js';
 import { dryRunGate, driftGate, sloBudgetGate } from './preflight-gates.js';
 
 const live = (over: Partial<LiveService> = {}): LiveService => ({ replicas: 2, memoryMb: 512, diskGb: 10, version: '1.0.0', flags: { 'new-checkout': true }, config: { timeout_ms: 500 }, callers: [], external: false, ...over });

@@ -16,7 +16,7 @@
 import type { FixPlan, FixStep, PreflightGate } from '../core/schemas.js';
 import type { StepCheck } from '../core/ports/index.js';
 import { evaluatePlan, type PolicyBundle, type PolicyRequest } from '../policies/evaluate.js';
-import type { LiveService } from '../remediate/catalog.js';
+import type { LiveService } from '../core/ports/live-state.js';
 
 /** The dry_run gate from each step's check (null: the runner has no server-side dry run). */
 export function dryRunGate(runner: string, checks: (StepCheck | null)[]): PreflightGate {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrgStore, OutboxMessage, Runner } from '../core/ports/index.js';
 import type { FixPlan, FixStep } from '../core/schemas.js';
 import { DEFAULT_SECRET_MASKS } from '../detectors/secrets.js';
-import type { LiveService } from '../remediate/catalog.js';
+import type { LiveService } from '../core/ports/live-state.js';
 import { openPgliteStore, type OpenedStore } from '../store/index.js';
 import { memoryAnalysisCache } from './analysis-cache.js';
 import { decideFix, executeFix } from './fix.js';

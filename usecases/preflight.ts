@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { AppError } from '../core/errors.js';
 import type { FixPlan, PreflightGate, PreflightRecord } from '../core/schemas.js';
 import { roleOfScopes, type PolicyBundle, type PolicyRequest } from '../policies/evaluate.js';
-import type { LiveService } from '../remediate/catalog.js';
+import type { LiveService } from '../core/ports/live-state.js';
 import { loadPolicyBundle } from './policy-loader.js';
 import { dryRunGate, driftGate, policyGate, sloBudgetGate, type BlastSlo } from './preflight-gates.js';
 import { actorOf, requireScope } from './principal.js';

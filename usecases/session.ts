@@ -8,7 +8,7 @@ import type { AuditAnchor, OrgStore, OutboxMessage, Runner, Subject } from '../c
 import type { CompiledMask } from '../detectors/secrets.js';
 import { Staged } from '../ingest/outbox-relay.js';
 import type { PolicyBundle } from '../policies/evaluate.js';
-import type { LiveService } from '../remediate/catalog.js';
+import type { LiveService } from '../core/ports/live-state.js';
 import type { AnalysisCache } from './analysis-cache.js';
 import type { Principal } from './principal.js';
 

@@ -29,6 +29,7 @@ export type * from './evidence.js';
 export type * from './fixplans.js';
 export type * from './incidents.js';
 export type * from './kb.js';
+export type * from './live-state.js';
 export type * from './log-templates.js';
 export type * from './outbox.js';
 export type * from './runner.js';

@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import type { StepCheck } from '../../core/ports/index.js';
 import type { FixStep, PreflightGate } from '../../core/schemas.js';
 import type { PolicyBundle, Role } from '../../policies/evaluate.js';
-import type { LiveService } from '../../remediate/catalog.js';
+import type { LiveService } from '../../core/ports/live-state.js';
 import { loadPolicyBundle } from '../../usecases/policy-loader.js';
 import { dryRunGate, driftGate, policyGate, sloBudgetGate, type BlastSlo } from '../../usecases/preflight-gates.js';
 import type { Suite, SuiteResult } from '../harness.js';

@@ -1,26 +1,16 @@
 /**
  * The sandbox's live state of one service as a cluster would report it (replicas, limits, volume,
- * version, flags, config, callers): what a fix plan's numbers start from (remediate/catalog.ts
- * LiveService, same shape). Read from the desired state and the topology; pure.
+ * version, flags, config, callers): what a fix plan's numbers start from (core/ports/live-state.ts).
+ * Read from the desired state and the topology; pure.
  */
+import type { LiveService } from '../../core/ports/live-state.js';
 import type { TopologySpec } from '../schema.js';
 import type { DesiredState } from '../state.js';
-
-export interface SandboxLiveService {
-  replicas: number | null;
-  memoryMb: number | null;
-  diskGb: number | null;
-  version: string | null;
-  flags: Record<string, string | number | boolean>;
-  config: Record<string, string | number | boolean>;
-  callers: { service: string; flags: Record<string, string | number | boolean> }[];
-  external: boolean;
-}
 
 type Scalars = Record<string, string | number | boolean | null>;
 const defined = (r: Scalars): Record<string, string | number | boolean> => Object.fromEntries(Object.entries(r).filter((e): e is [string, string | number | boolean] => e[1] !== null));
 
-export function sandboxLiveService(topology: TopologySpec, state: DesiredState, service: string): SandboxLiveService | null {
+export function sandboxLiveService(topology: TopologySpec, state: DesiredState, service: string): LiveService | null {
   const spec = topology.services.find((s) => s.id === service);
   const d = state.services[service];
   if (!spec || !d) return null;
