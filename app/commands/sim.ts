@@ -120,17 +120,18 @@ export function kubeconfigYaml(server: string, token: string): string {
   ].join('\n');
 }
 
+/** The running instance a sandbox command talks to: `--url`/`--key`, else this machine's PORT and WARROOM_API_KEY. */
+function runningInstance(opts: { url?: string; key?: string }): { url: string; key: string | undefined } {
+  if (opts.url && opts.key) return { url: opts.url, key: opts.key };
+  const cfg = loadConfig();
+  return { url: opts.url ?? `http://127.0.0.1:${cfg.PORT}`, key: opts.key ?? cfg.WARROOM_API_KEY };
+}
+
 /** `warroom sim kubeconfig`: prints a kubeconfig for the running sandbox (`kubectl --kubeconfig FILE get deploy`). */
 export function runSimKubeconfig(opts: SimKubeconfigOptions = {}): number {
   const out = opts.out ?? stdout;
   const err = opts.err ?? stderr;
-  let url = opts.url;
-  let key = opts.key;
-  if (!url || !key) {
-    const cfg = loadConfig();
-    url ??= `http://127.0.0.1:${cfg.PORT}`;
-    key ??= cfg.WARROOM_API_KEY;
-  }
+  const { url, key } = runningInstance(opts);
   if (!key) {
     err('warroom: sim kubeconfig needs an API key of the sandbox\'s org (read scope to look, admin to change): pass --key or set WARROOM_API_KEY\n');
     return 2;
@@ -170,13 +171,7 @@ export async function runSimInject(fault: string, opts: SimInjectOptions = {}): 
     err(`warroom: unknown fault kind "${fault}" (known: ${FAULT_KINDS.join(', ')})\n`);
     return 2;
   }
-  let url = opts.url;
-  let key = opts.key;
-  if (!url || !key) {
-    const cfg = loadConfig();
-    url ??= `http://127.0.0.1:${cfg.PORT}`;
-    key ??= cfg.WARROOM_API_KEY;
-  }
+  const { url, key } = runningInstance(opts);
   if (!key) {
     err('warroom: sim inject needs an API key with the admin scope: pass --key or set WARROOM_API_KEY\n');
     return 2;
