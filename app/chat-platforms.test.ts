@@ -45,6 +45,8 @@ describe('Slack in the product', () => {
   };
 
   it('checks the token at start-up, acks a signed /warroom open and opens the war room channel with its summary', async () => {
+    // checked once at start, in the background (readiness does not wait for Slack)
+    await slack.waitFor('auth.test', 1, 10_000);
     expect(slack.calls.some((c) => c.method === 'auth.test' && c.ok)).toBe(true);
     const ack = await slash('open checkout checkout errors after the deploy');
     expect(ack.status).toBe(200);

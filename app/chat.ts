@@ -129,8 +129,10 @@ export async function startChat(d: ChatDeps): Promise<Chat> {
     router.use(slack.router);
     const auditRoom = cfg.SLACK_AUDIT_CHANNEL;
     if (auditRoom) auditChannel = (text) => slack.surface.say({ surface: 'slack', channel: auditRoom }, text);
-    // checks the token (auth.test) and, in Socket Mode, connects; a bad token is logged naming SLACK_BOT_TOKEN, never thrown
-    await slack.start();
+    // checks the token (auth.test) and, in Socket Mode, connects; a bad token is logged naming
+    // SLACK_BOT_TOKEN, never thrown. Not awaited: an unreachable Slack (4 tries × 10 s) must not
+    // hold the rest of Warroom's readiness back.
+    void slack.start().catch((err: unknown) => logger.error({ err }, 'chat: Slack did not start'));
     const wr = await warRoomsOf(slack.surface);
     stops.push(async () => {
       await wr.stop();

@@ -132,7 +132,7 @@ describe('card content', () => {
   it('the fix plan shows commands, gates, rollback and the diff', () => {
     const html = renderHtml(fixPlanCard({ plan, baseUrl: BASE, gates: [{ name: 'policy', status: 'failed', detail: 'needs two approvers' }], rollback: [{ action: 'rollback', target: 'payments', command: 'kubectl rollout undo deploy/payments' }], diff: '-a\n+b' }), mask);
     expect(html).toContain('<pre><code>kubectl rollout undo deploy/payments --token=&lt;:AWS_KEY:&gt; # password=&lt;:SECRET:&gt;');
-    expect(html).toContain('❌ policy: failed');
+    expect(html).toContain('✗ policy: failed');
     expect(html).toContain('1. rollback payments: kubectl rollout undo deploy/payments');
     expect(html).toContain('<ins>+b</ins>');
     expect(html).toContain('<del>-a</del>');

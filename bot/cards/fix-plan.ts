@@ -29,7 +29,9 @@ export interface FixPlanInput {
   why?: string | null;
 }
 
-const GATE_MARK: Record<GateView['status'], string> = { passed: '✅', failed: '❌', pending: '⏳', skipped: '➖' };
+// Plain marks, not emoji: a browser without a colour-emoji font (a server's Chromium, a locked-down
+// desktop) drew the emoji as empty boxes, and a failed gate must read as failed everywhere.
+const GATE_MARK: Record<GateView['status'], string> = { passed: '✓', failed: '✗', pending: '…', skipped: '–' };
 const RISK_TONE: Record<FixPlan['risk'], Tone> = { low: 'neutral', medium: 'warning', high: 'danger' };
 
 export function fixPlanCard(input: FixPlanInput): Card {
