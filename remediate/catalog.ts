@@ -34,6 +34,8 @@ export interface CatalogEntry {
   expect: { signals: string[]; withinMinutes: number };
   risk: 'low' | 'medium' | 'high';
   blastRadius: 'one pod' | 'the service' | 'the service and its callers' | 'the database';
+  /** Matches anything and fixes nothing specific: never named as a runner-up, never followed on an unsure analysis. */
+  lastResort?: true;
   /** How well the evidence matches (0 = not at all) and why, in one sentence. */
   match(ctx: FixContext): { score: number; why: string } | null;
   /** The steps, or why they cannot be built (a missing live value, an unsafe name). */
@@ -247,6 +249,7 @@ export const CATALOG: CatalogEntry[] = [
   {
     id: 'restart',
     action: 'restart',
+    lastResort: true,
     summary: 'Rolling restart (nothing more specific matched)',
     preconditions: ['none: the last resort when no change and no known fault signature points elsewhere'],
     expect: { signals: ['whatever was anomalous, if it was transient state'], withinMinutes: 5 },

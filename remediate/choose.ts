@@ -17,6 +17,7 @@ export interface Candidate {
   risk: FixPlan['risk'];
   blastRadius: CatalogEntry['blastRadius'];
   expect: CatalogEntry['expect'];
+  lastResort: boolean;
   /** Built steps, or why the entry could not be built. */
   built: Built | { missing: string };
 }
@@ -46,7 +47,7 @@ export function chooseFix(evidence: FixEvidence, opts: { namespace: string; live
   for (const e of opts.catalog ?? CATALOG) {
     const m = e.match(ctx);
     if (!m || m.score <= 0) continue;
-    candidates.push({ entry: e.id, action: e.action, summary: e.summary, score: m.score, why: m.why, risk: e.risk, blastRadius: e.blastRadius, expect: e.expect, built: build(e, ctx) });
+    candidates.push({ entry: e.id, action: e.action, summary: e.summary, score: m.score, why: m.why, risk: e.risk, blastRadius: e.blastRadius, expect: e.expect, lastResort: e.lastResort === true, built: build(e, ctx) });
   }
   // catalogue order breaks ties: specific entries come before the generic ones
   candidates.sort((a, b) => b.score - a.score);
@@ -63,7 +64,7 @@ function explain(e: FixEvidence, chosen: Candidate, all: Candidate[]): string {
   const parts = [`${chosen.summary} on ${e.service}: ${chosen.why}.`];
   const better = all.filter((c) => c.score > chosen.score && !isBuilt(c.built));
   for (const b of better) parts.push(`Not "${b.summary}" although it matched better (${b.why}): it cannot be built without ${(b.built as { missing: string }).missing}.`);
-  const next = all.find((c) => c !== chosen && c.score <= chosen.score && c.entry !== 'restart');
+  const next = all.find((c) => c !== chosen && c.score <= chosen.score && !c.lastResort);
   if (next) parts.push(`Runner-up: ${next.summary.toLowerCase()} (${next.why}).`);
   parts.push(`Expected: ${chosen.expect.signals.join(', ')} back to normal within ${chosen.expect.withinMinutes} minutes; otherwise undo it and re-plan.`);
   return parts.join(' ');

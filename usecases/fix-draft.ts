@@ -95,7 +95,7 @@ async function catalogDraft(org: OrgStore, incident: Incident, namespace: string
   } catch (e) {
     throw new AppError('invalid_input', (e as Error).message);
   }
-  if (!confident && choice.chosen.entry === 'restart') return null;
+  if (!confident && choice.chosen.lastResort) return null;
   const d = draftFromChoice(choice);
   if (!confident) d.why = `The analysis is not confident; this follows its top-ranked suspect ${evidence.service}, whose own signals point at a specific fix. ${d.why}`;
   const changeSignal = evidence.change ? changes.find((c) => asChange(c)?.changeId === evidence.change!.id) : undefined;

@@ -54,7 +54,7 @@ export function scoreScenario(sc: Scenario, set: ChoiceRow['set']): ChoiceRow | 
     entry: choice?.chosen.entry ?? '-',
     right_action: action === truth.remedy,
     right_fix: action === truth.remedy && evidence?.service === truth.root_cause_service,
-    last_resort: choice?.chosen.entry === 'restart' && truth.remedy !== 'restart',
+    last_resort: choice?.chosen.lastResort === true && truth.remedy !== 'restart',
   };
 }
 
