@@ -27,6 +27,8 @@ export interface ApiDeps extends UseCaseDeps {
     running(): SandboxControl | undefined;
     /** True while a configured sandbox is still starting: readiness waits for it (absent: never). */
     starting?(): boolean;
+    /** Why a configured sandbox is not running when it failed to start (absent or undefined: it did not fail). */
+    failure?(): string | undefined;
     /** The running sandbox as a Kubernetes cluster (served at /k8s, api/k8s.ts; absent: no /k8s). */
     cluster?(): ClusterSource | undefined;
   };

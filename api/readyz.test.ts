@@ -40,6 +40,12 @@ describe('GET /readyz', () => {
     expect((await readyz({ store: () => store, bus: () => bus, sandbox })).status).toBe(200);
   });
 
+  it('stops waiting for a sandbox that failed to start, and says so', async () => {
+    const sandbox = { owner: 'default', running: () => undefined, starting: () => false, failure: () => 'PUT /v1/topology answered 503' };
+    const r = await readyz({ store: () => store, bus: () => bus, sandbox });
+    expect(r).toEqual({ status: 200, body: { status: 'ready', checks: { store: 'ok', bus: 'ok', sandbox: 'failed' } } });
+  });
+
   it('does not wait for a sandbox nobody starts', async () => {
     const r = await readyz({ store: () => store, bus: () => bus, sandbox: { owner: 'default', running: () => undefined } });
     expect(r).toEqual({ status: 200, body: { status: 'ready', checks: { store: 'ok', bus: 'ok' } } });

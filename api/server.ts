@@ -69,6 +69,8 @@ export function createApi(deps: ApiDeps, routes: AnyRoute[] = ALL_ROUTES): expre
     const checks: Record<string, string> = { store: store ? 'ok' : 'starting', bus: bus ? 'ok' : 'starting' };
     // a newcomer waits for /readyz and then injects a fault: the sandbox must be there by then
     if (deps.sandbox?.starting?.()) checks.sandbox = 'starting';
+    // a sandbox that failed to start is reported, not waited for: the API itself is up (GET /v1/sim says why)
+    const sandboxFailure = deps.sandbox?.failure?.();
     if (store) {
       try {
         await store.ping();
@@ -78,6 +80,7 @@ export function createApi(deps: ApiDeps, routes: AnyRoute[] = ALL_ROUTES): expre
       }
     }
     const ok = Object.values(checks).every((v) => v === 'ok');
+    if (sandboxFailure) checks.sandbox = 'failed';
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks });
   });
   app.get('/metrics', async (_req, res) => {

@@ -59,6 +59,8 @@ export interface Warroom {
   sandboxStarting(): void;
   /** Connects a running sandbox: its API routes and its runner start answering. */
   attachSandbox(sb: RunningSandbox): void;
+  /** Says the sandbox could not start and why: /readyz stops waiting for it and GET /v1/sim shows the reason. */
+  sandboxFailed(reason: string): void;
   /** The agent behind POST /v1/agent/ask (its model and time spent on the LLM, for `warroom bench ask`). */
   agent(): OpenedAgent;
   /** Analyses kept for re-runs on unchanged data (a benchmark's cold run clears it). */
@@ -95,6 +97,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   const generatedKeys: Warroom['generatedKeys'] = {};
   let sandbox: RunningSandbox | undefined;
   let sandboxPending = false;
+  let sandboxFailure: string | undefined;
   // the sandbox runner, with its server-side dry run (the preflight's dry_run gate)
   const sandboxRunnerInstance = withSandboxValidate(sandboxRunner(() => sandbox, DEFAULT_ORG), () => sandbox?.sandbox, DEFAULT_ORG);
   // the preflight's Cedar policies: a bad org policy (WARROOM_POLICY_DIR) stops the start here, with its error
@@ -139,7 +142,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     logger,
     metrics,
     // the live sandbox streams into the default org, and only that org may see or break it
-    sandbox: { owner: DEFAULT_ORG, running: () => sandbox, starting: () => sandboxPending, cluster: () => (sandbox ? sandboxSource(sandbox.sandbox) : undefined) },
+    sandbox: { owner: DEFAULT_ORG, running: () => sandbox, starting: () => sandboxPending, failure: () => sandboxFailure, cluster: () => (sandbox ? sandboxSource(sandbox.sandbox) : undefined) },
     publishCommitted: (msgs) => relay?.publishCommitted(msgs),
   }, ALL_ROUTES);
   // The chat (the page at /, its API under /chat, later Slack and Teams) next to the REST API;
@@ -277,6 +280,11 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     attachSandbox(sb) {
       sandbox = sb;
       sandboxPending = false;
+      sandboxFailure = undefined;
+    },
+    sandboxFailed(reason) {
+      sandboxPending = false;
+      sandboxFailure = reason;
     },
     chat: () => chat,
     async stop() {

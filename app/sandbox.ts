@@ -48,3 +48,33 @@ export async function startLiveSandbox(w: Warroom, cfg: Pick<Config, 'WARROOM_AP
   log.info({ services: sb.sandbox.world.services.length, pods: sb.sandbox.world.services.reduce((n, s) => n + s.pods.length, 0) }, 'sandbox: streaming calm traffic of the 20-service shop (WARROOM_SANDBOX=off turns it off; `warroom sim inject <fault>` breaks something; its Kubernetes API is at /k8s, `warroom sim kubeconfig` prints a kubeconfig)');
   return sb;
 }
+
+/**
+ * `warroom start`'s sandbox: a few tries (its first requests go through this instance's own API,
+ * which can be slow on a loaded machine), then gives up with the reason recorded on `w`. A sandbox
+ * that cannot start must never leave the instance unready or crash it: the API serves without it.
+ * Resolves true when the sandbox is attached.
+ */
+export async function startLiveSandboxWithRetries(
+  w: Pick<Warroom, 'attachSandbox' | 'sandboxFailed' | 'logger'> & Parameters<typeof startLiveSandbox>[0],
+  cfg: Pick<Config, 'WARROOM_API_KEY'>,
+  opts: { waitsMs?: number[]; start?: typeof startLiveSandbox } = {},
+): Promise<boolean> {
+  const waits = opts.waitsMs ?? [2_000, 5_000];
+  const start = opts.start ?? startLiveSandbox;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      w.attachSandbox(await start(w, cfg));
+      return true;
+    } catch (err) {
+      const reason = (err as Error)?.message ?? String(err);
+      if (attempt >= waits.length) {
+        w.logger.error({ err }, `sandbox: did not start after ${attempt + 1} tries; the API serves without it`);
+        w.sandboxFailed(reason);
+        return false;
+      }
+      w.logger.warn({ err, attempt: attempt + 1 }, 'sandbox: start failed; trying again');
+      await new Promise((r) => setTimeout(r, waits[attempt]));
+    }
+  }
+}

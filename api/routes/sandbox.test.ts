@@ -79,6 +79,12 @@ describe('the sandbox routes', () => {
     await expect(injectFaultRoute.handler(ctx('acme', undefined, { kind: 'bad_node' }))).rejects.toMatchObject({ status: 404 });
   });
 
+  it('tells its owner why a sandbox that failed to start is not there', async () => {
+    const failed = { ...(ctx('default', undefined) as object), deps: { sandbox: { owner: 'default', running: () => undefined, failure: () => 'PUT /v1/topology answered 503' } } } as never;
+    expect((await sandboxStatusRoute.handler(failed)).body).toMatchObject({ enabled: false, error: 'PUT /v1/topology answered 503' });
+    expect((await sandboxStatusRoute.handler(ctx('default', undefined))).body).toMatchObject({ enabled: false, error: null });
+  });
+
   it('answers 404 to every org on an instance wired without a sandbox', async () => {
     const bare = { ...(ctx('default', sb) as object), deps: {} } as never;
     await expect(sandboxStatusRoute.handler(bare)).rejects.toMatchObject({ status: 404 });

@@ -47,6 +47,7 @@ const StatusView = z.object({
   faults: z.array(GroundTruthView),
   fault_kinds: z.array(z.object({ kind: z.string(), title: z.string(), default_service: z.string(), remedy: z.string() })),
   desired: z.record(z.string(), z.unknown()).nullable().describe('desired state per service (version, replicas, flags, config, resources…)'),
+  error: z.string().nullable().describe('why the sandbox is not running when it failed to start (null otherwise)'),
 });
 
 const KINDS = Object.values(FAULTS).map((d) => ({ kind: d.kind, title: d.title, default_service: d.defaultService, remedy: d.remedyAction }));
@@ -55,10 +56,10 @@ const KINDS = Object.values(FAULTS).map((d) => ({ kind: d.kind, title: d.title, 
  * The caller's sandbox: `{ running }` for the owner (undefined when it is off); any other org,
  * or an instance wired without a sandbox, gets 404.
  */
-function sandboxOf({ principal, deps }: Pick<Ctx, 'principal' | 'deps'>): { running: SandboxControl | undefined } {
+function sandboxOf({ principal, deps }: Pick<Ctx, 'principal' | 'deps'>): { running: SandboxControl | undefined; failure: string | undefined } {
   const access = deps.sandbox;
   if (!access || principal.kind !== 'key' || principal.orgId !== access.owner) throw new AppError('not_found', 'This org has no sandbox.');
-  return { running: access.running() };
+  return { running: access.running(), failure: access.failure?.() };
 }
 
 export const sandboxStatusRoute = route({
@@ -70,10 +71,10 @@ export const sandboxStatusRoute = route({
   response: { status: 200, schema: StatusView, description: 'Sandbox status' },
   errors: [404],
   async handler(ctx) {
-    const sb = sandboxOf(ctx).running;
-    if (!sb) return { status: 200, body: { enabled: false, now: null, faults: [], fault_kinds: KINDS, desired: null } };
+    const { running: sb, failure } = sandboxOf(ctx);
+    if (!sb) return { status: 200, body: { enabled: false, now: null, faults: [], fault_kinds: KINDS, desired: null, error: failure ?? null } };
     const s = sb.status();
-    return { status: 200, body: { enabled: true, now: s.now, faults: s.faults, fault_kinds: KINDS, desired: s.desired.services } };
+    return { status: 200, body: { enabled: true, now: s.now, faults: s.faults, fault_kinds: KINDS, desired: s.desired.services, error: null } };
   },
 });
 

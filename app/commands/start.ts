@@ -22,8 +22,12 @@ export async function runStart(cfg: Config): Promise<void> {
     process.exit(1);
   }
   if (cfg.WARROOM_SANDBOX === 'on') {
-    const { startLiveSandbox } = await import('../sandbox.js');
-    w.attachSandbox(await startLiveSandbox(w, cfg));
-    process.stdout.write('Sandbox: streaming a simulated 20-service shop (WARROOM_SANDBOX=off turns it off; try `warroom sim inject bad_deploy_errors`)\n');
+    const { startLiveSandboxWithRetries } = await import('../sandbox.js');
+    const started = await startLiveSandboxWithRetries(w, cfg);
+    process.stdout.write(
+      started
+        ? 'Sandbox: streaming a simulated 20-service shop (WARROOM_SANDBOX=off turns it off; try `warroom sim inject bad_deploy_errors`)\n'
+        : 'Sandbox: did not start (the log says why; GET /v1/sim shows it); the API serves without it\n',
+    );
   }
 }
