@@ -52,6 +52,21 @@ describe('maskSecrets', () => {
   });
 });
 
+describe('custom rules with the u flag', () => {
+  it('masks what a u-flag rule matches even where a rule without u would not (case folding, code points)', () => {
+    const masks = compileMaskRules([
+      { name: 'plain', pattern: 'token=\\S+', flags: 'g', replacement: 'token=<:T:>' },
+      { name: 'folded', pattern: 'secret=\\S+', flags: 'giu', replacement: '<:S:>' },
+      { name: 'emoji-key', pattern: '\\u{1F511}\\S+', flags: 'gu', replacement: '<:K:>' },
+    ]);
+    // 'ſ' (long s) folds to 's' only under iu; \u{…} is an escape only under u
+    expect(maskSecrets('ſecret=hunter2', masks)).toBe('<:S:>');
+    expect(maskSecrets('key \u{1F511}abc', masks)).toBe('key <:K:>');
+    expect(maskSecrets('token=abc and nothing else', masks)).toBe('token=<:T:> and nothing else');
+    expect(maskSecrets('nothing to see', masks)).toBe('nothing to see');
+  });
+});
+
 describe('maskDeep on awkward values', () => {
   it('survives cycles and leaves class instances alone', () => {
     const a: Record<string, unknown> = { password: 'p', note: 'token=abcdef' };

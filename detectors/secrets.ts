@@ -66,18 +66,29 @@ export function compileMaskRules(rules: unknown[]): CompiledMask[] {
 export const DEFAULT_SECRET_MASKS = compileMaskRules(DEFAULT_SECRET_RULES);
 
 /**
- * One regular expression that matches wherever any rule could (the union of the patterns, with
- * the loosest flags), so text with no secret costs one scan instead of one per rule. Null when
+ * Regular expressions that match wherever any rule could (the union of the patterns, with the
+ * loosest flags), so text with no secret costs one scan instead of one per rule. Rules with the
+ * `u` flag get their own union: under `u` a pattern counts code points, not UTF-16 units, and
+ * folds case differently, so one union of both kinds could miss what a rule matches. Null when
  * the patterns cannot be combined (e.g. a custom rule with a back-reference).
  */
-const prefilters = new WeakMap<CompiledMask[], RegExp | null>();
-function prefilterOf(masks: CompiledMask[]): RegExp | null {
+const prefilters = new WeakMap<CompiledMask[], RegExp[] | null>();
+function unionOf(masks: CompiledMask[], flags: string): RegExp | null {
+  try {
+    return new RegExp(masks.map((m) => `(?:${m.re.source})`).join('|'), flags);
+  } catch {
+    return null;
+  }
+}
+function prefilterOf(masks: CompiledMask[]): RegExp[] | null {
   let p = prefilters.get(masks);
   if (p === undefined) {
-    try {
-      p = masks.some((m) => /\\\d/.test(m.re.source)) ? null : new RegExp(masks.map((m) => `(?:${m.re.source})`).join('|'), 'ims');
-    } catch {
-      p = null;
+    p = null;
+    if (!masks.some((m) => /\\\d/.test(m.re.source))) {
+      const plain = masks.filter((m) => !m.re.unicode);
+      const unicode = masks.filter((m) => m.re.unicode);
+      const unions = [plain.length ? unionOf(plain, 'ims') : undefined, unicode.length ? unionOf(unicode, 'imsu') : undefined].filter((u) => u !== undefined);
+      p = unions.every((u) => u !== null) ? (unions as RegExp[]) : null;
     }
     prefilters.set(masks, p);
   }
@@ -87,7 +98,7 @@ function prefilterOf(masks: CompiledMask[]): RegExp | null {
 /** Replaces every secret in `text`. Cheap when nothing matches. */
 export function maskSecrets(text: string, masks: CompiledMask[] = DEFAULT_SECRET_MASKS): string {
   const pre = prefilterOf(masks);
-  if (pre && !pre.test(text)) return text;
+  if (pre && !pre.some((re) => re.test(text))) return text;
   let out = text;
   for (const m of masks) {
     m.re.lastIndex = 0;
