@@ -1,7 +1,8 @@
 /**
  * Where a card's links point: one table, so the day the web UI has its own pages only this file
  * changes. Today they are the REST API's read routes (GET /v1/incidents/:id, …/evidence,
- * /v1/fix/plans/:id), which answer with the same data the card shows.
+ * /v1/fix/plans/:id), which answer with the same data the card shows; a browser that opens one
+ * without a key is sent to the local page's view of it (bot/local/chat.ts, when the page is on).
  */
 import { HttpUrl } from './model.js';
 

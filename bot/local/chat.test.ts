@@ -82,6 +82,19 @@ describe('local chat routes', () => {
     expect(await (await get('/chat/api/me')).json()).toEqual({ user_id: 'admin', org_id: 'default' });
   });
 
+  it("sends a browser that opens a card's link to the page's view; API clients (a key, or JSON wanted) get the API", async () => {
+    const html = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    const nav = (path: string, headers: Record<string, string>) => fetch(url + path, { headers, redirect: 'manual' });
+    const inc1 = await nav('/v1/incidents/inc_LOCAL1', { accept: html });
+    expect([inc1.status, inc1.headers.get('location')]).toEqual([303, '/#incident=inc_LOCAL1']);
+    expect((await nav('/v1/incidents/inc%20x/evidence', { accept: html })).headers.get('location')).toBe('/#incident=inc%20x');
+    expect((await nav('/v1/fix/plans/fp_1', { accept: html })).headers.get('location')).toBe('/#plan=fp_1');
+    // this test's server has no REST API behind the chat: passing through is a 404 here
+    expect((await nav('/v1/incidents/inc_LOCAL1', { accept: html, authorization: 'Bearer k_admin' })).status).toBe(404);
+    expect((await nav('/v1/incidents/inc_LOCAL1', { accept: 'application/json' })).status).toBe(404);
+    expect((await nav('/v1/incidents/inc_LOCAL1', { accept: '*/*' })).status).toBe(404);
+  });
+
   it('answers bad JSON and bad bodies with a 400 that says what is wrong', async () => {
     const bad = await post('/chat/api/command', '{"text": ');
     expect(bad.status).toBe(400);

@@ -68,6 +68,9 @@ type Authed = Request & { chatUser?: ChatUser; chatOrg?: string };
 /** The command text without a leading `warroom`, `/warroom` or `@warroom`. */
 export const stripPrefix = (text: string): string => text.replace(/^\s*[/@]?warroom\b[:,]?\s*/i, '');
 
+/** A browser's navigation: text/html is asked for by name (an API client sends JSON or * / *). */
+export const wantsHtml = (accept: string | undefined): boolean => /(^|,)\s*text\/html\b/i.test(accept ?? '');
+
 export function createLocalChat(opts: LocalChatOptions): LocalChat {
   const surface = createLocalSurface({ mask: opts.mask, now: opts.now, onListenerError: (err) => opts.logger.warn({ err }, 'local chat: an event listener failed') });
   const streams = new Set<Response>();
@@ -79,6 +82,14 @@ export function createLocalChat(opts: LocalChatOptions): LocalChat {
     res.setHeader('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     res.setHeader('x-content-type-options', 'nosniff');
     res.type('html').send(page);
+  });
+  // Cards link to the REST read routes (bot/cards/links.ts), which one key-holding client reads
+  // as JSON; a person who clicks one in Slack or Teams opens it in a browser with no key (401).
+  // A browser navigation (no Authorization, HTML wanted) goes to this page's view instead.
+  router.get(['/v1/incidents/:id', '/v1/incidents/:id/evidence', '/v1/fix/plans/:id'], (req, res, next) => {
+    if (req.headers.authorization || !wantsHtml(req.headers.accept)) return next();
+    const which = req.path.startsWith('/v1/fix/plans/') ? 'plan' : 'incident';
+    res.redirect(303, `/#${which}=${encodeURIComponent(req.params.id as string)}`);
   });
   router.get('/chat/static/:file', (req, res, next) => {
     if (!Object.hasOwn(STATIC_FILES, req.params.file)) return next();

@@ -55,8 +55,13 @@ async function signIn(key) {
   state.poll = setInterval(() => {
     if (state.key && !document.hidden) loadIncidents().catch(() => undefined);
   }, 20_000);
-  const wanted = new URLSearchParams(window.location.hash.slice(1)).get('incident');
+  // a card's link (#incident=ID, or #plan=ID: the plan's incident)
+  const hash = new URLSearchParams(window.location.hash.slice(1));
+  const wantedPlan = hash.get('plan');
+  const plan = wantedPlan ? await json(`/v1/fix/plans/${encodeURIComponent(wantedPlan)}`) : null;
+  const wanted = plan?.status === 200 ? plan.body.plan?.incident_id ?? plan.body.incident_id : hash.get('incident');
   if (wanted) openRoom(wanted);
+  else if (wantedPlan) notice(detail(plan?.body, `Plan ${wantedPlan} was not found.`), 'info');
 }
 
 function showSignIn(error) {
