@@ -22,7 +22,7 @@ describe('startLiveSandboxWithRetries', () => {
     const { w, seen } = fakeInstance();
     const sb = { stop: async () => undefined } as unknown as RunningSandbox;
     let calls = 0;
-    const ok = await startLiveSandboxWithRetries(w, {}, {
+    const ok = await startLiveSandboxWithRetries(w, { WARROOM_API_KEY: undefined }, {
       waitsMs: [1, 1],
       start: async () => {
         if (++calls < 3) throw new Error(`PUT /v1/topology answered 503 (try ${calls})`);
@@ -37,7 +37,7 @@ describe('startLiveSandboxWithRetries', () => {
   it('gives up after its last try, records the reason and never throws', async () => {
     const { w, seen } = fakeInstance();
     let calls = 0;
-    const ok = await startLiveSandboxWithRetries(w, {}, {
+    const ok = await startLiveSandboxWithRetries(w, { WARROOM_API_KEY: undefined }, {
       waitsMs: [1],
       start: async () => {
         calls++;

@@ -5,6 +5,7 @@
  * (`migrations/grants.sql`) are re-applied.
  */
 import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Db, type SqlSession, quoteIdent, quoteLiteral } from './sql.js';
@@ -47,6 +48,11 @@ export function grantsSql(appRole: string, dir = MIGRATIONS_DIR): string {
   return readFileSync(`${dir}/grants.sql`, 'utf8').replaceAll('{{app_role}}', quoteIdent(appRole));
 }
 
+/** The org-token tenancy (migrations/tenancy.sql), re-applied after the grants on every start. */
+export function tenancySql(appRole: string, dir = MIGRATIONS_DIR): string {
+  return readFileSync(`${dir}/tenancy.sql`, 'utf8').replaceAll('{{app_role}}', quoteIdent(appRole));
+}
+
 const errCode = (e: unknown): string | undefined => (e as { code?: string } | null)?.code;
 
 /**
@@ -83,12 +89,15 @@ export async function ensureAppRole(db: Db, role: string, opts: { login: boolean
 export interface MigrateResult {
   applied: string[];
   hasVector: boolean;
+  /** The key org tokens are signed with (store/tenant-token.ts), made on the first start. */
+  tenantKey: Buffer;
 }
 
 /** Applies pending migrations and the grants; safe to call from several processes at once. */
 export async function migrate(db: Db, opts: { appRole: string; dir?: string }): Promise<MigrateResult> {
   const migrations = loadMigrations(opts.dir);
   const grants = grantsSql(opts.appRole, opts.dir);
+  const tenancy = tenancySql(opts.appRole, opts.dir);
   return db.owner(async (s) => {
     await s.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS_MIGRATIONS, 1]);
     await s.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -120,7 +129,10 @@ export async function migrate(db: Db, opts: { appRole: string; dir?: string }): 
       applied.push(`${String(m.version).padStart(3, '0')}_${m.name}`);
     }
     await s.exec(grants);
-    return { applied, hasVector: await detectVector(s) };
+    await s.exec(tenancy);
+    await s.query('INSERT INTO warroom_private.tenant_key (id, key) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', [randomBytes(32)]);
+    const [k] = await s.query<{ key: Uint8Array }>('SELECT key FROM warroom_private.tenant_key WHERE id = 1');
+    return { applied, hasVector: await detectVector(s), tenantKey: Buffer.from(k!.key) };
   });
 }
 

@@ -13,6 +13,7 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { type DataDirLock, lockDataDir } from './lock.js';
 import { assertAppRoleIsConfined, ensureAppRole, migrate } from './migrate.js';
 import { type Db, type Row, type SqlSession, quoteIdent } from './sql.js';
+import { OrgTokens, orgToken } from './tenant-token.js';
 import { type OpenedStore, createStore } from './store.js';
 
 export interface PgliteStoreOptions {
@@ -60,10 +61,13 @@ class PgliteDb implements Db {
     });
   }
 
+  /** Signs the org tokens row-level security checks (set after the migrations read the key). */
+  tokens: OrgTokens | null = null;
+
   tenant<T>(orgId: string | null, fn: (s: SqlSession) => Promise<T>): Promise<T> {
     return this.run(async (tx) => {
       await tx.exec(`SET LOCAL ROLE ${quoteIdent(this.appRole)}`);
-      if (orgId !== null) await tx.query("SELECT set_config('app.org_id', $1, true)", [orgId]);
+      if (orgId !== null) await tx.query("SELECT set_config('app.org_token', $1, true)", [orgToken(this.tokens, orgId)]);
     }, fn);
   }
 
@@ -120,7 +124,8 @@ export async function openPgliteStore(opts: PgliteStoreOptions = {}): Promise<Op
   const db = new PgliteDb(pg, appRole, lock);
   try {
     await ensureAppRole(db, appRole, { login: false });
-    const { hasVector } = await migrate(db, { appRole });
+    const { hasVector, tenantKey } = await migrate(db, { appRole });
+    db.tokens = new OrgTokens(tenantKey);
     await assertAppRoleIsConfined(db);
     return { ...createStore(db, { hasVector, auditKey: opts.auditKey }), db };
   } catch (e) {

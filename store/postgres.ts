@@ -8,6 +8,7 @@ import type { PoolClient } from 'pg';
 import type { Lead } from '../core/ports/index.js';
 import { LOCK_CLASS_LEAD, assertAppRoleIsConfined, ensureAppRole, migrate } from './migrate.js';
 import { type Db, type Row, type SqlSession } from './sql.js';
+import { OrgTokens, orgToken } from './tenant-token.js';
 import { type OpenedStore, createStore } from './store.js';
 
 export interface PostgresStoreOptions {
@@ -136,12 +137,15 @@ class PostgresDb implements Db {
     };
   }
 
+  /** Signs the org tokens row-level security checks (set after the migrations read the key). */
+  tokens: OrgTokens | null = null;
+
   tenant<T>(orgId: string | null, fn: (s: SqlSession) => Promise<T>): Promise<T> {
     if (!this.appPool) return Promise.reject(new Error('store (postgres): application pool not open'));
     return inTransaction(
       this.appPool,
       async (c) => {
-        if (orgId !== null) await c.query("SELECT set_config('app.org_id', $1, true)", [orgId]);
+        if (orgId !== null) await c.query("SELECT set_config('app.org_token', $1, true)", [orgToken(this.tokens, orgId)]);
       },
       fn,
     );
@@ -178,7 +182,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Ope
   const db = new PostgresDb(ownerPool, null, appRole);
   try {
     await ensureAppRole(db, appRole, { login: true, password: opts.appPassword });
-    const { hasVector } = await migrate(db, { appRole });
+    const { hasVector, tenantKey } = await migrate(db, { appRole });
+    db.tokens = new OrgTokens(tenantKey);
     const appUrl = appRoleUrl(opts.url, appRole, opts.appPassword);
     const appPool = new pg.Pool({ connectionString: appUrl, max: opts.poolSize ?? 10 });
     appPool.on('error', () => undefined);

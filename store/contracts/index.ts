@@ -17,6 +17,7 @@ import { fixPlanStoreContract } from './fixplans.js';
 import { incidentStoreContract } from './incidents.js';
 import { logTemplateStoreContract } from './log-templates.js';
 import { orgStoreContract } from './org-store.js';
+import { orgTokenContract } from './org-token.js';
 import { outboxStoreContract } from './outbox.js';
 import { signalStoreContract } from './signals.js';
 import { storeContract } from './store.js';
@@ -30,6 +31,7 @@ export { sharedStore, signal, type StoreOpener, TEST_AUDIT_KEY } from './fixture
 export const STORE_CONTRACTS: readonly ((name: string, open: StoreOpener) => void)[] = [
   storeContract,
   tenancyStoreContract,
+  orgTokenContract,
   connectorStoreContract,
   signalStoreContract,
   topologyStoreContract,
