@@ -36,6 +36,7 @@ export interface PullRequestRef {
  */
 export class GitHostError extends Error {
   constructor(
+    /** The host's HTTP status; 0 when it did not answer (unreachable, timed out). */
     readonly status: number,
     message: string,
   ) {
