@@ -16,6 +16,7 @@ import type { FixPlan } from '../core/schemas.js';
 import { maskSecrets } from '../detectors/secrets.js';
 import { filesToRead, isEmptyChange, renderChange, UnrenderablePlanError, type ManualStep, type RenderedChange } from '../remediate/gitops/change.js';
 import { hasPlanMarker, renderPullRequestBody, type BodyLinks } from '../remediate/gitops/pr-body.js';
+import { requirePreflight } from './preflight.js';
 import { actorOf, requireScope } from './principal.js';
 import type { Session } from './session.js';
 
@@ -38,6 +39,11 @@ export interface OpenedPullRequest {
   /** True when an earlier call opened it. */
   existing: boolean;
 }
+
+/** GitHub's owner and repository names: letters, digits, `-`, `_`, `.` (neither may be `.` or `..`). */
+export const REPO_NAME = /^(?!\.{1,2}\/)[A-Za-z0-9_.-]{1,100}\/(?!\.{1,2}$)[A-Za-z0-9_.-]{1,100}$/;
+/** Branch names git accepts (check-ref-format, the common subset): no `..`, `@{`, `//`, no leading `/`, `.` or `-`, no trailing `/` or `.`, no `.lock` end. */
+export const BRANCH_NAME = /^(?!.*\.\.)(?!.*@\{)(?!.*\/\/)(?![/.-])[A-Za-z0-9._/-]{1,200}(?<![/.]|\.lock)$/;
 
 const AUDIT_ACTION = 'gitops.pr_opened';
 /** The commit trailer that marks a branch as this plan's (a retry after a crash recognises it). */
@@ -83,14 +89,17 @@ async function recorded(org: Session['org'], planId: string, repo: string, branc
 
 /**
  * Opens the pull request of an approved plan (scope `approve`; a prod plan's four-eyes approval
- * was enforced when it was approved). Errors: 503 without GitHub configured, 409 for a plan not
- * approved, a plan with nothing Git can hold, or a branch taken by something else; 502 quoting
- * GitHub when it refuses (an unknown repository, a bad token…).
+ * was enforced when it was approved), after the gates execution has (usecases/preflight.ts
+ * `requirePreflight`). Errors: 503 without GitHub configured, 409 for a plan not approved, one
+ * that fails its preflight or policies, one with nothing Git can hold, or a branch taken by
+ * something else; 502 quoting GitHub when it refuses (an unknown repository, a bad token…).
  */
 export async function openPullRequest(s: Session, input: OpenPullRequestInput): Promise<OpenedPullRequest> {
   requireScope(s.principal, 'approve');
   const gitops = s.deps.gitops;
   if (!gitops) throw new AppError('unavailable', 'GitOps is not configured on this instance: set GITHUB_TOKEN (and GITHUB_API_URL for GitHub Enterprise).');
+  if (!REPO_NAME.test(input.repo)) throw new AppError('invalid_input', `"${input.repo}" is not a repository: owner/name, e.g. acme/deploy.`, { issues: [{ path: 'repo', message: 'owner/name, e.g. acme/deploy' }] });
+  if (input.branch !== undefined && !BRANCH_NAME.test(input.branch)) throw new AppError('invalid_input', `"${input.branch}" is not a branch name git accepts.`, { issues: [{ path: 'branch', message: 'a valid git branch name, e.g. warroom/fix-payments' }] });
   const [owner, name] = input.repo.split('/');
   const repo: RepoRef = { owner, name };
   const plan = await s.org.getFixPlan(input.planId);
@@ -101,6 +110,9 @@ export async function openPullRequest(s: Session, input: OpenPullRequestInput): 
   if (plan.status !== 'approved') {
     throw new AppError('conflict', `The plan is ${plan.status}; only an approved plan can be opened as a pull request.`, { extra: { reason: 'not_approved', plan_status: plan.status } });
   }
+  // merging is the execution: the gates execution has (prod: a passed preflight, run now when
+  // missing; elsewhere: the policies) come before anything is written to the repository
+  const gated = await requirePreflight(s, plan);
   const host = gitops.host;
   const base = await viaGitHub(`read repository ${input.repo}`, () => host.defaultBranch(repo));
 
@@ -145,7 +157,8 @@ export async function openPullRequest(s: Session, input: OpenPullRequestInput): 
         if (!(e instanceof GitHostError && e.status === 422 && (await branchIsOurs()))) throw fromGitHub(`commit to branch ${branch}`, e);
       }
     }
-    const [incident, evidence, approvals, preflight] = await Promise.all([s.org.getIncident(plan.incidentId), s.org.listEvidence(plan.incidentId), s.org.listApprovals(plan.id), s.org.latestPreflight(plan.id)]);
+    const [incident, evidence, approvals, latest] = await Promise.all([s.org.getIncident(plan.incidentId), s.org.listEvidence(plan.incidentId), s.org.listApprovals(plan.id), gated ? null : s.org.latestPreflight(plan.id)]);
+    const preflight = gated ?? latest;
     const body = renderPullRequestBody({ plan, incident, evidence, approvals, preflight, change, links: linksOf(gitops.baseUrl(), plan) });
     try {
       pr = await host.openPullRequest(repo, { base, branch, title, body });

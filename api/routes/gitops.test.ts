@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 /** A stored plan of a fresh incident; approved unless told otherwise. */
-async function plan(steps: FixStep[], status: 'approved' | 'pending_approval' = 'approved'): Promise<string> {
+async function plan(steps: FixStep[], status: 'approved' | 'pending_approval' = 'approved', env: 'staging' | 'prod' = 'staging', runner = 'dryrun'): Promise<string> {
   const inc = await e.client().post('/v1/incidents/open', { title: 'payments 5xx', service: 'payments', started_at: Date.now() - 60_000 });
   expect(inc.status).toBe(201);
   const id = `01GITOPS${String(++seq).padStart(4, '0')}`;
@@ -37,16 +37,18 @@ async function plan(steps: FixStep[], status: 'approved' | 'pending_approval' = 
     id,
     incidentId: inc.body.id,
     title: 'Roll back payments to 1.42.0 (undo payments@1.43.0)',
-    env: 'staging',
-    runner: 'dryrun',
+    env,
+    runner,
     risk: 'medium',
     steps,
-    status: 'pending_approval',
-    requestedBy: 'admin',
+    // a prod plan is approved by someone else (four-eyes): stored approved here
+    status: env === 'prod' ? status : 'pending_approval',
+    requestedBy: env === 'prod' ? 'alice' : 'admin',
     rollback: [{ action: 'undo rollback', target: 'payments', command: kubectl.rolloutUndo(t).rollback }],
     why: 'the analysis blames deploy payments@1.43.0: undoing it removes the cause',
   });
-  if (status === 'approved') expect((await e.client().post('/v1/fix/approve', { plan_id: id })).status).toBe(200);
+  if (status === 'approved' && env === 'prod') await e.w.store().forOrg('default').addApproval({ id: `${id}-a`, planId: id, approver: 'bob', decision: 'approve', reason: null });
+  if (status === 'approved' && env !== 'prod') expect((await e.client().post('/v1/fix/approve', { plan_id: id })).status).toBe(200);
   return id;
 }
 const writes = () => gh.calls.filter((c) => c.method !== 'GET').map((c) => `${c.method} ${c.path} ${c.status}`);
@@ -144,6 +146,30 @@ describe('POST /v1/gitops/pr', () => {
     expect(r3.status).toBe(409);
     expect(r3.body).toMatchObject({ reason: 'branch_taken' });
     expect((await e.client().post('/v1/gitops/pr', { plan_id: 'nope', repo: 'acme/deploy' })).status).toBe(404);
+  });
+
+  it('a prod plan passes the preflight first (run now when missing, stored with the plan) and its gates are in the body', async () => {
+    const id = await plan([rollback], 'approved', 'prod');
+    const res = await e.client().post('/v1/gitops/pr', { plan_id: id, repo: 'acme/deploy' });
+    expect(res.status).toBe(201);
+    const preflight = await e.w.store().forOrg('default').latestPreflight(id);
+    expect(preflight).toMatchObject({ passed: true, runBy: 'user:admin' });
+    const body = gh.pulls('acme/deploy').find((p) => p.number === res.body.number)!.body;
+    expect(body).toContain(`### Preflight\n\nPassed at ${preflight!.createdAt}.`);
+    expect(body).toContain('| policy | passed | allowed for admin admin by permit-prod-sre |');
+    expect(body).toContain('Approved by `bob`');
+    expect(body).toContain('requested by `alice`');
+  });
+
+  it('a plan the policies deny opens nothing (409 with the deny reason)', async () => {
+    // the sandbox runner acts only on the simulated shop (policies/default.cedar)
+    const id = await plan([{ ...rollback, params: { namespace: 'payments-prod', to_version: '1.42.0' }, command: kubectl.rolloutUndo({ namespace: 'payments-prod', service: 'payments' }).command }], 'approved', 'staging', 'sandbox');
+    gh.calls.length = 0;
+    const res = await e.client().post('/v1/gitops/pr', { plan_id: id, repo: 'acme/deploy' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ reason: 'policy_denied' });
+    expect(res.body.detail).toMatch(/simulated shop/);
+    expect(gh.calls).toEqual([]);
   });
 
   it("GitHub's refusals are 502s quoting GitHub: an unknown repository, a revoked token", async () => {

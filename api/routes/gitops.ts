@@ -1,13 +1,8 @@
 /** POST /v1/gitops/pr: an approved fix plan as a GitHub pull request. The rules live in usecases/gitops.ts. */
 import { z } from 'zod';
-import { openPullRequest } from '../../usecases/gitops.js';
+import { BRANCH_NAME, REPO_NAME, openPullRequest } from '../../usecases/gitops.js';
 import { route } from '../context.js';
 import { runUseCase } from '../session.js';
-
-/** GitHub's owner and repository names: letters, digits, `-`, `_`, `.` (no `..`: a path segment). */
-const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
-/** Branch names git accepts (check-ref-format, the common subset): no `..`, `@{`, `//`, no leading or trailing `/` or `.`, no `.lock` end. */
-const BRANCH = /^(?!.*\.\.)(?!.*@\{)(?!.*\/\/)(?![/.-])[A-Za-z0-9._/-]{1,200}(?<![/.]|\.lock)$/;
 
 export const PullRequestView = z.object({
   number: z.number().int(),
@@ -28,8 +23,8 @@ export const gitopsPullRequestRoute = route({
   scope: 'approve',
   body: z.object({
     plan_id: z.string().min(1),
-    repo: z.string().regex(REPO, 'owner/name, e.g. acme/deploy').refine((r) => !r.split('/').some((p) => p === '.' || p === '..'), 'owner/name, e.g. acme/deploy').describe('The deployment repository, owner/name'),
-    branch: z.string().regex(BRANCH, 'a valid git branch name, e.g. warroom/fix-payments').optional().describe('Default warroom/fix-<plan id>'),
+    repo: z.string().regex(REPO_NAME, 'owner/name, e.g. acme/deploy').describe('The deployment repository, owner/name'),
+    branch: z.string().regex(BRANCH_NAME, 'a valid git branch name, e.g. warroom/fix-payments').optional().describe('Default warroom/fix-<plan id>'),
     title: z.string().trim().min(1).max(256).optional().describe("Default the plan's title"),
   }),
   response: { status: 201, schema: PullRequestView, description: 'The pull request opened (200 with existing: true when a retry found it)' },
