@@ -77,4 +77,5 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'Not found (or owned by another org)',
   409: 'Conflict with the current state',
   412: 'Precondition failed',
+  502: 'A system Warroom calls (GitHub) refused the request or did not answer; `detail` quotes its message',
 };

@@ -33,6 +33,7 @@ const TITLES: Record<ErrorCode, string> = {
   unsupported_media_type: 'Unsupported media type',
   idempotency_mismatch: 'Idempotency key reused with a different request',
   precondition_failed: 'Precondition failed',
+  bad_gateway: 'Bad gateway',
   unavailable: 'Service unavailable',
   internal: 'Internal error',
 };

@@ -25,6 +25,7 @@ import { createInprocBus, createNatsBus } from '../bus/index.js';
 import { openStore } from '../store/index.js';
 import { sandboxRunner } from '../sim/runner.js';
 import { withSandboxValidate } from './sandbox-validate.js';
+import { githubHost } from '../remediate/runners/github.js';
 import { loadPolicyBundle } from '../usecases/policy-loader.js';
 import type { RunningSandbox } from '../sim/edge/realtime.js';
 import { sandboxLiveService } from '../sim/edge/live.js';
@@ -127,6 +128,9 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     // the fix catalog's numbers (replicas, limits, volumes, flags) for the org the sandbox belongs to
     liveState: (orgId, service) => (orgId === DEFAULT_ORG && sandbox ? sandboxLiveService(sandbox.sandbox.world.scenario.topology, sandbox.status().desired, service) : null),
     audit: { key: auditKey, anchor: auditAnchor },
+    // GitOps pull requests (POST /v1/gitops/pr); the links in their bodies point where people
+    // reach us (`url` is set once the server listens, before any request can ask)
+    ...(cfg.GITHUB_TOKEN ? { gitops: { host: githubHost({ token: cfg.GITHUB_TOKEN, baseUrl: cfg.GITHUB_API_URL, timeoutMs: 30_000 }), baseUrl: () => cfg.WARROOM_PUBLIC_URL ?? url } } : {}),
   };
   const api = createApi({
     ...useCaseDeps,

@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   unsupported_media_type: 415,
   idempotency_mismatch: 422,
   precondition_failed: 412,
+  /** A system we call (GitHub) refused the request or did not answer; the message quotes it. */
+  bad_gateway: 502,
   unavailable: 503,
   internal: 500,
 } as const;

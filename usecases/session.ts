@@ -9,6 +9,7 @@ import type { CompiledMask } from '../detectors/secrets.js';
 import { Staged } from '../ingest/outbox-relay.js';
 import type { PolicyBundle } from '../policies/evaluate.js';
 import type { LiveService } from '../core/ports/live-state.js';
+import type { GitHost } from '../core/ports/git-host.js';
 import type { AnalysisCache } from './analysis-cache.js';
 import type { Principal } from './principal.js';
 
@@ -38,6 +39,15 @@ export interface UseCaseDeps {
   planTtlMs?: number;
   /** The audit key and where checkpoints are kept: what `verifyAudit` checks the chain with. */
   audit?: { key: Uint8Array; anchor: AuditAnchor | null };
+  /** GitHub for the GitOps pull requests (usecases/gitops.ts; set with GITHUB_TOKEN); absent: 503. */
+  gitops?: GitOpsDeps;
+}
+
+/** What the GitOps path needs from the process. */
+export interface GitOpsDeps {
+  host: GitHost;
+  /** Where people reach this instance, for the pull request's links (WARROOM_PUBLIC_URL or the listen address; undefined: no links). */
+  baseUrl(): string | undefined;
 }
 
 /** What a use case's final write sees. */

@@ -8,6 +8,7 @@ import { getChangeRoute, listChangesRoute } from './changes.js';
 import { listAuditRoute, verifyAuditRoute } from './audit.js';
 import { createConnectorRoute, listConnectorsRoute } from './connectors.js';
 import { abandonRoute, approveRoute, executeRoute, getPlanRoute, planRoute, preflightRoute } from './fix.js';
+import { gitopsPullRequestRoute } from './gitops.js';
 import { getIncidentRoute, incidentEvidenceRoute, incidentStatusRoute, listIncidentsRoute, openIncidentRoute } from './incidents.js';
 import { createKeyRoute, createOrgRoute, revokeKeyRoute } from './orgs.js';
 import { USER_ROUTES } from './users.js';
@@ -51,6 +52,7 @@ export const ALL_ROUTES: AnyRoute[] = [
   executeRoute,
   abandonRoute,
   getPlanRoute,
+  gitopsPullRequestRoute,
   listAuditRoute,
   verifyAuditRoute,
   ...KB_ROUTES,
