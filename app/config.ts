@@ -55,6 +55,7 @@ export const CONFIG_VARS = {
   WARROOM_CHAT_MIN_SEVERITY: { schema: z.enum(['sev1', 'sev2', 'sev3', 'sev4']).default('sev3'), doc: 'An incident detection opens at or above this severity gets a war room in chat (one opened by command always does)', secret: false },
   WARROOM_PLAN_TTL_MINUTES: { schema: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60), doc: 'A fix plan not approved within this many minutes of its drafting expires: approving it is refused, draft a new one', secret: false },
   WARROOM_POLICY_DIR: { schema: optionalString, doc: 'Folder of an org\'s own Cedar policies (*.cedar) added to the default preflight policies; each is validated against policies/warroom.cedarschema at start-up and a bad one stops the start with its error', secret: false },
+  KUBECONFIG: { schema: optionalString, doc: 'Kubeconfig of a real cluster for the kubernetes runner (its current context; kubectl\'s a:b list works); unset = the sandbox\'s own Kubernetes API at /k8s', secret: false },
   SLACK_BOT_TOKEN: { schema: optionalString, doc: 'Slack bot token (xoxb-…); set, the Slack bot answers on POST /slack/events (checked with auth.test at start-up)', secret: true },
   SLACK_SIGNING_SECRET: { schema: optionalString, doc: 'Slack signing secret: every request to /slack/events is verified with it (required with SLACK_BOT_TOKEN in HTTP mode)', secret: true },
   SLACK_APP_TOKEN: { schema: optionalString, doc: 'Slack app-level token (xapp-…); set, Slack connects over Socket Mode instead of HTTP', secret: true },
