@@ -2,7 +2,8 @@
  * The `kubernetes` runner against a live embedded instance and its sandbox, through the
  * instance's own Kubernetes API (/k8s) with a real API key: the runner contract; a bad deploy
  * healed by the fix catalog's rollback step; the server-side dry run changing nothing; Status
- * errors (404, 422) answered with non-zero exit codes; and the runner `warroom start` wires.
+ * errors (404, 422) answered with non-zero exit codes; every fault kind a Kubernetes change
+ * fixes, healed through the API. The runner as `warroom start` wires it: app/kubernetes-runner.test.ts.
  */
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { startEmbedded, type Embedded } from '../../app/embedded.js';
 import { ManualClock } from '../../core/clock.js';
 import type { FixStep } from '../../core/schemas.js';
 import { startSandbox, type RunningSandbox } from '../../sim/edge/realtime.js';
+import { FAULT_KINDS } from '../../sim/schema.js';
 import { CATALOG } from '../catalog.js';
 import { faultSignature, type FixEvidence } from '../signature.js';
 import { runnerContract } from './contract.js';
@@ -194,4 +196,34 @@ describe('kubernetes runner on the sandbox', () => {
     expect(unreachable.exitCode).toBe(1);
     expect(unreachable.output).toMatch(/^could not reach the cluster at http:\/\/127.0.0.1:9\/k8s: /);
   });
+});
+
+/** Every fault kind whose fix is a Kubernetes change (all but slow_query's index, a database change). */
+const K8S_FIXED = FAULT_KINDS.filter((k) => k !== 'slow_query');
+
+describe('kubernetes runner heals every fault kind of the sandbox that a Kubernetes change fixes', () => {
+  it.each(K8S_FIXED)('%s: its ground-truth remedy, as a step through the API, heals it', async (kind) => {
+    const l = await live();
+    try {
+      const injected = l.sb.inject({ kind });
+      // the fix follows the symptoms (a surge's replicas, a full disk's size): plan it once they show, as people would
+      while (Date.parse(l.sb.status().now) < Date.parse(injected.symptoms_from) + 240_000) {
+        l.clock.advance(10_000);
+        await l.sb.tick();
+      }
+      const fault = l.sb.status().faults[0];
+      const { action, service, ...params } = fault.remedy as { action: string; service: string } & Record<string, unknown>;
+      // a revert names the value to go back to: the one the change event recorded (as the catalog does)
+      if (action === 'config_revert') params.to_value = fault.change!.from;
+      const r = await runnerFor(l).execute(step(action, service, params), ctx);
+      expect(r.exitCode, r.output).toBe(0);
+      for (let i = 0; i < 120 && !l.sb.status().faults[0].healed_at; i++) {
+        l.clock.advance(10_000);
+        await l.sb.tick();
+      }
+      expect(l.sb.status().faults[0].healed_at, `${kind} not healed by ${r.output}`).toEqual(expect.any(String));
+    } finally {
+      await l.sb.stop();
+    }
+  }, 60_000);
 });
