@@ -226,7 +226,7 @@ export const ACTIONS = {
     await patchWorkload(c, w, { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: at } } } } }, strategic);
     return `${w.kind}/${target}: ${tense(c, 'rolling restart started', 'would restart (rolling)')} (${RESTARTED_AT}=${at})`;
   }),
-  delete_pod: def(z.object({ instance: Name.optional(), pod: Name.optional() }).refine((p) => p.instance ?? p.pod, 'params.instance: the pod to delete is required'), (c, target, p) => deletePod(c, target, (p.instance ?? p.pod)!)),
+  delete_pod: def(z.object({ instance: Name.optional(), pod: Name.optional() }).refine((p) => Boolean(p.instance ?? p.pod), 'params.instance: the pod to delete is required'), (c, target, p) => deletePod(c, target, (p.instance ?? p.pod)!)),
   scale: def(z.object({ replicas: z.number().int().min(0).max(10_000) }), async (c, target, p) => {
     const w = await workload(c, target);
     const req = { name: target, body: { spec: { replicas: p.replicas } }, ...writeOpts(c) };
