@@ -57,6 +57,7 @@ export const CONFIG_VARS = {
   WARROOM_POLICY_DIR: { schema: optionalString, doc: 'Folder of an org\'s own Cedar policies (*.cedar) added to the default preflight policies; each is validated against policies/warroom.cedarschema at start-up and a bad one stops the start with its error', secret: false },
   GITHUB_TOKEN: { schema: optionalString, doc: 'GitHub token (fine-grained: contents and pull requests read/write on the deployment repositories); set, POST /v1/gitops/pr opens pull requests of approved fix plans', secret: true },
   GITHUB_API_URL: { schema: optionalString.pipe(z.url().default('https://api.github.com')), doc: 'GitHub REST API base; for GitHub Enterprise Server, https://HOST/api/v3', secret: false },
+  KUBECONFIG: { schema: optionalString, doc: 'Kubeconfig of a real cluster for the kubernetes runner (its current context; kubectl\'s a:b list works); unset = the sandbox\'s own Kubernetes API at /k8s', secret: false },
   SLACK_BOT_TOKEN: { schema: optionalString, doc: 'Slack bot token (xoxb-…); set, the Slack bot answers on POST /slack/events (checked with auth.test at start-up)', secret: true },
   SLACK_SIGNING_SECRET: { schema: optionalString, doc: 'Slack signing secret: every request to /slack/events is verified with it (required with SLACK_BOT_TOKEN in HTTP mode)', secret: true },
   SLACK_APP_TOKEN: { schema: optionalString, doc: 'Slack app-level token (xapp-…); set, Slack connects over Socket Mode instead of HTTP', secret: true },

@@ -26,6 +26,7 @@ import { openStore } from '../store/index.js';
 import { sandboxRunner } from '../sim/runner.js';
 import { withSandboxValidate } from './sandbox-validate.js';
 import { githubHost } from '../remediate/runners/github.js';
+import { kubernetesRunnerFor } from './kubernetes-runner.js';
 import { loadPolicyBundle } from '../usecases/policy-loader.js';
 import type { RunningSandbox } from '../sim/edge/realtime.js';
 import { sandboxLiveService } from '../sim/edge/live.js';
@@ -120,7 +121,12 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     masks,
     newId: ulid,
     clock,
-    runners: { [dryRunRunner.name]: dryRunRunner, [sandboxRunnerInstance.name]: sandboxRunnerInstance },
+    runners: {
+      [dryRunRunner.name]: dryRunRunner,
+      [sandboxRunnerInstance.name]: sandboxRunnerInstance,
+      // KUBECONFIG's cluster, else this instance's own sandbox API at /k8s (the URL is known once it listens)
+      kubernetes: kubernetesRunnerFor(cfg, { url: () => url, store: () => store }),
+    },
     fixHeartbeatMs: fixHeartbeatMs(cfg.WARROOM_FIX_LEASE_SECONDS * 1000),
     planTtlMs: cfg.WARROOM_PLAN_TTL_MINUTES * 60_000,
     policies,

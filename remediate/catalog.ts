@@ -112,7 +112,7 @@ export const CATALOG: CatalogEntry[] = [
     build(ctx) {
       const c = changeOf(ctx, 'config')!;
       if (c.from === undefined || c.from === null) return { missing: `the previous value of ${c.key} (the change event did not carry it)` };
-      const s = step('config_revert', ctx.evidence.service, { namespace: ctx.namespace, key: c.key, change_id: c.id, ...assumed('from_value', ctx.live ? ctx.live.config[c.key] : c.to) }, kubectl.patchConfigMap(target(ctx), 'config', c.key, c.from, c.to ?? null));
+      const s = step('config_revert', ctx.evidence.service, { namespace: ctx.namespace, key: c.key, to_value: c.from, change_id: c.id, ...assumed('from_value', ctx.live ? ctx.live.config[c.key] : c.to) }, kubectl.patchConfigMap(target(ctx), 'config', c.key, c.from, c.to ?? null));
       return one(`Revert ${c.key} on ${ctx.evidence.service} to ${c.from}`, s);
     },
   },

@@ -44,6 +44,9 @@ export const preflightRoute = route({
   body: z.object({ plan_id: z.string().min(1) }),
   response: { status: 200, schema: PreflightView, description: 'The gates, each with its reason; stored with the plan (its card shows them). A prod plan runs only after a passed one.' },
   errors: [404, 409],
+  // the dry_run gate calls the runner's cluster (the kubernetes runner: an API server, maybe this
+  // instance's own /k8s, whose auth reads the store): no transaction may be held meanwhile
+  transaction: 'manual',
   handler: (ctx) =>
     runUseCase(ctx, (s) => preflightFix(s, { planId: ctx.body.plan_id }), (r) => ({
       status: 200,

@@ -11,7 +11,7 @@
  * | `TenancyStore`, `ConnectorStore`, `SignalStore`, `TopologyStore`, `IncidentStore`, `AnomalyStore`, `EvidenceStore`, `AnalysisStore`, `StoredAnalysisStore`, `FixPlanStore`, `AuditStore`, `DetectorStateStore`, `OutboxStore`, `KbStore`, `LogTemplateStore` | PGlite, Postgres | store/contracts/ (tenancy, connectors, signals, topology, incidents, anomalies, evidence, analysis, analyses, fixplans, audit, detector-state, outbox, kb, log-templates) |
  * | `RoomRegistry`, `ChatDirectory` (chat.ts; stored through `ChatStore` and `TenancyStore`) | memory, org store on PGlite and Postgres | bot/chat/registry.contract.ts |
  * | `Bus` | in-process, NATS JetStream | bus/contract.ts |
- * | `Runner` | dry run, sandbox | remediate/runners/contract.ts |
+ * | `Runner` | dry run, sandbox, kubernetes | remediate/runners/contract.ts |
  * | `Embedder` | local, OpenAI-compatible | kb/embedder.contract.ts |
  * | `DetectionHost` | inline, worker thread | ingest/detect-host.contract.ts |
  */
