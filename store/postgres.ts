@@ -8,6 +8,7 @@ import type { PoolClient } from 'pg';
 import type { Lead } from '../core/ports/index.js';
 import { LOCK_CLASS_LEAD, assertAppRoleIsConfined, ensureAppRole, migrate } from './migrate.js';
 import { type Db, type Row, type SqlSession } from './sql.js';
+import { type CommandSigningOptions, loadCommandSigner } from './signing-key.js';
 import { type OpenedStore, createStore } from './store.js';
 
 export interface PostgresStoreOptions {
@@ -21,6 +22,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** The audit key (see CreateStoreOptions). */
   auditKey?: Uint8Array | null;
+  /** Sign every command recorded, with the database's key (store/signing-key.ts; generated on the first such open). */
+  commandSigning?: CommandSigningOptions;
 }
 
 /** A session over one checked-out client; unusable once its transaction has ended (the client may then serve another org). */
@@ -184,7 +187,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Ope
     appPool.on('error', () => undefined);
     db.attachAppPool(appPool, appUrl);
     await assertAppRoleIsConfined(db);
-    return { ...createStore(db, { hasVector, auditKey: opts.auditKey, closeAdmin: () => db.closeOwner() }), db };
+    const commandSigner = opts.commandSigning ? await loadCommandSigner(db, opts.commandSigning) : null;
+    return { ...createStore(db, { hasVector, auditKey: opts.auditKey, closeAdmin: () => db.closeOwner(), commandSigner }), db };
   } catch (e) {
     await db.close().catch(() => undefined);
     throw e;

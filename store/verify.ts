@@ -1,6 +1,11 @@
-/** `warroom audit verify`: checks every org's audit hash chain against its head and its latest checkpoint. */
+/**
+ * `warroom audit verify`: checks every org's audit hash chain against its head and its latest
+ * checkpoint, and every command a runner executed against its Ed25519 signature.
+ */
+import { createPublicKey } from 'node:crypto';
 import { type AuditProblem, type ChainSummary, reportChain } from '../core/audit-chain.js';
 import type { AdminStore, AuditAnchor } from '../core/ports/index.js';
+import { type CommandSignatureProblem, type SigningKeyInfo, checkCommandSignature } from '../core/signing.js';
 
 export interface OrgAuditReport {
   orgId: string;
@@ -32,4 +37,39 @@ export async function verifyAudit(admin: AdminStore, orgIds?: string[], opts: Au
     out.push({ orgId, entries: entries.length, head, ...reportChain(entries, head, key, anchored) });
   }
   return out;
+}
+
+/** One org's commands checked against the command signing key (core/signing.ts). */
+export interface OrgCommandReport {
+  orgId: string;
+  /** Commands recorded. */
+  commands: number;
+  /** Commands whose signature verifies. */
+  verified: number;
+  /** One per command whose signature is missing or does not verify. */
+  problems: { id: string; planId: string; problem: CommandSignatureProblem; detail: string }[];
+}
+
+/**
+ * Checks every command of every org (or the given ones) against the public key in the database.
+ * No key at all: nothing was ever signed, so every command is unsigned.
+ */
+export async function verifyCommands(admin: AdminStore, orgIds?: string[]): Promise<{ key: SigningKeyInfo | null; orgs: OrgCommandReport[] }> {
+  const ids = orgIds ?? (await admin.listOrgIds());
+  const key = await admin.signingKey();
+  const publicKey = key ? { keyId: key.keyId, publicKey: createPublicKey(key.publicKeyPem) } : null;
+  const orgs: OrgCommandReport[] = [];
+  for (const orgId of ids) {
+    const commands = await admin.commands(orgId);
+    const problems: OrgCommandReport['problems'] = [];
+    for (const c of commands) {
+      const signature = c.signature ?? null;
+      const bad = publicKey
+        ? checkCommandSignature(c, signature, publicKey)
+        : { problem: signature ? ('unknown_key' as const) : ('unsigned' as const), detail: signature ? `signed with key ${signature.keyId}, but the database holds no signing key` : 'the command carries no signature' };
+      if (bad) problems.push({ id: c.id, planId: c.planId, ...bad });
+    }
+    orgs.push({ orgId, commands: commands.length, verified: commands.length - problems.length, problems });
+  }
+  return { key, orgs };
 }
