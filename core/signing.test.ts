@@ -1,6 +1,15 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkCommandSignature, commandSigner, commandSigningText, type SignedCommandFields, signingKeyId, type SigningKeyInfo } from './signing.js';
+import {
+  checkCommandSignature,
+  commandSigner,
+  commandSigningText,
+  type SignedCommandFields,
+  signingKeyId,
+  type SigningKeyInfo,
+  signingKeyMac,
+  signingKeyVouched,
+} from './signing.js';
 
 // RFC 8032 §7.1 test 1 key, which RFC 8037 Appendix A uses as its JWK example.
 const RFC_KEY = createPrivateKey({
@@ -89,6 +98,19 @@ describe('command signing', () => {
     expect(checkCommandSignature(cmd, { ...s, keyId: b.info.keyId }, { keyId: b.info.keyId, publicKey: b.info.publicKeyPem })).toMatchObject({ problem: 'bad_signature' });
     // a signer refuses a private key that is not the one described
     expect(() => commandSigner(a.info, b.privateKey)).toThrow(/does not match/);
+  });
+
+  it("the audit key's HMAC vouches for one key's public half only", () => {
+    const a = keyPair();
+    const b = keyPair();
+    const auditKey = Buffer.alloc(32, 1);
+    const mac = signingKeyMac(a.info, auditKey);
+    expect(signingKeyVouched(a.info, mac, auditKey)).toBe(true);
+    expect(signingKeyVouched(b.info, mac, auditKey)).toBe(false);
+    expect(signingKeyVouched({ ...a.info, createdAt: '2027-01-01T00:00:00.000Z' }, mac, auditKey)).toBe(false);
+    expect(signingKeyVouched(a.info, mac, Buffer.alloc(32, 2))).toBe(false);
+    expect(signingKeyVouched(a.info, null, auditKey)).toBe(false);
+    expect(signingKeyVouched(a.info, 'not hex', auditKey)).toBe(false);
   });
 
   it('a missing signature is reported as unsigned', () => {

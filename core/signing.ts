@@ -8,7 +8,7 @@
  *
  * Ed25519 signatures are deterministic (RFC 8032): same key, same text, same signature.
  */
-import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from './hash.js';
 
 export const SIGNING_ALGORITHM = 'ed25519' as const;
@@ -96,6 +96,22 @@ export function commandSigner(info: SigningKeyInfo, privateKey: KeyObject): Comm
     key: info,
     sign: (c) => ({ keyId: info.keyId, sig: sign(null, Buffer.from(commandSigningText(c, info.keyId), 'utf8'), privateKey).toString('hex') }),
   };
+}
+
+/**
+ * The audit key's HMAC-SHA256 (hex) of a signing key's public half. The verifier reads the public
+ * key from the database it checks; without this, an owner could swap in a key pair of their own
+ * and re-sign every row. Only the holder of the audit key can vouch for a key.
+ */
+export function signingKeyMac(info: SigningKeyInfo, auditKey: Uint8Array): string {
+  const body = canonicalJson({ context: 'warroom.signing-key.v1', keyId: info.keyId, algorithm: info.algorithm, publicKeyPem: info.publicKeyPem, createdAt: info.createdAt });
+  return createHmac('sha256', auditKey).update(body, 'utf8').digest('hex');
+}
+
+/** Whether `mac` vouches for the key under the audit key. */
+export function signingKeyVouched(info: SigningKeyInfo, mac: string | null, auditKey: Uint8Array): boolean {
+  if (typeof mac !== 'string' || !/^[0-9a-f]{64}$/.test(mac)) return false;
+  return timingSafeEqual(Buffer.from(mac), Buffer.from(signingKeyMac(info, auditKey)));
 }
 
 const SIG_RE = /^[0-9a-f]{128}$/;

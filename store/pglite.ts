@@ -125,7 +125,7 @@ export async function openPgliteStore(opts: PgliteStoreOptions = {}): Promise<Op
     await ensureAppRole(db, appRole, { login: false });
     const { hasVector } = await migrate(db, { appRole });
     await assertAppRoleIsConfined(db);
-    const commandSigner = opts.commandSigning ? await loadCommandSigner(db, opts.commandSigning) : null;
+    const commandSigner = opts.commandSigning ? await loadCommandSigner(db, opts.commandSigning, opts.auditKey ?? null) : null;
     return { ...createStore(db, { hasVector, auditKey: opts.auditKey, commandSigner }), db };
   } catch (e) {
     await db.close().catch(() => undefined);

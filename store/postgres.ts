@@ -187,7 +187,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Ope
     appPool.on('error', () => undefined);
     db.attachAppPool(appPool, appUrl);
     await assertAppRoleIsConfined(db);
-    const commandSigner = opts.commandSigning ? await loadCommandSigner(db, opts.commandSigning) : null;
+    const commandSigner = opts.commandSigning ? await loadCommandSigner(db, opts.commandSigning, opts.auditKey ?? null) : null;
     return { ...createStore(db, { hasVector, auditKey: opts.auditKey, closeAdmin: () => db.closeOwner(), commandSigner }), db };
   } catch (e) {
     await db.close().catch(() => undefined);

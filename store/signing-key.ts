@@ -4,11 +4,13 @@
  * sharing one database agree on one key. The private key is PKCS#8 PEM; with a passphrase (the
  * configured WARROOM_AUDIT_KEY) it is encrypted (PKCS#8 PBES2, AES-256-CBC), so a copy of the
  * database alone cannot sign. Without one it is stored in the clear: whoever reads the settings
- * table as the database owner can then forge signatures (README, "Signed runner outputs").
+ * table as the database owner can then forge signatures (README, "Signed runner outputs"). The
+ * audit key's HMAC of the public half is kept beside it, so a key pair swapped in by the owner is
+ * told apart (store/verify.ts).
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync } from 'node:crypto';
 import { z } from 'zod';
-import { type CommandSigner, type SigningKeyInfo, SIGNING_ALGORITHM, commandSigner, signingKeyId } from '../core/signing.js';
+import { type CommandSigner, type SigningKeyInfo, SIGNING_ALGORITHM, commandSigner, signingKeyId, signingKeyMac } from '../core/signing.js';
 import type { Db, SqlSession } from './sql.js';
 
 export const SIGNING_KEY_SETTING = 'command_signing_key';
@@ -20,6 +22,8 @@ const StoredKey = z.object({
   privateKeyPem: z.string().min(1),
   encrypted: z.boolean(),
   createdAt: z.string().min(1),
+  /** The audit key's HMAC of the public half (core/signing.ts signingKeyMac); null when generated without an audit key. */
+  mac: z.string().nullable().default(null),
 });
 type StoredKey = z.infer<typeof StoredKey>;
 
@@ -31,13 +35,14 @@ export interface CommandSigningOptions {
 /** The PEM passphrase: derived from the audit key (HKDF), never the HMAC key itself. */
 const pemPassphrase = (key: Uint8Array): Buffer => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'warroom command signing key', 32));
 
-function newKey(passphrase: Uint8Array | null, now: Date): StoredKey {
+function newKey(passphrase: Uint8Array | null, auditKey: Uint8Array | null, now: Date): StoredKey {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const privateKeyPem = privateKey
     .export(passphrase ? { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: pemPassphrase(passphrase) } : { type: 'pkcs8', format: 'pem' })
     .toString();
-  return { keyId: signingKeyId(publicKey), algorithm: SIGNING_ALGORITHM, publicKeyPem, privateKeyPem, encrypted: passphrase !== null, createdAt: now.toISOString() };
+  const info: SigningKeyInfo = { keyId: signingKeyId(publicKey), algorithm: SIGNING_ALGORITHM, publicKeyPem, createdAt: now.toISOString() };
+  return { ...info, privateKeyPem, encrypted: passphrase !== null, mac: auditKey ? signingKeyMac(info, auditKey) : null };
 }
 
 function parseStored(value: string): StoredKey {
@@ -59,8 +64,8 @@ const infoOf = (k: StoredKey): SigningKeyInfo => ({ keyId: k.keyId, algorithm: k
  * the reason when the stored key cannot be used (encrypted and no or another passphrase, or its
  * halves disagree): better no start than commands recorded unsigned.
  */
-export async function loadCommandSigner(db: Db, opts: CommandSigningOptions, now = new Date()): Promise<CommandSigner> {
-  const candidate = JSON.stringify(newKey(opts.passphrase, now));
+export async function loadCommandSigner(db: Db, opts: CommandSigningOptions, auditKey: Uint8Array | null, now = new Date()): Promise<CommandSigner> {
+  const candidate = JSON.stringify(newKey(opts.passphrase, auditKey, now));
   const [row] = await db.tenant(null, (s) => s.query<{ v: string }>('SELECT warroom_claim_setting($1, $2) AS v', [SIGNING_KEY_SETTING, candidate]));
   const stored = parseStored(String(row.v));
   if (signingKeyId(stored.publicKeyPem) !== stored.keyId) throw new Error(`the stored signing key's id ${stored.keyId} is not its public key's thumbprint`);
@@ -79,8 +84,13 @@ export async function loadCommandSigner(db: Db, opts: CommandSigningOptions, now
   return commandSigner(infoOf(stored), privateKey);
 }
 
-/** The public half of the database's key, or null when none was ever generated (read as the owner: the role cannot read settings). */
-export async function readSigningKey(s: SqlSession): Promise<SigningKeyInfo | null> {
+/**
+ * The public half of the database's key with the audit key's HMAC of it, or null when none was
+ * ever generated (read as the owner: the role cannot read settings).
+ */
+export async function readSigningKey(s: SqlSession): Promise<(SigningKeyInfo & { mac: string | null }) | null> {
   const [row] = await s.query<{ value: string }>('SELECT value FROM settings WHERE name = $1', [SIGNING_KEY_SETTING]);
-  return row ? infoOf(parseStored(String(row.value))) : null;
+  if (!row) return null;
+  const stored = parseStored(String(row.value));
+  return { ...infoOf(stored), mac: stored.mac };
 }

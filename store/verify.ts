@@ -5,7 +5,7 @@
 import { createPublicKey } from 'node:crypto';
 import { type AuditProblem, type ChainSummary, reportChain } from '../core/audit-chain.js';
 import type { AdminStore, AuditAnchor } from '../core/ports/index.js';
-import { type CommandSignatureProblem, type SigningKeyInfo, checkCommandSignature } from '../core/signing.js';
+import { type CommandSignatureProblem, type SigningKeyInfo, checkCommandSignature, signingKeyVouched } from '../core/signing.js';
 
 export interface OrgAuditReport {
   orgId: string;
@@ -50,13 +50,29 @@ export interface OrgCommandReport {
   problems: { id: string; planId: string; problem: CommandSignatureProblem; detail: string }[];
 }
 
+/** The command signatures of every org, and whether the key they were checked with is the installation's own. */
+export interface CommandsReport {
+  key: SigningKeyInfo | null;
+  /** Set when the audit key does not vouch for the key in the database (swapped in, or made under another audit key). */
+  keyProblem: string | null;
+  orgs: OrgCommandReport[];
+}
+
 /**
- * Checks every command of every org (or the given ones) against the public key in the database.
- * No key at all: nothing was ever signed, so every command is unsigned.
+ * Checks every command of every org (or the given ones) against the public key in the database,
+ * and, given the audit key, that key against the HMAC the installation stored with it. No key at
+ * all: nothing was ever signed, so every command is unsigned.
  */
-export async function verifyCommands(admin: AdminStore, orgIds?: string[]): Promise<{ key: SigningKeyInfo | null; orgs: OrgCommandReport[] }> {
+export async function verifyCommands(admin: AdminStore, orgIds?: string[], opts: { auditKey?: Uint8Array | null } = {}): Promise<CommandsReport> {
   const ids = orgIds ?? (await admin.listOrgIds());
-  const key = await admin.signingKey();
+  const stored = await admin.signingKey();
+  const key: SigningKeyInfo | null = stored && { keyId: stored.keyId, algorithm: stored.algorithm, publicKeyPem: stored.publicKeyPem, createdAt: stored.createdAt };
+  const keyProblem =
+    stored && opts.auditKey && !signingKeyVouched(stored, stored.mac, opts.auditKey)
+      ? stored.mac
+        ? "the audit key's HMAC of the signing key does not verify: the key was replaced in the database, or made under another audit key"
+        : 'the signing key carries no HMAC under the audit key: it cannot be told from a key swapped into the database'
+      : null;
   const publicKey = key ? { keyId: key.keyId, publicKey: createPublicKey(key.publicKeyPem) } : null;
   const orgs: OrgCommandReport[] = [];
   for (const orgId of ids) {
@@ -71,5 +87,5 @@ export async function verifyCommands(admin: AdminStore, orgIds?: string[]): Prom
     }
     orgs.push({ orgId, commands: commands.length, verified: commands.length - problems.length, problems });
   }
-  return { key, orgs };
+  return { key, keyProblem, orgs };
 }

@@ -38,9 +38,10 @@ export async function runAuditVerify(cfg: Config, o: { json?: boolean }): Promis
     const dir = auditAnchorDir(cfg);
     const report = await verifyAudit(admin, undefined, { key: storeConfig(cfg).auditKey, anchor: dir ? fileAuditAnchor(dir) : null });
     const bad = report.filter((r) => r.problems.length > 0);
-    const signed = await verifyCommands(admin);
+    const signed = await verifyCommands(admin, undefined, { auditKey: storeConfig(cfg).auditKey });
     const badCommands = signed.orgs.filter((r) => r.problems.length > 0);
-    if (o.json) process.stdout.write(`${JSON.stringify({ ok: bad.length === 0 && badCommands.length === 0, orgs: report, commands: signed }, null, 2)}\n`);
+    const ok = bad.length === 0 && badCommands.length === 0 && signed.keyProblem === null;
+    if (o.json) process.stdout.write(`${JSON.stringify({ ok, orgs: report, commands: signed }, null, 2)}\n`);
     else {
       for (const r of report) {
         const anchor = r.checkpoint ? `, checkpoint seq ${r.checkpoint.seq} of ${r.checkpoint.at} (${r.summary.sinceCheckpoint} since)` : ', no checkpoint';
@@ -52,10 +53,12 @@ export async function runAuditVerify(cfg: Config, o: { json?: boolean }): Promis
         process.stdout.write(`${r.problems.length === 0 ? 'ok  ' : 'FAIL'} org ${r.orgId}: ${r.commands} command(s), ${r.verified} signature(s) verified${r.problems.length ? `, ${r.problems.length} problem(s)` : ''}\n`);
         for (const p of r.problems) process.stdout.write(`     command ${p.id} (plan ${p.planId}): ${p.problem} — ${p.detail}\n`);
       }
+      if (signed.keyProblem) process.stdout.write(`FAIL signing key ${signed.key?.keyId}: ${signed.keyProblem}\n`);
       const key = signed.key ? `key ${signed.key.keyId}` : 'no signing key in the database';
-      process.stdout.write(badCommands.length === 0 ? `command signatures intact (${key})\n` : `command signatures BROKEN in ${badCommands.length} org(s) (${key})\n`);
+      const verdict = badCommands.length > 0 ? `command signatures BROKEN in ${badCommands.length} org(s)` : signed.keyProblem ? 'command signatures UNTRUSTED' : 'command signatures intact';
+      process.stdout.write(`${verdict} (${key})\n`);
     }
-    return bad.length === 0 && badCommands.length === 0 ? 0 : 1;
+    return ok ? 0 : 1;
   } finally {
     await store.close();
     await admin.close();

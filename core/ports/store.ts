@@ -137,8 +137,8 @@ export interface AdminStore {
   auditHead(orgId: string): Promise<{ seq: number; hash: string } | null>;
   /** Every command of one org with its signature, oldest first. */
   commands(orgId: string): Promise<CommandRecord[]>;
-  /** The public half of the command signing key; null when none was ever generated. */
-  signingKey(): Promise<SigningKeyInfo | null>;
+  /** The public half of the command signing key and the audit key's HMAC of it (null: none); null when no key was ever generated. */
+  signingKey(): Promise<(SigningKeyInfo & { mac: string | null }) | null>;
   /** Raw SQL as the owner, e.g. to tamper with rows in tests. */
   exec(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   close(): Promise<void>;

@@ -4,7 +4,7 @@ import type { AdminStore, OrgStore, Store } from '../../core/ports/index.js';
 import { checkCommandSignature } from '../../core/signing.js';
 import type { Db } from '../sql.js';
 import { verifyCommands } from '../verify.js';
-import { failure, incident, planOf, type StoreOpener, twoOrgs, uid } from './fixtures.js';
+import { TEST_AUDIT_KEY, failure, incident, planOf, type StoreOpener, twoOrgs, uid } from './fixtures.js';
 
 export function fixPlanStoreContract(name: string, open: StoreOpener): void {
   describe(`FixPlanStore contract: ${name}`, () => {
@@ -106,7 +106,7 @@ export function fixPlanStoreContract(name: string, open: StoreOpener): void {
         // the contract's stores are opened with commandSigning (store/pglite.test.ts, store/postgres.int.test.ts)
         const key = A.commandSigningKey();
         expect(key).toMatchObject({ algorithm: 'ed25519', publicKeyPem: expect.stringContaining('BEGIN PUBLIC KEY') });
-        expect(await admin.signingKey()).toEqual(key);
+        expect(await admin.signingKey()).toEqual({ ...key, mac: expect.stringMatching(/^[0-9a-f]{64}$/) });
         const inc = await incident(A);
         const p = await A.createFixPlan(planOf(inc.id));
         // a time the database rewrites (no milliseconds, an offset) and an output with a NUL it cannot hold
@@ -135,7 +135,7 @@ export function fixPlanStoreContract(name: string, open: StoreOpener): void {
         expect((await failure(() => db.tenant(orgA, (s) => s.query('DELETE FROM commands WHERE org_id = $1 AND id = $2', where)))).code).toBe('42501');
         expect((await failure(() => admin.exec("UPDATE commands SET output = 'x' WHERE org_id = $1 AND id = $2", where))).message).toMatch(/immutable/);
         expect((await failure(() => admin.exec('DELETE FROM commands WHERE org_id = $1 AND id = $2', where))).message).toMatch(/immutable/);
-        expect((await verifyCommands(admin, [orgA])).orgs[0]).toMatchObject({ orgId: orgA, problems: [] });
+        expect(await verifyCommands(admin, [orgA], { auditKey: TEST_AUDIT_KEY })).toMatchObject({ keyProblem: null, orgs: [{ orgId: orgA, problems: [] }] });
 
         // an owner who disables the trigger can edit the row, not its signature
         await admin.exec('ALTER TABLE commands DISABLE TRIGGER commands_immutable');
