@@ -60,6 +60,8 @@ describe('signed runner outputs', () => {
       expect(served).toMatchObject({ algorithm: 'ed25519', key_id: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), public_key_pem: expect.stringContaining('BEGIN PUBLIC KEY') });
       expect(Number.isNaN(Date.parse(served.created_at))).toBe(false);
       expect((await server.client('wr_not_a_key').get('/v1/signing-key')).status).toBe(401);
+      const doc = (await c.get('/v1/openapi.json')).body as { paths: Record<string, { get?: { security?: unknown } }> };
+      expect(doc.paths['/v1/signing-key']?.get).toBeDefined();
 
       const inc = await c.post('/v1/incidents/open', { title: 'cart down', service: 'cart', started_at: Date.now() - 60_000 });
       expect(inc.status).toBe(201);
