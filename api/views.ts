@@ -130,6 +130,10 @@ export const CommandView = z.object({
   status: z.enum(COMMAND_STATUSES).describe('simulated: a runner that changes nothing (the dry run) reported what it would have run'),
   started_at: ts,
   finished_at: ts,
+  signature: z
+    .object({ key_id: z.string(), sig: z.string() })
+    .nullable()
+    .describe('Ed25519 signature (hex) of the recorded command under the key of GET /v1/signing-key; null on commands recorded before signing began'),
 });
 export const commandView = (c: CommandRecord): z.infer<typeof CommandView> => ({
   id: c.id,
@@ -142,6 +146,7 @@ export const commandView = (c: CommandRecord): z.infer<typeof CommandView> => ({
   status: c.status,
   started_at: c.startedAt,
   finished_at: c.finishedAt,
+  signature: c.signature ? { key_id: c.signature.keyId, sig: c.signature.sig } : null,
 });
 
 export const TopologyView = z.object({

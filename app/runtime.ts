@@ -172,7 +172,13 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
 
   const ready = (async () => {
     // The data directory's lock names this server's API, so CLI commands can use it instead.
-    const opened = await openStore({ ...stored, owner: { url } });
+    const opened = await openStore({
+      ...stored,
+      owner: { url },
+      // runner outputs are signed (Ed25519, the key kept in the database); its private half is
+      // encrypted under a configured audit key only, the one key every instance and restart shares
+      commandSigning: { passphrase: cfg.WARROOM_AUDIT_KEY ? stored.auditKey : null },
+    });
     const theStore = opened.store;
     store = theStore;
     admin = opened.admin;

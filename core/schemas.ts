@@ -286,6 +286,8 @@ export interface CommandRecord {
   status: CommandStatus;
   startedAt: string;
   finishedAt: string;
+  /** Ed25519 signature of the row (core/signing.ts), set by the store that records it; null on commands recorded before signing began. */
+  signature?: { keyId: string; sig: string } | null;
 }
 
 // ---- audit ------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
  */
 import { openPgliteStore } from './pglite.js';
 import { openPostgresStore } from './postgres.js';
+import type { CommandSigningOptions } from './signing-key.js';
 import type { OpenedStore } from './store.js';
 
 export interface StoreConfig {
@@ -19,11 +20,14 @@ export interface StoreConfig {
   owner?: { command?: string; url?: string };
   /** The audit key: signs every audit entry (HMAC-SHA256); never stored in the database. */
   auditKey?: Uint8Array | null;
+  /** Sign every command a runner executed (Ed25519, the key kept in the database; store/signing-key.ts). Absent: unsigned. */
+  commandSigning?: CommandSigningOptions;
 }
 
 export function openStore(cfg: StoreConfig): Promise<OpenedStore> {
-  if (cfg.databaseUrl) return openPostgresStore({ url: cfg.databaseUrl, appRole: cfg.appRole, appPassword: cfg.appPassword, auditKey: cfg.auditKey });
-  return openPgliteStore({ dataDir: cfg.dataDir, appRole: cfg.appRole, owner: cfg.owner, auditKey: cfg.auditKey });
+  const { auditKey, commandSigning } = cfg;
+  if (cfg.databaseUrl) return openPostgresStore({ url: cfg.databaseUrl, appRole: cfg.appRole, appPassword: cfg.appPassword, auditKey, commandSigning });
+  return openPgliteStore({ dataDir: cfg.dataDir, appRole: cfg.appRole, owner: cfg.owner, auditKey, commandSigning });
 }
 
 export type { PgliteStoreOptions } from './pglite.js';
@@ -33,5 +37,6 @@ export { DataDirLockedError, describeHolder, liveHolder, type LockHolder } from 
 export type { PostgresStoreOptions } from './postgres.js';
 export { appRoleUrl, openPostgresStore } from './postgres.js';
 export type { Db, SqlSession } from './sql.js';
-export { type OrgAuditReport, verifyAudit } from './verify.js';
+export { type CommandsReport, type OrgAuditReport, type OrgCommandReport, verifyAudit, verifyCommands } from './verify.js';
+export type { CommandSigningOptions } from './signing-key.js';
 export { loadMigrations, migrate } from './migrate.js';

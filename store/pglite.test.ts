@@ -7,7 +7,7 @@ import { openStore } from './index.js';
 import { openPgliteStore } from './pglite.js';
 
 // In-memory PGlite, opened once for all the store's contract suites (cold start is several seconds).
-storeContracts('pglite (in memory)', () => openPgliteStore({ auditKey: TEST_AUDIT_KEY }));
+storeContracts('pglite (in memory)', () => openPgliteStore({ auditKey: TEST_AUDIT_KEY, commandSigning: { passphrase: TEST_AUDIT_KEY } }));
 
 describe('pglite specifics', () => {
   it('keeps data in a dataDir across reopen, and migrations apply once', async () => {

@@ -14,6 +14,7 @@ import { type DataDirLock, lockDataDir } from './lock.js';
 import { assertAppRoleIsConfined, ensureAppRole, migrate } from './migrate.js';
 import { type Db, type Row, type SqlSession, quoteIdent } from './sql.js';
 import { OrgTokens, orgToken } from './tenant-token.js';
+import { type CommandSigningOptions, loadCommandSigner } from './signing-key.js';
 import { type OpenedStore, createStore } from './store.js';
 
 export interface PgliteStoreOptions {
@@ -25,6 +26,8 @@ export interface PgliteStoreOptions {
   owner?: { command?: string; url?: string };
   /** The audit key (see CreateStoreOptions). */
   auditKey?: Uint8Array | null;
+  /** Sign every command recorded, with the database's key (store/signing-key.ts; generated on the first such open). */
+  commandSigning?: CommandSigningOptions;
 }
 
 const session = (tx: Transaction): SqlSession => ({
@@ -127,7 +130,8 @@ export async function openPgliteStore(opts: PgliteStoreOptions = {}): Promise<Op
     const { hasVector, tenantKey } = await migrate(db, { appRole });
     db.tokens = new OrgTokens(tenantKey);
     await assertAppRoleIsConfined(db);
-    return { ...createStore(db, { hasVector, auditKey: opts.auditKey }), db };
+    const commandSigner = opts.commandSigning ? await loadCommandSigner(db, opts.commandSigning, opts.auditKey ?? null) : null;
+    return { ...createStore(db, { hasVector, auditKey: opts.auditKey, commandSigner }), db };
   } catch (e) {
     await db.close().catch(() => undefined);
     throw e;

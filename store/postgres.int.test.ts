@@ -42,7 +42,7 @@ afterAll(async () => {
   });
 });
 
-storeContracts('postgres', () => openPostgresStore({ url, auditKey: TEST_AUDIT_KEY }));
+storeContracts('postgres', () => openPostgresStore({ url, auditKey: TEST_AUDIT_KEY, commandSigning: { passphrase: TEST_AUDIT_KEY } }));
 
 describe('postgres specifics', () => {
   it('a held role excludes other processes, and passes on when the holder\'s connection dies', async () => {

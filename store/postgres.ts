@@ -9,6 +9,7 @@ import type { Lead } from '../core/ports/index.js';
 import { LOCK_CLASS_LEAD, assertAppRoleIsConfined, ensureAppRole, migrate } from './migrate.js';
 import { type Db, type Row, type SqlSession } from './sql.js';
 import { OrgTokens, orgToken } from './tenant-token.js';
+import { type CommandSigningOptions, loadCommandSigner } from './signing-key.js';
 import { type OpenedStore, createStore } from './store.js';
 
 export interface PostgresStoreOptions {
@@ -22,6 +23,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** The audit key (see CreateStoreOptions). */
   auditKey?: Uint8Array | null;
+  /** Sign every command recorded, with the database's key (store/signing-key.ts; generated on the first such open). */
+  commandSigning?: CommandSigningOptions;
 }
 
 /** A session over one checked-out client; unusable once its transaction has ended (the client may then serve another org). */
@@ -189,7 +192,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Ope
     appPool.on('error', () => undefined);
     db.attachAppPool(appPool, appUrl);
     await assertAppRoleIsConfined(db);
-    return { ...createStore(db, { hasVector, auditKey: opts.auditKey, closeAdmin: () => db.closeOwner() }), db };
+    const commandSigner = opts.commandSigning ? await loadCommandSigner(db, opts.commandSigning, opts.auditKey ?? null) : null;
+    return { ...createStore(db, { hasVector, auditKey: opts.auditKey, closeAdmin: () => db.closeOwner(), commandSigner }), db };
   } catch (e) {
     await db.close().catch(() => undefined);
     throw e;

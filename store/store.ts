@@ -55,6 +55,7 @@ import type {
   TopologyInput,
   User,
 } from '../core/schemas.js';
+import type { CommandSigner, SigningKeyInfo } from '../core/signing.js';
 import * as analysis from './repo/analysis.js';
 import * as analyses from './repo/analyses.js';
 import * as audit from './repo/audit.js';
@@ -70,6 +71,7 @@ import * as sig from './repo/signals.js';
 import * as ten from './repo/tenancy.js';
 import * as topo from './repo/topology.js';
 import { type Db, type Row, type SqlSession, mapDbError } from './sql.js';
+import { readSigningKey } from './signing-key.js';
 
 async function mapped<T>(p: () => Promise<T>): Promise<T> {
   try {
@@ -91,6 +93,8 @@ class PgOrgStore implements OrgStore {
     private readonly vectors: kb.VectorCache = new kb.VectorCache(),
     /** The audit key (HMAC of each entry); null: unkeyed digests. */
     private readonly auditKey: Uint8Array | null = null,
+    /** Signs every command recorded (core/signing.ts); null: commands are stored unsigned. */
+    private readonly signer: CommandSigner | null = null,
   ) {}
 
   private run<T>(fn: (s: SqlSession) => Promise<T>): Promise<T> {
@@ -101,14 +105,14 @@ class PgOrgStore implements OrgStore {
 
   transaction<T>(fn: (tx: OrgStore) => Promise<T>): Promise<T> {
     if (this.session) return fn(this);
-    return this.run((s) => fn(new PgOrgStore(this.db, this.orgId, s, this.hasVector, this.vectors, this.auditKey)));
+    return this.run((s) => fn(new PgOrgStore(this.db, this.orgId, s, this.hasVector, this.vectors, this.auditKey, this.signer)));
   }
 
   idempotent(req: IdempotencyRequest, fn: (tx: OrgStore) => Promise<StoredResponse>, opts: { reserved?: boolean } = {}): Promise<StoredResponse & { replayed: boolean }> {
     return this.run(async (s) => {
       const stored = opts.reserved ? await infra.claimReservedKey(s, this.orgId, req) : await infra.claimIdempotencyKey(s, this.orgId, req);
       if (stored) return { ...stored, replayed: true };
-      const res = await fn(this.session ? this : new PgOrgStore(this.db, this.orgId, s, this.hasVector, this.vectors, this.auditKey));
+      const res = await fn(this.session ? this : new PgOrgStore(this.db, this.orgId, s, this.hasVector, this.vectors, this.auditKey, this.signer));
       await infra.saveIdempotentResponse(s, this.orgId, req.key, res);
       return { ...res, replayed: false };
     });
@@ -303,8 +307,11 @@ class PgOrgStore implements OrgStore {
   listApprovals(planId: string): Promise<Approval[]> {
     return this.run((s) => fix.listApprovals(s, this.orgId, planId));
   }
-  addCommand(c: Omit<CommandRecord, 'orgId'>): Promise<CommandRecord> {
-    return this.run((s) => fix.addCommand(s, this.orgId, c));
+  addCommand(c: Omit<CommandRecord, 'orgId' | 'signature'>): Promise<CommandRecord> {
+    return this.run((s) => fix.addCommand(s, this.orgId, c, this.signer));
+  }
+  commandSigningKey(): SigningKeyInfo | null {
+    return this.signer?.key ?? null;
   }
   listCommands(planId: string): Promise<CommandRecord[]> {
     return this.run((s) => fix.listCommands(s, this.orgId, planId));
@@ -403,6 +410,8 @@ export interface CreateStoreOptions {
   auditKey?: Uint8Array | null;
   /** Releases what only the admin side holds (Postgres: the owner pool). */
   closeAdmin?: () => Promise<void>;
+  /** Signs every command recorded (store/signing-key.ts loads it); absent: commands are stored unsigned. */
+  commandSigner?: CommandSigner | null;
 }
 
 /** Builds the ports over an open, migrated database. `store.close()` closes the whole database. */
@@ -416,7 +425,7 @@ export function createStore(db: Db, opts: CreateStoreOptions): { store: Store; a
     findApiKeyByHash: (hash: string): Promise<ApiKeyRecord | null> => mapped(() => db.tenant(null, (s) => ten.findApiKeyByHash(s, hash))),
     forOrg: (orgId: string): OrgStore => {
       if (typeof orgId !== 'string' || orgId.length === 0) throw new TypeError('forOrg needs an org id');
-      return new PgOrgStore(db, orgId, null, opts.hasVector, vectors, opts.auditKey ?? null);
+      return new PgOrgStore(db, orgId, null, opts.hasVector, vectors, opts.auditKey ?? null, opts.commandSigner ?? null);
     },
     pendingOutbox: (limit: number, minAgeMs = 0): Promise<OutboxMessage[]> => mapped(() => db.tenant(null, (s) => infra.pendingOutbox(s, limit, minAgeMs))),
     orphanedFixPlans: (staleMs: number, limit = 100) => mapped(() => db.tenant(null, (s) => fix.orphanedFixPlans(s, staleMs, limit))),
@@ -438,6 +447,8 @@ export function createStore(db: Db, opts: CreateStoreOptions): { store: Store; a
     listOrgIds: () => db.owner(async (s) => (await s.query<{ id: string }>('SELECT id FROM orgs ORDER BY id')).map((r) => r.id)),
     auditEntries: (orgId: string) => db.owner((s) => audit.allAuditEntries(s, orgId)),
     auditHead: (orgId: string) => db.owner((s) => audit.auditHead(s, orgId)),
+    commands: (orgId: string) => db.owner((s) => fix.allCommands(s, orgId)),
+    signingKey: () => db.owner((s) => readSigningKey(s)),
     exec: async (sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> => ({
       rows: await db.owner((s) => s.query<Row>(sql, params)),
     }),

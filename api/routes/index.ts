@@ -16,6 +16,7 @@ import { KB_ROUTES } from './kb.js';
 import { getLogTemplateRoute, listLogTemplatesRoute } from './log-templates.js';
 import { metricSeriesRoute } from './metrics.js';
 import { SANDBOX_ROUTES } from './sandbox.js';
+import { signingKeyRoute } from './signing-key.js';
 import { ingestRoute } from './signals.js';
 import { incidentFixPlansRoute, incidentTimelineRoute } from './timeline.js';
 import { getTopologyRoute, putTopologyRoute } from './topology.js';
@@ -55,6 +56,7 @@ export const ALL_ROUTES: AnyRoute[] = [
   gitopsPullRequestRoute,
   listAuditRoute,
   verifyAuditRoute,
+  signingKeyRoute,
   ...KB_ROUTES,
   askAgentRoute,
   ...SANDBOX_ROUTES,

@@ -1,10 +1,12 @@
 /**
  * `warroom audit verify` and `warroom audit checkpoint`: every org's chain, as the database owner.
+ * Verify also checks every command a runner executed against its Ed25519 signature and the public
+ * key kept in the database (core/signing.ts).
  * They need the database itself (every org, as its owner), so while a running instance holds the
  * embedded one they refuse (exit 3) and name it; `GET /v1/audit/verify` checks one org on that
  * instance, and the instance records checkpoints itself (WARROOM_AUDIT_CHECKPOINT_MINUTES).
  */
-import { DataDirLockedError, openStore, type OpenedStore, verifyAudit } from '../../store/index.js';
+import { DataDirLockedError, openStore, type OpenedStore, verifyAudit, verifyCommands } from '../../store/index.js';
 import { checkpointAudit, fileAuditAnchor } from '../audit-anchor.js';
 import { auditAnchorDir, storeConfig, type Config } from '../config.js';
 import { refuseHeld, routeDbCommand } from './db-owner.js';
@@ -36,7 +38,10 @@ export async function runAuditVerify(cfg: Config, o: { json?: boolean }): Promis
     const dir = auditAnchorDir(cfg);
     const report = await verifyAudit(admin, undefined, { key: storeConfig(cfg).auditKey, anchor: dir ? fileAuditAnchor(dir) : null });
     const bad = report.filter((r) => r.problems.length > 0);
-    if (o.json) process.stdout.write(`${JSON.stringify({ ok: bad.length === 0, orgs: report }, null, 2)}\n`);
+    const signed = await verifyCommands(admin, undefined, { auditKey: storeConfig(cfg).auditKey });
+    const badCommands = signed.orgs.filter((r) => r.problems.length > 0);
+    const ok = bad.length === 0 && badCommands.length === 0 && signed.keyProblem === null;
+    if (o.json) process.stdout.write(`${JSON.stringify({ ok, orgs: report, commands: signed }, null, 2)}\n`);
     else {
       for (const r of report) {
         const anchor = r.checkpoint ? `, checkpoint seq ${r.checkpoint.seq} of ${r.checkpoint.at} (${r.summary.sinceCheckpoint} since)` : ', no checkpoint';
@@ -44,8 +49,16 @@ export async function runAuditVerify(cfg: Config, o: { json?: boolean }): Promis
         for (const p of r.problems) process.stdout.write(`     seq ${p.seq}: ${p.problem} — ${p.detail}\n`);
       }
       process.stdout.write(bad.length === 0 ? 'audit chain intact\n' : `audit chain BROKEN in ${bad.length} org(s)\n`);
+      for (const r of signed.orgs.filter((x) => x.commands > 0)) {
+        process.stdout.write(`${r.problems.length === 0 ? 'ok  ' : 'FAIL'} org ${r.orgId}: ${r.commands} command(s), ${r.verified} signature(s) verified${r.problems.length ? `, ${r.problems.length} problem(s)` : ''}\n`);
+        for (const p of r.problems) process.stdout.write(`     command ${p.id} (plan ${p.planId}): ${p.problem} — ${p.detail}\n`);
+      }
+      if (signed.keyProblem) process.stdout.write(`FAIL signing key ${signed.key?.keyId}: ${signed.keyProblem}\n`);
+      const key = signed.key ? `key ${signed.key.keyId}` : 'no signing key in the database';
+      const verdict = badCommands.length > 0 ? `command signatures BROKEN in ${badCommands.length} org(s)` : signed.keyProblem ? 'command signatures UNTRUSTED' : 'command signatures intact';
+      process.stdout.write(`${verdict} (${key})\n`);
     }
-    return bad.length === 0 ? 0 : 1;
+    return ok ? 0 : 1;
   } finally {
     await store.close();
     await admin.close();

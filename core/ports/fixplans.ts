@@ -1,5 +1,6 @@
 /** Fix plans: drafted, decided by a person, executed step by step by a runner. */
 import type { Approval, CommandRecord, FixPlan, PlanStatus, PreflightRecord } from '../schemas.js';
+import type { SigningKeyInfo } from '../signing.js';
 
 export interface FixPlanStore {
   /** A plan for an incident of this org (`invalid_input` otherwise). */
@@ -16,7 +17,10 @@ export interface FixPlanStore {
   heartbeatFixPlan(id: string): Promise<boolean>;
   addApproval(a: Omit<Approval, 'orgId' | 'createdAt'>): Promise<Approval>;
   listApprovals(planId: string): Promise<Approval[]>;
-  addCommand(c: Omit<CommandRecord, 'orgId'>): Promise<CommandRecord>;
+  /** Records a command a runner executed; a store that holds a signing key signs it (its `signature`). */
+  addCommand(c: Omit<CommandRecord, 'orgId' | 'signature'>): Promise<CommandRecord>;
+  /** The public half of the key `addCommand` signs with; null when this store signs nothing. */
+  commandSigningKey(): SigningKeyInfo | null;
   listCommands(planId: string): Promise<CommandRecord[]>;
   /** Stores a preflight run of a plan of this org (`invalid_input` for an unknown plan). */
   addPreflight(p: Omit<PreflightRecord, 'orgId' | 'createdAt'>): Promise<PreflightRecord>;

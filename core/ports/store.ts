@@ -4,7 +4,8 @@
  * that needs one concern asks for that port (`SignalStore`, `FixPlanStore`…); `OrgStore` is what
  * `Store.forOrg` hands out, with transactions and idempotency on top.
  */
-import type { ApiKeyRecord, AuditEntry, Org } from '../schemas.js';
+import type { ApiKeyRecord, AuditEntry, CommandRecord, Org } from '../schemas.js';
+import type { SigningKeyInfo } from '../signing.js';
 import type { AnalysisStore } from './analysis.js';
 import type { StoredAnalysisStore } from './analyses.js';
 import type { AnomalyStore } from './anomalies.js';
@@ -134,6 +135,10 @@ export interface AdminStore {
   listOrgIds(): Promise<string[]>;
   auditEntries(orgId: string): Promise<AuditEntry[]>;
   auditHead(orgId: string): Promise<{ seq: number; hash: string } | null>;
+  /** Every command of one org with its signature, oldest first. */
+  commands(orgId: string): Promise<CommandRecord[]>;
+  /** The public half of the command signing key and the audit key's HMAC of it (null: none); null when no key was ever generated. */
+  signingKey(): Promise<(SigningKeyInfo & { mac: string | null }) | null>;
   /** Raw SQL as the owner, e.g. to tamper with rows in tests. */
   exec(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   close(): Promise<void>;

@@ -1,19 +1,23 @@
 /** The `FixPlanStore` port: plans moved by compare-and-set, their heartbeat, approvals and commands (and `Store.orphanedFixPlans`). */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AdminStore, OrgStore, Store } from '../../core/ports/index.js';
-import { failure, incident, planOf, type StoreOpener, twoOrgs, uid } from './fixtures.js';
+import { checkCommandSignature } from '../../core/signing.js';
+import type { Db } from '../sql.js';
+import { verifyCommands } from '../verify.js';
+import { TEST_AUDIT_KEY, failure, incident, planOf, type StoreOpener, twoOrgs, uid } from './fixtures.js';
 
 export function fixPlanStoreContract(name: string, open: StoreOpener): void {
   describe(`FixPlanStore contract: ${name}`, () => {
     let store: Store;
     let admin: AdminStore;
+    let db: Db;
     const orgA = uid('orga');
     const orgB = uid('orgb');
     let A: OrgStore;
     let B: OrgStore;
 
     beforeAll(async () => {
-      ({ store, admin } = await open());
+      ({ store, admin, db } = await open());
       ({ A, B } = await twoOrgs(store, orgA, orgB));
     });
 
@@ -96,6 +100,53 @@ export function fixPlanStoreContract(name: string, open: StoreOpener): void {
         expect((await failure(() => A.addApproval({ id: uid('ap'), planId: uid('missing'), approver: 'x', decision: 'approve', reason: null }))).code).toBe(
           'invalid_input',
         );
+      });
+
+      it('signs each command over what it stores; nobody can change or delete one, and tampering shows', async () => {
+        // the contract's stores are opened with commandSigning (store/pglite.test.ts, store/postgres.int.test.ts)
+        const key = A.commandSigningKey();
+        expect(key).toMatchObject({ algorithm: 'ed25519', publicKeyPem: expect.stringContaining('BEGIN PUBLIC KEY') });
+        expect(await admin.signingKey()).toEqual({ ...key, mac: expect.stringMatching(/^[0-9a-f]{64}$/) });
+        const inc = await incident(A);
+        const p = await A.createFixPlan(planOf(inc.id));
+        // a time the database rewrites (no milliseconds, an offset) and an output with a NUL it cannot hold
+        const cmd = await A.addCommand({
+          id: uid('cmd'),
+          planId: p.id,
+          step: 0,
+          runner: 'sandbox',
+          command: 'kubectl -n shop scale deployment/cart --replicas=4',
+          output: 'scaled\u0000',
+          exitCode: 0,
+          status: 'succeeded',
+          startedAt: '2024-05-01T12:05:00+02:00',
+          finishedAt: '2024-05-01T10:05:01.250Z',
+        });
+        expect(cmd.signature).toMatchObject({ keyId: key!.keyId, sig: expect.stringMatching(/^[0-9a-f]{128}$/) });
+        const [stored] = await A.listCommands(p.id);
+        expect(stored).toEqual(cmd);
+        expect(stored.startedAt).toBe('2024-05-01T10:05:00.000Z');
+        expect(checkCommandSignature(stored, stored.signature ?? null, { keyId: key!.keyId, publicKey: key!.publicKeyPem })).toBeNull();
+        expect((await admin.commands(orgA)).map((c) => c.id)).toContain(cmd.id);
+        expect(await admin.commands(orgB)).not.toContainEqual(expect.objectContaining({ id: cmd.id }));
+
+        const where = [orgA, cmd.id];
+        expect((await failure(() => db.tenant(orgA, (s) => s.query("UPDATE commands SET output = 'x' WHERE org_id = $1 AND id = $2", where)))).code).toBe('42501');
+        expect((await failure(() => db.tenant(orgA, (s) => s.query('DELETE FROM commands WHERE org_id = $1 AND id = $2', where)))).code).toBe('42501');
+        expect((await failure(() => admin.exec("UPDATE commands SET output = 'x' WHERE org_id = $1 AND id = $2", where))).message).toMatch(/immutable/);
+        expect((await failure(() => admin.exec('DELETE FROM commands WHERE org_id = $1 AND id = $2', where))).message).toMatch(/immutable/);
+        expect(await verifyCommands(admin, [orgA], { auditKey: TEST_AUDIT_KEY })).toMatchObject({ keyProblem: null, orgs: [{ orgId: orgA, problems: [] }] });
+
+        // an owner who disables the trigger can edit the row, not its signature
+        await admin.exec('ALTER TABLE commands DISABLE TRIGGER commands_immutable');
+        try {
+          await admin.exec("UPDATE commands SET exit_code = 0, status = 'succeeded', output = 'all good' WHERE org_id = $1 AND id = $2", where);
+        } finally {
+          await admin.exec('ALTER TABLE commands ENABLE TRIGGER commands_immutable');
+        }
+        const report = await verifyCommands(admin, [orgA]);
+        expect(report.key?.keyId).toBe(key!.keyId);
+        expect(report.orgs[0].problems).toEqual([{ id: cmd.id, planId: p.id, problem: 'bad_signature', detail: expect.any(String) }]);
       });
 
       it('keeps preflight runs with the plan, the latest first, never another org\'s', async () => {

@@ -1,6 +1,7 @@
 /** Fix plans (with a compare-and-set status transition), approvals and executed commands. */
 import type { Approval, CommandRecord, FixPlan, PlanStatus, PreflightRecord } from '../../core/schemas.js';
-import { type Row, type SqlSession, iso, json, jsonOut, normTs, num, strOrNull } from '../sql.js';
+import type { CommandSigner } from '../../core/signing.js';
+import { type Row, type SqlSession, cleanText, iso, json, jsonOut, normTs, num, strOrNull } from '../sql.js';
 
 export const toFixPlan = (r: Row): FixPlan => ({
   id: String(r.id),
@@ -42,6 +43,7 @@ export const toCommand = (r: Row): CommandRecord => ({
   status: r.status as CommandRecord['status'],
   startedAt: iso(r.started_at),
   finishedAt: iso(r.finished_at),
+  signature: r.sig === null || r.sig === undefined ? null : { keyId: String(r.key_id), sig: String(r.sig) },
 });
 
 const PLAN_COLS = 'org_id, id, incident_id, title, env, runner, risk, steps, status, requested_by, created_at, updated_at, rollback, why, analysis_id';
@@ -108,13 +110,19 @@ export async function listApprovals(s: SqlSession, orgId: string, planId: string
   return rows.map(toApproval);
 }
 
-const COMMAND_COLS = 'org_id, id, plan_id, step, runner, command, output, exit_code, status, started_at, finished_at';
+const COMMAND_COLS = 'org_id, id, plan_id, step, runner, command, output, exit_code, status, started_at, finished_at, key_id, sig';
 
-export async function addCommand(s: SqlSession, orgId: string, c: Omit<CommandRecord, 'orgId'>): Promise<CommandRecord> {
+/**
+ * Records a command; with a signer, signed over exactly what is stored (times as the database
+ * returns them, the output as it can hold it) so the row verifies as it reads back.
+ */
+export async function addCommand(s: SqlSession, orgId: string, c: Omit<CommandRecord, 'orgId' | 'signature'>, signer: CommandSigner | null = null): Promise<CommandRecord> {
+  const row = { ...c, orgId, output: cleanText(c.output), startedAt: normTs(c.startedAt, 'startedAt'), finishedAt: normTs(c.finishedAt, 'finishedAt') };
+  const signature = signer ? signer.sign(row) : null;
   const [r] = await s.query(
-    `INSERT INTO commands (org_id, id, plan_id, step, runner, command, output, exit_code, status, started_at, finished_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COMMAND_COLS}`,
-    [orgId, c.id, c.planId, c.step, c.runner, c.command, c.output, c.exitCode, c.status, normTs(c.startedAt, 'startedAt'), normTs(c.finishedAt, 'finishedAt')],
+    `INSERT INTO commands (org_id, id, plan_id, step, runner, command, output, exit_code, status, started_at, finished_at, key_id, sig)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${COMMAND_COLS}`,
+    [orgId, row.id, row.planId, row.step, row.runner, row.command, row.output, row.exitCode, row.status, row.startedAt, row.finishedAt, signature?.keyId ?? null, signature?.sig ?? null],
   );
   return toCommand(r);
 }
@@ -148,4 +156,10 @@ export async function addPreflight(s: SqlSession, orgId: string, p: Omit<Preflig
 export async function latestPreflight(s: SqlSession, orgId: string, planId: string): Promise<PreflightRecord | null> {
   const [r] = await s.query(`SELECT ${PREFLIGHT_COLS} FROM fix_plan_preflights WHERE org_id = $1 AND plan_id = $2 ORDER BY pos DESC LIMIT 1`, [orgId, planId]);
   return r ? toPreflight(r) : null;
+}
+
+/** Every command of one org, oldest first (admin: runs as the owner, for `warroom audit verify`). */
+export async function allCommands(s: SqlSession, orgId: string): Promise<CommandRecord[]> {
+  const rows = await s.query(`SELECT ${COMMAND_COLS} FROM commands WHERE org_id = $1 ORDER BY started_at, id`, [orgId]);
+  return rows.map(toCommand);
 }
