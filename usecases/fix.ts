@@ -109,26 +109,26 @@ async function claimFix(s: Session, input: { planId: string; runner?: string }, 
   if (plan.status === 'approved') await requirePreflight(s, plan);
   const claim = async (tx: WriteScope['org']) => {
     const claimed = await tx.transitionFixPlan(plan.id, ['approved'], 'executing');
-    if (claimed) await tx.appendAudit({ actor, action: 'fix.executing', target: `plan:${plan.id}`, payload: { runner: runner.name, steps: plan.steps.length } });
+    if (!claimed) {
+      const now = (await tx.getFixPlan(plan.id)) ?? plan;
+      // still approved: another request claimed it and rolled back, or has not committed yet
+      throw new AppError(
+        'conflict',
+        now.status === 'approved' ? 'Another request is starting this plan right now; retry in a moment.' : `The plan is ${now.status} now; only an approved plan can be executed.`,
+        { extra: { plan_status: now.status } },
+      );
+    }
+    await tx.appendAudit({ actor, action: 'fix.executing', target: `plan:${plan.id}`, payload: { runner: runner.name, steps: plan.steps.length } });
     return claimed;
   };
   // queued: the claim is the use case's commit, the worker's message goes with it
   const executing = queue
     ? await s.commit(async ({ org, emit }) => {
         const claimed = await claim(org);
-        if (claimed) await emit('fix.execute', { planId: plan.id, orgId: s.principal.orgId, actor } satisfies FixExecutePayload);
+        await emit('fix.execute', { planId: plan.id, orgId: s.principal.orgId, actor } satisfies FixExecutePayload);
         return claimed;
       })
     : await s.org.transaction(claim);
-  if (!executing) {
-    const now = (await s.org.getFixPlan(plan.id)) ?? plan;
-    // still approved: another request claimed it and rolled back, or has not committed yet
-    throw new AppError(
-      'conflict',
-      now.status === 'approved' ? 'Another request is starting this plan right now; retry in a moment.' : `The plan is ${now.status} now; only an approved plan can be executed.`,
-      { extra: { plan_status: now.status } },
-    );
-  }
   return { plan: executing, actor };
 }
 
