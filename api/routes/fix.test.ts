@@ -107,7 +107,7 @@ describe('POST /v1/fix/execute', () => {
     expect((await outcomeOf(stuck)).plan.status).toBe('executed');
   });
 
-  it('a plan left executing can be abandoned by a person; the run still going has its runner's signal aborted and runs no further step', async () => {
+  it('a plan left executing can be abandoned by a person; the run still going has its runner’s signal aborted and runs no further step', async () => {
     const c = api.client();
     expect((await c.post('/v1/fix/plans/nope/abandon', {})).status).toBe(404);
     const idle = await approvedPlan('slow');
