@@ -114,6 +114,12 @@ export interface WriteCtx {
 export interface Reply {
   status: number;
   body: unknown;
+  /**
+   * A manual route's reply that says more than its commit's, learnt after it (the outcome
+   * `Prefer: wait` waited for) names the commit's reply here; that one stays what an
+   * Idempotency-Key stores and replays.
+   */
+  after?: Reply;
 }
 
 export interface RouteDef<B = unknown, Q = Record<string, string>> {

@@ -266,7 +266,7 @@ async function runManual(
     throw e;
   }
   if (done) {
-    if (reply !== done.reply) throw new AppError('internal', `${r.method.toUpperCase()} ${r.path}: a manual route must return the reply of its commit()`);
+    if (reply !== done.reply && reply.after !== done.reply) throw new AppError('internal', `${r.method.toUpperCase()} ${r.path}: a manual route must return the reply of its commit()`);
     if (done.replayed) replayed();
     return reply;
   }

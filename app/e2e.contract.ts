@@ -306,15 +306,19 @@ export function apiContract(engine: Engine, bus: 'inproc' | 'nats' = 'inproc', e
       expect(ok.body.plan.status).toBe('approved');
       expect((await bob.post('/v1/fix/approve', { plan_id: plan.body.id })).status).toBe(409);
       expect((await bob.post('/v1/fix/execute', { plan_id: plan.body.id, runner: 'kubernetes' })).status).toBe(422);
-      const ex = await bob.post('/v1/fix/execute', { plan_id: plan.body.id, runner: 'dryrun' }, { 'idempotency-key': 'exec-1' });
+      // the worker runs it; Prefer: wait has the request answer its outcome
+      const ex = await bob.post('/v1/fix/execute', { plan_id: plan.body.id, runner: 'dryrun' }, { 'idempotency-key': 'exec-1', prefer: 'wait=30' });
       expect(ex.status).toBe(200);
       // a dry run changes nothing, and says so: never "executed" / "succeeded"
       expect(ex.body.plan.status).toBe('dry_run');
       expect(ex.body.commands).toHaveLength(1);
       expect(ex.body.commands[0]).toMatchObject({ runner: 'dryrun', exit_code: 0, status: 'simulated', command: 'kubectl rollout undo deployment/payments -n shop' });
       expect(ex.body.commands[0].output).toMatch(/DRY RUN/);
+      // a retry under the key replays the start (202), and starts nothing
       const replay = await bob.post('/v1/fix/execute', { plan_id: plan.body.id, runner: 'dryrun' }, { 'idempotency-key': 'exec-1' });
-      expect(replay.body).toEqual(ex.body);
+      expect(replay.status).toBe(202);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.body).toEqual({ plan: expect.objectContaining({ id: plan.body.id, status: 'executing' }), status_url: `/v1/fix/plans/${plan.body.id}` });
       const again = await bob.post('/v1/fix/execute', { plan_id: plan.body.id });
       expect(again.status).toBe(409);
       expect(again.body.detail).toMatch(/The plan is dry_run now;/);

@@ -27,7 +27,7 @@ async function fixThroughTheApi(e: Embedded, service: string): Promise<{ gates: 
   const id = (plan.body as { id: string }).id;
   const pf = await c.post('/v1/fix/preflight', { plan_id: id });
   expect((await c.post('/v1/fix/approve', { plan_id: id })).status).toBe(200);
-  const run = await c.post('/v1/fix/execute', { plan_id: id });
+  const run = await c.post('/v1/fix/execute', { plan_id: id }, { prefer: 'wait=30' });
   expect(run.status, JSON.stringify(run.body)).toBe(200);
   const body = run.body as { plan: { status: string }; commands: Command[] };
   return { gates: (pf.body as { gates: Gate[] }).gates, status: body.plan.status, commands: body.commands };

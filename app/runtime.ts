@@ -35,6 +35,7 @@ import { sandboxSource } from '../sim/k8s/cluster.js';
 import { DEFAULT_EXTRACT_LIMITS } from '../kb/extract.js';
 import { fixHeartbeatMs } from '../remediate/leases.js';
 import { failOrphanedPlans } from '../usecases/fix-leases.js';
+import { subscribeFixWorker } from '../usecases/fix-run.js';
 import { auditAnchorDir, DEFAULT_ORG, describeConfig, loadMasks, storeConfig, type Config } from './config.js';
 import { checkpointAudit, fileAuditAnchor } from './audit-anchor.js';
 import { createEmbedder } from './embedder.js';
@@ -96,6 +97,8 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   const startedAt = Date.now();
   let adminKeyHash: string | undefined = cfg.WARROOM_ADMIN_KEY ? hashKey(cfg.WARROOM_ADMIN_KEY) : undefined;
   const subs: Subscription[] = [];
+  // aborts the fix runs under way when the process stops (usecases/fix-run.ts): their messages come again
+  const fixRunsStopping = new AbortController();
   const generatedKeys: Warroom['generatedKeys'] = {};
   let sandbox: RunningSandbox | undefined;
   let sandboxPending = false;
@@ -239,6 +242,8 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     bus = theBus;
     relay.start();
     const theRelay = relay;
+    // the fix.execute worker: runs the plans POST /v1/fix/execute and the chat started
+    subs.push(await subscribeFixWorker(theBus, { store: theStore, useCaseDeps, publishCommitted: (msgs) => theRelay.publishCommitted(msgs), stopping: fixRunsStopping.signal }));
     const theAgent = agent;
     chat = await startChat({
       cfg,
@@ -304,6 +309,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     },
     chat: () => chat,
     async stop() {
+      fixRunsStopping.abort();
       clearInterval(leaseSweep);
       // first: the chat's event streams would hold the server open, and its war rooms read the bus
       await chat?.stop();

@@ -1,6 +1,6 @@
 /**
- * Fix-plan leases: `POST /v1/fix/execute` claims a plan (approved → executing) and renews its
- * heartbeat (the plan's updatedAt) while its runner works; a plan whose heartbeat is older than
+ * Fix-plan leases: `POST /v1/fix/execute` claims a plan (approved → executing) and the
+ * fix.execute worker renews its heartbeat (the plan's updatedAt) while its runner works; a plan whose heartbeat is older than
  * the lease belongs to no living process and is abandoned (usecases/fix-leases.ts sweeps for
  * them). Here: the heartbeat period and the audit entry of an abandonment, as plain data.
  */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Incident, Signal } from '../core/schemas.js';
 import { draftPlan } from './planner.js';
 import { dryRunRunner } from './runners/dryrun.js';
+import { testRunContext } from './runners/contract.js';
 
 const incident: Incident = {
   id: 'inc1', orgId: 'o', title: 't', service: 'checkout', severity: 'sev3', status: 'open',
@@ -34,7 +35,7 @@ describe('draftPlan', () => {
   });
 
   it('dry-run records the command and executes nothing', async () => {
-    const r = await dryRunRunner.execute(draftPlan(incident, []).steps[0], { orgId: 'o1' });
+    const r = await dryRunRunner.execute(draftPlan(incident, []).steps[0], testRunContext('o1'));
     expect(r.exitCode).toBe(0);
     expect(r.output).toContain('kubectl rollout restart deployment/checkout -n default');
     expect(r.output).toMatch(/DRY RUN/);

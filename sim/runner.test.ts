@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
-import { ODD_STEPS, runnerContract } from '../remediate/runners/contract.js';
-import { startSandbox } from './edge/realtime.js';
+import { ODD_STEPS, runnerContract, testRunContext } from '../remediate/runners/contract.js';
+import { startSandbox, type RunningSandbox } from './edge/realtime.js';
 import { sandboxRunner } from './runner.js';
 
+let sb: RunningSandbox | undefined;
 runnerContract('sandbox', {
   open: async () => {
-    const sb = await startSandbox({ clock: new ManualClock(Date.parse('2026-03-03T10:00:03Z')), tickMs: 0, seed: 3, ingest: async () => undefined });
-    return { runner: sandboxRunner(() => sb, 'default'), close: () => sb.stop() };
+    const opened = await startSandbox({ clock: new ManualClock(Date.parse('2026-03-03T10:00:03Z')), tickMs: 0, seed: 3, ingest: async () => undefined });
+    sb = opened;
+    return { runner: sandboxRunner(() => opened, 'default'), close: () => opened.stop() };
   },
+  state: async () => structuredClone(sb?.status().desired),
   carriesOut: [
     { action: 'restart', target: 'cart', params: {}, command: 'kubectl rollout restart deployment/cart -n shop' },
     { action: 'rollout_restart', target: 'payments', params: {}, command: 'kubectl rollout restart deployment/payments -n shop' },
@@ -25,6 +28,6 @@ runnerContract('sandbox', {
 describe('sandbox runner, sandbox off', () => {
   it('answers every step with exit code 1 and says the sandbox is off', async () => {
     const runner = sandboxRunner(() => undefined);
-    for (const [, step] of ODD_STEPS) expect(await runner.execute(step, { orgId: 'default' })).toEqual({ exitCode: 1, output: expect.stringMatching(/sandbox is off/) });
+    for (const [, step] of ODD_STEPS) expect(await runner.execute(step, testRunContext('default'))).toEqual({ exitCode: 1, output: expect.stringMatching(/sandbox is off/) });
   });
 });

@@ -31,6 +31,8 @@ export function sandboxRunner(getSandbox: () => Applier | undefined, owner?: str
   return {
     name: 'sandbox',
     async execute(step, ctx) {
+      // the run was stopped (plan abandoned, process stopping): nothing more is applied
+      if (ctx.signal.aborted) return { exitCode: 130, output: 'the run was stopped before this step: nothing was applied' };
       if (owner !== undefined && ctx.orgId !== owner) return { exitCode: 1, output: 'this org has no sandbox: nothing to apply this step to' };
       const sb = getSandbox();
       if (!sb) return { exitCode: 1, output: 'the sandbox is off (WARROOM_SANDBOX=off): nothing to apply this step to' };

@@ -5,6 +5,7 @@ import type { SignalInput, TopologyInput } from '../core/schemas.js';
 import { TopologyInput as TopologySchema } from '../core/schemas.js';
 import { startSandbox } from './edge/realtime.js';
 import { remedyFromFixStep, sandboxRunner } from './runner.js';
+import { testRunContext } from '../remediate/runners/contract.js';
 
 const T0 = Date.parse('2026-03-03T10:00:03Z');
 
@@ -57,7 +58,7 @@ describe('live sandbox', () => {
     expect(sb.status().faults).toEqual([expect.objectContaining({ kind: 'bad_deploy_errors', healed_at: null })]);
 
     const runner = sandboxRunner(() => sb, 'default');
-    const out = await runner.execute({ action: 'rollback', target: 'payments', params: { namespace: 'shop' }, command: 'kubectl rollout undo deployment/payments -n shop' }, { orgId: 'default' });
+    const out = await runner.execute({ action: 'rollback', target: 'payments', params: { namespace: 'shop' }, command: 'kubectl rollout undo deployment/payments -n shop' }, testRunContext('default'));
     expect(out.exitCode, out.output).toBe(0);
     for (let i = 0; i < 24; i++) {
       clock.advance(10_000);
@@ -80,10 +81,10 @@ describe('live sandbox', () => {
     const { sb } = await live();
     const step = { action: 'restart', target: 'search', params: {}, command: 'kubectl rollout restart deployment/search -n shop' };
     const before = JSON.stringify(sb.status().desired);
-    const other = await sandboxRunner(() => sb, 'default').execute(step, { orgId: 'acme' });
+    const other = await sandboxRunner(() => sb, 'default').execute(step, testRunContext('acme'));
     expect(other).toEqual({ exitCode: 1, output: expect.stringMatching(/no sandbox/) });
     expect(JSON.stringify(sb.status().desired)).toBe(before);
-    expect((await sandboxRunner(() => undefined, 'default').execute(step, { orgId: 'default' })).output).toMatch(/sandbox is off/);
+    expect((await sandboxRunner(() => undefined, 'default').execute(step, testRunContext('default'))).output).toMatch(/sandbox is off/);
     await sb.stop();
   });
 

@@ -1,7 +1,8 @@
 /**
  * A throw-away API server for the transaction-boundary tests of the analyze route and of
  * `transaction: 'manual'` routes (api/routes/analyze.tx.contract.ts, api/server.test.ts): the
- * same createApi() and deps shape as app/runtime.ts, without the detection pipeline, over a store
+ * same createApi() and deps shape as app/runtime.ts, without the detection pipeline but with the
+ * fix.execute worker on an in-process bus, over a store
  * whose org stores record every transaction they open (`spy`), with the published messages kept
  * (`published`), and with the analysis of the analyze route replaceable (a slow or gated one).
  */
@@ -18,6 +19,8 @@ import { createApi } from '../api/server.js';
 import { analyzeIncidentRoute, analyzeRoute, type AnalyzeRouteOptions } from '../api/routes/analyze.js';
 import { ALL_ROUTES } from '../api/routes/index.js';
 import { issueKey } from '../usecases/keys.js';
+import { subscribeFixWorker } from '../usecases/fix-run.js';
+import { createInprocBus } from '../bus/index.js';
 
 export const TEST_ORG = 'default';
 
@@ -113,6 +116,8 @@ export async function startTestApi(
   const spy = createTxSpy();
   const spied: Store = { ...opened.store, forOrg: (id: string) => spiedOrg(opened.store.forOrg(id), spy) };
   const published: OutboxMessage[] = [];
+  // the fix.execute worker, as app/runtime.ts runs it, on an in-process bus
+  const bus = createInprocBus();
   const deps = testApiDeps({
     store: () => spied,
     ...(opts.runners ? { runners: opts.runners } : {}),
@@ -120,8 +125,11 @@ export async function startTestApi(
     publishCommitted: (msgs) => {
       if (msgs.length) spy.note(`publish ${msgs.map((m) => m.subject).join(',')}`);
       published.push(...msgs);
+      for (const m of msgs) void bus.publish(m.subject, { id: m.id, orgId: m.orgId, payload: m.payload });
     },
   });
+  const stopping = new AbortController();
+  const worker = await subscribeFixWorker(bus, { store: spied, useCaseDeps: deps, publishCommitted: deps.publishCommitted, stopping: stopping.signal });
   const analyzeRouteHere = opts.analyze ? analyzeRoute({ analyze: opts.analyze }) : analyzeIncidentRoute;
   const routes = [...ALL_ROUTES.map((r) => (r === analyzeIncidentRoute ? analyzeRouteHere : r)), ...(opts.routes ?? [])] as AnyRoute[];
   const server: Server = createServer(createApi(deps, routes));
@@ -137,6 +145,9 @@ export async function startTestApi(
     org,
     client: (key = apiKey) => httpClient(url, key),
     async stop() {
+      stopping.abort();
+      await worker.unsubscribe();
+      await bus.close();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
       await opened.store.close();

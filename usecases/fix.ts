@@ -1,15 +1,14 @@
 /**
- * Fix plans: draft → approve (a permitted human; in prod not the requester) → execute with a
- * runner. Every step lands in the audit chain. Nothing here is reachable from a model: the agent's
+ * Fix plans: draft → approve (a permitted human; in prod not the requester) → start, and a
+ * worker runs it with its runner (usecases/fix-run.ts). Every step lands in the audit chain. Nothing here is reachable from a model: the agent's
  * tools draft plans without storing them, and execution starts only from a person's approval.
  * Every change of a plan emits `incident.updated` {incidentId, change: 'plan', planId} with its
  * commit, so the war rooms post or update the plan card and its outcome.
  */
-import { createHash } from 'node:crypto';
 import { AppError } from '../core/errors.js';
 import type { Approval, CommandRecord, Environment, FixPlan } from '../core/schemas.js';
-import { FIX_HEARTBEAT_MS } from '../remediate/leases.js';
 import { draftForIncident } from './fix-draft.js';
+import { runPlan, type FixExecutePayload } from './fix-run.js';
 import { requirePreflight } from './preflight.js';
 import { actorOf, requireScope } from './principal.js';
 import type { Session, WriteScope } from './session.js';
@@ -92,20 +91,12 @@ export async function decideFix(s: Session, input: { planId: string; decision: '
 }
 
 /**
- * Executes an approved plan with its runner (scope `approve`).
- *
- * No transaction is open while a runner works (a step can take minutes; on PGlite a transaction
- * holds the whole database). The claim (approved → executing) commits first, so a second call
- * gets a conflict and the plan shows as executing meanwhile; each step's command and audit entry
- * commit as soon as it returns, so what was really done is on record even if the process dies
- * before the end; the outcome is the session's commit. While the run lasts the plan's heartbeat
- * is renewed (every `fixHeartbeatMs`, and before each step): if the process dies, the lease runs
- * out and the sweep of remediate/leases.ts fails the plan. A plan abandoned meanwhile runs no
- * further step. Before the claim, usecases/preflight.ts `requirePreflight` refuses (409) a prod plan
- * without a passed preflight and any plan the policies deny. A runner that changes nothing (the dry run) ends the plan `dry_run`, its commands
- * `simulated`, so nobody reads it as a fix that ran.
+ * Checks and claims an approved plan for its run (scope `approve`). Before the claim,
+ * usecases/preflight.ts `requirePreflight` refuses (409) a prod plan without a passed preflight
+ * and any plan the policies deny. The claim (approved → executing) commits first, so a second
+ * call gets a conflict and the plan shows as executing meanwhile.
  */
-export async function executeFix(s: Session, input: { planId: string; runner?: string }): Promise<{ plan: FixPlan; commands: CommandRecord[] }> {
+async function claimFix(s: Session, input: { planId: string; runner?: string }, queue: boolean): Promise<{ plan: FixPlan; actor: string }> {
   requireScope(s.principal, 'approve');
   const actor = actorOf(s.principal);
   const plan = await planOf(s, input.planId);
@@ -116,76 +107,50 @@ export async function executeFix(s: Session, input: { planId: string; runner?: s
   if (!runner) throw new AppError('unavailable', `Runner "${plan.runner}" is not configured on this instance.`);
   // prod: a passed preflight newer than the plan (run now if missing); elsewhere: the policy gate
   if (plan.status === 'approved') await requirePreflight(s, plan);
-  const executing = await s.org.transaction(async (tx) => {
+  const claim = async (tx: WriteScope['org']) => {
     const claimed = await tx.transitionFixPlan(plan.id, ['approved'], 'executing');
-    if (claimed) await tx.appendAudit({ actor, action: 'fix.executing', target: `plan:${plan.id}`, payload: { runner: runner.name, steps: plan.steps.length } });
+    if (!claimed) {
+      const now = (await tx.getFixPlan(plan.id)) ?? plan;
+      // still approved: another request claimed it and rolled back, or has not committed yet
+      throw new AppError(
+        'conflict',
+        now.status === 'approved' ? 'Another request is starting this plan right now; retry in a moment.' : `The plan is ${now.status} now; only an approved plan can be executed.`,
+        { extra: { plan_status: now.status } },
+      );
+    }
+    await tx.appendAudit({ actor, action: 'fix.executing', target: `plan:${plan.id}`, payload: { runner: runner.name, steps: plan.steps.length } });
     return claimed;
-  });
-  if (!executing) {
-    const now = (await s.org.getFixPlan(plan.id)) ?? plan;
-    // still approved: another request claimed it and rolled back, or has not committed yet
-    throw new AppError(
-      'conflict',
-      now.status === 'approved' ? 'Another request is starting this plan right now; retry in a moment.' : `The plan is ${now.status} now; only an approved plan can be executed.`,
-      { extra: { plan_status: now.status } },
-    );
-  }
+  };
+  // queued: the claim is the use case's commit, the worker's message goes with it
+  const executing = queue
+    ? await s.commit(async ({ org, emit }) => {
+        const claimed = await claim(org);
+        await emit('fix.execute', { planId: plan.id, orgId: s.principal.orgId, actor } satisfies FixExecutePayload);
+        return claimed;
+      })
+    : await s.org.transaction(claim);
+  return { plan: executing, actor };
+}
 
-  const commands: CommandRecord[] = [];
-  let failed = false;
-  // the heartbeat: a failed renewal is retried at the next beat (the lease spans several)
-  const beat = setInterval(() => void s.org.heartbeatFixPlan(plan.id).catch(() => undefined), s.deps.fixHeartbeatMs ?? FIX_HEARTBEAT_MS);
-  try {
-    for (const [step, st] of plan.steps.entries()) {
-      // renewed before each step; no longer executing (abandoned by a person): no further step
-      if (step > 0 && !(await s.org.heartbeatFixPlan(plan.id))) break;
-      const startedAt = s.deps.clock.now().toISOString();
-      // a runner that throws failed the step: it is recorded like a non-zero exit
-      const result = await runner.execute(st, { orgId: s.principal.orgId }).catch((e: unknown) => ({ exitCode: -1, output: `runner error: ${e instanceof Error ? e.message : String(e)}` }));
-      const cmd = await s.org.transaction(async (tx) => {
-        const c = await tx.addCommand({
-          id: s.deps.newId(),
-          planId: plan.id,
-          step,
-          runner: runner.name,
-          command: st.command,
-          output: result.output,
-          exitCode: result.exitCode,
-          status: result.exitCode !== 0 ? 'failed' : runner.dryRun ? 'simulated' : 'succeeded',
-          startedAt,
-          finishedAt: s.deps.clock.now().toISOString(),
-        });
-        await tx.appendAudit({
-          actor,
-          action: runner.dryRun ? 'command.simulated' : 'command.executed',
-          target: `command:${c.id}`,
-          payload: { planId: plan.id, step, runner: runner.name, command: st.command, exitCode: result.exitCode, outputSha256: createHash('sha256').update(result.output).digest('hex') },
-        });
-        return c;
-      });
-      commands.push(cmd);
-      if (result.exitCode !== 0) {
-        failed = true;
-        break;
-      }
-    }
-  } finally {
-    clearInterval(beat);
-  }
-  const outcome = failed ? 'failed' : runner.dryRun ? 'dry_run' : 'executed';
-  return s.commit(async ({ org, emit }) => {
-    const done = await org.transitionFixPlan(plan.id, ['executing'], outcome);
-    if (done) {
-      await org.appendAudit({ actor, action: `fix.${outcome}`, target: `plan:${plan.id}`, payload: { commands: commands.map((c) => c.id) } });
-      await planChanged(emit, done);
-      return { plan: done, commands };
-    }
-    // abandoned while it ran: the commands that did run are on record, the plan keeps its status
-    const now = (await org.getFixPlan(plan.id)) ?? executing;
-    await org.appendAudit({ actor, action: 'fix.run_ended', target: `plan:${plan.id}`, payload: { commands: commands.map((c) => c.id), status: now.status } });
-    await planChanged(emit, now);
-    return { plan: now, commands };
-  });
+/**
+ * Starts an approved plan's run (scope `approve`): claims it (approved → executing) and, in the
+ * same commit, queues `fix.execute` for the worker (usecases/fix-run.ts), which runs the steps and
+ * commits the outcome. Returns the plan, executing. A runner that changes nothing (the dry run)
+ * ends the plan `dry_run`, its commands `simulated`, so nobody reads it as a fix that ran.
+ */
+export async function startFix(s: Session, input: { planId: string; runner?: string }): Promise<FixPlan> {
+  return (await claimFix(s, input, true)).plan;
+}
+
+/**
+ * Claims an approved plan and runs it here, to its outcome (scope `approve`): for callers that
+ * want the outcome in hand (tests, scripts in-process). No `fix.execute` is queued, so no worker
+ * runs it too; if this process dies mid-run, the lease sweep fails the plan.
+ */
+export async function executeFix(s: Session, input: { planId: string; runner?: string }): Promise<{ plan: FixPlan; commands: CommandRecord[] }> {
+  const { plan, actor } = await claimFix(s, input, false);
+  const run = await runPlan(s, plan.id, actor);
+  return { plan: run.plan, commands: run.commands };
 }
 
 /** Gives up on a plan stuck executing (scope `approve`): it fails, with the reason on record. */

@@ -5,7 +5,7 @@
  * what the plan assumed (`drift`); the rules are in usecases/preflight-gates.ts. The result is
  * stored with the plan (shown on its card) and audited.
  *
- * Enforcement (`requirePreflight`, called by executeFix): a prod plan runs only with a passed
+ * Enforcement (`requirePreflight`, called by startFix and executeFix): a prod plan runs only with a passed
  * preflight newer than the plan's last change (a plan's steps never change after drafting, so
  * that is its drafting; a missing or failed one is run again first, so nothing runs unchecked);
  * a plan of any other environment still passes the policy gate. Otherwise: 409 with the reasons.
@@ -81,7 +81,7 @@ async function runAndStore(s: Session, planId: string, write: 'commit' | 'transa
     await org.appendAudit({ actor: actorOf(s.principal), action: 'fix.preflight', target: `plan:${plan.id}`, payload: { passed, failed: gates.filter((g) => !g.passed).map((g) => ({ gate: g.name, reason: g.reason })), ms } });
     return rec;
   };
-  // executeFix's own commit is its outcome (one per call): the preflight it needs is its own
+  // startFix's own commit is its claim (one per call): the preflight it needs is its own
   // transaction, and the outcome's message updates the card. On its own, the preflight's message
   // has the war rooms show the gates on the plan card.
   if (write === 'transaction') return s.org.transaction(store);

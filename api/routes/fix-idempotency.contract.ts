@@ -1,8 +1,8 @@
 /**
  * Twenty concurrent `POST /v1/fix/execute` of one approved plan under one shared Idempotency-Key
- * (clients retrying a request whose answer they lost): the plan runs once and every caller gets
- * the first run's reply, on both engines (issue 18 §5). Without a key, the losers are told the
- * state the plan is in now.
+ * (clients retrying a request whose answer they lost): the plan starts once, runs once, and every
+ * caller gets the first start's reply (202), on both engines (issue 18 §5). Without a key, the
+ * losers are told the state the plan is in now.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runner } from '../../core/ports/index.js';
@@ -25,6 +25,15 @@ export function fixIdempotencyContract(engine: 'pglite' | 'postgres'): void {
     });
     afterAll(async () => api?.stop());
 
+    /** The plan once the worker has run it. */
+    async function outcomeOf(id: string): Promise<{ plan: { status: string } }> {
+      for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+        const r = (await api.client().get(`/v1/fix/plans/${id}`)).body as { plan: { status: string } };
+        if (r.plan.status !== 'executing') return r;
+      }
+      throw new Error(`plan ${id} still executing`);
+    }
+
     async function approvedPlan(): Promise<string> {
       const c = api.client();
       const inc = await c.post('/v1/incidents/open', { title: 'cart down', service: 'cart', started_at: Date.now() - 60_000 });
@@ -39,11 +48,16 @@ export function fixIdempotencyContract(engine: 'pglite' | 'postgres'): void {
       runs = 0;
       const c = api.client();
       const all = await Promise.all(Array.from({ length: 20 }, () => c.post('/v1/fix/execute', { plan_id: id }, { 'idempotency-key': `exec-${id}` })));
-      expect(all.map((r) => r.status)).toEqual(Array(20).fill(200));
+      expect(all.map((r) => r.status)).toEqual(Array(20).fill(202));
       for (const r of all) expect(r.body).toEqual(all[0].body);
       expect(all.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(19);
+      expect((all[0].body as { plan: { status: string } }).plan.status).toBe('executing');
+      expect((await outcomeOf(id)).plan.status).toBe('executed');
       expect(runs).toBe(1);
-      expect((all[0].body as { plan: { status: string } }).plan.status).toBe('executed');
+      // a retry after the run still gets the start's reply, and starts nothing
+      const late = await c.post('/v1/fix/execute', { plan_id: id }, { 'idempotency-key': `exec-${id}` });
+      expect(late).toMatchObject({ status: 202, body: all[0].body });
+      expect(runs).toBe(1);
     });
 
     it('without a key: one runs, the others get 409 naming the state the plan is in now', async () => {
@@ -51,13 +65,14 @@ export function fixIdempotencyContract(engine: 'pglite' | 'postgres'): void {
       runs = 0;
       const c = api.client();
       const all = await Promise.all(Array.from({ length: 8 }, () => c.post('/v1/fix/execute', { plan_id: id })));
-      expect(all.filter((r) => r.status === 200)).toHaveLength(1);
-      for (const r of all.filter((x) => x.status !== 200)) {
+      expect(all.filter((r) => r.status === 202)).toHaveLength(1);
+      for (const r of all.filter((x) => x.status !== 202)) {
         expect(r.status).toBe(409);
         const detail = (r.body as { detail: string }).detail;
         // never the contradiction "the plan is approved; only an approved plan can be executed"
         expect(detail).toMatch(/The plan is (executing|executed) now|Another request is starting this plan/);
       }
+      expect((await outcomeOf(id)).plan.status).toBe('executed');
       expect(runs).toBe(1);
     });
   });

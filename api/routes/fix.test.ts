@@ -1,6 +1,7 @@
 /**
- * POST /v1/fix/execute holds no transaction while a runner works: the claim commits first, each
- * step's command and audit entry as soon as it returns, the outcome last.
+ * POST /v1/fix/execute answers 202 once the plan is claimed; the fix.execute worker runs it with
+ * no transaction held while a runner works: each step's command and audit entry commit as soon as
+ * it returns, the outcome last. `Prefer: wait=N` waits for the outcome.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runner } from '../../core/ports/index.js';
@@ -45,32 +46,68 @@ describe('POST /v1/fix/execute', () => {
     return id;
   }
 
-  it('claims the plan, runs the step with no transaction open, and records the outcome', async () => {
+  const WAIT = { prefer: 'wait=30' };
+  /** The plan once it has left executing (the worker's outcome), polled as a script would. */
+  async function outcomeOf(id: string): Promise<{ plan: { status: string }; commands: { status: string; output: string }[] }> {
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(20)) {
+      const r = (await api.client().get(`/v1/fix/plans/${id}`)).body as { plan: { status: string }; commands: { status: string; output: string }[] };
+      if (r.plan.status !== 'executing') return r;
+    }
+    throw new Error(`plan ${id} still executing`);
+  }
+
+  it('answers 202 with the plan executing while the runner works; the worker runs the step with no transaction open and records the outcome', async () => {
     const id = await approvedPlan('slow');
     const c = api.client();
     api.spy.reset();
-    const running = c.post('/v1/fix/execute', { plan_id: id });
-    for (let i = 0; i < 200 && ran.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
-    expect(ran).toHaveLength(1);
-    // the runner is at work: nothing is held, the claim is visible, a second execute is refused
-    expect(api.spy.open).toBe(0);
+    const started = await c.post('/v1/fix/execute', { plan_id: id });
     try {
+      expect(started.status).toBe(202);
+      expect(started.body).toMatchObject({ plan: { id, status: 'executing' }, status_url: `/v1/fix/plans/${id}` });
+      expect(started.headers.get('location')).toBe(`/v1/fix/plans/${id}`);
+      expect(api.published.filter((m) => m.subject === 'fix.execute').map((m) => m.payload)).toContainEqual({ planId: id, orgId: TEST_ORG, actor: 'user:admin' });
+      for (let i = 0; i < 200 && ran.length === 0; i++) await sleep(5);
+      expect(ran).toHaveLength(1);
+      // the runner is at work: nothing is held, the claim is visible, a second execute is refused
+      expect(api.spy.open).toBe(0);
       expect(((await c.get(`/v1/fix/plans/${id}`)).body as { plan: { status: string } }).plan.status).toBe('executing');
       expect((await c.post('/v1/fix/execute', { plan_id: id })).status).toBe(409);
     } finally {
       step.open();
     }
-    const done = await running;
-    expect(done.status).toBe(200);
-    const body = done.body as { plan: { status: string }; commands: { exit_code?: number; exitCode?: number; status: string; output: string }[] };
+    const body = await outcomeOf(id);
     expect(body.plan.status).toBe('executed');
     expect(body.commands).toHaveLength(1);
     expect(body.commands[0]).toMatchObject({ status: 'succeeded' });
     const actions = (await api.org.listAudit()).filter((e) => e.target === `plan:${id}` || (e.payload as { planId?: string }).planId === id).map((e) => e.action);
     expect(actions).toEqual(['fix.planned', 'fix.approved', 'fix.executing', 'command.executed', 'fix.executed']);
+    // the person who started it is the actor of the worker's entries
+    expect((await api.org.listAudit()).filter((e) => e.target === `plan:${id}` && e.action === 'fix.executed').map((e) => e.actor)).toEqual(['user:admin']);
   });
 
-  it('a plan left executing can be abandoned by a person; a run still going stops before its next step', async () => {
+  it('Prefer: wait=N answers 200 with the outcome once the worker is done, or 202 if it is still running at the deadline', async () => {
+    const id = await approvedPlan('slow'); // the gate of the first test is open: it runs at once
+    const done = await api.client().post('/v1/fix/execute', { plan_id: id }, WAIT);
+    expect(done.status).toBe(200);
+    expect(done.headers.get('preference-applied')).toBe('wait=30');
+    expect(done.body).toMatchObject({ plan: { id, status: 'executed' }, commands: [{ status: 'succeeded', output: expect.stringMatching(/^did /) }] });
+
+    const hold = gate();
+    api.deps.runners.stuck = { name: 'stuck', execute: async () => (await hold.wait(), { exitCode: 0, output: 'ok' }) };
+    const stuck = await approvedPlan('stuck');
+    try {
+      const t0 = Date.now();
+      const late = await api.client().post('/v1/fix/execute', { plan_id: stuck }, { prefer: 'respond-async, wait=1' });
+      expect(late.status).toBe(202);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+      expect(late.body).toMatchObject({ plan: { status: 'executing' }, status_url: `/v1/fix/plans/${stuck}` });
+    } finally {
+      hold.open();
+    }
+    expect((await outcomeOf(stuck)).plan.status).toBe('executed');
+  });
+
+  it('a plan left executing can be abandoned by a person; the run still going has its runner’s signal aborted and runs no further step', async () => {
     const c = api.client();
     expect((await c.post('/v1/fix/plans/nope/abandon', {})).status).toBe(404);
     const idle = await approvedPlan('slow');
@@ -79,29 +116,32 @@ describe('POST /v1/fix/execute', () => {
     const inc = (await c.post('/v1/incidents/open', { title: 'two steps', service: 'cart', started_at: Date.now() - 60_000 })).body as { id: string };
     const stepOf = (command: string): FixStep => ({ action: 'restart', target: 'cart', params: { namespace: 'default' }, command });
     const plan = await api.org.createFixPlan({ id: `plan-${Date.now()}`, incidentId: inc.id, title: 'two steps', env: 'staging', runner: 'held', risk: 'low', steps: [stepOf('first'), stepOf('second')], status: 'approved', requestedBy: 'admin' });
-    const hold = gate();
     const did: string[] = [];
+    let abortedBy: unknown;
     api.deps.runners.held = {
       name: 'held',
-      async execute(s) {
+      // a step that runs until its signal aborts: the abandon must reach it
+      async execute(s, ctx) {
         did.push(s.command);
-        await hold.wait();
-        return { exitCode: 0, output: 'ok' };
+        if (!ctx.signal.aborted) await new Promise((r) => ctx.signal.addEventListener('abort', r, { once: true }));
+        abortedBy = ctx.signal.reason;
+        return { exitCode: 130, output: 'stopped: the plan was abandoned' };
       },
     };
-    const running = c.post('/v1/fix/execute', { plan_id: plan.id });
-    for (let i = 0; i < 200 && did.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect((await c.post('/v1/fix/execute', { plan_id: plan.id })).status).toBe(202);
+    for (let i = 0; i < 200 && did.length === 0; i++) await sleep(5);
     const abandoned = await c.post(`/v1/fix/plans/${plan.id}/abandon`, { reason: 'the node was drained by hand' });
-    hold.open();
     expect(abandoned.status).toBe(200);
     expect((abandoned.body as { status: string }).status).toBe('failed');
-    const res = await running;
-    expect(res.status).toBe(200);
-    expect((res.body as { plan: { status: string }; commands: unknown[] }).plan.status).toBe('failed');
-    expect((res.body as { commands: unknown[] }).commands).toHaveLength(1);
+    // the worker's heartbeat (every 20 ms) finds the plan abandoned, aborts the step and ends the run
+    const actionsOf = async () => (await api.org.listAudit()).filter((e) => e.target === `plan:${plan.id}`).map((e) => e.action);
+    for (let i = 0; i < 300 && !(await actionsOf()).includes('fix.run_ended'); i++) await sleep(20);
+    expect(abortedBy).toBeInstanceOf(Error);
+    expect(await actionsOf()).toEqual(['fix.executing', 'fix.abandoned', 'fix.run_ended']);
+    const res = (await c.get(`/v1/fix/plans/${plan.id}`)).body as { plan: { status: string }; commands: { step: number; status: string }[] };
+    expect(res.plan.status).toBe('failed');
+    expect(res.commands).toEqual([expect.objectContaining({ step: 0, status: 'failed' })]);
     expect(did).toEqual(['first']); // the second step never ran
-    const actions = (await api.org.listAudit()).filter((e) => e.target === `plan:${plan.id}`).map((e) => e.action);
-    expect(actions).toEqual(['fix.executing', 'fix.abandoned', 'fix.run_ended']);
   });
 
   it('renews the plan\'s heartbeat while a step runs, so the lease sweep leaves a live run alone', async () => {
@@ -116,7 +156,7 @@ describe('POST /v1/fix/execute', () => {
       },
     };
     const id = await approvedPlan('beating');
-    const running = api.client().post('/v1/fix/execute', { plan_id: id });
+    const running = api.client().post('/v1/fix/execute', { plan_id: id }, WAIT);
     try {
       for (let i = 0; i < 200 && !started; i++) await sleep(5);
       const first = Date.parse((await api.org.getFixPlan(id))!.updatedAt);
@@ -157,7 +197,7 @@ describe('POST /v1/fix/execute', () => {
 
   it('a runner that throws fails the step: recorded as a failed command, the plan failed', async () => {
     const id = await approvedPlan('broken');
-    const res = await api.client().post('/v1/fix/execute', { plan_id: id });
+    const res = await api.client().post('/v1/fix/execute', { plan_id: id }, WAIT);
     expect(res.status).toBe(200);
     const body = res.body as { plan: { status: string }; commands: { status: string; output: string }[] };
     expect(body.plan.status).toBe('failed');

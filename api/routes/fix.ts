@@ -1,7 +1,8 @@
 /** Fix-plan routes: draft, preflight, decide, execute, abandon, read. The rules live in usecases/fix.ts and usecases/preflight.ts. */
 import { z } from 'zod';
 import { ENVIRONMENTS, PREFLIGHT_GATES } from '../../core/schemas.js';
-import { abandonFix, decideFix, executeFix, getFix, planFix } from '../../usecases/fix.js';
+import { abandonFix, decideFix, getFix, planFix, startFix } from '../../usecases/fix.js';
+import { awaitFixOutcome } from '../../usecases/fix-run.js';
 import { preflightFix } from '../../usecases/preflight.js';
 import { route } from '../context.js';
 import { runUseCase } from '../session.js';
@@ -74,22 +75,52 @@ export const approveRoute = route({
     })),
 });
 
+/** The longest `Prefer: wait` honoured (RFC 7240 §4.3), in seconds. */
+export const MAX_WAIT_S = 60;
+
+/**
+ * The seconds of a `Prefer: wait=N` header (RFC 7240), at most MAX_WAIT_S; undefined when absent.
+ * A preference the server does not understand is ignored, as the RFC asks.
+ */
+export function preferredWait(header: string | string[] | undefined): number | undefined {
+  for (const pref of [header ?? []].flat().flatMap((h) => h.split(','))) {
+    const m = /^\s*wait\s*=\s*"?(\d{1,6})"?\s*(;.*)?$/i.exec(pref);
+    if (m) return Math.min(Number(m[1]), MAX_WAIT_S);
+  }
+  return undefined;
+}
+
 export const executeRoute = route({
   method: 'post',
   path: '/v1/fix/execute',
-  summary: 'Execute an approved fix plan with its runner (a prod plan needs a passed preflight newer than the plan, run first when missing; any plan the policy gate)',
+  summary:
+    'Start an approved fix plan: a worker runs it with its runner (a prod plan needs a passed preflight newer than the plan, run first when missing; any plan the policy gate). With `Prefer: wait=N` (N ≤ 60 s) the request waits for the outcome.',
   tag: 'fix',
   scope: 'approve',
   body: z.object({ plan_id: z.string().min(1), runner: z.string().optional().describe('Must match the runner the plan was approved for') }),
-  response: { status: 200, schema: z.object({ plan: FixPlanView, commands: z.array(CommandView) }), description: 'The plan after its run (executed; dry_run when its runner changes nothing, as the dryrun runner; failed) and the recorded commands' },
+  response: {
+    status: 202,
+    schema: z.object({ plan: FixPlanView, status_url: z.string().describe('Where the plan, its commands and its outcome are read (also the Location header)') }),
+    description:
+      'The plan, executing: a worker runs its steps. With `Prefer: wait=N` the answer is 200 {plan, commands} once the plan has left executing (executed; dry_run when its runner changes nothing; failed) within N seconds, else this 202. A retry with the same Idempotency-Key replays this 202.',
+  },
   errors: [404, 409],
-  // the run commits step by step (usecases/fix.ts executeFix); no transaction is held while a runner works
+  // the claim commits with the worker's message; the run is the worker's (usecases/fix-run.ts)
   transaction: 'manual',
-  handler: (ctx) =>
-    runUseCase(ctx, (s) => executeFix(s, { planId: ctx.body.plan_id, ...(ctx.body.runner ? { runner: ctx.body.runner } : {}) }), (r) => ({
-      status: 200,
-      body: { plan: fixPlanView(r.plan), commands: r.commands.map(commandView) },
-    })),
+  handler: async (ctx) => {
+    const started = await runUseCase(ctx, (s) => startFix(s, { planId: ctx.body.plan_id, ...(ctx.body.runner ? { runner: ctx.body.runner } : {}) }), (plan) => ({
+      status: 202,
+      body: { plan: fixPlanView(plan), status_url: `/v1/fix/plans/${encodeURIComponent(plan.id)}` },
+    }));
+    const { status_url: statusUrl } = started.body as { status_url: string };
+    ctx.req.res?.setHeader('Location', statusUrl);
+    const waitS = preferredWait(ctx.req.headers.prefer);
+    if (waitS === undefined) return started;
+    ctx.req.res?.setHeader('Preference-Applied', `wait=${waitS}`);
+    const out = await runUseCase(ctx, (s) => awaitFixOutcome(s, ctx.body.plan_id, waitS * 1000), (r) => ({ status: 200, body: { plan: fixPlanView(r.plan), commands: r.commands.map(commandView) } }));
+    // still running at the deadline: the start's reply stands
+    return (out.body as { plan: { status: string } }).plan.status === 'executing' ? started : { ...out, after: started };
+  },
 });
 
 export const abandonRoute = route({

@@ -69,7 +69,7 @@ describe('signed runner outputs', () => {
       expect(plan.status).toBe(201);
       planId = (plan.body as { id: string }).id;
       expect((await c.post('/v1/fix/approve', { plan_id: planId })).status).toBe(200);
-      const run = await c.post('/v1/fix/execute', { plan_id: planId });
+      const run = await c.post('/v1/fix/execute', { plan_id: planId }, { prefer: 'wait=30' });
       expect(run.status).toBe(200);
       executed = (run.body as { commands: CommandView[] }).commands;
       expect(executed.length).toBeGreaterThan(0);

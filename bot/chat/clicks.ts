@@ -3,8 +3,10 @@
  * it must be — unmapped, a role without the permission, a stale card (the plan or incident moved
  * on since it was posted), a repeated click (the plan is no longer pending), four-eyes in prod and
  * expiry (the use case's own refusals, in its words), a reject without a reason. An approval runs
- * the plan (decideFix, the preflight gates of usecases/preflight.ts, then executeFix with the
- * plan's runner; a failed gate leaves it approved and the reply names the gates). Every click, refused ones too, is
+ * the plan (decideFix, the preflight gates of usecases/preflight.ts, then startFix: the fix.execute
+ * worker runs it with the plan's runner; a failed gate leaves it approved and the reply names the
+ * gates). The reply waits a few seconds for the outcome; a longer run is answered "running", and
+ * its outcome card follows when the worker commits it (warroom.ts). Every click, refused ones too, is
  * written to the audit log with the chat user and the mapped user.
  *
  * In the incident's own war room the war room posts the plan, hypotheses and outcome cards
@@ -14,7 +16,8 @@
 import { isAppError } from '../../core/errors.js';
 import type { Scope } from '../../core/schemas.js';
 import { AnalyzeInput, analyzeIncident } from '../../usecases/analyze.js';
-import { decideFix, executeFix, getFix, planFix } from '../../usecases/fix.js';
+import { decideFix, getFix, planFix, startFix } from '../../usecases/fix.js';
+import { awaitFixOutcome } from '../../usecases/fix-run.js';
 import { failedGatesText, preflightFix } from '../../usecases/preflight.js';
 import { getIncident } from '../../usecases/incidents.js';
 import type { Session } from '../../usecases/session.js';
@@ -34,22 +37,34 @@ const SCOPE_OF: Record<ActionPayload['action'], Scope> = {
 
 const PLAN_WORD: Record<string, string> = { approved: 'approved', rejected: 'rejected', executing: 'running', executed: 'executed', dry_run: 'run as a dry run', failed: 'run and failed' };
 
-/** Approves a plan and runs it; the plan card as it is now and the outcome card. */
+/** How long an approval waits for its run's outcome by default. */
+const RUN_WAIT_MS = 5000;
+
+/** Approves a plan and starts its run; the plan card as it is now and, if the run ended within the wait, the outcome card. */
 export async function approveAndRun(deps: ChatBotDeps, s: Session, planId: string): Promise<{ text: string; cards: Card[]; plan: Card; outcome: Card | null }> {
   await decideFix(s, { planId, decision: 'approve' });
   let note = '';
+  let running = false;
   try {
     // the preflight first: a plan that fails a gate stays approved, not run, and the reply says which
     const pf = await preflightFix(s, { planId });
-    if (pf.passed) await executeFix(s, { planId });
-    else note = ` It was approved, but it did not pass its preflight, so it was not run: ${deps.mask(failedGatesText(pf.gates))}`;
+    if (pf.passed) {
+      await startFix(s, { planId });
+      running = (await awaitFixOutcome(s, planId, deps.runWaitMs ?? RUN_WAIT_MS)).plan.status === 'executing';
+    } else note = ` It was approved, but it did not pass its preflight, so it was not run: ${deps.mask(failedGatesText(pf.gates))}`;
   } catch (e) {
     // approved, but the run did not start: the plan card shows where it stands
     note = ` It was approved, but the run did not start: ${errorText(deps, e, 'run the plan')}`;
   }
   const plan = (await planCardFor(s, planId, deps.baseUrl)).card;
-  const outcome = (await outcomeCardFor(s, planId, deps.baseUrl))?.card ?? null;
-  const text = note ? `Plan ${planId}:${note}` : outcome ? outcome.summary : `Plan ${planId} approved.`;
+  const outcome = running ? null : ((await outcomeCardFor(s, planId, deps.baseUrl))?.card ?? null);
+  const text = note
+    ? `Plan ${planId}:${note}`
+    : running
+      ? `Plan ${planId} approved and running…; the outcome card will follow when it is done.`
+      : outcome
+        ? outcome.summary
+        : `Plan ${planId} approved.`;
   return { text, cards: outcome ? [plan, outcome] : [plan], plan, outcome };
 }
 

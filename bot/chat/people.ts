@@ -44,6 +44,8 @@ export interface ChatBotDeps {
   planDefaults?: { env: Environment; runner: string; namespace: string };
   /** Severity of an incident opened with `open` (default sev3). */
   openSeverity?: Severity;
+  /** How long an approval waits for the started run's outcome before answering "running" (default 5000 ms; the outcome card follows either way). */
+  runWaitMs?: number;
 }
 
 export interface Person {

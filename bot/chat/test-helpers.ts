@@ -2,10 +2,12 @@
  * Test helpers of the bot core: a recording fake ChatSurface (rooms opened, cards posted and
  * updated, texts said — what a platform would hold), and a chat world on the seeded PGlite store
  * (test-support/tool-fixtures.ts): people with each role mapped in a memory directory, a memory
- * room registry, and `createChatBot` over them.
+ * room registry, `createChatBot` over them, and started fix runs run at once (the worker's part).
  */
 import type { ManualClock } from '../../core/clock.js';
+import type { OutboxMessage } from '../../core/ports/index.js';
 import { DEFAULT_SECRET_MASKS, maskSecrets } from '../../detectors/secrets.js';
+import { runFix } from '../../usecases/fix-run.js';
 import { seed, type Seeded } from '../../test-support/tool-fixtures.js';
 import type { Agent } from '../../agent/index.js';
 import type { Card } from '../cards/index.js';
@@ -101,11 +103,17 @@ export async function chatWorld(over: Partial<ChatBotDeps> & { agent?: () => Age
   const seeded = await seed();
   const useCaseDeps = seeded.session().deps;
   const rooms = memoryRoomRegistry();
+  // the fix.execute worker of app/runtime.ts, stood in for: each started run runs at once
+  const publishCommitted = (msgs: OutboxMessage[]): void => {
+    seeded.published.push(...msgs);
+    const worker = { store: seeded.opened.store, useCaseDeps, publishCommitted };
+    for (const m of msgs.filter((x) => x.subject === 'fix.execute')) void runFix(worker, m).catch(() => undefined);
+  };
   const deps: ChatBotDeps = {
     orgId: 'o1',
     org: () => seeded.org,
     useCaseDeps,
-    publishCommitted: (m) => seeded.published.push(...m),
+    publishCommitted,
     agent: () => undefined,
     directory: memoryDirectory(PEOPLE),
     rooms,

@@ -2,7 +2,7 @@
  * Runners: what carries out one approved fix-plan step (the dry run and the sandbox today;
  * Kubernetes and GitOps later). Every runner passes remediate/runners/contract.ts.
  */
-import type { FixStep } from '../schemas.js';
+import type { Environment, FixStep } from '../schemas.js';
 
 export interface StepResult {
   /** What the runner did or why it could not, as recorded on the command (its sha256 goes to the audit log). */
@@ -11,9 +11,21 @@ export interface StepResult {
   exitCode: number;
 }
 
-/** Who a step runs for: a runner bound to one tenant's system (the sandbox) refuses other orgs. */
-export interface RunContext {
+/** Who a step is checked for: a runner bound to one tenant's system (the sandbox) refuses other orgs. */
+export interface CheckContext {
   orgId: string;
+}
+
+/** What a step runs within: its org, its plan, the plan's environment, and when to stop. */
+export interface RunContext extends CheckContext {
+  planId: string;
+  env: Environment;
+  /**
+   * Aborts when the run must stop: the plan was abandoned (a person, or the lease sweep) or the
+   * process is stopping. A runner given an aborted signal acts no further and answers non-zero;
+   * one aborted mid-step answers what it did (the caller records it as the step's command).
+   */
+  signal: AbortSignal;
 }
 
 /** A step's server-side check before anything runs (the preflight's dry_run gate). */
@@ -40,5 +52,5 @@ export interface Runner {
    * preflight's `dry_run` gate. Optional: a runner without it has its steps skipped, with that
    * reason. Like `execute`, it answers rather than throws for a step it cannot check.
    */
-  validate?(step: FixStep, ctx: RunContext): Promise<StepCheck>;
+  validate?(step: FixStep, ctx: CheckContext): Promise<StepCheck>;
 }

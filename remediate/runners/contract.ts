@@ -7,11 +7,15 @@
  * carry out is answered, not thrown; the step comes back untouched (its command is recorded after
  * the run); and one runner serves every plan of the process, so no step's outcome leaks into
  * another's. A runner with `validate` (the preflight's dry_run gate) passes the steps it carries
- * out and answers any other without throwing.
+ * out and answers any other without throwing. A runner given an already-aborted signal (the plan
+ * was abandoned, the process is stopping) answers non-zero without acting.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Runner, StepResult } from '../../core/ports/index.js';
+import type { RunContext, Runner, StepResult } from '../../core/ports/index.js';
 import type { FixStep } from '../../core/schemas.js';
+
+/** A run context for tests: org `orgId`, a staging plan, a signal nobody aborts (unless `over` says). */
+export const testRunContext = (orgId = 'default', over: Partial<RunContext> = {}): RunContext => ({ orgId, planId: 'fp_test', env: 'staging', signal: new AbortController().signal, ...over });
 
 export interface RunnerUnderTest {
   runner: Runner;
@@ -30,6 +34,11 @@ export interface RunnerContractOptions {
   orgId?: string;
   /** Set for a runner bound to one tenant's system (the sandbox): a step run for any other org must be refused. */
   boundToOrg?: boolean;
+  /**
+   * What the runner acts on, as comparable data (the sandbox's desired state): a step given an
+   * aborted signal must leave it as it was. Absent: only the answer is checked.
+   */
+  state?(u: RunnerUnderTest): Promise<unknown>;
 }
 
 /** Steps no runner may throw on: each is answered with an exit code and an output, whatever the exit code. */
@@ -49,7 +58,7 @@ function expectAnswer(r: StepResult): void {
 
 export function runnerContract(name: string, o: RunnerContractOptions): void {
   describe(`Runner contract: ${name}`, () => {
-    const ctx = { orgId: o.orgId ?? 'default' };
+    const ctx = testRunContext(o.orgId ?? 'default');
     let opened: RunnerUnderTest | undefined;
     const open = async () => (opened = await o.open());
     afterEach(async () => {
@@ -61,10 +70,24 @@ export function runnerContract(name: string, o: RunnerContractOptions): void {
     it.runIf(o.boundToOrg)('refuses a step run for another org, as if it had no system to act on', async () => {
       const { runner } = await open();
       for (const step of o.carriesOut) {
-        const r = await runner.execute(step, { orgId: `${ctx.orgId}-other` });
+        const r = await runner.execute(step, { ...ctx, orgId: `${ctx.orgId}-other` });
         expect(r.exitCode).not.toBe(0);
         expect(r.output.length).toBeGreaterThan(0);
       }
+    });
+
+    it('answers a step given an already-aborted signal with a non-zero exit code and the reason, without acting', async () => {
+      const u = await open();
+      const stopped = new AbortController();
+      stopped.abort(new Error('plan abandoned'));
+      const before = await o.state?.(u);
+      for (const step of o.carriesOut) {
+        const r = await u.runner.execute(step, { ...ctx, signal: stopped.signal });
+        expectAnswer(r);
+        expect(r.exitCode, r.output).not.toBe(0);
+        expect(r.output.length).toBeGreaterThan(0);
+      }
+      if (o.state) expect(await o.state(u)).toEqual(before);
     });
 
     it('is named by a lowercase identifier (plans and the API name it by it)', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runnerContract } from './contract.js';
+import { runnerContract, testRunContext } from './contract.js';
 import { dryRunRunner } from './dryrun.js';
 
 runnerContract('dry run', {
@@ -13,7 +13,7 @@ runnerContract('dry run', {
 
 describe('dry run', () => {
   it('records the command it would run, and says it ran nothing', async () => {
-    const r = await dryRunRunner.execute({ action: 'scale', target: 'search', params: { replicas: 6 }, command: 'kubectl scale deployment/search --replicas=6' }, { orgId: 'o1' });
+    const r = await dryRunRunner.execute({ action: 'scale', target: 'search', params: { replicas: 6 }, command: 'kubectl scale deployment/search --replicas=6' }, testRunContext('o1'));
     expect(r).toEqual({ exitCode: 0, output: 'DRY RUN: nothing was executed.\nwould run: kubectl scale deployment/search --replicas=6\naction=scale target=search' });
   });
 });

@@ -9,7 +9,8 @@ import { isK8sName } from '../commands.js';
 export const dryRunRunner: Runner = {
   name: 'dryrun',
   dryRun: true,
-  async execute(step) {
+  async execute(step, ctx) {
+    if (ctx.signal.aborted) return { exitCode: 130, output: 'DRY RUN: the run was stopped before this step; nothing was recorded as run.' };
     return {
       exitCode: 0,
       output: `DRY RUN: nothing was executed.\nwould run: ${step.command}\naction=${step.action} target=${step.target}`,

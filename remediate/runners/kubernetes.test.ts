@@ -15,7 +15,7 @@ import { startSandbox, type RunningSandbox } from '../../sim/edge/realtime.js';
 import { FAULT_KINDS } from '../../sim/schema.js';
 import { CATALOG } from '../catalog.js';
 import { faultSignature, type FixEvidence } from '../signature.js';
-import { runnerContract } from './contract.js';
+import { runnerContract, testRunContext } from './contract.js';
 import { kubernetesRunner } from './kubernetes.js';
 
 const T0 = Date.parse('2026-03-03T10:00:03Z');
@@ -43,7 +43,7 @@ async function live(): Promise<Live> {
 }
 
 const runnerFor = (l: Live) => kubernetesRunner({ kubeConfig: async () => l.kc, owner: 'default', clock: l.clock });
-const ctx = { orgId: 'default' };
+const ctx = testRunContext('default');
 const step = (action: string, target: string, params: Record<string, unknown> = {}): FixStep => ({ action, target, params: { namespace: 'shop', ...params }, command: `# ${action} ${target}` });
 
 runnerContract('kubernetes (the sandbox API of a live instance)', {
@@ -184,7 +184,7 @@ describe('kubernetes runner on the sandbox', () => {
     expect((await runner.execute(step('config_revert', 'checkout', { key: 'db.pool_size' }), ctx)).output).toMatch(/params.to_value: the value to revert to is required/);
     expect((await runner.execute(step('restart', 'cart', { namespace: 'Shop; rm -rf /' }), ctx)).exitCode).toBe(2);
     expect((await runner.execute(step('add_index', 'postgres'), ctx)).output).toMatch(/database change, not a Kubernetes one/);
-    expect((await runner.execute(step('restart', 'cart'), { orgId: 'acme' })).exitCode).toBe(1);
+    expect((await runner.execute(step('restart', 'cart'), testRunContext('acme'))).exitCode).toBe(1);
   });
 
   it('answers without a cluster, and when the cluster cannot be reached', async () => {

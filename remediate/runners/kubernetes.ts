@@ -15,7 +15,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { systemClock, type Clock } from '../../core/clock.js';
-import type { Runner, RunContext } from '../../core/ports/index.js';
+import type { CheckContext, Runner } from '../../core/ports/index.js';
 import type { FixStep } from '../../core/schemas.js';
 import { isK8sName } from '../commands.js';
 import { ACTIONS, ALIASES, NOT_KUBERNETES, statusText, StepRefused, type Cluster, type KubernetesAction } from './kubernetes-actions.js';
@@ -67,8 +67,10 @@ export function kubernetesRunner(o: KubernetesRunnerOptions): Runner {
   const clock = o.clock ?? systemClock;
   const timeoutMs = o.timeoutMs ?? 30_000;
 
-  async function run(step: FixStep, ctx: RunContext, dryRun: boolean): Promise<Outcome> {
+  async function run(step: FixStep, ctx: CheckContext & { signal?: AbortSignal }, dryRun: boolean): Promise<Outcome> {
     if (o.owner !== undefined && ctx.orgId !== o.owner) return { code: 1, text: 'this org has no Kubernetes cluster configured: nothing to run this step on' };
+    // the plan was abandoned or the process is stopping: act on nothing
+    if (ctx.signal?.aborted) return { code: 130, text: 'not run: the run was stopped (the plan was abandoned, or the process is stopping)' };
     const m = mapStep(step);
     if (!m.ok) return { code: 2, text: `cannot run "${step.action}" on Kubernetes: ${m.error}` };
     let kc: k8s.KubeConfig;
