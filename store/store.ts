@@ -41,6 +41,7 @@ import type {
   AuditInput,
   CommandRecord,
   PreflightRecord,
+  VerificationRecord,
   Connector,
   ConnectorInput,
   Evidence,
@@ -58,6 +59,7 @@ import type {
 import * as analysis from './repo/analysis.js';
 import * as analyses from './repo/analyses.js';
 import * as audit from './repo/audit.js';
+import * as verif from './repo/verifications.js';
 import * as chat from './repo/chat.js';
 import * as fix from './repo/fixplans.js';
 import * as inc from './repo/incidents.js';
@@ -315,6 +317,12 @@ class PgOrgStore implements OrgStore {
   latestPreflight(planId: string): Promise<PreflightRecord | null> {
     return this.run((s) => fix.latestPreflight(s, this.orgId, planId));
   }
+  addVerification(v: Omit<VerificationRecord, 'orgId' | 'createdAt'>): Promise<VerificationRecord> {
+    return this.run((s) => verif.addVerification(s, this.orgId, v));
+  }
+  getVerification(planId: string): Promise<VerificationRecord | null> {
+    return this.run((s) => verif.getVerification(s, this.orgId, planId));
+  }
 
   appendAudit(e: AuditInput & { ts?: string }): Promise<AuditEntry> {
     return this.run((s) => audit.appendAudit(s, this.orgId, e, this.auditKey));
@@ -420,6 +428,7 @@ export function createStore(db: Db, opts: CreateStoreOptions): { store: Store; a
     },
     pendingOutbox: (limit: number, minAgeMs = 0): Promise<OutboxMessage[]> => mapped(() => db.tenant(null, (s) => infra.pendingOutbox(s, limit, minAgeMs))),
     orphanedFixPlans: (staleMs: number, limit = 100) => mapped(() => db.tenant(null, (s) => fix.orphanedFixPlans(s, staleMs, limit))),
+    unverifiedFixPlans: (before: string, limit = 100) => mapped(() => db.tenant(null, (s) => verif.unverifiedFixPlans(s, before, limit))),
     markOutboxPublished: async (ids: string[]): Promise<void> => {
       if (ids.length === 0) return;
       await mapped(() => db.tenant(null, (s) => infra.markOutboxPublished(s, ids)));

@@ -18,6 +18,7 @@
  * significant; the burn rate needs none: burning the budget faster than allowed matters at any size.
  * Pure: plain data in, plain data out.
  */
+import type { VerifyCheck, VerifyDecision } from '../../core/schemas.js';
 import { mannWhitneyU, median, quantile, twoProportionTest, type TestResult } from './stats.js';
 
 /** What one window of one service holds. */
@@ -43,19 +44,9 @@ export interface ServiceWindows {
   post: WindowSample;
 }
 
-export type CheckVerdict = 'better' | 'worse' | 'unchanged' | 'insufficient';
-export type Decision = 'continue' | 'halt' | 'rollback';
-
-export interface Check {
-  signal: 'error_rate' | 'latency_p95' | 'burn_rate' | `saturation:${string}`;
-  service: string;
-  pre: number | null;
-  post: number | null;
-  test: string;
-  p: number | null;
-  verdict: CheckVerdict;
-  reason: string;
-}
+export type CheckVerdict = VerifyCheck['verdict'];
+export type Decision = VerifyDecision;
+export type Check = VerifyCheck;
 
 export interface Verdict {
   decision: Decision;

@@ -1,0 +1,173 @@
+/**
+ * Verifying a fix (issue 17 §6): once the post window of an executed plan has closed, the canary
+ * judge (remediate/verify/judge.ts) compares the impacted services before and after the change,
+ * and its verdict is stored once per plan (`verifications`), audited (`verify.decided`) and
+ * published (`verify.run`, and `incident.updated` {change: 'verify'} for the war rooms).
+ *  - healed: the incident, if still open, is marked mitigated (audited as `incident.status`);
+ *  - rollback: the plan's recorded rollback steps run with the plan's runner right after the
+ *    verdict commits, each recorded as a command (steps numbered after the plan's own) and
+ *    audited, then `fix.rolled_back` (or `fix.rollback_failed` with the reason).
+ * The stored verdict is the claim: a second run (another process, a retried request) finds it,
+ * or loses the insert on the unique plan, and returns the stored one without running anything.
+ */
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { AppError, isAppError } from '../core/errors.js';
+import type { CommandRecord, FixPlan, Hypothesis, Incident, VerificationRecord } from '../core/schemas.js';
+import { judge } from '../remediate/verify/judge.js';
+import { actorOf, requireScope } from './principal.js';
+import type { Session, WriteScope } from './session.js';
+import { DEFAULT_VERIFY_SETTLE_MS, DEFAULT_VERIFY_WINDOW_MS, hasData, readServiceWindows, verifyWindows } from './verify-windows.js';
+
+/** Most services one verification reads (the incident's, the top hypothesis's, the plan's targets). */
+const MAX_SERVICES = 8;
+
+export interface RollbackRun {
+  commands: CommandRecord[];
+  ok: boolean;
+  reason: string;
+}
+
+export interface VerifyOutcome {
+  verification: VerificationRecord;
+  /** false: it was already verified (by another process or an earlier call); nothing ran now. */
+  created: boolean;
+  /** The rollback this call ran (a `rollback` verdict it created), else null. */
+  rollback: RollbackRun | null;
+}
+
+/** When the plan's change landed: its last command's end (the plan's last update if it has none). */
+export function executedAtOf(plan: Pick<FixPlan, 'updatedAt'>, commands: Pick<CommandRecord, 'finishedAt'>[]): string {
+  const ends = commands.map((c) => Date.parse(c.finishedAt)).filter(Number.isFinite);
+  return ends.length ? new Date(Math.max(...ends)).toISOString() : plan.updatedAt;
+}
+
+/** The services a fix could have moved: the incident's, the top hypothesis's, and the ones its steps changed. */
+export function impactedServices(inc: Pick<Incident, 'service'>, hypotheses: Pick<Hypothesis, 'rank' | 'service'>[], plan: Pick<FixPlan, 'steps'>): string[] {
+  const top = [...hypotheses].sort((a, b) => a.rank - b.rank)[0];
+  const all = [inc.service, top?.service, ...plan.steps.map((s) => s.target)].filter((x): x is string => typeof x === 'string' && x.length > 0);
+  return [...new Set(all)].slice(0, MAX_SERVICES);
+}
+
+/** The windows' lengths this instance judges with (WARROOM_VERIFY_WINDOW_SECONDS, WARROOM_VERIFY_SETTLE_SECONDS). */
+function windowsOf(s: Session): { windowMs: number; settleMs: number } {
+  return { windowMs: s.deps.verify?.windowMs ?? DEFAULT_VERIFY_WINDOW_MS, settleMs: s.deps.verify?.settleMs ?? DEFAULT_VERIFY_SETTLE_MS };
+}
+
+/** The plan's verification, or null before it ran (scope `read`). */
+export async function getVerification(s: Session, planId: string): Promise<VerificationRecord | null> {
+  requireScope(s.principal, 'read');
+  return s.org.getVerification(planId);
+}
+
+/**
+ * Verifies an executed plan (scope `approve`: a rollback may follow). Refused (conflict) for a
+ * plan that is not `executed` (a dry run changed nothing to verify) and before its post window
+ * has closed (extra.closes_at says when). Already verified: the stored verdict, nothing re-run.
+ */
+export async function verifyFix(s: Session, input: { planId: string }): Promise<VerifyOutcome> {
+  requireScope(s.principal, 'approve');
+  const plan = await s.org.getFixPlan(input.planId);
+  if (!plan) throw new AppError('not_found', `No plan ${input.planId}.`);
+  const existing = await s.org.getVerification(plan.id);
+  if (existing) return { verification: existing, created: false, rollback: null };
+  if (plan.status !== 'executed') {
+    throw new AppError('conflict', `The plan is ${plan.status}; only an executed plan is verified${plan.status === 'dry_run' ? ' (a dry run changed nothing)' : ''}.`, { extra: { plan_status: plan.status } });
+  }
+  const commands = await s.org.listCommands(plan.id);
+  const { windowMs, settleMs } = windowsOf(s);
+  const w = verifyWindows(Date.parse(executedAtOf(plan, commands)), windowMs, settleMs);
+  if (s.deps.clock.now().getTime() < Date.parse(w.post.to)) {
+    throw new AppError('conflict', `The post window of plan ${plan.id} closes at ${w.post.to}; it is verified then.`, { extra: { reason: 'window_open', closes_at: w.post.to } });
+  }
+  const inc = await s.org.getIncident(plan.incidentId);
+  if (!inc) throw new AppError('not_found', `No incident ${plan.incidentId}.`);
+  const [hypotheses, topology] = await Promise.all([s.org.listHypotheses(inc.id), s.org.getTopology()]);
+  const windows = (await Promise.all(impactedServices(inc, hypotheses, plan).map((svc) => readServiceWindows(s.org, svc, w, topology)))).filter(hasData);
+  const t0 = performance.now();
+  const verdict = judge(windows);
+  const ms = performance.now() - t0;
+  const actor = actorOf(s.principal);
+
+  let verification: VerificationRecord;
+  try {
+    verification = await s.commit(async ({ org, emit }) => {
+      const v = await org.addVerification({ id: s.deps.newId(), planId: plan.id, incidentId: inc.id, ...verdict, services: windows.map((x) => x.service), windows: w, ms, runBy: actor });
+      await org.appendAudit({ actor, action: 'verify.decided', target: `plan:${plan.id}`, payload: { verificationId: v.id, decision: v.decision, healed: v.healed, message: v.message, services: v.services, windows: w } });
+      const payload = { verificationId: v.id, planId: plan.id, incidentId: inc.id, decision: v.decision, healed: v.healed, message: v.message };
+      await emit('verify.run', payload);
+      if (v.healed) await markMitigated(s, { org, emit }, inc.id, v);
+      await emit('incident.updated', { incidentId: inc.id, change: 'verify', planId: plan.id });
+      return v;
+    });
+  } catch (e) {
+    // lost the race for the plan's one verification: the winner's verdict (and rollback) stand
+    const stored = isAppError(e) && e.code === 'conflict' ? await s.org.getVerification(plan.id) : null;
+    if (stored) return { verification: stored, created: false, rollback: null };
+    throw e;
+  }
+  const rollback = verification.decision === 'rollback' ? await runRollback(s, plan, verification) : null;
+  return { verification, created: true, rollback };
+}
+
+/** A healed incident still open becomes mitigated, on the record (a person resolves it). */
+async function markMitigated(s: Session, { org, emit }: WriteScope, incidentId: string, v: VerificationRecord): Promise<void> {
+  const inc = await org.getIncident(incidentId);
+  if (inc?.status !== 'open') return;
+  await org.setIncidentStatus(inc.id, 'mitigated', s.deps.clock.now().toISOString());
+  await org.appendAudit({ actor: actorOf(s.principal), action: 'incident.status', target: `incident:${inc.id}`, payload: { from: 'open', to: 'mitigated', why: `plan ${v.planId} healed it (verification ${v.id})` } });
+  await emit('incident.updated', { incidentId: inc.id, change: 'status' });
+}
+
+/**
+ * Runs the plan's rollback steps in order with the plan's runner, like executeFix runs steps: no
+ * transaction open while the runner works, each command and its audit entry committed as it
+ * returns, the first failure stops the rest.
+ */
+async function runRollback(s: Session, plan: FixPlan, v: VerificationRecord): Promise<RollbackRun> {
+  const actor = actorOf(s.principal);
+  const runner = s.deps.runners[plan.runner];
+  const steps = plan.rollback ?? [];
+  const commands: CommandRecord[] = [];
+  let reason = '';
+  if (!runner) reason = `runner "${plan.runner}" is not configured on this instance`;
+  else if (steps.length === 0) reason = 'the plan recorded no rollback steps';
+  for (const [i, r] of (runner ? steps : []).entries()) {
+    const step = plan.steps.length + i; // numbered after the plan's own steps
+    const startedAt = s.deps.clock.now().toISOString();
+    const result = await runner!.execute({ ...r, params: {} }, { orgId: s.principal.orgId }).catch((e: unknown) => ({ exitCode: -1, output: `runner error: ${e instanceof Error ? e.message : String(e)}` }));
+    const cmd = await s.org.transaction(async (tx) => {
+      const c = await tx.addCommand({
+        id: s.deps.newId(),
+        planId: plan.id,
+        step,
+        runner: runner!.name,
+        command: r.command,
+        output: result.output,
+        exitCode: result.exitCode,
+        status: result.exitCode !== 0 ? 'failed' : runner!.dryRun ? 'simulated' : 'succeeded',
+        startedAt,
+        finishedAt: s.deps.clock.now().toISOString(),
+      });
+      await tx.appendAudit({
+        actor,
+        action: runner!.dryRun ? 'command.simulated' : 'command.executed',
+        target: `command:${c.id}`,
+        payload: { planId: plan.id, step, rollback: true, runner: runner!.name, command: r.command, exitCode: result.exitCode, outputSha256: createHash('sha256').update(result.output).digest('hex') },
+      });
+      return c;
+    });
+    commands.push(cmd);
+    if (result.exitCode !== 0) {
+      reason = `rollback step ${i + 1} (${r.command}) failed with exit code ${result.exitCode}`;
+      break;
+    }
+  }
+  const ok = reason === '';
+  if (ok) reason = `${commands.length} rollback step(s) ran`;
+  await s.commit(async ({ org, emit }) => {
+    await org.appendAudit({ actor, action: ok ? 'fix.rolled_back' : 'fix.rollback_failed', target: `plan:${plan.id}`, payload: { verificationId: v.id, commands: commands.map((c) => c.id), reason } });
+    await emit('incident.updated', { incidentId: plan.incidentId, change: 'rollback', planId: plan.id });
+  });
+  return { commands, ok, reason };
+}
