@@ -9,14 +9,18 @@
  *    audited, then `fix.rolled_back` (or `fix.rollback_failed` with the reason).
  * The stored verdict is the claim: a second run (another process, a retried request) finds it,
  * or loses the insert on the unique plan, and returns the stored one without running anything.
+ * The claim commits first (with the incident's status change); the rollback's commands commit as
+ * they run; the bus messages go with the session's one commit at the end (HTTP's idempotent
+ * transaction), so a process that dies mid-rollback leaves the verdict and the commands on record.
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { AppError, isAppError } from '../core/errors.js';
+import type { OrgStore } from '../core/ports/index.js';
 import type { CommandRecord, FixPlan, Hypothesis, Incident, VerificationRecord } from '../core/schemas.js';
 import { judge } from '../remediate/verify/judge.js';
 import { actorOf, requireScope } from './principal.js';
-import type { Session, WriteScope } from './session.js';
+import type { Session } from './session.js';
 import { DEFAULT_VERIFY_SETTLE_MS, DEFAULT_VERIFY_WINDOW_MS, hasData, readServiceWindows, verifyWindows } from './verify-windows.js';
 
 /** Most services one verification reads (the incident's, the top hypothesis's, the plan's targets). */
@@ -89,16 +93,13 @@ export async function verifyFix(s: Session, input: { planId: string }): Promise<
   const ms = performance.now() - t0;
   const actor = actorOf(s.principal);
 
-  let verification: VerificationRecord;
+  // the claim: the verdict (unique per plan) with its audit entries, committed before any rollback runs
+  let claim: { verification: VerificationRecord; mitigated: boolean };
   try {
-    verification = await s.commit(async ({ org, emit }) => {
-      const v = await org.addVerification({ id: s.deps.newId(), planId: plan.id, incidentId: inc.id, ...verdict, services: windows.map((x) => x.service), windows: w, ms, runBy: actor });
-      await org.appendAudit({ actor, action: 'verify.decided', target: `plan:${plan.id}`, payload: { verificationId: v.id, decision: v.decision, healed: v.healed, message: v.message, services: v.services, windows: w } });
-      const payload = { verificationId: v.id, planId: plan.id, incidentId: inc.id, decision: v.decision, healed: v.healed, message: v.message };
-      await emit('verify.run', payload);
-      if (v.healed) await markMitigated(s, { org, emit }, inc.id, v);
-      await emit('incident.updated', { incidentId: inc.id, change: 'verify', planId: plan.id });
-      return v;
+    claim = await s.org.transaction(async (tx) => {
+      const v = await tx.addVerification({ id: s.deps.newId(), planId: plan.id, incidentId: inc.id, ...verdict, services: windows.map((x) => x.service), windows: w, ms, runBy: actor });
+      await tx.appendAudit({ actor, action: 'verify.decided', target: `plan:${plan.id}`, payload: { verificationId: v.id, decision: v.decision, healed: v.healed, message: v.message, services: v.services, windows: w } });
+      return { verification: v, mitigated: v.healed && (await markMitigated(s, tx, inc.id, v)) };
     });
   } catch (e) {
     // lost the race for the plan's one verification: the winner's verdict (and rollback) stand
@@ -106,25 +107,36 @@ export async function verifyFix(s: Session, input: { planId: string }): Promise<
     if (stored) return { verification: stored, created: false, rollback: null };
     throw e;
   }
-  const rollback = verification.decision === 'rollback' ? await runRollback(s, plan, verification) : null;
-  return { verification, created: true, rollback };
+  const { verification } = claim;
+  const rollback = verification.decision === 'rollback' ? await runRollback(s, plan) : null;
+  // the session's one commit: the rollback's outcome on record, and the news for the bus and the war rooms
+  return s.commit(async ({ org, emit }) => {
+    if (rollback) {
+      await org.appendAudit({ actor, action: rollback.ok ? 'fix.rolled_back' : 'fix.rollback_failed', target: `plan:${plan.id}`, payload: { verificationId: verification.id, commands: rollback.commands.map((c) => c.id), reason: rollback.reason } });
+    }
+    const v = verification;
+    await emit('verify.run', { verificationId: v.id, planId: plan.id, incidentId: inc.id, decision: v.decision, healed: v.healed, message: v.message, rollback: rollback ? { ok: rollback.ok, reason: rollback.reason } : null });
+    if (claim.mitigated) await emit('incident.updated', { incidentId: inc.id, change: 'status' });
+    await emit('incident.updated', { incidentId: inc.id, change: 'verify', planId: plan.id });
+    return { verification, created: true, rollback };
+  });
 }
 
-/** A healed incident still open becomes mitigated, on the record (a person resolves it). */
-async function markMitigated(s: Session, { org, emit }: WriteScope, incidentId: string, v: VerificationRecord): Promise<void> {
+/** A healed incident still open becomes mitigated, on the record (a person resolves it); true when it changed. */
+async function markMitigated(s: Session, org: OrgStore, incidentId: string, v: VerificationRecord): Promise<boolean> {
   const inc = await org.getIncident(incidentId);
-  if (inc?.status !== 'open') return;
+  if (inc?.status !== 'open') return false;
   await org.setIncidentStatus(inc.id, 'mitigated', s.deps.clock.now().toISOString());
   await org.appendAudit({ actor: actorOf(s.principal), action: 'incident.status', target: `incident:${inc.id}`, payload: { from: 'open', to: 'mitigated', why: `plan ${v.planId} healed it (verification ${v.id})` } });
-  await emit('incident.updated', { incidentId: inc.id, change: 'status' });
+  return true;
 }
 
 /**
  * Runs the plan's rollback steps in order with the plan's runner, like executeFix runs steps: no
  * transaction open while the runner works, each command and its audit entry committed as it
- * returns, the first failure stops the rest.
+ * returns, the first failure stops the rest. Its outcome is audited by the caller's commit.
  */
-async function runRollback(s: Session, plan: FixPlan, v: VerificationRecord): Promise<RollbackRun> {
+async function runRollback(s: Session, plan: FixPlan): Promise<RollbackRun> {
   const actor = actorOf(s.principal);
   const runner = s.deps.runners[plan.runner];
   const steps = plan.rollback ?? [];
@@ -164,10 +176,5 @@ async function runRollback(s: Session, plan: FixPlan, v: VerificationRecord): Pr
     }
   }
   const ok = reason === '';
-  if (ok) reason = `${commands.length} rollback step(s) ran`;
-  await s.commit(async ({ org, emit }) => {
-    await org.appendAudit({ actor, action: ok ? 'fix.rolled_back' : 'fix.rollback_failed', target: `plan:${plan.id}`, payload: { verificationId: v.id, commands: commands.map((c) => c.id), reason } });
-    await emit('incident.updated', { incidentId: plan.incidentId, change: 'rollback', planId: plan.id });
-  });
-  return { commands, ok, reason };
+  return { commands, ok, reason: ok ? `${commands.length} rollback step(s) ran` : reason };
 }

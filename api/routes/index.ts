@@ -18,6 +18,7 @@ import { SANDBOX_ROUTES } from './sandbox.js';
 import { ingestRoute } from './signals.js';
 import { incidentFixPlansRoute, incidentTimelineRoute } from './timeline.js';
 import { getTopologyRoute, putTopologyRoute } from './topology.js';
+import { getVerificationRoute, verifyRoute } from './verify.js';
 
 export const ALL_ROUTES: AnyRoute[] = [
   createOrgRoute,
@@ -51,6 +52,8 @@ export const ALL_ROUTES: AnyRoute[] = [
   executeRoute,
   abandonRoute,
   getPlanRoute,
+  verifyRoute,
+  getVerificationRoute,
   listAuditRoute,
   verifyAuditRoute,
   ...KB_ROUTES,
