@@ -19,6 +19,8 @@ import type {
   LogTemplate,
   LogTemplateQuery,
   LogTemplateUpdate,
+  MetricBatchQuery,
+  MetricBucket,
   MetricName,
   MetricSeries,
   MetricSeriesQuery,
@@ -193,6 +195,9 @@ class PgOrgStore implements OrgStore {
   }
   readMetricSeries(q: MetricSeriesQuery): Promise<MetricSeries> {
     return this.run((s) => met.readMetricSeries(s, this.orgId, q));
+  }
+  readMetricSeriesBatch(q: MetricBatchQuery): Promise<{ service: string; metric: string; points: MetricBucket[] }[]> {
+    return this.run((s) => met.readMetricSeriesBatch(s, this.orgId, q));
   }
   listMetricNames(q: { service: string; from?: string; to?: string }): Promise<MetricName[]> {
     return this.run((s) => met.listMetricNames(s, this.orgId, q));

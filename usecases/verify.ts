@@ -87,7 +87,7 @@ export async function verifyFix(s: Session, input: { planId: string }): Promise<
   const inc = await s.org.getIncident(plan.incidentId);
   if (!inc) throw new AppError('not_found', `No incident ${plan.incidentId}.`);
   const [hypotheses, topology] = await Promise.all([s.org.listHypotheses(inc.id), s.org.getTopology()]);
-  const windows = (await Promise.all(impactedServices(inc, hypotheses, plan).map((svc) => readServiceWindows(s.org, svc, w, topology)))).filter(hasData);
+  const windows = (await readServiceWindows(s.org, impactedServices(inc, hypotheses, plan), w, topology)).filter(hasData);
   const t0 = performance.now();
   const verdict = judge(windows);
   const ms = performance.now() - t0;
