@@ -5,6 +5,8 @@
  * refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rollbackSteps } from '../remediate/verify/rollback.js';
+import { remedyFromFixStep } from '../sim/runner.js';
 import { startEmbedded, type Embedded } from './embedded.js';
 
 let e: Embedded;
@@ -70,5 +72,24 @@ describe('verification in a running instance', () => {
     expect((await c.post('/v1/fix/verify', { plan_id: 'nope' })).status).toBe(404);
     expect((await c.post('/v1/fix/verify', {})).status).toBe(422);
     expect((await c.get(`/v1/fix/plans/${id}/verification`)).status).toBe(404);
+  });
+
+  it("the sandbox runner accepts the rollback of every catalog action that has an inverse", () => {
+    const steps = [
+      { action: 'rollback', target: 'cart', params: { namespace: 'shop', to_version: '2.0.0', from_version: '2.1.0' }, command: 'a' },
+      { action: 'flag_off', target: 'cart', params: { namespace: 'shop', flag: 'new_checkout', from_value: true }, command: 'b' },
+      { action: 'config_revert', target: 'cart', params: { namespace: 'shop', key: 'timeout_ms', from_value: 50 }, command: 'c' },
+      { action: 'scale', target: 'cart', params: { namespace: 'shop', replicas: 6, from_replicas: 3 }, command: 'd' },
+      { action: 'resize', target: 'cart', params: { namespace: 'shop', memory_mb: 768, from_memory_mb: 512 }, command: 'e' },
+    ];
+    const items = rollbackSteps({ steps, rollback: steps.map((x) => ({ action: `undo ${x.action}`, target: x.target, command: `undo ${x.command}` })) });
+    const remedies = items.map((x) => ('step' in x ? remedyFromFixStep(x.step) : x));
+    expect(remedies).toEqual([
+      { ok: true, remedy: { action: 'resize', service: 'cart', memory_mb: 512 } },
+      { ok: true, remedy: { action: 'scale', service: 'cart', replicas: 3 } },
+      { ok: true, remedy: { action: 'config_set', service: 'cart', key: 'timeout_ms', value: 50 } },
+      { ok: true, remedy: { action: 'flag_set', service: 'cart', flag: 'new_checkout', value: true } },
+      { ok: true, remedy: { action: 'rollback', service: 'cart', to_version: '2.1.0' } },
+    ]);
   });
 });

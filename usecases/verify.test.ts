@@ -76,7 +76,7 @@ async function executedPlan(service: string, rollback: FixPlan['rollback']): Pro
     env: 'staging',
     runner: 'kube',
     risk: 'low',
-    steps: [{ action: 'rollback', target: service, params: { namespace: 'shop' }, command: `kubectl rollout undo deployment/${service} -n shop` }],
+    steps: [{ action: 'rollback', target: service, params: { namespace: 'shop', to_version: '1.2.0', from_version: '1.3.0' }, command: `kubectl rollout undo deployment/${service} -n shop` }],
     status: 'pending_approval',
     requestedBy: 'alice',
     rollback,
@@ -136,7 +136,8 @@ describe('verifyFix and the sweep', () => {
     expect(out.verification).toMatchObject({ decision: 'rollback', healed: false });
     expect(out.verification.message).toMatch(/^Rollback: the fix made things worse\. cart: error rate rose from 0\.\d+% to (9|10)\.\d%/);
     expect(out.rollback).toMatchObject({ ok: true, reason: '1 rollback step(s) ran' });
-    expect(ran.at(-1)).toEqual({ action: 'undo rollback', target: 'cart', command: 'kubectl rollout undo deployment/cart -n shop --to-revision=4', params: {} });
+    // the inverse of the step for the runner (back to the version it replaced), the recorded command for people
+    expect(ran.at(-1)).toEqual({ action: 'rollback', target: 'cart', params: { namespace: 'shop', to_version: '1.3.0' }, command: 'kubectl rollout undo deployment/cart -n shop --to-revision=4' });
     const commands = await org.listCommands(plan.id);
     expect(commands.map((c) => [c.step, c.command, c.status])).toEqual([
       [0, 'kubectl rollout undo deployment/cart -n shop', 'succeeded'],

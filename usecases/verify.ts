@@ -19,6 +19,7 @@ import { AppError, isAppError } from '../core/errors.js';
 import type { OrgStore } from '../core/ports/index.js';
 import type { CommandRecord, FixPlan, Hypothesis, Incident, VerificationRecord } from '../core/schemas.js';
 import { judge } from '../remediate/verify/judge.js';
+import { rollbackSteps } from '../remediate/verify/rollback.js';
 import { actorOf, requireScope } from './principal.js';
 import type { Session } from './session.js';
 import { DEFAULT_VERIFY_SETTLE_MS, DEFAULT_VERIFY_WINDOW_MS, hasData, readServiceWindows, verifyWindows } from './verify-windows.js';
@@ -132,22 +133,25 @@ async function markMitigated(s: Session, org: OrgStore, incidentId: string, v: V
 }
 
 /**
- * Runs the plan's rollback steps in order with the plan's runner, like executeFix runs steps: no
+ * Runs the plan's rollback (remediate/verify/rollback.ts: the inverse of each step, last first)
+ * with the plan's runner, like executeFix runs steps: no
  * transaction open while the runner works, each command and its audit entry committed as it
  * returns, the first failure stops the rest. Its outcome is audited by the caller's commit.
  */
 async function runRollback(s: Session, plan: FixPlan): Promise<RollbackRun> {
   const actor = actorOf(s.principal);
   const runner = s.deps.runners[plan.runner];
-  const steps = plan.rollback ?? [];
+  const items = rollbackSteps(plan);
+  const skipped = items.flatMap((x) => ('skipped' in x ? [x.skipped] : []));
+  const steps = items.flatMap((x) => ('step' in x ? [x.step] : []));
   const commands: CommandRecord[] = [];
   let reason = '';
   if (!runner) reason = `runner "${plan.runner}" is not configured on this instance`;
-  else if (steps.length === 0) reason = 'the plan recorded no rollback steps';
+  else if (steps.length === 0) reason = (plan.rollback ?? []).length === 0 ? 'the plan recorded no rollback steps' : `nothing the runner can undo: ${skipped.join('; ')}`;
   for (const [i, r] of (runner ? steps : []).entries()) {
     const step = plan.steps.length + i; // numbered after the plan's own steps
     const startedAt = s.deps.clock.now().toISOString();
-    const result = await runner!.execute({ ...r, params: {} }, { orgId: s.principal.orgId }).catch((e: unknown) => ({ exitCode: -1, output: `runner error: ${e instanceof Error ? e.message : String(e)}` }));
+    const result = await runner!.execute(r, { orgId: s.principal.orgId }).catch((e: unknown) => ({ exitCode: -1, output: `runner error: ${e instanceof Error ? e.message : String(e)}` }));
     const cmd = await s.org.transaction(async (tx) => {
       const c = await tx.addCommand({
         id: s.deps.newId(),
@@ -176,5 +180,5 @@ async function runRollback(s: Session, plan: FixPlan): Promise<RollbackRun> {
     }
   }
   const ok = reason === '';
-  return { commands, ok, reason: ok ? `${commands.length} rollback step(s) ran` : reason };
+  return { commands, ok, reason: ok ? `${commands.length} rollback step(s) ran${skipped.length ? `; skipped ${skipped.join('; ')}` : ''}` : reason };
 }
