@@ -14,7 +14,7 @@ import { decideFix, executeFix } from './fix.js';
 import { openIncident } from './incidents.js';
 import type { Principal } from './principal.js';
 import { directSession, type UseCaseDeps } from './session.js';
-import { verifyFix } from './verify.js';
+import { executedAtOf, impactedServices, verifyFix } from './verify.js';
 import { verifyDuePlans } from './verify-sweep.js';
 
 let opened: OpenedStore;
@@ -176,5 +176,13 @@ describe('verifyFix and the sweep', () => {
     await expect(verifyFix(session('bob'), { planId: pending.id })).rejects.toMatchObject({ code: 'conflict', extra: { plan_status: 'pending_approval' } });
     await expect(verifyFix(session('bob'), { planId: 'nope' })).rejects.toMatchObject({ code: 'not_found' });
     await expect(verifyFix(directSession({ ...person('vic'), scopes: ['read'] }, org, deps, publish), { planId: quiet.id })).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('judges the incident\'s service, the top suspect, what the steps changed and the blast radius, once each; from the last command\'s end', () => {
+    const step = (target: string): FixStep => ({ action: 'restart', target, params: {}, command: 'x' });
+    expect(impactedServices({ service: 'frontend' }, [{ rank: 2, service: 'cart' }, { rank: 1, service: 'payments' }], { steps: [step('payments'), step('db')] }, ['frontend', 'checkout'])).toEqual(['frontend', 'payments', 'db', 'checkout']);
+    expect(impactedServices({ service: 'a' }, [], { steps: [] }, Array.from({ length: 20 }, (_, i) => `s${i}`))).toHaveLength(8);
+    expect(executedAtOf({ updatedAt: '2026-12-07T12:00:00.000Z' }, [{ finishedAt: '2026-12-07T11:00:00.000Z' }, { finishedAt: '2026-12-07T11:05:00.000Z' }])).toBe('2026-12-07T11:05:00.000Z');
+    expect(executedAtOf({ updatedAt: '2026-12-07T12:00:00.000Z' }, [])).toBe('2026-12-07T12:00:00.000Z');
   });
 });

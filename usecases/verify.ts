@@ -19,6 +19,7 @@ import { AppError, isAppError } from '../core/errors.js';
 import type { OrgStore } from '../core/ports/index.js';
 import type { CommandRecord, FixPlan, Hypothesis, Incident, VerificationRecord } from '../core/schemas.js';
 import { judge } from '../remediate/verify/judge.js';
+import type { AnalysisResult } from '../rca/types.js';
 import { rollbackSteps } from '../remediate/verify/rollback.js';
 import { actorOf, requireScope } from './principal.js';
 import type { Session } from './session.js';
@@ -47,10 +48,13 @@ export function executedAtOf(plan: Pick<FixPlan, 'updatedAt'>, commands: Pick<Co
   return ends.length ? new Date(Math.max(...ends)).toISOString() : plan.updatedAt;
 }
 
-/** The services a fix could have moved: the incident's, the top hypothesis's, and the ones its steps changed. */
-export function impactedServices(inc: Pick<Incident, 'service'>, hypotheses: Pick<Hypothesis, 'rank' | 'service'>[], plan: Pick<FixPlan, 'steps'>): string[] {
+/**
+ * The services a fix could have moved: the incident's, the top hypothesis's, the ones its steps
+ * changed, then the latest analysis's blast radius (its impacted services), at most 8.
+ */
+export function impactedServices(inc: Pick<Incident, 'service'>, hypotheses: Pick<Hypothesis, 'rank' | 'service'>[], plan: Pick<FixPlan, 'steps'>, blastRadius: string[] = []): string[] {
   const top = [...hypotheses].sort((a, b) => a.rank - b.rank)[0];
-  const all = [inc.service, top?.service, ...plan.steps.map((s) => s.target)].filter((x): x is string => typeof x === 'string' && x.length > 0);
+  const all = [inc.service, top?.service, ...plan.steps.map((s) => s.target), ...blastRadius].filter((x): x is string => typeof x === 'string' && x.length > 0);
   return [...new Set(all)].slice(0, MAX_SERVICES);
 }
 
@@ -87,8 +91,9 @@ export async function verifyFix(s: Session, input: { planId: string }): Promise<
   }
   const inc = await s.org.getIncident(plan.incidentId);
   if (!inc) throw new AppError('not_found', `No incident ${plan.incidentId}.`);
-  const [hypotheses, topology] = await Promise.all([s.org.listHypotheses(inc.id), s.org.getTopology()]);
-  const windows = (await readServiceWindows(s.org, impactedServices(inc, hypotheses, plan), w, topology)).filter(hasData);
+  const [hypotheses, topology, analysis] = await Promise.all([s.org.listHypotheses(inc.id), s.org.getTopology(), s.org.latestAnalysis(inc.id)]);
+  const blast = ((analysis?.result as Partial<AnalysisResult> | undefined)?.blastRadius?.impacted ?? []).map((x) => x.service);
+  const windows = (await readServiceWindows(s.org, impactedServices(inc, hypotheses, plan, blast), w, topology)).filter(hasData);
   const t0 = performance.now();
   const verdict = judge(windows);
   const ms = performance.now() - t0;
