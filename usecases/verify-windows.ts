@@ -36,10 +36,20 @@ export interface VerifyWindows {
   post: Span;
 }
 
-export function verifyWindows(executedAtMs: number, windowMs: number, settleMs: number): VerifyWindows {
+/** The shortest pre window worth clipping to the incident: below it, the whole window is read. */
+export const MIN_PRE_WINDOW_MS = 60_000;
+
+/**
+ * The two windows around a change that landed at `executedAtMs`. The pre window starts no earlier
+ * than the incident (when that leaves at least a minute): healthy minutes before the incident
+ * began would make a fix that changed nothing look like one that made things worse.
+ */
+export function verifyWindows(executedAtMs: number, windowMs: number, settleMs: number, incidentStartMs?: number): VerifyWindows {
   const at = (ms: number) => new Date(ms).toISOString();
+  const clipped = incidentStartMs !== undefined && Number.isFinite(incidentStartMs) && executedAtMs - incidentStartMs >= MIN_PRE_WINDOW_MS;
+  const preFrom = clipped ? Math.max(executedAtMs - windowMs, incidentStartMs) : executedAtMs - windowMs;
   return {
-    pre: { from: at(executedAtMs - windowMs), to: at(executedAtMs) },
+    pre: { from: at(preFrom), to: at(executedAtMs) },
     post: { from: at(executedAtMs + settleMs), to: at(executedAtMs + settleMs + windowMs) },
   };
 }

@@ -16,6 +16,7 @@ import type { Principal } from './principal.js';
 import { directSession, type UseCaseDeps } from './session.js';
 import { executedAtOf, impactedServices, verifyFix } from './verify.js';
 import { verifyDuePlans } from './verify-sweep.js';
+import { verifyWindows, windowSample } from './verify-windows.js';
 
 let opened: OpenedStore;
 let org: OrgStore;
@@ -184,5 +185,22 @@ describe('verifyFix and the sweep', () => {
     expect(impactedServices({ service: 'a' }, [], { steps: [] }, Array.from({ length: 20 }, (_, i) => `s${i}`))).toHaveLength(8);
     expect(executedAtOf({ updatedAt: '2026-12-07T12:00:00.000Z' }, [{ finishedAt: '2026-12-07T11:00:00.000Z' }, { finishedAt: '2026-12-07T11:05:00.000Z' }])).toBe('2026-12-07T11:05:00.000Z');
     expect(executedAtOf({ updatedAt: '2026-12-07T12:00:00.000Z' }, [])).toBe('2026-12-07T12:00:00.000Z');
+  });
+
+  it('starts the pre window at the incident when it began inside it (at least a minute before the change)', () => {
+    const E = Date.parse('2026-12-07T12:00:00Z');
+    const iso = (ms: number) => new Date(ms).toISOString();
+    expect(verifyWindows(E, 300_000, 60_000)).toEqual({ pre: { from: iso(E - 300_000), to: iso(E) }, post: { from: iso(E + 60_000), to: iso(E + 360_000) } });
+    expect(verifyWindows(E, 300_000, 60_000, E - 120_000).pre).toEqual({ from: iso(E - 120_000), to: iso(E) });
+    expect(verifyWindows(E, 300_000, 60_000, E - 30_000).pre.from).toBe(iso(E - 300_000)); // too short: the whole window
+    expect(verifyWindows(E, 300_000, 60_000, E - 3_600_000).pre.from).toBe(iso(E - 300_000));
+    expect(verifyWindows(E, 300_000, 60_000, E + 5_000).pre.from).toBe(iso(E - 300_000));
+  });
+
+  it('turns rates into counts: requests are the rate over the window, errors each interval\'s ratio weighted by its rate', () => {
+    const b = (t: string, avg: number) => ({ t: `2026-12-07T12:00:${t}.000Z`, min: avg, avg, max: avg, n: 1 });
+    const w = windowSample(60_000, [b('00', 10), b('30', 30)], [b('00', 0.1), b('30', 0.5)], [b('00', 200)], { cpu_utilization: [b('00', 0.5)], disk_utilization: [] });
+    expect(w).toEqual({ requests: 1200, errors: 480, latencyMs: [200], saturation: { cpu_utilization: [0.5] } });
+    expect(windowSample(60_000, [], [], [], {})).toEqual({ requests: 0, errors: 0, latencyMs: [], saturation: {} });
   });
 });

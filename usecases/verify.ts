@@ -85,12 +85,12 @@ export async function verifyFix(s: Session, input: { planId: string }): Promise<
   }
   const commands = await s.org.listCommands(plan.id);
   const { windowMs, settleMs } = windowsOf(s);
-  const w = verifyWindows(Date.parse(executedAtOf(plan, commands)), windowMs, settleMs);
+  const inc = await s.org.getIncident(plan.incidentId);
+  if (!inc) throw new AppError('not_found', `No incident ${plan.incidentId}.`);
+  const w = verifyWindows(Date.parse(executedAtOf(plan, commands)), windowMs, settleMs, Date.parse(inc.startedAt));
   if (s.deps.clock.now().getTime() < Date.parse(w.post.to)) {
     throw new AppError('conflict', `The post window of plan ${plan.id} closes at ${w.post.to}; it is verified then.`, { extra: { reason: 'window_open', closes_at: w.post.to } });
   }
-  const inc = await s.org.getIncident(plan.incidentId);
-  if (!inc) throw new AppError('not_found', `No incident ${plan.incidentId}.`);
   const [hypotheses, topology, analysis] = await Promise.all([s.org.listHypotheses(inc.id), s.org.getTopology(), s.org.latestAnalysis(inc.id)]);
   const blast = ((analysis?.result as Partial<AnalysisResult> | undefined)?.blastRadius?.impacted ?? []).map((x) => x.service);
   const windows = (await readServiceWindows(s.org, impactedServices(inc, hypotheses, plan, blast), w, topology)).filter(hasData);
