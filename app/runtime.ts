@@ -36,6 +36,7 @@ import { DEFAULT_EXTRACT_LIMITS } from '../kb/extract.js';
 import { fixHeartbeatMs } from '../remediate/leases.js';
 import { failOrphanedPlans } from '../usecases/fix-leases.js';
 import { subscribeFixWorker } from '../usecases/fix-run.js';
+import { verifyDuePlans, verifySweepEveryMs } from '../usecases/verify-sweep.js';
 import { auditAnchorDir, DEFAULT_ORG, describeConfig, loadMasks, storeConfig, type Config } from './config.js';
 import { checkpointAudit, fileAuditAnchor } from './audit-anchor.js';
 import { createEmbedder } from './embedder.js';
@@ -93,6 +94,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   let bus: Bus | undefined;
   let relay: OutboxRelay | undefined;
   let leaseSweep: NodeJS.Timeout | undefined;
+  let verifyTimer: NodeJS.Timeout | undefined;
   let agent: OpenedAgent | undefined;
   const startedAt = Date.now();
   let adminKeyHash: string | undefined = cfg.WARROOM_ADMIN_KEY ? hashKey(cfg.WARROOM_ADMIN_KEY) : undefined;
@@ -132,6 +134,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     },
     fixHeartbeatMs: fixHeartbeatMs(cfg.WARROOM_FIX_LEASE_SECONDS * 1000),
     planTtlMs: cfg.WARROOM_PLAN_TTL_MINUTES * 60_000,
+    verify: { windowMs: cfg.WARROOM_VERIFY_WINDOW_SECONDS * 1000, settleMs: cfg.WARROOM_VERIFY_SETTLE_SECONDS * 1000 },
     policies,
     analysisCache,
     // the fix catalog's numbers (replicas, limits, volumes, flags) for the org the sandbox belongs to
@@ -265,6 +268,18 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     sweep(theStore.engine === 'pglite' ? Math.min(leaseMs, Date.now() - startedAt) : leaseMs);
     leaseSweep = setInterval(() => sweep(leaseMs), Math.min(60_000, leaseMs / 2));
     leaseSweep.unref();
+    // executed fix plans whose post window closed are verified by the canary judge: once now (a
+    // restart catches up), then periodically; instances sharing the database race harmlessly
+    // (one verification per plan). A rollback it calls for runs inside the sweep.
+    let verifying: Promise<unknown> | undefined; // one sweep at a time: a rollback can outlast the period
+    const verifySweep = () => {
+      verifying ??= verifyDuePlans(theStore, useCaseDeps, (msgs) => theRelay.publishCommitted(msgs), logger)
+        .catch((err: unknown) => logger.warn({ err }, 'sweep of fix plans to verify failed; will retry'))
+        .finally(() => (verifying = undefined));
+    };
+    verifySweep();
+    verifyTimer = setInterval(verifySweep, verifySweepEveryMs(cfg.WARROOM_VERIFY_WINDOW_SECONDS * 1000));
+    verifyTimer.unref();
     // Signed checkpoints of the audit chains, outside the database: what catches a rewound tail.
     if (auditAnchor && cfg.WARROOM_AUDIT_CHECKPOINT_MINUTES > 0) {
       const theAdmin = opened.admin;
@@ -311,6 +326,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     async stop() {
       fixRunsStopping.abort();
       clearInterval(leaseSweep);
+      clearInterval(verifyTimer);
       // first: the chat's event streams would hold the server open, and its war rooms read the bus
       await chat?.stop();
       clearInterval(auditCheckpoints);

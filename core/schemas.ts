@@ -263,6 +263,38 @@ export interface PreflightRecord {
   createdAt: string;
 }
 
+/** The canary judge's decision on an executed plan (remediate/verify/judge.ts): keep, stop and look, or undo. */
+export const VERIFY_DECISIONS = ['continue', 'halt', 'rollback'] as const;
+export type VerifyDecision = (typeof VERIFY_DECISIONS)[number];
+/** One signal of one impacted service, before against after: the test, its p-value and what it says. */
+export interface VerifyCheck {
+  signal: 'error_rate' | 'latency_p95' | 'burn_rate' | `saturation:${string}`;
+  service: string;
+  pre: number | null;
+  post: number | null;
+  test: string;
+  p: number | null;
+  verdict: 'better' | 'worse' | 'unchanged' | 'insufficient';
+  reason: string;
+}
+/** A plan's verification, stored once and never changed (usecases/verify.ts). */
+export interface VerificationRecord {
+  id: string;
+  orgId: string;
+  planId: string;
+  incidentId: string;
+  decision: VerifyDecision;
+  healed: boolean;
+  message: string;
+  checks: VerifyCheck[];
+  services: string[];
+  windows: { pre: { from: string; to: string }; post: { from: string; to: string } };
+  /** The judge's compute time. */
+  ms: number;
+  runBy: string;
+  createdAt: string;
+}
+
 export interface Approval {
   id: string;
   orgId: string;

@@ -19,6 +19,8 @@ import type {
   LogTemplate,
   LogTemplateQuery,
   LogTemplateUpdate,
+  MetricBatchQuery,
+  MetricBucket,
   MetricName,
   MetricSeries,
   MetricSeriesQuery,
@@ -41,6 +43,7 @@ import type {
   AuditInput,
   CommandRecord,
   PreflightRecord,
+  VerificationRecord,
   Connector,
   ConnectorInput,
   Evidence,
@@ -59,6 +62,7 @@ import type { CommandSigner, SigningKeyInfo } from '../core/signing.js';
 import * as analysis from './repo/analysis.js';
 import * as analyses from './repo/analyses.js';
 import * as audit from './repo/audit.js';
+import * as verif from './repo/verifications.js';
 import * as chat from './repo/chat.js';
 import * as fix from './repo/fixplans.js';
 import * as inc from './repo/incidents.js';
@@ -196,6 +200,9 @@ class PgOrgStore implements OrgStore {
   readMetricSeries(q: MetricSeriesQuery): Promise<MetricSeries> {
     return this.run((s) => met.readMetricSeries(s, this.orgId, q));
   }
+  readMetricSeriesBatch(q: MetricBatchQuery): Promise<{ service: string; metric: string; points: MetricBucket[] }[]> {
+    return this.run((s) => met.readMetricSeriesBatch(s, this.orgId, q));
+  }
   listMetricNames(q: { service: string; from?: string; to?: string }): Promise<MetricName[]> {
     return this.run((s) => met.listMetricNames(s, this.orgId, q));
   }
@@ -322,6 +329,12 @@ class PgOrgStore implements OrgStore {
   latestPreflight(planId: string): Promise<PreflightRecord | null> {
     return this.run((s) => fix.latestPreflight(s, this.orgId, planId));
   }
+  addVerification(v: Omit<VerificationRecord, 'orgId' | 'createdAt'>): Promise<VerificationRecord> {
+    return this.run((s) => verif.addVerification(s, this.orgId, v));
+  }
+  getVerification(planId: string): Promise<VerificationRecord | null> {
+    return this.run((s) => verif.getVerification(s, this.orgId, planId));
+  }
 
   appendAudit(e: AuditInput & { ts?: string }): Promise<AuditEntry> {
     return this.run((s) => audit.appendAudit(s, this.orgId, e, this.auditKey));
@@ -429,6 +442,7 @@ export function createStore(db: Db, opts: CreateStoreOptions): { store: Store; a
     },
     pendingOutbox: (limit: number, minAgeMs = 0): Promise<OutboxMessage[]> => mapped(() => db.tenant(null, (s) => infra.pendingOutbox(s, limit, minAgeMs))),
     orphanedFixPlans: (staleMs: number, limit = 100) => mapped(() => db.tenant(null, (s) => fix.orphanedFixPlans(s, staleMs, limit))),
+    unverifiedFixPlans: (before: string, limit = 100) => mapped(() => db.tenant(null, (s) => verif.unverifiedFixPlans(s, before, limit))),
     markOutboxPublished: async (ids: string[]): Promise<void> => {
       if (ids.length === 0) return;
       await mapped(() => db.tenant(null, (s) => infra.markOutboxPublished(s, ids)));

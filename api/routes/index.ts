@@ -20,6 +20,7 @@ import { signingKeyRoute } from './signing-key.js';
 import { ingestRoute } from './signals.js';
 import { incidentFixPlansRoute, incidentTimelineRoute } from './timeline.js';
 import { getTopologyRoute, putTopologyRoute } from './topology.js';
+import { getVerificationRoute, verifyRoute } from './verify.js';
 
 export const ALL_ROUTES: AnyRoute[] = [
   createOrgRoute,
@@ -54,6 +55,8 @@ export const ALL_ROUTES: AnyRoute[] = [
   abandonRoute,
   getPlanRoute,
   gitopsPullRequestRoute,
+  verifyRoute,
+  getVerificationRoute,
   listAuditRoute,
   verifyAuditRoute,
   signingKeyRoute,

@@ -93,9 +93,14 @@ export async function planCardFor(s: Session, planId: string, baseUrl: string): 
   return { card, digest: digestOf(planVersion(plan), approvals.map((x) => x.id), ...(preflight ? [preflight.id] : [])) };
 }
 
-/** The outcome of a plan that ran (executed, dry run or failed), or null before it ran. */
+const VERDICT_OF = { continue: 'passed', halt: 'halted', rollback: 'rolled_back' } as const;
+
+/** The outcome of a plan that ran (executed, dry run or failed), or null before it ran, with its verification once there is one. */
 export async function outcomeCardFor(s: Session, planId: string, baseUrl: string): Promise<BuiltCard | null> {
   const { plan, approvals, commands } = await getFix(s, planId);
   if (!RAN_STATUSES.has(plan.status)) return null;
-  return { card: outcomeCard({ plan, approvals, commands, baseUrl }), digest: digestOf(planVersion(plan), commands.map((c) => c.id)) };
+  // the canary judge's verdict, once the post window closed (usecases/verify.ts): its message is the reason
+  const v = await s.org.getVerification(plan.id);
+  const verification = v ? { verdict: VERDICT_OF[v.decision], detail: v.message } : undefined;
+  return { card: outcomeCard({ plan, approvals, commands, baseUrl, ...(verification ? { verification } : {}) }), digest: digestOf(planVersion(plan), commands.map((c) => c.id), v?.id ?? null) };
 }

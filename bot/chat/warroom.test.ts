@@ -111,6 +111,17 @@ describe('war rooms', () => {
     expect(card.versions.length).toBeLessThanOrEqual(3);
     expect(card.card.summary).toMatch(/dry run/);
     expect(postsOf(`outcome:${planId}`)).toBe(1);
+    // the canary judge's verdict joins the outcome card, updated in place (usecases/verify.ts)
+    const outcome = surface.messages.find((m) => m.card.id === `outcome:${planId}`)!;
+    const span = { from: '2026-03-01T10:00:00.000Z', to: '2026-03-01T10:05:00.000Z' };
+    const message = 'Halt: too few samples to judge the fix. no impacted service had data.';
+    await w.seeded.org.addVerification({ id: 'ver_1', planId, incidentId: id, decision: 'halt', healed: false, message, checks: [], services: [], windows: { pre: span, post: span }, ms: 1, runBy: 'system:verify' });
+    await publish({ incidentId: id, change: 'verify', planId });
+    await publish({ incidentId: id, change: 'verify', planId });
+    expect(postsOf(`outcome:${planId}`)).toBe(1);
+    expect(outcome.versions).toHaveLength(2);
+    const facts = outcome.card.blocks.flatMap((b) => (b.type === 'facts' ? b.facts : []));
+    expect(facts).toContainEqual({ label: 'Verification', value: `halted: ${message}` });
   });
 
   it('posts the hypotheses card when an analysis lands, once (the analyze reply in the room carries no card)', async () => {

@@ -1,5 +1,5 @@
 /** Fix plans: drafted, decided by a person, executed step by step by a runner. */
-import type { Approval, CommandRecord, FixPlan, PlanStatus, PreflightRecord } from '../schemas.js';
+import type { Approval, CommandRecord, FixPlan, PlanStatus, PreflightRecord, VerificationRecord } from '../schemas.js';
 import type { SigningKeyInfo } from '../signing.js';
 
 export interface FixPlanStore {
@@ -26,4 +26,8 @@ export interface FixPlanStore {
   addPreflight(p: Omit<PreflightRecord, 'orgId' | 'createdAt'>): Promise<PreflightRecord>;
   /** The plan's latest preflight run, or null when it never had one. */
   latestPreflight(planId: string): Promise<PreflightRecord | null>;
+  /** Stores a plan's verification; a plan has at most one (a second is a `conflict`), an unknown plan is `invalid_input`. */
+  addVerification(v: Omit<VerificationRecord, 'orgId' | 'createdAt'>): Promise<VerificationRecord>;
+  /** The plan's verification, or null before it ran. */
+  getVerification(planId: string): Promise<VerificationRecord | null>;
 }

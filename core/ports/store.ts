@@ -100,6 +100,11 @@ export interface Store {
    * process running them is gone (security-definer function). Oldest first, at most `limit`.
    */
   orphanedFixPlans(staleMs: number, limit?: number): Promise<{ id: string; orgId: string; heartbeatAt: string }[]>;
+  /**
+   * Executed fix plans of any org without a verification whose change landed (their last command
+   * finished) before `before`: their post window has closed (security-definer function). Oldest first.
+   */
+  unverifiedFixPlans(before: string, limit?: number): Promise<{ id: string; orgId: string; executedAt: string }[]>;
   markOutboxPublished(ids: string[]): Promise<void>;
   /**
    * Platform settings (not tenant data), e.g. the hash of a generated admin key. Stores `value`

@@ -12,6 +12,7 @@ export async function runBench(name: string, o: Record<string, string>, cfg: Con
   if (name === 'analyze') return (await import('./analyze.js')).runAnalyzeBench(o, cfg);
   if (name === 'ask') return (await import('./ask.js')).runAskBench(o, cfg);
   if (name === 'slack-ack') return (await import('./slack-ack.js')).runSlackAckBench(o);
+  if (name === 'verify') return (await import('./verify.js')).runVerifyBench(o);
   if (name === 'sim') {
     const { runSimBench } = await import('../../app/commands/sim.js');
     return runSimBench({ ...o, json: o.json || undefined });
@@ -20,4 +21,4 @@ export async function runBench(name: string, o: Record<string, string>, cfg: Con
   return 2;
 }
 
-export const BENCHES = ['ingest', 'logs', 'sim', 'detect', 'pipeline', 'kb', 'analyze', 'ask', 'slack-ack'];
+export const BENCHES = ['ingest', 'logs', 'sim', 'detect', 'pipeline', 'kb', 'analyze', 'ask', 'slack-ack', 'verify'];

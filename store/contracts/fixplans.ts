@@ -1,4 +1,4 @@
-/** The `FixPlanStore` port: plans moved by compare-and-set, their heartbeat, approvals and commands (and `Store.orphanedFixPlans`). */
+/** The `FixPlanStore` port: plans moved by compare-and-set, their heartbeat, approvals, commands, preflights and verifications (and `Store.orphanedFixPlans`, `Store.unverifiedFixPlans`). */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AdminStore, OrgStore, Store } from '../../core/ports/index.js';
 import { checkCommandSignature } from '../../core/signing.js';
@@ -161,6 +161,46 @@ export function fixPlanStoreContract(name: string, open: StoreOpener): void {
         expect(Date.parse(second.createdAt)).toBeGreaterThanOrEqual(Date.parse(p.createdAt));
         expect(await B.latestPreflight(p.id)).toBeNull();
         expect((await failure(() => B.addPreflight({ id: uid('pf'), planId: p.id, passed: true, gates: [], ms: 1, runBy: 'user:x' }))).code).toBe('invalid_input');
+      });
+
+      it("keeps one verification per plan, never another org's, and lists executed plans awaiting one across orgs", async () => {
+        const executed = async (S: OrgStore, finishedAt: string) => {
+          const p = await S.createFixPlan(planOf((await incident(S)).id));
+          await S.transitionFixPlan(p.id, ['pending_approval'], 'approved');
+          await S.transitionFixPlan(p.id, ['approved'], 'executing');
+          await S.addCommand({ id: uid('cmd'), planId: p.id, step: 0, runner: 'kube', command: 'kubectl rollout undo deployment/x -n shop', output: 'ok', exitCode: 0, status: 'succeeded', startedAt: finishedAt, finishedAt });
+          return (await S.transitionFixPlan(p.id, ['executing'], 'executed'))!;
+        };
+        const a = await executed(A, '2020-01-01T10:00:00.000Z');
+        const b = await executed(B, '2020-01-01T10:03:00.000Z');
+        const late = await executed(A, '2020-01-01T11:00:00.000Z');
+        const ours = async (before: string) => (await store.unverifiedFixPlans(before)).filter((o) => [a.id, b.id, late.id].includes(o.id));
+        expect(await ours('2020-01-01T10:05:00Z')).toEqual([
+          { id: a.id, orgId: orgA, executedAt: '2020-01-01T10:00:00.000Z' },
+          { id: b.id, orgId: orgB, executedAt: '2020-01-01T10:03:00.000Z' },
+        ]);
+        expect(await A.getVerification(a.id)).toBeNull();
+        const v = {
+          id: uid('ver'),
+          planId: a.id,
+          incidentId: a.incidentId,
+          decision: 'rollback' as const,
+          healed: false,
+          message: 'Rollback: worse.',
+          checks: [{ signal: 'error_rate' as const, service: 'checkout', pre: 0.01, post: 0.2, test: 'z', p: 0.0001, verdict: 'worse' as const, reason: 'rose' }],
+          services: ['checkout'],
+          windows: { pre: { from: '2020-01-01T09:55:00.000Z', to: '2020-01-01T10:00:00.000Z' }, post: { from: '2020-01-01T10:01:00.000Z', to: '2020-01-01T10:06:00.000Z' } },
+          ms: 0.25,
+          runBy: 'system:verify',
+        };
+        const stored = await A.addVerification(v);
+        expect(stored).toMatchObject({ ...v, orgId: orgA });
+        expect(await A.getVerification(a.id)).toEqual(stored);
+        expect(await B.getVerification(a.id)).toBeNull();
+        // one per plan: a second run (another process) gets a conflict
+        expect((await failure(() => A.addVerification({ ...v, id: uid('ver'), decision: 'halt' }))).code).toBe('conflict');
+        expect((await failure(() => B.addVerification({ ...v, id: uid('ver') }))).code).toBe('invalid_input');
+        expect((await ours('2020-01-01T12:00:00Z')).map((o) => o.id)).toEqual([b.id, late.id]);
       });
     });
   });

@@ -51,6 +51,7 @@ export const TENANT_TABLES = [
   'analyses',
   'chat_rooms',
   'chat_cards',
+  'verifications',
 ] as const;
 
 /** The audit key the contract suites' stores sign with (store/pglite.test.ts, store/postgres.int.test.ts). */

@@ -130,6 +130,30 @@ export function signalStoreContract(name: string, open: StoreOpener): void {
         expect(await store.forOrg(orgB).listMetricNames({ service: 'search' })).toEqual([]);
       });
 
+      it('reads several services\' service-level series in one batch, bucketed like one series, and not another org\'s', async () => {
+        const o = store.forOrg(orgA);
+        const t0 = Date.parse('2024-07-02T00:00:00.000Z');
+        const at = (s: number) => new Date(t0 + s * 1000).toISOString();
+        await o.insertSignals([
+          ...Array.from({ length: 6 }, (_, i) => signal(orgA, { kind: 'metric', key: 'rps', ts: at(i * 10), value: i, labels: { service: 'cart' } })),
+          signal(orgA, { kind: 'metric', key: 'err', ts: at(15), value: 0.5, labels: { job: 'search' } }),
+          signal(orgA, { kind: 'metric', key: 'rps', ts: at(15), value: 9, labels: { service: 'cart', pod: 'cart-1' } }), // an instance's: left out
+          signal(orgA, { kind: 'metric', key: 'cpu', ts: at(15), value: 0.9, labels: { service: 'cart' } }), // not asked for
+          signal(orgA, { kind: 'metric', key: 'rps', ts: at(15), value: 3, labels: { service: 'other' } }), // not asked for
+        ]);
+        await store.forOrg(orgB).insertSignals([signal(orgB, { kind: 'metric', key: 'rps', ts: at(5), value: 1e6, labels: { service: 'cart' } })]);
+        const q = { services: ['cart', 'search'], metrics: ['rps', 'err'], from: at(0), to: at(60), maxPoints: 2 };
+        const r = await o.readMetricSeriesBatch(q);
+        expect(r).toEqual([
+          { service: 'cart', metric: 'rps', points: [{ t: at(0), min: 0, avg: 1, max: 2, n: 3 }, { t: at(30), min: 3, avg: 4, max: 5, n: 3 }] },
+          { service: 'search', metric: 'err', points: [{ t: at(0), min: 0.5, avg: 0.5, max: 0.5, n: 1 }] },
+        ]);
+        // the same buckets as one series read
+        expect((await o.readMetricSeries({ service: 'cart', metric: 'rps', from: at(0), to: at(60), maxPoints: 2 })).points).toEqual(r[0].points);
+        expect(await o.readMetricSeriesBatch({ ...q, services: [] })).toEqual([]);
+        expect((await store.forOrg(orgB).readMetricSeriesBatch(q)).map((x) => x.points[0].max)).toEqual([1e6]);
+      });
+
       it('accepts an empty batch', async () => {
         expect(await A.insertSignals([])).toEqual({ inserted: 0, duplicates: [], failed: [] });
       });

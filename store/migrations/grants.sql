@@ -28,6 +28,7 @@ GRANT SELECT, INSERT, UPDATE ON fix_plans TO {{app_role}};
 GRANT SELECT, INSERT ON approvals TO {{app_role}};
 GRANT SELECT, INSERT ON commands TO {{app_role}};
 GRANT SELECT, INSERT ON fix_plan_preflights TO {{app_role}};
+GRANT SELECT, INSERT ON verifications TO {{app_role}};
 
 -- Appends go through warroom_audit_append only (017); the REVOKEs take back what earlier
 -- versions granted.
@@ -51,5 +52,6 @@ GRANT EXECUTE ON FUNCTION warroom_outbox_pending(integer, integer) TO {{app_role
 GRANT EXECUTE ON FUNCTION warroom_outbox_mark_published(text[]) TO {{app_role}};
 GRANT EXECUTE ON FUNCTION warroom_claim_setting(text, text) TO {{app_role}};
 GRANT EXECUTE ON FUNCTION warroom_fix_plans_orphaned(integer, integer) TO {{app_role}};
+GRANT EXECUTE ON FUNCTION warroom_fix_plans_unverified(timestamptz, integer) TO {{app_role}};
 GRANT EXECUTE ON FUNCTION warroom_audit_append(text, bigint, text, timestamptz, text, text, text, jsonb, text, text) TO {{app_role}};
 GRANT EXECUTE ON FUNCTION warroom_kb_lexical(text[], integer, float8, float8, float8, float8, integer) TO {{app_role}};

@@ -1,0 +1,141 @@
+/**
+ * The canary judge on generated windows (a seeded RNG, so every run sees the same samples):
+ * healed → continue, worse → rollback, unchanged → halt, tiny samples → halt "too few samples",
+ * and, as a property, never continue when the post window is worse on every signal.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { seededRng, type Rng } from '../../core/rng.js';
+import { judge, type ServiceWindows, type WindowSample } from './judge.js';
+
+/** A window of `intervals` 15 s intervals at `rps` with a per-request error probability and latencies around `p95` ms. */
+function windowOf(rng: Rng, o: { rps: number; errorRate: number; p95: number; cpu?: number; intervals?: number }): WindowSample {
+  const intervals = o.intervals ?? 20;
+  let requests = 0;
+  let errors = 0;
+  const latencyMs: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < intervals; i++) {
+    const n = Math.round(o.rps * 15);
+    requests += n;
+    // binomial by its normal approximation: enough for counts of hundreds
+    const mean = n * o.errorRate;
+    const z = Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+    errors += Math.max(0, Math.round(mean + z * Math.sqrt(mean * (1 - o.errorRate))));
+    latencyMs.push(o.p95 * (0.9 + 0.2 * rng()));
+    cpu.push(Math.min(1, (o.cpu ?? 0.4) + 0.04 * (rng() - 0.5)));
+  }
+  return { requests, errors, latencyMs, saturation: { cpu_utilization: cpu } };
+}
+
+const svc = (pre: WindowSample, post: WindowSample, over: Partial<ServiceWindows> = {}): ServiceWindows => ({ service: 'payments', sloTarget: 0.99, latencyKind: 'p95_per_interval', pre, post, ...over });
+
+describe('judge', () => {
+  it('continues and says healed when errors and latency fall back within the SLO', () => {
+    const rng = seededRng(1);
+    const v = judge([svc(windowOf(rng, { rps: 40, errorRate: 0.12, p95: 900 }), windowOf(rng, { rps: 40, errorRate: 0.002, p95: 180 }), { p95ObjectiveMs: 300 })]);
+    expect(v.decision).toBe('continue');
+    expect(v.healed).toBe(true);
+    const by = Object.fromEntries(v.checks.map((c) => [c.signal, c]));
+    expect(by.error_rate).toMatchObject({ verdict: 'better', test: 'two-proportion z-test (continuity-corrected)' });
+    expect(by.error_rate.p).toBeLessThan(1e-6);
+    expect(by.burn_rate).toMatchObject({ verdict: 'better' });
+    expect(by.burn_rate.pre).toBeCloseTo(12, 0);
+    expect(by.latency_p95).toMatchObject({ verdict: 'better', test: 'Mann–Whitney U (exact)' });
+    expect(by['saturation:cpu_utilization'].verdict).toBe('unchanged');
+    expect(v.message).toMatch(/^Continue: the fix healed payments\. payments: error rate fell from 1[12]\.\d% to 0\.\d\d%/);
+  });
+
+  it('continues without healing when the error rate falls but still burns the budget', () => {
+    const rng = seededRng(2);
+    const v = judge([svc(windowOf(rng, { rps: 40, errorRate: 0.2, p95: 200 }), windowOf(rng, { rps: 40, errorRate: 0.05, p95: 200 }))]);
+    expect(v).toMatchObject({ decision: 'continue', healed: false });
+    expect(v.message).toMatch(/improving, not healed yet.*still outside the SLO: payments/);
+  });
+
+  it('rolls back when the fix makes the error rate worse, and names the service and the test', () => {
+    const rng = seededRng(3);
+    const v = judge([
+      svc(windowOf(rng, { rps: 40, errorRate: 0.01, p95: 200 }), windowOf(rng, { rps: 40, errorRate: 0.01, p95: 200 }), { service: 'cart' }),
+      svc(windowOf(rng, { rps: 40, errorRate: 0.004, p95: 200 }), windowOf(rng, { rps: 40, errorRate: 0.08, p95: 200 })),
+    ]);
+    expect(v).toMatchObject({ decision: 'rollback', healed: false });
+    const worse = v.checks.filter((c) => c.verdict === 'worse');
+    expect(worse.map((c) => `${c.service}/${c.signal}`)).toEqual(['payments/error_rate', 'payments/burn_rate']);
+    expect(v.message).toMatch(/^Rollback: the fix made things worse\. payments: error rate rose from 0\.\d+% to [78]\.\d%/);
+  });
+
+  it('rolls back on slower latency alone, and on a resource pushed to saturation', () => {
+    const rng = seededRng(4);
+    const slower = judge([svc(windowOf(rng, { rps: 40, errorRate: 0.001, p95: 200 }), windowOf(rng, { rps: 40, errorRate: 0.001, p95: 450 }))]);
+    expect(slower.decision).toBe('rollback');
+    expect(slower.checks.find((c) => c.verdict === 'worse')?.signal).toBe('latency_p95');
+    const full = judge([svc(windowOf(rng, { rps: 40, errorRate: 0.001, p95: 200, cpu: 0.5 }), windowOf(rng, { rps: 40, errorRate: 0.001, p95: 200, cpu: 0.95 }))]);
+    expect(full.decision).toBe('rollback');
+    expect(full.checks.find((c) => c.verdict === 'worse')).toMatchObject({ signal: 'saturation:cpu_utilization' });
+    // fuller but far from saturation is not a reason to undo a fix
+    const busier = judge([svc(windowOf(rng, { rps: 40, errorRate: 0.001, p95: 200, cpu: 0.3 }), windowOf(rng, { rps: 40, errorRate: 0.001, p95: 200, cpu: 0.5 }))]);
+    expect(busier.decision).toBe('halt');
+  });
+
+  it('halts when nothing changed', () => {
+    const rng = seededRng(5);
+    const v = judge([svc(windowOf(rng, { rps: 40, errorRate: 0.03, p95: 250 }), windowOf(rng, { rps: 40, errorRate: 0.03, p95: 250 }))]);
+    expect(v).toMatchObject({ decision: 'halt', healed: false });
+    expect(v.message).toMatch(/^Halt: no significant improvement after the fix\. payments: error rate from/);
+    expect(v.checks.every((c) => c.verdict === 'unchanged')).toBe(true);
+  });
+
+  it('halts with "too few samples" when the windows are tiny, even if the numbers look better', () => {
+    const v = judge([
+      svc(
+        { requests: 12, errors: 6, latencyMs: [900, 950], saturation: {} },
+        { requests: 10, errors: 0, latencyMs: [100, 120], saturation: {} },
+      ),
+    ]);
+    expect(v).toMatchObject({ decision: 'halt', healed: false });
+    expect(v.message).toMatch(/^Halt: too few samples to judge the fix\. payments: too few samples: 12 requests before and 10 after \(at least 100 each\); payments: too few samples: 2 latency values/);
+    expect(judge([]).message).toBe('Halt: too few samples to judge the fix. no impacted service had data.');
+  });
+
+  it('judges raw latency samples by their p95', () => {
+    const rng = seededRng(6);
+    const lat = (base: number, tail: number) => Array.from({ length: 400 }, () => (rng() < 0.1 ? tail : base) * (0.8 + 0.4 * rng()));
+    const v = judge([svc({ requests: 400, errors: 1, latencyMs: lat(50, 2000), saturation: {} }, { requests: 400, errors: 1, latencyMs: lat(50, 100), saturation: {} }, { latencyKind: 'samples' })]);
+    const l = v.checks.find((c) => c.signal === 'latency_p95')!;
+    expect(l.verdict).toBe('better');
+    expect(l.pre).toBeGreaterThan(1500);
+    expect(l.post).toBeLessThan(150);
+  });
+
+  it('never continues when the post window is worse on every signal (property)', () => {
+    const sample = fc.record({
+      requests: fc.integer({ min: 0, max: 50_000 }),
+      rate: fc.double({ min: 0, max: 0.5, noNaN: true }),
+      latency: fc.array(fc.double({ min: 1, max: 5000, noNaN: true }), { minLength: 0, maxLength: 40 }),
+      cpu: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 0, maxLength: 40 }),
+    });
+    fc.assert(
+      fc.property(sample, fc.double({ min: 0, max: 0.5, noNaN: true }), fc.double({ min: 0, max: 3000, noNaN: true }), fc.integer({ min: 0, max: 1000 }), fc.constantFrom('samples' as const, 'p95_per_interval' as const), (pre, rateUp, latUp, moreRequests, latencyKind) => {
+        // post: at least as many errors per request, every latency and cpu value shifted up
+        const postRequests = pre.requests + moreRequests;
+        const postRate = Math.min(1, pre.rate + rateUp);
+        const v = judge([
+          svc(
+            { requests: pre.requests, errors: Math.round(pre.requests * pre.rate), latencyMs: pre.latency, saturation: { cpu_utilization: pre.cpu } },
+            {
+              requests: postRequests,
+              errors: Math.max(Math.round(pre.requests * pre.rate), Math.round(postRequests * postRate)),
+              latencyMs: pre.latency.map((x) => x + latUp),
+              saturation: { cpu_utilization: pre.cpu.map((x) => Math.min(1, x + rateUp)) },
+            },
+            { latencyKind },
+          ),
+        ]);
+        expect(v.decision).not.toBe('continue');
+        expect(v.healed).toBe(false);
+      }),
+      { numRuns: 500, seed: 17 },
+    );
+  });
+});

@@ -1,0 +1,234 @@
+/**
+ * The canary judge: after a fix ran, the pre window (before it) and the post window (after a
+ * settling time) of each impacted service are compared signal by signal, and the judge decides:
+ *
+ *  - rollback — the fix made something worse: on any impacted service the error rate or the p95
+ *    latency is significantly and materially higher after, the SLO burn rate rose past the budget
+ *    (burn > 1) significantly, or a resource is significantly fuller and near saturation;
+ *  - continue — nothing is worse and the error rate, the latency or the burn rate fell back
+ *    significantly; `healed` when, besides, every impacted service is within its SLO after;
+ *  - halt — nothing is worse but nothing improved either (no significant change, or too few
+ *    samples to tell): leave the change in place and let a person look.
+ *
+ * "Significant" is a two-sided test at `alpha` suited to the data: counts of errors among
+ * requests by the two-proportion test (Fisher's exact test for small counts), latency and
+ * saturation levels per interval by the Mann–Whitney U rank test (exact for small samples), raw
+ * latencies by the share of them above the pooled p95 (the tail is what a p95 objective is about).
+ * "Material" is a minimum effect, because with thousands of requests a trivial change is
+ * significant; the burn rate needs none: burning the budget faster than allowed matters at any size.
+ * Pure: plain data in, plain data out.
+ */
+import type { VerifyCheck, VerifyDecision } from '../../core/schemas.js';
+import { mannWhitneyU, median, quantile, twoProportionTest, type TestResult } from './stats.js';
+
+/** What one window of one service holds. */
+export interface WindowSample {
+  /** Requests served in the window, and how many of them failed. */
+  requests: number;
+  errors: number;
+  /** Latency observations in ms (see `ServiceWindows.latencyKind`). */
+  latencyMs: number[];
+  /** Resource levels per interval (0..1), by resource (`cpu_utilization`, `memory_utilization`, `disk_utilization`, `saturation`). */
+  saturation: Record<string, number[]>;
+}
+
+export interface ServiceWindows {
+  service: string;
+  /** The availability objective, e.g. 0.999: the error budget is 1 − sloTarget. */
+  sloTarget: number;
+  /** The p95 latency objective in ms, when the service has one. */
+  p95ObjectiveMs?: number;
+  /** `samples`: individual request latencies (the p95 is theirs); `p95_per_interval`: one p95 per scrape interval (their median is the typical p95). */
+  latencyKind: 'samples' | 'p95_per_interval';
+  pre: WindowSample;
+  post: WindowSample;
+}
+
+export type CheckVerdict = VerifyCheck['verdict'];
+export type Decision = VerifyDecision;
+export type Check = VerifyCheck;
+
+export interface Verdict {
+  decision: Decision;
+  healed: boolean;
+  checks: Check[];
+  message: string;
+}
+
+export interface JudgeOptions {
+  /** Two-sided significance level of every test. */
+  alpha: number;
+  /** Fewest requests per window for the error rate and the burn rate to be judged. */
+  minRequests: number;
+  /** Fewest latency (or saturation) values per window for the rank test (5 + 5 is the least where an exact p can fall below 0.01). */
+  minIntervals: number;
+  /** Smallest error-rate change that counts: absolute (fraction of requests) and relative. */
+  minErrorRateDelta: number;
+  minErrorRateRatio: number;
+  /** Smallest relative change of the p95 latency that counts. */
+  minLatencyRatio: number;
+  /** A resource is judged worse only when it ends at least this full, having risen by at least `minSaturationDelta`. */
+  saturationCeiling: number;
+  minSaturationDelta: number;
+}
+
+export const DEFAULT_JUDGE: JudgeOptions = {
+  alpha: 0.01,
+  minRequests: 100,
+  minIntervals: 5,
+  minErrorRateDelta: 0.002,
+  minErrorRateRatio: 0.2,
+  minLatencyRatio: 0.1,
+  saturationCeiling: 0.85,
+  minSaturationDelta: 0.05,
+};
+
+const pct = (x: number) => `${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`;
+const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
+const pv = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
+const TOO_FEW = 'too few samples';
+
+function errorRateCheck(s: ServiceWindows, o: JudgeOptions, t: TestResult | null): Check {
+  const { pre, post } = s;
+  const base = { signal: 'error_rate' as const, service: s.service };
+  if (!t) return { ...base, pre: null, post: null, test: 'none', p: null, verdict: 'insufficient', reason: `${TOO_FEW}: ${pre.requests} requests before and ${post.requests} after (at least ${o.minRequests} each)` };
+  const r1 = pre.errors / pre.requests;
+  const r2 = post.errors / post.requests;
+  const delta = r2 - r1;
+  const material = Math.abs(delta) >= o.minErrorRateDelta && Math.abs(delta) >= o.minErrorRateRatio * Math.min(r1, r2);
+  const moved = `from ${pct(r1)} to ${pct(r2)} (${t.test}, ${pv(t.p)})`;
+  let verdict: CheckVerdict = 'unchanged';
+  let reason = `error rate ${moved}: no significant change`;
+  if (t.p < o.alpha && material) {
+    verdict = delta > 0 ? 'worse' : 'better';
+    reason = `error rate ${delta > 0 ? 'rose' : 'fell'} ${moved}`;
+  } else if (t.p < o.alpha) reason = `error rate ${moved}: significant but below the smallest change that counts`;
+  return { ...base, pre: r1, post: r2, test: t.test, p: t.p, verdict, reason };
+}
+
+function burnRateCheck(s: ServiceWindows, o: JudgeOptions, t: TestResult | null): Check {
+  const budget = 1 - s.sloTarget;
+  const base = { signal: 'burn_rate' as const, service: s.service };
+  if (!t) return { ...base, pre: null, post: null, test: 'none', p: null, verdict: 'insufficient', reason: `${TOO_FEW} to measure the burn rate` };
+  const b1 = s.pre.errors / s.pre.requests / budget;
+  const b2 = s.post.errors / s.post.requests / budget;
+  const moved = `burn rate ${b1.toFixed(2)}× → ${b2.toFixed(2)}× of the ${pct(budget)} error budget (SLO ${pct(s.sloTarget)}; ${pv(t.p)})`;
+  let verdict: CheckVerdict = 'unchanged';
+  let reason = `${moved}: ${b2 > 1 ? 'still burning faster than allowed' : 'within budget'}, no significant change`;
+  if (t.p < o.alpha && b2 > b1 && b2 > 1) {
+    verdict = 'worse';
+    reason = `${moved}: burning the budget faster than before, and faster than allowed`;
+  } else if (t.p < o.alpha && b2 < b1 && b2 <= 1) {
+    verdict = 'better';
+    reason = `${moved}: back within budget`;
+  } else if (t.p < o.alpha && b2 < b1) reason = `${moved}: lower, but still burning faster than allowed`;
+  return { ...base, pre: b1, post: b2, test: t.test, p: t.p, verdict, reason };
+}
+
+function latencyCheck(s: ServiceWindows, o: JudgeOptions): Check {
+  const a = s.pre.latencyMs;
+  const b = s.post.latencyMs;
+  const base = { signal: 'latency_p95' as const, service: s.service };
+  if (a.length < o.minIntervals || b.length < o.minIntervals) {
+    return { ...base, pre: null, post: null, test: 'none', p: null, verdict: 'insufficient', reason: `${TOO_FEW}: ${a.length} latency values before and ${b.length} after (at least ${o.minIntervals} each)` };
+  }
+  const summary = (v: number[]) => (s.latencyKind === 'samples' ? quantile(v, 0.95) : median(v));
+  const p1 = summary(a);
+  const p2 = summary(b);
+  const t = s.latencyKind === 'samples' ? tailTest(a, b) : mannWhitneyU(a, b);
+  // the direction is the test's (after tends higher or lower), the size the p95's
+  const up = s.latencyKind === 'samples' ? t.statistic > 0 : t.statistic > (a.length * b.length) / 2;
+  const material = Math.abs(p2 - p1) >= o.minLatencyRatio * Math.min(p1, p2);
+  const moved = `p95 latency ${ms(p1)} → ${ms(p2)} (${t.test}, ${pv(t.p)})`;
+  let verdict: CheckVerdict = 'unchanged';
+  let reason = `${moved}: no significant change`;
+  if (t.p < o.alpha && material && up === p2 > p1) {
+    verdict = up ? 'worse' : 'better';
+    reason = `${moved}: ${up ? 'slower' : 'faster'} after the fix`;
+  } else if (t.p < o.alpha) reason = `${moved}: significant but below the smallest change that counts`;
+  return { ...base, pre: p1, post: p2, test: t.test, p: t.p, verdict, reason };
+}
+
+/**
+ * A change of the tail of raw latencies: how many values of each window lie above the pooled
+ * 95th percentile, compared as two proportions (a quantile test, Mood's median test moved to the
+ * p95). A rank test would miss it: the slowest 5% can change while the bulk, and the ranks, stay.
+ */
+function tailTest(before: readonly number[], after: readonly number[]): TestResult {
+  const threshold = quantile([...before, ...after], 0.95);
+  const above = (v: readonly number[]) => v.filter((x) => x > threshold).length;
+  const t = twoProportionTest(above(before), before.length, above(after), after.length);
+  return { ...t, test: `p95 tail test (values above the pooled p95, ${t.test})` };
+}
+
+function saturationCheck(s: ServiceWindows, resource: string, o: JudgeOptions): Check {
+  const a = s.pre.saturation[resource] ?? [];
+  const b = s.post.saturation[resource] ?? [];
+  const base = { signal: `saturation:${resource}` as const, service: s.service };
+  if (a.length < o.minIntervals || b.length < o.minIntervals) {
+    return { ...base, pre: null, post: null, test: 'none', p: null, verdict: 'insufficient', reason: `${TOO_FEW} of ${resource}: ${a.length} before, ${b.length} after` };
+  }
+  const m1 = median(a);
+  const m2 = median(b);
+  const t = mannWhitneyU(a, b);
+  const moved = `${resource} ${pct(m1)} → ${pct(m2)} (${t.test}, ${pv(t.p)})`;
+  const significant = t.p < o.alpha && Math.abs(m2 - m1) >= o.minSaturationDelta;
+  let verdict: CheckVerdict = 'unchanged';
+  let reason = `${moved}: no material change`;
+  if (significant && m2 > m1 && m2 >= o.saturationCeiling) {
+    verdict = 'worse';
+    reason = `${moved}: fuller after the fix, and near saturation (≥ ${pct(o.saturationCeiling)})`;
+  } else if (significant && m2 < m1) {
+    verdict = 'better';
+    reason = `${moved}: relieved`;
+  } else if (significant) reason = `${moved}: fuller, but below ${pct(o.saturationCeiling)}`;
+  return { ...base, pre: m1, post: m2, test: t.test, p: t.p, verdict, reason };
+}
+
+/** Every check of one service: error rate, burn rate, latency, then each resource seen. */
+export function checkService(s: ServiceWindows, opts: Partial<JudgeOptions> = {}): Check[] {
+  const o = { ...DEFAULT_JUDGE, ...opts };
+  const enough = s.pre.requests >= o.minRequests && s.post.requests >= o.minRequests;
+  // one test of the counts serves both the error rate and the burn rate
+  const t = enough ? twoProportionTest(Math.round(s.pre.errors), Math.round(s.pre.requests), Math.round(s.post.errors), Math.round(s.post.requests)) : null;
+  const resources = [...new Set([...Object.keys(s.pre.saturation), ...Object.keys(s.post.saturation)])].sort();
+  return [errorRateCheck(s, o, t), burnRateCheck(s, o, t), latencyCheck(s, o), ...resources.map((r) => saturationCheck(s, r, o))];
+}
+
+/** Whether a service is within its objectives after the fix (unknown counts as not shown to be). */
+function withinSlo(s: ServiceWindows, checks: Check[]): boolean {
+  const burn = checks.find((c) => c.signal === 'burn_rate');
+  if (!burn || burn.post === null || burn.post > 1) return false;
+  if (s.p95ObjectiveMs === undefined) return true;
+  const lat = checks.find((c) => c.signal === 'latency_p95');
+  return lat?.post !== null && lat?.post !== undefined && lat.post <= s.p95ObjectiveMs;
+}
+
+const GOLDEN = new Set<Check['signal']>(['error_rate', 'latency_p95', 'burn_rate']);
+
+/** The decision over the impacted services, with every check and a message that says why. */
+export function judge(services: readonly ServiceWindows[], opts: Partial<JudgeOptions> = {}): Verdict {
+  const perService = services.map((s) => ({ s, checks: checkService(s, opts) }));
+  const checks = perService.flatMap((x) => x.checks);
+  const worse = checks.filter((c) => c.verdict === 'worse');
+  const better = checks.filter((c) => c.verdict === 'better' && GOLDEN.has(c.signal));
+  const golden = checks.filter((c) => GOLDEN.has(c.signal));
+  const line = (c: Check) => `${c.service}: ${c.reason}`;
+  if (worse.length > 0) {
+    return { decision: 'rollback', healed: false, checks, message: `Rollback: the fix made things worse. ${worse.map(line).join('; ')}.` };
+  }
+  if (better.length > 0) {
+    const healed = perService.every((x) => withinSlo(x.s, x.checks));
+    const outside = perService.filter((x) => !withinSlo(x.s, x.checks)).map((x) => x.s.service);
+    const message = healed
+      ? `Continue: the fix healed ${services.map((s) => s.service).join(', ')}. ${better.map(line).join('; ')}; every impacted service is within its SLO.`
+      : `Continue: improving, not healed yet. ${better.map(line).join('; ')}; still outside the SLO: ${outside.join(', ')}.`;
+    return { decision: 'continue', healed, checks, message };
+  }
+  if (golden.length === 0 || golden.every((c) => c.verdict === 'insufficient')) {
+    const why = golden.length === 0 ? 'no impacted service had data' : golden.filter((c) => c.signal !== 'burn_rate').map(line).join('; ');
+    return { decision: 'halt', healed: false, checks, message: `Halt: ${TOO_FEW} to judge the fix. ${why}.` };
+  }
+  const judged = golden.filter((c) => c.verdict !== 'insufficient' && c.signal !== 'burn_rate');
+  return { decision: 'halt', healed: false, checks, message: `Halt: no significant improvement after the fix. ${(judged.length ? judged : golden).map(line).join('; ')}.` };
+}
