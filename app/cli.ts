@@ -214,7 +214,7 @@ export async function main(argv: string[], evals: EvalLoaders = NO_EVALS): Promi
   program
     .command('bench')
     .description('Run a benchmark and print its figures')
-    .argument('<name>', 'benchmark: ingest, logs, sim, detect, pipeline, kb, analyze, ask')
+    .argument('<name>', 'benchmark: ingest, logs, sim, detect, pipeline, kb, analyze, ask, slack-ack, verify')
     .option('--engine <engine>', 'pglite, postgres or both', 'both')
     .option('--batches <n>', 'batches of 1,000 signals per engine', '200')
     .option('--concurrency <n>', 'requests in flight', '4')
