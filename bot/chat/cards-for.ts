@@ -7,6 +7,7 @@
  * updated again (the summary's "time open" alone changes every minute).
  */
 import { createHash } from 'node:crypto';
+import { planDiff } from '../../core/plan-diff.js';
 import type { Hypothesis, Incident } from '../../core/schemas.js';
 import { latestAnalysisOrNull } from '../../usecases/analyses.js';
 import type { IncidentAnalysis } from '../../usecases/analyze.js';
@@ -89,7 +90,8 @@ export async function planCardFor(s: Session, planId: string, baseUrl: string): 
   const [inc, preflight] = await Promise.all([s.org.getIncident(plan.incidentId), s.org.latestPreflight(plan.id)]);
   // the latest preflight's gates, each with its reason (none before the first preflight)
   const gates = (preflight?.gates ?? []).map((g) => ({ name: g.name, status: g.passed ? ('passed' as const) : ('failed' as const), detail: g.reason }));
-  const card = fixPlanCard({ plan, approvals, baseUrl, rollback: plan.rollback ?? [], why: plan.why ?? null, ...(gates.length ? { gates } : {}), ...(inc ? { incident: { id: inc.id, title: inc.title } } : {}) });
+  const diff = planDiff(plan.steps);
+  const card = fixPlanCard({ plan, approvals, baseUrl, rollback: plan.rollback ?? [], why: plan.why ?? null, ...(diff ? { diff } : {}), ...(gates.length ? { gates } : {}), ...(inc ? { incident: { id: inc.id, title: inc.title } } : {}) });
   return { card, digest: digestOf(planVersion(plan), approvals.map((x) => x.id), ...(preflight ? [preflight.id] : [])) };
 }
 
