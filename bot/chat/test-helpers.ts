@@ -103,23 +103,25 @@ export async function chatWorld(over: Partial<ChatBotDeps> & { agent?: () => Age
   const seeded = await seed();
   const useCaseDeps = seeded.session().deps;
   const rooms = memoryRoomRegistry();
-  // the fix.execute worker of app/runtime.ts, stood in for: each started run runs at once
+  // the fix.execute worker of app/runtime.ts, stood in for: each started run runs at once; a
+  // test's own publishCommitted (a bus relay) still gets every message
   const publishCommitted = (msgs: OutboxMessage[]): void => {
     seeded.published.push(...msgs);
     const worker = { store: seeded.opened.store, useCaseDeps, publishCommitted };
     for (const m of msgs.filter((x) => x.subject === 'fix.execute')) void runFix(worker, m).catch(() => undefined);
+    over.publishCommitted?.(msgs);
   };
   const deps: ChatBotDeps = {
     orgId: 'o1',
     org: () => seeded.org,
     useCaseDeps,
-    publishCommitted,
     agent: () => undefined,
     directory: memoryDirectory(PEOPLE),
     rooms,
     baseUrl: 'http://127.0.0.1:3000',
     mask,
     ...over,
+    publishCommitted,
   };
   return { seeded, bot: createChatBot(deps), deps, rooms, clock: useCaseDeps.clock as ManualClock, close: () => seeded.close() };
 }

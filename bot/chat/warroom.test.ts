@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxMessage } from '../../core/ports/index.js';
 import { createInprocBus, type InprocBus } from '../../bus/index.js';
-import { subscribeFixWorker } from '../../usecases/fix-run.js';
 import { type ActionPayload, encodeAction } from '../cards/index.js';
 import { chatWorld, recordingSurface, slackUser, type ChatWorld, type RecordingSurface } from './test-helpers.js';
 import { ClaimBusyError, roomName, startWarRooms, wantsRoom, type WarRooms } from './warroom.js';
@@ -29,8 +28,6 @@ beforeAll(async () => {
   w = await chatWorld({ publishCommitted: (m) => relay(m) });
   surface = recordingSurface('local');
   // the bot acts on the local surface here: a reply in the room is where the war room is
-  // the fix.execute worker, as app/runtime.ts subscribes it: an approval's run commits its outcome from there
-  await subscribeFixWorker(bus, { store: w.seeded.opened.store, useCaseDeps: w.deps.useCaseDeps, publishCommitted: relay });
   rooms = await startWarRooms({ bus, surface, rooms: w.rooms, orgId: 'o1', org: () => w.seeded.org, useCaseDeps: w.deps.useCaseDeps, baseUrl: w.deps.baseUrl, minSeverity: 'sev2', retryDelayMs: 5 });
 });
 afterAll(async () => {

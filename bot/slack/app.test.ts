@@ -84,7 +84,7 @@ describe('the Slack app (Bolt, HTTP mode)', () => {
     const res = await h.send(command('analyze inc_1'));
     const ackMs = Date.now() - started;
     expect(res.status).toBe(200);
-    expect(ackMs).toBeLessThan(1000);
+    expect(ackMs).toBeLessThan(3000); // Slack's own deadline; the reply (held) is not there yet
     expect(h.fake.held()).toHaveLength(0);
     await h.fake.waitFor('chat.postMessage', 1, 8000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(4000);
