@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
 import { startSandbox, type RunningSandbox } from '../sim/edge/realtime.js';
 import { startK8sSandbox, type K8sSandbox } from '../test-support/k8s-sandbox.js';
-import { kubeconfigYaml } from './commands/sim.js';
+import { kubeconfigYaml } from './kubeconfig.js';
 import { startEmbedded, type Embedded } from './embedded.js';
 import { KUBERNETES_RUNNER_KEY_NAME, loadKubeconfig } from './kubernetes-runner.js';
 

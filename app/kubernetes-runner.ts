@@ -19,7 +19,7 @@ import { newApiKey } from '../core/api-keys.js';
 import type { Runner, Store } from '../core/ports/index.js';
 import { kubernetesRunner } from '../remediate/runners/kubernetes.js';
 import { issueKey } from '../usecases/keys.js';
-import { kubeconfigYaml } from './commands/sim.js';
+import { kubeconfigYaml } from './kubeconfig.js';
 import { DEFAULT_ORG, type Config } from './config.js';
 import { fastUlid } from './ids.js';
 

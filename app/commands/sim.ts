@@ -3,6 +3,7 @@
  * Each function prints its result and returns an exit code (0 ok, 1 failure, 2 bad input), so
  * app/cli.ts can wire them as `process.exitCode = await runSimX(…)`.
  */
+import { kubeconfigYaml } from '../kubeconfig.js';
 import { cpus } from 'node:os';
 import { loadConfig } from '../config.js';
 import { startEmbedded } from '../embedded.js';
@@ -91,33 +92,6 @@ export interface SimKubeconfigOptions {
   key?: string;
   out?: Out;
   err?: Out;
-}
-
-/** A kubeconfig for the sandbox's Kubernetes API (YAML; every string JSON-quoted, which YAML reads as is). */
-export function kubeconfigYaml(server: string, token: string): string {
-  const q = (v: string) => JSON.stringify(v);
-  return [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    '  - name: warroom-sandbox',
-    '    cluster:',
-    `      server: ${q(server)}`,
-    // plain http: @kubernetes/client-node refuses it unless TLS verification is declared off
-    ...(server.startsWith('http:') ? ['      insecure-skip-tls-verify: true'] : []),
-    'users:',
-    '  - name: warroom',
-    '    user:',
-    `      token: ${q(token)}`,
-    'contexts:',
-    '  - name: warroom-sandbox',
-    '    context:',
-    '      cluster: warroom-sandbox',
-    '      user: warroom',
-    '      namespace: shop',
-    'current-context: warroom-sandbox',
-    '',
-  ].join('\n');
 }
 
 /** The running instance a sandbox command talks to: `--url`/`--key`, else this machine's PORT and WARROOM_API_KEY. */

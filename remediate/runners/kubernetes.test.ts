@@ -7,7 +7,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubeconfigYaml } from '../../app/commands/sim.js';
+import { kubeconfigYaml } from '../../app/kubeconfig.js';
 import { startEmbedded, type Embedded } from '../../app/embedded.js';
 import { ManualClock } from '../../core/clock.js';
 import type { FixStep } from '../../core/schemas.js';
