@@ -94,6 +94,10 @@ export const TopologyNode = z.object({
 export const TopologyEdge = z.object({
   from: Id.describe('caller'),
   to: Id.describe('callee'),
+  mode: z
+    .enum(['sync', 'async'])
+    .optional()
+    .describe('sync (default): the caller waits for the answer; async: a hand-off through a queue or stream that the caller does not wait on (a broker delivering to its consumers)'),
   attributes: Json.default({}),
 });
 export const TopologyInput = z

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from './analyze.js';
-import { caseToInput, clusterLogRows, LABEL_FIELDS, logLevel, parseJsonLines, parseMetricsCsv, stripLabels, toLogRows, type LogRow } from './cases.js';
+import { caseToInput, clusterLogRows, LABEL_FIELDS, logLevel, parseCaseTopology, parseJsonLines, parseMetricsCsv, stripLabels, toLogRows, type LogRow } from './cases.js';
 
 // A tiny case in the layout of ../shared/data/rca, written inline (tests never read that folder).
 const INJECT = 1_700_000_000;
@@ -55,6 +55,19 @@ describe('cases → AnalysisInput', () => {
     const r = analyze(input);
     expect(r.ranking[0].service).toBe('cart');
     expect(r.ranking.map((x) => x.service)).not.toContain('entry-sli');
+  });
+
+  it('reads which edges are async hand-offs, in either topology shape, and passes them on', () => {
+    expect(parseCaseTopology({ nodes: ['a', 'q', 'c'], edges: [['a', 'q'], ['q', 'c', 'async']] })!.edges).toEqual([['a', 'q'], ['q', 'c', 'async']]);
+    const put = { nodes: [{ id: 'a' }, { id: 'q' }, { id: 'c' }, { id: 'd' }], edges: [{ from: 'a', to: 'q', mode: 'sync' }, { from: 'q', to: 'c', mode: 'async' }, { from: 'q', to: 'd', attributes: { mode: 'async' } }] };
+    const topology = parseCaseTopology(put)!;
+    expect(topology.edges).toEqual([['a', 'q'], ['q', 'c', 'async'], ['q', 'd', 'async']]);
+    const input = caseToInput({ caseJson: { ...caseJson, entry_service: 'a', candidate_services: undefined }, metrics: parseMetricsCsv(csv()), topology });
+    expect(input.topology!.edges).toEqual([
+      { from: 'a', to: 'q', attributes: {} },
+      { from: 'q', to: 'c', mode: 'async', attributes: {} },
+      { from: 'q', to: 'd', mode: 'async', attributes: {} },
+    ]);
   });
 
   it('uses the normal period as the baseline when the case has one', () => {

@@ -24,9 +24,12 @@ export interface MetricRow {
   instance?: string;
 }
 
+/** A call edge of a case's graph; a third element 'async' marks a hand-off the caller does not wait on. */
+export type CaseEdge = [caller: string, callee: string, mode?: 'async'];
+
 export interface CaseTopology {
   nodes: string[];
-  edges: [string, string][];
+  edges: CaseEdge[];
 }
 
 export interface CaseContent {
@@ -85,17 +88,23 @@ export function parseMetricsCsv(text: string): MetricRow[] {
   return out;
 }
 
-/** topology.json as `{nodes: string[], edges: [caller, callee][]}` or the `PUT /v1/topology` shape. */
+/**
+ * topology.json as `{nodes: string[], edges: [caller, callee, mode?][]}` or the `PUT /v1/topology`
+ * shape (an edge's `mode`, or `attributes.mode` as older sandbox exports wrote it).
+ */
 export function parseCaseTopology(v: unknown): CaseTopology | null {
   if (!v || typeof v !== 'object') return null;
   const t = v as { nodes?: unknown; edges?: unknown };
   const id = (n: unknown) => (typeof n === 'string' ? n : n && typeof n === 'object' && typeof (n as { id?: unknown }).id === 'string' ? (n as { id: string }).id : null);
   const nodes = Array.isArray(t.nodes) ? t.nodes.map(id).filter((x): x is string => x !== null) : [];
-  const edges: [string, string][] = [];
+  const edges: CaseEdge[] = [];
+  const edge = (from: string, to: string, mode: unknown): CaseEdge => (mode === 'async' ? [from, to, 'async'] : [from, to]);
   for (const e of Array.isArray(t.edges) ? t.edges : []) {
-    if (Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string') edges.push([e[0], e[1]]);
-    else if (e && typeof e === 'object' && typeof (e as { from?: unknown }).from === 'string' && typeof (e as { to?: unknown }).to === 'string')
-      edges.push([(e as { from: string }).from, (e as { to: string }).to]);
+    if (Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string') edges.push(edge(e[0], e[1], e[2]));
+    else if (e && typeof e === 'object' && typeof (e as { from?: unknown }).from === 'string' && typeof (e as { to?: unknown }).to === 'string') {
+      const o = e as { from: string; to: string; mode?: unknown; attributes?: { mode?: unknown } };
+      edges.push(edge(o.from, o.to, o.mode ?? o.attributes?.mode));
+    }
   }
   return { nodes, edges };
 }
@@ -223,7 +232,9 @@ export function caseToInput(content: CaseContent): AnalysisInput {
   // the declared graph, else the one the spans or trace-correlated log lines show
   const declared = content.topology && content.topology.edges.length ? content.topology : null;
   const observed = declared ? null : observedTopology(content.spans ? spanCalls(toSignals(content.spans).filter(isSpan)) : [], requests);
-  const given: TopologyInput['edges'] = declared ? declared.edges.map(([a, b]) => ({ from: a, to: b, attributes: {} })) : (observed?.edges ?? []);
+  const given: TopologyInput['edges'] = declared
+    ? declared.edges.map(([a, b, mode]) => ({ from: a, to: b, ...(mode ? { mode } : {}), attributes: {} }))
+    : (observed?.edges ?? []);
   let topology: TopologyInput | null = null;
   if (given.length) {
     const ids = new Set(declared ? declared.nodes : observed!.nodes.map((n) => n.id));
@@ -239,7 +250,7 @@ export function caseToInput(content: CaseContent): AnalysisInput {
     }
     topology = {
       nodes: [...ids].sort().map((id) => ({ id, type: 'service', attributes: {} })),
-      edges: edges.map(([a, b], i) => ({ from: a, to: b, attributes: given[i]?.attributes ?? {} })),
+      edges: edges.map(([a, b], i) => ({ from: a, to: b, ...(given[i]?.mode ? { mode: given[i].mode } : {}), attributes: given[i]?.attributes ?? {} })),
     };
   }
   const calls = (topology?.edges ?? []).map((e) => [e.from, e.to] as const);

@@ -90,7 +90,7 @@ describe('hypothesis text from its own numbers', () => {
   const err = (instance: string | null, z: number, onset: number | null) =>
     delta({ service: 'search', metric: 'http_error_rate', kind: 'errors', instance, baselineMedian: 0.001, incidentMedian: z > 5 ? 0.3 : 0.001, shift: z > 5 ? 0.3 : 0, z, direction: z > 5 ? 'up' : 'flat', score: z > 5 ? 0.9 : 0, onset });
   const hot = err('search-0', 40, T + 4 * 60_000);
-  const svc: ServiceAnomaly = { service: 'search', own: 0.9, client: 0, starved: 0, families: {}, onset: T, topDeltas: [hot], detectorAnomalies: 0, logs: null };
+  const svc: ServiceAnomaly = { service: 'search', own: 0.9, client: 0, starved: 0, loadDropFamilies: [], families: {}, onset: T, topDeltas: [hot], detectorAnomalies: 0, logs: null };
   const change: ChangeCorrelation = { changeId: 'd1', service: 'search', kind: 'deploy', key: 'search@v2', ts: T - 12_000, leadMinutes: 0.2, leadFrom: 'onset', factors: { magnitude: 1, temporal: 1, centrality: 0, priorFailureRate: 0.1 }, likelihood: 0.9 };
   const draft = (correlations: ChangeCorrelation[]) =>
     draftHypotheses({

@@ -10,6 +10,7 @@ const svc = (service: string, own: number, client = 0): ServiceAnomaly => ({
   own,
   client,
   starved: 0,
+  loadDropFamilies: [],
   families: {},
   onset: null,
   topDeltas: [],
@@ -74,5 +75,46 @@ describe('explained-away', () => {
     expect(x.parts.explained).toBeCloseTo(0.6, 6);
     expect(x.parts.slowCalls).toBe(0.4);
     expect(x.score).toBeCloseTo(0.3 * (1 - 0.75 * 0.6) + RANKING_WEIGHTS.skippedSteps * 0.9 + RANKING_WEIGHTS.slowCalls * 0.4, 3);
+  });
+});
+
+describe('what cannot explain a caller', () => {
+  const rank = (graph: ReturnType<typeof buildGraph>, services: ServiceAnomaly[]) =>
+    rankServices({ graph, services: new Map(services.map((s) => [s.service, s])), candidates: graph.nodes, changeLikelihood: new Map(), anomalousFrom: 0.25 });
+  // a broker failing to take messages, and a consumer it delivers to that got busier a little earlier
+  const broker = { ...svc('broker', 0.9), families: { 'errors:self:err': 0.9 }, onset: 2 };
+  const consumer = { ...svc('consumer', 0.8), families: { 'saturation:self:cpu': 0.8 }, onset: 1 };
+  const deliver = (mode?: 'async'): GraphEdge => ({ ...e('broker', 'consumer'), ...(mode ? { mode } : {}) });
+
+  it('an async consumer does not explain its broker: the broker does not wait on it', () => {
+    const r = rank(buildGraph([], [deliver('async')], false), [broker, consumer]);
+    expect(r[0].service).toBe('broker');
+    expect(r[0].parts.explained).toBe(0);
+    expect(r[0].parts.explainedBy).toBeNull();
+  });
+
+  it('the same edge as a call the broker waits on does explain it (the control)', () => {
+    const r = rank(buildGraph([], [deliver()], false), [broker, consumer]);
+    const b = r.find((x) => x.service === 'broker')!;
+    expect(b.parts.explainedBy).toBe('consumer');
+    expect(b.parts.explained).toBeCloseTo(0.8, 6);
+  });
+
+  it('a dependency whose only evidence is that it received less load explains nothing', () => {
+    const graph = buildGraph([], [e('x', 'y')], false);
+    const x = { ...svc('x', 0.9), families: { 'errors:self:err': 0.9 }, onset: 2 };
+    const starved = { ...svc('y', 0.7), families: { 'detector:load-drop': 0.7 }, loadDropFamilies: ['detector:load-drop'], onset: 1 };
+    expect(rank(graph, [x, starved]).find((r) => r.service === 'x')!.parts.explained).toBe(0);
+    // the same strength of evidence that is not a load drop explains as before
+    const failing = { ...starved, loadDropFamilies: [] };
+    expect(rank(graph, [x, failing]).find((r) => r.service === 'x')!.parts.explained).toBeCloseTo(0.7, 6);
+  });
+
+  it("a caller's degraded calls blame only the dependencies it waits on", () => {
+    const graph = buildGraph([], [e('web', 'api'), { ...e('web', 'mailer'), mode: 'async' }], false);
+    const r = rank(graph, [svc('web', 0, 0.6), svc('api', 0), svc('mailer', 0)]);
+    const blame = (s: string) => r.find((x) => x.service === s)!.parts.blame;
+    expect(blame('api')).toBeCloseTo(0.6, 6);
+    expect(blame('mailer')).toBe(0);
   });
 });

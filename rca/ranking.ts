@@ -19,13 +19,17 @@
  * holds no line of s's dependencies, so no dependency can explain it.
  *
  * - own(s): noisy-or of the service's strongest server-side, resource, log and detector evidence.
- * - explained(s): the strongest own anomaly among s's dependencies (up to three hops, ×0.85 per
- *   extra hop) whose onset is not later than s's (plus a slack). A dependency that went wrong
- *   first explains its callers' symptoms. When s's evidence includes a latency increase, a
- *   dependency explains only the share its own increase of the same metric can cover (latency
- *   adds up along a call; a fan-out allowance covers several calls per request).
+ * - explained(s): the strongest own anomaly among the dependencies s waits on (up to three hops,
+ *   ×0.85 per extra hop) whose onset is not later than s's (plus a slack). A dependency that went
+ *   wrong first explains its callers' symptoms. Not across an async hand-off (a broker delivering
+ *   to its consumers): the sender does not wait, so the consumer's errors and latency never reach
+ *   it. Nor by evidence that only says the dependency received less load (its request rate or CPU
+ *   fell: `loadDropFamilies`): that is its callers' doing, a symptom of them, not a cause. When
+ *   s's evidence includes a latency increase, a dependency explains only the share its own
+ *   increase of the same metric can cover (latency adds up along a call; a fan-out allowance
+ *   covers several calls per request).
  * - blame(s): what s's callers' degraded outbound calls say about s — see flowBlame: a caller's
- *   slow or failing outbound calls point at its dependencies, unless another dependency already
+ *   slow or failing outbound calls point at the dependencies it waits on, unless another one already
  *   accounts for them, and blame that lands on a service with little evidence of its own moves on
  *   to its anomalous dependencies. This catches faults that show only from
  *   the outside (network delay on s: s's own metrics stay calm, its callers' client latency rises).
@@ -97,7 +101,11 @@ export function rankServices(inp: RankingInput): RankedService[] {
     }
     return v * (1 - (inp.services.get(s)?.starved ?? 0));
   };
-  const kept = flowBlame(inp, own, observed, (s) => noisyOr([own(s), W.starvedCallees * starvedOf(s), namedOf(s)]));
+  const explaining = (s: string) => {
+    const a = inp.services.get(s);
+    return !a ? 0 : a.loadDropFamilies.length ? noisyOr(explainingFamilies(a).map(([, x]) => x)) : a.own;
+  };
+  const kept = flowBlame(inp, explaining, observed, (s) => noisyOr([own(s), W.starvedCallees * starvedOf(s), namedOf(s)]));
   const out: RankedService[] = [];
   for (const s of inp.candidates) {
     const o = own(s);
@@ -108,14 +116,15 @@ export function rankServices(inp: RankingInput): RankedService[] {
     let byDependency = 0;
     const so = onset(s);
     const lat = latencyShift(s);
-    for (const [c, { depth }] of walk(inp.graph, s, 'callees', 3)) {
+    // Only dependencies s waits on: a consumer behind a queue cannot slow or fail s's responses.
+    for (const [c, { depth }] of walk(inp.graph, s, 'waitsOn', 3)) {
       const co = onset(c);
       if (so !== null && co !== null && co > so + W.onsetSlackMs) continue;
       // Latency adds up along a call: a dependency 4 ms slower cannot explain a caller 2 s slower
       // through that latency; its other evidence (CPU, errors, logs) explains in full.
       const ca = inp.services.get(c);
       if (!ca) continue;
-      const fams = Object.entries(ca.families);
+      const fams = explainingFamilies(ca);
       // a dependency whose own dependencies went quiet failed too, even if it looks calm itself
       let v = noisyOr([...fams.map(([, x]) => x), W.starvedCallees * starvedOf(c), namedOf(c)]);
       if (lat) {
@@ -194,6 +203,15 @@ export function rankServices(inp: RankingInput): RankedService[] {
 }
 
 /**
+ * A service's evidence families that can explain its callers' anomalies: all but those that only
+ * say it received less load (`loadDropFamilies`) — its callers sent less, so that is their doing.
+ */
+function explainingFamilies(a: ServiceAnomaly): [string, number][] {
+  const drops = new Set(a.loadDropFamilies);
+  return Object.entries(a.families).filter(([f]) => !drops.has(f));
+}
+
+/**
  * Blame from callers, then passed on. First, each service's direct blame: over its callers p,
  * client(p) · (1 − explainAway · the strongest own anomaly among p's other dependencies), combined
  * by noisy-or — callers whose calls degrade independently corroborate each other, so a dependency
@@ -207,20 +225,21 @@ export function rankServices(inp: RankingInput): RankedService[] {
  */
 function flowBlame(
   inp: RankingInput,
-  own: (s: string) => number,
+  explaining: (s: string) => number,
   observed: (s: string) => number,
   evidence: (s: string) => number,
 ): Map<string, number> {
   const W = RANKING_WEIGHTS;
   const g = inp.graph;
   const direct = new Map<string, number>();
+  // A caller's degraded calls say something only about the dependencies it waits on.
   for (const s of g.nodes) {
-    const callers = g.callers.get(s) ?? [];
+    const callers = g.waitedOnBy.get(s) ?? [];
     if (!callers.length) continue;
     let miss = 1;
     for (const p of callers) {
       let sibling = 0;
-      for (const c of g.callees.get(p) ?? []) if (c !== s) sibling = Math.max(sibling, own(c));
+      for (const c of g.waitsOn.get(p) ?? []) if (c !== s) sibling = Math.max(sibling, explaining(c));
       const b = observed(p) * (1 - W.explainAway * sibling);
       miss *= 1 - Math.min(1, b);
     }
@@ -246,7 +265,7 @@ function flowBlame(
     const amount = total.get(s) ?? 0;
     if (amount <= 0) continue;
     const floor = Math.max(W.blamePassMin, 2 * evidence(s));
-    const targets = (g.callees.get(s) ?? []).filter((c) => evidence(c) >= floor);
+    const targets = (g.waitsOn.get(s) ?? []).filter((c) => evidence(c) >= floor);
     const es = evidence(s) + W.blameStay;
     const sumE = targets.reduce((a, c) => a + evidence(c), 0);
     kept.set(s, (amount * es) / (es + sumE));

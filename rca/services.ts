@@ -17,6 +17,14 @@ export function noisyOr(scores: readonly number[], weights: readonly number[] = 
   return 1 - miss;
 }
 
+/** The family of detector alarms on load-driven series going down (see `isLoadDrop`). */
+export const DETECTOR_LOAD_DROP = 'detector:load-drop';
+
+/** A detector alarm on a series that follows the load a service receives, going down. */
+function isLoadDrop(a: Anomaly): boolean {
+  return a.direction === 'down' && classifyMetric(a.series.replace(/\{.*\}$/, '')).loadDriven;
+}
+
 /** A detector anomaly's strength in [0,1] (scores above 1 are read as σ). */
 function anomalyStrength(a: Anomaly): number {
   if (!Number.isFinite(a.score)) return 0;
@@ -50,7 +58,7 @@ export function serviceAnomalies(
     const ds = byService.get(service) ?? [];
     // best instance per metric, then the mean over a family's metrics (p90/p95/p99 of one latency,
     // usage and usage rate): a blip in one noisy percentile counts less than a shift they all show
-    const perMetric = new Map<string, { fam: string; client: boolean; score: number }>();
+    const perMetric = new Map<string, { fam: string; client: boolean; score: number; drop: boolean }>();
     const dropFam = new Map<string, number>();
     const onsets: { t: number; score: number }[] = [];
     for (const d of ds) {
@@ -59,24 +67,38 @@ export function serviceAnomalies(
         dropFam.set(fam, Math.max(dropFam.get(fam) ?? 0, d.loadDrop));
       }
       const prev = perMetric.get(d.metric);
-      if (!prev || d.score > prev.score) perMetric.set(d.metric, { fam: classifyMetric(d.metric).family, client: d.side === 'client', score: d.score });
+      if (!prev || d.score > prev.score) perMetric.set(d.metric, { fam: classifyMetric(d.metric).family, client: d.side === 'client', score: d.score, drop: d.loadDrop > 0 });
       if (d.score >= onsetMinScore && d.onset !== null) onsets.push({ t: d.onset, score: d.score });
     }
-    const sums = new Map<string, { client: boolean; sum: number; n: number }>();
+    const sums = new Map<string, { client: boolean; sum: number; n: number; onlyDrops: boolean }>();
     for (const m of perMetric.values()) {
-      const f = sums.get(m.fam) ?? { client: m.client, sum: 0, n: 0 };
+      const f = sums.get(m.fam) ?? { client: m.client, sum: 0, n: 0, onlyDrops: true };
       f.sum += m.score;
       f.n++;
+      if (m.score > 0 && !m.drop) f.onlyDrops = false;
       sums.set(m.fam, f);
     }
     const ownFam = new Map<string, number>();
     const clientFam = new Map<string, number>();
-    for (const [fam, f] of sums) (f.client ? clientFam : ownFam).set(fam, f.sum / f.n);
+    const loadDropFamilies: string[] = [];
+    for (const [fam, f] of sums) {
+      (f.client ? clientFam : ownFam).set(fam, f.sum / f.n);
+      if (!f.client && f.onlyDrops && f.sum > 0) loadDropFamilies.push(fam);
+    }
     const log = logBy.get(service) ?? null;
     if (log && log.score > 0) ownFam.set('logs', RANKING_WEIGHTS.logs * log.score);
     const an = anBy.get(service) ?? [];
     if (an.length) {
-      ownFam.set('detector', RANKING_WEIGHTS.detector * an.reduce((m, a) => Math.max(m, anomalyStrength(a)), 0));
+      // a detector's alarm on a load-driven series going down (fewer requests, less CPU) says the
+      // service received less, as a delta's loadDrop does: kept apart so it explains no caller
+      const strongest = (xs: readonly Anomaly[]) => RANKING_WEIGHTS.detector * xs.reduce((m, a) => Math.max(m, anomalyStrength(a)), 0);
+      const drops = an.filter(isLoadDrop);
+      const others = an.filter((a) => !isLoadDrop(a));
+      if (others.length) ownFam.set('detector', strongest(others));
+      if (drops.length) {
+        ownFam.set(DETECTOR_LOAD_DROP, strongest(drops));
+        loadDropFamilies.push(DETECTOR_LOAD_DROP);
+      }
       for (const a of an) {
         const t = toMs(a.ts);
         if (anomalyStrength(a) >= onsetMinScore) onsets.push({ t, score: RANKING_WEIGHTS.detector * anomalyStrength(a) });
@@ -93,6 +115,7 @@ export function serviceAnomalies(
       families: Object.fromEntries([...ownFam.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, round(v, 4)])),
       client: round(noisyOr([...clientFam.values()]), 4),
       starved: round(noisyOr([...dropFam.values()]), 4),
+      loadDropFamilies: loadDropFamilies.sort(),
       onset,
       topDeltas: top,
       detectorAnomalies: an.length,

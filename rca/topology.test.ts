@@ -13,6 +13,7 @@ const anomaly = (service: string, own: number, onset: number | null = null): Ser
   own,
   client: 0,
   starved: 0,
+  loadDropFamilies: [],
   families: {},
   onset,
   topDeltas: [],
@@ -46,6 +47,29 @@ describe('service graph', () => {
     const g = graphFromTopology({ nodes: [{ id: 'a', type: 'service', attributes: {} }, { id: 'b', type: 'database', attributes: {} }], edges: [{ from: 'a', to: 'b', attributes: {} }] }, ['c']);
     expect(g.nodes).toEqual(['a', 'b', 'c']);
     expect(g.callees.get('a')).toEqual(['b']);
+  });
+
+  it('keeps async hand-offs as edges but not among the callees a service waits on', () => {
+    const node = (id: string, type = 'service') => ({ id, type, attributes: {} });
+    const g = graphFromTopology(
+      {
+        nodes: [node('orders'), node('queue', 'queue'), node('email'), node('sms')],
+        edges: [
+          { from: 'orders', to: 'queue', mode: 'sync', attributes: {} },
+          { from: 'queue', to: 'email', mode: 'async', attributes: {} },
+          // how sandbox topologies stored before the field existed carry it
+          { from: 'queue', to: 'sms', attributes: { mode: 'async' } },
+        ],
+      },
+      [],
+    );
+    expect(g.callees.get('queue')).toEqual(['email', 'sms']);
+    expect(g.waitsOn.get('queue')).toEqual([]);
+    expect(g.waitsOn.get('orders')).toEqual(['queue']);
+    expect(g.waitedOnBy.get('email')).toEqual([]);
+    expect(g.edges.filter((x) => x.mode === 'async').map((x) => x.to)).toEqual(['email', 'sms']);
+    expect([...walk(g, 'orders', 'waitsOn').keys()]).toEqual(['queue']);
+    expect([...walk(g, 'orders', 'callees').keys()]).toEqual(['queue', 'email', 'sms']);
   });
 
   it('builds the graph from trace spans', () => {

@@ -15,6 +15,10 @@ export interface ServiceGraph {
   edges: GraphEdge[];
   callees: Map<string, string[]>;
   callers: Map<string, string[]>;
+  /** Callees each service waits on (edges not marked async): only along these do errors and latency travel back. */
+  waitsOn: Map<string, string[]>;
+  /** The inverse of `waitsOn`: the callers that wait on each service. */
+  waitedOnBy: Map<string, string[]>;
   inferred: boolean;
 }
 
@@ -34,17 +38,19 @@ export function buildGraph(nodeIds: Iterable<string>, edges: readonly GraphEdge[
   }
   const callees = new Map<string, string[]>();
   const callers = new Map<string, string[]>();
-  for (const n of nodes) {
-    callees.set(n, []);
-    callers.set(n, []);
-  }
+  const waitsOn = new Map<string, string[]>();
+  const waitedOnBy = new Map<string, string[]>();
+  for (const n of nodes) for (const m of [callees, callers, waitsOn, waitedOnBy]) m.set(n, []);
   for (const e of kept) {
     callees.get(e.from)!.push(e.to);
     callers.get(e.to)!.push(e.from);
+    if (e.mode === 'async') continue;
+    waitsOn.get(e.from)!.push(e.to);
+    waitedOnBy.get(e.to)!.push(e.from);
   }
-  for (const l of [...callees.values(), ...callers.values()]) l.sort();
+  for (const m of [callees, callers, waitsOn, waitedOnBy]) for (const l of m.values()) l.sort();
   kept.sort((a, b) => (a.from === b.from ? (a.to < b.to ? -1 : 1) : a.from < b.from ? -1 : 1));
-  return { nodes: [...nodes].sort(), edges: kept, callees, callers, inferred };
+  return { nodes: [...nodes].sort(), edges: kept, callees, callers, waitsOn, waitedOnBy, inferred };
 }
 
 /** The graph given through `PUT /v1/topology` (or a case's topology file), or observed in traces. */
@@ -53,7 +59,9 @@ export function graphFromTopology(t: TopologyInput, extraNodes: Iterable<string>
     const s = (e.attributes as { source?: unknown } | undefined)?.source;
     return s === 'spans' || s === 'trace-logs' ? s : 'given';
   };
-  const edges: GraphEdge[] = t.edges.map((e) => ({ from: e.from, to: e.to, source: observed(e), weight: 1 }));
+  // a topology stored before edges had a `mode` field carries it in its attributes (sim/topology.ts wrote it there)
+  const isAsync = (e: TopologyInput['edges'][number]) => (e.mode ?? (e.attributes as { mode?: unknown } | undefined)?.mode) === 'async';
+  const edges: GraphEdge[] = t.edges.map((e) => ({ from: e.from, to: e.to, source: observed(e), weight: 1, ...(isAsync(e) ? { mode: 'async' as const } : {}) }));
   return buildGraph([...t.nodes.map((n) => n.id), ...extraNodes], edges, false);
 }
 
@@ -133,9 +141,9 @@ export function inferEdges(services: readonly ServiceAnomaly[], logs: readonly L
   return edges;
 }
 
-/** Breadth-first walk along `next`, with depth and the path from the start. */
-export function walk(g: ServiceGraph, start: string, dir: 'callers' | 'callees', maxDepth = Infinity): Map<string, { depth: number; path: string[] }> {
-  const adj = dir === 'callers' ? g.callers : g.callees;
+/** Breadth-first walk along `dir` (every caller or callee, or only the callees a service waits on), with depth and the path from the start. */
+export function walk(g: ServiceGraph, start: string, dir: 'callers' | 'callees' | 'waitsOn', maxDepth = Infinity): Map<string, { depth: number; path: string[] }> {
+  const adj = g[dir];
   const out = new Map<string, { depth: number; path: string[] }>();
   let frontier = [start];
   const paths = new Map<string, string[]>([[start, [start]]]);

@@ -177,6 +177,12 @@ export interface ServiceAnomaly {
   client: number;
   /** 0..1: how much less load it received (requests, CPU, network fell): points at its callers. */
   starved: number;
+  /**
+   * Keys of `families` whose evidence is only a drop of the load the service received (request
+   * rate, CPU, network falling; a detector's alarm on such a series going down): its callers sent
+   * less, so this evidence explains nothing about them.
+   */
+  loadDropFamilies: string[];
   onset: number | null;
   topDeltas: MetricDelta[];
   detectorAnomalies: number;
@@ -189,6 +195,11 @@ export interface GraphEdge {
   /** given: declared, or derived from trace spans ('spans') or trace-correlated logs ('trace-logs'). */
   source: 'given' | 'spans' | 'trace-logs' | 'co-anomaly' | 'log-reference';
   weight: number;
+  /**
+   * 'async': a hand-off through a queue or stream (the caller does not wait for the callee), so the
+   * callee's errors and latency never reach the caller's responses. Absent: a call the caller waits on.
+   */
+  mode?: 'async';
 }
 
 export interface ChangeCorrelation {

@@ -84,7 +84,8 @@ export function toTopologyInput(t: TopologySpec): TopologyInput {
     edges: t.edges.map((e) => ({
       from: e.from,
       to: e.to,
-      attributes: { share: e.share, mode: e.mode, critical: e.critical, retries: e.retries, timeout_ms: e.timeout_ms },
+      mode: e.mode,
+      attributes: { share: e.share, critical: e.critical, retries: e.retries, timeout_ms: e.timeout_ms },
     })),
   };
 }

@@ -18,13 +18,12 @@ import { analyze } from '../../rca/analyze.js';
 import { chooseFix } from '../../remediate/choose.js';
 import { loadLibrary } from '../../sim/edge/library.js';
 import { sandboxLiveService } from '../../sim/edge/live.js';
-import { FAULTS } from '../../sim/faults.js';
-import { FAULT_KINDS, type FaultKind, type Scenario } from '../../sim/schema.js';
+import type { Scenario } from '../../sim/schema.js';
 import { initialState } from '../../sim/state.js';
-import { scenarioOf } from '../../sim/test-helpers.js';
 import { fixEvidenceOf } from '../../usecases/fix-evidence.js';
 import type { Suite, SuiteResult } from '../harness.js';
 import { sandboxCase } from './rca-sandbox.js';
+import { heldOutScenarios } from './sandbox-placements.js';
 
 export interface ChoiceRow {
   set: 'library' | 'held-out';
@@ -56,37 +55,6 @@ export function scoreScenario(sc: Scenario, set: ChoiceRow['set']): ChoiceRow | 
     right_fix: action === truth.remedy && evidence?.service === truth.root_cause_service,
     last_resort: choice?.chosen.lastResort === true && truth.remedy !== 'restart',
   };
-}
-
-/** Fault kinds on services the library does not put them on (two per kind where the topology has them), seeds of their own. */
-export function heldOutScenarios(library: readonly Scenario[]): Scenario[] {
-  const used = new Set(library.flatMap((s) => s.faults.map((f) => `${f.kind}:${f.service ?? FAULTS[f.kind].defaultService}`)));
-  const shop = scenarioOf({}).topology;
-  const out: Scenario[] = [];
-  FAULT_KINDS.forEach((kind: FaultKind, k) => {
-    const def = FAULTS[kind];
-    let placed = 0;
-    for (const svc of shop.services.filter((x) => def.targets.includes(x.type) && !used.has(`${kind}:${x.id}`))) {
-      if (placed === 2) break;
-      if (kind === 'bad_node' && svc.instances < 2) continue;
-      const instance = kind === 'bad_node' ? `${svc.id}-1` : undefined;
-      try {
-        out.push(
-          scenarioOf({
-            id: `heldout-${kind.replace(/_/g, '-')}-${svc.id}`,
-            seed: 7_000 + 31 * k + placed,
-            duration: '70m',
-            baseline: { logs_per_min: 60 },
-            faults: [{ kind, service: svc.id, at: '40m', ...(instance ? { instance } : {}) }],
-          }),
-        );
-        placed++;
-      } catch {
-        // a placement the fault cannot take (no TLS on the service, no pool…): the next service
-      }
-    }
-  });
-  return out;
 }
 
 function summary(rows: ChoiceRow[], set: ChoiceRow['set']): Record<string, number> {
