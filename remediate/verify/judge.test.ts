@@ -51,6 +51,9 @@ describe('judge', () => {
     const v = judge([svc(windowOf(rng, { rps: 40, errorRate: 0.2, p95: 200 }), windowOf(rng, { rps: 40, errorRate: 0.05, p95: 200 }))]);
     expect(v).toMatchObject({ decision: 'continue', healed: false });
     expect(v.message).toMatch(/improving, not healed yet.*still outside the SLO: payments/);
+    // a target of several nines is written with them (a walk showed 99.95% as "SLO 100.0%")
+    const nines = judge([svc(windowOf(rng, { rps: 40, errorRate: 0.2, p95: 200 }), windowOf(rng, { rps: 40, errorRate: 0.05, p95: 200 }), { sloTarget: 0.9995 })]);
+    expect(nines.checks.find((c) => c.signal === 'burn_rate')?.reason).toMatch(/of the 0\.05% error budget \(SLO 99\.95%;/);
   });
 
   it('rolls back when the fix makes the error rate worse, and names the service and the test', () => {

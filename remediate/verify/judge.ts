@@ -84,6 +84,8 @@ export const DEFAULT_JUDGE: JudgeOptions = {
 };
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`;
+/** An SLO target to as many decimals as it has nines (99.95%, never rounded up to 100.0%). */
+const sloPct = (x: number) => `${Number((x * 100).toFixed(3))}%`;
 const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
 const pv = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 const TOO_FEW = 'too few samples';
@@ -112,7 +114,7 @@ function burnRateCheck(s: ServiceWindows, o: JudgeOptions, t: TestResult | null)
   if (!t) return { ...base, pre: null, post: null, test: 'none', p: null, verdict: 'insufficient', reason: `${TOO_FEW} to measure the burn rate` };
   const b1 = s.pre.errors / s.pre.requests / budget;
   const b2 = s.post.errors / s.post.requests / budget;
-  const moved = `burn rate ${b1.toFixed(2)}× → ${b2.toFixed(2)}× of the ${pct(budget)} error budget (SLO ${pct(s.sloTarget)}; ${pv(t.p)})`;
+  const moved = `burn rate ${b1.toFixed(2)}× → ${b2.toFixed(2)}× of the ${pct(budget)} error budget (SLO ${sloPct(s.sloTarget)}; ${pv(t.p)})`;
   let verdict: CheckVerdict = 'unchanged';
   let reason = `${moved}: ${b2 > 1 ? 'still burning faster than allowed' : 'within budget'}, no significant change`;
   if (t.p < o.alpha && b2 > b1 && b2 > 1) {
