@@ -48,8 +48,12 @@ export interface RunOptions {
   mode: 'planned' | 'wrong';
   /** Log lines per minute over all services (the library's 1,200–3,000 cost minutes per scenario through PGlite). */
   logsPerMin: number;
+  /** Pod metrics once a minute (at the library's 10 s they are three quarters of the signals). */
+  instanceMetrics: '10s' | '1m';
   /** Sim minutes after the fault's injection to wait for an incident. */
   detectWithinMin: number;
+  /** No incident in time: open one by hand on the entry service (as on-call would when customers complain) and go on. */
+  openByHandOnMiss: boolean;
   /** Sim minutes after execution to wait for the fault to heal. */
   healWithinMin: number;
   /** Sim minutes after execution when the judge is asked. */
@@ -57,7 +61,7 @@ export interface RunOptions {
   verify?: VerifyHook;
 }
 
-export const DEFAULT_RUN: RunOptions = { mode: 'planned', logsPerMin: 300, detectWithinMin: 20, healWithinMin: 30, judgeAfterMin: 10 };
+export const DEFAULT_RUN: RunOptions = { mode: 'planned', logsPerMin: 300, instanceMetrics: '1m', detectWithinMin: 20, openByHandOnMiss: true, healWithinMin: 30, judgeAfterMin: 10 };
 
 export interface RunOutcome {
   scenario: string;
@@ -66,6 +70,8 @@ export interface RunOutcome {
   truth: string;
   /** Incident opened: minutes after the fault (null: not detected in time). */
   detectedMin: number | null;
+  /** Not detected in time: the incident was opened by hand. */
+  openedByHand: boolean;
   /** What was executed (`action@service`), or why nothing was. */
   executed: string | null;
   stoppedAt: string | null;
@@ -119,7 +125,7 @@ async function must<T>(c: Promise<{ status: number; body: unknown }>, what: stri
 
 /** Runs one scenario through the whole loop; never throws for a failed stage (it is the row's `stoppedAt`). */
 export async function runRemediation(sc: Scenario, o: RunOptions = DEFAULT_RUN): Promise<RunOutcome> {
-  const world = new World({ ...sc, remedies: [] }, { endless: true, logsPerMin: o.logsPerMin });
+  const world = new World({ ...sc, remedies: [] }, { endless: true, logsPerMin: o.logsPerMin, instanceMetrics: o.instanceMetrics });
   const clock = new ManualClock(world.t);
   const e: Embedded = await startEmbedded('pglite', {}, undefined, { clock });
   const sb = scenarioSandbox(world);
@@ -132,6 +138,7 @@ export async function runRemediation(sc: Scenario, o: RunOptions = DEFAULT_RUN):
     kinds: sc.faults.map((f) => f.kind).join('+'),
     truth: '',
     detectedMin: null,
+    openedByHand: false,
     executed: null,
     stoppedAt: null,
     preflight: '-',
@@ -171,18 +178,28 @@ export async function runRemediation(sc: Scenario, o: RunOptions = DEFAULT_RUN):
     let incident = await openIncident();
     if (!incident) await stepFor(o.detectWithinMin * MIN, async () => (incident = await openIncident()) !== undefined);
     out.truth = faults().map((f) => `${f.remedy.action}@${f.remedy.service}`).join('+');
-    if (!incident) throw new Step('detect', `no incident within ${o.detectWithinMin} min of the fault`);
     const fault = faults().sort((a, b) => Date.parse(a.start) - Date.parse(b.start))[0];
-    out.detectedMin = round1((Date.parse(incident.opened_at) - Date.parse(fault.start)) / MIN);
+    if (incident) {
+      out.detectedMin = round1((Date.parse(incident.opened_at) - Date.parse(fault.start)) / MIN);
+    } else {
+      if (!o.openByHandOnMiss) throw new Step('detect', `no incident within ${o.detectWithinMin} min of the fault`);
+      // what on-call does when customers complain first: open it on the entry service, started when the complaints did
+      const service = sc.topology.entry.service;
+      incident = await must<{ id: string; opened_at: string }>(
+        admin.post('/v1/incidents/open', { title: `${service}: customers see errors and slow pages`, service, severity: 'sev2', started_at: new Date(clock.now().getTime() - o.detectWithinMin * MIN).toISOString() }),
+        'open by hand',
+      );
+      out.openedByHand = true;
+    }
 
     await must(admin.post(`/v1/incidents/${incident.id}/analyze`, {}), 'analyze');
-    const plan = await must<{ id: string; steps: FixStep[] }>(admin.post('/v1/fix/plan', { incident_id: incident.id, env: 'prod', runner: 'sandbox', namespace: 'shop' }), 'plan');
+    const plan = await must<{ id: string; steps: FixStep[]; requested_by: string }>(admin.post('/v1/fix/plan', { incident_id: incident.id, env: 'prod', runner: 'sandbox', namespace: 'shop' }), 'plan');
     let planId = plan.id;
     let steps = plan.steps;
     if (o.mode === 'wrong') {
       const wrong = fault.wrong_remedies[0];
       if (!wrong) throw new Step('plan', `${fault.kind} lists no wrong remedy`);
-      planId = await wrongPlan(e, incident.id, stepOfRemedy(wrong));
+      planId = await wrongPlan(e, incident.id, stepOfRemedy(wrong), plan.requested_by);
       steps = [stepOfRemedy(wrong)];
     }
     // the execute use case must refuse a prod plan nobody approved
@@ -227,14 +244,14 @@ const ALIASES: Record<string, string> = { undo: 'rollback', rollout_undo: 'rollb
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-
 /**
  * Stores the probe's wrong plan as a person would have drafted it by hand (there is no API for a
  * hand-written plan yet): requested by the org admin, pending approval, on record in the audit log.
  */
-async function wrongPlan(e: Embedded, incidentId: string, s: FixStep): Promise<string> {
+async function wrongPlan(e: Embedded, incidentId: string, s: FixStep, requestedBy: string): Promise<string> {
   const org = e.w.store().forOrg(DEFAULT_ORG);
-  const keys = await org.transaction(async (tx) => {
+  // no request to this instance inside the transaction: on PGlite it holds the whole database
+  return org.transaction(async (tx) => {
     const plan = await tx.createFixPlan({
       id: `plan_probe_${incidentId}`,
       incidentId,
@@ -244,7 +261,7 @@ async function wrongPlan(e: Embedded, incidentId: string, s: FixStep): Promise<s
       risk: 'low',
       steps: [s],
       status: 'pending_approval',
-      requestedBy: await adminUserOf(e),
+      requestedBy,
       rollback: [],
       why: 'eval remediate: the wrong-fix probe',
       analysisId: null,
@@ -252,12 +269,4 @@ async function wrongPlan(e: Embedded, incidentId: string, s: FixStep): Promise<s
     await tx.appendAudit({ actor: 'eval:remediate', action: 'fix.planned', target: `plan:${plan.id}`, payload: { incidentId, env: 'prod', runner: 'sandbox', steps: plan.steps, probe: true } });
     return plan.id;
   });
-  return keys;
-}
-
-/** The user behind the instance's default-org key (the requester of the plans it drafts). */
-async function adminUserOf(e: Embedded): Promise<string> {
-  const r = await e.client().get('/v1/users');
-  const users = (r.body as { users: { id: string; role: string }[] }).users;
-  return users.find((u) => u.id !== 'eval-approver')?.id ?? 'admin';
 }

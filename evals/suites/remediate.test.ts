@@ -10,6 +10,7 @@ import { DEFAULT_RUN, runRemediation, stepOfRemedy } from './remediate-run.js';
 
 const scenario = loadScenario('bad-deploy-errors-payments');
 
+// each run is a whole instance and ~40 sim minutes of signals: about 40 s on an idle machine, minutes on a loaded one
 describe('remediate: one scenario end to end', () => {
   it('counts the planned fix as healed: detected, approved by a second user, executed, healthy again in sim minutes', async () => {
     const r = await runRemediation(scenario, DEFAULT_RUN);
@@ -19,16 +20,16 @@ describe('remediate: one scenario end to end', () => {
     // healthy again after detection, within the heal window
     expect(r.minutesToHealthy!).toBeGreaterThan(r.detectedMin!);
     expect(r.minutesToHealthy!).toBeLessThan(r.detectedMin! + DEFAULT_RUN.healWithinMin);
-  }, 240_000);
+  }, 600_000);
 
   it('counts the deliberately wrong fix as executed and not healed, and asks the judge about it', async () => {
     const asked: VerifyContext[] = [];
-    const r = await runRemediation(scenario, { ...DEFAULT_RUN, mode: 'wrong', verify: async (ctx) => (asked.push(ctx), { decision: 'rollback' }) });
+    const r = await runRemediation(scenario, { ...DEFAULT_RUN, mode: 'wrong', healWithinMin: 12, verify: async (ctx) => (asked.push(ctx), { decision: 'rollback' }) });
     expect(r).toMatchObject({ stoppedAt: null, executed: 'restart@payments', rightAction: false, healed: false, minutesToHealthy: null, unapprovedProbeRan: false, executedWithoutFourEyes: false, judge: 'rollback' });
     expect(asked).toHaveLength(1);
     expect(asked[0]).toMatchObject({ probe: true, service: 'payments', orgId: 'default' });
     expect(asked[0].nowMs - asked[0].executedAtMs).toBe(DEFAULT_RUN.judgeAfterMin * 60_000);
-  }, 240_000);
+  }, 600_000);
 });
 
 const row = (x: Partial<Row>): Row => ({
@@ -38,6 +39,7 @@ const row = (x: Partial<Row>): Row => ({
   kinds: 'k',
   truth: 'rollback@a',
   detectedMin: 1,
+  openedByHand: false,
   executed: 'rollback@a',
   stoppedAt: null,
   preflight: 'passed',

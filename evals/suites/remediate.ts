@@ -35,6 +35,8 @@ export interface RemediateOptions {
   verify?: VerifyHook;
   /** The library scenarios to run (default: every one with a fault). */
   scenarios?: Scenario[];
+  /** Run the library scenarios (default true). */
+  library?: boolean;
   /** Run the held-out placements (default true). */
   heldOut?: boolean;
   /** Run the wrong-fix probe per fault kind (default true). */
@@ -43,6 +45,9 @@ export interface RemediateOptions {
   /** Told after each run (progress on a long suite). */
   onRun?(r: Row): void;
 }
+
+/** Sim minutes the probe watches a wrong fix for a heal. */
+export const PROBE_HEAL_WITHIN_MIN = 15;
 
 export type Row = RunOutcome & { set: 'library' | 'held-out' | 'probe' };
 
@@ -100,19 +105,20 @@ export async function runRemediate(o: RemediateOptions = {}): Promise<SuiteResul
   const rows: Row[] = [];
   const runSet = async (set: Row['set'], list: readonly Scenario[], mode: RunOptions['mode']) => {
     for (const sc of list) {
-      const r: Row = { set, ...(await runRemediation(sc, { ...base, mode })) };
+      // a wrong fix is seen not to heal well within 15 minutes (right ones heal in under 10 after they run)
+      const r: Row = { set, ...(await runRemediation(sc, { ...base, mode, ...(mode === 'wrong' ? { healWithinMin: Math.min(base.healWithinMin, PROBE_HEAL_WITHIN_MIN) } : {}) })) };
       rows.push(r);
       o.onRun?.(r);
     }
   };
-  await runSet('library', chosen, 'planned');
+  if (o.library !== false) await runSet('library', chosen, 'planned');
   if (o.heldOut !== false) await runSet('held-out', onePerKind(heldOutScenarios(library)), 'planned');
   if (o.probes !== false) await runSet('probe', onePerKind(chosen), 'wrong');
   return {
     metrics: summarize(rows, o.verify !== undefined),
     rows: rows.map(rowView),
     notes: [
-      `each run: a fresh PGlite instance, the scenario's world as its sandbox (scripted remedies removed) at ${base.logsPerMin} log lines/min, 10-second steps through POST /v1/signals/ingest; detection within ${base.detectWithinMin} sim min of the fault; healed = every fault healed within ${base.healWithinMin} sim min of the execution`,
+      `each run: a fresh PGlite instance, the scenario's world as its sandbox (scripted remedies removed) at ${base.logsPerMin} log lines/min and pod metrics every ${base.instanceMetrics}, 10-second steps through POST /v1/signals/ingest; detection within ${base.detectWithinMin} sim min of the fault, else the incident is opened by hand on the entry service (detect_min 'by hand', its time to healthy includes the wait); healed = every fault healed within ${base.healWithinMin} sim min of the execution`,
       'plans: env prod, runner sandbox, drafted by the catalog from the stored analysis; approved by a second user; the execute call is tried once before the approval (must be refused)',
       o.verify ? `judge asked ${base.judgeAfterMin} sim min after each execution; probe_caught = share of wrong fixes it rolled back` : 'caught: n/a (no canary judge given: wrong fixes stay in place and count in wrong_fixes_left_in_place)',
     ],
@@ -125,7 +131,7 @@ function rowView(r: Row): Record<string, string | number | boolean> {
     scenario: r.scenario,
     truth: r.truth,
     executed: r.executed ?? '-',
-    detect_min: r.detectedMin ?? '-',
+    detect_min: r.detectedMin ?? (r.openedByHand ? 'by hand' : '-'),
     preflight: r.preflight,
     right: r.rightAction ? 'yes' : 'NO',
     healed: r.healed ? 'yes' : 'NO',
@@ -156,11 +162,15 @@ export function remediateSuiteWith(o: RemediateOptions = {}): Suite {
 export const remediateSuite: Suite = remediateSuiteWith();
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // [--set library|held-out|probe]… [scenario-id…]: progress rows go to stderr as JSON lines
   const { formatTable } = await import('../harness.js');
-  const ids = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const sets = args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : []));
+  const ids = args.filter((a, i) => a !== '--set' && args[i - 1] !== '--set');
   const lib = loadLibrary().scenarios;
   const scenarios = ids.length ? ids.map((id) => lib.find((s) => s.id === id) ?? (() => { throw new Error(`no scenario ${id}`); })()) : undefined;
-  const r = await runRemediate({ scenarios, heldOut: !ids.length, onRun: (x) => console.error(JSON.stringify(x)) });
+  const want = (s: Row['set']) => (sets.length ? sets.includes(s) : s !== 'held-out' || !ids.length);
+  const r = await runRemediate({ scenarios, library: want('library'), heldOut: want('held-out'), probes: want('probe'), onRun: (x) => console.error(JSON.stringify(x)) });
   console.log(formatTable(r.rows));
   console.log(r.metrics);
 }
