@@ -46,8 +46,8 @@ export type VerifyHook = (ctx: VerifyContext) => Promise<{ decision: 'continue' 
 
 export interface RunOptions {
   mode: 'planned' | 'wrong';
-  /** Log lines per minute over all services (the library's 1,200–3,000 cost minutes per scenario through PGlite). */
-  logsPerMin: number;
+  /** Log lines per minute over all services, or the scenario's own (the library's 1,200–3,000 cost minutes per scenario through PGlite). */
+  logsPerMin: number | 'scenario';
   /** Pod metrics once a minute (at the library's 10 s they are three quarters of the signals). */
   instanceMetrics: '10s' | '1m';
   /** Sim minutes after the fault's injection to wait for an incident. */
@@ -61,7 +61,7 @@ export interface RunOptions {
   verify?: VerifyHook;
 }
 
-export const DEFAULT_RUN: RunOptions = { mode: 'planned', logsPerMin: 300, instanceMetrics: '1m', detectWithinMin: 20, openByHandOnMiss: true, healWithinMin: 30, judgeAfterMin: 10 };
+export const DEFAULT_RUN: RunOptions = { mode: 'planned', logsPerMin: 'scenario', instanceMetrics: '1m', detectWithinMin: 20, openByHandOnMiss: true, healWithinMin: 30, judgeAfterMin: 10 };
 
 export interface RunOutcome {
   scenario: string;
@@ -94,7 +94,8 @@ export function stepOfRemedy(r: Remedy): FixStep {
   const t = { namespace: 'shop', service };
   const command =
     action === 'restart' ? kubectl.rolloutRestart(t).command : action === 'rollback' ? kubectl.rolloutUndo(t).command : action === 'scale' ? kubectl.scale(t, r.replicas, 1).command : `# sandbox remedy ${action} ${JSON.stringify(params)} on ${service}`;
-  return { action, target: service, params, command };
+  // the namespace rides in the params as in the catalog's steps (the policy gate reads it there)
+  return { action, target: service, params: { namespace: 'shop', ...params }, command };
 }
 
 /** A RunningSandbox over `world`, stepped by hand (tick does nothing: the eval steps and ingests). */
@@ -125,7 +126,7 @@ async function must<T>(c: Promise<{ status: number; body: unknown }>, what: stri
 
 /** Runs one scenario through the whole loop; never throws for a failed stage (it is the row's `stoppedAt`). */
 export async function runRemediation(sc: Scenario, o: RunOptions = DEFAULT_RUN): Promise<RunOutcome> {
-  const world = new World({ ...sc, remedies: [] }, { endless: true, logsPerMin: o.logsPerMin, instanceMetrics: o.instanceMetrics });
+  const world = new World({ ...sc, remedies: [] }, { endless: true, logsPerMin: o.logsPerMin === 'scenario' ? sc.baseline.logs_per_min : o.logsPerMin, instanceMetrics: o.instanceMetrics });
   const clock = new ManualClock(world.t);
   const e: Embedded = await startEmbedded('pglite', {}, undefined, { clock });
   const sb = scenarioSandbox(world);

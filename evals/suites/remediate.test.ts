@@ -80,7 +80,7 @@ describe('remediate: scoring', () => {
   });
 
   it('builds the wrong fix as a runner step, takes one probe scenario per fault kind, declares the targets', () => {
-    expect(stepOfRemedy({ action: 'restart', service: 'payments' })).toEqual({ action: 'restart', target: 'payments', params: {}, command: 'kubectl rollout restart deployment/payments -n shop' });
+    expect(stepOfRemedy({ action: 'restart', service: 'payments' })).toEqual({ action: 'restart', target: 'payments', params: { namespace: 'shop' }, command: 'kubectl rollout restart deployment/payments -n shop' });
     expect(stepOfRemedy({ action: 'scale', service: 'cart', replicas: 4 })).toMatchObject({ action: 'scale', target: 'cart', params: { replicas: 4 } });
     const kinds = onePerKind([scenario, loadScenario('bad-deploy-errors-checkout'), loadScenario('memory-leak-cart'), loadScenario('two-faults-leak-and-cert')]).map((s) => s.id);
     expect(kinds).toEqual(['bad-deploy-errors-payments', 'memory-leak-cart']);

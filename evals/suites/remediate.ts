@@ -35,6 +35,8 @@ export interface RemediateOptions {
   verify?: VerifyHook;
   /** The library scenarios to run (default: every one with a fault). */
   scenarios?: Scenario[];
+  /** The held-out scenarios to run (default: one generated placement per fault kind). */
+  heldOutScenarios?: Scenario[];
   /** Run the library scenarios (default true). */
   library?: boolean;
   /** Run the held-out placements (default true). */
@@ -45,6 +47,9 @@ export interface RemediateOptions {
   /** Told after each run (progress on a long suite). */
   onRun?(r: Row): void;
 }
+
+/** Log lines a minute of the live sandbox (sim/edge/realtime.ts: 300 a 10-second tick). */
+export const LIVE_LOGS_PER_MIN = 1800;
 
 /** Sim minutes the probe watches a wrong fix for a heal. */
 export const PROBE_HEAL_WITHIN_MIN = 15;
@@ -112,13 +117,15 @@ export async function runRemediate(o: RemediateOptions = {}): Promise<SuiteResul
     }
   };
   if (o.library !== false) await runSet('library', chosen, 'planned');
-  if (o.heldOut !== false) await runSet('held-out', onePerKind(heldOutScenarios(library)), 'planned');
+  // the generated placements log 60 lines a minute (enough offline); live they log as the live sandbox does
+  const liveRate = (sc: Scenario): Scenario => ({ ...sc, baseline: { ...sc.baseline, logs_per_min: Math.max(sc.baseline.logs_per_min, LIVE_LOGS_PER_MIN) } });
+  if (o.heldOut !== false) await runSet('held-out', (o.heldOutScenarios ?? onePerKind(heldOutScenarios(library))).map(liveRate), 'planned');
   if (o.probes !== false) await runSet('probe', onePerKind(chosen), 'wrong');
   return {
     metrics: summarize(rows, o.verify !== undefined),
     rows: rows.map(rowView),
     notes: [
-      `each run: a fresh PGlite instance, the scenario's world as its sandbox (scripted remedies removed) at ${base.logsPerMin} log lines/min and pod metrics every ${base.instanceMetrics}, 10-second steps through POST /v1/signals/ingest; detection within ${base.detectWithinMin} sim min of the fault, else the incident is opened by hand on the entry service (detect_min 'by hand', its time to healthy includes the wait); healed = every fault healed within ${base.healWithinMin} sim min of the execution`,
+      `each run: a fresh PGlite instance, the scenario's world as its sandbox (scripted remedies removed) at ${base.logsPerMin === 'scenario' ? "the scenario's own log rate (held-out: " + LIVE_LOGS_PER_MIN + '/min)' : `${base.logsPerMin} log lines/min`} and pod metrics every ${base.instanceMetrics}, 10-second steps through POST /v1/signals/ingest; detection within ${base.detectWithinMin} sim min of the fault, else the incident is opened by hand on the entry service (detect_min 'by hand', its time to healthy includes the wait); healed = every fault healed within ${base.healWithinMin} sim min of the execution`,
       'plans: env prod, runner sandbox, drafted by the catalog from the stored analysis; approved by a second user; the execute call is tried once before the approval (must be refused)',
       o.verify ? `judge asked ${base.judgeAfterMin} sim min after each execution; probe_caught = share of wrong fixes it rolled back` : 'caught: n/a (no canary judge given: wrong fixes stay in place and count in wrong_fixes_left_in_place)',
     ],
@@ -162,15 +169,28 @@ export function remediateSuiteWith(o: RemediateOptions = {}): Suite {
 export const remediateSuite: Suite = remediateSuiteWith();
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  // [--set library|held-out|probe]… [scenario-id…]: progress rows go to stderr as JSON lines
+  // [--set library|held-out|probe]… [--logs N|scenario] [scenario-id…]: progress rows go to stderr as JSON lines
   const { formatTable } = await import('../harness.js');
   const args = process.argv.slice(2);
-  const sets = args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : []));
-  const ids = args.filter((a, i) => a !== '--set' && args[i - 1] !== '--set');
+  const opt = (name: string) => args.flatMap((a, i) => (args[i - 1] === name ? [a] : []));
+  const sets = opt('--set');
+  const logs = opt('--logs')[0];
+  const ids = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
   const lib = loadLibrary().scenarios;
-  const scenarios = ids.length ? ids.map((id) => lib.find((s) => s.id === id) ?? (() => { throw new Error(`no scenario ${id}`); })()) : undefined;
-  const want = (s: Row['set']) => (sets.length ? sets.includes(s) : s !== 'held-out' || !ids.length);
-  const r = await runRemediate({ scenarios, library: want('library'), heldOut: want('held-out'), probes: want('probe'), onRun: (x) => console.error(JSON.stringify(x)) });
+  const held = heldOutScenarios(lib.filter((s) => s.faults.length > 0));
+  const find = (id: string) => [...lib, ...held].find((s) => s.id === id) ?? (() => { throw new Error(`no scenario ${id}`); })();
+  const chosen = ids.map(find);
+  const libIds = chosen.filter((s) => !s.id.startsWith('heldout-'));
+  const heldIds = chosen.filter((s) => s.id.startsWith('heldout-'));
+  const want = (s: Row['set']) => (sets.length ? sets.includes(s) : s !== 'held-out' || !ids.length || heldIds.length > 0);
+  const r = await runRemediate({
+    ...(ids.length ? { scenarios: libIds, ...(heldIds.length ? { heldOutScenarios: heldIds } : {}) } : {}),
+    library: want('library'),
+    heldOut: want('held-out'),
+    probes: want('probe'),
+    ...(logs ? { run: { logsPerMin: logs === 'scenario' ? 'scenario' : Number(logs) } } : {}),
+    onRun: (x) => console.error(JSON.stringify(x)),
+  });
   console.log(formatTable(r.rows));
   console.log(r.metrics);
 }
