@@ -11,15 +11,19 @@
  *   first listed wrong remedy) approved and executed the same way: it must not heal, and a canary
  *   judge, when one is given (`verify`), must decide `rollback` on it.
  *
- * Scores: heal_rate (every fault of the scenario healed within HEAL_WITHIN_MIN of the execution),
+ * An incident the pipeline does not open within 20 sim minutes (a cold start: the detectors learn
+ * from the scenario's first minutes only) is opened by hand on the entry service, as on-call would
+ * when customers complain, and the loop goes on; `detected` counts the pipeline's own.
+ *
+ * Scores: heal_rate (every fault of the scenario healed within 30 sim minutes of the execution),
  * wrong_fix_rate (of executed plans, those that did not heal), wrong_fixes_left_in_place (those
  * the judge did not roll back; all of them without a judge), median_minutes_to_healthy (sim
  * minutes from the injection to the last fault healed, over healed scenarios),
  * unapproved_executions (the execute call on a prod plan before approval succeeded, or a plan ran
  * without an approval by someone other than its requester).
  *
- * `npx tsx evals/suites/remediate.ts [scenario-id…]` runs the library (or the named scenarios)
- * and prints the table.
+ * `npx tsx evals/suites/remediate.ts [--set library|held-out|probe]… [--logs N|scenario] [scenario-id…]`
+ * runs a part (progress rows on stderr as JSON lines) and prints the table and metrics.
  */
 import { pathToFileURL } from 'node:url';
 import { loadLibrary } from '../../sim/edge/library.js';
