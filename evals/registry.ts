@@ -14,5 +14,6 @@ import { preflightSuite } from './suites/preflight.js';
 import { rcaPublicSuite } from './suites/rca-public.js';
 import { rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite } from './suites/rca-sandbox.js';
 import { remediateChoiceSuite } from './suites/remediate-choice.js';
+import { remediateSuite } from './suites/remediate.js';
 
-export const SUITES: Suite[] = [pipelineSuite, logclustSuite, loghubSuite, nabSuite, detectSyntheticSuite, detectSandboxSuite, kbSuite, kbIncidentsSuite, rcaPublicSuite, rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite, remediateChoiceSuite, preflightSuite, ingestFuzzSuite, agentSuite];
+export const SUITES: Suite[] = [pipelineSuite, logclustSuite, loghubSuite, nabSuite, detectSyntheticSuite, detectSandboxSuite, kbSuite, kbIncidentsSuite, rcaPublicSuite, rcaSandboxSuite, rcaSandboxTracedSuite, rcaSuite, remediateChoiceSuite, remediateSuite, preflightSuite, ingestFuzzSuite, agentSuite];

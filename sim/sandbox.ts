@@ -43,10 +43,18 @@ export class Sandbox implements SandboxControl {
   /** Most steps one call catches up (a sandbox far behind catches up over several ticks instead of flooding). */
   readonly maxCatchUpSteps: number;
 
-  constructor(cfg: SandboxConfig, maxCatchUpSteps = 60) {
-    const start = Math.floor(cfg.startMs / 10_000) * 10_000;
-    const scenario = calmScenario(cfg.topology, start, cfg.seed ?? 1, { logs_per_min: cfg.logsPerMin ?? 1800, traces_per_min: cfg.tracesPerMin ?? 0, ...cfg.baseline });
-    this.world = new World(scenario, { endless: true });
+  /**
+   * A calm world from `cfg`, or a given world (an eval replays a library scenario, made endless,
+   * through the same runner and API a live sandbox has).
+   */
+  constructor(cfg: SandboxConfig | { world: World }, maxCatchUpSteps = 60) {
+    if ('world' in cfg) {
+      this.world = cfg.world;
+    } else {
+      const start = Math.floor(cfg.startMs / 10_000) * 10_000;
+      const scenario = calmScenario(cfg.topology, start, cfg.seed ?? 1, { logs_per_min: cfg.logsPerMin ?? 1800, traces_per_min: cfg.tracesPerMin ?? 0, ...cfg.baseline });
+      this.world = new World(scenario, { endless: true });
+    }
     this.maxCatchUpSteps = maxCatchUpSteps;
   }
 
