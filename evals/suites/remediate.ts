@@ -29,7 +29,7 @@ import { pathToFileURL } from 'node:url';
 import { loadLibrary } from '../../sim/edge/library.js';
 import type { Scenario } from '../../sim/schema.js';
 import type { Suite, SuiteResult } from '../harness.js';
-import { heldOutScenarios } from './remediate-choice.js';
+import { heldOutScenarios } from './sandbox-placements.js';
 import { DEFAULT_RUN, runRemediation, type RunOptions, type RunOutcome, type VerifyHook } from './remediate-run.js';
 
 export type { VerifyContext, VerifyHook } from './remediate-run.js';
