@@ -211,7 +211,8 @@ export async function runRemediation(sc: Scenario, o: RunOptions = DEFAULT_RUN):
     out.preflight = pf.passed ? 'passed' : `failed: ${pf.gates.filter((g) => !g.passed).map((g) => `${g.name} (${g.reason})`).join('; ')}`;
     if (!pf.passed) throw new Step('preflight', out.preflight);
     await must(second.post('/v1/fix/approve', { plan_id: planId }), 'approve');
-    const ran = await must<{ plan: { status: string } }>(second.post('/v1/fix/execute', { plan_id: planId }), 'execute');
+    // execution runs in the fix.execute worker: wait for its outcome (manual clock: the run itself takes no sim time)
+    const ran = await must<{ plan: { status: string } }>(second.post('/v1/fix/execute', { plan_id: planId }, { prefer: 'wait=60' }), 'execute');
     out.executed = steps.map((s) => `${s.action}@${s.target}`).join(', ');
     if (ran.plan.status !== 'executed') throw new Step('execute', `plan ${ran.plan.status}`);
     const executedAtMs = clock.now().getTime();
@@ -271,3 +272,16 @@ async function wrongPlan(e: Embedded, incidentId: string, s: FixStep, requestedB
     return plan.id;
   });
 }
+
+/**
+ * The product's canary judge as the suite's hook (remediate/verify, usecases/verify.ts): asks the
+ * instance for the plan's verification (`POST /v1/fix/verify`, which answers the stored verdict
+ * when the instance's own sweep already judged it). On `rollback` the instance has already run the
+ * plan's rollback.
+ */
+export const canaryJudge: VerifyHook = async (ctx) => {
+  const res = await fetch(`${ctx.url}/v1/fix/verify`, { method: 'POST', headers: { authorization: `Bearer ${ctx.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ plan_id: ctx.planId }) });
+  const body = (await res.json().catch(() => ({}))) as { verification?: { decision?: string; message?: string }; detail?: string };
+  const decision = body.verification?.decision;
+  return { decision: res.ok && decision ? decision : `error ${res.status}: ${body.detail ?? ''}`.trim(), ...(body.verification?.message ? { message: body.verification.message } : {}) };
+};

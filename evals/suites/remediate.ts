@@ -30,7 +30,7 @@ import { loadLibrary } from '../../sim/edge/library.js';
 import type { Scenario } from '../../sim/schema.js';
 import type { Suite, SuiteResult } from '../harness.js';
 import { heldOutScenarios } from './sandbox-placements.js';
-import { DEFAULT_RUN, runRemediation, type RunOptions, type RunOutcome, type VerifyHook } from './remediate-run.js';
+import { canaryJudge, DEFAULT_RUN, runRemediation, type RunOptions, type RunOutcome, type VerifyHook } from './remediate-run.js';
 
 export type { VerifyContext, VerifyHook } from './remediate-run.js';
 
@@ -152,7 +152,7 @@ function rowView(r: Row): Record<string, string | number | boolean> {
   };
 }
 
-/** The suite with a judge (remediate/verify once built): `remediateSuiteWith({ verify })`. */
+/** The suite with a judge: `remediateSuiteWith({ verify })` (the registered suite uses the product's canary judge). */
 export function remediateSuiteWith(o: RemediateOptions = {}): Suite {
   return {
     name: 'remediate',
@@ -170,10 +170,10 @@ export function remediateSuiteWith(o: RemediateOptions = {}): Suite {
   };
 }
 
-export const remediateSuite: Suite = remediateSuiteWith();
+export const remediateSuite: Suite = remediateSuiteWith({ verify: canaryJudge });
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  // [--set library|held-out|probe]… [--logs N|scenario] [scenario-id…]: progress rows go to stderr as JSON lines
+  // [--set library|held-out|probe]… [--logs N|scenario] [--no-judge] [scenario-id…]: progress rows go to stderr as JSON lines
   const { formatTable } = await import('../harness.js');
   const args = process.argv.slice(2);
   const opt = (name: string) => args.flatMap((a, i) => (args[i - 1] === name ? [a] : []));
@@ -193,6 +193,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     heldOut: want('held-out'),
     probes: want('probe'),
     ...(logs ? { run: { logsPerMin: logs === 'scenario' ? 'scenario' : Number(logs) } } : {}),
+    ...(args.includes('--no-judge') ? {} : { verify: canaryJudge }),
     onRun: (x) => console.error(JSON.stringify(x)),
   });
   console.log(formatTable(r.rows));
