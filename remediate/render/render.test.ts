@@ -1,7 +1,9 @@
 /** The script generators: each format from a step's typed params, its rollback, and hostile values refused before any text exists. */
 import { describe, expect, it } from 'vitest';
 import type { FixStep } from '../../core/schemas.js';
+import { chooseFix } from '../choose.js';
 import { UnsafeNameError } from '../commands.js';
+import type { FixEvidence } from '../signature.js';
 import { RENDER_FORMATS, StepParamsError, renderStep, type Rendering } from './index.js';
 
 type Step = Pick<FixStep, 'action' | 'target' | 'params'>;
@@ -195,5 +197,36 @@ describe('hostile values', () => {
     expect(() => renderStep({ action: 'exec', target: 'cart', params: {} }, 'kubectl')).toThrow(/unknown action "exec" \(one of: rollback, restart/);
     expect(() => renderStep({ action: 'scale', target: 'cart', params: { replicas: '8; reboot' } }, 'kubectl')).toThrow(StepParamsError);
     expect(() => renderStep({ action: 'scale', target: 'cart', params: {} }, 'kubectl')).toThrow(/params\.replicas/);
+  });
+});
+
+describe('the kubectl format agrees with the catalog', () => {
+  it('every step the catalog builds renders to the command and rollback it stored', () => {
+    // the live state holds the values the blamed changes set (the catalog records them as from_*)
+    const live = { replicas: 3, memoryMb: 512, diskGb: 20, version: '2.1.0', flags: { new_checkout: true }, config: { 'timeout_ms.payments': '300' }, callers: [], external: false };
+    const evidence = (over: Partial<FixEvidence>): FixEvidence => ({ service: 'cart', confidence: 0.8, change: null, templates: [], families: {}, badInstances: [], namedDependencies: [], ...over });
+    const cases: FixEvidence[] = [
+      evidence({ change: { id: 'd', kind: 'deploy', key: 'cart@2.1.0', service: 'cart', from: '2.0.0', to: '2.1.0' } }),
+      evidence({ change: { id: 'c', kind: 'config', key: 'timeout_ms.payments', service: 'cart', from: '6000', to: '300' } }),
+      evidence({ change: { id: 'f', kind: 'flag', key: 'new_checkout', service: 'cart', from: 'false', to: 'true' } }),
+      evidence({ templates: ['write failed: No space left on device'] }),
+      evidence({ templates: ['x509: certificate has expired or is not yet valid'] }),
+      evidence({ templates: ['WARNING: evicted 5000 keys in the last second'] }),
+      evidence({ templates: ['rejecting request: server overloaded (inflight=400 limit=200)'] }),
+      evidence({ badInstances: ['cart-7d9f-x2'] }),
+      evidence({ service: 'postgres', templates: ['LOG: duration: 2400 ms  statement: SELECT * FROM orders WHERE customer_id = $1 ORDER BY created_at'] }),
+    ];
+    const seen = new Set<string>();
+    for (const e of cases) {
+      const built = chooseFix(e, { namespace: 'shop', live }).chosen.built;
+      built.steps.forEach((s, i) => {
+        seen.add(s.action);
+        const r = s.action === 'add_index' ? renderStep(s, 'sql') : renderStep(s, 'kubectl');
+        const { change, rollback } = ok(r);
+        expect(change.split('\n').at(-1)).toBe(s.command);
+        expect(rollback.split('\n').at(-1)).toBe(built.rollback[i].command);
+      });
+    }
+    expect([...seen].sort()).toEqual(['add_index', 'config_revert', 'expand_disk', 'flag_off', 'renew_certificate', 'resize', 'restart', 'rollback', 'scale']);
   });
 });
