@@ -17,7 +17,11 @@ const SAFE_VALUE = /^[A-Za-z0-9 ._:/@+-]{0,200}$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 export class UnsafeNameError extends Error {
-  constructor(what: string, value: string) {
+  constructor(
+    /** Which name or value was refused ("service", "flag value"…), for a reason that need not repeat it. */
+    readonly what: string,
+    value: string,
+  ) {
     super(`${what} "${value}" is not a safe name for a command; nothing was generated`);
     this.name = 'UnsafeNameError';
   }

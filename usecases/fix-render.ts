@@ -28,7 +28,9 @@ function renderOne(st: FixStep, i: number, format: RenderFormat): RenderedStep {
     return 'change' in r ? { ...head, change: r.change, rollback: r.rollback } : { ...head, unavailable: r.unavailable };
   } catch (e) {
     // a stored step a generator refuses (an old plan's unsafe name, an action no format knows) is reported, not rendered
-    if (e instanceof UnsafeNameError || e instanceof StepParamsError) return { ...head, unavailable: e.message };
+    // the refused value itself is not repeated: a stored hostile name reaches no script and no reply
+    if (e instanceof UnsafeNameError) return { ...head, unavailable: `its ${e.what} is not a safe name for a script; nothing was generated` };
+    if (e instanceof StepParamsError) return { ...head, unavailable: e.message };
     throw e;
   }
 }

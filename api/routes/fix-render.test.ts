@@ -54,8 +54,11 @@ describe('GET /v1/fix/plans/{id}/render', () => {
     expect(restart).toEqual({ step: 2, action: 'restart', target: 'search', unavailable: expect.stringMatching(/restart changes no Terraform attribute/) });
     expect(index.unavailable).toMatch(/sql format/);
     // an unsafe stored name is reported, never written into a script
-    expect(hostile.unavailable).toMatch(/not a safe name/);
-    expect(hostile.change).toBeUndefined();
+    expect(hostile).toEqual({ step: 4, action: 'restart', target: 'search; rm -rf /', unavailable: 'its service is not a safe name for a script; nothing was generated' });
+    for (const other of ['kubectl', 'helm', 'ansible', 'sql']) {
+      const steps = (await api.client().get(`/v1/fix/plans/${planId}/render?format=${other}`)).body.steps as { change?: string; rollback?: string }[];
+      expect(JSON.stringify(steps.map((st) => [st.change, st.rollback]))).not.toContain('rm -rf');
+    }
     const sql = await api.client().get(`/v1/fix/plans/${planId}/render?format=sql`);
     expect(sql.body.steps[2].change).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_customer_id ON orders (customer_id);');
     expect(sql.body.steps[2].rollback).toContain('DROP INDEX CONCURRENTLY IF EXISTS idx_orders_customer_id;');
