@@ -93,7 +93,10 @@ export const CATALOG: CatalogEntry[] = [
     },
     build(ctx) {
       const c = changeOf(ctx, 'flag')!;
-      const s = step('flag_off', ctx.evidence.service, { namespace: ctx.namespace, flag: c.key, change_id: c.id, ...assumed('from_value', ctx.live ? ctx.live.flags[c.key] : c.to) }, kubectl.patchConfigMap(target(ctx), 'flags', c.key, 'false', c.from ?? null));
+      const now = ctx.live ? ctx.live.flags[c.key] : c.to;
+      // the undo puts back the value the step replaces (on, as the blamed change left it), not the one before that change
+      const undoTo = now === undefined || now === null ? (c.to ?? null) : String(now);
+      const s = step('flag_off', ctx.evidence.service, { namespace: ctx.namespace, flag: c.key, change_id: c.id, ...assumed('from_value', now) }, kubectl.patchConfigMap(target(ctx), 'flags', c.key, 'false', undoTo));
       return one(`Turn flag ${c.key} off on ${ctx.evidence.service}`, s);
     },
   },

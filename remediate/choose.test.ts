@@ -1,7 +1,7 @@
 /** The fix catalog's choice for each kind of evidence, and what it does when it cannot build the best match. */
 import { describe, expect, it } from 'vitest';
 import type { LiveService } from './catalog.js';
-import { chooseFix, draftFromChoice } from './choose.js';
+import { NoPreferredFix, chooseFix, draftFromChoice } from './choose.js';
 import { kubectl, sql, UnsafeNameError } from './commands.js';
 import type { FixEvidence } from './signature.js';
 
@@ -31,7 +31,8 @@ describe('chooseFix', () => {
   it('turns a blamed flag off and reverts a blamed config key to its previous value, each with its undo', () => {
     const flag = choose(ev({ change: { id: 'f1', kind: 'flag', key: 'new_checkout', service: 'cart', from: 'false', to: 'true' } }));
     expect(flag.chosen.built.steps[0]).toMatchObject({ action: 'flag_off', params: { flag: 'new_checkout' } });
-    expect(flag.chosen.built.rollback[0].command).toBe(`kubectl patch configmap/cart-flags -n shop --type merge -p '{"data":{"new_checkout":"false"}}'`);
+    // undoing "off" turns it back on (the value it has now), not to its value before the blamed change
+    expect(flag.chosen.built.rollback[0].command).toBe(`kubectl patch configmap/cart-flags -n shop --type merge -p '{"data":{"new_checkout":"true"}}'`);
     const cfg = choose(ev({ change: { id: 'c1', kind: 'config', key: 'timeout_ms.payments', service: 'cart', from: '6000', to: '300' } }));
     expect(cfg.chosen.built.steps[0].command).toBe(`kubectl patch configmap/cart-config -n shop --type merge -p '{"data":{"timeout_ms.payments":"6000"}}'`);
     expect(cfg.chosen.built.rollback[0].command).toContain('"timeout_ms.payments":"300"');
@@ -90,5 +91,22 @@ describe('typed command builders', () => {
     () => sql.createIndex('orders; drop table x', 'id'),
   ])('refuses an unsafe value (%#)', (f) => {
     expect(f).toThrow(UnsafeNameError);
+  });
+});
+
+describe('chooseFix with a preferred strategy', () => {
+  const oom = ev({ change: { id: 'chg-1', kind: 'deploy', key: 'cart@2.1.0', service: 'cart', from: '2.0.0', to: '2.1.0' }, templates: ['FATAL ERROR: JavaScript heap out of memory'] });
+  it('takes the named alternative (by entry id or action) and says it was asked for', () => {
+    const c = chooseFix(oom, { namespace: 'shop', live: live(), prefer: 'raise-memory' });
+    expect(c.chosen.entry).toBe('raise-memory');
+    expect(c.alternatives.map((a) => a.entry)).toEqual(['undo-deploy', 'restart']);
+    expect(c.why).toMatch(/^Chosen as asked \(strategy "raise-memory"\) over the catalog's first choice, roll the deployment back/);
+    expect(chooseFix(oom, { namespace: 'shop', live: live(), prefer: 'resize' }).chosen.entry).toBe('raise-memory');
+    expect(chooseFix(oom, { namespace: 'shop', live: live(), prefer: 'undo-deploy' }).why).not.toMatch(/Chosen as asked/);
+  });
+  it('refuses a strategy that does not match, or cannot be built, naming the ones that fit', () => {
+    expect(() => chooseFix(oom, { namespace: 'shop', live: live(), prefer: 'scale-out' })).toThrow(NoPreferredFix);
+    expect(() => chooseFix(oom, { namespace: 'shop', live: live(), prefer: 'scale-out' })).toThrow(/the analysis does not support it\. Strategies that fit this incident: undo-deploy \(rollback\), raise-memory \(resize\), restart \(restart\)/);
+    expect(() => chooseFix(oom, { namespace: 'shop', live: null, prefer: 'raise-memory' })).toThrow(/cannot be built without the current memory limit/);
   });
 });

@@ -41,7 +41,22 @@ function build(entry: CatalogEntry, ctx: FixContext): Built | { missing: string 
 
 const isBuilt = (b: Built | { missing: string }): b is Built => 'steps' in b;
 
-export function chooseFix(evidence: FixEvidence, opts: { namespace: string; live: LiveService | null; catalog?: CatalogEntry[] }): FixChoice {
+/** The strategy asked for (a catalog entry id or action) matches no buildable candidate: the reason, with what did match. */
+export class NoPreferredFix extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoPreferredFix';
+  }
+}
+
+/** The catalog entry ids and actions a `strategy` may name. */
+export const STRATEGIES: readonly string[] = [...new Set(CATALOG.flatMap((e) => [e.id, e.action]))];
+
+/**
+ * The catalog's choice for the evidence. `prefer` (an entry id or action, the caller's strategy)
+ * picks among the buildable candidates instead of the best score, or throws NoPreferredFix.
+ */
+export function chooseFix(evidence: FixEvidence, opts: { namespace: string; live: LiveService | null; catalog?: CatalogEntry[]; prefer?: string }): FixChoice {
   const ctx: FixContext = { evidence, signature: faultSignature(evidence), namespace: opts.namespace, live: opts.live };
   const candidates: Candidate[] = [];
   for (const e of opts.catalog ?? CATALOG) {
@@ -51,13 +66,24 @@ export function chooseFix(evidence: FixEvidence, opts: { namespace: string; live
   }
   // catalogue order breaks ties: specific entries come before the generic ones
   candidates.sort((a, b) => b.score - a.score);
-  const chosen = candidates.find((c) => isBuilt(c.built));
-  if (!chosen) {
+  const best = candidates.find((c) => isBuilt(c.built));
+  if (!best) {
     const reasons = [...new Set(candidates.map((c) => (c.built as { missing: string }).missing))];
     throw new Error(`no fix can be built for "${evidence.service}": ${reasons.join('; ')}`);
   }
+  const chosen = opts.prefer === undefined ? best : preferred(evidence, candidates, opts.prefer);
   const alternatives = candidates.filter((c) => c !== chosen);
-  return { chosen: chosen as FixChoice['chosen'], alternatives, why: explain(evidence, chosen, candidates) };
+  const why = explain(evidence, chosen, candidates);
+  return { chosen: chosen as FixChoice['chosen'], alternatives, why: chosen === best ? why : `Chosen as asked (strategy "${opts.prefer}") over the catalog's first choice, ${best.summary.toLowerCase()}. ${why}` };
+}
+
+function preferred(e: FixEvidence, candidates: Candidate[], prefer: string): Candidate {
+  const named = candidates.filter((c) => c.entry === prefer || c.action === prefer);
+  const built = named.find((c) => isBuilt(c.built));
+  if (built) return built;
+  const offered = candidates.filter((c) => isBuilt(c.built)).map((c) => `${c.entry} (${c.action})`);
+  const why = named.length ? `it cannot be built without ${(named[0].built as { missing: string }).missing}` : 'the analysis does not support it';
+  throw new NoPreferredFix(`The catalog has no "${prefer}" fix for ${e.service}: ${why}. Strategies that fit this incident: ${offered.join(', ')}.`);
 }
 
 function explain(e: FixEvidence, chosen: Candidate, all: Candidate[]): string {

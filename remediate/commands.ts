@@ -13,9 +13,15 @@ const CONFIG_KEY = /^[A-Za-z0-9._-]{1,253}$/;
 const SQL_IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Values we write into config and flags: no quotes, backslashes or control characters. */
 const SAFE_VALUE = /^[A-Za-z0-9 ._:/@+-]{0,200}$/;
+/** Image tags (the OCI distribution spec's tag grammar). */
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 export class UnsafeNameError extends Error {
-  constructor(what: string, value: string) {
+  constructor(
+    /** Which name or value was refused ("service", "flag value"…), for a reason that need not repeat it. */
+    readonly what: string,
+    value: string,
+  ) {
     super(`${what} "${value}" is not a safe name for a command; nothing was generated`);
     this.name = 'UnsafeNameError';
   }
@@ -29,6 +35,19 @@ const name = (what: string, v: string) => check(K8S_NAME, what, v);
 const positiveInt = (what: string, v: number, max: number): number => {
   if (!Number.isInteger(v) || v < 1 || v > max) throw new UnsafeNameError(what, String(v));
   return v;
+};
+
+/**
+ * The validators every generator uses (remediate/render/ renders Helm, Terraform, Ansible and SQL
+ * with the same rules): each returns the value unchanged or throws UnsafeNameError.
+ */
+export const safe = {
+  k8sName: name,
+  configKey: (what: string, v: string) => check(CONFIG_KEY, what, v),
+  sqlIdent: (what: string, v: string) => check(SQL_IDENT, what, v),
+  value: (what: string, v: string) => check(SAFE_VALUE, what, v),
+  imageTag: (what: string, v: string) => check(IMAGE_TAG, what, v),
+  positiveInt,
 };
 
 export interface Rendered {
@@ -88,6 +107,9 @@ export const kubectl = {
       rollback: `# a volume cannot shrink: nothing to undo (the extra space stays allocated)`,
     };
   },
+  rolloutPause(t: Target): Rendered {
+    return { command: `kubectl rollout pause ${deploy(t)} ${ns(t)}`, rollback: `kubectl rollout resume ${deploy(t)} ${ns(t)}` };
+  },
   renewCertificate(t: Target, certificate: string): Rendered {
     return {
       command: `cmctl renew ${name('certificate', certificate)} ${ns(t)}`,
@@ -96,11 +118,14 @@ export const kubectl = {
   },
 };
 
+/** The index createIndex names (Postgres identifiers: at most 63 bytes). */
+export const indexName = (table: string, column: string): string => `idx_${table}_${column}`.slice(0, 63);
+
 export const sql = {
   createIndex(table: string, column: string): Rendered {
     const tb = check(SQL_IDENT, 'table', table);
     const col = check(SQL_IDENT, 'column', column);
-    const idx = `idx_${tb}_${col}`.slice(0, 63);
+    const idx = indexName(tb, col);
     return { command: `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${idx} ON ${tb} (${col});`, rollback: `DROP INDEX CONCURRENTLY IF EXISTS ${idx};` };
   },
 };

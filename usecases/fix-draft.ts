@@ -12,7 +12,8 @@ import { AppError } from '../core/errors.js';
 import type { OrgStore } from '../core/ports/index.js';
 import type { Incident } from '../core/schemas.js';
 import { draftPlan, type PlanDraft } from '../remediate/planner.js';
-import { chooseFix, draftFromChoice, type FixChoice } from '../remediate/choose.js';
+import { NoPreferredFix, chooseFix, draftFromChoice, type FixChoice } from '../remediate/choose.js';
+import { ManualStepError, manualDraft, type ManualStep } from '../remediate/render/manual.js';
 import type { AnalysisResult } from '../rca/types.js';
 import { asChange, type Change } from './changes.js';
 import { fixEvidenceOf } from './fix-evidence.js';
@@ -36,6 +37,18 @@ export interface IncidentDraft {
   searched: { service: string; from: string; to: string };
 }
 
+/**
+ * How a plan is drafted: `auto` the catalog when the analysis supports it, else the thin planner;
+ * `catalog` the catalog only (409 with the reason when it has no fix); `manual` the caller's steps,
+ * checked and rendered by the typed generators. `strategy` (auto, catalog) names the catalog entry
+ * or action to prefer among its alternatives.
+ */
+export interface DraftOptions {
+  mode?: 'auto' | 'catalog' | 'manual';
+  strategy?: string;
+  steps?: readonly ManualStep[];
+}
+
 /** The service a fix should target: the latest analysis's confident top suspect, else the incident's own. */
 async function targetService(org: OrgStore, incident: Incident): Promise<string> {
   const latest = await org.latestAnalysis(incident.id);
@@ -51,11 +64,15 @@ async function targetService(org: OrgStore, incident: Incident): Promise<string>
  * remediate/planner.ts. Stores nothing; `org` is the caller's (planFix passes its write
  * transaction so the stored plan matches what it read).
  */
-export async function draftForIncident(org: OrgStore, incidentId: string, namespace: string, liveState?: UseCaseDeps['liveState']): Promise<IncidentDraft> {
+export async function draftForIncident(org: OrgStore, incidentId: string, namespace: string, liveState?: UseCaseDeps['liveState'], opts: DraftOptions = {}): Promise<IncidentDraft> {
   const incident = await org.getIncident(incidentId);
   if (!incident) throw new AppError('not_found', `No incident ${incidentId}.`);
-  const fromCatalog = await catalogDraft(org, incident, namespace, liveState);
-  if (fromCatalog) return fromCatalog;
+  if (opts.mode === 'manual') return manualIncidentDraft(incident, namespace, opts.steps ?? []);
+  const fromCatalog = await catalogDraft(org, incident, namespace, liveState, opts.strategy);
+  if (!('none' in fromCatalog)) return fromCatalog;
+  if (opts.mode === 'catalog' || opts.strategy !== undefined) {
+    throw new AppError('conflict', `The fix catalog has no fix for this incident: ${fromCatalog.none}${opts.mode === 'catalog' ? ' (mode "auto" falls back to the thin planner)' : ''}.`, { extra: { reason: 'no_catalog_fix' } });
+  }
   const service = await targetService(org, incident);
   const searched = { service, from: new Date(Date.parse(incident.startedAt) - DEPLOY_LOOKBACK_MS).toISOString(), to: incident.startedAt };
   // up to and including the start: a detector dates the incident at the onset, often the deploy's own second ([from, to) reads)
@@ -77,30 +94,45 @@ export async function draftForIncident(org: OrgStore, incidentId: string, namesp
  * suspect does only when its fault signature names a specific fix (a full disk, an expired
  * certificate…) — a bare restart of an unsure suspect is left to the thin planner.
  */
-async function catalogDraft(org: OrgStore, incident: Incident, namespace: string, liveState: UseCaseDeps['liveState']): Promise<IncidentDraft | null> {
+async function catalogDraft(org: OrgStore, incident: Incident, namespace: string, liveState: UseCaseDeps['liveState'], strategy?: string): Promise<IncidentDraft | { none: string }> {
   const latest = await org.latestAnalysis(incident.id);
   const result = latest?.result as AnalysisResult | undefined;
-  if (!latest || !Array.isArray(result?.hypotheses) || !Array.isArray(result.correlations) || !Array.isArray(result.ranking)) return null;
+  if (!latest) return { none: 'it has no stored analysis (analyze it first)' };
+  if (!Array.isArray(result?.hypotheses) || !Array.isArray(result.correlations) || !Array.isArray(result.ranking)) return { none: 'its latest analysis lacks the hypotheses the catalog matches (analyze it again)' };
   const confident = latest.verdict === 'confident' && result.hypotheses.length > 0;
-  if (!confident && !result.ranking.length) return null;
+  if (!confident && !result.ranking.length) return { none: 'its latest analysis is not confident and ranks no suspect' };
   const searched = { service: confident ? result.hypotheses[0].service : result.ranking[0].service, from: latest.window.from, to: latest.window.to };
   // the blamed change's before/after values live on its stored event (an hour before the window: a deploy may lead its effect)
   const changes = await org.listChanges({ from: new Date(Date.parse(latest.window.from) - DEPLOY_LOOKBACK_MS).toISOString(), to: latest.window.to, limit: 500 });
   const evidence = fixEvidenceOf(result, changes);
-  if (!evidence) return null;
+  if (!evidence) return { none: `the analysis gives no evidence to match for ${searched.service}` };
   const live = (await liveState?.(incident.orgId, evidence.service)) ?? null;
   let choice: FixChoice;
   try {
-    choice = chooseFix(evidence, { namespace, live });
+    choice = chooseFix(evidence, { namespace, live, ...(strategy !== undefined ? { prefer: strategy } : {}) });
   } catch (e) {
+    if (e instanceof NoPreferredFix) throw new AppError('conflict', e.message, { extra: { reason: 'no_catalog_fix' } });
     throw new AppError('invalid_input', (e as Error).message);
   }
-  if (!confident && choice.chosen.lastResort) return null;
+  if (!confident && choice.chosen.lastResort) return { none: `the analysis is not confident and its top suspect ${evidence.service} shows no signature of a specific fix` };
   const d = draftFromChoice(choice);
   if (!confident) d.why = `The analysis is not confident; this follows its top-ranked suspect ${evidence.service}, whose own signals point at a specific fix. ${d.why}`;
   const changeSignal = evidence.change ? changes.find((c) => asChange(c)?.changeId === evidence.change!.id) : undefined;
   const undoes = choice.chosen.action === 'rollback' && changeSignal ? asChange(changeSignal) : null;
   return { incident, draft: { title: d.title, risk: d.risk, steps: d.steps, rollback: d.rollback, why: d.why }, choice, undoes, searched, analysisId: latest.id };
+}
+
+/** A manual plan: the caller's steps, checked and rendered (remediate/render/manual.ts); a refused step is a 422 naming it. */
+function manualIncidentDraft(incident: Incident, namespace: string, steps: readonly ManualStep[]): IncidentDraft {
+  if (!steps.length) throw new AppError('invalid_input', 'A manual plan needs its steps.', { issues: [{ path: 'steps', message: 'at least one {action, target, params}' }] });
+  try {
+    const d = manualDraft(steps, namespace);
+    const why = 'Steps given by the requester (mode manual); each was checked against its typed action and its command generated from its params.';
+    return { incident, draft: { ...d, why }, choice: null, undoes: null, searched: { service: incident.service, from: incident.startedAt, to: incident.startedAt } };
+  } catch (e) {
+    if (e instanceof ManualStepError) throw new AppError('invalid_input', `Step ${e.index + 1}: ${e.message}`, { issues: [{ path: `steps.${e.index}`, message: e.message }] });
+    throw e;
+  }
 }
 
 /** The plan planFix would store for an incident, stored nowhere and audited nowhere (scope `read`). */

@@ -7,7 +7,7 @@
  */
 import { AppError } from '../core/errors.js';
 import type { Approval, CommandRecord, Environment, FixPlan } from '../core/schemas.js';
-import { draftForIncident } from './fix-draft.js';
+import { draftForIncident, type DraftOptions } from './fix-draft.js';
 import { runPlan, type FixExecutePayload } from './fix-run.js';
 import { requirePreflight } from './preflight.js';
 import { actorOf, requireScope } from './principal.js';
@@ -38,14 +38,14 @@ async function planOf(s: Session, id: string): Promise<FixPlan> {
   return plan;
 }
 
-/** Drafts a plan for an incident and stores it pending approval (scope `plan`). */
-export async function planFix(s: Session, input: { incidentId: string; env: Environment; runner: string; namespace: string }): Promise<FixPlan> {
+/** Drafts a plan for an incident (`mode`, `strategy`, `steps`: fix-draft.ts DraftOptions) and stores it pending approval (scope `plan`). */
+export async function planFix(s: Session, input: { incidentId: string; env: Environment; runner: string; namespace: string } & DraftOptions): Promise<FixPlan> {
   requireScope(s.principal, 'plan');
   if (!s.deps.runners[input.runner]) {
     throw new AppError('invalid_input', `Unknown runner "${input.runner}".`, { issues: [{ path: 'runner', message: `one of: ${Object.keys(s.deps.runners).join(', ')}` }] });
   }
   return s.commit(async ({ org, emit }) => {
-    const { incident: inc, draft, analysisId } = await draftForIncident(org, input.incidentId, input.namespace, s.deps.liveState);
+    const { incident: inc, draft, analysisId } = await draftForIncident(org, input.incidentId, input.namespace, s.deps.liveState, { mode: input.mode, strategy: input.strategy, steps: input.steps });
     const plan = await org.createFixPlan({
       id: s.deps.newId(),
       incidentId: inc.id,

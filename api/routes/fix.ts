@@ -1,6 +1,7 @@
 /** Fix-plan routes: draft, preflight, decide, execute, abandon, read. The rules live in usecases/fix.ts and usecases/preflight.ts. */
 import { z } from 'zod';
 import { ENVIRONMENTS, PREFLIGHT_GATES } from '../../core/schemas.js';
+import { STRATEGIES } from '../../remediate/choose.js';
 import { abandonFix, decideFix, getFix, planFix, startFix } from '../../usecases/fix.js';
 import { awaitFixOutcome } from '../../usecases/fix-run.js';
 import { preflightFix } from '../../usecases/preflight.js';
@@ -19,11 +20,43 @@ export const planRoute = route({
     env: z.enum(ENVIRONMENTS).default('prod'),
     runner: z.string().default('dryrun').describe('Which runner will execute it; "dryrun" records commands and changes nothing'),
     namespace: z.string().default('default'),
+    mode: z
+      .enum(['auto', 'catalog', 'manual'])
+      .default('auto')
+      .describe('auto: the fix catalog when the analysis supports it, else rollback-or-restart; catalog: the catalog only (409 when it has no fix); manual: the given `steps`'),
+    strategy: z
+      .string()
+      .refine((v) => STRATEGIES.includes(v), { message: `one of: ${STRATEGIES.join(', ')}` })
+      .optional()
+      .describe("A catalog entry id or action to prefer among the catalog's alternatives (409 when it does not fit the incident)"),
+    steps: z
+      .array(z.object({ action: z.string().min(1).max(64), target: z.string().min(1).max(253), params: z.record(z.string(), z.unknown()).default({}) }).strict())
+      .min(1)
+      .max(20)
+      .optional()
+      .describe('mode manual: the steps; each command is generated from its typed params (a `command` field is refused)'),
+  }).superRefine((b, ctx) => {
+    if (b.mode === 'manual' && !b.steps) ctx.addIssue({ code: 'custom', path: ['steps'], message: 'required with mode "manual"' });
+    if (b.mode !== 'manual' && b.steps) ctx.addIssue({ code: 'custom', path: ['steps'], message: 'only with mode "manual"' });
+    if (b.mode === 'manual' && b.strategy) ctx.addIssue({ code: 'custom', path: ['strategy'], message: 'not with mode "manual" (the steps are given)' });
   }),
   response: { status: 201, schema: FixPlanView, description: 'The plan, waiting for approval' },
-  errors: [404],
+  errors: [404, 409],
   handler: (ctx) =>
-    runUseCase(ctx, (s) => planFix(s, { incidentId: ctx.body.incident_id, env: ctx.body.env, runner: ctx.body.runner, namespace: ctx.body.namespace }), (plan) => ({ status: 201, body: fixPlanView(plan) })),
+    runUseCase(
+      ctx,
+      (s) =>
+        planFix(s, {
+          incidentId: ctx.body.incident_id,
+          env: ctx.body.env,
+          runner: ctx.body.runner,
+          namespace: ctx.body.namespace,
+          mode: ctx.body.mode,
+          ...(ctx.body.strategy !== undefined ? { strategy: ctx.body.strategy } : {}),
+          ...(ctx.body.steps ? { steps: ctx.body.steps } : {}),
+        }),
+      (plan) => ({ status: 201, body: fixPlanView(plan) }),
+    ),
 });
 
 export const PreflightView = z.object({

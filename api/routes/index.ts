@@ -8,6 +8,7 @@ import { getChangeRoute, listChangesRoute } from './changes.js';
 import { listAuditRoute, verifyAuditRoute } from './audit.js';
 import { createConnectorRoute, listConnectorsRoute } from './connectors.js';
 import { abandonRoute, approveRoute, executeRoute, getPlanRoute, planRoute, preflightRoute } from './fix.js';
+import { renderPlanRoute } from './fix-render.js';
 import { gitopsPullRequestRoute } from './gitops.js';
 import { getIncidentRoute, incidentEvidenceRoute, incidentStatusRoute, listIncidentsRoute, openIncidentRoute } from './incidents.js';
 import { createKeyRoute, createOrgRoute, revokeKeyRoute } from './orgs.js';
@@ -54,6 +55,7 @@ export const ALL_ROUTES: AnyRoute[] = [
   executeRoute,
   abandonRoute,
   getPlanRoute,
+  renderPlanRoute,
   gitopsPullRequestRoute,
   verifyRoute,
   getVerificationRoute,
