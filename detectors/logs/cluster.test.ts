@@ -145,6 +145,12 @@ describe('TemplateClusterer.add', () => {
     expect(c.size).toBe(1);
   });
 
+  it('judges a comma-separated list of any length as one slot', () => {
+    const c = new TemplateClusterer();
+    const ids = ['ana', 'bo, cy', 'dee, eli, fay', 'gus, hal'].map((l) => learn(c, `replicas ${l} in sync`).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(1);
+  });
+
   it('judges a quoted value of any length as one slot (varying token counts, one event)', () => {
     const c = new TemplateClusterer();
     const ids = ['"timeout"', '"connection reset"', '"peer went away again"', '"no route to host"'].map((r) => learn(c, `task failed reason ${r} retrying`).clusterId);

@@ -76,6 +76,14 @@ describe('tokens', () => {
     expect(createMasker({ joinQuoted: false }).tokens('a "b c" d')).toEqual(['a', '"b', 'c"', 'd']);
   });
 
+  it('joins a comma-separated run into one token, the item after the last comma included', () => {
+    expect(m.tokens('peers a, b, c up')).toEqual(['peers', 'a, b, c', 'up']);
+    expect(m.tokens('peers a up')).toEqual(['peers', 'a', 'up']);
+    expect(m.tokens('took 5, 6 and ,')).toEqual(['took', '<:NUM:>, <:NUM:>', 'and', ',']);
+    expect(m.tokens('ends with a,')).toEqual(['ends', 'with', 'a,']);
+    expect(createMasker({ joinLists: false }).tokens('x a, b')).toEqual(['x', 'a,', 'b']);
+  });
+
   it.each([
     ['an unclosed quote', 'say "hello there and goodbye', ['say', '"hello', 'there', 'and', 'goodbye']],
     ['a quote inside the span before its end', 'a "b x"y c" d', ['a', '"b', 'x"y', 'c"', 'd']],

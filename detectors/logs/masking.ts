@@ -114,6 +114,29 @@ export function joinQuoted(tokens: string[]): string[] {
   return out ?? tokens;
 }
 
+/**
+ * Joins each comma-separated run (`nodes a, b, c up`: tokens ending in a comma and the one after
+ * the last) into one token, as joinQuoted does for quotes: a list is one value whose length
+ * varies from line to line, and kept apart it would split the event by list length. A run is
+ * bounded like a quoted span. A comma inside prose (`failed, retrying`) joins two constant words
+ * into one constant token: the template keeps them, only one position fewer.
+ */
+export function joinLists(tokens: string[]): string[] {
+  let out: string[] | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    let j = i;
+    while (j < tokens.length - 1 && j - i < MAX_QUOTED && tokens[j].length > 1 && tokens[j].endsWith(',')) j++;
+    if (j === i) {
+      out?.push(tokens[i]);
+      continue;
+    }
+    out ??= tokens.slice(0, i);
+    out.push(tokens.slice(i, j + 1).join(' '));
+    i = j;
+  }
+  return out ?? tokens;
+}
+
 /** Options for {@link createMasker}; every list is data and is validated. */
 export interface MaskerOptions {
   /** Secret rules, run first on the whole text (default: detectors/secrets.ts DEFAULT_SECRET_RULES). */
@@ -130,6 +153,8 @@ export interface MaskerOptions {
   collapsibleMasks?: string[];
   /** Join a double-quoted span of several words into one token (default true; see joinQuoted). */
   joinQuoted?: boolean;
+  /** Join a comma-separated run (`a, b, c`) into one token (default true; see joinLists). */
+  joinLists?: boolean;
 }
 
 interface CompiledVariable {
@@ -194,6 +219,7 @@ export function createMasker(opts: MaskerOptions = {}): Masker {
   const maxTokens = opts.maxTokens ?? 512;
   const collapsible = new Set(opts.collapsibleMasks ?? ['<:NUM:>', '<:HEX:>']);
   const quoted = opts.joinQuoted ?? true;
+  const lists = opts.joinLists ?? true;
   // Two generations: a hit in the old one is promoted, so tokens that keep coming back (hosts,
   // ports, users) survive while one-off ids (block ids, request ids) age out together. No
   // per-hit bookkeeping, unlike an LRU.
@@ -277,7 +303,8 @@ export function createMasker(opts: MaskerOptions = {}): Masker {
       out.push((prev = m));
     }
     if (sc.count > maxTokens) out.push(TRUNCATION_MARK);
-    return quoted && t.includes('"') ? joinQuoted(out) : out;
+    const q = quoted && t.includes('"') ? joinQuoted(out) : out;
+    return lists && t.includes(', ') ? joinLists(q) : q;
   };
 
   const mask = (text: string): string => {
