@@ -145,6 +145,20 @@ describe('TemplateClusterer.add', () => {
     expect(c.size).toBe(1);
   });
 
+  it('judges a bracketed tag (a thread name) by its values, first on the line too', () => {
+    const c = new TemplateClusterer();
+    const first = ['[main]', '[worker-3]', '[pool-2-thread-7]', '[io-11]'].map((t) => learn(c, `${t} flushed segment ok`).clusterId);
+    expect(new Set(first.map((id) => c.resolve(id))).size).toBe(1);
+    const inner = ['[main]', '[worker-3]', '[pool-2-thread-7]', '[io-11]'].map((t) => learn(c, `cache ${t} evicted entries`).clusterId);
+    expect(new Set(inner.map((id) => c.resolve(id))).size).toBe(1);
+  });
+
+  it('keeps bracketed tags apart while they show two values only', () => {
+    const c = new TemplateClusterer();
+    const ids = ['[alpha] job done', '[beta] job done', '[alpha] job done'].map((l) => learn(c, l).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(2);
+  });
+
   it('judges a comma-separated list of any length as one slot', () => {
     const c = new TemplateClusterer();
     const ids = ['ana', 'bo, cy', 'dee, eli, fay', 'gus, hal'].map((l) => learn(c, `replicas ${l} in sync`).clusterId);

@@ -8,8 +8,9 @@
  *    the same length. One that differs from the line only in variable parts (`rhost=<:IP:>` vs
  *    `rhost=<:HOST:>`, a bare mask vs a word, `()` vs `(<:HOST:>)`) takes the line and those
  *    positions become `<*>` (or `rhost=<*>`): the id stays, the add reports `changed`;
- * 3. otherwise, if candidates that differ from the line in one plain word (or two: a user and
- *    a host in one message), at the same positions after the first, and nowhere else, show at
+ * 3. otherwise, if candidates that differ from the line in one plain word or bracketed tag (or
+ *    two: a user and a host in one message), at the same positions after the first (a tag may
+ *    be first: `[worker-3]` names a thread, not the event), and nowhere else, show at
  *    least `siblingValues` distinct words in each such slot with none holding more than
  *    `siblingDominance` of their lines, those slots are variables: they merge into the oldest,
  *    whose id stays (the others resolve to it);
@@ -108,6 +109,12 @@ const MAX_SLOTS = 2;
 
 /** Neither token at `i` holds a variable: two plain words. */
 const plainPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => !hasVar(t[i]) && !hasVar(tokens[i]);
+
+/** `[…]` on both sides: a bracketed tag (a thread, a worker, a component), whatever it holds. */
+const isTag = (t: string): boolean => t.length > 2 && t.charCodeAt(0) === 91 && t.charCodeAt(t.length - 1) === 93;
+const tagPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => isTag(t[i]) && isTag(tokens[i]);
+/** A slot step 3 may judge by its values: two plain words, or two bracketed tags. */
+const slotPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => plainPair(t, tokens, i) || tagPair(t, tokens, i);
 
 const headKey = (len: number, first: string | undefined, raw: boolean): string => `${raw ? 'r' : ''}${len}\u0001${first ?? ''}`;
 
@@ -299,7 +306,7 @@ export class TemplateClusterer {
           bestSoft = soft;
           bestEqual = equal;
         }
-      } else if (hardCount <= MAX_SLOTS && soft.length === 0 && hard > 0 && plainPair(t, tokens, hard) && (hardCount === 1 || plainPair(t, tokens, hard2))) {
+      } else if (hardCount <= MAX_SLOTS && soft.length === 0 && (hard > 0 || tagPair(t, tokens, 0)) && slotPair(t, tokens, hard) && (hardCount === 1 || slotPair(t, tokens, hard2))) {
         const fk = hardCount === 1 ? String(hard) : `${hard},${hard2}`;
         const fam = families.get(fk);
         if (fam) fam.push(c);
