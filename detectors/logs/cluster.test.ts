@@ -153,6 +153,14 @@ describe('TemplateClusterer.add', () => {
     expect(new Set(inner.map((id) => c.resolve(id))).size).toBe(1);
   });
 
+  it('keeps key=value words under different keys apart, however many values they show', () => {
+    const c = new TemplateClusterer();
+    const ids = ['size=ab', 'count=cd', 'limit=ef', 'depth=gh'].map((kv) => learn(c, `job ${kv} done`).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(4);
+    const same = ['size=ab', 'size=cd', 'size=ef'].map((kv) => learn(c, `task ${kv} done`).clusterId);
+    expect(new Set(same.map((id) => c.resolve(id))).size).toBe(1);
+  });
+
   it('keeps bracketed tags apart while they show two values only', () => {
     const c = new TemplateClusterer();
     const ids = ['[alpha] job done', '[beta] job done', '[alpha] job done'].map((l) => learn(c, l).clusterId);

@@ -113,8 +113,16 @@ const plainPair = (t: readonly string[], tokens: readonly string[], i: number): 
 /** `[…]` on both sides: a bracketed tag (a thread, a worker, a component), whatever it holds. */
 const isTag = (t: string): boolean => t.length > 2 && t.charCodeAt(0) === 91 && t.charCodeAt(t.length - 1) === 93;
 const tagPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => isTag(t[i]) && isTag(tokens[i]);
-/** A slot step 3 may judge by its values: two plain words, or two bracketed tags. */
-const slotPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => plainPair(t, tokens, i) || tagPair(t, tokens, i);
+/**
+ * A slot step 3 may judge by its values: two plain words, or two bracketed tags; `key=value`
+ * words only under the same key (`size=3` / `count=3` are two fields, however their values vary).
+ */
+const slotPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => (plainPair(t, tokens, i) || tagPair(t, tokens, i)) && keyOf(t[i]) === keyOf(tokens[i]);
+/** The `key=` that opens a token, or '' when none does. */
+const keyOf = (t: string): string => {
+  const i = t.indexOf('=');
+  return i > 0 ? t.slice(0, i) : '';
+};
 
 const headKey = (len: number, first: string | undefined, raw: boolean): string => `${raw ? 'r' : ''}${len}\u0001${first ?? ''}`;
 
