@@ -7,7 +7,9 @@
  * spans whitespace, most tokens are plain words that no rule can match, and a per-rule character
  * prefilter (`requires`) lets those words skip every regular expression. That is what keeps the
  * clusterer at hundreds of thousands of lines per second. Rules that must see several tokens at
- * once (dates written with spaces) use scope `message`.
+ * once (dates written with spaces) use scope `message`. After masking, a double-quoted span and
+ * a comma-separated run each become one token (joinQuoted, joinLists): one value, whatever its
+ * number of words.
  */
 import { z } from 'zod';
 import { DEFAULT_SECRET_RULES, MaskRule, compileMaskRules, type CompiledMask } from '../secrets.js';
