@@ -115,6 +115,71 @@ describe('TemplateClusterer.add', () => {
     expect(c.size).toBe(3);
   });
 
+  it('folds a template learned before its slot was known to vary into the one that now covers it', () => {
+    const c = new TemplateClusterer();
+    const early = learn(c, 'job li=ceca done x7').clusterId;
+    const family = learn(c, 'job li=tom done 12').clusterId;
+    learn(c, 'job li=ann done 5');
+    learn(c, 'job li=bob done 9');
+    expect(c.template(family)).toBe('job li=<*> done <:NUM:>');
+    // The early template still differs softly (x<:NUM:> / <:NUM:>) until the family's last slot widens.
+    expect(c.resolve(early)).toBe(early);
+    const widened = learn(c, 'job li=zed done x3');
+    expect(widened).toMatchObject({ clusterId: family, change: 'changed', merged: [early] });
+    expect(c.resolve(early)).toBe(family);
+    // Lines keyed to the early template before now reach the family.
+    expect(learn(c, 'job li=ceca done x8').clusterId).toBe(family);
+    expect(c.size).toBe(1);
+  });
+
+  it('folds the same statement learned apart with a bracketed aside once the rest of it widens', () => {
+    const c = new TemplateClusterer();
+    const plain = learn(c, 'scan disk alpha done').clusterId;
+    const aside = learn(c, 'scan disk beta done (12 KB)').clusterId;
+    expect(aside).not.toBe(plain);
+    const third = learn(c, 'scan disk gamma done').clusterId;
+    const r = learn(c, 'scan disk delta done');
+    expect(r.clusterId).toBe(plain);
+    expect(r.merged).toEqual(expect.arrayContaining([third, aside]));
+    expect(learn(c, 'scan disk beta done (9 KB)').clusterId).toBe(plain);
+    expect(c.size).toBe(1);
+  });
+
+  it('judges a bracketed tag (a thread name) by its values, first on the line too', () => {
+    const c = new TemplateClusterer();
+    const first = ['[main]', '[worker-3]', '[pool-2-thread-7]', '[io-11]'].map((t) => learn(c, `${t} flushed segment ok`).clusterId);
+    expect(new Set(first.map((id) => c.resolve(id))).size).toBe(1);
+    const inner = ['[main]', '[worker-3]', '[pool-2-thread-7]', '[io-11]'].map((t) => learn(c, `cache ${t} evicted entries`).clusterId);
+    expect(new Set(inner.map((id) => c.resolve(id))).size).toBe(1);
+  });
+
+  it('keeps key=value words under different keys apart, however many values they show', () => {
+    const c = new TemplateClusterer();
+    const ids = ['size=ab', 'count=cd', 'limit=ef', 'depth=gh'].map((kv) => learn(c, `job ${kv} done`).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(4);
+    const same = ['size=ab', 'size=cd', 'size=ef'].map((kv) => learn(c, `task ${kv} done`).clusterId);
+    expect(new Set(same.map((id) => c.resolve(id))).size).toBe(1);
+  });
+
+  it('keeps bracketed tags apart while they show two values only', () => {
+    const c = new TemplateClusterer();
+    const ids = ['[alpha] job done', '[beta] job done', '[alpha] job done'].map((l) => learn(c, l).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(2);
+  });
+
+  it('judges a comma-separated list of any length as one slot', () => {
+    const c = new TemplateClusterer();
+    const ids = ['ana', 'bo, cy', 'dee, eli, fay', 'gus, hal'].map((l) => learn(c, `replicas ${l} in sync`).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(1);
+  });
+
+  it('judges a quoted value of any length as one slot (varying token counts, one event)', () => {
+    const c = new TemplateClusterer();
+    const ids = ['"timeout"', '"connection reset"', '"peer went away again"', '"no route to host"'].map((r) => learn(c, `task failed reason ${r} retrying`).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(1);
+    expect(c.template(ids[0])).toBe('task failed reason <*> retrying');
+  });
+
   it('never makes the first word a variable (it names the event)', () => {
     const c = new TemplateClusterer({ siblingValues: 2 });
     for (const w of ['syslogd', 'klogd', 'cupsd', 'hcid']) learn(c, `${w} startup succeeded`);

@@ -8,14 +8,17 @@
  *    the same length. One that differs from the line only in variable parts (`rhost=<:IP:>` vs
  *    `rhost=<:HOST:>`, a bare mask vs a word, `()` vs `(<:HOST:>)`) takes the line and those
  *    positions become `<*>` (or `rhost=<*>`): the id stays, the add reports `changed`;
- * 3. otherwise, if candidates that differ from the line in one plain word (or two: a user and
- *    a host in one message), at the same positions after the first, and nowhere else, show at
+ * 3. otherwise, if candidates that differ from the line in one plain word or bracketed tag (or
+ *    two: a user and a host in one message), at the same positions after the first (a tag may
+ *    be first: `[worker-3]` names a thread, not the event), and nowhere else, show at
  *    least `siblingValues` distinct words in each such slot with none holding more than
  *    `siblingDominance` of their lines, those slots are variables: they merge into the oldest,
  *    whose id stays (the others resolve to it);
  * 4. otherwise, a template of another length that equals the line but for one short bracketed
  *    aside holding a value (`403 bytes sent` / `1190 bytes (1.16 KB) sent`) takes the line;
  * 5. otherwise the line starts a new template.
+ * Whenever a template widens (steps 2–4), templates it now covers, as they are or but for a
+ * bracketed aside, fold into it: they were learned before a slot was known to vary.
  * Letters written flush against a variable (`user123` / `admin7`, masked `user<:NUM:>` /
  * `admin<:NUM:>`) are the front of one identifier: such tokens differ softly (token-compare.ts).
  * Step 3 is an online form of Brain's rule (Yu et al., ICSE 2023) that a column with few
@@ -106,6 +109,20 @@ const MAX_SLOTS = 2;
 
 /** Neither token at `i` holds a variable: two plain words. */
 const plainPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => !hasVar(t[i]) && !hasVar(tokens[i]);
+
+/** `[…]` on both sides: a bracketed tag (a thread, a worker, a component), whatever it holds. */
+const isTag = (t: string): boolean => t.length > 2 && t.charCodeAt(0) === 91 && t.charCodeAt(t.length - 1) === 93;
+const tagPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => isTag(t[i]) && isTag(tokens[i]);
+/**
+ * A slot step 3 may judge by its values: two plain words, or two bracketed tags; `key=value`
+ * words only under the same key (`size=3` / `count=3` are two fields, however their values vary).
+ */
+const slotPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => (plainPair(t, tokens, i) || tagPair(t, tokens, i)) && keyOf(t[i]) === keyOf(tokens[i]);
+/** The `key=` that opens a token, or '' when none does. */
+const keyOf = (t: string): string => {
+  const i = t.indexOf('=');
+  return i > 0 ? t.slice(0, i) : '';
+};
 
 const headKey = (len: number, first: string | undefined, raw: boolean): string => `${raw ? 'r' : ''}${len}\u0001${first ?? ''}`;
 
@@ -297,7 +314,7 @@ export class TemplateClusterer {
           bestSoft = soft;
           bestEqual = equal;
         }
-      } else if (hardCount <= MAX_SLOTS && soft.length === 0 && hard > 0 && plainPair(t, tokens, hard) && (hardCount === 1 || plainPair(t, tokens, hard2))) {
+      } else if (hardCount <= MAX_SLOTS && soft.length === 0 && (hard > 0 || tagPair(t, tokens, 0)) && slotPair(t, tokens, hard) && (hardCount === 1 || slotPair(t, tokens, hard2))) {
         const fk = hardCount === 1 ? String(hard) : `${hard},${hard2}`;
         const fam = families.get(fk);
         if (fam) fam.push(c);
@@ -310,12 +327,13 @@ export class TemplateClusterer {
       this.reshape(best, () => {
         for (const i of bestSoft) best.tokens[i] = generalizeToken(best.tokens[i], tokens[i]);
       });
-      return { clusterId: best.id, change: 'changed' };
+      return this.changed(best);
     }
     const merged = this.mergeFamily(families, tokens);
     if (merged) {
       this.touch(merged.into, ts, meta, key);
-      return { clusterId: merged.into.id, change: 'changed', merged: merged.ids };
+      const more = this.absorbCovered(merged.into);
+      return { clusterId: merged.into.id, change: 'changed', merged: [...merged.ids, ...more] };
     }
     const aside = this.fragmentMatch(tokens, raw, false);
     if (aside) {
@@ -325,7 +343,7 @@ export class TemplateClusterer {
       this.reshape(into, () => {
         for (const [ti, li] of soft) into.tokens[ti] = generalizeToken(into.tokens[ti], tokens[li]);
       });
-      return { clusterId: into.id, change: 'changed' };
+      return this.changed(into);
     }
     const c: Cluster = { id: this.nextId++, tokens: [...tokens], raw, ...newStats(ts, this.seq - 1), bandKeys: [], lastSeq: this.seq, absorbed: [] };
     this.clustersById.set(c.id, c);
@@ -360,23 +378,78 @@ export class TemplateClusterer {
     if (!pick) return undefined;
     const members = [...pick].sort((a, b) => a.id - b.id);
     const into = members[0];
-    const o = this.options;
     this.reshape(into, () => {
       for (const m of [...members.slice(1).map((c) => c.tokens), tokens]) {
         for (let i = 0; i < into.tokens.length; i++) if (compareToken(into.tokens[i], m[i]) > COVERED) into.tokens[i] = generalizeToken(into.tokens[i], m[i]);
       }
     });
+    for (const m of members.slice(1)) this.fold(into, m);
+    return { into, ids: members.slice(1).map((m) => m.id) };
+  }
+
+  /** `into` changed in place: the add's result, folding in any templates it now covers. */
+  private changed(into: Cluster): AddResult {
+    const merged = this.absorbCovered(into);
+    return merged.length > 0 ? { clusterId: into.id, change: 'changed', merged } : { clusterId: into.id, change: 'changed' };
+  }
+
+  /**
+   * After `into` generalised, templates of its length that it now covers (`li=ceca` under
+   * `li=<*>`) are the same event: they were learned before the slot was known to vary, and lines
+   * keyed to them would otherwise keep going there. Folding them is what `match` would already
+   * conclude for their lines. Looks at LSH candidates and the same-head list (both bounded).
+   */
+  private absorbCovered(into: Cluster): number[] {
     const ids: number[] = [];
-    for (const m of members.slice(1)) {
-      mergeStats(into, m, o.maxExemplars, o.novelty);
-      into.lastSeq = Math.max(into.lastSeq, m.lastSeq);
-      this.unindex(m);
-      this.clustersById.delete(m.id);
-      this.aliases.set(m.id, into.id);
-      into.absorbed.push(m.id, ...m.absorbed);
-      ids.push(m.id);
+    const seen = new Set<number>([into.id]);
+    const t = into.tokens;
+    const take = (c: Cluster, fits: boolean) => {
+      if (!fits) return;
+      this.fold(into, c);
+      ids.push(c.id);
+    };
+    for (const c of [...this.candidates(t, into.raw), ...this.byHead(t.length, t[0], into.raw)]) {
+      if (seen.has(c.id) || !this.clustersById.has(c.id)) continue;
+      seen.add(c.id);
+      take(c, covers(t, c.tokens));
     }
-    return { into, ids };
+    // The same statement with or without a short bracketed aside (step 4), learned apart before
+    // the rest of it widened: `into` must cover the other as it is, aside cut.
+    for (let k = 1; k <= MAX_FRAGMENT; k++) {
+      for (const c of this.byHead(t.length + k, t[0], into.raw)) {
+        if (seen.has(c.id) || !this.clustersById.has(c.id)) continue;
+        for (let p = 1; p + k <= c.tokens.length; p++) {
+          if (isFragment(c.tokens, p, k) && spliceFit(t, c.tokens, p, 0, k, true)) {
+            seen.add(c.id);
+            take(c, true);
+            break;
+          }
+        }
+      }
+      if (t.length - k < 1) continue;
+      for (const c of this.byHead(t.length - k, t[0], into.raw)) {
+        if (seen.has(c.id) || !this.clustersById.has(c.id)) continue;
+        for (let p = 1; p + k <= t.length; p++) {
+          if (isFragment(t, p, k) && spliceFit(t, c.tokens, p, k, 0, true)) {
+            seen.add(c.id);
+            take(c, true);
+            break;
+          }
+        }
+      }
+    }
+    return ids;
+  }
+
+  /** Folds template `m` into `into`: statistics, aliases; `m` is gone. */
+  private fold(into: Cluster, m: Cluster): void {
+    const o = this.options;
+    mergeStats(into, m, o.maxExemplars, o.novelty);
+    into.lastSeq = Math.max(into.lastSeq, m.lastSeq);
+    this.unindex(m);
+    this.clustersById.delete(m.id);
+    this.aliases.set(m.id, into.id);
+    into.absorbed.push(m.id, ...m.absorbed);
   }
 
   /**

@@ -69,6 +69,29 @@ describe('tokens', () => {
     expect(createMasker({ collapseRepeats: false }).tokens('a 1 2 3')).toEqual(['a', '<:NUM:>', '<:NUM:>', '<:NUM:>']);
   });
 
+  it('joins a double-quoted span of several words into one token, masks kept', () => {
+    expect(m.tokens('reason "connection reset by peer" code 7')).toEqual(['reason', '"connection reset by peer"', 'code', '<:NUM:>']);
+    expect(m.tokens('agent "curl 8.5 (linux)" done')).toEqual(['agent', '"curl <:NUM:> (linux)"', 'done']);
+    expect(m.tokens('name "solo" and "" end')).toEqual(['name', '"solo"', 'and', '""', 'end']);
+    expect(createMasker({ joinQuoted: false }).tokens('a "b c" d')).toEqual(['a', '"b', 'c"', 'd']);
+  });
+
+  it('joins a comma-separated run into one token, the item after the last comma included', () => {
+    expect(m.tokens('peers a, b, c up')).toEqual(['peers', 'a, b, c', 'up']);
+    expect(m.tokens('peers a up')).toEqual(['peers', 'a', 'up']);
+    expect(m.tokens('took 5, 6 and ,')).toEqual(['took', '<:NUM:>, <:NUM:>', 'and', ',']);
+    expect(m.tokens('ends with a,')).toEqual(['ends', 'with', 'a,']);
+    expect(createMasker({ joinLists: false }).tokens('x a, b')).toEqual(['x', 'a,', 'b']);
+  });
+
+  it.each([
+    ['an unclosed quote', 'say "hello there and goodbye', ['say', '"hello', 'there', 'and', 'goodbye']],
+    ['a quote inside the span before its end', 'a "b x"y c" d', ['a', '"b', 'x"y', 'c"', 'd']],
+    ['a span longer than the bound', `q "${'w '.repeat(40)}end" z`, ['q', '"w', ...Array(39).fill('w'), 'end"', 'z']],
+  ])('leaves tokens apart on %s', (_name, text, want) => {
+    expect(m.tokens(text)).toEqual(want);
+  });
+
   it('returns no tokens for an empty or blank line', () => {
     expect(m.tokens('')).toEqual([]);
     expect(m.tokens('   \t ')).toEqual([]);

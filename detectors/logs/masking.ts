@@ -7,7 +7,9 @@
  * spans whitespace, most tokens are plain words that no rule can match, and a per-rule character
  * prefilter (`requires`) lets those words skip every regular expression. That is what keeps the
  * clusterer at hundreds of thousands of lines per second. Rules that must see several tokens at
- * once (dates written with spaces) use scope `message`.
+ * once (dates written with spaces) use scope `message`. After masking, a double-quoted span and
+ * a comma-separated run each become one token (joinQuoted, joinLists): one value, whatever its
+ * number of words.
  */
 import { z } from 'zod';
 import { DEFAULT_SECRET_RULES, MaskRule, compileMaskRules, type CompiledMask } from '../secrets.js';
@@ -78,6 +80,65 @@ const BARE_MASK = /^<:[A-Z0-9_]+:>$/;
 /** True when the whole token is one mask, e.g. `<:NUM:>`. */
 export const isBareMask = (t: string): boolean => t.length > 4 && t.charCodeAt(0) === 60 && t.charCodeAt(1) === 58 && BARE_MASK.test(t);
 
+/** Longest quoted span joined into one token, in tokens (a stray quote must not swallow a line). */
+const MAX_QUOTED = 32;
+
+/**
+ * Joins each double-quoted span of several tokens (`"connection reset by peer"`) into one
+ * token. Quotes delimit one value whatever its length: a reason, a user agent, a file name
+ * with spaces. Kept apart, the same event splits by how many words the value had (lines of
+ * different lengths never meet in the clusterer); joined, the value is one position whose
+ * variability the clusterer judges like any other. An unclosed quote leaves the tokens as they are.
+ */
+export function joinQuoted(tokens: string[]): string[] {
+  let out: string[] | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const a = tokens[i];
+    let close = -1;
+    if (a.charCodeAt(0) === 34 && (a.length === 1 || !a.endsWith('"'))) {
+      for (let j = i + 1; j < tokens.length && j <= i + MAX_QUOTED; j++) {
+        const z = tokens[j];
+        if (z.endsWith('"')) {
+          close = j;
+          break;
+        }
+        if (z.includes('"')) break;
+      }
+    }
+    if (close < 0) {
+      out?.push(a);
+      continue;
+    }
+    out ??= tokens.slice(0, i);
+    out.push(tokens.slice(i, close + 1).join(' '));
+    i = close;
+  }
+  return out ?? tokens;
+}
+
+/**
+ * Joins each comma-separated run (`nodes a, b, c up`: tokens ending in a comma and the one after
+ * the last) into one token, as joinQuoted does for quotes: a list is one value whose length
+ * varies from line to line, and kept apart it would split the event by list length. A run is
+ * bounded like a quoted span. A comma inside prose (`failed, retrying`) joins two constant words
+ * into one constant token: the template keeps them, only one position fewer.
+ */
+export function joinLists(tokens: string[]): string[] {
+  let out: string[] | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    let j = i;
+    while (j < tokens.length - 1 && j - i < MAX_QUOTED && tokens[j].length > 1 && tokens[j].endsWith(',')) j++;
+    if (j === i) {
+      out?.push(tokens[i]);
+      continue;
+    }
+    out ??= tokens.slice(0, i);
+    out.push(tokens.slice(i, j + 1).join(' '));
+    i = j;
+  }
+  return out ?? tokens;
+}
+
 /** Options for {@link createMasker}; every list is data and is validated. */
 export interface MaskerOptions {
   /** Secret rules, run first on the whole text (default: detectors/secrets.ts DEFAULT_SECRET_RULES). */
@@ -92,6 +153,10 @@ export interface MaskerOptions {
   collapseRepeats?: boolean;
   /** Bare masks that collapse together when adjacent (default NUM and HEX). */
   collapsibleMasks?: string[];
+  /** Join a double-quoted span of several words into one token (default true; see joinQuoted). */
+  joinQuoted?: boolean;
+  /** Join a comma-separated run (`a, b, c`) into one token (default true; see joinLists). */
+  joinLists?: boolean;
 }
 
 interface CompiledVariable {
@@ -155,6 +220,8 @@ export function createMasker(opts: MaskerOptions = {}): Masker {
   const collapse = opts.collapseRepeats ?? true;
   const maxTokens = opts.maxTokens ?? 512;
   const collapsible = new Set(opts.collapsibleMasks ?? ['<:NUM:>', '<:HEX:>']);
+  const quoted = opts.joinQuoted ?? true;
+  const lists = opts.joinLists ?? true;
   // Two generations: a hit in the old one is promoted, so tokens that keep coming back (hosts,
   // ports, users) survive while one-off ids (block ids, request ids) age out together. No
   // per-hit bookkeeping, unlike an LRU.
@@ -238,7 +305,8 @@ export function createMasker(opts: MaskerOptions = {}): Masker {
       out.push((prev = m));
     }
     if (sc.count > maxTokens) out.push(TRUNCATION_MARK);
-    return out;
+    const q = quoted && t.includes('"') ? joinQuoted(out) : out;
+    return lists && t.includes(', ') ? joinLists(q) : q;
   };
 
   const mask = (text: string): string => {

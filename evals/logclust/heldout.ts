@@ -3,16 +3,30 @@
  * sandbox's log formats (events known by construction; nothing was tuned on them). Shared by
  * the quick `logclust` suite and the `loghub` suite, which prints them beside the public files.
  */
-import { scoreLines } from './score.js';
+import { clusterIds, groupingScores, scoreLines, splitMergeCounts } from './score.js';
+import { shapeSystem } from './shapes.js';
 import { simLogSystems } from './sim-logs.js';
 import { synthSystem } from './synth.js';
 
 /** Seeds of the synthetic systems (fixed: the figures are reproducible). */
 export const SYNTH_SEEDS = Array.from({ length: 24 }, (_, i) => i + 1);
+/** Seeds of the token-shape systems (evals/logclust/shapes.ts). */
+export const SHAPE_SEEDS = Array.from({ length: 24 }, (_, i) => i + 1);
 
 export interface HeldOutFigures {
   rows: Record<string, string | number>[];
-  metrics: { mean_ga_synth: number; min_ga_synth: number; mean_fga_synth: number; mean_ga_sim: number; min_ga_sim: number };
+  metrics: {
+    mean_ga_synth: number;
+    min_ga_synth: number;
+    mean_fga_synth: number;
+    mean_ga_sim: number;
+    min_ga_sim: number;
+    mean_ga_shapes: number;
+    min_ga_shapes: number;
+    /** Token-shape systems: true events split over several groups, and groups mixing events (summed over seeds). */
+    shapes_split_events: number;
+    shapes_merged_groups: number;
+  };
 }
 
 const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
@@ -33,6 +47,21 @@ export function heldOutFigures(): HeldOutFigures {
     events: synth.reduce((a, g) => a + g.events, 0),
     note: `min GA ${r4(Math.min(...synth.map((g) => g.ga)))}`,
   });
+  const shapes = SHAPE_SEEDS.map((seed) => {
+    const s = shapeSystem(seed);
+    const pred = clusterIds(s.lines);
+    return { ...groupingScores(pred, s.events), ...splitMergeCounts(pred, s.events) };
+  });
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  rows.push({
+    system: `token shapes ×${shapes.length} (held-out)`,
+    lines: shapes.length * 2_000,
+    GA: r4(mean(shapes.map((g) => g.ga))),
+    FGA: r4(mean(shapes.map((g) => g.fga))),
+    clusters: sum(shapes.map((g) => g.predicted)),
+    events: sum(shapes.map((g) => g.actual)),
+    note: `min GA ${r4(Math.min(...shapes.map((g) => g.ga)))}; over-split events ${sum(shapes.map((g) => g.splitEvents))} (${sum(shapes.map((g) => g.splitLines))} lines), over-merged groups ${sum(shapes.map((g) => g.mergedGroups))} (${sum(shapes.map((g) => g.mergedLines))} lines)`,
+  });
   const sim = simLogSystems().map((s) => ({ name: s.name, lines: s.lines.length, ...scoreLines(s.lines, s.events, { format: s.format }) }));
   for (const g of sim) rows.push({ system: `${g.name} (held-out)`, lines: g.lines, GA: r4(g.ga), FGA: r4(g.fga), clusters: g.predicted, events: g.actual, note: 'sandbox format' });
   return {
@@ -43,6 +72,10 @@ export function heldOutFigures(): HeldOutFigures {
       mean_fga_synth: r4(mean(synth.map((g) => g.fga))),
       mean_ga_sim: r4(mean(sim.map((g) => g.ga))),
       min_ga_sim: r4(Math.min(...sim.map((g) => g.ga))),
+      mean_ga_shapes: r4(mean(shapes.map((g) => g.ga))),
+      min_ga_shapes: r4(Math.min(...shapes.map((g) => g.ga))),
+      shapes_split_events: sum(shapes.map((g) => g.splitEvents)),
+      shapes_merged_groups: sum(shapes.map((g) => g.mergedGroups)),
     },
   };
 }

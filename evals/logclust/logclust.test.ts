@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseJsonLine } from '../../detectors/logs/structured.js';
 import { LOSO_GRID, leaveOneSystemOut } from './loso.js';
-import { scoreLines } from './score.js';
+import { groupingScores, scoreLines, splitMergeCounts } from './score.js';
+import { shapeSystem } from './shapes.js';
 import { simLogSystems } from './sim-logs.js';
 import { synthSystem } from './synth.js';
 
@@ -24,6 +25,48 @@ describe('synthetic log systems', () => {
     expect(scoreLines(s.lines, s.events).ga).toBeGreaterThan(0);
     const apart = scoreLines(s.lines.map((l, i) => `${l} ${'x'.repeat((i % 50) + 1)}`), s.events);
     expect(apart.ga).toBeLessThan(scoreLines(s.lines, s.events).ga);
+  });
+});
+
+describe('token-shape log systems', () => {
+  it('are deterministic per seed, one event per line, every template drawn', () => {
+    const s = shapeSystem(7);
+    expect(s.lines).toEqual(shapeSystem(7).lines);
+    expect(s.lines).not.toEqual(shapeSystem(8).lines);
+    expect(s.lines).toHaveLength(2_000);
+    expect(s.events).toHaveLength(2_000);
+    expect(s.templates).toBeGreaterThanOrEqual(25);
+  });
+
+  it('give one event lines of different token counts and an optional bracketed tail', () => {
+    const lengths = new Map<string, Set<number>>();
+    let tails = 0;
+    for (const seed of [1, 2, 3]) {
+      const s = shapeSystem(seed);
+      s.lines.forEach((l, i) => {
+        const key = `${seed}:${s.events[i]}`;
+        if (!lengths.has(key)) lengths.set(key, new Set());
+        lengths.get(key)!.add(l.split(' ').length);
+        if (/ (\([^()]+\)|\[[^[\]]+ \d\])$/.test(l)) tails++;
+      });
+    }
+    expect([...lengths.values()].filter((x) => x.size > 1).length).toBeGreaterThan(10);
+    expect(tails).toBeGreaterThan(100);
+  });
+});
+
+describe('split and merge counts', () => {
+  it.each([
+    ['perfect', ['a', 'a', 'b'], ['x', 'x', 'y'], { splitEvents: 0, splitLines: 0, mergedGroups: 0, mergedLines: 0 }],
+    ['one event split in two', ['a', 'b', 'c'], ['x', 'x', 'y'], { splitEvents: 1, splitLines: 2, mergedGroups: 0, mergedLines: 0 }],
+    ['two events in one group', ['a', 'a', 'a'], ['x', 'x', 'y'], { splitEvents: 0, splitLines: 0, mergedGroups: 1, mergedLines: 3 }],
+  ])('%s', (_name, pred, truth, want) => {
+    expect(splitMergeCounts(pred, truth)).toEqual(want);
+    expect(groupingScores(pred, truth).ga === 1).toBe(want.splitEvents + want.mergedGroups === 0);
+  });
+
+  it('refuses predictions of another length', () => {
+    expect(() => splitMergeCounts(['a'], ['x', 'y'])).toThrow(/1 lines, truth 2/);
   });
 });
 

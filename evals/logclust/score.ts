@@ -46,3 +46,39 @@ export function groupingScores(pred: readonly string[], truth: readonly string[]
     correctGroups,
   };
 }
+
+/**
+ * Which way a clustering errs: `splitEvents` true events whose lines fall in more than one
+ * group (over-splitting) and `mergedGroups` groups that mix lines of more than one event
+ * (over-merging), with the lines each touches. An event can be both split and merged.
+ */
+export function splitMergeCounts(pred: readonly string[], truth: readonly string[]): { splitEvents: number; splitLines: number; mergedGroups: number; mergedLines: number } {
+  if (pred.length !== truth.length) throw new Error(`prediction has ${pred.length} lines, truth ${truth.length}`);
+  const groupsOf = new Map<string, Set<string>>();
+  const eventsOf = new Map<string, Set<string>>();
+  const lines = new Map<string, number>();
+  pred.forEach((p, i) => {
+    const t = truth[i];
+    if (!groupsOf.has(t)) groupsOf.set(t, new Set());
+    groupsOf.get(t)!.add(p);
+    if (!eventsOf.has(p)) eventsOf.set(p, new Set());
+    eventsOf.get(p)!.add(t);
+    lines.set(`t${t}`, (lines.get(`t${t}`) ?? 0) + 1);
+    lines.set(`p${p}`, (lines.get(`p${p}`) ?? 0) + 1);
+  });
+  let splitEvents = 0;
+  let splitLines = 0;
+  for (const [t, gs] of groupsOf) {
+    if (gs.size < 2) continue;
+    splitEvents++;
+    splitLines += lines.get(`t${t}`)!;
+  }
+  let mergedGroups = 0;
+  let mergedLines = 0;
+  for (const [p, es] of eventsOf) {
+    if (es.size < 2) continue;
+    mergedGroups++;
+    mergedLines += lines.get(`p${p}`)!;
+  }
+  return { splitEvents, splitLines, mergedGroups, mergedLines };
+}
