@@ -27,6 +27,7 @@ import { sandboxRunner } from '../sim/runner.js';
 import { withSandboxValidate } from './sandbox-validate.js';
 import { githubHost } from '../remediate/runners/github.js';
 import { kubernetesRunnerFor } from './kubernetes-runner.js';
+import { openPolicyAgent } from './opa.js';
 import { loadPolicyBundle } from '../usecases/policy-loader.js';
 import type { RunningSandbox } from '../sim/edge/realtime.js';
 import { sandboxLiveService } from '../sim/edge/live.js';
@@ -136,6 +137,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     planTtlMs: cfg.WARROOM_PLAN_TTL_MINUTES * 60_000,
     verify: { windowMs: cfg.WARROOM_VERIFY_WINDOW_SECONDS * 1000, settleMs: cfg.WARROOM_VERIFY_SETTLE_SECONDS * 1000 },
     policies,
+    ...(cfg.OPA_URL ? { externalPolicy: openPolicyAgent({ url: cfg.OPA_URL, path: cfg.OPA_POLICY_PATH, ...(cfg.OPA_TOKEN ? { token: cfg.OPA_TOKEN } : {}) }) } : {}),
     analysisCache,
     // the fix catalog's numbers (replicas, limits, volumes, flags) for the org the sandbox belongs to
     liveState: (orgId, service) => (orgId === DEFAULT_ORG && sandbox ? sandboxLiveService(sandbox.sandbox.world.scenario.topology, sandbox.status().desired, service) : null),

@@ -14,7 +14,7 @@
  *   live state now; any difference refuses the plan (re-plan on the state of now).
  */
 import type { FixPlan, FixStep, PreflightGate } from '../core/schemas.js';
-import type { StepCheck } from '../core/ports/index.js';
+import type { ExternalPolicyDecision, StepCheck } from '../core/ports/index.js';
 import { evaluatePlan, type PolicyBundle, type PolicyRequest } from '../policies/evaluate.js';
 import type { LiveService } from '../core/ports/live-state.js';
 
@@ -33,6 +33,16 @@ export function policyGate(bundle: PolicyBundle, req: PolicyRequest): PreflightG
   const who = `${req.principal.role} ${req.principal.id}`;
   const reason = d.allowed ? `allowed for ${who} by ${d.determining.join(', ')}` : `denied: ${d.denyReasons.join('; ')}`;
   return { name: 'policy', passed: d.allowed, reason, details: { principal: req.principal, determining: d.determining, deny_reasons: d.denyReasons, errors: d.errors, steps: d.steps } };
+}
+
+/**
+ * The policy gate with an external engine's decision folded in (OPA, `OPA_URL`): it passes only
+ * when the Cedar policies and the engine both allow; the reason quotes whichever denied.
+ */
+export function withExternalPolicy(cedar: PreflightGate, d: ExternalPolicyDecision): PreflightGate {
+  const ext = d.allowed ? `OPA allowed${d.reasons.length ? ` (${d.reasons.join('; ')})` : ''}` : `denied by OPA: ${d.reasons.join('; ') || 'no reason given'}`;
+  const reason = cedar.passed ? (d.allowed ? `${cedar.reason}; ${ext}` : ext) : d.allowed ? cedar.reason : `${cedar.reason}; ${ext}`;
+  return { ...cedar, passed: cedar.passed && d.allowed, reason, details: { ...cedar.details, opa: { allowed: d.allowed, reasons: d.reasons, source: d.source } } };
 }
 
 export interface BlastSlo {

@@ -16,7 +16,7 @@ import type { FixPlan, PreflightGate, PreflightRecord } from '../core/schemas.js
 import { roleOfScopes, type PolicyBundle, type PolicyRequest } from '../policies/evaluate.js';
 import type { LiveService } from '../core/ports/live-state.js';
 import { loadPolicyBundle } from './policy-loader.js';
-import { dryRunGate, driftGate, policyGate, sloBudgetGate, type BlastSlo } from './preflight-gates.js';
+import { dryRunGate, driftGate, policyGate, sloBudgetGate, withExternalPolicy, type BlastSlo } from './preflight-gates.js';
 import { actorOf, requireScope } from './principal.js';
 import type { Session } from './session.js';
 
@@ -55,6 +55,21 @@ async function liveOf(s: Session, plan: FixPlan): Promise<Map<string, LiveServic
   return out;
 }
 
+/** The policy gate: the Cedar policies, then the external engine when one is configured (OPA_URL). */
+async function policyDecision(s: Session, plan: FixPlan, req: PolicyRequest): Promise<PreflightGate> {
+  const cedar = policyGate(policiesOf(s), req);
+  const external = s.deps.externalPolicy;
+  if (!external) return cedar;
+  const input = {
+    org: s.principal.orgId,
+    principal: req.principal,
+    plan: { id: plan.id, incident_id: plan.incidentId, env: plan.env, runner: plan.runner, risk: plan.risk, requested_by: plan.requestedBy, approved_by: req.plan.approvedBy, steps: plan.steps.map((st) => ({ action: st.action, target: st.target, params: st.params })) },
+    dry_run: req.dryRun,
+    now: req.now.toISOString(),
+  };
+  return withExternalPolicy(cedar, await external.decide(input));
+}
+
 /** Runs the four gates on a plan; stores nothing. */
 export async function runGates(s: Session, plan: FixPlan): Promise<PreflightGate[]> {
   const runner = s.deps.runners[plan.runner];
@@ -64,7 +79,7 @@ export async function runGates(s: Session, plan: FixPlan): Promise<PreflightGate
   );
   const dry = runner ? dryRunGate(runner.name, checks) : { name: 'dry_run' as const, passed: false, reason: `runner "${plan.runner}" is not configured on this instance`, details: { runner: plan.runner } };
   const [req, slos, live] = await Promise.all([policyRequest(s, plan), blastSlos(s, plan), liveOf(s, plan)]);
-  return [dry, policyGate(policiesOf(s), req), sloBudgetGate(plan, slos, req.dryRun), driftGate(plan.steps, live)];
+  return [dry, await policyDecision(s, plan, req), sloBudgetGate(plan, slos, req.dryRun), driftGate(plan.steps, live)];
 }
 
 /** Runs the gates of a plan not yet run and stores the result with an audit entry, through `write`. */
@@ -119,7 +134,7 @@ export async function requirePreflight(s: Session, plan: FixPlan): Promise<Prefl
     }
     return fresh;
   }
-  const gate = policyGate(policiesOf(s), await policyRequest(s, plan));
+  const gate = await policyDecision(s, plan, await policyRequest(s, plan));
   if (!gate.passed) throw new AppError('conflict', `The policies do not allow this plan, so it was not run: ${gate.reason}`, { extra: { reason: 'policy_denied', gates: [gate] } });
   return null;
 }

@@ -4,7 +4,7 @@
  * and the bots build theirs with `directSession`.
  */
 import type { Clock, IdSource } from '../core/clock.js';
-import type { AuditAnchor, OrgStore, OutboxMessage, Runner, Subject } from '../core/ports/index.js';
+import type { AuditAnchor, ExternalPolicy, OrgStore, OutboxMessage, Runner, Subject } from '../core/ports/index.js';
 import type { CompiledMask } from '../detectors/secrets.js';
 import { Staged } from '../ingest/outbox-relay.js';
 import type { PolicyBundle } from '../policies/evaluate.js';
@@ -35,6 +35,8 @@ export interface UseCaseDeps {
    * WARROOM_POLICY_DIR, validated at start-up); absent: the default policies.
    */
   policies?: PolicyBundle;
+  /** An external policy engine asked after the Cedar policies (OPA_URL, app/opa.ts); absent: Cedar alone. */
+  externalPolicy?: ExternalPolicy;
   /** A plan not approved within this long of its drafting expires (WARROOM_PLAN_TTL_MINUTES); absent: plans never expire. */
   planTtlMs?: number;
   /** The canary judge's windows (WARROOM_VERIFY_WINDOW_SECONDS, WARROOM_VERIFY_SETTLE_SECONDS); absent: 300 s and 60 s. */

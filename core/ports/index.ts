@@ -14,6 +14,8 @@
  * | `Runner` | dry run, sandbox, kubernetes | remediate/runners/contract.ts |
  * | `Embedder` | local, OpenAI-compatible | kb/embedder.contract.ts |
  * | `DetectionHost` | inline, worker thread | ingest/detect-host.contract.ts |
+ * | `ExternalPolicy` (external-policy.ts) | Open Policy Agent over its REST data API | app/opa.test.ts (against a local OPA server) |
+ * | `GitHost` (git-host.ts) | GitHub through Octokit | remediate/runners/github.test.ts (against test-support/fake-github.ts) |
  */
 export type * from './analysis.js';
 export type * from './analyses.js';
@@ -26,6 +28,7 @@ export type * from './detection-host.js';
 export type * from './detector-state.js';
 export * from './embedder.js';
 export type * from './evidence.js';
+export type * from './external-policy.js';
 export type * from './fixplans.js';
 export type * from './incidents.js';
 export type * from './kb.js';
