@@ -99,6 +99,23 @@ describe('warroom detect', () => {
     expect(r.err).toBe('');
   });
 
+  // Issue 14's other new-user case: five days at 5-minute steps, noise σ 2, a 2.5-hour excursion
+  // (30 points) 25σ up at 60 %. The series' history holds four spikes as big, so the onset point
+  // alone is no surprise, and the CUSUM confirms a shift only after 4 hours: with the defaults the
+  // first label comes 47 points in, after the excursion has ended. The run evidence (off by
+  // default: it sets off one synthetic control, evals/README.md) labels it within ten points.
+  it('labels a 2.5-hour excursion in a five-day, 5-minute series while it lasts with the run evidence on, not with the defaults', async () => {
+    const at = 864;
+    const inject = [{ kind: 'shift' as const, at, size: 0.5, until: at + 30 }, ...[200, 400, 600, 700].map((i) => ({ kind: 'spike' as const, at: i, size: 0.5 }))];
+    const { values } = syntheticSeries(seededRng(1), { points: 1440, stepMs: 300_000, level: 100, noise: 0.02, inject });
+    const text = csv(values.map((v) => Number(v.toFixed(3))));
+    const firstLabelFrom = (out: string) => out.trimEnd().split('\n').slice(1).map((l) => l.split(',')[3]).indexOf('1', at - 10);
+    expect(firstLabelFrom(detectCsv(text))).toBeGreaterThan(at + 30);
+    const withRuns = firstLabelFrom(detectCsv(text, { runEvidence: true }));
+    expect(withRuns).toBeGreaterThanOrEqual(at);
+    expect(withRuns).toBeLessThanOrEqual(at + 10);
+  });
+
   it('says when a level shift happened inside the warm-up (it is adopted, not scored)', async () => {
     const { values } = syntheticSeries(seededRng(15), { points: 240, stepMs: 1_800_000, level: 100, noise: 0.02, inject: [{ kind: 'shift', at: 60, size: 1 }] });
     const r = await run(csv(values.map((v) => Number(v.toFixed(3))), undefined, 1_800_000));

@@ -236,3 +236,62 @@ describe('SeriesDetector: flat-lines and fine steps', () => {
     expect(res[absorbed].components.shiftAbsorbed).toBeGreaterThan(15);
   });
 });
+
+describe('SeriesDetector: run evidence (off by default)', () => {
+  const runs = () => new SeriesDetector({ runEvidence: true });
+  const excursion = (seed: number) => {
+    const at = 864;
+    // History with spikes as big as the excursion: its first point alone is not news.
+    const inject = [{ kind: 'shift' as const, at, size: 0.5, until: at + 30 }, ...[200, 400, 600, 700].map((i) => ({ kind: 'spike' as const, at: i, size: 0.5 }))];
+    return { at, ...syntheticSeries(seededRng(seed), { points: 1440, noise: 0.02, inject }) };
+  };
+
+  it('confirms a run of points far out on one side once, a few points in, as a confirmed shift scores', () => {
+    for (const seed of [1, 2, 3]) {
+      const { at, ts, values } = excursion(seed);
+      const res = run(values, ts, runs());
+      const inRun = res.slice(at, at + 30);
+      const labelled = inRun.map((r, i) => (r.alert ? i : -1)).filter((i) => i >= 0);
+      expect(labelled).toHaveLength(1);
+      expect(labelled[0]).toBeLessThanOrEqual(10);
+      expect(inRun[labelled[0]].score).toBeCloseTo(surpriseToScore(2 * DEFAULT_DETECTOR_OPTIONS.cusumK * DEFAULT_DETECTOR_OPTIONS.cusumH, DEFAULT_DETECTOR_OPTIONS.alertSurprise), 6);
+      // the defaults: nothing inside the excursion
+      expect(run(values, ts).slice(at, at + 30).some((r) => r.alert)).toBe(false);
+    }
+  });
+
+  it('does not call the runs of a strongly autocorrelated series news', () => {
+    const rng = seededRng(31);
+    const gauss = () => Math.sqrt(-2 * Math.log(rng() + 1e-12)) * Math.cos(2 * Math.PI * rng());
+    let e = 0;
+    // AR(1), ρ 0.95: excursions beyond 3σ of the innovations last tens of points.
+    const values = Array.from({ length: 2000 }, () => 100 + (e = 0.95 * e + gauss()));
+    const res = run(values, undefined, runs());
+    expect(res.filter((r) => Math.abs(r.components.z) >= 3).length).toBeGreaterThan(10); // runs do happen
+    const withRuns = res.filter((r) => r.alert).length;
+    const plain = run(values).filter((r) => r.alert).length;
+    expect(withRuns).toBe(plain);
+  });
+
+  it('restores run state from a checkpoint mid-run, and reads checkpoints from before it existed', () => {
+    const { at, ts, values } = excursion(4);
+    const whole = run(values, ts, runs());
+    const first = runs();
+    run(values.slice(0, at + 3), ts.slice(0, at + 3), first);
+    const restored = SeriesDetector.fromJSON(JSON.parse(JSON.stringify(first.toJSON())));
+    expect(run(values.slice(at + 3), ts.slice(at + 3), restored).map((r) => r.score)).toEqual(whole.slice(at + 3).map((r) => r.score));
+    const old = first.toJSON() as Partial<ReturnType<SeriesDetector['toJSON']>>;
+    delete old.run;
+    expect(() => run(values.slice(at + 3, at + 20), ts.slice(at + 3, at + 20), SeriesDetector.fromJSON(old as ReturnType<SeriesDetector['toJSON']>))).not.toThrow();
+  });
+});
+
+describe('SeriesDetector: shiftStillOn (off by default)', () => {
+  it('does not absorb an excursion that ended before its run was long enough to confirm', () => {
+    const at = 864;
+    const { ts, values } = syntheticSeries(seededRng(3), { points: 1440, noise: 0.02, inject: [{ kind: 'shift', at, size: 1, until: at + 30 }] });
+    const absorbedAfterEnd = (d: SeriesDetector) => run(values, ts, d).some((r, i) => i >= at + 30 && r.components.shiftAbsorbed !== 0);
+    expect(absorbedAfterEnd(new SeriesDetector())).toBe(true); // the defaults move the baseline to a level already left
+    expect(absorbedAfterEnd(new SeriesDetector({ shiftStillOn: true }))).toBe(false);
+  });
+});
