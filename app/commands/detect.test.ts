@@ -104,13 +104,13 @@ describe('warroom detect', () => {
   // alone is no surprise, and the CUSUM confirms a shift only after 4 hours: with the defaults the
   // first label comes 47 points in, after the excursion has ended. The run evidence (off by
   // default: it sets off one synthetic control, evals/README.md) labels it within ten points.
-  it('labels a 2.5-hour excursion in a five-day, 5-minute series while it lasts with the run evidence on, not with the defaults', async () => {
+  it('labels a 2.5-hour excursion in a five-day, 5-minute series while it lasts, with the run evidence on', async () => {
     const at = 864;
     const inject = [{ kind: 'shift' as const, at, size: 0.5, until: at + 30 }, ...[200, 400, 600, 700].map((i) => ({ kind: 'spike' as const, at: i, size: 0.5 }))];
     const { values } = syntheticSeries(seededRng(1), { points: 1440, stepMs: 300_000, level: 100, noise: 0.02, inject });
     const text = csv(values.map((v) => Number(v.toFixed(3))));
     const firstLabelFrom = (out: string) => out.trimEnd().split('\n').slice(1).map((l) => l.split(',')[3]).indexOf('1', at - 10);
-    expect(firstLabelFrom(detectCsv(text))).toBeGreaterThan(at + 30);
+    // (the defaults' late label is the known gap this option closes; not asserted, so a better default is free to land)
     const withRuns = firstLabelFrom(detectCsv(text, { runEvidence: true }));
     expect(withRuns).toBeGreaterThanOrEqual(at);
     expect(withRuns).toBeLessThanOrEqual(at + 10);
