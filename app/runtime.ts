@@ -96,6 +96,8 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
   let relay: OutboxRelay | undefined;
   let leaseSweep: NodeJS.Timeout | undefined;
   let verifyTimer: NodeJS.Timeout | undefined;
+  /** The canary judge's sweep in flight (one at a time: a rollback can outlast the period); stop waits for it. */
+  let verifying: Promise<unknown> | undefined;
   let agent: OpenedAgent | undefined;
   const startedAt = Date.now();
   let adminKeyHash: string | undefined = cfg.WARROOM_ADMIN_KEY ? hashKey(cfg.WARROOM_ADMIN_KEY) : undefined;
@@ -273,7 +275,6 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     // executed fix plans whose post window closed are verified by the canary judge: once now (a
     // restart catches up), then periodically; instances sharing the database race harmlessly
     // (one verification per plan). A rollback it calls for runs inside the sweep.
-    let verifying: Promise<unknown> | undefined; // one sweep at a time: a rollback can outlast the period
     const verifySweep = () => {
       verifying ??= verifyDuePlans(theStore, useCaseDeps, (msgs) => theRelay.publishCommitted(msgs), logger)
         .catch((err: unknown) => logger.warn({ err }, 'sweep of fix plans to verify failed; will retry'))
@@ -331,6 +332,8 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
       clearInterval(verifyTimer);
       // first: the chat's event streams would hold the server open, and its war rooms read the bus
       await chat?.stop();
+      // a verification (and a rollback it runs) in flight finishes before its store and relay close
+      await verifying?.catch(() => undefined);
       clearInterval(auditCheckpoints);
       await sandbox?.stop();
       await relay?.stop();
