@@ -14,22 +14,19 @@ import { systemClock } from '../core/clock.js';
 import type { Store } from '../core/ports/index.js';
 import type { Signal } from '../core/schemas.js';
 import { DEFAULT_POLICY } from '../detectors/stream/grouping.js';
-import { openPgliteStore } from '../store/index.js';
+import type { OpenedStore } from '../store/index.js';
+import { closeOpened, openPgliteOrg } from '../test-support/pglite-org.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { startPipeline } from './pipeline.js';
 
 const logger = pino({ level: 'silent' });
+let opened: OpenedStore;
 let store: Store;
-let close: () => Promise<void>;
 beforeAll(async () => {
-  const opened = await openPgliteStore();
+  ({ opened } = await openPgliteOrg('late', 'Late'));
   store = opened.store;
-  close = async () => {
-    await opened.store.close();
-    await opened.admin.close();
-  };
 });
-afterAll(async () => close?.());
+afterAll(() => closeOpened(opened));
 
 const T0 = Date.UTC(2026, 0, 1);
 const MIN = 60_000;
@@ -42,7 +39,6 @@ const point = (m: number): Signal => ({
 
 describe('late batches from a crash-and-retry and from two senders', () => {
   it('folds every late point into detection, drops none, and detects the fault they carry', async () => {
-    await store.createOrg({ id: 'late', name: 'Late' });
     const bus = createInprocBus();
     const relay = new OutboxRelay(store, bus, logger, { sweepAgeMs: 0 });
     const late = { folded: 0, dropped: 0 };

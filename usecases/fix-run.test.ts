@@ -8,13 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrgStore, OutboxMessage, RunContext, Runner } from '../core/ports/index.js';
 import type { FixStep } from '../core/schemas.js';
 import { DEFAULT_SECRET_MASKS } from '../detectors/secrets.js';
-import { openPgliteStore, type OpenedStore } from '../store/index.js';
+import { type OpenedStore } from '../store/index.js';
 import { memoryAnalysisCache } from './analysis-cache.js';
 import { startFix } from './fix.js';
 import { RunInterrupted, runFix, type FixWorkerDeps } from './fix-run.js';
 import { openIncident } from './incidents.js';
 import type { Principal } from './principal.js';
 import { directSession, type UseCaseDeps } from './session.js';
+import { closeOpened, openPgliteOrg } from '../test-support/pglite-org.js';
 
 let opened: OpenedStore;
 let org: OrgStore;
@@ -43,15 +44,8 @@ const bob: Principal = { orgId: 'o1', userId: 'bob', scopes: ['read', 'plan', 'a
 const session = () => directSession(bob, org, deps, (msgs) => published.push(...msgs));
 const worker = (stopping?: AbortSignal): FixWorkerDeps => ({ store: opened.store, useCaseDeps: deps, publishCommitted: (msgs) => published.push(...msgs), ...(stopping ? { stopping } : {}) });
 
-beforeAll(async () => {
-  opened = await openPgliteStore();
-  await opened.store.createOrg({ id: 'o1', name: 'One' });
-  org = opened.store.forOrg('o1');
-});
-afterAll(async () => {
-  await opened.store.close();
-  await opened.admin.close();
-});
+beforeAll(async () => ({ opened, org } = await openPgliteOrg()));
+afterAll(() => closeOpened(opened));
 
 /** An approved staging plan of `commands` (one step each), started by bob; its fix.execute message. */
 async function started(...commands: string[]): Promise<{ planId: string; message: OutboxMessage }> {

@@ -9,12 +9,13 @@ import type { OrgStore, OutboxMessage } from '../core/ports/index.js';
 import type { FixPlan } from '../core/schemas.js';
 import { DEFAULT_SECRET_MASKS } from '../detectors/secrets.js';
 import { dryRunRunner } from '../remediate/runners/dryrun.js';
-import { openPgliteStore, type OpenedStore } from '../store/index.js';
+import { type OpenedStore } from '../store/index.js';
 import { memoryAnalysisCache } from './analysis-cache.js';
 import { abandonFix, decideFix, executeFix, planFix } from './fix.js';
 import { openIncident } from './incidents.js';
 import type { Principal } from './principal.js';
 import { directSession, type UseCaseDeps } from './session.js';
+import { closeOpened, openPgliteOrg } from '../test-support/pglite-org.js';
 
 const TTL_MINUTES = 60;
 let opened: OpenedStore;
@@ -36,15 +37,8 @@ const session = (userId: string) => directSession(person(userId), org, deps, (ms
 const alice = () => session('alice');
 const bob = () => session('bob');
 
-beforeAll(async () => {
-  opened = await openPgliteStore();
-  await opened.store.createOrg({ id: 'o1', name: 'One' });
-  org = opened.store.forOrg('o1');
-});
-afterAll(async () => {
-  await opened.store.close();
-  await opened.admin.close();
-});
+beforeAll(async () => ({ opened, org } = await openPgliteOrg()));
+afterAll(() => closeOpened(opened));
 
 async function draftPlan(): Promise<FixPlan> {
   nowMs = Date.now();

@@ -8,13 +8,14 @@ import type { OrgStore, OutboxMessage, Runner } from '../core/ports/index.js';
 import type { FixPlan, FixStep } from '../core/schemas.js';
 import { DEFAULT_SECRET_MASKS } from '../detectors/secrets.js';
 import type { LiveService } from '../core/ports/live-state.js';
-import { openPgliteStore, type OpenedStore } from '../store/index.js';
+import { type OpenedStore } from '../store/index.js';
 import { memoryAnalysisCache } from './analysis-cache.js';
 import { decideFix, executeFix } from './fix.js';
 import { openIncident } from './incidents.js';
 import { preflightFix } from './preflight.js';
 import type { Principal } from './principal.js';
 import { directSession, type UseCaseDeps } from './session.js';
+import { closeOpened, openPgliteOrg } from '../test-support/pglite-org.js';
 
 let opened: OpenedStore;
 let org: OrgStore;
@@ -45,15 +46,8 @@ const published: OutboxMessage[] = [];
 const session = (userId: string, scopes?: Principal['scopes']) => directSession(person(userId, scopes), org, deps, (msgs) => published.push(...msgs));
 const liveOf = (replicas: number): LiveService => ({ replicas, memoryMb: 512, diskGb: 10, version: '1.0.0', flags: {}, config: {}, callers: [], external: false });
 
-beforeAll(async () => {
-  opened = await openPgliteStore();
-  await opened.store.createOrg({ id: 'o1', name: 'One' });
-  org = opened.store.forOrg('o1');
-});
-afterAll(async () => {
-  await opened.store.close();
-  await opened.admin.close();
-});
+beforeAll(async () => ({ opened, org } = await openPgliteOrg()));
+afterAll(() => closeOpened(opened));
 
 async function plan(over: Partial<FixPlan> = {}, steps?: FixStep[]): Promise<FixPlan> {
   const inc = await openIncident(session('alice'), { title: 'search slow', service: 'search', severity: 'sev2', started_at: '2026-12-07T11:50:00Z' });

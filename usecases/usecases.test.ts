@@ -8,7 +8,7 @@ import type { OrgStore, OutboxMessage } from '../core/ports/index.js';
 import type { Scope } from '../core/schemas.js';
 import { DEFAULT_SECRET_MASKS } from '../detectors/secrets.js';
 import { dryRunRunner } from '../remediate/runners/dryrun.js';
-import { openPgliteStore, type OpenedStore } from '../store/index.js';
+import { type OpenedStore } from '../store/index.js';
 import { memoryAnalysisCache } from './analysis-cache.js';
 import type { AnalysisResult } from '../rca/types.js';
 import { AnalyzeInput, analyzeIncident } from './analyze.js';
@@ -18,6 +18,7 @@ import { createApiKey, revokeApiKey } from './keys.js';
 import { changeIncidentStatus, getIncident, openIncident } from './incidents.js';
 import { actorOf, type Principal } from './principal.js';
 import { directSession, type UseCaseDeps } from './session.js';
+import { closeOpened, openPgliteOrg } from '../test-support/pglite-org.js';
 
 let opened: OpenedStore;
 let org: OrgStore;
@@ -35,15 +36,8 @@ const deps: UseCaseDeps = {
 const chat = (userId: string, scopes: Scope[]): Principal => ({ orgId: 'o1', userId, scopes, via: 'chat', ref: `slack:U${userId}` });
 const session = (p: Principal) => directSession(p, org, deps, (msgs) => published.push(...msgs));
 
-beforeAll(async () => {
-  opened = await openPgliteStore();
-  await opened.store.createOrg({ id: 'o1', name: 'One' });
-  org = opened.store.forOrg('o1');
-});
-afterAll(async () => {
-  await opened.store.close();
-  await opened.admin.close();
-});
+beforeAll(async () => ({ opened, org } = await openPgliteOrg()));
+afterAll(() => closeOpened(opened));
 
 describe('use cases called directly (chat principal)', () => {
   it('refuses a principal without the scope, whatever surface it came from', async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrgStore, OutboxMessage, Runner } from '../core/ports/index.js';
 import type { FixPlan, FixStep, Signal } from '../core/schemas.js';
 import { DEFAULT_SECRET_MASKS } from '../detectors/secrets.js';
-import { openPgliteStore, type OpenedStore } from '../store/index.js';
+import { type OpenedStore } from '../store/index.js';
 import { memoryAnalysisCache } from './analysis-cache.js';
 import { decideFix, executeFix } from './fix.js';
 import { openIncident } from './incidents.js';
@@ -17,6 +17,7 @@ import { directSession, type UseCaseDeps } from './session.js';
 import { executedAtOf, impactedServices, verifyFix } from './verify.js';
 import { verifyDuePlans } from './verify-sweep.js';
 import { verifyWindows, windowSample } from './verify-windows.js';
+import { closeOpened, openPgliteOrg } from '../test-support/pglite-org.js';
 
 let opened: OpenedStore;
 let org: OrgStore;
@@ -44,15 +45,8 @@ const published: OutboxMessage[] = [];
 const publish = (msgs: OutboxMessage[]) => published.push(...msgs);
 const session = (userId: string) => directSession(person(userId), org, deps, publish);
 
-beforeAll(async () => {
-  opened = await openPgliteStore();
-  await opened.store.createOrg({ id: 'o1', name: 'One' });
-  org = opened.store.forOrg('o1');
-});
-afterAll(async () => {
-  await opened.store.close();
-  await opened.admin.close();
-});
+beforeAll(async () => ({ opened, org } = await openPgliteOrg()));
+afterAll(() => closeOpened(opened));
 
 /** Service-level metric points every 15 s over [fromMs, toMs). */
 function points(service: string, fromMs: number, toMs: number, m: { rps: number; err: number; p95: number }): Signal[] {
