@@ -5,9 +5,9 @@
  * time and the approval — and the plan is allowed when every step is. The answer quotes the
  * policies that determined it and the `@reason` of each forbid that denied.
  *
- * Pure: the policy texts come in as strings (app/policies.ts reads policies/*.cedar and
- * WARROOM_POLICY_DIR); `compilePolicies` checks them against the schema once, `evaluatePlan`
- * answers per plan. Cedar has no floats, so the risk is a Long: 1 low, 2 medium, 3 high.
+ * Pure: the policy texts come in as strings (usecases/policy-loader.ts reads policies/*.cedar and
+ * WARROOM_POLICY_DIR, usecases/org-policies.ts adds an org's stored sets); `compilePolicies` checks
+ * them against the schema once, `evaluatePlan` answers per plan. Cedar has no floats, so the risk is a Long: 1 low, 2 medium, 3 high.
  */
 import { createHash } from 'node:crypto';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
