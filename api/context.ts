@@ -123,7 +123,7 @@ export interface Reply {
 }
 
 export interface RouteDef<B = unknown, Q = Record<string, string>> {
-  method: 'get' | 'post' | 'put' | 'patch';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express path, e.g. /v1/incidents/:id */
   path: string;
   summary: string;

@@ -162,7 +162,8 @@ async function run(
   const principal = r.scope === 'public' ? ({ kind: 'platform' } as Principal) : await authenticate(req, store);
   if (r.scope !== 'public') requireScope(principal, r.scope);
 
-  const hasBody = r.method !== 'get';
+  // a DELETE names what it removes in its path: a body, if any, is ignored
+  const hasBody = r.method !== 'get' && r.method !== 'delete';
   // No body at all is an empty object where every field is optional (POST …/analyze with no body).
   const noBody = hasBody && (req.rawBody === undefined || req.rawBody.length === 0);
   if (noBody && !r.body?.safeParse({}).success) throw new AppError('bad_request', 'This endpoint needs a JSON body.');

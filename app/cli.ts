@@ -50,6 +50,35 @@ export async function main(argv: string[], evals: EvalLoaders = NO_EVALS): Promi
       process.exitCode = await runAuditCheckpoint(loadConfigOrExit());
     });
 
+  const policy = program.command('policy').description("An org's own Cedar policies for the preflight, on a running instance (GET/PUT/DELETE /v1/policies)");
+  const instanceOptions = (c: Command) =>
+    c
+      .option('--url <url>', 'the running instance (default http://127.0.0.1:$PORT)')
+      .option('--key <key>', 'API key of the org: read to list, admin to put or delete (default $WARROOM_API_KEY)')
+      .option('--json', 'print JSON');
+  instanceOptions(policy.command('list').description('List the policy sets the preflight evaluates: built-in (read-only) and the org\'s own, with their policy ids')).action(
+    async (o: { url?: string; key?: string; json?: boolean }) => {
+      const { runPolicyList } = await import('./commands/policy.js');
+      process.exitCode = await runPolicyList(o);
+    },
+  );
+  instanceOptions(
+    policy
+      .command('put')
+      .description("Store the org's policy set NAME from FILE (- for standard input), checked against policies/warroom.cedarschema; problems print as FILE:LINE:COLUMN")
+      .argument('<name>', 'the set name: lowercase letters, digits, - and _')
+      .argument('<file>', 'a .cedar file, or - for standard input'),
+  ).action(async (name: string, file: string, o: { url?: string; key?: string; json?: boolean }) => {
+    const { runPolicyPut } = await import('./commands/policy.js');
+    process.exitCode = await runPolicyPut(name, file, o);
+  });
+  instanceOptions(policy.command('delete').description("Remove the org's policy set NAME").argument('<name>', 'the set name')).action(
+    async (name: string, o: { url?: string; key?: string; json?: boolean }) => {
+      const { runPolicyDelete } = await import('./commands/policy.js');
+      process.exitCode = await runPolicyDelete(name, o);
+    },
+  );
+
   program
     .command('eval')
     .description('Run eval suites (all quick-tier suites when none is named); exits 1 when a threshold fails')

@@ -10,6 +10,7 @@ export interface HttpClient {
   get<T = any>(path: string, headers?: Record<string, string>): Promise<HttpResult<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   post<T = any>(path: string, body: unknown, headers?: Record<string, string>): Promise<HttpResult<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   put<T = any>(path: string, body: unknown, headers?: Record<string, string>): Promise<HttpResult<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  delete<T = any>(path: string, headers?: Record<string, string>): Promise<HttpResult<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   raw(path: string, init: RequestInit): Promise<HttpResult>;
 }
 
@@ -33,6 +34,7 @@ export function httpClient(base: string, key?: string): HttpClient {
     get: (path, headers = {}) => call(path, { headers: { ...auth, ...headers } }),
     post: withBody('POST'),
     put: withBody('PUT'),
+    delete: (path, headers = {}) => call(path, { method: 'DELETE', headers: { ...auth, ...headers } }),
     raw: call,
   };
 }

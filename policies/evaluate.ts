@@ -5,9 +5,9 @@
  * time and the approval — and the plan is allowed when every step is. The answer quotes the
  * policies that determined it and the `@reason` of each forbid that denied.
  *
- * Pure: the policy texts come in as strings (app/policies.ts reads policies/*.cedar and
- * WARROOM_POLICY_DIR); `compilePolicies` checks them against the schema once, `evaluatePlan`
- * answers per plan. Cedar has no floats, so the risk is a Long: 1 low, 2 medium, 3 high.
+ * Pure: the policy texts come in as strings (usecases/policy-loader.ts reads policies/*.cedar and
+ * WARROOM_POLICY_DIR, usecases/org-policies.ts adds an org's stored sets); `compilePolicies` checks
+ * them against the schema once, `evaluatePlan` answers per plan. Cedar has no floats, so the risk is a Long: 1 low, 2 medium, 3 high.
  */
 import { createHash } from 'node:crypto';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
@@ -18,6 +18,10 @@ export interface PolicyBundle {
   policies: Record<string, string>;
   /** The @reason annotation of each policy that has one (deny reasons are quoted from it). */
   reasons: Record<string, string>;
+  /** The texts it was compiled from, in order (an org's own sets are compiled onto them). */
+  sources: PolicySource[];
+  /** The source each policy came from: policy id → source name. */
+  origins: Record<string, string>;
 }
 
 export interface PolicySource {
@@ -71,6 +75,9 @@ const ID_ANNOTATION = /@id\(\s*"((?:[^"\\]|\\.)*)"\s*\)/;
 const REASON_ANNOTATION = /@reason\(\s*"((?:[^"\\]|\\.)*)"\s*\)/;
 const errText = (e: { message: string }[]) => e.map((x) => x.message).join('; ');
 
+/** A policy's id: its @id annotation, else `<source>#<n>` (n 1-based, its place in the source). */
+export const policyIdOf = (text: string, source: string, index: number): string => ID_ANNOTATION.exec(text)?.[1] ?? `${source}#${index + 1}`;
+
 /**
  * Parses and validates policy files against the schema: a bundle, or every error with the file
  * it is in (start-up refuses a bad org policy with these).
@@ -80,6 +87,7 @@ export function compilePolicies(schema: string, sources: PolicySource[]): { ok: 
   if (sch.type === 'failure') return { ok: false, errors: [`schema: ${errText(sch.errors)}`] };
   const policies: Record<string, string> = {};
   const reasons: Record<string, string> = {};
+  const origins: Record<string, string> = {};
   const errors: string[] = [];
   for (const src of sources) {
     const parts = cedar.policySetTextToParts(src.text);
@@ -88,12 +96,13 @@ export function compilePolicies(schema: string, sources: PolicySource[]): { ok: 
       continue;
     }
     parts.policies.forEach((text, i) => {
-      const id = ID_ANNOTATION.exec(text)?.[1] ?? `${src.name}#${i + 1}`;
+      const id = policyIdOf(text, src.name, i);
       if (policies[id] !== undefined) {
-        errors.push(`${src.name}: policy id "${id}" is used twice`);
+        errors.push(`${src.name}: policy id "${id}" is used twice${origins[id] !== src.name ? ` (also in ${origins[id]})` : ''}`);
         return;
       }
       policies[id] = text;
+      origins[id] = src.name;
       const reason = REASON_ANNOTATION.exec(text)?.[1];
       if (reason) reasons[id] = reason;
     });
@@ -103,7 +112,7 @@ export function compilePolicies(schema: string, sources: PolicySource[]): { ok: 
   const v = cedar.validate({ schema, policies: { staticPolicies: policies } });
   if (v.type === 'failure') return { ok: false, errors: [errText(v.errors)] };
   if (v.validationErrors.length) return { ok: false, errors: v.validationErrors.map((e) => `policy "${e.policyId}" does not match the schema: ${e.error.message}`) };
-  return { ok: true, bundle: { schema, policies, reasons } };
+  return { ok: true, bundle: { schema, policies, reasons, sources: sources.map((x) => ({ name: x.name, text: x.text })), origins } };
 }
 
 /** A whole number param (Cedar Long), or undefined. */

@@ -29,6 +29,7 @@ import type {
   OrgStore,
   OutboxMessage,
   SignalQuery,
+  StoredPolicySet,
   Store,
   StoredResponse,
   Subject,
@@ -71,6 +72,7 @@ import * as infra from './repo/infra.js';
 import * as kb from './repo/kb.js';
 import * as lt from './repo/log-templates.js';
 import * as met from './repo/metrics.js';
+import * as pol from './repo/policies.js';
 import * as sig from './repo/signals.js';
 import * as ten from './repo/tenancy.js';
 import * as topo from './repo/topology.js';
@@ -223,6 +225,15 @@ class PgOrgStore implements OrgStore {
   }
   getTopology(): Promise<Topology | null> {
     return this.run((s) => topo.getTopology(s, this.orgId));
+  }
+  putPolicySet(p: { name: string; text: string; sha256: string; updatedBy: string }): Promise<{ policySet: StoredPolicySet; created: boolean }> {
+    return this.run((s) => pol.putPolicySet(s, this.orgId, p));
+  }
+  listPolicySets(): Promise<StoredPolicySet[]> {
+    return this.run((s) => pol.listPolicySets(s, this.orgId));
+  }
+  deletePolicySet(name: string): Promise<StoredPolicySet | null> {
+    return this.run((s) => pol.deletePolicySet(s, this.orgId, name));
   }
   createConnector(c: ConnectorInput & { id: string }): Promise<Connector> {
     return this.run((s) => topo.createConnector(s, this.orgId, c));

@@ -135,8 +135,12 @@ function manualIncidentDraft(incident: Incident, namespace: string, steps: reado
   }
 }
 
-/** The plan planFix would store for an incident, stored nowhere and audited nowhere (scope `read`). */
-export async function draftFixPlan(s: Session, input: { incidentId: string; namespace?: string }): Promise<IncidentDraft> {
+/**
+ * The plan planFix would store for an incident, stored nowhere and audited nowhere (scope `read`):
+ * the same drafting, with the same `mode` (auto or catalog) and `strategy`, as POST /v1/fix/plan.
+ */
+export async function draftFixPlan(s: Session, input: { incidentId: string; namespace?: string; mode?: 'auto' | 'catalog'; strategy?: string }): Promise<IncidentDraft> {
   requireScope(s.principal, 'read');
-  return draftForIncident(s.org, input.incidentId, input.namespace ?? 'default', s.deps.liveState);
+  const opts: DraftOptions = { ...(input.mode ? { mode: input.mode } : {}), ...(input.strategy !== undefined ? { strategy: input.strategy } : {}) };
+  return draftForIncident(s.org, input.incidentId, input.namespace ?? 'default', s.deps.liveState, opts);
 }

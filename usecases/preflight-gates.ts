@@ -35,6 +35,16 @@ export function policyGate(bundle: PolicyBundle, req: PolicyRequest): PreflightG
   return { name: 'policy', passed: d.allowed, reason, details: { principal: req.principal, determining: d.determining, deny_reasons: d.denyReasons, errors: d.errors, steps: d.steps } };
 }
 
+/** The policy gate when the org's own stored policies no longer validate with the others (fails closed: nothing is checked by half a policy set). */
+export function unusablePoliciesGate(errors: string[]): PreflightGate {
+  return {
+    name: 'policy',
+    passed: false,
+    reason: `denied: the org's own policies no longer validate against the schema and the built-in policies, so no plan passes until they are fixed (GET /v1/policies shows the problems): ${errors.join('; ')}`,
+    details: { errors, determining: [], deny_reasons: [] },
+  };
+}
+
 /**
  * The policy gate with an external engine's decision folded in (OPA, `OPA_URL`): it passes only
  * when the Cedar policies and the engine both allow; the reason quotes whichever denied.

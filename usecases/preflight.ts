@@ -13,17 +13,15 @@
 import { performance } from 'node:perf_hooks';
 import { AppError } from '../core/errors.js';
 import type { FixPlan, PreflightGate, PreflightRecord } from '../core/schemas.js';
-import { roleOfScopes, type PolicyBundle, type PolicyRequest } from '../policies/evaluate.js';
+import { roleOfScopes, type PolicyRequest } from '../policies/evaluate.js';
 import type { LiveService } from '../core/ports/live-state.js';
-import { loadPolicyBundle } from './policy-loader.js';
-import { dryRunGate, driftGate, policyGate, sloBudgetGate, withExternalPolicy, type BlastSlo } from './preflight-gates.js';
+import { orgPolicies } from './org-policies.js';
+import { dryRunGate, driftGate, policyGate, sloBudgetGate, unusablePoliciesGate, withExternalPolicy, type BlastSlo } from './preflight-gates.js';
 import { actorOf, requireScope } from './principal.js';
 import type { Session } from './session.js';
 
 /** Plans a preflight applies to: not yet run. */
 const CHECKABLE = new Set(['pending_approval', 'approved']);
-
-const policiesOf = (s: Session): PolicyBundle => s.deps.policies ?? loadPolicyBundle();
 
 /** The policy request of a plan run for the session's person. */
 async function policyRequest(s: Session, plan: FixPlan): Promise<PolicyRequest> {
@@ -55,9 +53,13 @@ async function liveOf(s: Session, plan: FixPlan): Promise<Map<string, LiveServic
   return out;
 }
 
-/** The policy gate: the Cedar policies, then the external engine when one is configured (OPA_URL). */
+/**
+ * The policy gate: the Cedar policies (built-in, WARROOM_POLICY_DIR and the org's own stored
+ * sets), then the external engine when one is configured (OPA_URL).
+ */
 async function policyDecision(s: Session, plan: FixPlan, req: PolicyRequest): Promise<PreflightGate> {
-  const cedar = policyGate(policiesOf(s), req);
+  const policies = await orgPolicies(s);
+  const cedar = policies.ok ? policyGate(policies.bundle, req) : unusablePoliciesGate(policies.errors);
   const external = s.deps.externalPolicy;
   if (!external) return cedar;
   const input = {

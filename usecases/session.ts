@@ -32,7 +32,8 @@ export interface UseCaseDeps {
   liveState?(orgId: string, service: string): Promise<LiveService | null> | LiveService | null;
   /**
    * The preflight's Cedar policies (usecases/policy-loader.ts: the defaults plus
-   * WARROOM_POLICY_DIR, validated at start-up); absent: the default policies.
+   * WARROOM_POLICY_DIR, validated at start-up); absent: the default policies. Each org's own
+   * stored sets are compiled onto them per org (usecases/org-policies.ts).
    */
   policies?: PolicyBundle;
   /** An external policy engine asked after the Cedar policies (OPA_URL, app/opa.ts); absent: Cedar alone. */

@@ -16,6 +16,7 @@ import { USER_ROUTES } from './users.js';
 import { KB_ROUTES } from './kb.js';
 import { getLogTemplateRoute, listLogTemplatesRoute } from './log-templates.js';
 import { metricSeriesRoute } from './metrics.js';
+import { POLICY_ROUTES } from './policies.js';
 import { SANDBOX_ROUTES } from './sandbox.js';
 import { signingKeyRoute } from './signing-key.js';
 import { ingestRoute } from './signals.js';
@@ -59,6 +60,7 @@ export const ALL_ROUTES: AnyRoute[] = [
   gitopsPullRequestRoute,
   verifyRoute,
   getVerificationRoute,
+  ...POLICY_ROUTES,
   listAuditRoute,
   verifyAuditRoute,
   signingKeyRoute,

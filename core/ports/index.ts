@@ -8,7 +8,7 @@
  * |---|---|---|
  * | `Store` (platform: migrations, orgs, settings, roles) | PGlite, Postgres | store/contracts/store.ts |
  * | `OrgStore` across its ports (isolation, idempotency, transactions) | PGlite, Postgres | store/contracts/org-store.ts |
- * | `TenancyStore`, `ConnectorStore`, `SignalStore`, `TopologyStore`, `IncidentStore`, `AnomalyStore`, `EvidenceStore`, `AnalysisStore`, `StoredAnalysisStore`, `FixPlanStore`, `AuditStore`, `DetectorStateStore`, `OutboxStore`, `KbStore`, `LogTemplateStore` | PGlite, Postgres | store/contracts/ (tenancy, connectors, signals, topology, incidents, anomalies, evidence, analysis, analyses, fixplans, audit, detector-state, outbox, kb, log-templates) |
+ * | `TenancyStore`, `ConnectorStore`, `SignalStore`, `TopologyStore`, `IncidentStore`, `AnomalyStore`, `EvidenceStore`, `AnalysisStore`, `StoredAnalysisStore`, `FixPlanStore`, `AuditStore`, `DetectorStateStore`, `OutboxStore`, `KbStore`, `LogTemplateStore`, `PolicyStore` | PGlite, Postgres | store/contracts/ (tenancy, connectors, signals, topology, incidents, anomalies, evidence, analysis, analyses, fixplans, audit, detector-state, outbox, kb, log-templates, policies) |
  * | `RoomRegistry`, `ChatDirectory` (chat.ts; stored through `ChatStore` and `TenancyStore`) | memory, org store on PGlite and Postgres | bot/chat/registry.contract.ts |
  * | `Bus` | in-process, NATS JetStream | bus/contract.ts |
  * | `Runner` | dry run, sandbox, kubernetes | remediate/runners/contract.ts |
@@ -35,6 +35,7 @@ export type * from './kb.js';
 export type * from './live-state.js';
 export type * from './log-templates.js';
 export type * from './outbox.js';
+export type * from './policies.js';
 export type * from './runner.js';
 export type * from './signals.js';
 export type * from './store.js';

@@ -19,6 +19,7 @@ import type { IncidentStore } from './incidents.js';
 import type { KbStore } from './kb.js';
 import type { LogTemplateStore } from './log-templates.js';
 import type { OutboxMessage, OutboxStore } from './outbox.js';
+import type { PolicyStore } from './policies.js';
 import type { SignalStore } from './signals.js';
 import type { TenancyStore } from './tenancy.js';
 import type { TopologyStore } from './topology.js';
@@ -56,6 +57,7 @@ export interface OrgStore
     KbStore,
     LogTemplateStore,
     DetectorStateStore,
+    PolicyStore,
     OutboxStore {
   readonly orgId: string;
   transaction<T>(fn: (tx: OrgStore) => Promise<T>): Promise<T>;

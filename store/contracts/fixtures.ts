@@ -52,6 +52,7 @@ export const TENANT_TABLES = [
   'chat_rooms',
   'chat_cards',
   'verifications',
+  'org_policies',
 ] as const;
 
 /** The audit key the contract suites' stores sign with (store/pglite.test.ts, store/postgres.int.test.ts). */

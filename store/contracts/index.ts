@@ -19,6 +19,7 @@ import { logTemplateStoreContract } from './log-templates.js';
 import { orgStoreContract } from './org-store.js';
 import { orgTokenContract } from './org-token.js';
 import { outboxStoreContract } from './outbox.js';
+import { policyStoreContract } from './policies.js';
 import { signalStoreContract } from './signals.js';
 import { storeContract } from './store.js';
 import { tenancyStoreContract } from './tenancy.js';
@@ -45,6 +46,7 @@ export const STORE_CONTRACTS: readonly ((name: string, open: StoreOpener) => voi
   auditStoreContract,
   detectorStateStoreContract,
   outboxStoreContract,
+  policyStoreContract,
   orgStoreContract,
 ];
 

@@ -29,6 +29,7 @@ GRANT SELECT, INSERT ON approvals TO {{app_role}};
 GRANT SELECT, INSERT ON commands TO {{app_role}};
 GRANT SELECT, INSERT ON fix_plan_preflights TO {{app_role}};
 GRANT SELECT, INSERT ON verifications TO {{app_role}};
+GRANT SELECT, INSERT, UPDATE, DELETE ON org_policies TO {{app_role}};
 
 -- Appends go through warroom_audit_append only (017); the REVOKEs take back what earlier
 -- versions granted.
