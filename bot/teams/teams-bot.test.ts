@@ -6,6 +6,7 @@
  * unmapped person is refused on the card.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STRATEGIES } from '../../remediate/choose.js';
 import { memoryDirectory } from '../chat/memory.js';
 import { chatWorld, PEOPLE, type ChatWorld } from '../chat/test-helpers.js';
 import { invoke, message, world, type World } from './test-helpers.js';
@@ -13,7 +14,7 @@ import { invoke, message, world, type World } from './test-helpers.js';
 let cw: ChatWorld;
 beforeAll(async () => {
   const people = PEOPLE.map((p) => ({ ...p, teamsAadObjectId: `aad-${p.id}` }));
-  cw = await chatWorld({ directory: memoryDirectory(people) });
+  cw = await chatWorld({ directory: memoryDirectory(people), planStrategies: STRATEGIES });
 });
 afterAll(async () => {
   await cw.close();
@@ -79,5 +80,15 @@ describe('Teams on the real bot core', () => {
     expect((await cw.seeded.org.getFixPlan(planId))?.status).toBe('pending_approval');
     expect((await w.post(message(w.connector, { ...as('stranger'), text: `warroom status ${cw.seeded.checkout}` }))).status).toBe(200);
     expect(w.connector.messages.at(-1)!.activity.attachments?.[0].content.type).toBe('AdaptiveCard');
+  });
+
+  it('plan takes --strategy and --mode, by message as in Slack: an unknown strategy gets the usage with the valid ones; a strategy the incident does not support, the use case\'s reason', async () => {
+    const w = await world(cw.bot);
+    const before = (await cw.seeded.org.listFixPlans(cw.seeded.checkout)).length;
+    expect((await w.post(message(w.connector, { ...as('rita'), text: `warroom plan ${cw.seeded.checkout} --strategy reboot-the-world` }))).status).toBe(200);
+    expect(w.connector.messages.at(-1)!.activity.text).toMatch(/Unknown strategy "reboot-the-world"\. Strategies: undo-deploy, rollback, [\s\S]*Usage: plan \[INCIDENT\] \[--strategy S\]/);
+    expect((await w.post(message(w.connector, { ...as('rita'), text: `warroom plan ${cw.seeded.checkout} --strategy rollback` }))).status).toBe(200);
+    await expect.poll(() => w.connector.messages.at(-1)!.activity.text).toMatch(/Sorry, nothing was done: The fix catalog has no fix for this incident: it has no stored analysis[\s\S]*Usage: plan /);
+    expect((await cw.seeded.org.listFixPlans(cw.seeded.checkout)).length).toBe(before);
   });
 });
