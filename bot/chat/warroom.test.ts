@@ -163,6 +163,28 @@ describe('war rooms', () => {
     await bus.idle();
   });
 
+  it('several instances on one bus (group chat-<surface>): each event is handled by one of them, and the room and summary are posted once', async () => {
+    // a bus of its own, so only the two instances under test are subscribed
+    const shared = createInprocBus({ onError: () => undefined });
+    const platform = recordingSurface('teams');
+    const syncs = { a: 0, b: 0 };
+    const instance = (name: 'a' | 'b') =>
+      startWarRooms({ bus: shared, surface: platform, rooms: w.rooms, orgId: 'o1', org: () => (syncs[name]++, w.seeded.org), useCaseDeps: w.deps.useCaseDeps, baseUrl: w.deps.baseUrl, minSeverity: 'sev2', retryDelayMs: 5 });
+    const [a, b] = [await instance('a'), await instance('b')];
+    const inc = await w.seeded.org.openIncident({ id: 'inc_group', title: 'search down', service: 'search', severity: 'sev1', startedAt: '2026-03-01T09:00:00.000Z', openedAt: '2026-03-01T09:01:00.000Z', openedBy: 'detector' });
+    const EVENTS = 6;
+    for (let i = 0; i < EVENTS; i++) {
+      await shared.publish('incident.updated', { id: `ev_group_${i}`, orgId: 'o1', payload: { incidentId: inc.id, change: 'status' } });
+      await shared.idle();
+    }
+    // each sync opens one session (one org() call): a broadcast would make it 2 × EVENTS
+    expect(syncs.a + syncs.b).toBe(EVENTS);
+    expect(platform.rooms).toHaveLength(1);
+    expect(platform.calls.filter((c) => c === `post summary:${inc.id}`)).toHaveLength(1);
+    await Promise.all([a.stop(), b.stop()]);
+    await shared.close();
+  });
+
   it('a platform error is retried by the bus: the room and the summary still land once', async () => {
     const flaky = recordingSurface('slack');
     const failures = { open: 1, post: 2 };
