@@ -13,7 +13,8 @@ import { invoke, message, world, type World } from './test-helpers.js';
 
 let cw: ChatWorld;
 beforeAll(async () => {
-  const people = PEOPLE.map((p) => ({ ...p, teamsAadObjectId: `aad-${p.id}` }));
+  // tina is on no Teams account yet: the roster's email finds her
+  const people = PEOPLE.map((p) => ({ ...p, teamsAadObjectId: p.id === 'tina' ? null : `aad-${p.id}` }));
   cw = await chatWorld({ directory: memoryDirectory(people), planStrategies: STRATEGIES });
 });
 afterAll(async () => {
@@ -90,5 +91,19 @@ describe('Teams on the real bot core', () => {
     expect((await w.post(message(w.connector, { ...as('rita'), text: `warroom plan ${cw.seeded.checkout} --strategy rollback` }))).status).toBe(200);
     await expect.poll(() => w.connector.messages.at(-1)!.activity.text).toMatch(/Sorry, nothing was done: The fix catalog has no fix for this incident: it has no stored analysis[\s\S]*Usage: plan /);
     expect((await cw.seeded.org.listFixPlans(cw.seeded.checkout)).length).toBe(before);
+  });
+
+  it('an unmapped person is matched by the email the Teams roster gives (case-insensitively) and acts as that user; without a roster entry, read only', async () => {
+    const w = await world(cw.bot);
+    w.connector.members.push({ id: '29:tina', aadObjectId: 'aad-tina-new', name: 'Tina', email: 'TINA@example.com' });
+    const tina = { from: { id: '29:tina', aadObjectId: 'aad-tina-new', name: 'Tina' } };
+    expect((await w.post(message(w.connector, { ...tina, text: 'warroom open search results empty' }))).status).toBe(200);
+    const opened = /Opened incident (\S+)/.exec(w.connector.messages.at(-1)!.activity.text)?.[1];
+    expect(opened, w.connector.messages.at(-1)!.activity.text).toBeTruthy();
+    expect((await cw.seeded.org.getIncident(opened!))?.openedBy).toBe('user:tina');
+
+    const stranger = { from: { id: '29:zed', aadObjectId: 'aad-zed', name: 'Zed' } };
+    expect((await w.post(message(w.connector, { ...stranger, text: 'warroom open search again' }))).status).toBe(200);
+    expect(w.connector.messages.at(-1)!.activity.text).toMatch(/not mapped to a Warroom user[\s\S]*teams_aad_object_id/);
   });
 });
