@@ -88,6 +88,29 @@ describe('Slack in the product', () => {
   });
 });
 
+describe('Slack in the product with SLACK_INCIDENT_CHANNEL: war rooms are threads in it', () => {
+  let slack: FakeSlack;
+  let e: Embedded;
+  beforeAll(async () => {
+    slack = await startFakeSlack({ channels: ['CGENERAL', 'CINCIDENTS'] });
+    e = await startEmbedded('pglite', { SLACK_BOT_TOKEN: slack.token, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, SLACK_INCIDENT_CHANNEL: 'CINCIDENTS', SLACK_ONCALL_USERS: 'UONCALL1' });
+    await e.client().post('/v1/users', { id: 'pat', name: 'Pat Responder', role: 'responder', slack_user_id: 'UPAT0001' });
+  }, 60_000);
+  afterAll(async () => {
+    await e?.stop();
+    await slack?.close();
+  });
+
+  it('opens no channel: the room is a thread in the incidents channel, its root mentions on-call, the summary is in the thread', async () => {
+    const body = slashCommandBody({ text: 'open checkout card errors in a thread', user: 'UPAT0001', channel: 'CGENERAL', responseUrl: `${slack.origin}/respond/thread` });
+    expect((await fetch(`${e.w.url}/slack/events`, { method: 'POST', headers: signedRequest(SECRET, body), body })).status).toBe(200);
+    const summary = await until(() => slack.held().find((m) => m.channel === 'CINCIDENTS' && m.thread !== undefined && m.text.includes('card errors in a thread')));
+    const root = slack.held().find((m) => m.channel === 'CINCIDENTS' && m.id === summary.thread);
+    expect(root?.text).toContain('<@UONCALL1>');
+    expect(slack.calls.filter((c) => c.method === 'conversations.create')).toEqual([]);
+  });
+});
+
 describe('Teams in the product (developer mode, war rooms in a channel)', () => {
   let connector: FakeTeamsConnector;
   let e: Embedded;
