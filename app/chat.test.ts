@@ -51,6 +51,17 @@ describe('chat composition', () => {
     expect(auto.body.reply.text).toMatch(/^Fix plan \S+ drafted/);
   });
 
+  it('the chat box talks to the agent: plain text in a room is a question, answered by the product\'s agent', async () => {
+    const opened = await e.client().post('/chat/api/command', { text: 'open orders checkout orders fail' });
+    const id = /Opened incident (\S+)/.exec(opened.body.reply.text)![1];
+    const r = await e.client().post('/chat/api/command', { text: 'what is the status of this incident?', incident_id: id });
+    expect(r.body.ack).toEqual({ ok: true, command: 'ask' });
+    // the agent read the room's incident (no id in the question) and cites it
+    expect(r.body.reply.text).toContain(`**checkout orders fail**: orders, sev3, open since`);
+    expect(r.body.reply.text).toContain(`(id ${id})`);
+    expect(r.body.reply.text).toMatch(/Sources:\n• checkout orders fail/);
+  });
+
   it('is off with WARROOM_CHAT_LOCAL=off: / is the API\'s 404', async () => {
     const off = await startEmbedded('pglite', { WARROOM_CHAT_LOCAL: 'off' });
     try {
