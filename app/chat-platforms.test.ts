@@ -14,10 +14,10 @@ import { startEmbedded, type Embedded } from './embedded.js';
 const SECRET = 'slack-signing-secret-for-tests';
 
 /** Polls until `f` returns a value (10 s at most). */
-async function until<T>(f: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+async function until<T>(f: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const v = f();
+    const v = await f();
     if (v !== undefined) return v;
     if (Date.now() > end) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 25));
@@ -29,10 +29,12 @@ describe('Slack in the product', () => {
   let slack: FakeSlack;
   let e: Embedded;
   beforeAll(async () => {
-    slack = await startFakeSlack({ channels: ['CGENERAL', 'CAUDIT'] });
+    slack = await startFakeSlack({ channels: ['CGENERAL', 'CAUDIT'], users: [{ id: 'ULEE0001', name: 'lee', email: 'Lee@Example.com' }] });
     const checkpoints = mkdtempSync(join(tmpdir(), 'warroom-cp-'));
     e = await startEmbedded('pglite', { SLACK_BOT_TOKEN: slack.token, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, SLACK_ONCALL_USERS: 'UONCALL1', SLACK_AUDIT_CHANNEL: 'CAUDIT', WARROOM_AUDIT_CHECKPOINT_DIR: checkpoints });
     await e.client().post('/v1/users', { id: 'pat', name: 'Pat Responder', role: 'responder', slack_user_id: 'UPAT0001' });
+    // on no Slack account yet: users.info's email finds her
+    await e.client().post('/v1/users', { id: 'lee', name: 'Lee Responder', email: 'lee@example.com', role: 'responder' });
   }, 60_000);
   afterAll(async () => {
     await e?.stop();
@@ -60,6 +62,16 @@ describe('Slack in the product', () => {
     expect(slack.held().some((m) => m.channel === 'CGENERAL' && m.text.startsWith('Opened incident'))).toBe(true);
   });
 
+  it('a person with no slack_user_id acts as the user whose email Slack\'s users.info gives', async () => {
+    expect((await slash('open search results empty for lee', { user: 'ULEE0001' })).status).toBe(200);
+    const incident = await until(async () => ((await e.client().get('/v1/incidents?limit=100')).body.incidents as { title: string; opened_by: string }[]).find((i) => i.title === 'results empty for lee'));
+    expect(incident.opened_by).toBe('user:lee');
+    expect(slack.calls.some((c) => c.method === 'users.info' && c.ok)).toBe(true);
+    // let its reply and its war room land before the next test counts Slack calls
+    await until(() => slack.held().find((m) => m.channel === 'CGENERAL' && m.text.includes('results empty for lee')));
+    await until(() => slack.held().find((m) => m.channel !== 'CGENERAL' && m.text.includes('results empty for lee')));
+  });
+
   it('posts each signed audit checkpoint to the audit channel too (issue 18 §3)', async () => {
     const posted = await until(() => slack.held().find((m) => m.channel === 'CAUDIT'));
     expect(posted.text).toMatch(/^Audit checkpoint · org default · entry \d+ · head [0-9a-f]{64} · \S+ · HMAC [0-9a-f]{64}$/);
@@ -73,6 +85,29 @@ describe('Slack in the product', () => {
     expect(incidents.map((i) => i.title)).not.toContain('forged');
     expect(incidents.map((i) => i.title)).not.toContain('stale');
     expect(slack.calls.slice(before).filter((c) => c.method !== 'auth.test')).toEqual([]);
+  });
+});
+
+describe('Slack in the product with SLACK_INCIDENT_CHANNEL: war rooms are threads in it', () => {
+  let slack: FakeSlack;
+  let e: Embedded;
+  beforeAll(async () => {
+    slack = await startFakeSlack({ channels: ['CGENERAL', 'CINCIDENTS'] });
+    e = await startEmbedded('pglite', { SLACK_BOT_TOKEN: slack.token, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, SLACK_INCIDENT_CHANNEL: 'CINCIDENTS', SLACK_ONCALL_USERS: 'UONCALL1' });
+    await e.client().post('/v1/users', { id: 'pat', name: 'Pat Responder', role: 'responder', slack_user_id: 'UPAT0001' });
+  }, 60_000);
+  afterAll(async () => {
+    await e?.stop();
+    await slack?.close();
+  });
+
+  it('opens no channel: the room is a thread in the incidents channel, its root mentions on-call, the summary is in the thread', async () => {
+    const body = slashCommandBody({ text: 'open checkout card errors in a thread', user: 'UPAT0001', channel: 'CGENERAL', responseUrl: `${slack.origin}/respond/thread` });
+    expect((await fetch(`${e.w.url}/slack/events`, { method: 'POST', headers: signedRequest(SECRET, body), body })).status).toBe(200);
+    const summary = await until(() => slack.held().find((m) => m.channel === 'CINCIDENTS' && m.thread !== undefined && m.text.includes('card errors in a thread')));
+    const root = slack.held().find((m) => m.channel === 'CINCIDENTS' && m.id === summary.thread);
+    expect(root?.text).toContain('<@UONCALL1>');
+    expect(slack.calls.filter((c) => c.method === 'conversations.create')).toEqual([]);
   });
 });
 

@@ -37,6 +37,31 @@ describe('chat composition', () => {
     expect(r.body.reply.cards[0].html).toContain('wr-card-incident_summary');
   });
 
+  it('plan takes the fix-plan options; the product gives the parser the catalog\'s strategies, so an unknown one is the acknowledgement', async () => {
+    const unknown = await e.client().post('/chat/api/command', { text: 'plan inc_x --strategy teleport' });
+    expect(unknown.status).toBe(200);
+    expect(unknown.body.reply).toBeNull();
+    expect(unknown.body.ack).toMatchObject({ ok: false, reply: expect.stringMatching(/^Unknown strategy "teleport"\. Strategies: undo-deploy, rollback, .*restart/) });
+    const opened = await e.client().post('/chat/api/command', { text: 'open cart basket empties' });
+    const id = /Opened incident (\S+)/.exec(opened.body.reply.text)![1];
+    const refused = await e.client().post('/chat/api/command', { text: `plan ${id} --strategy rollback --mode catalog` });
+    expect(refused.body.ack).toEqual({ ok: true, command: 'plan' });
+    expect(refused.body.reply.text).toMatch(/^Sorry, nothing was done: The fix catalog has no fix for this incident: it has no stored analysis[\s\S]*Usage: plan /);
+    const auto = await e.client().post('/chat/api/command', { text: `plan ${id} --mode auto` });
+    expect(auto.body.reply.text).toMatch(/^Fix plan \S+ drafted/);
+  });
+
+  it('the chat box talks to the agent: plain text in a room is a question, answered by the product\'s agent', async () => {
+    const opened = await e.client().post('/chat/api/command', { text: 'open orders checkout orders fail' });
+    const id = /Opened incident (\S+)/.exec(opened.body.reply.text)![1];
+    const r = await e.client().post('/chat/api/command', { text: 'what is the status of this incident?', incident_id: id });
+    expect(r.body.ack).toEqual({ ok: true, command: 'ask' });
+    // the agent read the room's incident (no id in the question) and cites it
+    expect(r.body.reply.text).toContain(`**checkout orders fail**: orders, sev3, open since`);
+    expect(r.body.reply.text).toContain(`(id ${id})`);
+    expect(r.body.reply.text).toMatch(/Sources:\n• checkout orders fail/);
+  });
+
   it('is off with WARROOM_CHAT_LOCAL=off: / is the API\'s 404', async () => {
     const off = await startEmbedded('pglite', { WARROOM_CHAT_LOCAL: 'off' });
     try {

@@ -18,6 +18,7 @@ import { memoryRoomRegistry } from '../bot/chat/memory.js';
 import type { RoomRegistry, SurfaceName } from '../bot/chat/ports.js';
 import { roomName, startWarRooms, type WarRooms } from '../bot/chat/warroom.js';
 import { hashKey } from '../core/api-keys.js';
+import { STRATEGIES } from '../remediate/choose.js';
 import type { AuditCheckpoint } from '../core/audit-chain.js';
 import type { Bus, OutboxMessage, Store } from '../core/ports/index.js';
 import { directoryOf, roomRegistryOf } from '../usecases/chat.js';
@@ -64,7 +65,7 @@ export async function startChat(d: ChatDeps): Promise<Chat> {
   // With the sandbox on, a plan drafted in chat acts on it (namespace shop): an approval heals the
   // simulated service instead of only recording what would have run.
   const planDefaults = cfg.WARROOM_SANDBOX === 'on' && orgId === DEFAULT_ORG ? { env: 'prod' as const, runner: 'sandbox', namespace: 'shop' } : undefined;
-  const bot = createChatBot({ orgId, org: () => org, useCaseDeps: d.useCaseDeps, publishCommitted: d.publishCommitted, agent: d.agent, directory, rooms, baseUrl, mask: d.mask, logger, ...(planDefaults ? { planDefaults } : {}) });
+  const bot = createChatBot({ orgId, org: () => org, useCaseDeps: d.useCaseDeps, publishCommitted: d.publishCommitted, agent: d.agent, directory, rooms, baseUrl, mask: d.mask, logger, planStrategies: STRATEGIES, ...(planDefaults ? { planDefaults } : {}) });
   const router = express.Router();
   const stops: (() => Promise<void>)[] = [];
   let auditChannel: ((text: string) => Promise<unknown>) | undefined;

@@ -256,6 +256,7 @@ export async function main(argv: string[], evals: EvalLoaders = NO_EVALS): Promi
     .option('--serialize', 'also JSON-serialise every signal (sim)')
     .option('--chunks <n>', 'chunks to index (kb; default 10000)')
     .option('--queries <n>', 'search requests to time (kb; default 200)')
+    .option('--requests <n>', 'signed slash commands to time (slack-ack; default 500)')
     .option('--series <n>', 'series (detect; default 2000)')
     .option('--points <n>', 'points per series (detect; default 2016)')
     .option('--memory-series <n>', 'series for the memory measurement (detect; default 10000)')

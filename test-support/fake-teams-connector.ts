@@ -100,6 +100,7 @@ function* walk(els: any[]): Generator<any> {
     yield el;
     if (Array.isArray(el?.items)) yield* walk(el.items);
     if (Array.isArray(el?.columns)) yield* walk(el.columns);
+    if (Array.isArray(el?.inlines)) yield* walk(el.inlines);
   }
 }
 

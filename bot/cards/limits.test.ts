@@ -29,6 +29,16 @@ const manyEvidence: Evidence[] = Array.from({ length: 30 }, (_, n) => ({
   createdAt: '2026-03-01T10:10:00.000Z',
 }));
 
+/** Text Slack, Teams and HTML each treat as markup: mrkdwn controls, a broadcast, a mention, a link, entities; and non-ASCII (accents, CJK, emoji). */
+const SPECIAL = '*bold* _it_ ~gone~ `tick` ``` <!channel> <@U0BADBAD> <https://evil.example|click> [click](https://evil.example) &amp; & < > ü ß 日本語 🚒';
+/** A 50 KB log exemplar, as a log-cluster evidence row carries it, with the special text in each line. */
+const EXEMPLAR = `ERROR payment failed ${SPECIAL} password=hunter2\n`.repeat(50_000 / 100).slice(0, 50_000);
+const exemplarEvidence: Evidence = { id: 'ev_exemplar', orgId: 'org_1', incidentId: incident.id, kind: 'log_cluster', summary: EXEMPLAR, ref: null, data: { exemplar: EXEMPLAR }, createdAt: '2026-03-01T10:10:00.000Z' };
+const steps200 = Array.from({ length: 200 }, (_, n) => ({ ...plan.steps[0], target: `checkout-${n} ${SPECIAL}`, command: `kubectl rollout undo deployment/checkout-${n} -n shop # ${SPECIAL}` }));
+const PLAN_200 = () => fixPlanCard({ plan: { ...plan, title: `Undo ${SPECIAL}`, steps: steps200 }, baseUrl: BASE });
+const EXEMPLAR_HYPOTHESES = () =>
+  hypothesesCard({ incident, evidence: [exemplarEvidence], baseUrl: BASE, hypotheses: [1, 2, 3].map((n) => hypothesis(n, { statement: `H${n} ${SPECIAL}`, evidenceIds: ['ev_exemplar'] })) });
+
 // name, card, whether it is too big for one Teams card (the summary fits: only Slack must cut it)
 const OVERSIZED: [string, () => Card, boolean][] = [
   [
@@ -75,6 +85,8 @@ const OVERSIZED: [string, () => Card, boolean][] = [
     }),
     true,
   ],
+  ['a 200-step plan, its steps in non-ASCII and mrkdwn-special text', PLAN_200, true],
+  ['hypotheses citing a 50 KB log exemplar', EXEMPLAR_HYPOTHESES, false],
 ];
 
 describe.each(OVERSIZED)('%s', (_name, make, tooBigForTeams) => {
@@ -104,6 +116,69 @@ describe.each(OVERSIZED)('%s', (_name, make, tooBigForTeams) => {
     // no renderer cut (the outcome's builder keeps only each output's end, marked at its front)
     expect(h).not.toMatch(/… \(truncated\)|\+\d+ [^<]*\(truncated\)/);
     for (const s of SECRETS) expect(h).not.toContain(s);
+  });
+});
+
+describe('escaping at the limits (issue 16 §8: non-ASCII and mrkdwn-special text)', () => {
+  const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  const slackTexts = (m: ReturnType<typeof renderSlack>): string[] => {
+    const out = [m.text];
+    const walk = (x: unknown): void => {
+      if (Array.isArray(x)) x.forEach(walk);
+      else if (x && typeof x === 'object') {
+        const o = x as Record<string, unknown>;
+        if (o.type === 'mrkdwn' && typeof o.text === 'string') out.push(o.text);
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(m.blocks);
+    return out;
+  };
+
+  it.each([
+    ['the 200-step plan', PLAN_200],
+    ['the 50 KB exemplar', EXEMPLAR_HYPOTHESES],
+  ])('%s: Slack mrkdwn never pings, mentions or links what the text says, and keeps the non-ASCII whole', (_n, make) => {
+    const m = renderSlack(make(), mask);
+    expect(slackViolations(m)).toEqual([]);
+    const texts = slackTexts(m);
+    for (const t of texts) {
+      expect(t).not.toContain('<!channel>');
+      expect(t).not.toContain('<@U0BADBAD>');
+      expect(t).not.toContain('<https://evil.example');
+      // every & left is an entity the renderer wrote: a raw one would be read as markup
+      expect(t.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');
+      expect(t).not.toMatch(LONE_SURROGATE);
+    }
+    const all = texts.join('\n');
+    expect(all).toContain('&lt;!channel&gt;');
+    expect(all).toContain('ü ß 日本語 🚒');
+    expect(all).not.toContain('hunter2');
+  });
+
+  it.each([
+    ['the 200-step plan', PLAN_200, true],
+    ['the 50 KB exemplar', EXEMPLAR_HYPOTHESES, false],
+  ])('%s: Teams makes no link of the text\'s brackets (commands shown exactly), HTML escapes it, both keep the non-ASCII whole', (_n, make, hasCode) => {
+    const card = renderTeams(make(), mask);
+    // the body is what Teams renders as markdown (fallbackText is plain text for notifications)
+    const markdown = JSON.stringify(card.body.filter((e) => e.type !== 'RichTextBlock'));
+    expect(markdown).not.toContain('[click](https://evil.example)');
+    expect(markdown).toContain('(click)(https://evil.example)');
+    // commands keep their text exactly: a TextRun is never read as markdown
+    const runs = card.body.filter((e) => e.type === 'RichTextBlock').flatMap((e) => e.inlines as { type: string; text: string }[]);
+    expect(runs.every((r) => r.type === 'TextRun')).toBe(true);
+    expect(runs.length > 0).toBe(hasCode);
+    if (hasCode) expect(runs[0].text).toContain('[click](https://evil.example)');
+    const a = JSON.stringify(card);
+    expect(a).toContain('ü ß 日本語 🚒');
+    expect(a).not.toMatch(LONE_SURROGATE);
+    const h = renderHtml(make(), mask);
+    expect(h).not.toContain('<!channel>');
+    expect(h).not.toContain('<https://evil.example');
+    expect(h).toContain('&lt;!channel&gt;');
+    expect(h).toContain('ü ß 日本語 🚒');
+    expect(h).not.toContain('hunter2');
   });
 });
 

@@ -73,7 +73,7 @@ function build(c: ParsedCard, opts: TeamsOptions, textMax: number, keepUnits: nu
       type: 'Container',
       style: CONTAINER_STYLE[c.tone],
       bleed: true,
-      items: [{ type: 'TextBlock', text: truncate(c.title, 500), size: 'Large', weight: 'Bolder', wrap: true, style: 'heading' }],
+      items: [{ type: 'TextBlock', text: md(truncate(c.title, 500)), size: 'Large', weight: 'Bolder', wrap: true, style: 'heading' }],
     },
   ];
   let taken = 0;
@@ -154,7 +154,9 @@ function element(b: ParsedBlock, max: number): AdaptiveElement[] {
     }
     case 'code':
     case 'diff':
-      return [...heading(b.label), { type: 'TextBlock', text: truncate(b.type === 'code' ? b.code : b.diff, max), fontType: 'Monospace', wrap: true }];
+      // a TextRun is never read as markdown: the command shows exactly as it runs (a TextBlock would
+      // turn "[x](url)" in it into a link and "**" into bold)
+      return [...heading(b.label), { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: truncate(b.type === 'code' ? b.code : b.diff, max), fontType: 'Monospace' }] }];
     case 'input':
       return [{ type: 'Input.Text', id: b.id, label: truncate(b.label, 500), isMultiline: b.multiline, ...(b.placeholder ? { placeholder: truncate(b.placeholder, 150) } : {}), maxLength: 2000 }];
     case 'context':

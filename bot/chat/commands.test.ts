@@ -53,6 +53,46 @@ describe('parseCommand', () => {
     expect(unknown).toContain(USAGE.open);
   });
 
+  describe('plan options (POST /v1/fix/plan\'s mode and strategy)', () => {
+    const STRATEGIES = ['undo-deploy', 'rollback', 'scale-out', 'scale', 'restart'];
+    const plan = (text: string, strategies: readonly string[] | null = STRATEGIES) => parseCommand(text, strategies ? { strategies } : {});
+    it.each([
+      ['plan --strategy rollback', { name: 'plan', strategy: 'rollback' }],
+      ['plan inc_1 --strategy scale', { name: 'plan', incidentId: 'inc_1', strategy: 'scale' }],
+      ['plan --mode catalog inc_1', { name: 'plan', incidentId: 'inc_1', mode: 'catalog' }],
+      ['plan --strategy=Undo-Deploy --mode=AUTO', { name: 'plan', strategy: 'undo-deploy', mode: 'auto' }],
+      ['plan inc_1 --mode catalog --strategy restart', { name: 'plan', incidentId: 'inc_1', mode: 'catalog', strategy: 'restart' }],
+    ])('%s', (text, command) => {
+      expect(plan(text)).toEqual({ ok: true, command });
+    });
+
+    it.each([
+      ['plan --strategy teleport', /Unknown strategy "teleport"\. Strategies: undo-deploy, rollback, scale-out, scale, restart\./],
+      ['plan --strategy', /`--strategy` needs a value/],
+      ['plan --strategy --mode catalog', /`--strategy` needs a value/],
+      ['plan --mode manual', /Mode "manual" takes the steps themselves/],
+      ['plan --mode yolo', /"yolo" is not a mode \(one of: auto, catalog\)/],
+      ['plan --mode auto --mode catalog', /`--mode` is given twice/],
+      ['plan --force', /Unknown option "--force"/],
+      ['plan inc_1 inc_2 --strategy rollback', /at most one incident id/],
+      ['plan in$valid --strategy rollback', /not an incident id/],
+    ])('%s → the usage', (text, why) => {
+      const p = plan(text);
+      if (p.ok) throw new Error(`expected a usage reply, got ${JSON.stringify(p.command)}`);
+      expect(p.reply).toMatch(why);
+      expect(p.reply).toContain(`Usage: ${USAGE.plan}`);
+    });
+
+    it('without a list of strategies, any id-shaped one is left to the use case to judge', () => {
+      expect(plan('plan --strategy teleport', null)).toEqual({ ok: true, command: { name: 'plan', strategy: 'teleport' } });
+      expect(plan('plan --strategy <b>', null)).toMatchObject({ ok: false, reply: expect.stringMatching(/^Unknown strategy "<b>"\.\n/) });
+    });
+
+    it('a mention with a plan option that does not fit is a question, not a usage error', () => {
+      expect(parseCommand('plan --strategy teleport?', { mention: true, strategies: STRATEGIES })).toEqual({ ok: true, command: { name: 'ask', question: 'plan --strategy teleport?' } });
+    });
+  });
+
   it('takes a mention that is not a command as a question', () => {
     expect(ok('what changed in checkout?', true)).toEqual({ name: 'ask', question: 'what changed in checkout?' });
     // a command word whose arguments do not fit: still a question

@@ -4,7 +4,7 @@
  * the right usage. Pure and total: any string in, never a throw, so a surface can acknowledge a
  * bad command with the usage at once (the 3-second acknowledgement is the reply itself).
  */
-import { COMMAND_NAMES, type Command, type CommandName, type Parsed } from './types.js';
+import { COMMAND_NAMES, PLAN_MODES, type Command, type CommandName, type ParseOptions, type Parsed, type PlanMode } from './types.js';
 
 /** How each command is written; the `help` reply is these lines. */
 export const USAGE: Record<CommandName, string> = {
@@ -12,7 +12,7 @@ export const USAGE: Record<CommandName, string> = {
   status: 'status [INCIDENT] — the incident summary',
   analyze: 'analyze [INCIDENT] — rank root causes from the stored signals',
   ask: 'ask QUESTION… — ask the agent (in a war room, mentioning the bot with a question works too)',
-  plan: 'plan [INCIDENT] — draft a fix plan; it waits for approval',
+  plan: 'plan [INCIDENT] [--strategy S] [--mode auto|catalog] — draft a fix plan; it waits for approval (--strategy: the fix catalog entry or action to prefer, e.g. rollback, scale, restart; --mode catalog: the catalog only, no rollback-or-restart fallback)',
   approve: 'approve PLAN — approve a fix plan and run it (sre, admin; in prod not its requester)',
   reject: 'reject PLAN REASON… — reject a fix plan, saying why',
   resolve: 'resolve [INCIDENT] — mark the incident resolved',
@@ -45,7 +45,7 @@ const quote = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
  * Parses one command. `mention`: a plain message that mentioned the bot — text that is not a
  * command (an unknown first word, or a command word with arguments that do not fit) is a question.
  */
-export function parseCommand(text: string, opts: { mention?: boolean } = {}): Parsed {
+export function parseCommand(text: string, opts: ParseOptions = {}): Parsed {
   if (typeof text !== 'string') return { ok: false, reply: helpText() };
   if (text.length > MAX_TEXT_CHARS) return { ok: false, reply: `That message is too long for a command (${text.length} characters). Try \`help\`.` };
   // a leading `/warroom` or `warroom` is tolerated (surfaces normally strip it)
@@ -60,13 +60,13 @@ export function parseCommand(text: string, opts: { mention?: boolean } = {}): Pa
     if (opts.mention) return asQuestion();
     return { ok: false, reply: `Unknown command "${quote(m[1])}".\n${helpText()}` };
   }
-  const parsed = parseArgs(word, rest);
+  const parsed = parseArgs(word, rest, opts.strategies);
   // a mention that starts with a command word but does not fit it ("plan for the weekend?") is a question
   if (!parsed.ok && opts.mention && word !== 'ask') return asQuestion();
   return parsed;
 }
 
-function parseArgs(name: CommandName, rest: string): Parsed {
+function parseArgs(name: CommandName, rest: string, strategies: readonly string[] | undefined): Parsed {
   const args = rest ? rest.split(/\s+/) : [];
   switch (name) {
     case 'help':
@@ -95,9 +95,10 @@ function parseArgs(name: CommandName, rest: string): Parsed {
       if (!reason) return usage('reject', 'Say why you reject the plan.');
       return { ok: true, command: { name: 'reject', planId: args[0], reason } };
     }
+    case 'plan':
+      return parsePlan(args, strategies);
     case 'status':
     case 'analyze':
-    case 'plan':
     case 'resolve':
     case 'close':
     case 'timeline': {
@@ -107,4 +108,41 @@ function parseArgs(name: CommandName, rest: string): Parsed {
       return { ok: true, command };
     }
   }
+}
+
+const isPlanMode = (w: string): w is PlanMode => (PLAN_MODES as readonly string[]).includes(w);
+
+/**
+ * `plan [INCIDENT] [--strategy S] [--mode auto|catalog]`, options in any order, `--opt value` or
+ * `--opt=value`. A strategy outside `strategies` (when given) is answered with the valid ones; one
+ * that is valid but does not fit the incident is the use case's 409, which names those that fit.
+ */
+function parsePlan(args: string[], strategies: readonly string[] | undefined): Parsed {
+  const out: { incidentId?: string; mode?: PlanMode; strategy?: string } = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const opt = /^--(strategy|mode)(?:=(.*))?$/i.exec(arg);
+    if (opt) {
+      const key = opt[1].toLowerCase() as 'strategy' | 'mode';
+      const value = (opt[2] ?? args[++i] ?? '').toLowerCase();
+      if (!value || value.startsWith('-')) return usage('plan', `\`--${key}\` needs a value.`);
+      if (out[key] !== undefined) return usage('plan', `\`--${key}\` is given twice.`);
+      if (key === 'mode') {
+        if (value === 'manual') return usage('plan', 'Mode "manual" takes the steps themselves, which chat cannot: POST /v1/fix/plan {"mode": "manual", "steps": […]}.');
+        if (!isPlanMode(value)) return usage('plan', `"${quote(value)}" is not a mode (one of: ${PLAN_MODES.join(', ')}).`);
+        out.mode = value;
+      } else {
+        if (!ID.test(value) || (strategies && !strategies.includes(value))) {
+          return usage('plan', `Unknown strategy "${quote(value)}".${strategies ? ` Strategies: ${strategies.join(', ')}.` : ''}`);
+        }
+        out.strategy = value;
+      }
+      continue;
+    }
+    if (arg.startsWith('-')) return usage('plan', `Unknown option "${quote(arg)}" (\`plan\` takes --strategy and --mode).`);
+    if (out.incidentId !== undefined) return usage('plan', '`plan` takes at most one incident id.');
+    if (!ID.test(arg)) return usage('plan', `"${quote(arg)}" is not an incident id.`);
+    out.incidentId = arg;
+  }
+  return { ok: true, command: { name: 'plan', ...out } };
 }

@@ -42,6 +42,11 @@ export interface ChatBotDeps {
   logger?: ChatLogger;
   /** How `plan` drafts: environment, runner and namespace (default prod, dryrun, default — as POST /v1/fix/plan). */
   planDefaults?: { env: Environment; runner: string; namespace: string };
+  /**
+   * The fix catalog's entry ids and actions `plan --strategy` accepts (remediate/ STRATEGIES, which
+   * app/ passes: the bot does not import remediate/). Absent: the use case alone judges a strategy.
+   */
+  planStrategies?: readonly string[];
   /** Severity of an incident opened with `open` (default sev3). */
   openSeverity?: Severity;
   /** How long an approval waits for the started run's outcome before answering "running" (default 5000 ms; the outcome card follows either way). */

@@ -98,6 +98,24 @@ describe('commands', () => {
     expect((await w.bot.run({ user: rita, text: 'approve fp_1' })).text).toMatch(/role \(responder\) cannot do that: it needs the "approve" permission, which sre and admin have/);
   });
 
+  it('roles: a viewer reads only; a responder opens, analyzes and plans but does not approve; an admin approves', async () => {
+    const vera = slackUser('UVERA');
+    const ada = slackUser('UADA');
+    expect((await w.bot.run({ user: vera, text: `status ${w.seeded.checkout}` })).cards.map((c) => c.kind)).toEqual(['incident_summary']);
+    for (const text of [`analyze ${w.seeded.checkout}`, `plan ${w.seeded.checkout}`, `resolve ${w.seeded.checkout}`]) {
+      expect((await w.bot.run({ user: vera, text })).text, text).toMatch(/role \(viewer\) cannot do that: it needs the "plan" permission/);
+    }
+    const opened = await w.bot.run({ user: rita, text: 'open search no results for rita' });
+    const id = opened.cards[0].id.replace('summary:', '');
+    expect((await w.bot.run({ user: rita, text: `analyze ${id}` })).text).toMatch(/^Analysis done/);
+    const p = await w.bot.run({ user: rita, text: `plan ${id}` });
+    const planId = p.cards[0].id.replace('plan:', '');
+    expect((await w.bot.run({ user: rita, text: `reject ${planId} not mine to decide` })).text).toMatch(/role \(responder\) cannot do that: it needs the "approve" permission/);
+    const a = await w.bot.run({ user: ada, text: `approve ${planId}` });
+    expect(a.text).toMatch(/approved by ada/);
+    expect((await w.seeded.org.listApprovals(planId)).map((x) => [x.approver, x.decision])).toEqual([['ada', 'approve']]);
+  });
+
   it('plan drafts a plan pending approval; approve by another person runs it (dry run) with an outcome card', async () => {
     const p = await w.bot.run({ user: rita, text: `plan ${w.seeded.checkout}` });
     expect(p.cards.map((c) => c.kind)).toEqual(['fix_plan']);

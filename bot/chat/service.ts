@@ -5,6 +5,7 @@
  * clicks.ts. The bot reaches the store only through usecases/, never store/ or api/. Nothing
  * here throws at a surface: every failure is a reply that says what went wrong.
  */
+import { isAppError } from '../../core/errors.js';
 import type { Scope } from '../../core/schemas.js';
 import { AnalyzeInput, analyzeIncident } from '../../usecases/analyze.js';
 import { decideFix, getFix, planFix } from '../../usecases/fix.js';
@@ -57,6 +58,7 @@ const say = (text: string, priv = false): ChatReply => ({ text, cards: [], ...(p
 
 export function createChatBot(deps: ChatBotDeps): ChatBot {
   const plan = deps.planDefaults ?? { env: 'prod' as const, runner: 'dryrun', namespace: 'default' };
+  const strategies = deps.planStrategies ? { strategies: deps.planStrategies } : {};
 
   /** The incident a command names, else the room's own; a string is the reply when there is neither. */
   async function incidentOf(cmd: { name: Command['name']; incidentId?: string }, where: RoomRef | undefined): Promise<string | { reply: string }> {
@@ -117,7 +119,7 @@ export function createChatBot(deps: ChatBotDeps): ChatBot {
         return { text, cards: built && !(await inWarRoom(deps, where, id)) ? [built.card] : [] };
       }
       case 'plan': {
-        const fp = await planFix(s, { incidentId: id, ...plan });
+        const fp = await planFix(s, { incidentId: id, ...plan, ...(cmd.mode ? { mode: cmd.mode } : {}), ...(cmd.strategy ? { strategy: cmd.strategy } : {}) });
         const { card } = await planCardFor(s, fp.id, base);
         const here = await inWarRoom(deps, where, id);
         return { text: `Fix plan ${fp.id} drafted (${fp.risk} risk, ${fp.env}): ${fp.title}. It waits for approval: \`approve ${fp.id}\` or the card's buttons.`, cards: here ? [] : [card] };
@@ -138,7 +140,7 @@ export function createChatBot(deps: ChatBotDeps): ChatBot {
   }
 
   async function answer(req: ChatRequest): Promise<ChatReply> {
-    const parsed = parseCommand(req.text, { mention: req.mention });
+    const parsed = parseCommand(req.text, { mention: req.mention, ...strategies });
     if (!parsed.ok) return say(parsed.reply, true);
     const cmd = parsed.command;
     try {
@@ -148,12 +150,15 @@ export function createChatBot(deps: ChatBotDeps): ChatBot {
       if (refused) return say(refused, true);
       return await execute(cmd, p, sessionFor(deps, p), req.where);
     } catch (e) {
-      return say(errorText(deps, e, WHAT[cmd.name]), true);
+      const text = errorText(deps, e, WHAT[cmd.name]);
+      // a strategy or mode the incident's analysis does not support: the use case names what fits; show how to ask again
+      const planOptions = cmd.name === 'plan' && (cmd.strategy !== undefined || cmd.mode !== undefined);
+      return say(planOptions && isAppError(e) && e.code === 'conflict' ? `${text}\nUsage: ${USAGE.plan}` : text, true);
     }
   }
 
   return {
-    parse: (text, opts) => parseCommand(text, opts),
+    parse: (text, opts) => parseCommand(text, { ...opts, ...strategies }),
     help: helpText,
     async run(req: ChatRequest): Promise<ChatReply> {
       const reply = await answer(req);

@@ -11,10 +11,16 @@ import type { ChatUser, RoomRef } from './ports.js';
 export const COMMAND_NAMES = ['open', 'status', 'analyze', 'ask', 'plan', 'approve', 'reject', 'resolve', 'close', 'timeline', 'help'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
+/** How `plan` drafts: `auto` the catalog when the analysis supports it, else rollback-or-restart; `catalog` the catalog only. */
+export const PLAN_MODES = ['auto', 'catalog'] as const;
+export type PlanMode = (typeof PLAN_MODES)[number];
+
 /** A parsed command. `incidentId` absent = the room's own incident (or, outside a room, an error naming the usage). */
 export type Command =
   | { name: 'open'; service: string; title: string }
-  | { name: 'status' | 'analyze' | 'plan' | 'resolve' | 'close' | 'timeline'; incidentId?: string }
+  | { name: 'status' | 'analyze' | 'resolve' | 'close' | 'timeline'; incidentId?: string }
+  /** `mode` and `strategy` are POST /v1/fix/plan's (usecases/fix-draft.ts DraftOptions); `manual` needs steps, so chat has no such mode. */
+  | { name: 'plan'; incidentId?: string; mode?: PlanMode; strategy?: string }
   | { name: 'ask'; question: string; incidentId?: string }
   | { name: 'approve'; planId: string }
   | { name: 'reject'; planId: string; reason: string }
@@ -61,6 +67,13 @@ export interface ClickResult {
   card?: Card;
   /** Further cards to post (e.g. the outcome after an approval ran the plan). */
   posts: Card[];
+}
+
+/** What a parse needs besides the text: a mention (text that is no command is a question), the strategies `plan` accepts. */
+export interface ParseOptions {
+  mention?: boolean;
+  /** The catalog entry ids and actions `plan --strategy` may name; absent: any id-shaped word (the use case judges it). */
+  strategies?: readonly string[];
 }
 
 export interface ChatBot {

@@ -86,6 +86,33 @@ describe('war rooms', () => {
     expect(postsOf(`summary:${id}`)).toBe(1);
   });
 
+  it('updates the summary in place when the top hypothesis and the impact change (one message, a new version each)', async () => {
+    const org = w.seeded.org;
+    const inc = await org.openIncident({ id: 'inc_moves', title: 'cart errors', service: 'cart', severity: 'sev1', startedAt: '2026-03-01T09:00:00.000Z', openedAt: '2026-03-01T09:01:00.000Z', openedBy: 'detector' });
+    await publish({ incidentId: inc.id, change: 'opened' });
+    const held = surface.messages.find((m) => m.card.id === `summary:${inc.id}`)!;
+    const fact = (label: string) => JSON.stringify(held.card).match(new RegExp(`"label":"${label}","value":"([^"]*)"`))?.[1];
+    expect(held.versions).toHaveLength(1);
+    expect(fact('Impact')).toBe('not measured yet');
+
+    // a top hypothesis lands (stored with its evidence)
+    await org.addEvidence([{ id: 'ev_moves', incidentId: inc.id, kind: 'change', summary: 'deploy cart v7 at 08:58', ref: null, data: {} }]);
+    await org.addHypotheses([{ id: 'hy_moves', incidentId: inc.id, rank: 1, statement: 'The cart v7 deploy broke the basket', confidence: 0.7, service: 'cart', changeId: null, evidenceIds: ['ev_moves'], counterEvidence: [], whyNot: [] }]);
+    await publish({ incidentId: inc.id, change: 'analysis' });
+    expect(held.versions).toHaveLength(2);
+    expect(held.versions[0].blocks).toContainEqual({ type: 'section', heading: 'Top hypothesis', text: 'Not enough evidence yet.' });
+    expect(held.card.blocks).toContainEqual({ type: 'section', heading: 'Top hypothesis (70% confidence)', text: 'The cart v7 deploy broke the basket' });
+
+    // an analysis measures the impact: an SLO breached
+    const blastRadius = { impacted: [], entryPoints: [], slos: [{ name: 'cart-availability', service: 'cart', metric: 'error_rate', baseline: 0.001, during: 0.12, breached: true }] };
+    const result = { verdict: 'no confident hypothesis', hypotheses: [], evidence: [], correlations: [], ranking: [], blastRadius };
+    await org.saveAnalysis({ id: 'an_moves', incidentId: inc.id, window: { from: '2026-03-01T08:30:00.000Z', to: '2026-03-01T09:30:00.000Z' }, verdict: 'no confident hypothesis', result, counts: {}, createdAt: '2026-03-01T09:30:00.000Z' });
+    await publish({ incidentId: inc.id, change: 'analysis' });
+    expect(held.versions).toHaveLength(3);
+    expect(fact('Impact')).toBe('cart-availability (cart error_rate: 0.001 → 0.12)');
+    expect(postsOf(`summary:${inc.id}`)).toBe(1);
+  });
+
   it('posts a plan card once, updates it when approved in the room, and posts the outcome once', async () => {
     const id = w.seeded.search; // sev3 by a person (seeded as user:alice): gets a room
     await publish({ incidentId: id, change: 'opened' });
@@ -161,6 +188,28 @@ describe('war rooms', () => {
     expect(slow.calls.filter((c) => c === `post summary:${inc.id}`)).toHaveLength(1);
     await Promise.all([a.stop(), b.stop()]);
     await bus.idle();
+  });
+
+  it('several instances on one bus (group chat-<surface>): each event is handled by one of them, and the room and summary are posted once', async () => {
+    // a bus of its own, so only the two instances under test are subscribed
+    const shared = createInprocBus({ onError: () => undefined });
+    const platform = recordingSurface('teams');
+    const syncs = { a: 0, b: 0 };
+    const instance = (name: 'a' | 'b') =>
+      startWarRooms({ bus: shared, surface: platform, rooms: w.rooms, orgId: 'o1', org: () => (syncs[name]++, w.seeded.org), useCaseDeps: w.deps.useCaseDeps, baseUrl: w.deps.baseUrl, minSeverity: 'sev2', retryDelayMs: 5 });
+    const [a, b] = [await instance('a'), await instance('b')];
+    const inc = await w.seeded.org.openIncident({ id: 'inc_group', title: 'search down', service: 'search', severity: 'sev1', startedAt: '2026-03-01T09:00:00.000Z', openedAt: '2026-03-01T09:01:00.000Z', openedBy: 'detector' });
+    const EVENTS = 6;
+    for (let i = 0; i < EVENTS; i++) {
+      await shared.publish('incident.updated', { id: `ev_group_${i}`, orgId: 'o1', payload: { incidentId: inc.id, change: 'status' } });
+      await shared.idle();
+    }
+    // each sync opens one session (one org() call): a broadcast would make it 2 × EVENTS
+    expect(syncs.a + syncs.b).toBe(EVENTS);
+    expect(platform.rooms).toHaveLength(1);
+    expect(platform.calls.filter((c) => c === `post summary:${inc.id}`)).toHaveLength(1);
+    await Promise.all([a.stop(), b.stop()]);
+    await shared.close();
   });
 
   it('a platform error is retried by the bus: the room and the summary still land once', async () => {

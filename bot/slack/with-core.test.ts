@@ -8,12 +8,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { blockActionBody, slashCommandBody } from '../../test-support/slack-requests.js';
 import { startSlackHarness, type SlackHarness } from '../../test-support/slack-harness.js';
+import { STRATEGIES } from '../../remediate/choose.js';
 import { chatWorld, type ChatWorld } from '../chat/test-helpers.js';
 
 let w: ChatWorld;
 let h: SlackHarness;
 beforeAll(async () => {
-  w = await chatWorld();
+  w = await chatWorld({ planStrategies: STRATEGIES });
   h = await startSlackHarness({
     users: [
       { id: 'URITA', name: 'rita', email: 'rita@example.com' },
@@ -62,4 +63,20 @@ it('drafts a plan by slash command, refuses forged, unmapped and requester click
   const updated = h.fake.messages.find((m) => m.ts === planMsg!.ts);
   expect(approveButton(updated?.blocks)).toBeUndefined();
   expect(h.fake.held().at(-1)?.text).toMatch(/approved by sam/);
+});
+
+it('plan takes --strategy and --mode: an unknown strategy is the acknowledgement (with the valid ones), a refused option answered privately', async () => {
+  const plans = async () => (await w.seeded.org.listFixPlans(w.seeded.checkout)).length;
+  const before = await plans();
+  const ack = await h.send(slashCommandBody({ text: `plan ${w.seeded.checkout} --strategy reboot-the-world`, user: 'URITA', responseUrl: `${h.fake.origin}/respond/unknown` }));
+  expect(ack.status).toBe(200);
+  const body = (await ack.json()) as { response_type: string; text: string };
+  expect(body.response_type).toBe('ephemeral');
+  expect(body.text).toMatch(/^Unknown strategy "reboot-the-world"\. Strategies: undo-deploy, rollback, [\s\S]*Usage: plan \[INCIDENT\] \[--strategy S\] \[--mode auto\|catalog\]/);
+
+  const responses = h.fake.responses.length;
+  expect((await h.send(slashCommandBody({ text: `plan ${w.seeded.checkout} --mode catalog`, user: 'URITA', responseUrl: `${h.fake.origin}/respond/catalog` }))).status).toBe(200);
+  await h.fake.waitFor('respond', responses + 1);
+  expect(h.fake.responses.at(-1)).toMatchObject({ path: '/respond/catalog', body: { response_type: 'ephemeral', text: expect.stringMatching(/^Sorry, nothing was done: The fix catalog has no fix for this incident: it has no stored analysis[\s\S]*Usage: plan /) } });
+  expect(await plans()).toBe(before);
 });

@@ -6,14 +6,16 @@
  * unmapped person is refused on the card.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STRATEGIES } from '../../remediate/choose.js';
 import { memoryDirectory } from '../chat/memory.js';
 import { chatWorld, PEOPLE, type ChatWorld } from '../chat/test-helpers.js';
 import { invoke, message, world, type World } from './test-helpers.js';
 
 let cw: ChatWorld;
 beforeAll(async () => {
-  const people = PEOPLE.map((p) => ({ ...p, teamsAadObjectId: `aad-${p.id}` }));
-  cw = await chatWorld({ directory: memoryDirectory(people) });
+  // tina is on no Teams account yet: the roster's email finds her
+  const people = PEOPLE.map((p) => ({ ...p, teamsAadObjectId: p.id === 'tina' ? null : `aad-${p.id}` }));
+  cw = await chatWorld({ directory: memoryDirectory(people), planStrategies: STRATEGIES });
 });
 afterAll(async () => {
   await cw.close();
@@ -79,5 +81,29 @@ describe('Teams on the real bot core', () => {
     expect((await cw.seeded.org.getFixPlan(planId))?.status).toBe('pending_approval');
     expect((await w.post(message(w.connector, { ...as('stranger'), text: `warroom status ${cw.seeded.checkout}` }))).status).toBe(200);
     expect(w.connector.messages.at(-1)!.activity.attachments?.[0].content.type).toBe('AdaptiveCard');
+  });
+
+  it('plan takes --strategy and --mode, by message as in Slack: an unknown strategy gets the usage with the valid ones; a strategy the incident does not support, the use case\'s reason', async () => {
+    const w = await world(cw.bot);
+    const before = (await cw.seeded.org.listFixPlans(cw.seeded.checkout)).length;
+    expect((await w.post(message(w.connector, { ...as('rita'), text: `warroom plan ${cw.seeded.checkout} --strategy reboot-the-world` }))).status).toBe(200);
+    expect(w.connector.messages.at(-1)!.activity.text).toMatch(/Unknown strategy "reboot-the-world"\. Strategies: undo-deploy, rollback, [\s\S]*Usage: plan \[INCIDENT\] \[--strategy S\]/);
+    expect((await w.post(message(w.connector, { ...as('rita'), text: `warroom plan ${cw.seeded.checkout} --strategy rollback` }))).status).toBe(200);
+    await expect.poll(() => w.connector.messages.at(-1)!.activity.text).toMatch(/Sorry, nothing was done: The fix catalog has no fix for this incident: it has no stored analysis[\s\S]*Usage: plan /);
+    expect((await cw.seeded.org.listFixPlans(cw.seeded.checkout)).length).toBe(before);
+  });
+
+  it('an unmapped person is matched by the email the Teams roster gives (case-insensitively) and acts as that user; without a roster entry, read only', async () => {
+    const w = await world(cw.bot);
+    w.connector.members.push({ id: '29:tina', aadObjectId: 'aad-tina-new', name: 'Tina', email: 'TINA@example.com' });
+    const tina = { from: { id: '29:tina', aadObjectId: 'aad-tina-new', name: 'Tina' } };
+    expect((await w.post(message(w.connector, { ...tina, text: 'warroom open search results empty' }))).status).toBe(200);
+    const opened = /Opened incident (\S+)/.exec(w.connector.messages.at(-1)!.activity.text)?.[1];
+    expect(opened, w.connector.messages.at(-1)!.activity.text).toBeTruthy();
+    expect((await cw.seeded.org.getIncident(opened!))?.openedBy).toBe('user:tina');
+
+    const stranger = { from: { id: '29:zed', aadObjectId: 'aad-zed', name: 'Zed' } };
+    expect((await w.post(message(w.connector, { ...stranger, text: 'warroom open search again' }))).status).toBe(200);
+    expect(w.connector.messages.at(-1)!.activity.text).toMatch(/not mapped to a Warroom user[\s\S]*teams_aad_object_id/);
   });
 });
