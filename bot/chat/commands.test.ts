@@ -50,7 +50,13 @@ describe('parseCommand', () => {
     expect(refused(`ask ${'x'.repeat(5000)}`)).toMatch(/too long/);
     const unknown = refused('deploy everything');
     expect(unknown).toMatch(/Unknown command "deploy"/);
-    expect(unknown).toContain(USAGE.open);
+    expect(unknown).toMatch(/Commands: open, status, .*help\. `help` shows how/);
+    expect(unknown.split('\n')).toHaveLength(1); // short: the names, not the whole help
+    const typo = refused('staus inc_1');
+    expect(typo).toMatch(/Unknown command "staus"\. Did you mean `status`\?/);
+    expect(typo).toContain(USAGE.status);
+    expect(refused('aprove fp_1')).toContain(USAGE.approve);
+    expect(refused('xyz')).not.toMatch(/Did you mean/); // three letters, nothing within one edit
   });
 
   describe('plan options (POST /v1/fix/plan\'s mode and strategy)', () => {

@@ -41,6 +41,29 @@ const isCommandName = (w: string): w is CommandName => (COMMAND_NAMES as readonl
 /** Shortens what is quoted back to the person (a reply is never a wall of their own text). */
 const quote = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
 
+/** Edit distance, small strings only (a typed command word against the command names). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/**
+ * The reply to a word that is no command: short (the names, not the whole help), with the usage of
+ * the command it most likely meant when it is a typo of one (at most two edits, a third of the word).
+ */
+function unknownCommand(typed: string): string {
+  const word = typed.toLowerCase().slice(0, 40);
+  const near = COMMAND_NAMES.map((n) => ({ n, d: editDistance(word, n) })).sort((a, b) => a.d - b.d)[0];
+  const head = `Unknown command "${quote(typed)}".`;
+  if (near && near.d <= Math.min(2, Math.ceil(near.n.length / 3))) return `${head} Did you mean \`${near.n}\`?\nUsage: ${USAGE[near.n]}`;
+  return `${head} Commands: ${COMMAND_NAMES.join(', ')}. \`help\` shows how to write each.`;
+}
+
 /**
  * Parses one command. `mention`: a plain message that mentioned the bot — text that is not a
  * command (an unknown first word, or a command word with arguments that do not fit) is a question.
@@ -58,7 +81,7 @@ export function parseCommand(text: string, opts: ParseOptions = {}): Parsed {
 
   if (!isCommandName(word)) {
     if (opts.mention) return asQuestion();
-    return { ok: false, reply: `Unknown command "${quote(m[1])}".\n${helpText()}` };
+    return { ok: false, reply: unknownCommand(m[1]) };
   }
   const parsed = parseArgs(word, rest, opts.strategies);
   // a mention that starts with a command word but does not fit it ("plan for the weekend?") is a question
