@@ -318,11 +318,14 @@ class PgOrgStore implements OrgStore {
   addCommand(c: Omit<CommandRecord, 'orgId' | 'signature'>): Promise<CommandRecord> {
     return this.run((s) => fix.addCommand(s, this.orgId, c, this.signer));
   }
-  commandSigningKey(): SigningKeyInfo | null {
-    return this.signer?.key ?? null;
+  commandSigningKey(): (SigningKeyInfo & { mac: string | null }) | null {
+    return this.signer ? { ...this.signer.key, mac: this.signer.mac ?? null } : null;
   }
   listCommands(planId: string): Promise<CommandRecord[]> {
     return this.run((s) => fix.listCommands(s, this.orgId, planId));
+  }
+  listOrgCommands(): Promise<CommandRecord[]> {
+    return this.run((s) => fix.allCommands(s, this.orgId));
   }
   addPreflight(p: Omit<PreflightRecord, 'orgId' | 'createdAt'>): Promise<PreflightRecord> {
     return this.run((s) => fix.addPreflight(s, this.orgId, p));

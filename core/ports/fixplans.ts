@@ -22,9 +22,14 @@ export interface FixPlanStore {
   listApprovals(planId: string): Promise<Approval[]>;
   /** Records a command a runner executed; a store that holds a signing key signs it (its `signature`). */
   addCommand(c: Omit<CommandRecord, 'orgId' | 'signature'>): Promise<CommandRecord>;
-  /** The public half of the key `addCommand` signs with; null when this store signs nothing. */
-  commandSigningKey(): SigningKeyInfo | null;
+  /**
+   * The public half of the key `addCommand` signs with, and the audit key's HMAC of it as stored
+   * with it (null: none); null when this store signs nothing.
+   */
+  commandSigningKey(): (SigningKeyInfo & { mac: string | null }) | null;
   listCommands(planId: string): Promise<CommandRecord[]>;
+  /** Every command of the org with its signature, oldest first (what `audit verify` checks). */
+  listOrgCommands(): Promise<CommandRecord[]>;
   /** Stores a preflight run of a plan of this org (`invalid_input` for an unknown plan). */
   addPreflight(p: Omit<PreflightRecord, 'orgId' | 'createdAt'>): Promise<PreflightRecord>;
   /** The plan's latest preflight run, or null when it never had one. */

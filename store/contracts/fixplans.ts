@@ -4,7 +4,7 @@ import type { AdminStore, OrgStore, Store } from '../../core/ports/index.js';
 import type { FixPlan } from '../../core/schemas.js';
 import { checkCommandSignature } from '../../core/signing.js';
 import type { Db } from '../sql.js';
-import { verifyCommands } from '../verify.js';
+import { verifyCommandSignatures } from '../../usecases/audit-signatures.js';
 import { TEST_AUDIT_KEY, failure, incident, planOf, type StoreOpener, twoOrgs, uid } from './fixtures.js';
 
 export function fixPlanStoreContract(name: string, open: StoreOpener): void {
@@ -136,7 +136,7 @@ export function fixPlanStoreContract(name: string, open: StoreOpener): void {
         expect((await failure(() => db.tenant(orgA, (s) => s.query('DELETE FROM commands WHERE org_id = $1 AND id = $2', where)))).code).toBe('42501');
         expect((await failure(() => admin.exec("UPDATE commands SET output = 'x' WHERE org_id = $1 AND id = $2", where))).message).toMatch(/immutable/);
         expect((await failure(() => admin.exec('DELETE FROM commands WHERE org_id = $1 AND id = $2', where))).message).toMatch(/immutable/);
-        expect(await verifyCommands(admin, [orgA], { auditKey: TEST_AUDIT_KEY })).toMatchObject({ keyProblem: null, orgs: [{ orgId: orgA, problems: [] }] });
+        expect(await verifyCommandSignatures(admin, [orgA], { auditKey: TEST_AUDIT_KEY })).toMatchObject({ keyProblem: null, orgs: [{ orgId: orgA, problems: [] }] });
 
         // an owner who disables the trigger can edit the row, not its signature
         await admin.exec('ALTER TABLE commands DISABLE TRIGGER commands_immutable');
@@ -145,7 +145,7 @@ export function fixPlanStoreContract(name: string, open: StoreOpener): void {
         } finally {
           await admin.exec('ALTER TABLE commands ENABLE TRIGGER commands_immutable');
         }
-        const report = await verifyCommands(admin, [orgA]);
+        const report = await verifyCommandSignatures(admin, [orgA]);
         expect(report.key?.keyId).toBe(key!.keyId);
         expect(report.orgs[0].problems).toEqual([{ id: cmd.id, planId: p.id, problem: 'bad_signature', detail: expect.any(String) }]);
       });
