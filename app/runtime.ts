@@ -137,7 +137,7 @@ export async function startWarroom(cfg: Config, opts: StartOptions = {}): Promis
     },
     fixHeartbeatMs: fixHeartbeatMs(cfg.WARROOM_FIX_LEASE_SECONDS * 1000),
     planTtlMs: cfg.WARROOM_PLAN_TTL_MINUTES * 60_000,
-    verify: { windowMs: cfg.WARROOM_VERIFY_WINDOW_SECONDS * 1000, settleMs: cfg.WARROOM_VERIFY_SETTLE_SECONDS * 1000 },
+    verify: { windowMs: cfg.WARROOM_VERIFY_WINDOW_SECONDS * 1000, settleMs: cfg.WARROOM_VERIFY_SETTLE_SECONDS * 1000, rounds: cfg.WARROOM_VERIFY_ROUNDS },
     policies,
     ...(cfg.OPA_URL ? { externalPolicy: openPolicyAgent({ url: cfg.OPA_URL, path: cfg.OPA_POLICY_PATH, ...(cfg.OPA_TOKEN ? { token: cfg.OPA_TOKEN } : {}) }) } : {}),
     analysisCache,

@@ -51,13 +51,16 @@ describe('verification in a running instance', () => {
       got = await c.get(`/v1/fix/plans/${plan.id}/verification`);
     }
     expect(got.status).toBe(200);
-    expect(got.body).toMatchObject({ plan_id: plan.id, decision: 'continue', healed: true, services: ['payments'], run_by: 'system:verify' });
+    expect(got.body).toMatchObject({ plan_id: plan.id, round: 1, decision: 'continue', basis: 'healed', next_round_at: null, healed: true, services: ['payments'], run_by: 'system:verify' });
+    // the latest round, and every round: one here
+    const { rounds, ...latest } = got.body as { rounds: unknown[] };
+    expect(rounds).toEqual([latest]);
     expect(got.body.message).toMatch(/^Continue: the fix healed payments/);
     expect((await c.get(`/v1/incidents/${inc.body.id}`)).body.status).toBe('mitigated');
 
     const again = await c.post('/v1/fix/verify', { plan_id: plan.id });
     expect(again.status).toBe(200);
-    expect(again.body).toEqual({ verification: got.body, created: false, rollback: null });
+    expect(again.body).toEqual({ verification: latest, created: false, rollback: null });
   }, 40_000);
 
   it('refuses a dry run (it changed nothing) and an unknown plan, with problem+json', async () => {

@@ -270,6 +270,13 @@ export interface PreflightRecord {
 /** The canary judge's decision on an executed plan (remediate/verify/judge.ts): keep, stop and look, or undo. */
 export const VERIFY_DECISIONS = ['continue', 'halt', 'rollback'] as const;
 export type VerifyDecision = (typeof VERIFY_DECISIONS)[number];
+/**
+ * What a verdict rests on: `healed` and `improving` (continue), `worse` (rollback), `no_effect`
+ * (halt: measured, nothing moved; the fix is undone) and `too_few_samples` (halt: unknown; looked
+ * at again). Improving and too few samples call for another round (usecases/verify.ts).
+ */
+export const VERIFY_BASES = ['healed', 'improving', 'worse', 'no_effect', 'too_few_samples'] as const;
+export type VerifyBasis = (typeof VERIFY_BASES)[number];
 /** One signal of one impacted service, before against after: the test, its p-value and what it says. */
 export interface VerifyCheck {
   signal: 'error_rate' | 'latency_p95' | 'burn_rate' | `saturation:${string}`;
@@ -281,13 +288,19 @@ export interface VerifyCheck {
   verdict: 'better' | 'worse' | 'unchanged' | 'insufficient';
   reason: string;
 }
-/** A plan's verification, stored once and never changed (usecases/verify.ts). */
+/** One round of a plan's verification, stored once and never changed (usecases/verify.ts). */
 export interface VerificationRecord {
   id: string;
   orgId: string;
   planId: string;
   incidentId: string;
+  /** 1 for the first verdict; a not-yet-healed fix is judged again in later rounds, each its own row. */
+  round: number;
   decision: VerifyDecision;
+  /** What the verdict rests on; null on rows recorded without one. */
+  basis: VerifyBasis | null;
+  /** When the next round is due; null: this round is final. */
+  nextRoundAt: string | null;
   healed: boolean;
   message: string;
   checks: VerifyCheck[];

@@ -50,6 +50,8 @@ export interface SigningKeyInfo {
 /** Signs commands with one private key (built by the store adapter that keeps the key). */
 export interface CommandSigner {
   readonly key: SigningKeyInfo;
+  /** The audit key's HMAC of `key` as stored with it (`signingKeyMac`), when the store that loaded the key keeps one. */
+  readonly mac?: string | null;
   sign(c: SignedCommandFields): CommandSignature;
 }
 

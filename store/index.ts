@@ -37,6 +37,6 @@ export { DataDirLockedError, describeHolder, liveHolder, type LockHolder } from 
 export type { PostgresStoreOptions } from './postgres.js';
 export { appRoleUrl, openPostgresStore } from './postgres.js';
 export type { Db, SqlSession } from './sql.js';
-export { type CommandsReport, type OrgAuditReport, type OrgCommandReport, verifyAudit, verifyCommands } from './verify.js';
+export { type OrgAuditReport, verifyAudit } from './verify.js';
 export type { CommandSigningOptions } from './signing-key.js';
 export { loadMigrations, migrate } from './migrate.js';

@@ -5,7 +5,7 @@ import { checkCommandSignature, signingKeyId } from '../core/signing.js';
 import { openPgliteStore } from './pglite.js';
 import { loadCommandSigner, readSigningKey, SIGNING_KEY_SETTING } from './signing-key.js';
 import type { OpenedStore } from './store.js';
-import { verifyCommands } from './verify.js';
+import { verifyCommandSignatures } from '../usecases/audit-signatures.js';
 
 const AUDIT_KEY = Buffer.alloc(32, 3);
 const OTHER_KEY = Buffer.alloc(32, 4);
@@ -42,7 +42,7 @@ describe('command signing key in the store', () => {
     const again = await loadCommandSigner(encrypted.db, { passphrase: AUDIT_KEY }, AUDIT_KEY);
     expect(again.key).toEqual(a.key);
     expect(await encrypted.db.owner((s) => readSigningKey(s))).toEqual({ ...a.key, mac: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect(await verifyCommands(encrypted.admin, [], { auditKey: AUDIT_KEY })).toEqual({ key: a.key, keyProblem: null, orgs: [] });
+    expect(await verifyCommandSignatures(encrypted.admin, [], { auditKey: AUDIT_KEY })).toEqual({ key: a.key, keyProblem: null, orgs: [] });
     // any instance's signer makes signatures the one public key verifies
     expect(checkCommandSignature(cmd, b.sign(cmd), { keyId: a.key.keyId, publicKey: a.key.publicKeyPem })).toBeNull();
   });
@@ -67,16 +67,16 @@ describe('command signing key in the store', () => {
     };
     await encrypted.admin.exec('UPDATE settings SET value = $2 WHERE name = $1', [SIGNING_KEY_SETTING, JSON.stringify(swapped)]);
     try {
-      const report = await verifyCommands(encrypted.admin, [], { auditKey: AUDIT_KEY });
+      const report = await verifyCommandSignatures(encrypted.admin, [], { auditKey: AUDIT_KEY });
       expect(report.key?.keyId).toBe(swapped.keyId);
       expect(report.keyProblem).toMatch(/HMAC of the signing key does not verify/);
       // without the audit key the verifier cannot tell
-      expect((await verifyCommands(encrypted.admin, [])).keyProblem).toBeNull();
+      expect((await verifyCommandSignatures(encrypted.admin, [])).keyProblem).toBeNull();
     } finally {
       await encrypted.admin.exec('UPDATE settings SET value = $2 WHERE name = $1', [SIGNING_KEY_SETTING, JSON.stringify(before)]);
     }
-    expect((await verifyCommands(encrypted.admin, [], { auditKey: AUDIT_KEY })).keyProblem).toBeNull();
-    expect((await verifyCommands(encrypted.admin, [], { auditKey: OTHER_KEY })).keyProblem).toMatch(/another audit key/);
+    expect((await verifyCommandSignatures(encrypted.admin, [], { auditKey: AUDIT_KEY })).keyProblem).toBeNull();
+    expect((await verifyCommandSignatures(encrypted.admin, [], { auditKey: OTHER_KEY })).keyProblem).toMatch(/another audit key/);
   });
 
   it('without a configured audit key the private key is plain PKCS#8, and a key configured later still reads it', async () => {
@@ -86,7 +86,7 @@ describe('command signing key in the store', () => {
     expect(v.privateKeyPem).toMatch(/BEGIN PRIVATE KEY/);
     expect((await loadCommandSigner(clear.db, { passphrase: AUDIT_KEY }, AUDIT_KEY)).key).toEqual(first.key);
     // made with no audit key at all: a verifier holding one cannot vouch for it
-    expect((await verifyCommands(clear.admin, [], { auditKey: AUDIT_KEY })).keyProblem).toMatch(/carries no HMAC/);
+    expect((await verifyCommandSignatures(clear.admin, [], { auditKey: AUDIT_KEY })).keyProblem).toMatch(/carries no HMAC/);
   });
 
   it('the application role cannot read the key: only the claim function and the owner can', async () => {

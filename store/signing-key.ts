@@ -81,7 +81,7 @@ export async function loadCommandSigner(db: Db, opts: CommandSigningOptions, aud
     });
   }
   if (createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString() !== stored.publicKeyPem) throw new Error('the stored signing key pair does not match');
-  return commandSigner(infoOf(stored), privateKey);
+  return { ...commandSigner(infoOf(stored), privateKey), mac: stored.mac };
 }
 
 /**

@@ -26,6 +26,7 @@ import type {
   MetricSeriesQuery,
   OpenIncidentActivity,
   NewUser,
+  NewVerification,
   OrgStore,
   OutboxMessage,
   SignalQuery,
@@ -328,11 +329,14 @@ class PgOrgStore implements OrgStore {
   addCommand(c: Omit<CommandRecord, 'orgId' | 'signature'>): Promise<CommandRecord> {
     return this.run((s) => fix.addCommand(s, this.orgId, c, this.signer));
   }
-  commandSigningKey(): SigningKeyInfo | null {
-    return this.signer?.key ?? null;
+  commandSigningKey(): (SigningKeyInfo & { mac: string | null }) | null {
+    return this.signer ? { ...this.signer.key, mac: this.signer.mac ?? null } : null;
   }
   listCommands(planId: string): Promise<CommandRecord[]> {
     return this.run((s) => fix.listCommands(s, this.orgId, planId));
+  }
+  listOrgCommands(): Promise<CommandRecord[]> {
+    return this.run((s) => fix.allCommands(s, this.orgId));
   }
   addPreflight(p: Omit<PreflightRecord, 'orgId' | 'createdAt'>): Promise<PreflightRecord> {
     return this.run((s) => fix.addPreflight(s, this.orgId, p));
@@ -340,11 +344,14 @@ class PgOrgStore implements OrgStore {
   latestPreflight(planId: string): Promise<PreflightRecord | null> {
     return this.run((s) => fix.latestPreflight(s, this.orgId, planId));
   }
-  addVerification(v: Omit<VerificationRecord, 'orgId' | 'createdAt'>): Promise<VerificationRecord> {
+  addVerification(v: NewVerification): Promise<VerificationRecord> {
     return this.run((s) => verif.addVerification(s, this.orgId, v));
   }
   getVerification(planId: string): Promise<VerificationRecord | null> {
     return this.run((s) => verif.getVerification(s, this.orgId, planId));
+  }
+  listVerifications(planId: string): Promise<VerificationRecord[]> {
+    return this.run((s) => verif.listVerifications(s, this.orgId, planId));
   }
 
   appendAudit(e: AuditInput & { ts?: string }): Promise<AuditEntry> {
@@ -454,6 +461,7 @@ export function createStore(db: Db, opts: CreateStoreOptions): { store: Store; a
     pendingOutbox: (limit: number, minAgeMs = 0): Promise<OutboxMessage[]> => mapped(() => db.tenant(null, (s) => infra.pendingOutbox(s, limit, minAgeMs))),
     orphanedFixPlans: (staleMs: number, limit = 100) => mapped(() => db.tenant(null, (s) => fix.orphanedFixPlans(s, staleMs, limit))),
     unverifiedFixPlans: (before: string, limit = 100) => mapped(() => db.tenant(null, (s) => verif.unverifiedFixPlans(s, before, limit))),
+    verificationsDue: (now: string, limit = 100) => mapped(() => db.tenant(null, (s) => verif.verificationsDue(s, now, limit))),
     markOutboxPublished: async (ids: string[]): Promise<void> => {
       if (ids.length === 0) return;
       await mapped(() => db.tenant(null, (s) => infra.markOutboxPublished(s, ids)));

@@ -40,8 +40,11 @@ export interface UseCaseDeps {
   externalPolicy?: ExternalPolicy;
   /** A plan not approved within this long of its drafting expires (WARROOM_PLAN_TTL_MINUTES); absent: plans never expire. */
   planTtlMs?: number;
-  /** The canary judge's windows (WARROOM_VERIFY_WINDOW_SECONDS, WARROOM_VERIFY_SETTLE_SECONDS); absent: 300 s and 60 s. */
-  verify?: { windowMs: number; settleMs: number };
+  /**
+   * The canary judge's windows and rounds (WARROOM_VERIFY_WINDOW_SECONDS, WARROOM_VERIFY_SETTLE_SECONDS,
+   * WARROOM_VERIFY_ROUNDS); absent: 300 s, 60 s and 3 rounds.
+   */
+  verify?: { windowMs: number; settleMs: number; rounds?: number };
   /** The audit key and where checkpoints are kept: what `verifyAudit` checks the chain with. */
   audit?: { key: Uint8Array; anchor: AuditAnchor | null };
   /** GitHub for the GitOps pull requests (usecases/gitops.ts; set with GITHUB_TOKEN); absent: 503. */

@@ -96,9 +96,9 @@ describe('verifyFix and the sweep', () => {
     nowMs = t0 + 361_000;
     published.length = 0;
     const ranBefore = ran.length;
-    expect(await verifyDuePlans(opened.store, deps, publish)).toEqual([{ id: plan.id, orgId: 'o1', decision: 'continue' }]);
+    expect(await verifyDuePlans(opened.store, deps, publish)).toEqual([{ id: plan.id, orgId: 'o1', round: 1, decision: 'continue' }]);
     const v = (await org.getVerification(plan.id))!;
-    expect(v).toMatchObject({ decision: 'continue', healed: true, services: ['payments'], runBy: 'system:verify', windows: { pre: { to: new Date(t0).toISOString() }, post: { from: new Date(t0 + 60_000).toISOString() } } });
+    expect(v).toMatchObject({ round: 1, decision: 'continue', basis: 'healed', nextRoundAt: null, healed: true, services: ['payments'], runBy: 'system:verify', windows: { pre: { to: new Date(t0).toISOString() }, post: { from: new Date(t0 + 60_000).toISOString() } } });
     expect(v.message).toMatch(/^Continue: the fix healed payments\. payments: error rate fell from 1[23]\.\d% to 0\.2\d%/);
     expect(v.checks.find((c) => c.signal === 'latency_p95')).toMatchObject({ verdict: 'better', pre: expect.any(Number), post: expect.any(Number) });
     expect(Number.isFinite(v.ms) && v.ms >= 0).toBe(true); // the < 1 s target is `warroom bench verify`'s, not a test's
@@ -165,7 +165,10 @@ describe('verifyFix and the sweep', () => {
     const quiet = await executedPlan('ledger', []);
     nowMs = t0 + 400_000;
     const out = await verifyFix(session('bob'), { planId: quiet.id });
-    expect(out.verification).toMatchObject({ decision: 'halt', healed: false, services: [], message: 'Halt: too few samples to judge the fix. no impacted service had data.' });
+    // unknown is not "no effect": nothing undone, judged again after another window
+    expect(out.verification).toMatchObject({ round: 1, decision: 'halt', basis: 'too_few_samples', healed: false, services: [], nextRoundAt: new Date(t0 + 660_000).toISOString() });
+    expect(out.verification.message).toBe(`Halt: too few samples to judge the fix. no impacted service had data. Not undone: with too few samples it is unknown whether the fix helped; judged again at ${new Date(t0 + 660_000).toISOString()} (round 1 of 3).`);
+    expect(out.rollback).toBeNull();
     const inc = await openIncident(session('alice'), { title: 'x', service: 'ledger', severity: 'sev3' });
     const pending = await org.createFixPlan({ id: `plan_${++n}`, incidentId: inc.id, title: 't', env: 'dev', runner: 'kube', risk: 'low', steps: [], status: 'pending_approval', requestedBy: 'alice' });
     await expect(verifyFix(session('bob'), { planId: pending.id })).rejects.toMatchObject({ code: 'conflict', extra: { plan_status: 'pending_approval' } });
@@ -196,5 +199,126 @@ describe('verifyFix and the sweep', () => {
     const w = windowSample(60_000, [b('00', 10), b('30', 30)], [b('00', 0.1), b('30', 0.5)], [b('00', 200)], { cpu_utilization: [b('00', 0.5)], disk_utilization: [] });
     expect(w).toEqual({ requests: 1200, errors: 480, latencyMs: [200], saturation: { cpu_utilization: [0.5] } });
     expect(windowSample(60_000, [], [], [], {})).toEqual({ requests: 0, errors: 0, latencyMs: [], saturation: {} });
+  });
+});
+
+describe('no fix that did not heal is left in place; one not healed yet is judged again', () => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const ours = (id: string, swept: { id: string }[]) => swept.filter((x) => x.id === id);
+
+  it('undoes a fix that had no effect: its rollback runs, recorded and audited, and the verdict says "no effect; undone"', async () => {
+    const t0 = nowMs;
+    const plan = await executedPlan('orders', [{ action: 'undo rollback', target: 'orders', command: 'kubectl rollout undo deployment/orders -n shop --to-revision=3' }]);
+    await org.insertSignals([...points('orders', t0 - 300_000, t0, { rps: 40, err: 0.03, p95: 250 }), ...points('orders', t0 + 60_000, t0 + 360_000, { rps: 40, err: 0.03, p95: 250 })]);
+    nowMs = t0 + 400_000;
+    published.length = 0;
+    const out = await verifyFix(session('bob'), { planId: plan.id });
+    expect(out.verification).toMatchObject({ round: 1, decision: 'halt', basis: 'no_effect', healed: false, nextRoundAt: null });
+    expect(out.verification.message).toMatch(/^Halt: no effect; undone: its rollback runs \(rollback orders\)\. orders: error rate from 3\.\d% to 3\.\d% .*no significant change/);
+    expect(out.rollback).toMatchObject({ ok: true, reason: '1 rollback step(s) ran' });
+    expect(ran.at(-1)).toEqual({ action: 'rollback', target: 'orders', params: { namespace: 'shop', to_version: '1.3.0' }, command: 'kubectl rollout undo deployment/orders -n shop --to-revision=3' });
+    expect((await org.listCommands(plan.id)).map((c) => [c.step, c.status])).toEqual([[0, 'succeeded'], [1, 'succeeded']]);
+    const undone = (await org.listAuditFor(`plan:${plan.id}`)).find((e) => e.action === 'fix.rolled_back');
+    expect(undone?.payload).toMatchObject({ round: 1, why: 'no_effect' });
+    expect(published.find((m) => m.subject === 'verify.run')?.payload).toMatchObject({ round: 1, basis: 'no_effect', final: true, rollback: { ok: true } });
+    expect((await org.getIncident(plan.incidentId))!.status).toBe('open');
+    // final: no later round undoes it twice
+    nowMs = t0 + 2_000_000;
+    const ranNow = ran.length;
+    expect(ours(plan.id, await verifyDuePlans(opened.store, deps, publish))).toEqual([]);
+    expect(ran.length).toBe(ranNow);
+  });
+
+  it('says why a no-effect fix is not undone: a restart leaves nothing changed; an unrecorded inverse is left for a person', async () => {
+    const t0 = nowMs;
+    const inc = await openIncident(session('alice'), { title: 'inventory slow', service: 'inventory', severity: 'sev2' });
+    const mk = async (steps: FixStep[], rollback: FixPlan['rollback']) => {
+      const p = await org.createFixPlan({ id: `plan_${++n}`, incidentId: inc.id, title: 't', env: 'staging', runner: 'kube', risk: 'low', steps, status: 'pending_approval', requestedBy: 'alice', rollback });
+      await decideFix(session('bob'), { planId: p.id, decision: 'approve' });
+      return (await executeFix(session('bob'), { planId: p.id })).plan;
+    };
+    const restart = await mk([{ action: 'restart', target: 'inventory', params: { namespace: 'shop' }, command: 'kubectl rollout restart deployment/inventory -n shop' }], []);
+    const scale = await mk([{ action: 'scale', target: 'inventory', params: { namespace: 'shop', replicas: 6 }, command: 'kubectl scale deployment/inventory --replicas=6 -n shop' }], [{ action: 'undo scale', target: 'inventory', command: 'kubectl scale deployment/inventory --replicas=? -n shop' }]);
+    await org.insertSignals([...points('inventory', t0 - 300_000, t0, { rps: 40, err: 0.03, p95: 250 }), ...points('inventory', t0 + 60_000, t0 + 360_000, { rps: 40, err: 0.03, p95: 250 })]);
+    nowMs = t0 + 400_000;
+    const ranBefore = ran.length;
+    const a = await verifyFix(session('bob'), { planId: restart.id });
+    expect(a.verification).toMatchObject({ basis: 'no_effect', nextRoundAt: null });
+    expect(a.verification.message).toMatch(/^Halt: no effect; not undone: nothing to undo \(step 1 \(restart inventory\): a restart leaves nothing to undo\): nothing it changed is left in place\. inventory: /);
+    expect(a.rollback).toBeNull();
+    const b = await verifyFix(session('bob'), { planId: scale.id });
+    expect(b.verification.message).toMatch(/^Halt: no effect; not undone: left in place for a person to undo: step 1 \(scale inventory\): the previous replica count was not recorded\. /);
+    expect(b.rollback).toBeNull();
+    expect(ran.length).toBe(ranBefore);
+  });
+
+  it('judges a fix that is improving again after another window: healed in round 2, the incident mitigated, every round kept', async () => {
+    const t0 = nowMs;
+    const plan = await executedPlan('shipping', [{ action: 'undo rollback', target: 'shipping', command: 'kubectl rollout undo deployment/shipping -n shop --to-revision=2' }]);
+    await org.insertSignals([
+      ...points('shipping', t0 - 300_000, t0, { rps: 40, err: 0.12, p95: 300 }),
+      ...points('shipping', t0 + 60_000, t0 + 360_000, { rps: 40, err: 0.05, p95: 300 }),
+      ...points('shipping', t0 + 360_000, t0 + 660_000, { rps: 40, err: 0.002, p95: 300 }),
+    ]);
+    nowMs = t0 + 400_000;
+    published.length = 0;
+    expect(ours(plan.id, await verifyDuePlans(opened.store, deps, publish))).toEqual([{ id: plan.id, orgId: 'o1', round: 1, decision: 'continue' }]);
+    const first = (await org.getVerification(plan.id))!;
+    expect(first).toMatchObject({ round: 1, basis: 'improving', healed: false, nextRoundAt: iso(t0 + 660_000) });
+    expect(first.message).toMatch(/^Continue: improving, not healed yet\. .*still outside the SLO: shipping\. Judged again at .* \(round 1 of 3\)\.$/);
+    expect(published.find((m) => m.subject === 'verify.run')?.payload).toMatchObject({ round: 1, basis: 'improving', final: false, nextRoundAt: iso(t0 + 660_000) });
+    expect((await org.getIncident(plan.incidentId))!.status).toBe('open');
+
+    // not due yet: neither the sweep nor a direct call runs round 2
+    nowMs = t0 + 600_000;
+    expect(ours(plan.id, await verifyDuePlans(opened.store, deps, publish))).toEqual([]);
+    expect(await verifyFix(session('bob'), { planId: plan.id })).toMatchObject({ created: false, verification: { round: 1 } });
+
+    nowMs = t0 + 661_000;
+    expect(ours(plan.id, await verifyDuePlans(opened.store, deps, publish))).toEqual([{ id: plan.id, orgId: 'o1', round: 2, decision: 'continue' }]);
+    const second = (await org.getVerification(plan.id))!;
+    // the same pre window; the post window is the new one alone
+    expect(second).toMatchObject({ round: 2, basis: 'healed', healed: true, nextRoundAt: null, windows: { pre: first.windows.pre, post: { from: iso(t0 + 360_000), to: iso(t0 + 660_000) } } });
+    expect(second.message).toMatch(/^Continue: the fix healed shipping\. .* Round 2 of 3\.$/);
+    expect((await org.getIncident(plan.incidentId))!.status).toBe('mitigated');
+    expect((await org.listVerifications(plan.id)).map((v) => [v.round, v.basis])).toEqual([[1, 'improving'], [2, 'healed']]);
+    expect((await org.listAuditFor(`plan:${plan.id}`)).filter((e) => e.action === 'verify.decided').map((e) => e.payload.round)).toEqual([1, 2]);
+    nowMs = t0 + 2_000_000;
+    expect(ours(plan.id, await verifyDuePlans(opened.store, deps, publish))).toEqual([]);
+  });
+
+  it('stops after the last round: too few samples keeps the fix and gathers more each round; still not healed waits for a person', async () => {
+    const two: UseCaseDeps = { ...deps, verify: { windowMs: 300_000, settleMs: 60_000, rounds: 2 } };
+    const t0 = nowMs;
+    const quiet = await executedPlan('reviews', [{ action: 'undo rollback', target: 'reviews', command: 'kubectl rollout undo deployment/reviews -n shop' }]);
+    const slow = await executedPlan('ads', [{ action: 'undo rollback', target: 'ads', command: 'kubectl rollout undo deployment/ads -n shop' }]);
+    await org.insertSignals([
+      ...points('ads', t0 - 300_000, t0, { rps: 40, err: 0.12, p95: 300 }),
+      ...points('ads', t0 + 60_000, t0 + 660_000, { rps: 40, err: 0.05, p95: 300 }),
+    ]);
+    const ranBefore = ran.length;
+    nowMs = t0 + 400_000;
+    await verifyDuePlans(opened.store, two, publish);
+    nowMs = t0 + 661_000;
+    published.length = 0;
+    const swept = await verifyDuePlans(opened.store, two, publish);
+    expect([...ours(quiet.id, swept), ...ours(slow.id, swept)]).toEqual([
+      { id: quiet.id, orgId: 'o1', round: 2, decision: 'halt' },
+      { id: slow.id, orgId: 'o1', round: 2, decision: 'continue' },
+    ]);
+    const q = await org.listVerifications(quiet.id);
+    expect(q.map((v) => [v.round, v.basis, v.nextRoundAt])).toEqual([[1, 'too_few_samples', iso(t0 + 660_000)], [2, 'too_few_samples', null]]);
+    // too few samples: the post window grows to gather more
+    expect(q[1].windows.post).toEqual({ from: q[0].windows.post.from, to: iso(t0 + 660_000) });
+    expect(q[1].message).toMatch(/Still too few samples after round 2 of 2: the fix stays in place, unjudged, and the incident waits for a person\.$/);
+    const sl = (await org.getVerification(slow.id))!;
+    expect(sl).toMatchObject({ round: 2, basis: 'improving', nextRoundAt: null });
+    expect(sl.message).toMatch(/Still not healed after round 2 of 2: the fix stays in place \(it improved things\) and the incident waits for a person\.$/);
+    expect(published.filter((m) => m.subject === 'verify.run').map((m) => m.payload)).toEqual(expect.arrayContaining([expect.objectContaining({ planId: slow.id, final: true, nextRoundAt: null })]));
+    expect(ran.length).toBe(ranBefore); // nothing undone: unknown, or improving
+    expect((await org.getIncident(slow.incidentId))!.status).toBe('open');
+    nowMs = t0 + 5_000_000;
+    const later = await verifyDuePlans(opened.store, two, publish);
+    expect([...ours(quiet.id, later), ...ours(slow.id, later)]).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-/** The org's audit chain: read it, and verify it end to end. */
+/** The org's audit chain: read it, and verify it and its commands' signatures end to end. */
 import { z } from 'zod';
 import type { AuditEntry } from '../../core/schemas.js';
 import { readAudit, verifyAudit } from '../../usecases/audit.js';
@@ -44,7 +44,7 @@ export const listAuditRoute = route({
 export const verifyAuditRoute = route({
   method: 'get',
   path: '/v1/audit/verify',
-  summary: "Verify the org's hash chain",
+  summary: "Verify the org's hash chain and its commands' signatures",
   tag: 'audit',
   scope: 'admin',
   response: {
@@ -59,13 +59,47 @@ export const verifyAuditRoute = route({
         unkeyed: z.number().int().describe('Entries written without a key'),
         since_checkpoint: z.number().int().nullable().describe('Entries after the checkpoint'),
       }),
-      problems: z.array(z.object({ seq: z.number(), problem: z.string(), detail: z.string() })),
+      problems: z.array(z.object({ seq: z.number(), problem: z.string(), detail: z.string() })).describe("The chain's problems"),
+      commands: z
+        .object({
+          ok: z.boolean(),
+          key_id: z.string().nullable().describe('The signing key checked against (GET /v1/signing-key); null: this instance signs nothing'),
+          key_problem: z.string().nullable().describe('Set when the audit key does not vouch for that key (swapped in, or made under another audit key)'),
+          commands: z.number().int().describe('Commands the org recorded'),
+          verified: z.number().int().describe('Commands whose signature verifies'),
+          problems: z.array(
+            z.object({
+              id: z.string(),
+              plan_id: z.string(),
+              problem: z.enum(['unsigned', 'unknown_key', 'bad_signature']),
+              detail: z.string(),
+            }),
+          ),
+        })
+        .describe('Every command a runner executed, checked against its Ed25519 signature, as `warroom audit verify` checks them'),
     }),
-    description: 'ok is false when any row was edited, forged, inserted or deleted, or the chain was rewound past its checkpoint',
+    description: 'ok is false when any row was edited, forged, inserted or deleted, the chain was rewound past its checkpoint, or a command is unsigned, signed with another key or changed since',
   },
   handler: (ctx) =>
-    runUseCase(ctx, (s) => verifyAudit(s), (r) => ({
-      status: 200,
-      body: { ok: r.ok, entries: r.entries, checkpoint: r.checkpoint, summary: { keyed: r.summary.keyed, unchecked: r.summary.unchecked, unkeyed: r.summary.unkeyed, since_checkpoint: r.summary.sinceCheckpoint }, problems: r.problems },
-    })),
+    runUseCase(ctx, (s) => verifyAudit(s), (r) => {
+      const org = r.commands.orgs[0] ?? { commands: 0, verified: 0, problems: [] };
+      return {
+        status: 200,
+        body: {
+          ok: r.ok,
+          entries: r.entries,
+          checkpoint: r.checkpoint,
+          summary: { keyed: r.summary.keyed, unchecked: r.summary.unchecked, unkeyed: r.summary.unkeyed, since_checkpoint: r.summary.sinceCheckpoint },
+          problems: r.problems,
+          commands: {
+            ok: r.commands.keyProblem === null && org.problems.length === 0,
+            key_id: r.commands.key?.keyId ?? null,
+            key_problem: r.commands.keyProblem,
+            commands: org.commands,
+            verified: org.verified,
+            problems: org.problems.map((p) => ({ id: p.id, plan_id: p.planId, problem: p.problem, detail: p.detail })),
+          },
+        },
+      };
+    }),
 });

@@ -1,7 +1,7 @@
 /** The canary judge's routes: verify an executed plan on demand, read its verification. The rules live in usecases/verify.ts. */
 import { z } from 'zod';
-import { VERIFY_DECISIONS, type VerificationRecord } from '../../core/schemas.js';
-import { getVerification, verifyFix } from '../../usecases/verify.js';
+import { VERIFY_BASES, VERIFY_DECISIONS, type VerificationRecord } from '../../core/schemas.js';
+import { listVerificationRounds, verifyFix } from '../../usecases/verify.js';
 import { AppError } from '../../core/errors.js';
 import { route } from '../context.js';
 import { runUseCase } from '../session.js';
@@ -13,7 +13,10 @@ export const VerificationView = z.object({
   id: z.string(),
   plan_id: z.string(),
   incident_id: z.string(),
-  decision: z.enum(VERIFY_DECISIONS).describe('continue: keep the fix; halt: nothing improved (or too few samples), a person looks; rollback: the fix made things worse and its rollback ran'),
+  round: z.number().int().describe('1 for the first verdict; a fix improving but not healed, or with too few samples to judge, is judged again in later rounds'),
+  decision: z.enum(VERIFY_DECISIONS).describe('continue: keep the fix; halt: nothing improved (no effect: the fix was undone) or too few samples (kept, judged again); rollback: the fix made things worse and its rollback ran'),
+  basis: z.enum(VERIFY_BASES).nullable().describe('What the decision rests on: healed, improving, worse, no_effect, too_few_samples (null on verdicts recorded before rounds existed)'),
+  next_round_at: z.string().nullable().describe('When the next round is due; null: this round is final'),
   healed: z.boolean().describe('Every impacted service is back within its SLO (the incident was marked mitigated)'),
   message: z.string().describe('The reasoned verdict, as posted to the war room'),
   checks: z.array(
@@ -38,7 +41,10 @@ export const verificationView = (v: VerificationRecord): z.infer<typeof Verifica
   id: v.id,
   plan_id: v.planId,
   incident_id: v.incidentId,
+  round: v.round,
   decision: v.decision,
+  basis: v.basis,
+  next_round_at: v.nextRoundAt,
   healed: v.healed,
   message: v.message,
   checks: v.checks,
@@ -78,19 +84,23 @@ export const verifyRoute = route({
 export const getVerificationRoute = route({
   method: 'get',
   path: '/v1/fix/plans/:id/verification',
-  summary: "A fix plan's verification by the canary judge",
+  summary: "A fix plan's verification by the canary judge: the latest round, and every round",
   tag: 'fix',
   scope: 'read',
-  response: { status: 200, schema: VerificationView, description: 'The verdict' },
+  response: {
+    status: 200,
+    schema: VerificationView.extend({ rounds: z.array(VerificationView).describe('Every round, the first first (the last is the one above)') }),
+    description: 'The latest verdict and the rounds',
+  },
   errors: [404],
   handler: (ctx) =>
     runUseCase(
       ctx,
       async (s) => {
-        const v = await getVerification(s, ctx.params.id);
-        if (!v) throw new AppError('not_found', `Plan ${ctx.params.id} has no verification (yet: an executed plan is verified once its post window closes).`);
-        return v;
+        const rounds = await listVerificationRounds(s, ctx.params.id);
+        if (rounds.length === 0) throw new AppError('not_found', `Plan ${ctx.params.id} has no verification (yet: an executed plan is verified once its post window closes).`);
+        return rounds;
       },
-      (v) => ({ status: 200, body: verificationView(v) }),
+      (rounds) => ({ status: 200, body: { ...verificationView(rounds[rounds.length - 1]), rounds: rounds.map(verificationView) } }),
     ),
 });

@@ -1,7 +1,8 @@
 /**
  * Signed runner outputs end to end: an instance on a data dir serves its public key, signs the
  * commands a fix ran, an outside verifier checks them with that key alone, and `warroom audit
- * verify` (the command function, as app/cli.ts calls it) catches a command edited in the data dir.
+ * verify` (the command function, as app/cli.ts calls it) and GET /v1/audit/verify catch a command
+ * edited in the data dir.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,5 +113,19 @@ describe('signed runner outputs', () => {
     const report = JSON.parse(json.out) as { ok: boolean; commands: { orgs: { orgId: string; problems: { id: string; planId: string; problem: string }[] }[] } };
     expect(report.ok).toBe(false);
     expect(report.commands.orgs.find((o) => o.orgId === DEFAULT_ORG)?.problems).toEqual([{ id: executed[0].id, planId, problem: 'bad_signature', detail: expect.any(String) }]);
+
+    // the running instance's GET /v1/audit/verify reports the same for its org
+    const again = await startEmbedded('pglite', env);
+    try {
+      const got = await again.client().get('/v1/audit/verify');
+      expect(got.status).toBe(200);
+      expect(got.body).toMatchObject({
+        ok: false,
+        problems: [],
+        commands: { ok: false, key_problem: null, commands: executed.length, verified: executed.length - 1, problems: [{ id: executed[0].id, plan_id: planId, problem: 'bad_signature', detail: expect.any(String) }] },
+      });
+    } finally {
+      await again.stop();
+    }
   }, 120_000);
 });

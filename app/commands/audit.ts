@@ -6,7 +6,8 @@
  * embedded one they refuse (exit 3) and name it; `GET /v1/audit/verify` checks one org on that
  * instance, and the instance records checkpoints itself (WARROOM_AUDIT_CHECKPOINT_MINUTES).
  */
-import { DataDirLockedError, openStore, type OpenedStore, verifyAudit, verifyCommands } from '../../store/index.js';
+import { DataDirLockedError, openStore, type OpenedStore, verifyAudit } from '../../store/index.js';
+import { commandsIntact, verifyCommandSignatures } from '../../usecases/audit-signatures.js';
 import { checkpointAudit, fileAuditAnchor } from '../audit-anchor.js';
 import { auditAnchorDir, storeConfig, type Config } from '../config.js';
 import { refuseHeld, routeDbCommand } from './db-owner.js';
@@ -38,9 +39,10 @@ export async function runAuditVerify(cfg: Config, o: { json?: boolean }): Promis
     const dir = auditAnchorDir(cfg);
     const report = await verifyAudit(admin, undefined, { key: storeConfig(cfg).auditKey, anchor: dir ? fileAuditAnchor(dir) : null });
     const bad = report.filter((r) => r.problems.length > 0);
-    const signed = await verifyCommands(admin, undefined, { auditKey: storeConfig(cfg).auditKey });
+    // the same check as GET /v1/audit/verify makes of one org, over every org
+    const signed = await verifyCommandSignatures(admin, await admin.listOrgIds(), { auditKey: storeConfig(cfg).auditKey });
     const badCommands = signed.orgs.filter((r) => r.problems.length > 0);
-    const ok = bad.length === 0 && badCommands.length === 0 && signed.keyProblem === null;
+    const ok = bad.length === 0 && commandsIntact(signed);
     if (o.json) process.stdout.write(`${JSON.stringify({ ok, orgs: report, commands: signed }, null, 2)}\n`);
     else {
       for (const r of report) {

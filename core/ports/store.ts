@@ -107,6 +107,11 @@ export interface Store {
    * finished) before `before`: their post window has closed (security-definer function). Oldest first.
    */
   unverifiedFixPlans(before: string, limit?: number): Promise<{ id: string; orgId: string; executedAt: string }[]>;
+  /**
+   * Plans of any org whose latest verification round calls for another one due by `now` (a fix
+   * improving but not healed yet, or too few samples to judge) (security-definer function). Longest waiting first.
+   */
+  verificationsDue(now: string, limit?: number): Promise<{ planId: string; orgId: string; round: number; dueAt: string }[]>;
   markOutboxPublished(ids: string[]): Promise<void>;
   /**
    * Platform settings (not tenant data), e.g. the hash of a generated admin key. Stores `value`

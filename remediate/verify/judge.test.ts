@@ -34,8 +34,7 @@ describe('judge', () => {
   it('continues and says healed when errors and latency fall back within the SLO', () => {
     const rng = seededRng(1);
     const v = judge([svc(windowOf(rng, { rps: 40, errorRate: 0.12, p95: 900 }), windowOf(rng, { rps: 40, errorRate: 0.002, p95: 180 }), { p95ObjectiveMs: 300 })]);
-    expect(v.decision).toBe('continue');
-    expect(v.healed).toBe(true);
+    expect(v).toMatchObject({ decision: 'continue', basis: 'healed', healed: true });
     const by = Object.fromEntries(v.checks.map((c) => [c.signal, c]));
     expect(by.error_rate).toMatchObject({ verdict: 'better', test: 'two-proportion z-test (continuity-corrected)' });
     expect(by.error_rate.p).toBeLessThan(1e-6);
@@ -49,7 +48,7 @@ describe('judge', () => {
   it('continues without healing when the error rate falls but still burns the budget', () => {
     const rng = seededRng(2);
     const v = judge([svc(windowOf(rng, { rps: 40, errorRate: 0.2, p95: 200 }), windowOf(rng, { rps: 40, errorRate: 0.05, p95: 200 }))]);
-    expect(v).toMatchObject({ decision: 'continue', healed: false });
+    expect(v).toMatchObject({ decision: 'continue', basis: 'improving', healed: false });
     expect(v.message).toMatch(/improving, not healed yet.*still outside the SLO: payments/);
     // a target of several nines is written with them (a walk showed 99.95% as "SLO 100.0%")
     const nines = judge([svc(windowOf(rng, { rps: 40, errorRate: 0.2, p95: 200 }), windowOf(rng, { rps: 40, errorRate: 0.05, p95: 200 }), { sloTarget: 0.9995 })]);
@@ -84,8 +83,9 @@ describe('judge', () => {
   it('halts when nothing changed', () => {
     const rng = seededRng(5);
     const v = judge([svc(windowOf(rng, { rps: 40, errorRate: 0.03, p95: 250 }), windowOf(rng, { rps: 40, errorRate: 0.03, p95: 250 }))]);
-    expect(v).toMatchObject({ decision: 'halt', healed: false });
+    expect(v).toMatchObject({ decision: 'halt', basis: 'no_effect', healed: false });
     expect(v.message).toMatch(/^Halt: no significant improvement after the fix\. payments: error rate from/);
+    expect(v.message).toBe(`Halt: no significant improvement after the fix. ${v.detail}.`);
     expect(v.checks.every((c) => c.verdict === 'unchanged')).toBe(true);
   });
 
@@ -96,9 +96,27 @@ describe('judge', () => {
         { requests: 10, errors: 0, latencyMs: [100, 120], saturation: {} },
       ),
     ]);
-    expect(v).toMatchObject({ decision: 'halt', healed: false });
+    expect(v).toMatchObject({ decision: 'halt', basis: 'too_few_samples', healed: false });
     expect(v.message).toMatch(/^Halt: too few samples to judge the fix\. payments: too few samples: 12 requests before and 10 after \(at least 100 each\); payments: too few samples: 2 latency values/);
     expect(judge([]).message).toBe('Halt: too few samples to judge the fix. no impacted service had data.');
+  });
+
+  it('calls "no effect" (a reason to undo) only with a service measured on both its error rate and its p95; less is too few samples', () => {
+    const rng = seededRng(8);
+    // latency measured and unchanged, but too few requests to judge the error rate: unknown, not no effect
+    const quiet = { requests: 50, errors: 5 };
+    const partly = judge([svc({ ...windowOf(rng, { rps: 40, errorRate: 0.03, p95: 250 }), ...quiet }, { ...windowOf(rng, { rps: 40, errorRate: 0.03, p95: 250 }), ...quiet })]);
+    expect(partly).toMatchObject({ decision: 'halt', basis: 'too_few_samples' });
+    expect(partly.message).toMatch(/^Halt: too few samples to judge the fix\. no service was measured on both its error rate and its p95 latency; payments: too few samples: 50 requests/);
+    // one service fully measured, another with nothing: measured, and nothing moved
+    const mixed = judge([
+      svc(windowOf(rng, { rps: 40, errorRate: 0.03, p95: 250 }), windowOf(rng, { rps: 40, errorRate: 0.03, p95: 250 })),
+      svc({ requests: 0, errors: 0, latencyMs: [], saturation: {} }, { requests: 3, errors: 0, latencyMs: [1], saturation: {} }, { service: 'cart' }),
+    ]);
+    expect(mixed).toMatchObject({ decision: 'halt', basis: 'no_effect' });
+    // and a worse signal still wins over anything unmeasured
+    const worse = judge([svc(windowOf(rng, { rps: 40, errorRate: 0.01, p95: 250 }), { ...windowOf(rng, { rps: 40, errorRate: 0.2, p95: 250 }), latencyMs: [] })]);
+    expect(worse).toMatchObject({ decision: 'rollback', basis: 'worse' });
   });
 
   it('judges raw latency samples by their p95', () => {

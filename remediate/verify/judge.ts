@@ -7,8 +7,9 @@
  *    (burn > 1) significantly, or a resource is significantly fuller and near saturation;
  *  - continue — nothing is worse and the error rate, the latency or the burn rate fell back
  *    significantly; `healed` when, besides, every impacted service is within its SLO after;
- *  - halt — nothing is worse but nothing improved either (no significant change, or too few
- *    samples to tell): leave the change in place and let a person look.
+ *  - halt — nothing is worse but nothing improved either: `no_effect` when something was
+ *    measured and nothing moved (the caller undoes the fix: it did not heal), `too_few_samples`
+ *    when nothing could be measured (the caller keeps it and looks again: unknown is not "no effect").
  *
  * "Significant" is a two-sided test at `alpha` suited to the data: counts of errors among
  * requests by the two-proportion test (Fisher's exact test for small counts), latency and
@@ -18,7 +19,7 @@
  * significant; the burn rate needs none: burning the budget faster than allowed matters at any size.
  * Pure: plain data in, plain data out.
  */
-import type { VerifyCheck, VerifyDecision } from '../../core/schemas.js';
+import type { VerifyBasis, VerifyCheck, VerifyDecision } from '../../core/schemas.js';
 import { mannWhitneyU, median, quantile, twoProportionTest, type TestResult } from './stats.js';
 
 /** What one window of one service holds. */
@@ -50,8 +51,13 @@ export type Check = VerifyCheck;
 
 export interface Verdict {
   decision: Decision;
+  /** What the decision rests on (core/schemas.ts VERIFY_BASES). */
+  basis: VerifyBasis;
   healed: boolean;
   checks: Check[];
+  /** The reasons, one per telling check, without the headline (for a caller that words its own). */
+  detail: string;
+  /** The headline and the reasons. */
   message: string;
 }
 
@@ -217,20 +223,27 @@ export function judge(services: readonly ServiceWindows[], opts: Partial<JudgeOp
   const golden = checks.filter((c) => GOLDEN.has(c.signal));
   const line = (c: Check) => `${c.service}: ${c.reason}`;
   if (worse.length > 0) {
-    return { decision: 'rollback', healed: false, checks, message: `Rollback: the fix made things worse. ${worse.map(line).join('; ')}.` };
+    const detail = worse.map(line).join('; ');
+    return { decision: 'rollback', basis: 'worse', healed: false, checks, detail, message: `Rollback: the fix made things worse. ${detail}.` };
   }
   if (better.length > 0) {
     const healed = perService.every((x) => withinSlo(x.s, x.checks));
     const outside = perService.filter((x) => !withinSlo(x.s, x.checks)).map((x) => x.s.service);
-    const message = healed
-      ? `Continue: the fix healed ${services.map((s) => s.service).join(', ')}. ${better.map(line).join('; ')}; every impacted service is within its SLO.`
-      : `Continue: improving, not healed yet. ${better.map(line).join('; ')}; still outside the SLO: ${outside.join(', ')}.`;
-    return { decision: 'continue', healed, checks, message };
+    const detail = healed ? `${better.map(line).join('; ')}; every impacted service is within its SLO` : `${better.map(line).join('; ')}; still outside the SLO: ${outside.join(', ')}`;
+    const message = healed ? `Continue: the fix healed ${services.map((s) => s.service).join(', ')}. ${detail}.` : `Continue: improving, not healed yet. ${detail}.`;
+    return { decision: 'continue', basis: healed ? 'healed' : 'improving', healed, checks, detail, message };
   }
-  if (golden.length === 0 || golden.every((c) => c.verdict === 'insufficient')) {
+  // "No effect" is a reason to undo the fix (usecases/verify.ts), so it needs a measurement of the
+  // symptoms: some service with both its error rate and its p95 judged, and nothing moved
+  // anywhere. Anything less is "too few samples": unknown, the fix stays and is looked at again.
+  const measured = perService.filter((x) => ['error_rate', 'latency_p95'].every((sig) => x.checks.some((c) => c.signal === sig && c.verdict !== 'insufficient')));
+  if (measured.length === 0) {
+    const partly = golden.some((c) => c.verdict !== 'insufficient');
     const why = golden.length === 0 ? 'no impacted service had data' : golden.filter((c) => c.signal !== 'burn_rate').map(line).join('; ');
-    return { decision: 'halt', healed: false, checks, message: `Halt: ${TOO_FEW} to judge the fix. ${why}.` };
+    const detail = partly ? `no service was measured on both its error rate and its p95 latency; ${why}` : why;
+    return { decision: 'halt', basis: 'too_few_samples', healed: false, checks, detail, message: `Halt: ${TOO_FEW} to judge the fix. ${detail}.` };
   }
   const judged = golden.filter((c) => c.verdict !== 'insufficient' && c.signal !== 'burn_rate');
-  return { decision: 'halt', healed: false, checks, message: `Halt: no significant improvement after the fix. ${(judged.length ? judged : golden).map(line).join('; ')}.` };
+  const detail = judged.map(line).join('; ');
+  return { decision: 'halt', basis: 'no_effect', healed: false, checks, detail, message: `Halt: no significant improvement after the fix. ${detail}.` };
 }

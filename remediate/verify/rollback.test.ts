@@ -27,10 +27,15 @@ describe('rollbackSteps', () => {
   it('skips what nothing undoes or what was not recorded, saying why', () => {
     const steps = [fwd('restart', {}), fwd('expand_disk', { disk_gb: 40, from_disk_gb: 20 }), fwd('scale', { replicas: 6 }), fwd('scale', { replicas: 6, from_replicas: 2 })];
     expect(rollbackSteps({ steps, rollback: steps.slice(0, 3).map((s) => undo(s.action)) })).toEqual([
-      { skipped: 'step 4 (scale cart): no rollback was recorded' },
-      { skipped: 'step 3 (scale cart): the previous replica count was not recorded' },
-      { skipped: 'step 2 (expand_disk cart): a volume cannot shrink back' },
-      { skipped: 'step 1 (restart cart): a restart leaves nothing to undo' },
+      { skipped: 'step 4 (scale cart): no rollback was recorded', why: 'unknown' },
+      { skipped: 'step 3 (scale cart): the previous replica count was not recorded', why: 'unknown' },
+      { skipped: 'step 2 (expand_disk cart): a volume cannot shrink back', why: 'nothing_to_undo' },
+      { skipped: 'step 1 (restart cart): a restart leaves nothing to undo', why: 'nothing_to_undo' },
+    ]);
+    // nothing to undo is said as such even where no rollback was written down
+    expect(rollbackSteps({ steps: [fwd('restart', {}), fwd('add_index', {})], rollback: [] })).toEqual([
+      { skipped: 'step 2 (add_index cart): an added index leaves nothing to undo', why: 'nothing_to_undo' },
+      { skipped: 'step 1 (restart cart): a restart leaves nothing to undo', why: 'nothing_to_undo' },
     ]);
     expect(rollbackSteps({ steps: [], rollback: [] })).toEqual([]);
   });

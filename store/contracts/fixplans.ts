@@ -1,9 +1,10 @@
 /** The `FixPlanStore` port: plans moved by compare-and-set, their heartbeat, approvals, commands, preflights and verifications (and `Store.orphanedFixPlans`, `Store.unverifiedFixPlans`). */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AdminStore, OrgStore, Store } from '../../core/ports/index.js';
+import type { FixPlan } from '../../core/schemas.js';
 import { checkCommandSignature } from '../../core/signing.js';
 import type { Db } from '../sql.js';
-import { verifyCommands } from '../verify.js';
+import { verifyCommandSignatures } from '../../usecases/audit-signatures.js';
 import { TEST_AUDIT_KEY, failure, incident, planOf, type StoreOpener, twoOrgs, uid } from './fixtures.js';
 
 export function fixPlanStoreContract(name: string, open: StoreOpener): void {
@@ -135,7 +136,7 @@ export function fixPlanStoreContract(name: string, open: StoreOpener): void {
         expect((await failure(() => db.tenant(orgA, (s) => s.query('DELETE FROM commands WHERE org_id = $1 AND id = $2', where)))).code).toBe('42501');
         expect((await failure(() => admin.exec("UPDATE commands SET output = 'x' WHERE org_id = $1 AND id = $2", where))).message).toMatch(/immutable/);
         expect((await failure(() => admin.exec('DELETE FROM commands WHERE org_id = $1 AND id = $2', where))).message).toMatch(/immutable/);
-        expect(await verifyCommands(admin, [orgA], { auditKey: TEST_AUDIT_KEY })).toMatchObject({ keyProblem: null, orgs: [{ orgId: orgA, problems: [] }] });
+        expect(await verifyCommandSignatures(admin, [orgA], { auditKey: TEST_AUDIT_KEY })).toMatchObject({ keyProblem: null, orgs: [{ orgId: orgA, problems: [] }] });
 
         // an owner who disables the trigger can edit the row, not its signature
         await admin.exec('ALTER TABLE commands DISABLE TRIGGER commands_immutable');
@@ -144,7 +145,7 @@ export function fixPlanStoreContract(name: string, open: StoreOpener): void {
         } finally {
           await admin.exec('ALTER TABLE commands ENABLE TRIGGER commands_immutable');
         }
-        const report = await verifyCommands(admin, [orgA]);
+        const report = await verifyCommandSignatures(admin, [orgA]);
         expect(report.key?.keyId).toBe(key!.keyId);
         expect(report.orgs[0].problems).toEqual([{ id: cmd.id, planId: p.id, problem: 'bad_signature', detail: expect.any(String) }]);
       });
@@ -194,13 +195,58 @@ export function fixPlanStoreContract(name: string, open: StoreOpener): void {
           runBy: 'system:verify',
         };
         const stored = await A.addVerification(v);
-        expect(stored).toMatchObject({ ...v, orgId: orgA });
+        // given no round: round 1, final, no basis
+        expect(stored).toMatchObject({ ...v, orgId: orgA, round: 1, basis: null, nextRoundAt: null });
         expect(await A.getVerification(a.id)).toEqual(stored);
         expect(await B.getVerification(a.id)).toBeNull();
-        // one per plan: a second run (another process) gets a conflict
+        // one per plan and round: a second run (another process) gets a conflict
         expect((await failure(() => A.addVerification({ ...v, id: uid('ver'), decision: 'halt' }))).code).toBe('conflict');
         expect((await failure(() => B.addVerification({ ...v, id: uid('ver') }))).code).toBe('invalid_input');
         expect((await ours('2020-01-01T12:00:00Z')).map((o) => o.id)).toEqual([b.id, late.id]);
+      });
+
+      it('keeps each verification round of a plan, the latest as its verification, and lists the rounds due across orgs', async () => {
+        const executed = async (S: OrgStore) => {
+          const p = await S.createFixPlan(planOf((await incident(S)).id));
+          await S.transitionFixPlan(p.id, ['pending_approval'], 'approved');
+          await S.transitionFixPlan(p.id, ['approved'], 'executing');
+          return (await S.transitionFixPlan(p.id, ['executing'], 'executed'))!;
+        };
+        const a = await executed(A);
+        const b = await executed(B);
+        const span = { from: '2020-02-01T10:01:00.000Z', to: '2020-02-01T10:06:00.000Z' };
+        const round = (p: FixPlan, r: number, nextRoundAt: string | null) => ({
+          id: uid('ver'),
+          planId: p.id,
+          incidentId: p.incidentId,
+          round: r,
+          decision: 'continue' as const,
+          basis: nextRoundAt ? ('improving' as const) : ('healed' as const),
+          nextRoundAt,
+          healed: !nextRoundAt,
+          message: `round ${r}`,
+          checks: [],
+          services: ['checkout'],
+          windows: { pre: span, post: span },
+          ms: 1,
+          runBy: 'system:verify',
+        });
+        const due = async (now: string) => (await store.verificationsDue(now)).filter((d) => [a.id, b.id].includes(d.planId));
+        const a1 = await A.addVerification(round(a, 1, '2020-02-01T10:11:00+00:00'));
+        expect(a1).toMatchObject({ round: 1, basis: 'improving', nextRoundAt: '2020-02-01T10:11:00.000Z' });
+        await B.addVerification(round(b, 1, '2020-02-01T10:20:00.000Z'));
+        expect(await due('2020-02-01T10:10:59Z')).toEqual([]);
+        expect(await due('2020-02-01T10:30:00Z')).toEqual([
+          { planId: a.id, orgId: orgA, round: 1, dueAt: '2020-02-01T10:11:00.000Z' },
+          { planId: b.id, orgId: orgB, round: 1, dueAt: '2020-02-01T10:20:00.000Z' },
+        ]);
+        // the next round: the latest is the plan's verification, and no longer due
+        expect((await failure(() => A.addVerification({ ...round(a, 1, null), id: uid('ver') }))).code).toBe('conflict');
+        const a2 = await A.addVerification(round(a, 2, null));
+        expect(await A.getVerification(a.id)).toEqual(a2);
+        expect(await A.listVerifications(a.id)).toEqual([a1, a2]);
+        expect(await B.listVerifications(a.id)).toEqual([]);
+        expect((await due('2020-02-01T10:30:00Z')).map((d) => d.planId)).toEqual([b.id]);
       });
     });
   });

@@ -54,5 +54,6 @@ GRANT EXECUTE ON FUNCTION warroom_outbox_mark_published(text[]) TO {{app_role}};
 GRANT EXECUTE ON FUNCTION warroom_claim_setting(text, text) TO {{app_role}};
 GRANT EXECUTE ON FUNCTION warroom_fix_plans_orphaned(integer, integer) TO {{app_role}};
 GRANT EXECUTE ON FUNCTION warroom_fix_plans_unverified(timestamptz, integer) TO {{app_role}};
+GRANT EXECUTE ON FUNCTION warroom_verifications_due(timestamptz, integer) TO {{app_role}};
 GRANT EXECUTE ON FUNCTION warroom_audit_append(text, bigint, text, timestamptz, text, text, text, jsonb, text, text) TO {{app_role}};
 GRANT EXECUTE ON FUNCTION warroom_kb_lexical(text[], integer, float8, float8, float8, float8, integer) TO {{app_role}};
