@@ -13,7 +13,7 @@ export interface OutcomeInput {
   commands: CommandRecord[];
   baseUrl: string;
   /** The canary verdict after the run, when one exists. */
-  verification?: { verdict: 'passed' | 'failed' | 'rolled_back' | 'halted'; detail?: string };
+  verification?: { verdict: 'passed' | 'improving' | 'failed' | 'rolled_back' | 'halted'; detail?: string };
 }
 
 /** Characters of a command's output shown (its end: that is where errors are). */

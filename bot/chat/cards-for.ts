@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { planDiff } from '../../core/plan-diff.js';
-import type { Hypothesis, Incident } from '../../core/schemas.js';
+import type { Hypothesis, Incident, VerificationRecord } from '../../core/schemas.js';
 import { latestAnalysisOrNull } from '../../usecases/analyses.js';
 import type { IncidentAnalysis } from '../../usecases/analyze.js';
 import { getFix } from '../../usecases/fix.js';
@@ -95,7 +95,17 @@ export async function planCardFor(s: Session, planId: string, baseUrl: string): 
   return { card, digest: digestOf(planVersion(plan), approvals.map((x) => x.id), ...(preflight ? [preflight.id] : [])) };
 }
 
-const VERDICT_OF = { continue: 'passed', halt: 'halted', rollback: 'rolled_back' } as const;
+/** The card's word for a verdict: a `continue` that has not healed yet is "improving", not "passed". */
+function verdictOf(v: VerificationRecord): 'passed' | 'improving' | 'halted' | 'rolled_back' {
+  if (v.decision === 'continue') return v.healed ? 'passed' : 'improving';
+  return v.decision === 'halt' ? 'halted' : 'rolled_back';
+}
+
+/** The judge's reason, with the round it came from and when it looks again (rounds: usecases/verify.ts). */
+function verificationDetail(v: VerificationRecord): string {
+  const round = v.round > 1 || v.nextRoundAt ? ` (round ${v.round}${v.nextRoundAt ? `; judged again after ${v.nextRoundAt}` : ''})` : '';
+  return `${v.message}${round}`;
+}
 
 /** The outcome of a plan that ran (executed, dry run or failed), or null before it ran, with its verification once there is one. */
 export async function outcomeCardFor(s: Session, planId: string, baseUrl: string): Promise<BuiltCard | null> {
@@ -103,6 +113,6 @@ export async function outcomeCardFor(s: Session, planId: string, baseUrl: string
   if (!RAN_STATUSES.has(plan.status)) return null;
   // the canary judge's verdict, once the post window closed (usecases/verify.ts): its message is the reason
   const v = await s.org.getVerification(plan.id);
-  const verification = v ? { verdict: VERDICT_OF[v.decision], detail: v.message } : undefined;
+  const verification = v ? { verdict: verdictOf(v), detail: verificationDetail(v) } : undefined;
   return { card: outcomeCard({ plan, approvals, commands, baseUrl, ...(verification ? { verification } : {}) }), digest: digestOf(planVersion(plan), commands.map((c) => c.id), v?.id ?? null) };
 }

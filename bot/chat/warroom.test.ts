@@ -139,13 +139,21 @@ describe('war rooms', () => {
     const outcome = surface.messages.find((m) => m.card.id === `outcome:${planId}`)!;
     const span = { from: '2026-03-01T10:00:00.000Z', to: '2026-03-01T10:05:00.000Z' };
     const message = 'Halt: too few samples to judge the fix. no impacted service had data.';
-    await w.seeded.org.addVerification({ id: 'ver_1', planId, incidentId: id, decision: 'halt', healed: false, message, checks: [], services: [], windows: { pre: span, post: span }, ms: 1, runBy: 'system:verify' });
+    await w.seeded.org.addVerification({ id: 'ver_1', planId, incidentId: id, nextRoundAt: '2026-03-01T10:10:00.000Z', decision: 'halt', healed: false, message, checks: [], services: [], windows: { pre: span, post: span }, ms: 1, runBy: 'system:verify' });
     await publish({ incidentId: id, change: 'verify', planId });
     await publish({ incidentId: id, change: 'verify', planId });
     expect(postsOf(`outcome:${planId}`)).toBe(1);
     expect(outcome.versions).toHaveLength(2);
     const facts = outcome.card.blocks.flatMap((b) => (b.type === 'facts' ? b.facts : []));
-    expect(facts).toContainEqual({ label: 'Verification', value: `halted: ${message}` });
+    expect(facts).toContainEqual({ label: 'Verification', value: `halted: ${message} (round 1; judged again after 2026-03-01T10:10:00.000Z)` });
+
+    // the next round: better but not healed reads "improving" (not "passed"), with its round
+    const better = 'Continue: improving, not healed yet.';
+    await w.seeded.org.addVerification({ id: 'ver_2', planId, incidentId: id, round: 2, decision: 'continue', healed: false, message: better, checks: [], services: [], windows: { pre: span, post: span }, ms: 1, runBy: 'system:verify' });
+    await publish({ incidentId: id, change: 'verify', planId });
+    const facts2 = outcome.card.blocks.flatMap((b) => (b.type === 'facts' ? b.facts : []));
+    expect(facts2).toContainEqual({ label: 'Verification', value: `improving: ${better} (round 2)` });
+    expect(postsOf(`outcome:${planId}`)).toBe(1);
   });
 
   it('posts the hypotheses card when an analysis lands, once (the analyze reply in the room carries no card)', async () => {
