@@ -276,12 +276,14 @@ async function wrongPlan(e: Embedded, incidentId: string, s: FixStep, requestedB
 /**
  * The product's canary judge as the suite's hook (remediate/verify, usecases/verify.ts): asks the
  * instance for the plan's verification (`POST /v1/fix/verify`, which answers the stored verdict
- * when the instance's own sweep already judged it). On `rollback` the instance has already run the
- * plan's rollback.
+ * when the instance's own sweep already judged it). On `rollback`, and on a halt for no effect
+ * (`halt:no_effect`), the instance has already run the plan's rollback.
  */
 export const canaryJudge: VerifyHook = async (ctx) => {
   const res = await fetch(`${ctx.url}/v1/fix/verify`, { method: 'POST', headers: { authorization: `Bearer ${ctx.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ plan_id: ctx.planId }) });
-  const body = (await res.json().catch(() => ({}))) as { verification?: { decision?: string; message?: string }; detail?: string };
+  const body = (await res.json().catch(() => ({}))) as { verification?: { decision?: string; basis?: string | null; message?: string }; detail?: string };
   const decision = body.verification?.decision;
-  return { decision: res.ok && decision ? decision : `error ${res.status}: ${body.detail ?? ''}`.trim(), ...(body.verification?.message ? { message: body.verification.message } : {}) };
+  // a halt says what it rests on: `halt:no_effect` was undone by the instance, `halt:too_few_samples` was not
+  const basis = decision === 'halt' && body.verification?.basis ? `:${body.verification.basis}` : '';
+  return { decision: res.ok && decision ? `${decision}${basis}` : `error ${res.status}: ${body.detail ?? ''}`.trim(), ...(body.verification?.message ? { message: body.verification.message } : {}) };
 };

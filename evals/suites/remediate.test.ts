@@ -59,12 +59,15 @@ describe('remediate: scoring', () => {
       row({ minutesToHealthy: 7 }),
       row({ executed: 'restart@a', rightAction: false, healed: false, minutesToHealthy: null }),
       row({ executed: 'restart@a', rightAction: false, healed: false, minutesToHealthy: null, judge: 'rollback' }),
+      // halted for no effect: the instance undid it; halted for too few samples: it stays
+      row({ executed: 'scale@a', rightAction: false, healed: false, minutesToHealthy: null, judge: 'halt:no_effect' }),
+      row({ executed: 'scale@a', rightAction: false, healed: false, minutesToHealthy: null, judge: 'halt:too_few_samples' }),
       // stopped before execution (preflight refused): not healed, not a wrong fix
       row({ executed: null, stoppedAt: 'preflight: policy', preflight: 'failed', healed: false, minutesToHealthy: null }),
       row({ set: 'held-out', minutesToHealthy: 5 }),
     ];
     const m = summarize(rows, false);
-    expect(m).toMatchObject({ scenarios: 5, heal_rate: 0.4, wrong_fix_rate: 0.5, wrong_fixes_left_in_place: 1, median_minutes_to_healthy: 5, heldout_scenarios: 1, heldout_heal_rate: 1, unapproved_executions: 0 });
+    expect(m).toMatchObject({ scenarios: 7, heal_rate: 0.286, wrong_fix_rate: 0.667, wrong_fixes_left_in_place: 2, median_minutes_to_healthy: 5, heldout_scenarios: 1, heldout_heal_rate: 1, unapproved_executions: 0 });
     expect(m).not.toHaveProperty('probe_caught');
   });
 
@@ -75,8 +78,8 @@ describe('remediate: scoring', () => {
 
   it('scores the probe: a wrong fix that healed, and the judge catching it', () => {
     const probe = (x: Partial<Row>) => row({ set: 'probe', mode: 'wrong', executed: 'restart@a', rightAction: false, healed: false, minutesToHealthy: null, ...x });
-    const m = summarize([probe({ judge: 'rollback' }), probe({ judge: 'continue' }), probe({ healed: true, judge: 'rollback' })], true);
-    expect(m).toMatchObject({ probe_kinds: 3, probe_executed: 3, probe_healed: 1, probe_caught: 0.667 });
+    const m = summarize([probe({ judge: 'rollback' }), probe({ judge: 'continue' }), probe({ healed: true, judge: 'rollback' }), probe({ judge: 'halt:no_effect' }), probe({ judge: 'halt:too_few_samples' })], true);
+    expect(m).toMatchObject({ probe_kinds: 5, probe_executed: 5, probe_healed: 1, probe_caught: 0.6 });
   });
 
   it('builds the wrong fix as a runner step, takes one probe scenario per fault kind, declares the targets', () => {

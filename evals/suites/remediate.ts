@@ -68,6 +68,12 @@ const median = (xs: number[]): number | null => {
 };
 const share = (n: number, d: number) => (d ? Number((n / d).toFixed(3)) : 0);
 
+/**
+ * The judge took the fix out: it rolled it back, or halted it for having no effect, which undoes it too
+ * (usecases/verify.ts; a restart leaves nothing to undo). A halt for too few samples leaves it in place.
+ */
+export const undoneByJudge = (judge: string): boolean => judge === 'rollback' || judge === 'halt:no_effect';
+
 /** Metrics over the rows of one set (prefix '' for the library, 'heldout_' for the held-out set). */
 export function summarizeSet(rows: readonly Row[], prefix: string): Record<string, number> {
   const executed = rows.filter((r) => r.executed !== null && r.stoppedAt === null);
@@ -79,7 +85,7 @@ export function summarizeSet(rows: readonly Row[], prefix: string): Record<strin
     [`${prefix}right_action`]: share(rows.filter((r) => r.rightAction).length, rows.length),
     [`${prefix}heal_rate`]: share(rows.filter((r) => r.healed).length, rows.length),
     [`${prefix}wrong_fix_rate`]: share(wrong.length, executed.length),
-    [`${prefix}wrong_fixes_left_in_place`]: wrong.filter((r) => r.judge !== 'rollback').length,
+    [`${prefix}wrong_fixes_left_in_place`]: wrong.filter((r) => !undoneByJudge(r.judge)).length,
     ...(minutes === null ? {} : { [`${prefix}median_minutes_to_healthy`]: minutes }),
   };
 }
@@ -95,7 +101,7 @@ export function summarize(rows: readonly Row[], judged: boolean): Record<string,
     probe_kinds: probes.length,
     probe_executed: probesRan.length,
     probe_healed: probesRan.filter((r) => r.healed).length,
-    ...(judged ? { probe_caught: share(probesRan.filter((r) => r.judge === 'rollback').length, probesRan.length) } : {}),
+    ...(judged ? { probe_caught: share(probesRan.filter((r) => undoneByJudge(r.judge)).length, probesRan.length) } : {}),
   };
 }
 
