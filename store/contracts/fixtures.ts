@@ -2,6 +2,7 @@
  * What the store contract suites share: the opener they take, fixtures, and helpers. Every suite
  * creates its own orgs, so all of them can run on one database (PGlite's cold start is seconds).
  */
+import { beforeAll } from 'vitest';
 import { ulid } from 'ulid';
 import type { OrgStore, Store } from '../../core/ports/index.js';
 import type { Evidence, FixPlan, Hypothesis, Signal } from '../../core/schemas.js';
@@ -92,6 +93,18 @@ export async function twoOrgs(store: Store, orgA: string, orgB: string): Promise
   await store.createOrg({ id: orgA, name: 'Org A' });
   await store.createOrg({ id: orgB, name: 'Org B' });
   return { A: store.forOrg(orgA), B: store.forOrg(orgB) };
+}
+
+/**
+ * Two fresh orgs of the opened store, made in the suite's `beforeAll` (a contract's usual start):
+ * read `orgs.A` / `orgs.B` inside the tests, once they run.
+ */
+export function twoOrgsBeforeAll(open: StoreOpener): { orgA: string; orgB: string; A: OrgStore; B: OrgStore } {
+  const orgs = { orgA: uid('orga'), orgB: uid('orgb') } as { orgA: string; orgB: string; A: OrgStore; B: OrgStore };
+  beforeAll(async () => {
+    Object.assign(orgs, await twoOrgs((await open()).store, orgs.orgA, orgs.orgB));
+  });
+  return orgs;
 }
 
 /** An incident of org `o`, with ids fresh per call. */
