@@ -42,7 +42,11 @@ export interface VerifyContext {
   /** Whether this is the deliberately wrong fix of the probe (a judge must not read it). */
   probe: boolean;
 }
-export type VerifyHook = (ctx: VerifyContext) => Promise<{ decision: 'continue' | 'halt' | 'rollback' | string }>;
+/** A judge's answer; `nextRoundAt` (ISO, sim time): not final, ask again then (the product's verification rounds). */
+export type VerifyHook = (ctx: VerifyContext) => Promise<{ decision: 'continue' | 'halt' | 'rollback' | string; nextRoundAt?: string | null }>;
+
+/** Most times a judge is asked about one plan (the product's default WARROOM_VERIFY_ROUNDS is 3). */
+const MAX_JUDGE_ASKS = 5;
 
 export interface RunOptions {
   mode: 'planned' | 'wrong';
@@ -223,7 +227,15 @@ export async function runRemediation(sc: Scenario, o: RunOptions = DEFAULT_RUN):
     const allHealed = () => faults().every((f) => f.healed_at !== null);
     if (o.verify) {
       await stepFor(o.judgeAfterMin * MIN);
-      const d = await o.verify({ url: e.w.url, key: e.apiKey, orgId: DEFAULT_ORG, incidentId: incident.id, planId, service: steps[0]?.target ?? fault.root_cause_service, executedAtMs, nowMs: clock.now().getTime(), probe: o.mode === 'wrong' });
+      const verify = o.verify;
+      const incidentId = incident.id;
+      const ask = () => verify({ url: e.w.url, key: e.apiKey, orgId: DEFAULT_ORG, incidentId, planId, service: steps[0]?.target ?? fault.root_cause_service, executedAtMs, nowMs: clock.now().getTime(), probe: o.mode === 'wrong' });
+      let d = await ask();
+      // a verdict that is not final (improving, or too few samples) is judged again when its next round is due
+      for (let asks = 1; d.nextRoundAt && asks < MAX_JUDGE_ASKS; asks++) {
+        await stepFor(Math.max(0, Date.parse(d.nextRoundAt) - clock.now().getTime()) + MIN);
+        d = await ask();
+      }
       out.judge = d.decision;
     }
     if (!allHealed()) await stepFor(executedAtMs + o.healWithinMin * MIN - clock.now().getTime(), allHealed);
@@ -281,9 +293,13 @@ async function wrongPlan(e: Embedded, incidentId: string, s: FixStep, requestedB
  */
 export const canaryJudge: VerifyHook = async (ctx) => {
   const res = await fetch(`${ctx.url}/v1/fix/verify`, { method: 'POST', headers: { authorization: `Bearer ${ctx.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ plan_id: ctx.planId }) });
-  const body = (await res.json().catch(() => ({}))) as { verification?: { decision?: string; basis?: string | null; message?: string }; detail?: string };
+  const body = (await res.json().catch(() => ({}))) as { verification?: { decision?: string; basis?: string | null; message?: string; next_round_at?: string | null }; detail?: string };
   const decision = body.verification?.decision;
   // a halt says what it rests on: `halt:no_effect` was undone by the instance, `halt:too_few_samples` was not
   const basis = decision === 'halt' && body.verification?.basis ? `:${body.verification.basis}` : '';
-  return { decision: res.ok && decision ? `${decision}${basis}` : `error ${res.status}: ${body.detail ?? ''}`.trim(), ...(body.verification?.message ? { message: body.verification.message } : {}) };
+  return {
+    decision: res.ok && decision ? `${decision}${basis}` : `error ${res.status}: ${body.detail ?? ''}`.trim(),
+    ...(body.verification?.message ? { message: body.verification.message } : {}),
+    ...(res.ok && body.verification?.next_round_at ? { nextRoundAt: body.verification.next_round_at } : {}),
+  };
 };

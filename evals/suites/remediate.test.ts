@@ -22,13 +22,20 @@ describe('remediate: one scenario end to end', () => {
     expect(r.minutesToHealthy!).toBeLessThan(r.detectedMin! + DEFAULT_RUN.healWithinMin);
   }, 600_000);
 
-  it('counts the deliberately wrong fix as executed and not healed, and asks the judge about it', async () => {
+  it('counts the deliberately wrong fix as executed and not healed, and asks the judge again until its verdict is final', async () => {
     const asked: VerifyContext[] = [];
-    const r = await runRemediation(scenario, { ...DEFAULT_RUN, mode: 'wrong', healWithinMin: 12, verify: async (ctx) => (asked.push(ctx), { decision: 'rollback' }) });
+    // the first answer is not final (too few samples, next round in 5 sim minutes); the second is
+    const verify = async (ctx: VerifyContext) => {
+      asked.push(ctx);
+      return asked.length === 1 ? { decision: 'halt:too_few_samples', nextRoundAt: new Date(ctx.nowMs + 5 * 60_000).toISOString() } : { decision: 'rollback' };
+    };
+    const r = await runRemediation(scenario, { ...DEFAULT_RUN, mode: 'wrong', healWithinMin: 18, verify });
     expect(r).toMatchObject({ stoppedAt: null, executed: 'restart@payments', rightAction: false, healed: false, minutesToHealthy: null, unapprovedProbeRan: false, executedWithoutFourEyes: false, judge: 'rollback' });
-    expect(asked).toHaveLength(1);
+    expect(asked).toHaveLength(2);
     expect(asked[0]).toMatchObject({ probe: true, service: 'payments', orgId: 'default' });
     expect(asked[0].nowMs - asked[0].executedAtMs).toBe(DEFAULT_RUN.judgeAfterMin * 60_000);
+    // asked again once the next round was due (a sim minute after it)
+    expect(asked[1].nowMs - asked[0].nowMs).toBe(6 * 60_000);
   }, 600_000);
 });
 
