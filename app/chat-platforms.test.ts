@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, signedRequest, slashCommandBody, type FakeSlack } from '../test-support/fake-slack.js';
+import { startFakeBotFrameworkAuth, type FakeBotFrameworkAuth } from '../test-support/fake-botframework-auth.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from '../test-support/fake-teams-connector.js';
 import { startEmbedded, type Embedded } from './embedded.js';
 
@@ -153,4 +154,66 @@ describe('Teams in the product (developer mode, war rooms in a channel)', () => 
       await off.stop();
     }
   }, 60_000);
+});
+
+describe('Teams in the product with credentials (MicrosoftAppId, a local Bot Framework token service)', () => {
+  const APP_ID = '00000000-0000-0000-0000-0000000000c1';
+  const APP_PASSWORD = 'product-test-secret';
+  let auth: FakeBotFrameworkAuth;
+  let connector: FakeTeamsConnector;
+  let e: Embedded;
+  beforeAll(async () => {
+    auth = await startFakeBotFrameworkAuth({ appId: APP_ID, appPassword: APP_PASSWORD });
+    connector = await startFakeTeamsConnector({ acceptsToken: (t) => auth.issued.includes(t) });
+    e = await startEmbedded('pglite', {
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppPassword: APP_PASSWORD,
+      WARROOM_TEAMS_OPENID_METADATA_URL: auth.openIdMetadataUrl,
+      WARROOM_TEAMS_TOKEN_ISSUER: auth.issuer,
+      WARROOM_TEAMS_LOGIN_URL: auth.loginUrl,
+      TEAMS_SERVICE_URL: connector.url,
+      TEAMS_INCIDENT_CHANNEL: CHANNEL,
+    });
+    await e.client().post('/v1/users', { id: 'alice', name: 'Alice', role: 'sre', teams_aad_object_id: 'aad-alice' });
+  }, 60_000);
+  afterAll(async () => {
+    await e?.stop();
+    await connector?.close();
+    await auth?.close();
+  });
+
+  const activity = (text: string) => ({
+    type: 'message',
+    id: `act-${text.length}`,
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl: connector.url,
+    from: { id: '29:alice', aadObjectId: 'aad-alice', name: 'Alice' },
+    recipient: { id: '28:warroom-bot', name: 'Warroom' },
+    conversation: { id: CHANNEL, conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' },
+    channelData: { tenant: { id: 'tenant-1' }, channel: { id: CHANNEL } },
+    text,
+  });
+  const post = (body: unknown, token: string) =>
+    fetch(`${e.w.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+
+  it('refuses a token for another app id (401) and opens nothing', async () => {
+    const res = await post(activity('warroom open payments zzforgedzz'), auth.channelToken(connector.url, { claims: { aud: 'someone-else' } }));
+    expect(res.status).toBe(401);
+    expect(JSON.stringify(connector.calls)).not.toContain('zzforgedzz');
+    expect(JSON.stringify((await e.client().get('/v1/incidents')).body)).not.toContain('zzforgedzz');
+  });
+
+  it('runs a correctly signed command; the war room opens with the token the bot got from WARROOM_TEAMS_LOGIN_URL', async () => {
+    const res = await post(activity('warroom open payments card declines with credentials'), auth.channelToken(connector.url));
+    expect(res.status).toBeLessThan(300);
+    const held = await connector.waitForMessages(2, 10_000);
+    expect(held.some((m) => JSON.stringify(m).includes('Opened incident'))).toBe(true);
+    expect(JSON.stringify((await e.client().get('/v1/incidents')).body)).toContain('card declines with credentials');
+    expect((await connector.rooms()).some((r) => r.channel === CHANNEL && r.thread)).toBe(true);
+    expect(connector.unauthorized).toEqual([]);
+    expect(connector.calls.length).toBeGreaterThan(0);
+    for (const call of connector.calls) expect(auth.issued.map((t) => `Bearer ${t}`)).toContain(call.authorization);
+    expect(connector.rejected).toEqual([]);
+  });
 });

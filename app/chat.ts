@@ -149,6 +149,7 @@ export async function startChat(d: ChatDeps): Promise<Chat> {
       appId: cfg.MicrosoftAppId,
       appPassword: cfg.MicrosoftAppPassword,
       tenantId: cfg.MicrosoftAppTenantId,
+      cloud: { openIdMetadataUrl: cfg.WARROOM_TEAMS_OPENID_METADATA_URL, tokenIssuer: cfg.WARROOM_TEAMS_TOKEN_ISSUER, loginUrl: cfg.WARROOM_TEAMS_LOGIN_URL },
       serviceUrl: cfg.TEAMS_SERVICE_URL,
       incidentChannel: cfg.TEAMS_INCIDENT_CHANNEL,
       mask: d.mask,

@@ -6,6 +6,8 @@
  * refuse it (type, text or attachments, the Adaptive Card's shape, `Action.Execute` verbs, the
  * ~28 KB message cap): a bad one gets a 400 and is recorded in `rejected`, so a test can assert
  * there were none. What it holds is read back with `held()` / `rooms()` (the contract suite).
+ * Given `acceptsToken`, it checks each call's bearer token as the Bot Connector does for a bot with
+ * credentials: a call without one, or with one it does not accept, gets a 401 (in `unauthorized`).
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -43,11 +45,18 @@ export interface Member {
   userPrincipalName?: string;
 }
 
+export interface FakeTeamsConnectorOptions {
+  /** Set: every call needs `Authorization: Bearer <token>` with a token this accepts. Unset: developer mode, none checked. */
+  acceptsToken?: (token: string) => boolean;
+}
+
 export interface FakeTeamsConnector {
   /** Base URL with a trailing slash, as Bot Framework serviceUrls are given. */
   url: string;
   calls: ConnectorCall[];
   rejected: { path: string; reason: string }[];
+  /** Calls refused for their bearer token (only with `acceptsToken`). */
+  unauthorized: { path: string; authorization?: string }[];
   messages: StoredMessage[];
   /** The roster (members answered by GET …/members/{id}, matched by id or AAD object id). */
   members: Member[];
@@ -127,8 +136,9 @@ async function readJson(req: IncomingMessage): Promise<any> {
   return raw ? JSON.parse(raw) : undefined;
 }
 
-export async function startFakeTeamsConnector(): Promise<FakeTeamsConnector> {
+export async function startFakeTeamsConnector(opts: FakeTeamsConnectorOptions = {}): Promise<FakeTeamsConnector> {
   const calls: ConnectorCall[] = [];
+  const unauthorized: FakeTeamsConnector['unauthorized'] = [];
   const rejected: FakeTeamsConnector['rejected'] = [];
   const messages: StoredMessage[] = [];
   const rooms: RoomRef[] = [];
@@ -154,6 +164,13 @@ export async function startFakeTeamsConnector(): Promise<FakeTeamsConnector> {
       return refuse(res, url.pathname, 'body is not JSON');
     }
     calls.push({ method: req.method ?? '', path: url.pathname, authorization: req.headers.authorization, body });
+    if (opts.acceptsToken) {
+      const [scheme, token] = (req.headers.authorization ?? '').split(' ');
+      if (scheme !== 'Bearer' || !token || !opts.acceptsToken(token)) {
+        unauthorized.push({ path: url.pathname, authorization: req.headers.authorization });
+        return send(res, 401, { error: { code: 'Unauthorized', message: 'Authorization has been denied for this request.' } });
+      }
+    }
     if (parts[0] !== 'v3' || parts[1] !== 'conversations') return send(res, 404, { error: { code: 'NotFound', message: url.pathname } });
     const [, , conversationId, what, itemId] = parts;
 
@@ -211,6 +228,7 @@ export async function startFakeTeamsConnector(): Promise<FakeTeamsConnector> {
     url: `http://127.0.0.1:${port}/`,
     calls,
     rejected,
+    unauthorized,
     messages,
     members,
     async held() {

@@ -12,7 +12,7 @@ import type { MaskText } from '../cards/index.js';
 import type { ChatSurface } from '../chat/ports.js';
 import type { ChatBot } from '../chat/types.js';
 import { checkActivity } from './activity.js';
-import { createAdapter } from './adapter.js';
+import { createAdapter, type TeamsCloud } from './adapter.js';
 import { developerModeRefusal } from './guard.js';
 import { WarroomTeamsHandler } from './handler.js';
 import { EmailBook } from './members.js';
@@ -24,6 +24,8 @@ export interface TeamsOptions {
   appId?: string;
   appPassword?: string;
   tenantId?: string;
+  /** A cloud other than the public one (WARROOM_TEAMS_OPENID_METADATA_URL, …_TOKEN_ISSUER, …_LOGIN_URL). */
+  cloud?: TeamsCloud;
   /** TEAMS_SERVICE_URL: where war rooms are opened. */
   serviceUrl?: string;
   /** TEAMS_INCIDENT_CHANNEL: the channel each war room is a reply chain in. */
@@ -47,7 +49,7 @@ const problem = (res: Response, status: number, title: string, detail: string) =
 export function createTeams(opts: TeamsOptions): TeamsBot {
   const logger = opts.logger.child({ surface: 'teams' });
   const appId = opts.appId ?? '';
-  const adapter = createAdapter({ appId: opts.appId, appPassword: opts.appPassword, tenantId: opts.tenantId }, logger);
+  const adapter = createAdapter({ appId: opts.appId, appPassword: opts.appPassword, tenantId: opts.tenantId, cloud: opts.cloud }, logger);
   const emails = new EmailBook();
   const pending = new Set<Promise<void>>();
 
@@ -104,5 +106,6 @@ export function createTeams(opts: TeamsOptions): TeamsBot {
   };
 }
 
+export type { TeamsCloud } from './adapter.js';
 export { TeamsSurface } from './surface.js';
 export { WarroomTeamsHandler } from './handler.js';

@@ -11,7 +11,7 @@ import pino from 'pino';
 import { afterEach } from 'vitest';
 import { DEFAULT_SECRET_MASKS, maskSecrets } from '../../detectors/secrets.js';
 import type { ChatBot } from '../chat/types.js';
-import { startFakeTeamsConnector, type FakeTeamsConnector } from '../../test-support/fake-teams-connector.js';
+import { startFakeTeamsConnector, type FakeTeamsConnector, type FakeTeamsConnectorOptions } from '../../test-support/fake-teams-connector.js';
 import { createTeams, type TeamsOptions } from './index.js';
 
 export const CHANNEL = '19:incidents0123456789@thread.tacv2';
@@ -32,8 +32,8 @@ afterEach(async () => {
   closing = [];
 });
 
-export async function world(bot: ChatBot, over: Partial<TeamsOptions> = {}): Promise<World> {
-  const connector = await startFakeTeamsConnector();
+export async function world(bot: ChatBot, over: Partial<TeamsOptions> = {}, connectorOpts: FakeTeamsConnectorOptions = {}): Promise<World> {
+  const connector = await startFakeTeamsConnector(connectorOpts);
   connector.members.push({ id: '29:alice', aadObjectId: 'aad-alice', name: 'Alice', email: 'alice@example.com' });
   const teams = createTeams({ bot, serviceUrl: connector.url, incidentChannel: CHANNEL, mask, logger: pino({ level: 'silent' }), ...over });
   const app = express();
