@@ -39,7 +39,7 @@ import { esdCriticalValuesCached } from './esd.js';
 import { TailModel, type TailModelState } from './kde.js';
 import { clamp } from '../../core/math.js';
 import { logNormalSf } from './mathx.js';
-import { CoarseHistory, DAY, HOUR, MINUTE, choosePeriod, initialProfile, testSeasonality, type CoarseHistoryState } from './seasonality.js';
+import { CoarseHistory, DAY, HOUR, MINUTE, choosePeriod, initialProfile, seasonalBias, testSeasonality, type CoarseHistoryState } from './seasonality.js';
 import { sortedMedian } from './robust.js';
 import { SortedWindow, type SortedWindowState } from './sorted-window.js';
 import { STEP_SAMPLES, coarseWidth, inferStep } from './step.js';
@@ -649,7 +649,11 @@ export class SeriesDetector {
     if (period === null) this.baseline.setSeason(null, null);
     else {
       const bins = Math.max(4, Math.min(o.maxSeasonBins, Math.round(period / this.stepMs)));
-      this.baseline.setSeason(period, initialProfile(values, this.history.firstIndex(), this.history.widthMs, period, bins));
+      const profile = initialProfile(values, this.history.firstIndex(), this.history.widthMs, period, bins);
+      // A level learnt without a cycle carries the cycle's recent part; one learnt with the old
+      // cycle (daily → weekly) is already deseasonalised.
+      const bias = this.baseline.periodMs === null ? seasonalBias(profile, period, ts, o.levelTauMs) : 0;
+      this.baseline.setSeason(period, profile, bias);
     }
     this.resetResiduals();
   }
