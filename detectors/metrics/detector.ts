@@ -119,9 +119,11 @@ export interface SeriesDetectorOptions {
    * Markov chain of exceedances learnt from this series (see runEvidence); it scores once, as a
    * confirmed shift, when the run's surprise reaches 2k·h. A short shift far outside anything seen
    * (a 2.5-hour +50σ excursion) is then labelled ~10 points in, not after `shiftMinRunMs` (never,
-   * when it ends sooner). Off by default: NAB held out unchanged (64.7) and synthetic 66.5 → 66.9,
-   * but one synthetic control (1-minute steps, daily cycle) then alerts (evals/README.md). Its
-   * statistics are learnt either way, so a detector restored with it on has a history.
+   * when it ends sooner). Off by default: NAB held out unchanged (63.6) and 5 more synthetic
+   * windows labelled, no control alerting since the level is corrected at cycle adoption (before,
+   * one 1-minute daily control did), but `warroom eval detect-sandbox` opens 6 false incidents
+   * with it (evals/README.md). Its statistics are learnt either way, so a detector restored with
+   * it on has a history.
    */
   runEvidence?: boolean;
   /** |z| a point must exceed to extend a run. */

@@ -58,10 +58,13 @@ describe('seasonal bias of a level learnt without the cycle', () => {
 
   it('follows the recent phase for a short time constant, averages the cycle out for a long one', () => {
     const halves = Float64Array.from({ length: 24 }, (_, b) => (b < 12 ? 5 : -5));
-    expect(seasonalBias(halves, DAY, at(11), 10 * 60_000)).toBeCloseTo(5, 3);
-    expect(seasonalBias(halves, DAY, at(23), 10 * 60_000)).toBeCloseTo(-5, 3);
+    expect(seasonalBias(halves, DAY, at(11), 10 * 60_000)).toBeCloseTo(5, 6);
+    expect(seasonalBias(halves, DAY, at(23), 10 * 60_000)).toBeCloseTo(-5, 6);
     expect(Math.abs(seasonalBias(halves, DAY, at(11), 100 * DAY))).toBeLessThan(0.1);
     expect(seasonalBias(new Float64Array(0), DAY, at(1), HOUR)).toBe(0);
+    expect(seasonalBias(halves, DAY, at(11), 1e300)).toBe(0);
+    // a tiny fixed period costs one pass over its bins, not one per period in ten time constants
+    expect(seasonalBias(halves, 24, at(11), 6 * HOUR)).toBeCloseTo(0, 4);
   });
 });
 
