@@ -119,10 +119,9 @@ export interface SeriesDetectorOptions {
    * Markov chain of exceedances learnt from this series (see runEvidence); it scores once, as a
    * confirmed shift, when the run's surprise reaches 2k·h. A short shift far outside anything seen
    * (a 2.5-hour +50σ excursion) is then labelled ~10 points in, not after `shiftMinRunMs` (never,
-   * when it ends sooner). Off by default: NAB held out unchanged (63.6) and 5 more synthetic
-   * windows labelled, no control alerting since the level is corrected at cycle adoption (before,
-   * one 1-minute daily control did), but `warroom eval detect-sandbox` opens 6 false incidents
-   * with it (evals/README.md). Its statistics are learnt either way, so a detector restored with
+   * when it ends sooner). Off by default: NAB held out unchanged and 5 more synthetic windows
+   * labelled, but one 1-minute daily control alerts unless `correctLevelOnAdoption` is on, and
+   * with both on `warroom eval detect-sandbox` opens 6 false incidents (evals/README.md). Its statistics are learnt either way, so a detector restored with
    * it on has a history.
    */
   runEvidence?: boolean;
@@ -142,6 +141,14 @@ export interface SeriesDetectorOptions {
    * interleave (issue 18 §5). Later than this it is skipped as 'out_of_order'.
    */
   latenessMs?: number;
+  /**
+   * When a cycle is adopted where there was none, take off the level the part that was the cycle
+   * (seasonalBias: the level learnt so far is a τ-weighted mean of level + cycle). Without it, at
+   * 1-minute steps the error is learnt into the profile and misfits a day later as runs of −5 σ
+   * residuals (issue 14, evals/README.md). Off by default: NAB held out 64.7 → 63.6 and
+   * `warroom eval detect-sandbox` opened 2 false incidents with it (calm-weekend).
+   */
+  correctLevelOnAdoption?: boolean;
   /** Seasonal strength needed to adopt a cycle. */
   minSeasonStrength?: number;
   /** Most bins in a seasonal profile (bounded memory for fine steps and weekly cycles). */
@@ -189,6 +196,7 @@ export const DEFAULT_DETECTOR_OPTIONS: ResolvedOptions = {
   // interleave by one batch interval. A point folded in 5 minutes off its time is still on the
   // right side of a 5-minute window in seasonal profiles of 30-minute bins or coarser.
   latenessMs: 5 * MINUTE,
+  correctLevelOnAdoption: false,
   minSeasonStrength: 0.5,
   maxSeasonBins: 336,
 };
@@ -654,7 +662,7 @@ export class SeriesDetector {
       const profile = initialProfile(values, this.history.firstIndex(), this.history.widthMs, period, bins);
       // A level learnt without a cycle carries the cycle's recent part; one learnt with the old
       // cycle (daily → weekly) is already deseasonalised.
-      const bias = this.baseline.periodMs === null ? seasonalBias(profile, period, ts, o.levelTauMs) : 0;
+      const bias = o.correctLevelOnAdoption && this.baseline.periodMs === null ? seasonalBias(profile, period, ts, o.levelTauMs) : 0;
       this.baseline.setSeason(period, profile, bias);
     }
     this.resetResiduals();

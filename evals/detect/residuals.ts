@@ -1,7 +1,8 @@
 /**
  * Prints how the metric detector's residuals behave on one series of the synthetic corpus:
- * `npx tsx evals/detect/residuals.ts [CASE] [--runs]` (CASE defaults to the control
- * none/step1m_noise0.01_daily; `--runs` adds run evidence). First the cycle adoptions (the level
+ * `npx tsx evals/detect/residuals.ts [CASE] [--runs] [--correct]` (CASE defaults to the control
+ * none/step1m_noise0.01_daily; `--runs` adds run evidence, `--correct` the level correction at
+ * cycle adoption). First the cycle adoptions (the level
  * before the adopted profile, the level after), then a summary of the scored residuals (points
  * beyond ±3σ, the longest run on one side, lag-1 autocorrelation, alerts), then the points around
  * the most negative z. Written to find why that control's residuals ran at −5σ (issue 14).
@@ -17,7 +18,7 @@ if (!series) {
   process.exit(2);
 }
 
-const d = new SeriesDetector({ runEvidence: args.includes('--runs') });
+const d = new SeriesDetector({ runEvidence: args.includes('--runs'), correctLevelOnAdoption: args.includes('--correct') });
 const res: Detection[] = [];
 const iso = (t: number) => new Date(t).toISOString().slice(0, 16);
 let period = d.periodMs;
