@@ -78,8 +78,12 @@ export class SeasonalBaseline {
     if (this.level !== null) this.level += delta;
   }
 
-  /** Installs (or removes, with null) a seasonal profile; the level keeps the deseasonalised mean. */
-  setSeason(periodMs: number | null, profile: Float64Array | null): void {
+  /**
+   * Installs (or removes, with null) a seasonal profile. `levelBias`, when given, is taken off the
+   * level: the part of it that was the cycle (see seasonalBias), so level + profile stays unbiased.
+   */
+  setSeason(periodMs: number | null, profile: Float64Array | null, levelBias = 0): void {
+    if (this.level !== null && Number.isFinite(levelBias)) this.level -= levelBias;
     this.periodMs = periodMs;
     this.profile = periodMs && profile ? Float32Array.from(profile) : null;
     this.profileSum = 0;

@@ -39,7 +39,7 @@ import { esdCriticalValuesCached } from './esd.js';
 import { TailModel, type TailModelState } from './kde.js';
 import { clamp } from '../../core/math.js';
 import { logNormalSf } from './mathx.js';
-import { CoarseHistory, DAY, HOUR, MINUTE, choosePeriod, initialProfile, testSeasonality, type CoarseHistoryState } from './seasonality.js';
+import { CoarseHistory, DAY, HOUR, MINUTE, choosePeriod, initialProfile, seasonalBias, testSeasonality, type CoarseHistoryState } from './seasonality.js';
 import { sortedMedian } from './robust.js';
 import { SortedWindow, type SortedWindowState } from './sorted-window.js';
 import { STEP_SAMPLES, coarseWidth, inferStep } from './step.js';
@@ -119,9 +119,10 @@ export interface SeriesDetectorOptions {
    * Markov chain of exceedances learnt from this series (see runEvidence); it scores once, as a
    * confirmed shift, when the run's surprise reaches 2k·h. A short shift far outside anything seen
    * (a 2.5-hour +50σ excursion) is then labelled ~10 points in, not after `shiftMinRunMs` (never,
-   * when it ends sooner). Off by default: NAB held out unchanged (64.7) and synthetic 66.5 → 66.9,
-   * but one synthetic control (1-minute steps, daily cycle) then alerts (evals/README.md). Its
-   * statistics are learnt either way, so a detector restored with it on has a history.
+   * when it ends sooner). Off by default: NAB held out unchanged and 5 more synthetic windows
+   * labelled, but one 1-minute daily control alerts unless `correctLevelOnAdoption` is on, and
+   * with both on `warroom eval detect-sandbox` opens 6 false incidents (evals/README.md). Its statistics are learnt either way, so a detector restored with
+   * it on has a history.
    */
   runEvidence?: boolean;
   /** |z| a point must exceed to extend a run. */
@@ -140,6 +141,14 @@ export interface SeriesDetectorOptions {
    * interleave (issue 18 §5). Later than this it is skipped as 'out_of_order'.
    */
   latenessMs?: number;
+  /**
+   * When a cycle is adopted where there was none, take off the level the part that was the cycle
+   * (seasonalBias: the level learnt so far is a τ-weighted mean of level + cycle). Without it, at
+   * 1-minute steps the error is learnt into the profile and misfits a day later as runs of −5 σ
+   * residuals (issue 14, evals/README.md). Off by default: NAB held out 64.7 → 63.6 and
+   * `warroom eval detect-sandbox` opened 2 false incidents with it (calm-weekend).
+   */
+  correctLevelOnAdoption?: boolean;
   /** Seasonal strength needed to adopt a cycle. */
   minSeasonStrength?: number;
   /** Most bins in a seasonal profile (bounded memory for fine steps and weekly cycles). */
@@ -187,6 +196,7 @@ export const DEFAULT_DETECTOR_OPTIONS: ResolvedOptions = {
   // interleave by one batch interval. A point folded in 5 minutes off its time is still on the
   // right side of a 5-minute window in seasonal profiles of 30-minute bins or coarser.
   latenessMs: 5 * MINUTE,
+  correctLevelOnAdoption: false,
   minSeasonStrength: 0.5,
   maxSeasonBins: 336,
 };
@@ -649,7 +659,11 @@ export class SeriesDetector {
     if (period === null) this.baseline.setSeason(null, null);
     else {
       const bins = Math.max(4, Math.min(o.maxSeasonBins, Math.round(period / this.stepMs)));
-      this.baseline.setSeason(period, initialProfile(values, this.history.firstIndex(), this.history.widthMs, period, bins));
+      const profile = initialProfile(values, this.history.firstIndex(), this.history.widthMs, period, bins);
+      // A level learnt without a cycle carries the cycle's recent part; one learnt with the old
+      // cycle (daily → weekly) is already deseasonalised.
+      const bias = o.correctLevelOnAdoption && this.baseline.periodMs === null ? seasonalBias(profile, period, ts, o.levelTauMs) : 0;
+      this.baseline.setSeason(period, profile, bias);
     }
     this.resetResiduals();
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../../core/rng.js';
 import { SeasonalBaseline } from './baseline.js';
-import { CoarseHistory, DAY, HOUR, WEEK, choosePeriod, initialProfile, testSeasonality } from './seasonality.js';
+import { CoarseHistory, DAY, HOUR, WEEK, choosePeriod, initialProfile, seasonalBias, testSeasonality } from './seasonality.js';
 import { coarseWidth, inferStep } from './step.js';
 import { gaussian } from './synthetic.js';
 
@@ -44,6 +44,30 @@ describe('seasonality test', () => {
   });
 });
 
+describe('seasonal bias of a level learnt without the cycle', () => {
+  const sine = (bins: number) => Float64Array.from({ length: bins }, (_, b) => 30 * Math.sin((2 * Math.PI * (b + 0.5)) / bins));
+  const at = (h: number) => Date.UTC(2026, 0, 7) + h * HOUR;
+
+  it('is the exponentially weighted mean of the profile over the time before now', () => {
+    // ∫ e^(−u/τ)/τ · 30 sin(ω(t − u)) du = 30 (sin ωt − ωτ cos ωt)/(1 + ω²τ²): −12.35 at 00:30, τ 6 h
+    const w = (2 * Math.PI) / 24;
+    const exact = (t: number, tau: number) => (30 * (Math.sin(w * t) - w * tau * Math.cos(w * t))) / (1 + w * w * tau * tau);
+    for (const [h, tau] of [[0.5, 6], [6, 6], [13, 2], [20, 24]]) expect(seasonalBias(sine(1440), DAY, at(h), tau * HOUR)).toBeCloseTo(exact(h, tau), 1);
+    expect(seasonalBias(sine(288), DAY, at(0.5), 6 * HOUR)).toBeCloseTo(-12.35, 0);
+  });
+
+  it('follows the recent phase for a short time constant, averages the cycle out for a long one', () => {
+    const halves = Float64Array.from({ length: 24 }, (_, b) => (b < 12 ? 5 : -5));
+    expect(seasonalBias(halves, DAY, at(11), 10 * 60_000)).toBeCloseTo(5, 6);
+    expect(seasonalBias(halves, DAY, at(23), 10 * 60_000)).toBeCloseTo(-5, 6);
+    expect(Math.abs(seasonalBias(halves, DAY, at(11), 100 * DAY))).toBeLessThan(0.1);
+    expect(seasonalBias(new Float64Array(0), DAY, at(1), HOUR)).toBe(0);
+    expect(seasonalBias(halves, DAY, at(11), 1e300)).toBe(0);
+    // a tiny fixed period costs one pass over its bins, not one per period in ten time constants
+    expect(seasonalBias(halves, 24, at(11), 6 * HOUR)).toBeCloseTo(0, 4);
+  });
+});
+
 describe('coarse history', () => {
   it('stores bucket means, marks gaps, stays bounded and round-trips', () => {
     const h = new CoarseHistory(HOUR, 10 * HOUR);
@@ -83,5 +107,16 @@ describe('seasonal baseline', () => {
     expect(b.level).toBeCloseTo(101, 12);
     const back = SeasonalBaseline.fromJSON(JSON.parse(JSON.stringify(b.toJSON())));
     expect(back.forecast(Date.UTC(2026, 0, 1, 1))).toBe(b.forecast(Date.UTC(2026, 0, 1, 1)));
+  });
+
+  it('takes the bias it is given off the level when a profile is installed, and keeps the level otherwise', () => {
+    const b = new SeasonalBaseline();
+    b.start(88);
+    b.setSeason(DAY, Float64Array.from({ length: 24 }, (_, i) => (i < 12 ? 5 : -5)), -12);
+    expect(b.level).toBe(100);
+    b.setSeason(WEEK, Float64Array.from({ length: 168 }, () => 0));
+    expect(b.level).toBe(100);
+    b.setSeason(null, null, NaN);
+    expect(b.level).toBe(100);
   });
 });

@@ -230,3 +230,34 @@ export function initialProfile(values: Float64Array, firstIndex: number, widthMs
   for (let b = 0; b < bins; b++) profile[b] -= mean;
   return profile;
 }
+
+/**
+ * The seasonal bias of a level learnt while no cycle was in use: that level is an exponentially
+ * weighted mean (time constant `tauMs`) of level + cycle over the time before `nowMs`, so it sits
+ * wherever the cycle spent those hours (after a daily trough, well below the daily mean). This is
+ * the same weighted mean of the zero-mean `profile` (bins over `periodMs`, epoch-aligned), in
+ * closed form per bin-long interval: the weight of the interval [u, u + w) before now is
+ * e^(−u/τ) − e^(−(u+w)/τ); each period further back repeats the same bins at e^(−P/τ) times the
+ * weight, so one period summed and divided by 1 − e^(−P/τ) is the whole past, exactly, in O(bins).
+ * Subtracting it from the level when the profile is adopted keeps the forecast unbiased; left in,
+ * Holt–Winters shares the error between level and profile, and at 1-minute steps (several points
+ * per bin visit) mostly into the bins visited next, as a false shape that misfits them a day later.
+ */
+export function seasonalBias(profile: Float64Array, periodMs: number, nowMs: number, tauMs: number): number {
+  const bins = profile.length;
+  if (bins === 0 || !(tauMs > 0) || !(periodMs > 0)) return 0;
+  const w = periodMs / bins;
+  const decay = Math.exp(-w / tauMs);
+  let bias = 0;
+  let kept = 1; // e^(−u/τ) at the start of the interval
+  for (let k = 0; k < bins; k++) {
+    const mid = nowMs - (k + 0.5) * w;
+    const phase = ((mid % periodMs) + periodMs) % periodMs;
+    const bin = Math.min(bins - 1, Math.floor((phase * bins) / periodMs));
+    bias += profile[bin] * kept * (1 - decay);
+    kept *= decay;
+  }
+  // kept is now e^(−P/τ): the share of the weight older than one period. When that is all of it
+  // (τ ≫ P in floating point) the weights are flat and the mean of a zero-mean profile is 0.
+  return 1 - kept > 0 ? bias / (1 - kept) : 0;
+}
