@@ -55,6 +55,30 @@ const has = (ctx: FixContext, s: Parameters<FaultSignature['symptoms']['has']>[0
 /** Memory trouble on a service deployed just before it: the deploy (not blamed by the analysis) is the leak's likely source. */
 const deployBeforeGrowth = (ctx: FixContext): BlamedChange | null =>
   ctx.evidence.recentDeploy && (ctx.signature.symptoms.has('out_of_memory') || ctx.signature.saturated.memory) ? ctx.evidence.recentDeploy : null;
+/**
+ * How much memory to give: a cache that evicts gets what its working set needs, estimated from its
+ * hit ratio — under uniform access a cache holding a share s of the working set hits s of what it
+ * hit when it held all of it, so the working set is about limit × (hit ratio before ÷ hit ratio
+ * now) — times a headroom; skewed access (hot keys) makes that an underestimate, hence the headroom.
+ * Bounded: at least the plain step (a resize that adds less is not worth a rollout), at most
+ * MEMORY_MAX_STEP times the limit (a bigger jump is a capacity decision for a person). Without a
+ * hit ratio (an out-of-memory process: usage is capped at the limit, so it does not say the need)
+ * the plain step.
+ */
+export const MEMORY = { step: 1.5, headroom: 1.25, maxStep: 4, roundMb: 256 } as const;
+export function memoryTarget(mb: number, ctx: Pick<FixContext, 'evidence' | 'signature'>): { to: number; basis: string } {
+  const round = (x: number) => Math.ceil(x / MEMORY.roundMb) * MEMORY.roundMb;
+  const h = ctx.evidence.hitRatio;
+  if (h && h.before > h.low && ctx.signature.symptoms.has('cache_evictions')) {
+    const need = h.low > 0 ? mb * (h.before / h.low) : Infinity;
+    const capped = need * MEMORY.headroom > mb * MEMORY.maxStep;
+    const to = round(Math.min(mb * MEMORY.maxStep, Math.max(mb * MEMORY.step, need * MEMORY.headroom)));
+    const pct = (x: number) => `${Math.round(x * 100)}%`;
+    return { to, basis: `hit ratio ${pct(h.before)} → ${pct(h.low)}: working set ≈ ${Number.isFinite(need) ? `${Math.round(need)} MiB` : `over ${MEMORY.maxStep}×`}, ×${MEMORY.headroom} headroom${capped ? `, capped at ×${MEMORY.maxStep}` : ''}` };
+  }
+  return { to: round(mb * MEMORY.step), basis: `×${MEMORY.step}` };
+}
+
 /** A switch to a backup, fallback or secondary path: the failover a caller can flip. */
 const FAILOVER_FLAG = /backup|fallback|failover|secondary|standby/i;
 
@@ -163,7 +187,7 @@ export const CATALOG: CatalogEntry[] = [
       const m = ctx.evidence.templates.map((t) => /\bFROM\s+([a-z_][a-z0-9_]*)\s+WHERE\s+([a-z_][a-z0-9_]*)\s*(=|IN\b|>|<)/i.exec(t)).find(Boolean);
       if (!m) return { missing: 'the table and column the slow statement filters on (no statement text in its logs)' };
       const [table, column] = [m[1].toLowerCase(), m[2].toLowerCase()];
-      return one(`Index ${table}.${column} on ${ctx.evidence.service}`, step('add_index', ctx.evidence.service, { table, column }, sql.createIndex(table, column)));
+      return one(`Index ${table}.${column} on ${ctx.evidence.service}`, step('add_index', ctx.evidence.service, { namespace: ctx.namespace, table, column }, sql.createIndex(table, column)));
     },
   },
   {
@@ -182,8 +206,8 @@ export const CATALOG: CatalogEntry[] = [
     build(ctx) {
       const mb = ctx.live?.memoryMb;
       if (!mb) return { missing: 'the current memory limit (no live state of the service)' };
-      const to = Math.ceil((mb * 1.5) / 256) * 256;
-      return one(`Raise the memory limit of ${ctx.evidence.service} (${mb} → ${to} MiB)`, step('resize', ctx.evidence.service, { namespace: ctx.namespace, memory_mb: to, from_memory_mb: mb }, kubectl.setMemory(target(ctx), to, mb)));
+      const { to, basis } = memoryTarget(mb, ctx);
+      return one(`Raise the memory limit of ${ctx.evidence.service} (${mb} → ${to} MiB, ${basis})`, step('resize', ctx.evidence.service, { namespace: ctx.namespace, memory_mb: to, from_memory_mb: mb }, kubectl.setMemory(target(ctx), to, mb)));
     },
   },
   {

@@ -47,7 +47,23 @@ describe('chooseFix', () => {
     expect(choose(ev({ templates: ['rejecting request: server overloaded (inflight=400 limit=200)'] })).chosen.built.steps[0]).toMatchObject({ action: 'scale', params: { replicas: 6 }, command: 'kubectl scale deployment/cart --replicas=6 -n shop' });
     expect(choose(ev({ families: { 'saturation:self:cpu': 0.8, 'traffic:self:requests': 0.5 } })).chosen.action).toBe('scale');
     const idx = choose(ev({ service: 'postgres', templates: ['LOG: duration: 2400 ms  statement: SELECT * FROM orders WHERE customer_id = $1 ORDER BY created_at'] }));
-    expect(idx.chosen.built.steps[0]).toEqual({ action: 'add_index', target: 'postgres', params: { table: 'orders', column: 'customer_id' }, command: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_customer_id ON orders (customer_id);' });
+    expect(idx.chosen.built.steps[0]).toEqual({ action: 'add_index', target: 'postgres', params: { namespace: 'shop', table: 'orders', column: 'customer_id' }, command: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_customer_id ON orders (customer_id);' });
+  });
+
+  it("raises a cache's memory to what its working set needs by its hit ratio, bounded; a plain step without one", () => {
+    const evicting = ['WARNING: evicted 5000 keys in the last second (maxmemory 4096mb)'];
+    const mem = (e: FixEvidence, mb = 4096) => choose(e, live({ memoryMb: mb })).chosen.built.steps[0].params.memory_mb;
+    // 0.9 → 0.3: a third of the working set fits, so it needs about 3 × 4096 MiB, × 1.25 headroom = 15360
+    expect(mem(ev({ templates: evicting, hitRatio: { before: 0.9, low: 0.3 } }))).toBe(15360);
+    expect(choose(ev({ templates: evicting, hitRatio: { before: 0.9, low: 0.3 } }), live({ memoryMb: 4096 })).chosen.built.title).toMatch(/hit ratio 90% → 30%: working set ≈ 12288 MiB/);
+    // a slight dip: never less than the plain ×1.5 step
+    expect(mem(ev({ templates: evicting, hitRatio: { before: 0.9, low: 0.85 } }))).toBe(6144);
+    // a collapse to nothing: capped at ×4, and the title says so
+    expect(mem(ev({ templates: evicting, hitRatio: { before: 0.9, low: 0 } }))).toBe(16384);
+    expect(choose(ev({ templates: evicting, hitRatio: { before: 0.9, low: 0 } }), live({ memoryMb: 4096 })).chosen.built.title).toMatch(/capped at ×4/);
+    // no hit ratio, or an out-of-memory process (its usage is capped at the limit and says nothing of the need): ×1.5
+    expect(mem(ev({ templates: evicting }))).toBe(6144);
+    expect(mem(ev({ templates: ['java.lang.OutOfMemoryError: Java heap space'], hitRatio: { before: 0.9, low: 0.3 } }))).toBe(6144);
   });
 
   it('replaces the one bad pod, and fails a third party over to a caller\'s backup switch', () => {

@@ -68,6 +68,11 @@ export interface FixEvidence {
   badInstances: string[];
   /** Services its error logs name as failing (a dependency it calls), strongest first. */
   namedDependencies: string[];
+  /**
+   * A cache's hit ratio (0..1) before the incident and the lowest level it fell to during it, when
+   * the service reports one and it fell: how far its working set outgrew its memory.
+   */
+  hitRatio?: { before: number; low: number } | null;
 }
 
 /** How strong a family must be to count as a symptom. */
