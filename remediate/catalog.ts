@@ -51,6 +51,21 @@ const step = (action: string, service: string, params: Record<string, unknown>, 
 const assumed = (key: string, v: string | number | boolean | null | undefined): Record<string, unknown> => (v === null || v === undefined ? {} : { [key]: v });
 const one = (title: string, s: ReturnType<typeof step>): Built => ({ title, steps: [s.step], rollback: [s.rollback] });
 const changeOf = (ctx: FixContext, kind: string): BlamedChange | null => (ctx.evidence.change?.kind === kind ? ctx.evidence.change : null);
+/** An unblamed recent change of that kind on the service (usecases/fix-evidence.ts: flag and config changes just before its onset). */
+const recentOf = (ctx: FixContext, kind: 'flag' | 'config'): BlamedChange | null => (ctx.evidence.change ? null : (ctx.evidence.recentChanges ?? []).find((c) => c.kind === kind) ?? null);
+/** The change a flag-off or config revert undoes: the blamed one, else the recent one. */
+const toUndo = (ctx: FixContext, kind: 'flag' | 'config'): BlamedChange | null => changeOf(ctx, kind) ?? recentOf(ctx, kind);
+/**
+ * How well an unblamed recent change explains the trouble: its key named in the service's error
+ * logs (a feature path failing, a timeout to the dependency the key configures) is strong; the
+ * change alone, just before the onset, beats only a bare restart.
+ */
+function recentMatch(ctx: FixContext, c: BlamedChange, what: string): { score: number; why: string } {
+  const words = c.key.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length >= 3);
+  const named = ctx.evidence.templates.find((t) => t.toLowerCase().includes(c.key.toLowerCase())) ?? (words.length >= 2 ? ctx.evidence.templates.find((t) => words.every((w) => t.toLowerCase().includes(w))) : undefined);
+  if (named) return { score: 0.9, why: `${what} ${c.key} changed on ${ctx.evidence.service} just before its onset and its error logs name it ("${named.slice(0, 100)}")` };
+  return { score: 0.6, why: `${what} ${c.key} changed on ${ctx.evidence.service} just before its onset (the analysis did not blame it, and nothing more specific matched): undoing it is cheap and reversible` };
+}
 const has = (ctx: FixContext, s: Parameters<FaultSignature['symptoms']['has']>[0]) => ctx.signature.symptoms.has(s);
 /** Memory trouble on a service deployed just before it: the deploy (not blamed by the analysis) is the leak's likely source. */
 const deployBeforeGrowth = (ctx: FixContext): BlamedChange | null =>
@@ -113,10 +128,12 @@ export const CATALOG: CatalogEntry[] = [
     blastRadius: 'the service',
     match: (ctx) => {
       const c = changeOf(ctx, 'flag');
-      return c ? { score: 0.95, why: `the analysis blames the flag change ${c.key}: turning it off takes the failing path out` } : null;
+      if (c) return { score: 0.95, why: `the analysis blames the flag change ${c.key}: turning it off takes the failing path out` };
+      const r = recentOf(ctx, 'flag');
+      return r ? recentMatch(ctx, r, 'flag') : null;
     },
     build(ctx) {
-      const c = changeOf(ctx, 'flag')!;
+      const c = toUndo(ctx, 'flag')!;
       const now = ctx.live ? ctx.live.flags[c.key] : c.to;
       // the undo puts back the value the step replaces (on, as the blamed change left it), not the one before that change
       const undoTo = now === undefined || now === null ? (c.to ?? null) : String(now);
@@ -134,10 +151,12 @@ export const CATALOG: CatalogEntry[] = [
     blastRadius: 'the service',
     match: (ctx) => {
       const c = changeOf(ctx, 'config');
-      return c ? { score: 0.95, why: `the analysis blames the config change ${c.key}${c.from ? ` (${c.from} → ${c.to ?? '?'})` : ''}: reverting it restores what worked` } : null;
+      if (c) return { score: 0.95, why: `the analysis blames the config change ${c.key}${c.from ? ` (${c.from} → ${c.to ?? '?'})` : ''}: reverting it restores what worked` };
+      const r = recentOf(ctx, 'config');
+      return r ? recentMatch(ctx, r, 'config key') : null;
     },
     build(ctx) {
-      const c = changeOf(ctx, 'config')!;
+      const c = toUndo(ctx, 'config')!;
       if (c.from === undefined || c.from === null) return { missing: `the previous value of ${c.key} (the change event did not carry it)` };
       const s = step('config_revert', ctx.evidence.service, { namespace: ctx.namespace, key: c.key, to_value: c.from, change_id: c.id, ...assumed('from_value', ctx.live ? ctx.live.config[c.key] : c.to) }, kubectl.patchConfigMap(target(ctx), 'config', c.key, c.from, c.to ?? null));
       return one(`Revert ${c.key} on ${ctx.evidence.service} to ${c.from}`, s);

@@ -50,6 +50,26 @@ describe('chooseFix', () => {
     expect(idx.chosen.built.steps[0]).toEqual({ action: 'add_index', target: 'postgres', params: { namespace: 'shop', table: 'orders', column: 'customer_id' }, command: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_customer_id ON orders (customer_id);' });
   });
 
+  it('undoes an unblamed flag or config change made on the service just before its onset: strongly when its logs name the key, else only over a bare restart', () => {
+    const flag = { id: 'f1', kind: 'flag', key: 'new_checkout_button', service: 'cart', from: 'false', to: 'true' };
+    const named = choose(ev({ recentChanges: [flag], templates: ["feature new_checkout_button path failed: TypeError: Cannot read properties of undefined (reading 'items')"] }));
+    expect(named.chosen).toMatchObject({ entry: 'flag-off', score: 0.9 });
+    expect(named.chosen.built.steps[0]).toMatchObject({ action: 'flag_off', params: { flag: 'new_checkout_button', change_id: 'f1' } });
+    const cfg = { id: 'c1', kind: 'config', key: 'timeout_ms.catalog', service: 'cart', from: '5000', to: '200' };
+    const timeout = choose(ev({ recentChanges: [cfg], templates: ['upstream request timeout calling catalog after 200ms (attempt 2)'] }));
+    expect(timeout.chosen).toMatchObject({ entry: 'revert-config', score: 0.9 });
+    expect(timeout.chosen.built.steps[0]).toMatchObject({ action: 'config_revert', params: { key: 'timeout_ms.catalog', to_value: '5000' } });
+    // the change alone: above the last resort, below any signature
+    expect(choose(ev({ recentChanges: [flag] })).chosen).toMatchObject({ entry: 'flag-off', score: 0.6 });
+    expect(choose(ev({ recentChanges: [flag], templates: ['No space left on device'] })).chosen.entry).toBe('expand-disk');
+    // a blamed change wins over a recent one
+    expect(choose(ev({ change: { id: 'd1', kind: 'deploy', key: 'cart@2.1.0', service: 'cart', from: '2.0.0', to: '2.1.0' }, recentChanges: [flag] })).alternatives.map((a) => a.entry)).not.toContain('flag-off');
+  });
+
+  it('reads Python\'s MemoryError as out of memory', () => {
+    expect(choose(ev({ templates: ['CRITICAL [recommendations.service] MemoryError: Unable to allocate 12. MiB for an array'] })).chosen.entry).toBe('raise-memory');
+  });
+
   it("raises a cache's memory to what its working set needs by its hit ratio, bounded; a plain step without one", () => {
     const evicting = ['WARNING: evicted 5000 keys in the last second (maxmemory 4096mb)'];
     const mem = (e: FixEvidence, mb = 4096) => choose(e, live({ memoryMb: mb })).chosen.built.steps[0].params.memory_mb;

@@ -85,6 +85,21 @@ export function hitRatioOf(r: Pick<AnalysisResult, 'metricDeltas'>, service: str
   return null;
 }
 
+/** How long before the service's onset an unblamed flag or config change still counts as recent. */
+const RECENT_CHANGE_MIN = 30;
+
+/** Flag and config changes of `service` up to RECENT_CHANGE_MIN before its onset, not the blamed one, likeliest first. */
+function recentChanges(r: AnalysisResult, service: string, blamed: string | null, changes: readonly Signal[]): BlamedChange[] {
+  return r.correlations
+    .filter((x) => x.service === service && (x.kind === 'flag' || x.kind === 'config') && x.changeId !== blamed && x.leadMinutes >= 0 && x.leadMinutes <= RECENT_CHANGE_MIN)
+    .sort((a, b) => b.likelihood - a.likelihood || b.ts - a.ts)
+    .map((c) => {
+      const meta = changes.find((s) => changeKind(s) !== null && changeId(s) === c.changeId)?.meta ?? {};
+      const key = c.kind === 'flag' ? (str(meta.flag) ?? str(meta.key) ?? c.key) : (str(meta.key) ?? c.key);
+      return { id: c.changeId, kind: c.kind, key, service, from: str(meta.from), to: str(meta.to) };
+    });
+}
+
 export function fixEvidenceOf(r: AnalysisResult, changes: readonly Signal[]): FixEvidence | null {
   const top = r.hypotheses[0];
   // no hypothesis (not confident): the top-ranked suspect, with nothing blamed
@@ -99,11 +114,13 @@ export function fixEvidenceOf(r: AnalysisResult, changes: readonly Signal[]): Fi
   const pods = r.metricDeltas.filter((d) => d.service === service && d.instance !== null);
   const all = new Set(pods.map((d) => d.instance!));
   const bad = new Set(pods.filter((d) => d.harmful && d.score >= POD_SCORE).map((d) => d.instance!));
+  const change = blamedChange(r, changes);
   return {
     service,
     confidence: top?.confidence ?? 0,
-    change: blamedChange(r, changes),
+    change,
     recentDeploy: Array.isArray(r.correlations) ? recentDeploy(r, service, changes) : null,
+    recentChanges: Array.isArray(r.correlations) ? recentChanges(r, service, change?.id ?? null, changes) : [],
     templates,
     families: own?.families ?? {},
     badInstances: bad.size === 1 && all.size >= 2 ? [...bad] : [],
