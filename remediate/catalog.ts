@@ -52,7 +52,7 @@ const assumed = (key: string, v: string | number | boolean | null | undefined): 
 const one = (title: string, s: ReturnType<typeof step>): Built => ({ title, steps: [s.step], rollback: [s.rollback] });
 const changeOf = (ctx: FixContext, kind: string): BlamedChange | null => (ctx.evidence.change?.kind === kind ? ctx.evidence.change : null);
 /** An unblamed recent change of that kind on the service (usecases/fix-evidence.ts: flag and config changes just before its onset). */
-const recentOf = (ctx: FixContext, kind: 'flag' | 'config'): BlamedChange | null => (ctx.evidence.change ? null : (ctx.evidence.recentChanges ?? []).find((c) => c.kind === kind) ?? null);
+const recentOf = (ctx: FixContext, kind: 'flag' | 'config' | 'deploy'): BlamedChange | null => (ctx.evidence.change ? null : (ctx.evidence.recentChanges ?? []).find((c) => c.kind === kind) ?? null);
 /** The change a flag-off or config revert undoes: the blamed one, else the recent one. */
 const toUndo = (ctx: FixContext, kind: 'flag' | 'config'): BlamedChange | null => changeOf(ctx, kind) ?? recentOf(ctx, kind);
 /**
@@ -110,10 +110,13 @@ export const CATALOG: CatalogEntry[] = [
       const c = changeOf(ctx, 'deploy');
       if (c) return { score: 0.95, why: `the analysis blames deploy ${c.key}: undoing it removes the cause` };
       const r = deployBeforeGrowth(ctx);
-      return r ? { score: 0.85, why: `it runs out of memory since deploy ${r.key}: new code that grows in memory is undone, not fed more` } : null;
+      if (r) return { score: 0.85, why: `it runs out of memory since deploy ${r.key}: new code that grows in memory is undone, not fed more` };
+      // its own deploy just before the onset, unblamed, and no signature names a fix: new code is the likelier cause than state a restart clears
+      const d = recentOf(ctx, 'deploy');
+      return d ? { score: 0.6, why: `deploy ${d.key} of ${ctx.evidence.service} went out just before its onset (the analysis did not blame it, and nothing more specific matched): undoing it is reversible, a restart would keep the new code` } : null;
     },
     build(ctx) {
-      const c = changeOf(ctx, 'deploy') ?? deployBeforeGrowth(ctx)!;
+      const c = changeOf(ctx, 'deploy') ?? deployBeforeGrowth(ctx) ?? recentOf(ctx, 'deploy')!;
       const s = step('rollback', ctx.evidence.service, { namespace: ctx.namespace, change_id: c.id, ...(c.from ? { to_version: c.from } : {}), ...assumed('from_version', ctx.live ? ctx.live.version : c.to) }, kubectl.rolloutUndo(target(ctx)));
       return one(`Roll back ${ctx.evidence.service}${c.from ? ` to ${c.from}` : ''} (undo ${c.key})`, s);
     },

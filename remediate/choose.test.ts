@@ -66,6 +66,14 @@ describe('chooseFix', () => {
     expect(choose(ev({ change: { id: 'd1', kind: 'deploy', key: 'cart@2.1.0', service: 'cart', from: '2.0.0', to: '2.1.0' }, recentChanges: [flag] })).alternatives.map((a) => a.entry)).not.toContain('flag-off');
   });
 
+  it("undoes the service's own unblamed deploy just before its onset over a bare restart, and under any signature", () => {
+    const d = { id: 'd2', kind: 'deploy', key: 'edge-gateway@3.2.0', service: 'cart', from: '3.1.0', to: '3.2.0' };
+    const c = choose(ev({ recentChanges: [d], templates: ['Request failed: TypeError'] }));
+    expect(c.chosen).toMatchObject({ entry: 'undo-deploy', score: 0.6, built: { title: 'Roll back cart to 3.1.0 (undo edge-gateway@3.2.0)' } });
+    expect(c.chosen.built.steps[0].params).toMatchObject({ change_id: 'd2', to_version: '3.1.0' });
+    expect(choose(ev({ recentChanges: [d], templates: ['Timeout acquiring a database connection after 5000ms'] })).chosen.entry).toBe('restart-pool');
+  });
+
   it('reads Python\'s MemoryError as out of memory', () => {
     expect(choose(ev({ templates: ['CRITICAL [recommendations.service] MemoryError: Unable to allocate 12. MiB for an array'] })).chosen.entry).toBe('raise-memory');
   });

@@ -61,7 +61,7 @@ export interface FixEvidence {
    */
   recentDeploy?: BlamedChange | null;
   /**
-   * Flag and config changes of the service shortly before its onset that the top hypothesis did not
+   * Deploys, flag and config changes of the service shortly before its onset that the top hypothesis did not
    * blame, likeliest first: with sparse evidence (a minute of incident, few log lines) the change
    * correlation may rank them below a symptom, yet undoing such a change is the cheap, reversible
    * first move an SRE makes.

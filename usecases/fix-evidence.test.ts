@@ -35,11 +35,12 @@ describe('fixEvidenceOf', () => {
     expect(fixEvidenceOf(r, [])?.templates).toEqual([]);
   });
 
-  it('lists the flag and config changes of the service in the half hour before its onset that the top hypothesis did not blame, likeliest first', () => {
+  it('lists the deploys, flag and config changes of the service in the half hour before its onset that the top hypothesis did not blame, likeliest first', () => {
     const corr = (changeId: string, kind: string, key: string, leadMinutes: number, likelihood: number, service = 'frontend') => ({ changeId, service, kind, key, ts: 0, leadMinutes, leadFrom: 'onset', factors: {}, likelihood });
     const r = { ...analysis('frontend', []), correlations: [corr('c1', 'config', 'timeout_ms.catalog', 3, 0.4), corr('f1', 'flag', 'new_button', 1, 0.7), corr('d1', 'deploy', 'frontend@2', 2, 0.9), corr('f2', 'flag', 'late', -2, 0.9), corr('f3', 'flag', 'old', 45, 0.9), corr('f4', 'flag', 'theirs', 1, 0.9, 'cart')] } as unknown as AnalysisResult;
     const changes = [{ id: 's1', orgId: 'o1', source: 'gitops', kind: 'event', ts: '2026-03-02T09:28:00.000Z', key: 'config_change', value: null, text: null, labels: { service: 'frontend' }, meta: { change_id: 'c1', key: 'timeout_ms.catalog', from: 5000, to: 200 } }];
     expect(fixEvidenceOf(r, changes as never)?.recentChanges).toEqual([
+      { id: 'd1', kind: 'deploy', key: 'frontend@2', service: 'frontend', from: null, to: null },
       { id: 'f1', kind: 'flag', key: 'new_button', service: 'frontend', from: null, to: null },
       { id: 'c1', kind: 'config', key: 'timeout_ms.catalog', service: 'frontend', from: '5000', to: '200' },
     ]);

@@ -88,13 +88,14 @@ export function hitRatioOf(r: Pick<AnalysisResult, 'metricDeltas'>, service: str
 /** How long before the service's onset an unblamed flag or config change still counts as recent. */
 const RECENT_CHANGE_MIN = 30;
 
-/** Flag and config changes of `service` up to RECENT_CHANGE_MIN before its onset, not the blamed one, likeliest first. */
+/** Deploys, flag and config changes of `service` up to RECENT_CHANGE_MIN before its onset, not the blamed one, likeliest first. */
 function recentChanges(r: AnalysisResult, service: string, blamed: string | null, changes: readonly Signal[]): BlamedChange[] {
   return r.correlations
-    .filter((x) => x.service === service && (x.kind === 'flag' || x.kind === 'config') && x.changeId !== blamed && x.leadMinutes >= 0 && x.leadMinutes <= RECENT_CHANGE_MIN)
+    .filter((x) => x.service === service && (x.kind === 'flag' || x.kind === 'config' || x.kind === 'deploy') && x.changeId !== blamed && x.leadMinutes >= 0 && x.leadMinutes <= RECENT_CHANGE_MIN)
     .sort((a, b) => b.likelihood - a.likelihood || b.ts - a.ts)
     .map((c) => {
       const meta = changes.find((s) => changeKind(s) !== null && changeId(s) === c.changeId)?.meta ?? {};
+      if (c.kind === 'deploy') return { id: c.changeId, kind: c.kind, key: c.key, service, from: str(meta.previous_version), to: str(meta.version) };
       const key = c.kind === 'flag' ? (str(meta.flag) ?? str(meta.key) ?? c.key) : (str(meta.key) ?? c.key);
       return { id: c.changeId, kind: c.kind, key, service, from: str(meta.from), to: str(meta.to) };
     });
