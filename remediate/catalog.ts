@@ -51,10 +51,49 @@ const step = (action: string, service: string, params: Record<string, unknown>, 
 const assumed = (key: string, v: string | number | boolean | null | undefined): Record<string, unknown> => (v === null || v === undefined ? {} : { [key]: v });
 const one = (title: string, s: ReturnType<typeof step>): Built => ({ title, steps: [s.step], rollback: [s.rollback] });
 const changeOf = (ctx: FixContext, kind: string): BlamedChange | null => (ctx.evidence.change?.kind === kind ? ctx.evidence.change : null);
+/** An unblamed recent change of that kind on the service (usecases/fix-evidence.ts: flag and config changes just before its onset). */
+const recentOf = (ctx: FixContext, kind: 'flag' | 'config' | 'deploy'): BlamedChange | null => (ctx.evidence.change ? null : (ctx.evidence.recentChanges ?? []).find((c) => c.kind === kind) ?? null);
+/** The change a flag-off or config revert undoes: the blamed one, else the recent one. */
+const toUndo = (ctx: FixContext, kind: 'flag' | 'config'): BlamedChange | null => changeOf(ctx, kind) ?? recentOf(ctx, kind);
+/**
+ * How well an unblamed recent change explains the trouble: its key named in the service's error
+ * logs (a feature path failing, a timeout to the dependency the key configures) is strong; the
+ * change alone, just before the onset, beats only a bare restart.
+ */
+function recentMatch(ctx: FixContext, c: BlamedChange, what: string): { score: number; why: string } {
+  const words = c.key.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length >= 3);
+  const named = ctx.evidence.templates.find((t) => t.toLowerCase().includes(c.key.toLowerCase())) ?? (words.length >= 2 ? ctx.evidence.templates.find((t) => words.every((w) => t.toLowerCase().includes(w))) : undefined);
+  if (named) return { score: 0.9, why: `${what} ${c.key} changed on ${ctx.evidence.service} just before its onset and its error logs name it ("${named.slice(0, 100)}")` };
+  return { score: 0.6, why: `${what} ${c.key} changed on ${ctx.evidence.service} just before its onset (the analysis did not blame it, and nothing more specific matched): undoing it is cheap and reversible` };
+}
 const has = (ctx: FixContext, s: Parameters<FaultSignature['symptoms']['has']>[0]) => ctx.signature.symptoms.has(s);
 /** Memory trouble on a service deployed just before it: the deploy (not blamed by the analysis) is the leak's likely source. */
 const deployBeforeGrowth = (ctx: FixContext): BlamedChange | null =>
   ctx.evidence.recentDeploy && (ctx.signature.symptoms.has('out_of_memory') || ctx.signature.saturated.memory) ? ctx.evidence.recentDeploy : null;
+/**
+ * How much memory to give: a cache that evicts gets what its working set needs, estimated from its
+ * hit ratio — under uniform access a cache holding a share s of the working set hits s of what it
+ * hit when it held all of it, so the working set is about limit × (hit ratio before ÷ hit ratio
+ * now) — times a headroom; skewed access (hot keys) makes that an underestimate, hence the headroom.
+ * Bounded: at least the plain step (a resize that adds less is not worth a rollout), at most
+ * MEMORY_MAX_STEP times the limit (a bigger jump is a capacity decision for a person). Without a
+ * hit ratio (an out-of-memory process: usage is capped at the limit, so it does not say the need)
+ * the plain step.
+ */
+export const MEMORY = { step: 1.5, headroom: 1.25, maxStep: 4, roundMb: 256 } as const;
+export function memoryTarget(mb: number, ctx: Pick<FixContext, 'evidence' | 'signature'>): { to: number; basis: string } {
+  const round = (x: number) => Math.ceil(x / MEMORY.roundMb) * MEMORY.roundMb;
+  const h = ctx.evidence.hitRatio;
+  if (h && h.before > h.low && ctx.signature.symptoms.has('cache_evictions')) {
+    const need = h.low > 0 ? mb * (h.before / h.low) : Infinity;
+    const capped = need * MEMORY.headroom > mb * MEMORY.maxStep;
+    const to = round(Math.min(mb * MEMORY.maxStep, Math.max(mb * MEMORY.step, need * MEMORY.headroom)));
+    const pct = (x: number) => `${Math.round(x * 100)}%`;
+    return { to, basis: `hit ratio ${pct(h.before)} → ${pct(h.low)}: working set ≈ ${Number.isFinite(need) ? `${Math.round(need)} MiB` : `over ${MEMORY.maxStep}×`}, ×${MEMORY.headroom} headroom${capped ? `, capped at ×${MEMORY.maxStep}` : ''}` };
+  }
+  return { to: round(mb * MEMORY.step), basis: `×${MEMORY.step}` };
+}
+
 /** A switch to a backup, fallback or secondary path: the failover a caller can flip. */
 const FAILOVER_FLAG = /backup|fallback|failover|secondary|standby/i;
 
@@ -71,10 +110,13 @@ export const CATALOG: CatalogEntry[] = [
       const c = changeOf(ctx, 'deploy');
       if (c) return { score: 0.95, why: `the analysis blames deploy ${c.key}: undoing it removes the cause` };
       const r = deployBeforeGrowth(ctx);
-      return r ? { score: 0.85, why: `it runs out of memory since deploy ${r.key}: new code that grows in memory is undone, not fed more` } : null;
+      if (r) return { score: 0.85, why: `it runs out of memory since deploy ${r.key}: new code that grows in memory is undone, not fed more` };
+      // its own deploy just before the onset, unblamed, and no signature names a fix: new code is the likelier cause than state a restart clears
+      const d = recentOf(ctx, 'deploy');
+      return d ? { score: 0.6, why: `deploy ${d.key} of ${ctx.evidence.service} went out just before its onset (the analysis did not blame it, and nothing more specific matched): undoing it is reversible, a restart would keep the new code` } : null;
     },
     build(ctx) {
-      const c = changeOf(ctx, 'deploy') ?? deployBeforeGrowth(ctx)!;
+      const c = changeOf(ctx, 'deploy') ?? deployBeforeGrowth(ctx) ?? recentOf(ctx, 'deploy')!;
       const s = step('rollback', ctx.evidence.service, { namespace: ctx.namespace, change_id: c.id, ...(c.from ? { to_version: c.from } : {}), ...assumed('from_version', ctx.live ? ctx.live.version : c.to) }, kubectl.rolloutUndo(target(ctx)));
       return one(`Roll back ${ctx.evidence.service}${c.from ? ` to ${c.from}` : ''} (undo ${c.key})`, s);
     },
@@ -89,10 +131,12 @@ export const CATALOG: CatalogEntry[] = [
     blastRadius: 'the service',
     match: (ctx) => {
       const c = changeOf(ctx, 'flag');
-      return c ? { score: 0.95, why: `the analysis blames the flag change ${c.key}: turning it off takes the failing path out` } : null;
+      if (c) return { score: 0.95, why: `the analysis blames the flag change ${c.key}: turning it off takes the failing path out` };
+      const r = recentOf(ctx, 'flag');
+      return r ? recentMatch(ctx, r, 'flag') : null;
     },
     build(ctx) {
-      const c = changeOf(ctx, 'flag')!;
+      const c = toUndo(ctx, 'flag')!;
       const now = ctx.live ? ctx.live.flags[c.key] : c.to;
       // the undo puts back the value the step replaces (on, as the blamed change left it), not the one before that change
       const undoTo = now === undefined || now === null ? (c.to ?? null) : String(now);
@@ -110,10 +154,12 @@ export const CATALOG: CatalogEntry[] = [
     blastRadius: 'the service',
     match: (ctx) => {
       const c = changeOf(ctx, 'config');
-      return c ? { score: 0.95, why: `the analysis blames the config change ${c.key}${c.from ? ` (${c.from} → ${c.to ?? '?'})` : ''}: reverting it restores what worked` } : null;
+      if (c) return { score: 0.95, why: `the analysis blames the config change ${c.key}${c.from ? ` (${c.from} → ${c.to ?? '?'})` : ''}: reverting it restores what worked` };
+      const r = recentOf(ctx, 'config');
+      return r ? recentMatch(ctx, r, 'config key') : null;
     },
     build(ctx) {
-      const c = changeOf(ctx, 'config')!;
+      const c = toUndo(ctx, 'config')!;
       if (c.from === undefined || c.from === null) return { missing: `the previous value of ${c.key} (the change event did not carry it)` };
       const s = step('config_revert', ctx.evidence.service, { namespace: ctx.namespace, key: c.key, to_value: c.from, change_id: c.id, ...assumed('from_value', ctx.live ? ctx.live.config[c.key] : c.to) }, kubectl.patchConfigMap(target(ctx), 'config', c.key, c.from, c.to ?? null));
       return one(`Revert ${c.key} on ${ctx.evidence.service} to ${c.from}`, s);
@@ -163,7 +209,7 @@ export const CATALOG: CatalogEntry[] = [
       const m = ctx.evidence.templates.map((t) => /\bFROM\s+([a-z_][a-z0-9_]*)\s+WHERE\s+([a-z_][a-z0-9_]*)\s*(=|IN\b|>|<)/i.exec(t)).find(Boolean);
       if (!m) return { missing: 'the table and column the slow statement filters on (no statement text in its logs)' };
       const [table, column] = [m[1].toLowerCase(), m[2].toLowerCase()];
-      return one(`Index ${table}.${column} on ${ctx.evidence.service}`, step('add_index', ctx.evidence.service, { table, column }, sql.createIndex(table, column)));
+      return one(`Index ${table}.${column} on ${ctx.evidence.service}`, step('add_index', ctx.evidence.service, { namespace: ctx.namespace, table, column }, sql.createIndex(table, column)));
     },
   },
   {
@@ -182,8 +228,8 @@ export const CATALOG: CatalogEntry[] = [
     build(ctx) {
       const mb = ctx.live?.memoryMb;
       if (!mb) return { missing: 'the current memory limit (no live state of the service)' };
-      const to = Math.ceil((mb * 1.5) / 256) * 256;
-      return one(`Raise the memory limit of ${ctx.evidence.service} (${mb} → ${to} MiB)`, step('resize', ctx.evidence.service, { namespace: ctx.namespace, memory_mb: to, from_memory_mb: mb }, kubectl.setMemory(target(ctx), to, mb)));
+      const { to, basis } = memoryTarget(mb, ctx);
+      return one(`Raise the memory limit of ${ctx.evidence.service} (${mb} → ${to} MiB, ${basis})`, step('resize', ctx.evidence.service, { namespace: ctx.namespace, memory_mb: to, from_memory_mb: mb }, kubectl.setMemory(target(ctx), to, mb)));
     },
   },
   {

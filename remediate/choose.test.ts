@@ -47,7 +47,51 @@ describe('chooseFix', () => {
     expect(choose(ev({ templates: ['rejecting request: server overloaded (inflight=400 limit=200)'] })).chosen.built.steps[0]).toMatchObject({ action: 'scale', params: { replicas: 6 }, command: 'kubectl scale deployment/cart --replicas=6 -n shop' });
     expect(choose(ev({ families: { 'saturation:self:cpu': 0.8, 'traffic:self:requests': 0.5 } })).chosen.action).toBe('scale');
     const idx = choose(ev({ service: 'postgres', templates: ['LOG: duration: 2400 ms  statement: SELECT * FROM orders WHERE customer_id = $1 ORDER BY created_at'] }));
-    expect(idx.chosen.built.steps[0]).toEqual({ action: 'add_index', target: 'postgres', params: { table: 'orders', column: 'customer_id' }, command: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_customer_id ON orders (customer_id);' });
+    expect(idx.chosen.built.steps[0]).toEqual({ action: 'add_index', target: 'postgres', params: { namespace: 'shop', table: 'orders', column: 'customer_id' }, command: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_customer_id ON orders (customer_id);' });
+  });
+
+  it('undoes an unblamed flag or config change made on the service just before its onset: strongly when its logs name the key, else only over a bare restart', () => {
+    const flag = { id: 'f1', kind: 'flag', key: 'new_checkout_button', service: 'cart', from: 'false', to: 'true' };
+    const named = choose(ev({ recentChanges: [flag], templates: ["feature new_checkout_button path failed: TypeError: Cannot read properties of undefined (reading 'items')"] }));
+    expect(named.chosen).toMatchObject({ entry: 'flag-off', score: 0.9 });
+    expect(named.chosen.built.steps[0]).toMatchObject({ action: 'flag_off', params: { flag: 'new_checkout_button', change_id: 'f1' } });
+    const cfg = { id: 'c1', kind: 'config', key: 'timeout_ms.catalog', service: 'cart', from: '5000', to: '200' };
+    const timeout = choose(ev({ recentChanges: [cfg], templates: ['upstream request timeout calling catalog after 200ms (attempt 2)'] }));
+    expect(timeout.chosen).toMatchObject({ entry: 'revert-config', score: 0.9 });
+    expect(timeout.chosen.built.steps[0]).toMatchObject({ action: 'config_revert', params: { key: 'timeout_ms.catalog', to_value: '5000' } });
+    // the change alone: above the last resort, below any signature
+    expect(choose(ev({ recentChanges: [flag] })).chosen).toMatchObject({ entry: 'flag-off', score: 0.6 });
+    expect(choose(ev({ recentChanges: [flag], templates: ['No space left on device'] })).chosen.entry).toBe('expand-disk');
+    // a blamed change wins over a recent one
+    expect(choose(ev({ change: { id: 'd1', kind: 'deploy', key: 'cart@2.1.0', service: 'cart', from: '2.0.0', to: '2.1.0' }, recentChanges: [flag] })).alternatives.map((a) => a.entry)).not.toContain('flag-off');
+  });
+
+  it("undoes the service's own unblamed deploy just before its onset over a bare restart, and under any signature", () => {
+    const d = { id: 'd2', kind: 'deploy', key: 'edge-gateway@3.2.0', service: 'cart', from: '3.1.0', to: '3.2.0' };
+    const c = choose(ev({ recentChanges: [d], templates: ['Request failed: TypeError'] }));
+    expect(c.chosen).toMatchObject({ entry: 'undo-deploy', score: 0.6, built: { title: 'Roll back cart to 3.1.0 (undo edge-gateway@3.2.0)' } });
+    expect(c.chosen.built.steps[0].params).toMatchObject({ change_id: 'd2', to_version: '3.1.0' });
+    expect(choose(ev({ recentChanges: [d], templates: ['Timeout acquiring a database connection after 5000ms'] })).chosen.entry).toBe('restart-pool');
+  });
+
+  it('reads Python\'s MemoryError as out of memory', () => {
+    expect(choose(ev({ templates: ['CRITICAL [recommendations.service] MemoryError: Unable to allocate 12. MiB for an array'] })).chosen.entry).toBe('raise-memory');
+  });
+
+  it("raises a cache's memory to what its working set needs by its hit ratio, bounded; a plain step without one", () => {
+    const evicting = ['WARNING: evicted 5000 keys in the last second (maxmemory 4096mb)'];
+    const mem = (e: FixEvidence, mb = 4096) => choose(e, live({ memoryMb: mb })).chosen.built.steps[0].params.memory_mb;
+    // 0.9 → 0.3: a third of the working set fits, so it needs about 3 × 4096 MiB, × 1.25 headroom = 15360
+    expect(mem(ev({ templates: evicting, hitRatio: { before: 0.9, low: 0.3 } }))).toBe(15360);
+    expect(choose(ev({ templates: evicting, hitRatio: { before: 0.9, low: 0.3 } }), live({ memoryMb: 4096 })).chosen.built.title).toMatch(/hit ratio 90% → 30%: working set ≈ 12288 MiB/);
+    // a slight dip: never less than the plain ×1.5 step
+    expect(mem(ev({ templates: evicting, hitRatio: { before: 0.9, low: 0.85 } }))).toBe(6144);
+    // a collapse to nothing: capped at ×4, and the title says so
+    expect(mem(ev({ templates: evicting, hitRatio: { before: 0.9, low: 0 } }))).toBe(16384);
+    expect(choose(ev({ templates: evicting, hitRatio: { before: 0.9, low: 0 } }), live({ memoryMb: 4096 })).chosen.built.title).toMatch(/capped at ×4/);
+    // no hit ratio, or an out-of-memory process (its usage is capped at the limit and says nothing of the need): ×1.5
+    expect(mem(ev({ templates: evicting }))).toBe(6144);
+    expect(mem(ev({ templates: ['java.lang.OutOfMemoryError: Java heap space'], hitRatio: { before: 0.9, low: 0.3 } }))).toBe(6144);
   });
 
   it('replaces the one bad pod, and fails a third party over to a caller\'s backup switch', () => {

@@ -15,6 +15,14 @@ const SQL_IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 const SAFE_VALUE = /^[A-Za-z0-9 ._:/@+-]{0,200}$/;
 /** Image tags (the OCI distribution spec's tag grammar). */
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/**
+ * Image repositories without tag or digest (the distribution reference grammar, lower case):
+ * an optional registry host with port, then path components of lowercase alphanumerics joined by
+ * `.`, `_`, `__` or dashes. `registry.example.com:5000/shop/payments`, `payments`.
+ */
+const IMAGE_REPO = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+/** Longest image repository we write (the reference grammar caps a whole name at 255 characters). */
+const IMAGE_REPO_MAX = 255;
 
 export class UnsafeNameError extends Error {
   constructor(
@@ -32,6 +40,10 @@ function check(re: RegExp, what: string, v: string): string {
   return v;
 }
 const name = (what: string, v: string) => check(K8S_NAME, what, v);
+const imageRepo = (what: string, v: string): string => {
+  if (v.length > IMAGE_REPO_MAX) throw new UnsafeNameError(what, `${v.slice(0, 40)}…`);
+  return check(IMAGE_REPO, what, v);
+};
 const positiveInt = (what: string, v: number, max: number): number => {
   if (!Number.isInteger(v) || v < 1 || v > max) throw new UnsafeNameError(what, String(v));
   return v;
@@ -47,6 +59,7 @@ export const safe = {
   sqlIdent: (what: string, v: string) => check(SQL_IDENT, what, v),
   value: (what: string, v: string) => check(SAFE_VALUE, what, v),
   imageTag: (what: string, v: string) => check(IMAGE_TAG, what, v),
+  imageRepo: (what: string, v: string) => imageRepo(what, v),
   positiveInt,
 };
 
@@ -67,6 +80,19 @@ export const kubectl = {
   rolloutUndo(t: Target, toRevision?: number): Rendered {
     const rev = toRevision === undefined ? '' : ` --to-revision=${positiveInt('revision', toRevision, 1_000_000)}`;
     return { command: `kubectl rollout undo ${deploy(t)}${rev} ${ns(t)}`, rollback: `kubectl rollout undo ${deploy(t)} ${ns(t)}` };
+  },
+  /**
+   * Roll the deployment's container to an image version (`kubectl set image`): a rollback to a
+   * version by name, not by the revision history (which a cluster may have pruned); its undo sets
+   * the version it replaces back, or — when that was not recorded — undoes the rollout.
+   * @example kubectl.setImage({ namespace: 'shop', service: 'payments' }, 'payments', 'registry.example.com/shop/payments', '1.42.0', '1.43.0')
+   *   // kubectl set image deployment/payments payments=registry.example.com/shop/payments:1.42.0 -n shop
+   */
+  setImage(t: Target, container: string, repo: string, tag: string, fromTag?: string): Rendered {
+    const c = name('container', container);
+    const r = imageRepo('image', repo);
+    const set = (v: string) => `kubectl set image ${deploy(t)} ${c}=${r}:${check(IMAGE_TAG, 'version', v)} ${ns(t)}`;
+    return { command: set(tag), rollback: fromTag === undefined ? `kubectl rollout undo ${deploy(t)} ${ns(t)}` : set(fromTag) };
   },
   rolloutRestart(t: Target): Rendered {
     // a restart replaces pods with the same spec: nothing to undo

@@ -26,7 +26,7 @@ export type Symptom = (typeof SYMPTOMS)[number];
 /** Log message patterns per symptom (case-insensitive). */
 const LOG_SYMPTOMS: [Symptom, RegExp][] = [
   ['disk_full', /no space left on device|\bENOSPC\b|disk (usage|full)|filesystem .*full|volume .*full/i],
-  ['out_of_memory', /out ?of ?memory|OOMKilled|OutOfMemoryError|heap usage|GC overhead|memory limit exceeded|cannot allocate memory/i],
+  ['out_of_memory', /out ?of ?memory|OOMKilled|OutOfMemoryError|\bMemoryError\b|heap usage|GC overhead|memory limit exceeded|cannot allocate memory|unable to allocate/i],
   ['cache_evictions', /evicted \d+ keys|\bevictions?\b|maxmemory|output buffer limits/i],
   ['pool_exhausted', /acquir\w* (a |an )?(database |db )?connection|connection pool .*(max|exhausted|waiting)|too many (clients|connections)|pool (exhausted|timeout)/i],
   ['cert_expired', /certificate (has )?expired|\bx509\b|CERT_HAS_EXPIRED|certificate verify failed|SSL_do_handshake\(\) failed/i],
@@ -60,6 +60,13 @@ export interface FixEvidence {
    * that grows inside the process, such as a memory leak.
    */
   recentDeploy?: BlamedChange | null;
+  /**
+   * Deploys, flag and config changes of the service shortly before its onset that the top hypothesis did not
+   * blame, likeliest first: with sparse evidence (a minute of incident, few log lines) the change
+   * correlation may rank them below a symptom, yet undoing such a change is the cheap, reversible
+   * first move an SRE makes.
+   */
+  recentChanges?: BlamedChange[];
   /** Error and warning log templates of that service (and novel ones), most telling first. */
   templates: string[];
   /** Metric families with a sizeable anomaly on it (`saturation:self:memory`, `traffic:server:requests`…) and their strength 0..1. */
@@ -68,6 +75,11 @@ export interface FixEvidence {
   badInstances: string[];
   /** Services its error logs name as failing (a dependency it calls), strongest first. */
   namedDependencies: string[];
+  /**
+   * A cache's hit ratio (0..1) before the incident and the lowest level it fell to during it, when
+   * the service reports one and it fell: how far its working set outgrew its memory.
+   */
+  hitRatio?: { before: number; low: number } | null;
 }
 
 /** How strong a family must be to count as a symptom. */

@@ -89,7 +89,18 @@ describe('draftFixPlan when the analysis is not confident', () => {
     const d = await draftFixPlan(session, { incidentId: inc.id, namespace: 'shop' });
     expect(d.draft.steps[0]).toMatchObject({ action: 'expand_disk', target: 'message-queue', params: { disk_gb: 200 } });
     expect(d.draft.why).toMatch(/^The analysis is not confident; this follows its top-ranked suspect message-queue/);
-    // nothing specific to do without the volume's size: the incident's own service, restarted, as before
-    expect((await draftFixPlan(s.session(), { incidentId: inc.id })).draft.title).toBe('Restart orders');
+    // nothing specific to do without the volume's size, and the analysis points away from orders:
+    // no restart of orders on a guess — it says there is no confident fix, and where to look
+    await expect(draftFixPlan(s.session(), { incidentId: inc.id })).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/^No confident fix: .*ranks message-queue above orders/) });
+    // a deploy of the incident's own service is still undone (the thin planner's rollback)
+    await s.org.insertSignals([{ id: 'sig-deploy-orders', orgId: 'o1', source: 'ci', kind: 'deploy', ts: '2026-03-04T09:25:00.000Z', key: 'orders', value: null, text: null, labels: { service: 'orders', version: '7.1.0' }, meta: {} }]);
+    expect((await draftFixPlan(s.session(), { incidentId: inc.id })).draft.title).toBe('Roll back orders (deploy 7.1.0 preceded the incident)');
+  });
+
+  it('restarts the incident\'s own service when the unsure analysis ranks that service first (the evidence points at it)', async () => {
+    const inc = await openIncident(s.session(['read', 'plan']), { title: 'cart errors', service: 'cart', severity: 'sev3', started_at: '2026-03-04T11:30:00.000Z' });
+    const result = { hypotheses: [], correlations: [], services: [], metricDeltas: [], logClusters: [], ranking: [{ service: 'cart' }, { service: 'orders' }] };
+    await s.org.saveAnalysis({ id: 'an-unsure-cart', incidentId: inc.id, window: { from: '2026-03-04T11:00:00.000Z', to: '2026-03-04T12:00:00.000Z' }, verdict: 'no confident hypothesis', result, counts: {}, createdAt: '2026-03-04T12:00:00.000Z' });
+    expect((await draftFixPlan(s.session(), { incidentId: inc.id })).draft.title).toBe('Restart cart');
   });
 });

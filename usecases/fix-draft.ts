@@ -6,7 +6,9 @@
  * With a confident stored analysis the fix comes from the catalog (remediate/choose.ts): the top
  * hypothesis's blamed change or its service's fault signature picks the entry, live values (the
  * `liveState` reader, when one is configured) give its numbers, and the runners-up are kept as
- * alternatives. Without one, the incident's own service gets the thin planner's rollback-or-restart.
+ * alternatives. Without one, the incident's own service gets the thin planner's rollback-or-restart
+ * — but not a bare restart when an unsure analysis ranks another service first and has no specific
+ * fix for it: that is a 409 `no_confident_fix` saying so, rather than a guess on the wrong service.
  */
 import { AppError } from '../core/errors.js';
 import type { OrgStore } from '../core/ports/index.js';
@@ -74,6 +76,19 @@ export async function draftForIncident(org: OrgStore, incidentId: string, namesp
     throw new AppError('conflict', `The fix catalog has no fix for this incident: ${fromCatalog.none}${opts.mode === 'catalog' ? ' (mode "auto" falls back to the thin planner)' : ''}.`, { extra: { reason: 'no_catalog_fix' } });
   }
   const service = await targetService(org, incident);
+  if (fromCatalog.pointsElsewhere !== undefined) {
+    // the thin planner would act on the incident's own service (usually the entry one, where
+    // customers see it) although the analysis ranks another first: undo a deploy of it, yes; a
+    // restart of a service the evidence does not point at, no — say there is no confident fix
+    const d = await thinDraft(org, incident, service, namespace);
+    if (d.undoes) return d;
+    throw new AppError('conflict', `No confident fix: ${fromCatalog.none}, and the analysis ranks ${fromCatalog.pointsElsewhere} above ${incident.service}, so restarting ${incident.service} would be a guess. Look at ${fromCatalog.pointsElsewhere} (analyze again with more data, or plan with mode "manual").`, { extra: { reason: 'no_confident_fix' } });
+  }
+  return thinDraft(org, incident, service, namespace);
+}
+
+/** The thin planner's draft on `service`: undo its deploy in the hour before the incident, else restart it. */
+async function thinDraft(org: OrgStore, incident: Incident, service: string, namespace: string): Promise<IncidentDraft> {
   const searched = { service, from: new Date(Date.parse(incident.startedAt) - DEPLOY_LOOKBACK_MS).toISOString(), to: incident.startedAt };
   // up to and including the start: a detector dates the incident at the onset, often the deploy's own second ([from, to) reads)
   const deploys = await org.listSignals({ kind: 'deploy', service, from: searched.from, to: new Date(Date.parse(incident.startedAt) + 1).toISOString(), limit: 100 });
@@ -94,7 +109,7 @@ export async function draftForIncident(org: OrgStore, incidentId: string, namesp
  * suspect does only when its fault signature names a specific fix (a full disk, an expired
  * certificate…) — a bare restart of an unsure suspect is left to the thin planner.
  */
-async function catalogDraft(org: OrgStore, incident: Incident, namespace: string, liveState: UseCaseDeps['liveState'], strategy?: string): Promise<IncidentDraft | { none: string }> {
+async function catalogDraft(org: OrgStore, incident: Incident, namespace: string, liveState: UseCaseDeps['liveState'], strategy?: string): Promise<IncidentDraft | { none: string; pointsElsewhere?: string }> {
   const latest = await org.latestAnalysis(incident.id);
   const result = latest?.result as AnalysisResult | undefined;
   if (!latest) return { none: 'it has no stored analysis (analyze it first)' };
@@ -114,7 +129,7 @@ async function catalogDraft(org: OrgStore, incident: Incident, namespace: string
     if (e instanceof NoPreferredFix) throw new AppError('conflict', e.message, { extra: { reason: 'no_catalog_fix' } });
     throw new AppError('invalid_input', (e as Error).message);
   }
-  if (!confident && choice.chosen.lastResort) return { none: `the analysis is not confident and its top suspect ${evidence.service} shows no signature of a specific fix` };
+  if (!confident && choice.chosen.lastResort) return { none: `the analysis is not confident and its top suspect ${evidence.service} shows no signature of a specific fix`, ...(evidence.service !== incident.service ? { pointsElsewhere: evidence.service } : {}) };
   const d = draftFromChoice(choice);
   if (!confident) d.why = `The analysis is not confident; this follows its top-ranked suspect ${evidence.service}, whose own signals point at a specific fix. ${d.why}`;
   const changeSignal = evidence.change ? changes.find((c) => asChange(c)?.changeId === evidence.change!.id) : undefined;

@@ -21,7 +21,8 @@ export function commandOf(c: StepChange): Rendered {
 function rendered(c: StepChange): Rendered | null {
   switch (c.kind) {
     case 'image':
-      return kubectl.rolloutUndo(c, c.toRevision);
+      // a version and its image repository: set that image (the revision history may be pruned); else undo the rollout
+      return c.repo !== undefined && c.to !== undefined && c.toRevision === undefined ? kubectl.setImage(c, c.container ?? c.service, c.repo, c.to, c.from) : kubectl.rolloutUndo(c, c.toRevision);
     case 'restart':
       return c.pod ? kubectl.deletePod(c, c.pod) : kubectl.rolloutRestart(c);
     case 'pause':

@@ -29,6 +29,31 @@ describe('kubectl', () => {
     expect(ok(renderStep({ action: 'rollout_pause', target: 'payments', params: {} }, 'kubectl', 'shop'))).toMatchObject({ change: 'kubectl rollout pause deployment/payments -n shop', rollback: 'kubectl rollout resume deployment/payments -n shop' });
     expect(renderStep(index, 'kubectl')).toEqual({ format: 'kubectl', unavailable: expect.stringMatching(/database change/) });
   });
+  it('rolls back to a version by image when the step names the repository (set image), its undo sets the version it replaced', () => {
+    const byImage: Step = { ...undo, params: { ...undo.params, image: 'registry.example.com:5000/shop/payments' } };
+    expect(ok(renderStep(byImage, 'kubectl'))).toEqual({
+      format: 'kubectl',
+      change: 'kubectl set image deployment/payments payments=registry.example.com:5000/shop/payments:1.42.0 -n shop',
+      rollback: 'kubectl set image deployment/payments payments=registry.example.com:5000/shop/payments:1.43.0 -n shop',
+    });
+    // another container name; the version it replaces unrecorded: the undo is the rollout's
+    expect(ok(renderStep({ ...byImage, params: { namespace: 'shop', to_version: '1.42.0', image: 'payments', container: 'app' } }, 'kubectl'))).toMatchObject({ change: 'kubectl set image deployment/payments app=payments:1.42.0 -n shop', rollback: 'kubectl rollout undo deployment/payments -n shop' });
+    // no version to set, or a revision asked for: the revision history, as before
+    expect(ok(renderStep({ ...byImage, params: { namespace: 'shop', image: 'payments' } }, 'kubectl')).change).toBe('kubectl rollout undo deployment/payments -n shop');
+    expect(ok(renderStep({ ...byImage, params: { ...byImage.params, to_revision: 3 } }, 'kubectl')).change).toBe('kubectl rollout undo deployment/payments --to-revision=3 -n shop');
+  });
+  it.each([
+    ['a shell word in the image', { image: 'payments; rm -rf /' }, /image "payments; rm -rf \/"/],
+    ['a tag inside the repository', { image: 'payments:latest' }, /image "payments:latest"/],
+    ['upper case', { image: 'Registry/Payments' }, /image/],
+    ['a path that climbs', { image: '../payments' }, /image/],
+    ['an overlong name', { image: 'a'.repeat(256) }, /image "a{40}…"/],
+    ['a container that is no name', { image: 'payments', container: 'App_1' }, /container "App_1"/],
+    ['a version with a quote', { image: 'payments', to_version: "1.42'" }, /version/],
+  ])('refuses %s before any text exists', (_what, params, message) => {
+    expect(() => renderStep({ ...undo, params: { ...undo.params, ...params } }, 'kubectl')).toThrow(UnsafeNameError);
+    expect(() => renderStep({ ...undo, params: { ...undo.params, ...params } }, 'kubectl')).toThrow(message);
+  });
   it('says so when the value a rollback restores was not recorded, rather than guess', () => {
     expect(ok(renderStep({ action: 'scale', target: 'search', params: { replicas: 8 } }, 'kubectl')).rollback).toMatch(/^# the replica count before this step was not recorded/);
   });

@@ -20,7 +20,7 @@ const Before = Value.nullable().optional();
  * rollback is rendered from it.
  */
 export const STEP_PARAMS = {
-  rollback: z.object({ to_version: z.string().optional(), from_version: z.string().optional(), to_revision: Int.optional() }),
+  rollback: z.object({ to_version: z.string().optional(), from_version: z.string().optional(), to_revision: Int.optional(), image: z.string().optional(), container: z.string().optional() }),
   restart: z.object({ instance: z.string().optional() }),
   rollout_pause: z.object({}),
   scale: z.object({ replicas: Int, from_replicas: Int.optional() }),
@@ -49,7 +49,8 @@ interface Workload {
 
 /** The change a step makes, typed. `from` undefined: not recorded; null (config keys): the key was unset. */
 export type StepChange =
-  | (Workload & { kind: 'image'; to?: string; from?: string; toRevision?: number })
+  /** `repo` (the image repository, no tag) and `container`: a rollback to a version by `set image` rather than the revision history. */
+  | (Workload & { kind: 'image'; to?: string; from?: string; toRevision?: number; repo?: string; container?: string })
   | (Workload & { kind: 'restart'; pod?: string })
   | (Workload & { kind: 'pause' })
   | (Workload & { kind: 'replicas'; to: number; from?: number })
@@ -94,7 +95,8 @@ export function stepChange(step: Pick<FixStep, 'action' | 'target' | 'params'>, 
     case 'rollback': {
       const p = paramsOf(action, raw);
       const tag = (v: string) => safe.imageTag('version', v);
-      return { ...w, kind: 'image', to: opt(p.to_version, tag), from: opt(p.from_version, tag), toRevision: opt(p.to_revision, (n) => safe.positiveInt('revision', n, 1_000_000)) };
+      const image = { ...(p.image === undefined ? {} : { repo: safe.imageRepo('image', p.image) }), ...(p.container === undefined ? {} : { container: safe.k8sName('container', p.container) }) };
+      return { ...w, kind: 'image', to: opt(p.to_version, tag), from: opt(p.from_version, tag), toRevision: opt(p.to_revision, (n) => safe.positiveInt('revision', n, 1_000_000)), ...image };
     }
     case 'restart': {
       const p = paramsOf(action, raw);
