@@ -185,7 +185,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const opt = (name: string) => args.flatMap((a, i) => (args[i - 1] === name ? [a] : []));
   const sets = opt('--set');
   const logs = opt('--logs')[0];
-  const ids = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+  // a word after a flag that takes a value is that value; after `--no-judge` (takes none) it is a scenario id
+  const takesValue = (flag: string | undefined) => flag === '--set' || flag === '--logs';
+  const ids = args.filter((a, i) => !a.startsWith('--') && !takesValue(args[i - 1]));
   const lib = loadLibrary().scenarios;
   const held = heldOutScenarios(lib.filter((s) => s.faults.length > 0));
   const find = (id: string) => [...lib, ...held].find((s) => s.id === id) ?? (() => { throw new Error(`no scenario ${id}`); })();
