@@ -74,6 +74,10 @@ describe('WARROOM_DETECTION_THREAD', () => {
     expect(detectionThread('worker', 2)).toBe('worker');
     expect(detectionThread('inline', 64)).toBe('inline');
     expect(() => loadConfig({ WARROOM_DETECTION_THREAD: 'gpu' })).toThrow(/WARROOM_DETECTION_THREAD/);
+    // the same key as both the platform admin key and the org key: the org key would never act
+    const key = 'k'.repeat(32);
+    expect(() => loadConfig({ WARROOM_API_KEY: key, WARROOM_ADMIN_KEY: key })).toThrow(/WARROOM_API_KEY: must differ from WARROOM_ADMIN_KEY/);
+    expect(loadConfig({ WARROOM_API_KEY: key, WARROOM_ADMIN_KEY: 'a'.repeat(32) }).WARROOM_API_KEY).toBe(key);
   });
 });
 

@@ -103,6 +103,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (r.success) out[name] = r.data;
     else problems.push({ variable: name, message: r.error.issues.map((i) => i.message).join('; ') });
   }
+  // one key cannot be both: the platform admin key is checked first and may only create orgs, so the org's key would never act
+  if (out.WARROOM_API_KEY !== undefined && out.WARROOM_API_KEY === out.WARROOM_ADMIN_KEY) {
+    problems.push({ variable: 'WARROOM_API_KEY', message: 'must differ from WARROOM_ADMIN_KEY (the platform admin key only creates orgs; the org key acts in the org)' });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Config;
 }
