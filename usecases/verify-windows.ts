@@ -99,10 +99,25 @@ async function readWindow(org: OrgStore, services: string[], span: Span): Promis
   );
 }
 
-/** Both windows of each service, with its objectives, in the order given. */
-export async function readServiceWindows(org: OrgStore, services: string[], w: VerifyWindows, topology: Topology | null): Promise<ServiceWindows[]> {
-  const [pre, post] = await Promise.all([readWindow(org, services, w.pre), readWindow(org, services, w.post)]);
-  return services.map((service) => ({ service, ...objectivesOf(topology, service), latencyKind: 'p95_per_interval', pre: pre.get(service)!, post: post.get(service)! }));
+/**
+ * Both windows of each service, with its objectives, in the order given; with `normal` (a span
+ * before the incident began) also the service's level then, which the judge counts as healed.
+ */
+export async function readServiceWindows(org: OrgStore, services: string[], w: VerifyWindows, topology: Topology | null, normal?: Span): Promise<ServiceWindows[]> {
+  const [pre, post, before] = await Promise.all([readWindow(org, services, w.pre), readWindow(org, services, w.post), normal ? readWindow(org, services, normal) : Promise.resolve(null)]);
+  return services.map((service) => ({
+    service,
+    ...objectivesOf(topology, service),
+    latencyKind: 'p95_per_interval',
+    pre: pre.get(service)!,
+    post: post.get(service)!,
+    ...(before ? { normal: before.get(service)! } : {}),
+  }));
+}
+
+/** The window that ends where the incident began: the services' normal level. */
+export function normalWindow(incidentStartMs: number, windowMs: number): Span {
+  return { from: new Date(incidentStartMs - windowMs).toISOString(), to: new Date(incidentStartMs).toISOString() };
 }
 
 /** Whether a window pair holds anything to judge (a service that sent nothing is left out, not judged "unknown"). */

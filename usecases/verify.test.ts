@@ -62,8 +62,8 @@ function points(service: string, fromMs: number, toMs: number, m: { rps: number;
 }
 
 /** An incident on `service` and a plan for it, approved and executed now with the `kube` runner. */
-async function executedPlan(service: string, rollback: FixPlan['rollback']): Promise<FixPlan> {
-  const inc = await openIncident(session('alice'), { title: `${service} errors`, service, severity: 'sev2' });
+async function executedPlan(service: string, rollback: FixPlan['rollback'], startedAt?: string): Promise<FixPlan> {
+  const inc = await openIncident(session('alice'), { title: `${service} errors`, service, severity: 'sev2', ...(startedAt ? { started_at: startedAt } : {}) });
   const plan = await org.createFixPlan({
     id: `plan_${++n}`,
     incidentId: inc.id,
@@ -252,6 +252,23 @@ describe('no fix that did not heal is left in place; one not healed yet is judge
     expect(ran.length).toBe(ranBefore);
   });
 
+  it('counts a service back to its level before the incident as healed, though that level spends more than its budget', async () => {
+    const t0 = nowMs;
+    // the incident began 5 min before the fix; before it, shipping ran at 8% errors, more than the 5%
+    // budget of the default objective (no SLO in a topology), so "within the SLO" alone never comes
+    const plan = await executedPlan('shipping', [{ action: 'undo rollback', target: 'shipping', command: 'kubectl rollout undo deployment/shipping -n shop' }], iso(t0 - 300_000));
+    await org.insertSignals([
+      ...points('shipping', t0 - 600_000, t0 - 300_000, { rps: 40, err: 0.08, p95: 300 }),
+      ...points('shipping', t0 - 300_000, t0, { rps: 40, err: 0.3, p95: 300 }),
+      ...points('shipping', t0 + 60_000, t0 + 360_000, { rps: 40, err: 0.08, p95: 300 }),
+    ]);
+    nowMs = t0 + 400_000;
+    const { verification: v } = await verifyFix(session('bob'), { planId: plan.id });
+    expect(v).toMatchObject({ decision: 'continue', basis: 'healed', healed: true, nextRoundAt: null });
+    expect(v.message).toMatch(/within its SLO or back to its level before the incident/);
+    expect((await org.getIncident(plan.incidentId))!.status).toBe('mitigated');
+  });
+
   it('judges a fix that is improving again after another window: healed in round 2, the incident mitigated, every round kept', async () => {
     const t0 = nowMs;
     const plan = await executedPlan('shipping', [{ action: 'undo rollback', target: 'shipping', command: 'kubectl rollout undo deployment/shipping -n shop --to-revision=2' }]);
@@ -265,7 +282,7 @@ describe('no fix that did not heal is left in place; one not healed yet is judge
     expect(ours(plan.id, await verifyDuePlans(opened.store, deps, publish))).toEqual([{ id: plan.id, orgId: 'o1', round: 1, decision: 'continue' }]);
     const first = (await org.getVerification(plan.id))!;
     expect(first).toMatchObject({ round: 1, basis: 'improving', healed: false, nextRoundAt: iso(t0 + 660_000) });
-    expect(first.message).toMatch(/^Continue: improving, not healed yet\. .*still outside the SLO: shipping\. Judged again at .* \(round 1 of 3\)\.$/);
+    expect(first.message).toMatch(/^Continue: improving, not healed yet\. .*still outside the SLO and above its level before the incident: shipping\. Judged again at .* \(round 1 of 3\)\.$/);
     expect(published.find((m) => m.subject === 'verify.run')?.payload).toMatchObject({ round: 1, basis: 'improving', final: false, nextRoundAt: iso(t0 + 660_000) });
     expect((await org.getIncident(plan.incidentId))!.status).toBe('open');
 

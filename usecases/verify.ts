@@ -29,7 +29,7 @@ import { DEFAULT_VERIFY_ROUNDS, followUpWindows, nextRoundAt, roundMessage, undo
 import { runStep } from './fix-run.js';
 import { actorOf, requireScope } from './principal.js';
 import type { Session } from './session.js';
-import { DEFAULT_VERIFY_SETTLE_MS, DEFAULT_VERIFY_WINDOW_MS, hasData, readServiceWindows, verifyWindows, type VerifyWindows } from './verify-windows.js';
+import { DEFAULT_VERIFY_SETTLE_MS, DEFAULT_VERIFY_WINDOW_MS, hasData, normalWindow, readServiceWindows, verifyWindows, type VerifyWindows } from './verify-windows.js';
 
 /** Most services one verification reads (the incident's, the top hypothesis's, the plan's targets). */
 const MAX_SERVICES = 8;
@@ -109,7 +109,7 @@ export async function verifyFix(s: Session, input: { planId: string }): Promise<
   }
   const [hypotheses, topology, analysis] = await Promise.all([s.org.listHypotheses(inc.id), s.org.getTopology(), s.org.latestAnalysis(inc.id)]);
   const blast = ((analysis?.result as Partial<AnalysisResult> | undefined)?.blastRadius?.impacted ?? []).map((x) => x.service);
-  const windows = (await readServiceWindows(s.org, impactedServices(inc, hypotheses, plan, blast), w, topology)).filter(hasData);
+  const windows = (await readServiceWindows(s.org, impactedServices(inc, hypotheses, plan, blast), w, topology, normalWindow(Date.parse(inc.startedAt), windowMs))).filter(hasData);
   const t0 = performance.now();
   const verdict = judge(windows);
   const ms = performance.now() - t0;

@@ -17,7 +17,7 @@ export const VerificationView = z.object({
   decision: z.enum(VERIFY_DECISIONS).describe('continue: keep the fix; halt: nothing improved (no effect: the fix was undone) or too few samples (kept, judged again); rollback: the fix made things worse and its rollback ran'),
   basis: z.enum(VERIFY_BASES).nullable().describe('What the decision rests on: healed, improving, worse, no_effect, too_few_samples (null on verdicts recorded before rounds existed)'),
   next_round_at: z.string().nullable().describe('When the next round is due; null: this round is final'),
-  healed: z.boolean().describe('Every impacted service is back within its SLO (the incident was marked mitigated)'),
+  healed: z.boolean().describe('Every impacted service is back within its SLO or at its level before the incident (the incident was marked mitigated)'),
   message: z.string().describe('The reasoned verdict, as posted to the war room'),
   checks: z.array(
     z.object({

@@ -49,10 +49,31 @@ describe('judge', () => {
     const rng = seededRng(2);
     const v = judge([svc(windowOf(rng, { rps: 40, errorRate: 0.2, p95: 200 }), windowOf(rng, { rps: 40, errorRate: 0.05, p95: 200 }))]);
     expect(v).toMatchObject({ decision: 'continue', basis: 'improving', healed: false });
-    expect(v.message).toMatch(/improving, not healed yet.*still outside the SLO: payments/);
+    expect(v.message).toMatch(/improving, not healed yet.*still outside the SLO and above its level before the incident: payments/);
     // a target of several nines is written with them (a walk showed 99.95% as "SLO 100.0%")
     const nines = judge([svc(windowOf(rng, { rps: 40, errorRate: 0.2, p95: 200 }), windowOf(rng, { rps: 40, errorRate: 0.05, p95: 200 }), { sloTarget: 0.9995 })]);
     expect(nines.checks.find((c) => c.signal === 'burn_rate')?.reason).toMatch(/of the 0\.05% error budget \(SLO 99\.95%;/);
+  });
+
+  it('says healed when a service is back to its own level before the incident, even if that level spends more than its budget', () => {
+    const rng = seededRng(21);
+    // the service's normal: 0.3% errors against a 99.95% objective (burn 6); the incident: 20%
+    const normal = windowOf(rng, { rps: 40, errorRate: 0.003, p95: 200 });
+    const pre = windowOf(rng, { rps: 40, errorRate: 0.2, p95: 200 });
+    const backToNormal = windowOf(rng, { rps: 40, errorRate: 0.003, p95: 200 });
+    const v = judge([svc(pre, backToNormal, { sloTarget: 0.9995, normal })]);
+    expect(v).toMatchObject({ decision: 'continue', basis: 'healed', healed: true });
+    expect(v.message).toMatch(/within its SLO or back to its level before the incident/);
+    // without the normal window the same windows are only improving (the objective was never met)
+    expect(judge([svc(pre, backToNormal, { sloTarget: 0.9995 })])).toMatchObject({ basis: 'improving', healed: false });
+    // better than the incident but still well above normal (3%): not healed
+    const stillHigh = windowOf(rng, { rps: 40, errorRate: 0.03, p95: 200 });
+    expect(judge([svc(pre, stillHigh, { sloTarget: 0.9995, normal })])).toMatchObject({ basis: 'improving', healed: false });
+    // a "normal" that already held the fault (an incident opened late) is no normal: only improving
+    expect(judge([svc(pre, backToNormal, { sloTarget: 0.9995, normal: windowOf(rng, { rps: 40, errorRate: 0.2, p95: 200 }) })])).toMatchObject({ basis: 'improving', healed: false });
+    // errors back to normal but the typical p95 twice its normal: not healed
+    const slow = windowOf(rng, { rps: 40, errorRate: 0.003, p95: 400 });
+    expect(judge([svc(windowOf(rng, { rps: 40, errorRate: 0.2, p95: 400 }), slow, { sloTarget: 0.9995, normal })])).toMatchObject({ healed: false });
   });
 
   it('rolls back when the fix makes the error rate worse, and names the service and the test', () => {

@@ -6,7 +6,9 @@
  *    latency is significantly and materially higher after, the SLO burn rate rose past the budget
  *    (burn > 1) significantly, or a resource is significantly fuller and near saturation;
  *  - continue — nothing is worse and the error rate, the latency or the burn rate fell back
- *    significantly; `healed` when, besides, every impacted service is within its SLO after;
+ *    significantly; `healed` when, besides, every impacted service is within its SLO after, or
+ *    back to its own level before the incident (`normal`: a service whose normal already burns
+ *    more than its budget cannot be asked to do better than normal to count as healed);
  *  - halt — nothing is worse but nothing improved either: `no_effect` when something was
  *    measured and nothing moved (the caller undoes the fix: it did not heal), `too_few_samples`
  *    when nothing could be measured (the caller keeps it and looks again: unknown is not "no effect").
@@ -43,6 +45,12 @@ export interface ServiceWindows {
   latencyKind: 'samples' | 'p95_per_interval';
   pre: WindowSample;
   post: WindowSample;
+  /**
+   * The service's own level before the incident began (a window ending at the incident's start),
+   * when it was read: a service whose normal already spends more than its error budget is healed
+   * when it is back to that normal, not only when within an objective it never met.
+   */
+  normal?: WindowSample;
 }
 
 export type CheckVerdict = VerifyCheck['verdict'];
@@ -212,6 +220,31 @@ function withinSlo(s: ServiceWindows, checks: Check[]): boolean {
   return lat?.post !== null && lat?.post !== undefined && lat.post <= s.p95ObjectiveMs;
 }
 
+/**
+ * Whether a service is back to its own level before the incident: error rate no more than the
+ * smallest meaningful change above it, and the typical p95 (when both windows have enough values)
+ * no more than the smallest meaningful ratio above it. The window counts as the normal only when
+ * the incident shows against it (the pre window significantly worse on errors, or materially on
+ * latency): an incident opened late, whose "before" already held the fault, has no normal to go
+ * back to. Unknown (no normal window, too few requests) counts as not shown to be.
+ */
+function backToNormal(s: ServiceWindows, o: JudgeOptions): boolean {
+  const n = s.normal;
+  if (!n || n.requests < o.minRequests || s.pre.requests < o.minRequests || s.post.requests < o.minRequests) return false;
+  const rate = (w: WindowSample) => w.errors / w.requests;
+  const typical = (v: number[]) => (s.latencyKind === 'samples' ? quantile(v, 0.95) : median(v));
+  const latencyKnown = (w: WindowSample) => w.latencyMs.length >= o.minIntervals;
+  const errorsShowed = rate(s.pre) > rate(n) && twoProportionTest(Math.round(n.errors), Math.round(n.requests), Math.round(s.pre.errors), Math.round(s.pre.requests)).p < o.alpha;
+  const latencyShowed = latencyKnown(n) && latencyKnown(s.pre) && typical(s.pre.latencyMs) > typical(n.latencyMs) * (1 + o.minLatencyRatio);
+  if (!errorsShowed && !latencyShowed) return false;
+  if (rate(s.post) > rate(n) + Math.max(o.minErrorRateDelta, rate(n) * o.minErrorRateRatio)) return false;
+  if (!latencyKnown(n) || !latencyKnown(s.post)) return !latencyShowed;
+  return typical(s.post.latencyMs) <= typical(n.latencyMs) * (1 + o.minLatencyRatio);
+}
+
+/** Healed: within the objectives, or back to the level the service had before the incident. */
+const healedService = (s: ServiceWindows, checks: Check[], o: JudgeOptions): boolean => withinSlo(s, checks) || backToNormal(s, o);
+
 const GOLDEN = new Set<Check['signal']>(['error_rate', 'latency_p95', 'burn_rate']);
 
 /** The decision over the impacted services, with every check and a message that says why. */
@@ -227,9 +260,12 @@ export function judge(services: readonly ServiceWindows[], opts: Partial<JudgeOp
     return { decision: 'rollback', basis: 'worse', healed: false, checks, detail, message: `Rollback: the fix made things worse. ${detail}.` };
   }
   if (better.length > 0) {
-    const healed = perService.every((x) => withinSlo(x.s, x.checks));
-    const outside = perService.filter((x) => !withinSlo(x.s, x.checks)).map((x) => x.s.service);
-    const detail = healed ? `${better.map(line).join('; ')}; every impacted service is within its SLO` : `${better.map(line).join('; ')}; still outside the SLO: ${outside.join(', ')}`;
+    const o = { ...DEFAULT_JUDGE, ...opts };
+    const healed = perService.every((x) => healedService(x.s, x.checks, o));
+    const outside = perService.filter((x) => !healedService(x.s, x.checks, o)).map((x) => x.s.service);
+    const detail = healed
+      ? `${better.map(line).join('; ')}; every impacted service is within its SLO or back to its level before the incident`
+      : `${better.map(line).join('; ')}; still outside the SLO and above its level before the incident: ${outside.join(', ')}`;
     const message = healed ? `Continue: the fix healed ${services.map((s) => s.service).join(', ')}. ${detail}.` : `Continue: improving, not healed yet. ${detail}.`;
     return { decision: 'continue', basis: healed ? 'healed' : 'improving', healed, checks, detail, message };
   }
