@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dryRunRunner } from '../../remediate/runners/dryrun.js';
 import { TEST_ORG, startTestApi, type TestApi } from '../../test-support/analyze-harness.js';
+import { seedConfigChangeAnalysis } from '../../test-support/config-change-analysis.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -134,19 +135,7 @@ describe('POST /v1/fix/plan mode catalog and strategy', () => {
   /** An incident whose stored, confident analysis blames a config change of checkout (the catalog reverts it). */
   async function analyzedIncident(): Promise<string> {
     const id = await openIncident('checkout', Date.parse('2026-03-02T09:30:00.000Z'));
-    const changeId = `chg-${id}`;
-    await api.org.insertSignals([
-      { id: `sig-${id}`, orgId: TEST_ORG, source: 'gitops', kind: 'event', ts: '2026-03-02T09:28:00.000Z', key: 'config_change', value: null, text: null, labels: { service: 'checkout' }, meta: { change_id: changeId, key: 'timeout_ms.payments', from: 6000, to: 300 } },
-    ]);
-    const result = {
-      hypotheses: [{ rank: 1, statement: 'checkout is the cause', confidence: 0.8, service: 'checkout', changeId, evidenceIds: ['ev-1'], counterEvidence: [], whyNot: [] }],
-      correlations: [{ changeId, service: 'checkout', kind: 'config', key: 'timeout_ms.payments', ts: 0, leadMinutes: 2, leadFrom: 'onset', factors: {}, likelihood: 0.9 }],
-      services: [],
-      logClusters: [],
-      metricDeltas: [],
-      ranking: [{ service: 'checkout' }],
-    };
-    await api.org.saveAnalysis({ id: `an-${id}`, incidentId: id, window: { from: '2026-03-02T09:00:00.000Z', to: '2026-03-02T10:00:00.000Z' }, verdict: 'confident', result, counts: {}, createdAt: '2026-03-02T10:00:00.000Z' });
+    await seedConfigChangeAnalysis(api.org, TEST_ORG, id, id);
     return id;
   }
 

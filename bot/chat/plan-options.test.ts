@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRATEGIES } from '../../remediate/choose.js';
 import { USAGE } from './commands.js';
 import { chatWorld, slackUser, type ChatWorld } from './test-helpers.js';
+import { seedConfigChangeAnalysis } from '../../test-support/config-change-analysis.js';
 
 let w: ChatWorld;
 let analyzed: string;
@@ -25,19 +26,7 @@ const rita = slackUser('URITA');
 async function analyzedIncident(): Promise<string> {
   const org = w.seeded.org;
   const inc = await org.openIncident({ id: 'inc_cfg', title: 'checkout times out', service: 'checkout', severity: 'sev2', startedAt: '2026-03-02T09:30:00.000Z', openedAt: '2026-03-02T09:31:00.000Z', openedBy: 'user:rita' });
-  const changeId = 'chg-cfg';
-  await org.insertSignals([
-    { id: 'sig-cfg', orgId: 'o1', source: 'gitops', kind: 'event', ts: '2026-03-02T09:28:00.000Z', key: 'config_change', value: null, text: null, labels: { service: 'checkout' }, meta: { change_id: changeId, key: 'timeout_ms.payments', from: 6000, to: 300 } },
-  ]);
-  const result = {
-    hypotheses: [{ rank: 1, statement: 'checkout is the cause', confidence: 0.8, service: 'checkout', changeId, evidenceIds: ['ev-1'], counterEvidence: [], whyNot: [] }],
-    correlations: [{ changeId, service: 'checkout', kind: 'config', key: 'timeout_ms.payments', ts: 0, leadMinutes: 2, leadFrom: 'onset', factors: {}, likelihood: 0.9 }],
-    services: [],
-    logClusters: [],
-    metricDeltas: [],
-    ranking: [{ service: 'checkout' }],
-  };
-  await org.saveAnalysis({ id: 'an-cfg', incidentId: inc.id, window: { from: '2026-03-02T09:00:00.000Z', to: '2026-03-02T10:00:00.000Z' }, verdict: 'confident', result, counts: {}, createdAt: '2026-03-02T10:00:00.000Z' });
+  await seedConfigChangeAnalysis(org, 'o1', inc.id, 'cfg');
   return inc.id;
 }
 
