@@ -22,6 +22,7 @@
  * Pure: a seed in, lines out.
  */
 import { seededRng, type Rng } from '../../core/rng.js';
+import { zipfPicker } from './zipf.js';
 
 /** One generated system: lines (content only) and the event of each. */
 export interface ShapeSystem {
@@ -156,20 +157,11 @@ export function shapeSystem(seed: number, lines = 2_000): ShapeSystem {
       if (tw) templates.push(tw);
     }
   }
-  const order = templates.map((_, i) => i).sort(() => r() - 0.5);
-  const weights = order.map((_, rank) => 1 / (rank + 1) ** 0.8);
-  const total = weights.reduce((s, w) => s + w, 0);
+  const templateOf = zipfPicker(r, templates.length, 0.8);
   const out: string[] = [];
   const events: string[] = [];
   for (let i = 0; i < lines; i++) {
-    let ti: number;
-    if (i < templates.length) ti = i;
-    else {
-      let u = r() * total;
-      let k = 0;
-      while (k < weights.length - 1 && u >= weights[k]) u -= weights[k++];
-      ti = order[k];
-    }
+    const ti = templateOf(i);
     const t = templates[ti];
     const words = t.parts.map((p) => render(p, r));
     if (t.tail && r() < 0.5) words.push(t.tail(r));

@@ -17,6 +17,7 @@
  * The truth of a line is the template it was drawn from. Pure: a seed in, lines out.
  */
 import { seededRng, type Rng } from '../../core/rng.js';
+import { zipfPicker } from './zipf.js';
 
 /** One generated system: lines (content only, no header) and the event of each. */
 export interface SynthSystem {
@@ -111,23 +112,12 @@ export function synthSystem(seed: number, lines = 2_000): SynthSystem {
       templates.push({ parts: [...t.parts, pick(r, vocab), number, unit], aside: t.aside });
     }
   }
-  // Zipf-like weights over a random order: a few events dominate, many are rare.
-  const order = templates.map((_, i) => i).sort(() => r() - 0.5);
-  const weights = order.map((_, rank) => 1 / (rank + 1));
-  const total = weights.reduce((s, w) => s + w, 0);
+  const templateOf = zipfPicker(r, templates.length, 1);
   const out: string[] = [];
   const events: string[] = [];
   const seen = new Set<number>();
   for (let i = 0; i < lines; i++) {
-    // Every template appears at least once (the first lines walk them), then by weight.
-    let ti: number;
-    if (i < templates.length) ti = i;
-    else {
-      let u = r() * total;
-      let k = 0;
-      while (k < weights.length - 1 && u >= weights[k]) u -= weights[k++];
-      ti = order[k];
-    }
+    const ti = templateOf(i);
     seen.add(ti);
     const t = templates[ti];
     const words = t.parts.map((p) => (typeof p === 'string' ? p : p(r)));
