@@ -121,8 +121,8 @@ export interface SeriesDetectorOptions {
    * (a 2.5-hour +50σ excursion) is then labelled ~10 points in, not after `shiftMinRunMs` (never,
    * when it ends sooner). Off by default: NAB held out unchanged and 5 more synthetic windows
    * labelled, but one 1-minute daily control alerts unless `correctLevelOnAdoption` is on, and
-   * with both on `warroom eval detect-sandbox` opens 6 false incidents (evals/README.md). Its statistics are learnt either way, so a detector restored with
-   * it on has a history.
+   * with both on `warroom eval detect-sandbox` opens 6 false incidents (evals/README.md). Its
+   * statistics are learnt either way, so a detector restored with it on has a history.
    */
   runEvidence?: boolean;
   /** |z| a point must exceed to extend a run. */
