@@ -86,33 +86,65 @@ export function windowSample(spanMs: number, requests: MetricBucket[], errorRati
 
 const ALL_METRICS = [REQUESTS_METRIC, ERROR_RATIO_METRIC, P95_METRIC, ...SATURATION_METRICS];
 
-/** One window of every service: one read of the range for all their series. */
-async function readWindow(org: OrgStore, services: string[], span: Span): Promise<Map<string, WindowSample>> {
+/** The last part of a pre window is at least this long (and a quarter of it) when it is cut in two. */
+export const PRE_END_MIN_MS = 60_000;
+
+/**
+ * Where the pre window is cut into its earlier part and its last part (the judge's `ramp`: was
+ * the symptom still rising when the fix landed?), or null when the window is too short for two
+ * parts of a minute or more (the last part no longer than the earlier one).
+ */
+export function preSplit(pre: Span): number | null {
+  const from = Date.parse(pre.from);
+  const to = Date.parse(pre.to);
+  const tail = Math.max(PRE_END_MIN_MS, (to - from) / 4);
+  return to - from >= 2 * tail ? to - tail : null;
+}
+
+interface WindowRead {
+  whole: WindowSample;
+  /** With a cut: the part before it and the part from it on. */
+  early?: WindowSample;
+  end?: WindowSample;
+}
+
+/** One window of every service: one read of the range for all their series (cut in two at `cutMs` too, from the same buckets). */
+async function readWindow(org: OrgStore, services: string[], span: Span, cutMs: number | null = null): Promise<Map<string, WindowRead>> {
   const series = await org.readMetricSeriesBatch({ services, metrics: ALL_METRICS, from: span.from, to: span.to, maxPoints: MAX_POINTS });
-  const of = (service: string, metric: string) => series.find((x) => x.service === service && x.metric === metric)?.points ?? [];
-  const spanMs = Date.parse(span.to) - Date.parse(span.from);
+  const fromMs = Date.parse(span.from);
+  const toMs = Date.parse(span.to);
+  const sample = (svc: string, keep: (t: number) => boolean, spanMs: number) => {
+    const of = (metric: string) => (series.find((x) => x.service === svc && x.metric === metric)?.points ?? []).filter((b) => keep(Date.parse(b.t)));
+    return windowSample(spanMs, of(REQUESTS_METRIC), of(ERROR_RATIO_METRIC), of(P95_METRIC), Object.fromEntries(SATURATION_METRICS.map((m) => [m, of(m)])));
+  };
   return new Map(
-    services.map((svc) => [
-      svc,
-      windowSample(spanMs, of(svc, REQUESTS_METRIC), of(svc, ERROR_RATIO_METRIC), of(svc, P95_METRIC), Object.fromEntries(SATURATION_METRICS.map((m) => [m, of(svc, m)]))),
-    ]),
+    services.map((svc): [string, WindowRead] => {
+      const whole = sample(svc, () => true, toMs - fromMs);
+      if (cutMs === null) return [svc, { whole }];
+      return [svc, { whole, early: sample(svc, (t) => t < cutMs, cutMs - fromMs), end: sample(svc, (t) => t >= cutMs, toMs - cutMs) }];
+    }),
   );
 }
 
 /**
- * Both windows of each service, with its objectives, in the order given; with `normal` (a span
- * before the incident began) also the service's level then, which the judge counts as healed.
+ * Both windows of each service, with its objectives, in the order given, the pre window also cut
+ * in two (the judge's `ramp`); with `normal` (a span before the incident began) also the
+ * service's level then, which the judge counts as healed.
  */
 export async function readServiceWindows(org: OrgStore, services: string[], w: VerifyWindows, topology: Topology | null, normal?: Span): Promise<ServiceWindows[]> {
-  const [pre, post, before] = await Promise.all([readWindow(org, services, w.pre), readWindow(org, services, w.post), normal ? readWindow(org, services, normal) : Promise.resolve(null)]);
-  return services.map((service) => ({
-    service,
-    ...objectivesOf(topology, service),
-    latencyKind: 'p95_per_interval',
-    pre: pre.get(service)!,
-    post: post.get(service)!,
-    ...(before ? { normal: before.get(service)! } : {}),
-  }));
+  const [pre, post, before] = await Promise.all([readWindow(org, services, w.pre, preSplit(w.pre)), readWindow(org, services, w.post), normal ? readWindow(org, services, normal) : Promise.resolve(null)]);
+  return services.map((service) => {
+    const p = pre.get(service)!;
+    return {
+      service,
+      ...objectivesOf(topology, service),
+      latencyKind: 'p95_per_interval',
+      pre: p.whole,
+      post: post.get(service)!.whole,
+      ...(p.early && p.end ? { ramp: { early: p.early, end: p.end } } : {}),
+      ...(before ? { normal: before.get(service)!.whole } : {}),
+    };
+  });
 }
 
 /** The window that ends where the incident began: the services' normal level. */

@@ -147,6 +147,24 @@ describe('verifyFix and the sweep', () => {
     expect(ran.length).toBe(ranNow);
   });
 
+  it('does not roll back a right fix approved while the fault was still rising: it is compared with the state it found', async () => {
+    const t0 = nowMs;
+    // the fault ramped up inside the pre window (2% → 20% in its last 75 s); after the fix, a rollout half done: 11%
+    const plan = await executedPlan('catalog', [{ action: 'undo rollback', target: 'catalog', command: 'kubectl rollout undo deployment/catalog -n shop --to-revision=9' }], new Date(t0 - 600_000).toISOString());
+    await org.insertSignals([
+      ...points('catalog', t0 - 300_000, t0 - 75_000, { rps: 30, err: 0.02, p95: 200 }),
+      ...points('catalog', t0 - 75_000, t0, { rps: 30, err: 0.2, p95: 200 }),
+      ...points('catalog', t0 + 60_000, t0 + 360_000, { rps: 30, err: 0.11, p95: 200 }),
+    ]);
+    nowMs = t0 + 400_000;
+    const ranBefore = ran.length;
+    const out = await verifyFix(session('bob'), { planId: plan.id });
+    expect(out.verification).toMatchObject({ decision: 'continue', basis: 'improving' });
+    expect(out.verification.message).toMatch(/catalog: error rate fell from (19|2\d)\.\d% to 1\d\.\d%.*compared with the end of the window before the fix: its error rate rose/);
+    expect(out.rollback).toBeNull();
+    expect(ran.length).toBe(ranBefore);
+  });
+
   it('records a rollback that fails, and one the plan cannot do', async () => {
     const t0 = nowMs;
     const failing = await executedPlan('search', [{ action: 'undo rollback', target: 'search', command: 'kubectl explode deployment/search' }]);

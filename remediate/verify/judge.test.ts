@@ -180,4 +180,56 @@ describe('judge', () => {
       { numRuns: 500, seed: 17 },
     );
   });
+  describe('a symptom still rising when the fix landed', () => {
+    /** The pre window as the use case reads it: its earlier part and its last part, and the two together. */
+    const joined = (early: WindowSample, end: WindowSample): Pick<ServiceWindows, 'pre' | 'ramp'> => ({
+      pre: { requests: early.requests + end.requests, errors: early.errors + end.errors, latencyMs: [...early.latencyMs, ...end.latencyMs], saturation: {} },
+      ramp: { early, end },
+    });
+
+    it('compares with the state the fix found: a rollout still at that level is not "worse" (a walk saw a right rollback undone)', () => {
+      const rng = seededRng(31);
+      // errors ramping 2% → 20% before the fix; after it, half the pods replaced: 11%
+      const early = windowOf(rng, { rps: 40, errorRate: 0.02, p95: 200, intervals: 12 });
+      const end = windowOf(rng, { rps: 40, errorRate: 0.2, p95: 200, intervals: 6 });
+      const post = windowOf(rng, { rps: 40, errorRate: 0.11, p95: 200 });
+      // without the cut, the window's average (~6.5%) makes 11% read worse: a rollback
+      expect(judge([svc(joined(early, end).pre, post)]).decision).toBe('rollback');
+      const v = judge([{ ...svc(early, post), ...joined(early, end) }]);
+      expect(v).toMatchObject({ decision: 'continue', basis: 'improving' });
+      const err = v.checks.find((c) => c.signal === 'error_rate')!;
+      expect(err.verdict).toBe('better');
+      expect(err.pre).toBeCloseTo(0.2, 1);
+      expect(err.reason).toMatch(/compared with the end of the window before the fix: its error rate rose [12]\.\d% → (19|2\d)\.\d% through that window/);
+      // the same level after as at the end: no change, not worse
+      const flat = judge([{ ...svc(early, windowOf(rng, { rps: 40, errorRate: 0.2, p95: 200 })), ...joined(early, end) }]);
+      expect(flat.decision).toBe('halt');
+      expect(flat.basis).toBe('no_effect');
+    });
+
+    it('still rolls back a fix that made things worse than the state it found', () => {
+      const rng = seededRng(32);
+      const early = windowOf(rng, { rps: 40, errorRate: 0.02, p95: 200, intervals: 12 });
+      const end = windowOf(rng, { rps: 40, errorRate: 0.2, p95: 200, intervals: 6 });
+      const v = judge([{ ...svc(early, windowOf(rng, { rps: 40, errorRate: 0.4, p95: 200 })), ...joined(early, end) }]);
+      expect(v.decision).toBe('rollback');
+      expect(v.message).toMatch(/error rate rose from (19|20)\.\d% to 4\d\.\d%[^;]*; payments: burn rate [^(]*\([^)]*\)[^(]*\(compared with the end of the window before the fix: its error rate rose [12]\.\d% → (19|20)\.\d% through that window\)\.$/);
+      // a p95 ramp is a rise too; slower than its end is still worse
+      const slow = windowOf(rng, { rps: 40, errorRate: 0.01, p95: 200, intervals: 12 });
+      const slowEnd = windowOf(rng, { rps: 40, errorRate: 0.01, p95: 900, intervals: 6 });
+      expect(judge([{ ...svc(slow, windowOf(rng, { rps: 40, errorRate: 0.01, p95: 700 })), ...joined(slow, slowEnd) }]).decision).not.toBe('rollback');
+      expect(judge([{ ...svc(slow, windowOf(rng, { rps: 40, errorRate: 0.01, p95: 1500 })), ...joined(slow, slowEnd) }]).decision).toBe('rollback');
+    });
+
+    it('keeps the whole window when the symptom was steady through it', () => {
+      const rng = seededRng(33);
+      const early = windowOf(rng, { rps: 40, errorRate: 0.12, p95: 900, intervals: 12 });
+      const end = windowOf(rng, { rps: 40, errorRate: 0.12, p95: 900, intervals: 6 });
+      const post = windowOf(rng, { rps: 40, errorRate: 0.002, p95: 180 });
+      const cut = judge([{ ...svc(early, post, { p95ObjectiveMs: 300 }), ...joined(early, end) }]);
+      const whole = judge([svc(joined(early, end).pre, post, { p95ObjectiveMs: 300 })]);
+      expect(cut).toEqual(whole);
+      expect(cut.basis).toBe('healed');
+    });
+  });
 });

@@ -51,6 +51,12 @@ export interface ServiceWindows {
    * when it is back to that normal, not only when within an objective it never met.
    */
   normal?: WindowSample;
+  /**
+   * The pre window cut in two, its earlier part and its last part (usecases/verify-windows.ts
+   * preSplit), when it is long enough: if the symptom was still rising through it, the last part
+   * is the state the fix found, and the fix is compared with that (see `foundState`).
+   */
+  ramp?: { early: WindowSample; end: WindowSample };
 }
 
 export type CheckVerdict = VerifyCheck['verdict'];
@@ -201,15 +207,44 @@ function saturationCheck(s: ServiceWindows, resource: string, o: JudgeOptions): 
   return { ...base, pre: m1, post: m2, test: t.test, p: t.p, verdict, reason };
 }
 
-/** Every check of one service: error rate, burn rate, latency, then each resource seen. */
-export function checkService(s: ServiceWindows, opts: Partial<JudgeOptions> = {}): Check[] {
-  const o = { ...DEFAULT_JUDGE, ...opts };
+/** The checks of one pre/post pair: error rate, burn rate, latency, then each resource seen. */
+function checksOf(s: ServiceWindows, o: JudgeOptions): Check[] {
   const enough = s.pre.requests >= o.minRequests && s.post.requests >= o.minRequests;
   // one test of the counts serves both the error rate and the burn rate
   const t = enough ? twoProportionTest(Math.round(s.pre.errors), Math.round(s.pre.requests), Math.round(s.post.errors), Math.round(s.post.requests)) : null;
   const resources = [...new Set([...Object.keys(s.pre.saturation), ...Object.keys(s.post.saturation)])].sort();
   return [errorRateCheck(s, o, t), burnRateCheck(s, o, t), latencyCheck(s, o), ...resources.map((r) => saturationCheck(s, r, o))];
 }
+
+/**
+ * What the fix is compared with. Normally the whole pre window. But when the symptom was still
+ * rising through it (a fault ramping up, the fix applied mid-rise), the window's average lies
+ * below the state the fix found, and a post window still at that state — a rollout not finished
+ * yet — would read "worse": the judge would roll back a right fix. So when the last part of the
+ * pre window is significantly and materially worse than its earlier part (error rate or p95, by
+ * the same tests and smallest changes as the verdict), the last part is the reference. A fix that
+ * made things worse still shows: worse than the state it found.
+ */
+export function foundState(s: ServiceWindows, opts: Partial<JudgeOptions> = {}): { pre: WindowSample; rise: Check | null } {
+  if (!s.ramp) return { pre: s.pre, rise: null };
+  const o = { ...DEFAULT_JUDGE, ...opts };
+  const rise = checksOf({ ...s, pre: s.ramp.early, post: s.ramp.end }, o).find((c) => c.verdict === 'worse' && (c.signal === 'error_rate' || c.signal === 'latency_p95')) ?? null;
+  return rise ? { pre: s.ramp.end, rise } : { pre: s.pre, rise: null };
+}
+
+const riseText = (c: Check) => (c.signal === 'error_rate' ? `its error rate rose ${pct(c.pre!)} → ${pct(c.post!)}` : `its p95 rose ${ms(c.pre!)} → ${ms(c.post!)}`);
+
+/** Every check of one service, against the state the fix found (`foundState`): error rate, burn rate, latency, then each resource seen. */
+export function checkService(s: ServiceWindows, opts: Partial<JudgeOptions> = {}): Check[] {
+  const o = { ...DEFAULT_JUDGE, ...opts };
+  const { pre, rise } = foundState(s, o);
+  const checks = checksOf({ ...s, pre }, o);
+  if (!rise) return checks;
+  return checks.map((c) => ({ ...c, reason: c.reason + rampNote(rise) }));
+}
+
+/** What a check's reason says when the reference is the end of the pre window (once per service in the verdict's message). */
+const rampNote = (rise: Check) => ` (compared with the end of the window before the fix: ${riseText(rise)} through that window)`;
 
 /** Whether a service is within its objectives after the fix (unknown counts as not shown to be). */
 function withinSlo(s: ServiceWindows, checks: Check[]): boolean {
@@ -228,7 +263,8 @@ function withinSlo(s: ServiceWindows, checks: Check[]): boolean {
  * latency): an incident opened late, whose "before" already held the fault, has no normal to go
  * back to. Unknown (no normal window, too few requests) counts as not shown to be.
  */
-function backToNormal(s: ServiceWindows, o: JudgeOptions): boolean {
+function backToNormal(w: ServiceWindows, o: JudgeOptions): boolean {
+  const s = { ...w, pre: foundState(w, o).pre };
   const n = s.normal;
   if (!n || n.requests < o.minRequests || s.pre.requests < o.minRequests || s.post.requests < o.minRequests) return false;
   const rate = (w: WindowSample) => w.errors / w.requests;
@@ -254,9 +290,21 @@ export function judge(services: readonly ServiceWindows[], opts: Partial<JudgeOp
   const worse = checks.filter((c) => c.verdict === 'worse');
   const better = checks.filter((c) => c.verdict === 'better' && GOLDEN.has(c.signal));
   const golden = checks.filter((c) => GOLDEN.has(c.signal));
-  const line = (c: Check) => `${c.service}: ${c.reason}`;
+  // the note on a ramped service's reference is said once per service, after its last line
+  const notes = new Map(services.flatMap((s) => {
+    const { rise } = foundState(s, opts);
+    return rise ? [[s.service, rampNote(rise)] as const] : [];
+  }));
+  const lines = (cs: Check[]) =>
+    cs.map((c, i) => {
+      const note = notes.get(c.service);
+      const bare = note && c.reason.endsWith(note) ? c.reason.slice(0, -note.length) : c.reason;
+      const last = !cs.slice(i + 1).some((d) => d.service === c.service);
+      return `${c.service}: ${bare}${note && last ? note : ''}`;
+    });
+  const line = (c: Check) => lines([c])[0];
   if (worse.length > 0) {
-    const detail = worse.map(line).join('; ');
+    const detail = lines(worse).join('; ');
     return { decision: 'rollback', basis: 'worse', healed: false, checks, detail, message: `Rollback: the fix made things worse. ${detail}.` };
   }
   if (better.length > 0) {
@@ -264,8 +312,8 @@ export function judge(services: readonly ServiceWindows[], opts: Partial<JudgeOp
     const healed = perService.every((x) => healedService(x.s, x.checks, o));
     const outside = perService.filter((x) => !healedService(x.s, x.checks, o)).map((x) => x.s.service);
     const detail = healed
-      ? `${better.map(line).join('; ')}; every impacted service is within its SLO or back to its level before the incident`
-      : `${better.map(line).join('; ')}; still outside the SLO and above its level before the incident: ${outside.join(', ')}`;
+      ? `${lines(better).join('; ')}; every impacted service is within its SLO or back to its level before the incident`
+      : `${lines(better).join('; ')}; still outside the SLO and above its level before the incident: ${outside.join(', ')}`;
     const message = healed ? `Continue: the fix healed ${services.map((s) => s.service).join(', ')}. ${detail}.` : `Continue: improving, not healed yet. ${detail}.`;
     return { decision: 'continue', basis: healed ? 'healed' : 'improving', healed, checks, detail, message };
   }
@@ -280,6 +328,6 @@ export function judge(services: readonly ServiceWindows[], opts: Partial<JudgeOp
     return { decision: 'halt', basis: 'too_few_samples', healed: false, checks, detail, message: `Halt: ${TOO_FEW} to judge the fix. ${detail}.` };
   }
   const judged = golden.filter((c) => c.verdict !== 'insufficient' && c.signal !== 'burn_rate');
-  const detail = judged.map(line).join('; ');
+  const detail = lines(judged).join('; ');
   return { decision: 'halt', basis: 'no_effect', healed: false, checks, detail, message: `Halt: no significant improvement after the fix. ${detail}.` };
 }
