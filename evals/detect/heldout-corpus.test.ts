@@ -19,7 +19,7 @@ describe('held-out synthetic corpus (ground truth by construction)', () => {
     expect(new Set(corpus.map((c) => c.benignSpikes))).toEqual(new Set([true, false]));
   });
 
-  it('labels one window of 10 % of the series centred on an onset between day 4 and 6; controls none', () => {
+  it('labels one window of 10 % of the series centred on an onset between day 4 and 6 (weekly: 15.5 and 17.5); controls none', () => {
     for (const c of corpus) {
       if (c.kind === 'none') {
         expect(c.windows).toEqual([]);
@@ -31,8 +31,12 @@ describe('held-out synthetic corpus (ground truth by construction)', () => {
       expect(a).toBeLessThan(t);
       expect(b).toBeGreaterThan(t);
       expect((b - a) / span).toBeCloseTo(0.1, 1);
-      expect(t - c.timestamps[0]).toBeGreaterThanOrEqual(4 * 86_400_000 - c.stepMs);
-      expect(t - c.timestamps[0]).toBeLessThanOrEqual(6 * 86_400_000);
+      const from = c.shape === 'weekly' || c.shape === 'poisson' ? 15.5 : 4;
+      expect(t - c.timestamps[0]).toBeGreaterThanOrEqual(from * 86_400_000 - c.stepMs);
+      expect(t - c.timestamps[0]).toBeLessThanOrEqual((from + 2) * 86_400_000);
+      // The window stays clear of weekends (days 5-6, 12-13, 19-20 from a Monday).
+      const day = (x: number) => Math.floor((x - c.timestamps[0]) / 86_400_000) % 7;
+      if (from > 4) expect([day(a), day(b)].every((d) => d < 5)).toBe(true);
     }
   });
 

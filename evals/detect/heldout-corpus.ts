@@ -12,6 +12,10 @@
  *   - anomaly sizes in units of the series' own noise σ, at two magnitudes (small, large).
  * Each series spans 8 days, one anomaly at a seeded time between day 4 and day 6, labelled as NAB
  * labels: a window of 10 % of the series centred on the onset. Controls (kind 'none') have none.
+ * Series with a weekly cycle (weekly, poisson) span 22 days instead, the anomaly on a weekday of
+ * the third week (day 15.5 to 17.5, its window clear of the weekends): in 8 days the first weekend
+ * is a −30 % level never seen before, which no detector can know is normal (all six controls
+ * alerting in the first scoring were weekend edges; changed after that scoring, evals/README.md).
  */
 import { seededRng, type Rng } from '../../core/rng.js';
 import type { NabSeries } from '../nab/corpus.js';
@@ -68,13 +72,14 @@ function poisson(rng: Rng, mean: number): number {
 /** One series of the grid. */
 function heldoutCase(seed: number, kind: HeldoutKind, shape: HeldoutShape, stepMs: number, magnitude: 'small' | 'large'): HeldoutCase {
   const rng = seededRng(seed);
-  const points = Math.round((8 * DAY) / stepMs);
+  const weeklyCycle = shape === 'weekly' || shape === 'poisson';
+  const points = Math.round(((weeklyCycle ? 22 : 8) * DAY) / stepMs);
   const start = Date.UTC(2026, 2, 2); // a Monday
   const level = shape === 'poisson' ? POISSON_MEANS[Math.floor(rng() * 3)] : 50 + 950 * rng();
   const noise = NOISES[Math.floor(rng() * 3)];
   const sigma = shape === 'poisson' ? Math.sqrt(level) : level * noise;
   const benignSpikes = rng() < 0.5;
-  const onset = kind === 'none' ? -1 : Math.round((4 * DAY + rng() * 2 * DAY) / stepMs);
+  const onset = kind === 'none' ? -1 : Math.round(((weeklyCycle ? 15.5 : 4) * DAY + rng() * 2 * DAY) / stepMs);
   const size = SIZES[magnitude];
   const shortEnd = onset + Math.max(1, Math.round((3 * HOUR) / stepMs));
   // The wandering level: an AR(1) around 0 with a time constant of a day and a stationary σ of
@@ -88,7 +93,7 @@ function heldoutCase(seed: number, kind: HeldoutKind, shape: HeldoutShape, stepM
     const t = start + i * stepMs;
     const on = onset >= 0 && i >= onset;
     let mean = level;
-    if (shape === 'weekly' || shape === 'poisson') {
+    if (weeklyCycle) {
       const day = new Date(t).getUTCDay();
       const cycle = 0.25 * Math.sin((2 * Math.PI * (t % DAY)) / DAY - Math.PI / 2);
       mean = level * (1 + cycle - (day === 0 || day === 6 ? 0.3 : 0));
