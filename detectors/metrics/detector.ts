@@ -147,7 +147,9 @@ export interface SeriesDetectorOptions {
    * (seasonalBias: the level learnt so far is a τ-weighted mean of level + cycle). Without it, at
    * 1-minute steps the error is learnt into the profile and misfits a day later as runs of −5 σ
    * residuals (issue 14, evals/README.md). Off by default: NAB held out 64.7 → 63.6 and
-   * `warroom eval detect-sandbox` opened 2 false incidents with it (calm-weekend).
+   * `warroom eval detect-sandbox` opened 2 false incidents with it (calm-weekend: the better-fitted
+   * baseline's σ is 4× tighter, so the weekday profile's morning ramp, met on the first Saturday,
+   * is a −5.8 σ residual instead of −1.8; `npx tsx evals/detect/sandbox-trace.ts`).
    */
   correctLevelOnAdoption?: boolean;
   /**
