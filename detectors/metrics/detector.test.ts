@@ -346,3 +346,25 @@ describe('SeriesDetector: a daily cycle at 1-minute steps, level corrected at ad
     expect(res.slice(0, at).filter((r) => r.alert)).toEqual([]);
   });
 });
+
+describe('SeriesDetector: exceedance-count evidence (issue 14, off by default)', () => {
+  // Five days of calm at 5- or 10-minute steps, then the noise triples (a variance change; the mean
+  // of the residuals stays at 0, so the level windows and the CUSUM do not see it).
+  it.each([
+    [300_000, 1],
+    [300_000, 4],
+    [600_000, 1],
+    [600_000, 3],
+  ])('labels a ×3 variance increase within the 6-hour window, and nothing before it (step %i ms, seed %i)', (stepMs, seed) => {
+    const per = DAY / stepMs;
+    const at = Math.round(5 * per + 7 * seed);
+    const { ts, values } = syntheticSeries(seededRng(seed), { points: 8 * per, stepMs, noise: 0.01, daily: seed % 2 ? 0.3 : 0, inject: [{ kind: 'variance', at, factor: 3 }] });
+    const on = run(values, ts, new SeriesDetector({ exceedanceEvidence: true }));
+    const first = on.findIndex((r, i) => i >= at && r.alert);
+    expect(first).toBeGreaterThanOrEqual(at);
+    expect(first - at).toBeLessThan((6 * 3_600_000) / stepMs);
+    expect(on.slice(0, at).filter((r) => r.alert)).toEqual([]);
+    // The defaults do not label it at all.
+    expect(run(values, ts).some((r) => r.alert)).toBe(false);
+  });
+});

@@ -9,6 +9,7 @@
  * forgotten first) and the series live in a capped {@link DetectorRegistry}.
  */
 import { surpriseToScore, type SeriesDetectorOptions } from './detector.js';
+import { logPoissonSf } from './mathx.js';
 import { isErrorRecord } from './red.js';
 import { DetectorRegistry, type RegistryState } from './registry.js';
 
@@ -36,47 +37,8 @@ export interface LogAnomaly {
   expected?: number;
 }
 
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-/** ln Γ(x) for x > 0 (Lanczos approximation, g = 7, n = 9; relative error ~1e-15). */
-export function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const y = x - 1;
-  let a = LANCZOS[0];
-  const t = y + 7.5;
-  for (let i = 1; i < 9; i++) a += LANCZOS[i] / (y + i);
-  return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a);
-}
-
-/** ln P(X ≥ k) for X ~ Poisson(λ), summed from the k-th term outwards (exact up to rounding). */
-export function logPoissonSf(k: number, lambda: number): number {
-  if (k <= 0) return 0;
-  if (!(lambda > 0)) return -Infinity;
-  const logTerm = (i: number) => -lambda + i * Math.log(lambda) - logGamma(i + 1);
-  if (k > lambda) {
-    let s = 1;
-    let r = 1;
-    for (let i = k; i < k + 10_000; i++) {
-      r *= lambda / (i + 1);
-      s += r;
-      if (r < 1e-16 * s) break;
-    }
-    return logTerm(k) + Math.log(s);
-  }
-  // k ≤ λ: 1 − P(X ≤ k−1), summing the lower terms downwards from k−1.
-  let s = 1;
-  let r = 1;
-  for (let i = k - 1; i > 0; i--) {
-    r *= i / lambda;
-    s += r;
-    if (r < 1e-16 * s) break;
-  }
-  const lower = Math.exp(logTerm(k - 1) + Math.log(s));
-  return Math.log1p(-Math.min(lower, 1 - 1e-16));
-}
+// ln Γ and the Poisson tail live in mathx.ts (the metric detector's exceedance counts use them too).
+export { logGamma, logPoissonSf } from './mathx.js';
 
 export interface ErrorBurstOptions {
   /** Fewest errors in an interval that can be a burst (default 5). */
