@@ -153,6 +153,22 @@ describe('TemplateClusterer.add', () => {
     expect(new Set(inner.map((id) => c.resolve(id))).size).toBe(1);
   });
 
+  it('folds what a template headed by a wildcard now covers, whatever their first tokens', () => {
+    const c = new TemplateClusterer();
+    // Learned apart first: each under its own tag, with words where the later template widens.
+    const tags = ['gc', 'ui', 'db', 'rx', 'tx', 'fs', 'vm', 'os', 'ab', 'cd', 'ef', 'gh', 'ij', 'kl', 'mn', 'op'];
+    const before = tags.map((t) => learn(c, `[${t}] flushed ${t}a ${t}b ${t}c ${t}d x@y.com`).clusterId);
+    // A tag becomes a slot (`<*> flushed …`), then four positions widen one by one.
+    const into = learn(c, '[alpha] flushed 10.0.0.1 /var/a 0xdeadbeef 12ms a@b.com').clusterId;
+    for (const l of ['[beta] flushed 10.0.0.1 /var/a 0xdeadbeef 12ms a@b.com', '[gamma] flushed 10.0.0.1 /var/a 0xdeadbeef 12ms a@b.com',
+      '[delta] flushed ka /var/a 0xdeadbeef 12ms a@b.com', '[delta] flushed ka kb 0xdeadbeef 12ms a@b.com', '[delta] flushed ka kb kc 12ms a@b.com',
+      '[delta] flushed ka kb kc kd a@b.com']) learn(c, l);
+    expect(c.template(into)).toBe(`${WILDCARD} flushed ${WILDCARD} ${WILDCARD} ${WILDCARD} ${WILDCARD} <:EMAIL:>`);
+    // The head index cannot name them (any first token fits `<*>`) and they share too little
+    // with it for MinHash to find every one: the fold looks at every template of that length.
+    expect(before.map((id) => c.resolve(id))).toEqual(before.map(() => into));
+  });
+
   it('keeps key=value words under different keys apart, however many values they show', () => {
     const c = new TemplateClusterer();
     const ids = ['size=ab', 'count=cd', 'limit=ef', 'depth=gh'].map((kv) => learn(c, `job ${kv} done`).clusterId);

@@ -103,6 +103,8 @@ const RAW_KEY = '\u0000raw\u0000';
 const MAX_FRAGMENT = 3;
 /** Templates looked at per length and first token in step 4 (bounds the work on junk). */
 const MAX_HEAD_SCAN = 64;
+/** Templates looked at per length when the first token is a wildcard (any head may fit). */
+const MAX_LENGTH_SCAN = 512;
 
 /** Slots one family may vary in (step 3): a message with a user and a host name is still one event. */
 const MAX_SLOTS = 2;
@@ -162,6 +164,11 @@ export class TemplateClusterer {
   private keys = new Map<string, number>();
   /** Templates by length and first token: where step 4 looks for one that differs only by a tail. */
   private readonly heads = new Map<string, number[]>();
+  /**
+   * Templates by length alone: where a template whose first token is a wildcard looks for what it
+   * covers (any first token fits it, so the head index cannot name them).
+   */
+  private readonly lengths = new Map<string, Set<number>>();
   private seq = 0;
   private nextId = 1;
 
@@ -486,10 +493,25 @@ export class TemplateClusterer {
     return undefined;
   }
 
-  /** Live templates of length `len` whose first token is `first` or a wildcard, oldest first (bounded). */
+  /**
+   * Live templates of length `len` whose first token `first` may cover or be covered by: those
+   * headed by `first` or by a wildcard; when `first` itself holds a wildcard, those of that length
+   * whose first token it covers (oldest first, bounded).
+   */
   private byHead(len: number, first: string, raw: boolean): Cluster[] {
     const out: Cluster[] = [];
-    for (const f of first === WILDCARD ? [first] : [first, WILDCARD]) {
+    if (first.includes(WILDCARD)) {
+      const ids = this.lengths.get(headKey(len, undefined, raw));
+      if (!ids) return out;
+      let scanned = 0;
+      for (const id of ids) {
+        if (++scanned > MAX_LENGTH_SCAN) break;
+        const c = this.clustersById.get(id);
+        if (c && compareToken(first, c.tokens[0]) <= COVERED) out.push(c);
+      }
+      return out.length > 1 ? out.sort((a, b) => a.id - b.id) : out;
+    }
+    for (const f of [first, WILDCARD]) {
       const ids = this.heads.get(headKey(len, f, raw));
       if (!ids) continue;
       for (let i = 0; i < ids.length && i < MAX_HEAD_SCAN; i++) {
@@ -535,6 +557,10 @@ export class TemplateClusterer {
     const list = this.heads.get(hk);
     if (list) list.push(c.id);
     else this.heads.set(hk, [c.id]);
+    const lk = headKey(c.tokens.length, undefined, c.raw);
+    const same = this.lengths.get(lk);
+    if (same) same.add(c.id);
+    else this.lengths.set(lk, new Set([c.id]));
   }
 
   private unindex(c: Cluster): void {
@@ -544,6 +570,10 @@ export class TemplateClusterer {
     const i = list ? list.indexOf(c.id) : -1;
     if (i >= 0) list!.splice(i, 1);
     if (list && list.length === 0) this.heads.delete(hk);
+    const lk = headKey(c.tokens.length, undefined, c.raw);
+    const same = this.lengths.get(lk);
+    same?.delete(c.id);
+    if (same && same.size === 0) this.lengths.delete(lk);
   }
 
   private remember(key: string, id: number): void {
