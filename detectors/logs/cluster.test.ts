@@ -169,6 +169,15 @@ describe('TemplateClusterer.add', () => {
     expect(before.map((id) => c.resolve(id))).toEqual(before.map(() => into));
   });
 
+  it('folds a template whose id read as hex where the widened one read it as a number', () => {
+    const c = new TemplateClusterer();
+    const num = learn(c, 'served block 1234 to alpha').clusterId;
+    const hex = learn(c, 'served block 12ab34cd to beta').clusterId;
+    for (const w of ['gamma', 'delta']) learn(c, `served block 5678 to ${w}`);
+    expect(c.resolve(hex)).toBe(num);
+    expect(c.template(num)).toBe(`served block ${WILDCARD} to ${WILDCARD}`);
+  });
+
   it('keeps key=value words under different keys apart, however many values they show', () => {
     const c = new TemplateClusterer();
     const ids = ['size=ab', 'count=cd', 'limit=ef', 'depth=gh'].map((kv) => learn(c, `job ${kv} done`).clusterId);

@@ -31,7 +31,7 @@
 import { z } from 'zod';
 import { LshIndex, MinHasher } from './minhash.js';
 import { NoveltyOptions, mergeStats, newStats, noveltyOf, observe, type ClusterStats, type Novelty } from './stats.js';
-import { COVERED, EQUAL, HARD, SOFT, WILDCARD, compareToken, covers, generalizeToken, hasVar, isFragment, spliceFit } from './token-compare.js';
+import { COVERED, EQUAL, HARD, SOFT, WILDCARD, compareToken, covers, coversButIds, generalizeToken, hasVar, isFragment, spliceFit } from './token-compare.js';
 
 export { WILDCARD };
 
@@ -418,7 +418,10 @@ export class TemplateClusterer {
     for (const c of [...this.candidates(t, into.raw), ...this.byHead(t.length, t[0], into.raw)]) {
       if (seen.has(c.id) || !this.clustersById.has(c.id)) continue;
       seen.add(c.id);
-      take(c, covers(t, c.tokens));
+      const ids = coversButIds(t, c.tokens);
+      // An id read as a number here and as hex there is one slot: widen it, then fold.
+      if (ids && ids.length > 0) this.reshape(into, () => ids.forEach((i) => (t[i] = generalizeToken(t[i], c.tokens[i]))));
+      take(c, ids !== undefined);
     }
     // The same statement with or without a short bracketed aside (step 4), learned apart before
     // the rest of it widened: `into` must cover the other as it is, aside cut.

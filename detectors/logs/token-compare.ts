@@ -50,6 +50,31 @@ export function spliceFit(t: readonly string[], tokens: readonly string[], p: nu
   return constant ? soft : undefined;
 }
 
+/**
+ * `<:NUM:>` beside `<:HEX:>` in the same place (`blk_<:NUM:>` / `blk_<:HEX:>`): one id. The hex
+ * rule needs a letter, so a hex id that happens to be all digits reads as a number.
+ */
+export function sameId(t: string, b: string): boolean {
+  return t !== b && (t.includes(HEX) || b.includes(HEX)) && t.replaceAll(HEX, NUM) === b.replaceAll(HEX, NUM);
+}
+const NUM = '<:NUM:>';
+const HEX = '<:HEX:>';
+
+/**
+ * Where template `t` covers `tokens` but for ids read as a number in one and hex in the other
+ * (see sameId): those positions (to widen), or undefined when a position is not covered.
+ */
+export function coversButIds(t: readonly string[], tokens: readonly string[]): number[] | undefined {
+  if (t.length !== tokens.length) return undefined;
+  const ids: number[] = [];
+  for (let i = 0; i < t.length; i++) {
+    if (compareToken(t[i], tokens[i]) <= COVERED) continue;
+    if (!sameId(t[i], tokens[i])) return undefined;
+    ids.push(i);
+  }
+  return ids;
+}
+
 /** True when template `t` covers `tokens` (wildcards match anything). */
 export function covers(t: readonly string[], tokens: readonly string[]): boolean {
   if (t.length !== tokens.length) return false;
