@@ -69,6 +69,15 @@ describe('tokens', () => {
     expect(createMasker({ collapseRepeats: false }).tokens('a 1 2 3')).toEqual(['a', '<:NUM:>', '<:NUM:>', '<:NUM:>']);
   });
 
+  it('counts a lone dash (an absent value) in a run of values: filled and empty contexts are one shape', () => {
+    const filled = m.tokens('[req-1f0e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b 0a1b2c3d4e5f60718293a4b5c6d7e8f9 9f8e7d6c5b4a39281706f5e4d3c2b1a0 - - -] ok');
+    const empty = m.tokens('[req-1f0e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b - - - - -] ok');
+    expect(filled).toEqual(['[req-<:UUID:>', '<:HEX:>', '-]', 'ok']);
+    expect(empty).toEqual(['[req-<:UUID:>', '-', '-]', 'ok']);
+    // A dash among words is left alone.
+    expect(m.tokens('panic - stopping execution')).toEqual(['panic', '-', 'stopping', 'execution']);
+  });
+
   it('joins a double-quoted span of several words into one token, masks kept', () => {
     expect(m.tokens('reason "connection reset by peer" code 7')).toEqual(['reason', '"connection reset by peer"', 'code', '<:NUM:>']);
     expect(m.tokens('agent "curl 8.5 (linux)" done')).toEqual(['agent', '"curl <:NUM:> (linux)"', 'done']);
