@@ -18,7 +18,10 @@
  *    aside holding a value (`403 bytes sent` / `1190 bytes (1.16 KB) sent`) takes the line;
  * 5. otherwise the line starts a new template.
  * Whenever a template widens (steps 2–4), templates it now covers, as they are or but for a
- * bracketed aside, fold into it: they were learned before a slot was known to vary.
+ * bracketed aside, fold into it: they were learned before a slot was known to vary. So do
+ * templates of its length that differ from it only in variable parts, as a line would in step 2
+ * (`-` / `<:HEX:>`, `<:NUM:>` / `<:HEX:>`), and it widens there; when its first token is a
+ * wildcard, any template of its length may be one of them (looked up by length, not by head).
  * Letters written flush against a variable (`user123` / `admin7`, masked `user<:NUM:>` /
  * `admin<:NUM:>`) are the front of one identifier: such tokens differ softly (token-compare.ts).
  * Step 3 is an online form of Brain's rule (Yu et al., ICSE 2023) that a column with few
@@ -31,7 +34,7 @@
 import { z } from 'zod';
 import { LshIndex, MinHasher } from './minhash.js';
 import { NoveltyOptions, mergeStats, newStats, noveltyOf, observe, type ClusterStats, type Novelty } from './stats.js';
-import { COVERED, EQUAL, HARD, SOFT, WILDCARD, compareToken, covers, coversButIds, generalizeToken, hasVar, isFragment, spliceFit } from './token-compare.js';
+import { COVERED, EQUAL, HARD, SOFT, WILDCARD, compareToken, covers, softFit, generalizeToken, hasVar, isFragment, spliceFit } from './token-compare.js';
 
 export { WILDCARD };
 
@@ -418,10 +421,11 @@ export class TemplateClusterer {
     for (const c of [...this.candidates(t, into.raw), ...this.byHead(t.length, t[0], into.raw)]) {
       if (seen.has(c.id) || !this.clustersById.has(c.id)) continue;
       seen.add(c.id);
-      const ids = coversButIds(t, c.tokens);
-      // An id read as a number here and as hex there is one slot: widen it, then fold.
-      if (ids && ids.length > 0) this.reshape(into, () => ids.forEach((i) => (t[i] = generalizeToken(t[i], c.tokens[i]))));
-      take(c, ids !== undefined);
+      // What differs only in variable parts (an id read as a number here and as hex there, `-`
+      // for an absent value) is what step 2 would take from a line: widen it, then fold.
+      const soft = softFit(t, c.tokens);
+      if (soft && soft.length > 0) this.reshape(into, () => soft.forEach((i) => (t[i] = generalizeToken(t[i], c.tokens[i]))));
+      take(c, soft !== undefined);
     }
     // The same statement with or without a short bracketed aside (step 4), learned apart before
     // the rest of it widened: `into` must cover the other as it is, aside cut.

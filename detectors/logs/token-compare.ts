@@ -51,28 +51,21 @@ export function spliceFit(t: readonly string[], tokens: readonly string[], p: nu
 }
 
 /**
- * `<:NUM:>` beside `<:HEX:>` in the same place (`blk_<:NUM:>` / `blk_<:HEX:>`): one id. The hex
- * rule needs a letter, so a hex id that happens to be all digits reads as a number.
+ * How template `t` fits template `c` of the same length the way step 2 fits a line: the
+ * positions where they differ only in variable parts (`-` / `<:HEX:>`, `<:NUM:>` / `<:HEX:>`),
+ * to widen; undefined when a constant differs or, with a position to widen, none is in common.
  */
-export function sameId(t: string, b: string): boolean {
-  return t !== b && (t.includes(HEX) || b.includes(HEX)) && t.replaceAll(HEX, NUM) === b.replaceAll(HEX, NUM);
-}
-const NUM = '<:NUM:>';
-const HEX = '<:HEX:>';
-
-/**
- * Where template `t` covers `tokens` but for ids read as a number in one and hex in the other
- * (see sameId): those positions (to widen), or undefined when a position is not covered.
- */
-export function coversButIds(t: readonly string[], tokens: readonly string[]): number[] | undefined {
-  if (t.length !== tokens.length) return undefined;
-  const ids: number[] = [];
+export function softFit(t: readonly string[], c: readonly string[]): number[] | undefined {
+  if (t.length !== c.length) return undefined;
+  const soft: number[] = [];
+  let constant = false;
   for (let i = 0; i < t.length; i++) {
-    if (compareToken(t[i], tokens[i]) <= COVERED) continue;
-    if (!sameId(t[i], tokens[i])) return undefined;
-    ids.push(i);
+    const d = compareToken(t[i], c[i]);
+    if (d === EQUAL) constant ||= !hasVar(t[i]);
+    else if (d === SOFT) soft.push(i);
+    else if (d !== COVERED) return undefined;
   }
-  return ids;
+  return soft.length === 0 || constant ? soft : undefined;
 }
 
 /** True when template `t` covers `tokens` (wildcards match anything). */
