@@ -10,6 +10,8 @@ describe('variable masking (default rules)', () => {
     ['UUID', 'order 123e4567-e89b-12d3-a456-426614174000 placed', 'order <:UUID:> placed'],
     ['hex id with 0x', 'fault at 0x0023f108 in kernel', 'fault at <:HEX:> in kernel'],
     ['bare hex id', 'iar 003a90fc dear 00b360e8', 'iar <:HEX:> dear <:HEX:>'],
+    ['a bound flush against a number', 'took <1 sec, kept >=100 items', 'took <:NUM:> sec, kept <:NUM:> items'],
+    ['an Erlang pid is not a bound', 'pid <0.42.0> exited', 'pid <<:NUM:>> exited'],
     ['numbers, signed and dotted', 'PacketResponder 1 for block blk_-6952295868487656571 took 3.25', 'PacketResponder <:NUM:> for block blk_<:NUM:> took <:NUM:>'],
     ['digits inside a word', 'Lustre mount FAILED : bglio559', 'Lustre mount FAILED : bglio<:NUM:>'],
     ['durations', 'done in 250ms, retry in 1h2m3s', 'done in <:DURATION:>, retry in <:DURATION:>'],

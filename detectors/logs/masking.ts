@@ -73,6 +73,9 @@ export const DEFAULT_VARIABLE_RULES: VariableRule[] = [
     pattern: '\\b0[xX][0-9a-fA-F]+\\b|(?<![A-Za-z0-9])(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\\d)[0-9a-fA-F]{6,}(?![A-Za-z0-9])' },
   { name: 'duration', scope: 'token', requires: '0a', minLength: 2, flags: 'g', replacement: '<:DURATION:>',
     pattern: '(?<![\\w.])(?:\\d+(?:\\.\\d+)?(?:ns|us|µs|ms|s|m|h|d)){1,4}(?![\\w.])' },
+  // A bound written flush against a number (`<1 sec`, `>=100 items`) is still that value; not
+  // an Erlang pid's `<0.42.0>`, which the angle brackets enclose.
+  { name: 'bound', scope: 'token', requires: '<0', flags: 'g', replacement: '<:NUM:>', pattern: '(?<![^\\s(\\[=:,])[<>]=?\\d+(?:\\.\\d+)?(?![\\d.>])' },
   { name: 'number', scope: 'token', requires: '0', flags: 'g', replacement: '<:NUM:>', pattern: '(?:(?<![A-Za-z0-9.])-)?\\d+(?:\\.\\d+)*' },
 ];
 
