@@ -153,7 +153,7 @@ describe('TemplateClusterer.add', () => {
     expect(new Set(inner.map((id) => c.resolve(id))).size).toBe(1);
   });
 
-  it('folds what a template headed by a wildcard now covers, whatever their first tokens', () => {
+  it('finds what a template headed by a wildcard covers, whatever the first token: the fold takes it, later lines reach it', () => {
     const c = new TemplateClusterer();
     // Learned apart first: each under its own tag, with words where the later template widens.
     const tags = ['gc', 'ui', 'db', 'rx', 'tx', 'fs', 'vm', 'os', 'ab', 'cd', 'ef', 'gh', 'ij', 'kl', 'mn', 'op'];
@@ -167,6 +167,11 @@ describe('TemplateClusterer.add', () => {
     // The head index cannot name them (any first token fits `<*>`) and they share too little
     // with it for MinHash to find every one: the fold looks at every template of that length.
     expect(before.map((id) => c.resolve(id))).toEqual(before.map(() => into));
+    // Lines that share too little with it for MinHash still find it, through the head index.
+    const later = ['ca', 'ce', 'ci', 'co', 'cu', 'da', 'de', 'di', 'do', 'du', 'fa', 'fe', 'fi', 'fo', 'fu', 'ga'];
+    expect(later.map((t) => learn(c, `[${t}] flushed ${t}p ${t}q ${t}r ${t}s ${t}t`).clusterId)).toEqual(later.map(() => into));
+    expect(c.template(into)).toBe(`${WILDCARD} flushed ${Array(5).fill(WILDCARD).join(' ')}`);
+    expect(later.map((t) => c.match(toks(`[${t}] flushed ${t}p ${t}q ${t}r ${t}s ${t}t`))?.id)).toEqual(later.map(() => into));
   });
 
   it('folds a template whose id read as hex where the widened one read it as a number', () => {

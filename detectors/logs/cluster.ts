@@ -224,6 +224,8 @@ export class TemplateClusterer {
       if (c) return this.view(c);
     }
     for (const c of this.candidates(tokens, raw)) if (covers(c.tokens, tokens)) return this.view(c);
+    const fit = this.headFit(tokens, raw);
+    if (fit && fit[1].length === 0) return this.view(fit[0]);
     const aside = this.fragmentMatch(tokens, raw, true);
     return aside ? this.view(aside.into) : undefined;
   }
@@ -331,6 +333,12 @@ export class TemplateClusterer {
         else families.set(fk, [c]);
       }
     }
+    if (!best) {
+      // MinHash may miss a template that widened a lot (few constants left to share): before
+      // anything new is made of the line, the templates of its length and head get a look.
+      const fit = this.headFit(tokens, raw);
+      if (fit) [best, bestSoft] = fit;
+    }
     if (best) {
       this.touch(best, ts, meta, key);
       if (bestSoft.length === 0) return { clusterId: best.id, change: 'none' };
@@ -360,6 +368,16 @@ export class TemplateClusterer {
     this.index(c);
     this.touch(c, ts, meta, key);
     return { clusterId: c.id, change: 'created' };
+  }
+
+  /** The oldest template of the line's length and head that takes it as step 2 would, and where it widens. */
+  private headFit(tokens: readonly string[], raw: boolean): [Cluster, number[]] | undefined {
+    if (tokens.length < 2) return undefined;
+    for (const c of this.byHead(tokens.length, tokens[0], raw)) {
+      const soft = softFit(c.tokens, tokens);
+      if (soft) return [c, soft];
+    }
+    return undefined;
   }
 
   /**
