@@ -195,6 +195,13 @@ describe('TemplateClusterer.add', () => {
     expect(c.resolve(learn(c, 'close 0xab12 file beta').clusterId)).not.toBe(dash);
   });
 
+  it('counts a sibling whose id reads as hex, or is absent (`-`), in a family', () => {
+    const c = new TemplateClusterer();
+    const ids = ['get block 12ab34cd from alpha', 'get block 5678 from beta', 'get block - from gamma'].map((l) => learn(c, l).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(1);
+    expect(c.template(ids[0])).toBe(`get block ${WILDCARD} from ${WILDCARD}`);
+  });
+
   it('keeps key=value words under different keys apart, however many values they show', () => {
     const c = new TemplateClusterer();
     const ids = ['size=ab', 'count=cd', 'limit=ef', 'depth=gh'].map((kv) => learn(c, `job ${kv} done`).clusterId);

@@ -34,7 +34,7 @@
 import { z } from 'zod';
 import { LshIndex, MinHasher } from './minhash.js';
 import { NoveltyOptions, mergeStats, newStats, noveltyOf, observe, type ClusterStats, type Novelty } from './stats.js';
-import { COVERED, EQUAL, HARD, SOFT, WILDCARD, compareToken, covers, softFit, generalizeToken, hasVar, isFragment, spliceFit } from './token-compare.js';
+import { COVERED, EQUAL, HARD, SOFT, WILDCARD, compareToken, covers, sameValue, softFit, generalizeToken, hasVar, isFragment, spliceFit } from './token-compare.js';
 
 export { WILDCARD };
 
@@ -326,7 +326,7 @@ export class TemplateClusterer {
           bestSoft = soft;
           bestEqual = equal;
         }
-      } else if (hardCount <= MAX_SLOTS && soft.length === 0 && (hard > 0 || tagPair(t, tokens, 0)) && slotPair(t, tokens, hard) && (hardCount === 1 || slotPair(t, tokens, hard2))) {
+      } else if (hardCount <= MAX_SLOTS && soft.every((i) => sameValue(t[i], tokens[i])) && (hard > 0 || tagPair(t, tokens, 0)) && slotPair(t, tokens, hard) && (hardCount === 1 || slotPair(t, tokens, hard2))) {
         const fk = hardCount === 1 ? String(hard) : `${hard},${hard2}`;
         const fam = families.get(fk);
         if (fam) fam.push(c);

@@ -68,6 +68,18 @@ export function softFit(t: readonly string[], c: readonly string[]): number[] | 
   return soft.length === 0 || constant ? soft : undefined;
 }
 
+/**
+ * Two values that differ in how they were written, not in what they are: an id read as a number
+ * in one and as hex in the other (the hex rule needs a letter), or a value and the `-` that stands
+ * for it when absent.
+ */
+export function sameValue(t: string, b: string): boolean {
+  if (t === '-' || b === '-') return isPureVar(t === '-' ? b : t);
+  return (t.includes(HEX) || b.includes(HEX)) && t.replaceAll(HEX, NUM) === b.replaceAll(HEX, NUM);
+}
+const NUM = '<:NUM:>';
+const HEX = '<:HEX:>';
+
 /** True when template `t` covers `tokens` (wildcards match anything). */
 export function covers(t: readonly string[], tokens: readonly string[]): boolean {
   if (t.length !== tokens.length) return false;
