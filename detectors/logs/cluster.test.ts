@@ -202,6 +202,22 @@ describe('TemplateClusterer.add', () => {
     expect(c.template(ids[0])).toBe(`get block ${WILDCARD} from ${WILDCARD}`);
   });
 
+  it('judges a widened template with its siblings at once (step 3 for it as for a line)', () => {
+    const c = new TemplateClusterer();
+    // Each sibling differs from the first softly (a number / a word) where it has not widened yet.
+    const ids = ['[alpha] job 12 done', '[beta] job kaga done', '[gamma] job lu done'].map((l) => learn(c, l).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(3);
+    // The first widens there; its siblings now differ in the tag alone, which shows three values.
+    const r = learn(c, '[alpha] job zed done');
+    expect(r).toMatchObject({ clusterId: ids[0], change: 'changed', merged: expect.arrayContaining([ids[1], ids[2]]) });
+    expect(c.template(ids[0])).toBe(`${WILDCARD} job ${WILDCARD} done`);
+    // Two values are not enough: a lone sibling stays apart.
+    const d = new TemplateClusterer();
+    const two = ['[alpha] job 12 done', '[beta] job kaga done'].map((l) => learn(d, l).clusterId);
+    learn(d, '[alpha] job zed done');
+    expect(d.resolve(two[1])).toBe(two[1]);
+  });
+
   it('keeps key=value words under different keys apart, however many values they show', () => {
     const c = new TemplateClusterer();
     const ids = ['size=ab', 'count=cd', 'limit=ef', 'depth=gh'].map((kv) => learn(c, `job ${kv} done`).clusterId);

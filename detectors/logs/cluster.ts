@@ -385,16 +385,18 @@ export class TemplateClusterer {
    * words with none holding more than `siblingDominance` of the lines. A family of two slots
    * ("3,5") also takes the candidates that differ in only one of them.
    */
-  private mergeFamily(families: Map<string, Cluster[]>, tokens: readonly string[]): { into: Cluster; ids: number[] } | undefined {
+  private mergeFamily(families: Map<string, Cluster[]>, tokens: readonly string[], self?: Cluster): { into: Cluster; ids: number[] } | undefined {
     let pick: Cluster[] | undefined;
     const { siblingValues, siblingDominance } = this.options;
+    // The line's own lines: one, or a template's count when a widened template is the "line".
+    const selfLines = self ? self.count : 1;
     for (const [fk, own] of families) {
       const slots = fk.split(',').map(Number);
       const fam = slots.length === 1 ? own : [...own, ...(families.get(String(slots[0])) ?? []), ...(families.get(String(slots[1])) ?? [])];
       if (fam.length + 1 < siblingValues || (pick && fam.length <= pick.length)) continue;
       const variable = slots.every((pos) => {
-        const lines = new Map<string, number>([[tokens[pos], 1]]);
-        let total = 1;
+        const lines = new Map<string, number>([[tokens[pos], selfLines]]);
+        let total = selfLines;
         for (const c of fam) {
           lines.set(c.tokens[pos], (lines.get(c.tokens[pos]) ?? 0) + c.count);
           total += c.count;
@@ -404,7 +406,7 @@ export class TemplateClusterer {
       if (variable) pick = fam;
     }
     if (!pick) return undefined;
-    const members = [...pick].sort((a, b) => a.id - b.id);
+    const members = [...pick, ...(self ? [self] : [])].sort((a, b) => a.id - b.id);
     const into = members[0];
     this.reshape(into, () => {
       for (const m of [...members.slice(1).map((c) => c.tokens), tokens]) {
@@ -415,10 +417,44 @@ export class TemplateClusterer {
     return { into, ids: members.slice(1).map((m) => m.id) };
   }
 
-  /** `into` changed in place: the add's result, folding in any templates it now covers. */
+  /**
+   * `into` changed in place: the add's result, folding in any templates it now covers, then the
+   * family it now makes with its siblings (step 3 applied to it as to a line).
+   */
   private changed(into: Cluster): AddResult {
     const merged = this.absorbCovered(into);
-    return merged.length > 0 ? { clusterId: into.id, change: 'changed', merged } : { clusterId: into.id, change: 'changed' };
+    const fam = this.refamily(into);
+    if (fam) merged.push(...fam.ids, ...this.absorbCovered(fam.into));
+    const id = fam ? fam.into.id : into.id;
+    return merged.length > 0 ? { clusterId: id, change: 'changed', merged } : { clusterId: id, change: 'changed' };
+  }
+
+  /**
+   * Step 3 for a template that just widened: siblings that differed from it softly elsewhere
+   * when they were learned (`def=<:NUM:>` / `def=kaga`) were no family then; now that it covers
+   * those places they may be, and a line that one of them already covers never asks again.
+   */
+  private refamily(into: Cluster): { into: Cluster; ids: number[] } | undefined {
+    const t = into.tokens;
+    const families = new Map<string, Cluster[]>();
+    for (const c of this.candidates(t, into.raw)) {
+      if (c === into) continue;
+      const slots: number[] = [];
+      let ok = true;
+      for (let i = 0; i < t.length && ok; i++) {
+        // Either may be the wider: `def=kaga` under `def=<*>` is covered whichever holds it.
+        const d = Math.min(compareToken(c.tokens[i], t[i]), compareToken(t[i], c.tokens[i]));
+        if (d === HARD) ok = slots.push(i) <= MAX_SLOTS;
+        else if (d === SOFT) ok = sameValue(c.tokens[i], t[i]);
+      }
+      if (!ok || slots.length === 0) continue;
+      if (!((slots[0] > 0 || tagPair(c.tokens, t, 0)) && slots.every((i) => slotPair(c.tokens, t, i)))) continue;
+      const fk = slots.join(',');
+      const fam = families.get(fk);
+      if (fam) fam.push(c);
+      else families.set(fk, [c]);
+    }
+    return families.size === 0 ? undefined : this.mergeFamily(families, t, into);
   }
 
   /**
