@@ -218,6 +218,16 @@ describe('TemplateClusterer.add', () => {
     expect(d.resolve(two[1])).toBe(two[1]);
   });
 
+  it('looks again at what it passed over once a fold widened it', () => {
+    const c = new TemplateClusterer();
+    const [a, b, num] = ['task alpha one end', 'task beta one end', 'task 77 two end'].map((l) => learn(c, l).clusterId);
+    // `a` widens at its third token; `num` then differs from it only softly and folds, widening
+    // the second; `b`, passed over before that, is now covered.
+    learn(c, 'task alpha 99 end');
+    expect(c.template(a)).toBe(`task ${WILDCARD} ${WILDCARD} end`);
+    expect([b, num].map((id) => c.resolve(id))).toEqual([a, a]);
+  });
+
   it('keeps key=value words under different keys apart, however many values they show', () => {
     const c = new TemplateClusterer();
     const ids = ['size=ab', 'count=cd', 'limit=ef', 'depth=gh'].map((kv) => learn(c, `job ${kv} done`).clusterId);

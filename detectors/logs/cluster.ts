@@ -472,14 +472,25 @@ export class TemplateClusterer {
       this.fold(into, c);
       ids.push(c.id);
     };
-    for (const c of [...this.candidates(t, into.raw), ...this.byHead(t.length, t[0], into.raw)]) {
-      if (seen.has(c.id) || !this.clustersById.has(c.id)) continue;
-      seen.add(c.id);
-      // What differs only in variable parts (an id read as a number here and as hex there, `-`
-      // for an absent value) is what step 2 would take from a line: widen it, then fold.
-      const soft = softFit(t, c.tokens);
-      if (soft && soft.length > 0) this.reshape(into, () => soft.forEach((i) => (t[i] = generalizeToken(t[i], c.tokens[i]))));
-      take(c, soft !== undefined);
+    // Each widening may bring in templates looked at before it: look again until none does
+    // (at most once per position, since a position only widens).
+    for (let widened = true; widened; ) {
+      widened = false;
+      const looked = new Set<number>();
+      for (const c of [...this.candidates(t, into.raw), ...this.byHead(t.length, t[0], into.raw)]) {
+        if (seen.has(c.id) || looked.has(c.id) || !this.clustersById.has(c.id)) continue;
+        looked.add(c.id);
+        // What differs only in variable parts (an id read as a number here and as hex there, `-`
+        // for an absent value) is what step 2 would take from a line: widen it, then fold.
+        const soft = softFit(t, c.tokens);
+        if (!soft) continue;
+        if (soft.length > 0) {
+          this.reshape(into, () => soft.forEach((i) => (t[i] = generalizeToken(t[i], c.tokens[i]))));
+          widened = true;
+        }
+        seen.add(c.id);
+        take(c, true);
+      }
     }
     // The same statement with or without a short bracketed aside (step 4), learned apart before
     // the rest of it widened: `into` must cover the other as it is, aside cut.
