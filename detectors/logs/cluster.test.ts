@@ -120,12 +120,12 @@ describe('TemplateClusterer.add', () => {
     const early = learn(c, 'job li=ceca done x7').clusterId;
     const family = learn(c, 'job li=tom done 12').clusterId;
     learn(c, 'job li=ann done 5');
-    learn(c, 'job li=bob done 9');
-    expect(c.template(family)).toBe('job li=<*> done <:NUM:>');
-    // The early template still differs softly (x<:NUM:> / <:NUM:>) until the family's last slot widens.
     expect(c.resolve(early)).toBe(early);
-    const widened = learn(c, 'job li=zed done x3');
-    expect(widened).toMatchObject({ clusterId: family, change: 'changed', merged: [early] });
+    // The family's slot widens; the early template differs from it only softly (x<:NUM:> /
+    // <:NUM:>), as a line step 2 would take: it folds at once and that slot widens too.
+    const widened = learn(c, 'job li=bob done 9');
+    expect(widened).toMatchObject({ clusterId: family, change: 'changed', merged: expect.arrayContaining([early]) });
+    expect(c.template(family)).toBe('job li=<*> done <*>');
     expect(c.resolve(early)).toBe(family);
     // Lines keyed to the early template before now reach the family.
     expect(learn(c, 'job li=ceca done x8').clusterId).toBe(family);
@@ -151,6 +151,81 @@ describe('TemplateClusterer.add', () => {
     expect(new Set(first.map((id) => c.resolve(id))).size).toBe(1);
     const inner = ['[main]', '[worker-3]', '[pool-2-thread-7]', '[io-11]'].map((t) => learn(c, `cache ${t} evicted entries`).clusterId);
     expect(new Set(inner.map((id) => c.resolve(id))).size).toBe(1);
+  });
+
+  it('finds what a template headed by a wildcard covers, whatever the first token: the fold takes it, later lines reach it', () => {
+    const c = new TemplateClusterer();
+    // Learned apart first: each under its own tag, with words where the later template widens.
+    const tags = ['gc', 'ui', 'db', 'rx', 'tx', 'fs', 'vm', 'os', 'ab', 'cd', 'ef', 'gh', 'ij', 'kl', 'mn', 'op'];
+    const before = tags.map((t) => learn(c, `[${t}] flushed ${t}a ${t}b ${t}c ${t}d x@y.com`).clusterId);
+    // A tag becomes a slot (`<*> flushed …`), then four positions widen one by one.
+    const into = learn(c, '[alpha] flushed 10.0.0.1 /var/a 0xdeadbeef 12ms a@b.com').clusterId;
+    for (const l of ['[beta] flushed 10.0.0.1 /var/a 0xdeadbeef 12ms a@b.com', '[gamma] flushed 10.0.0.1 /var/a 0xdeadbeef 12ms a@b.com',
+      '[delta] flushed ka /var/a 0xdeadbeef 12ms a@b.com', '[delta] flushed ka kb 0xdeadbeef 12ms a@b.com', '[delta] flushed ka kb kc 12ms a@b.com',
+      '[delta] flushed ka kb kc kd a@b.com']) learn(c, l);
+    expect(c.template(into)).toBe(`${WILDCARD} flushed ${WILDCARD} ${WILDCARD} ${WILDCARD} ${WILDCARD} <:EMAIL:>`);
+    // The head index cannot name them (any first token fits `<*>`) and they share too little
+    // with it for MinHash to find every one: the fold looks at every template of that length.
+    expect(before.map((id) => c.resolve(id))).toEqual(before.map(() => into));
+    // Lines that share too little with it for MinHash still find it, through the head index.
+    const later = ['ca', 'ce', 'ci', 'co', 'cu', 'da', 'de', 'di', 'do', 'du', 'fa', 'fe', 'fi', 'fo', 'fu', 'ga'];
+    expect(later.map((t) => learn(c, `[${t}] flushed ${t}p ${t}q ${t}r ${t}s ${t}t`).clusterId)).toEqual(later.map(() => into));
+    expect(c.template(into)).toBe(`${WILDCARD} flushed ${Array(5).fill(WILDCARD).join(' ')}`);
+    expect(later.map((t) => c.match(toks(`[${t}] flushed ${t}p ${t}q ${t}r ${t}s ${t}t`))?.id)).toEqual(later.map(() => into));
+  });
+
+  it('folds a template whose id read as hex where the widened one read it as a number', () => {
+    const c = new TemplateClusterer();
+    const num = learn(c, 'served block 1234 to alpha').clusterId;
+    const hex = learn(c, 'served block 12ab34cd to beta').clusterId;
+    for (const w of ['gamma', 'delta']) learn(c, `served block 5678 to ${w}`);
+    expect(c.resolve(hex)).toBe(num);
+    expect(c.template(num)).toBe(`served block ${WILDCARD} to ${WILDCARD}`);
+  });
+
+  it('folds a template that differs from the widened one only in variable parts (an absent value beside an id)', () => {
+    const c = new TemplateClusterer();
+    const dash = learn(c, 'open - file alpha').clusterId;
+    const id = learn(c, 'open 0xab12 file beta').clusterId;
+    expect(c.resolve(id)).not.toBe(dash);
+    for (const w of ['gamma', 'delta']) learn(c, `open - file ${w}`);
+    expect(c.resolve(id)).toBe(dash);
+    expect(c.template(dash)).toBe(`open ${WILDCARD} file ${WILDCARD}`);
+    // A constant that differs keeps the other apart.
+    expect(c.resolve(learn(c, 'close 0xab12 file beta').clusterId)).not.toBe(dash);
+  });
+
+  it('counts a sibling whose id reads as hex, or is absent (`-`), in a family', () => {
+    const c = new TemplateClusterer();
+    const ids = ['get block 12ab34cd from alpha', 'get block 5678 from beta', 'get block - from gamma'].map((l) => learn(c, l).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(1);
+    expect(c.template(ids[0])).toBe(`get block ${WILDCARD} from ${WILDCARD}`);
+  });
+
+  it('judges a widened template with its siblings at once (step 3 for it as for a line)', () => {
+    const c = new TemplateClusterer();
+    // Each sibling differs from the first softly (a number / a word) where it has not widened yet.
+    const ids = ['[alpha] job 12 done', '[beta] job kaga done', '[gamma] job lu done'].map((l) => learn(c, l).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(3);
+    // The first widens there; its siblings now differ in the tag alone, which shows three values.
+    const r = learn(c, '[alpha] job zed done');
+    expect(r).toMatchObject({ clusterId: ids[0], change: 'changed', merged: expect.arrayContaining([ids[1], ids[2]]) });
+    expect(c.template(ids[0])).toBe(`${WILDCARD} job ${WILDCARD} done`);
+    // Two values are not enough: a lone sibling stays apart.
+    const d = new TemplateClusterer();
+    const two = ['[alpha] job 12 done', '[beta] job kaga done'].map((l) => learn(d, l).clusterId);
+    learn(d, '[alpha] job zed done');
+    expect(d.resolve(two[1])).toBe(two[1]);
+  });
+
+  it('looks again at what it passed over once a fold widened it', () => {
+    const c = new TemplateClusterer();
+    const [a, b, num] = ['task alpha one end', 'task beta one end', 'task 77 two end'].map((l) => learn(c, l).clusterId);
+    // `a` widens at its third token; `num` then differs from it only softly and folds, widening
+    // the second; `b`, passed over before that, is now covered.
+    learn(c, 'task alpha 99 end');
+    expect(c.template(a)).toBe(`task ${WILDCARD} ${WILDCARD} end`);
+    expect([b, num].map((id) => c.resolve(id))).toEqual([a, a]);
   });
 
   it('keeps key=value words under different keys apart, however many values they show', () => {

@@ -18,7 +18,10 @@
  *    aside holding a value (`403 bytes sent` / `1190 bytes (1.16 KB) sent`) takes the line;
  * 5. otherwise the line starts a new template.
  * Whenever a template widens (steps 2–4), templates it now covers, as they are or but for a
- * bracketed aside, fold into it: they were learned before a slot was known to vary.
+ * bracketed aside, fold into it: they were learned before a slot was known to vary. So do
+ * templates of its length that differ from it only in variable parts, as a line would in step 2
+ * (`-` / `<:HEX:>`, `<:NUM:>` / `<:HEX:>`), and it widens there; when its first token is a
+ * wildcard, any template of its length may be one of them (looked up by length, not by head).
  * Letters written flush against a variable (`user123` / `admin7`, masked `user<:NUM:>` /
  * `admin<:NUM:>`) are the front of one identifier: such tokens differ softly (token-compare.ts).
  * Step 3 is an online form of Brain's rule (Yu et al., ICSE 2023) that a column with few
@@ -31,7 +34,7 @@
 import { z } from 'zod';
 import { LshIndex, MinHasher } from './minhash.js';
 import { NoveltyOptions, mergeStats, newStats, noveltyOf, observe, type ClusterStats, type Novelty } from './stats.js';
-import { COVERED, EQUAL, HARD, SOFT, WILDCARD, compareToken, covers, generalizeToken, hasVar, isFragment, spliceFit } from './token-compare.js';
+import { COVERED, EQUAL, HARD, SOFT, WILDCARD, compareToken, covers, sameValue, softFit, generalizeToken, hasVar, isFragment, spliceFit } from './token-compare.js';
 
 export { WILDCARD };
 
@@ -103,6 +106,8 @@ const RAW_KEY = '\u0000raw\u0000';
 const MAX_FRAGMENT = 3;
 /** Templates looked at per length and first token in step 4 (bounds the work on junk). */
 const MAX_HEAD_SCAN = 64;
+/** Templates looked at per length when the first token is a wildcard (any head may fit). */
+const MAX_LENGTH_SCAN = 512;
 
 /** Slots one family may vary in (step 3): a message with a user and a host name is still one event. */
 const MAX_SLOTS = 2;
@@ -162,6 +167,11 @@ export class TemplateClusterer {
   private keys = new Map<string, number>();
   /** Templates by length and first token: where step 4 looks for one that differs only by a tail. */
   private readonly heads = new Map<string, number[]>();
+  /**
+   * Templates by length alone: where a template whose first token is a wildcard looks for what it
+   * covers (any first token fits it, so the head index cannot name them).
+   */
+  private readonly lengths = new Map<string, Set<number>>();
   private seq = 0;
   private nextId = 1;
 
@@ -214,6 +224,8 @@ export class TemplateClusterer {
       if (c) return this.view(c);
     }
     for (const c of this.candidates(tokens, raw)) if (covers(c.tokens, tokens)) return this.view(c);
+    const fit = this.headFit(tokens, raw);
+    if (fit && fit[1].length === 0) return this.view(fit[0]);
     const aside = this.fragmentMatch(tokens, raw, true);
     return aside ? this.view(aside.into) : undefined;
   }
@@ -314,12 +326,18 @@ export class TemplateClusterer {
           bestSoft = soft;
           bestEqual = equal;
         }
-      } else if (hardCount <= MAX_SLOTS && soft.length === 0 && (hard > 0 || tagPair(t, tokens, 0)) && slotPair(t, tokens, hard) && (hardCount === 1 || slotPair(t, tokens, hard2))) {
+      } else if (hardCount <= MAX_SLOTS && soft.every((i) => sameValue(t[i], tokens[i])) && (hard > 0 || tagPair(t, tokens, 0)) && slotPair(t, tokens, hard) && (hardCount === 1 || slotPair(t, tokens, hard2))) {
         const fk = hardCount === 1 ? String(hard) : `${hard},${hard2}`;
         const fam = families.get(fk);
         if (fam) fam.push(c);
         else families.set(fk, [c]);
       }
+    }
+    if (!best) {
+      // MinHash may miss a template that widened a lot (few constants left to share): before
+      // anything new is made of the line, the templates of its length and head get a look.
+      const fit = this.headFit(tokens, raw);
+      if (fit) [best, bestSoft] = fit;
     }
     if (best) {
       this.touch(best, ts, meta, key);
@@ -352,21 +370,33 @@ export class TemplateClusterer {
     return { clusterId: c.id, change: 'created' };
   }
 
+  /** The oldest template of the line's length and head that takes it as step 2 would, and where it widens. */
+  private headFit(tokens: readonly string[], raw: boolean): [Cluster, number[]] | undefined {
+    if (tokens.length < 2) return undefined;
+    for (const c of this.byHead(tokens.length, tokens[0], raw)) {
+      const soft = softFit(c.tokens, tokens);
+      if (soft) return [c, soft];
+    }
+    return undefined;
+  }
+
   /**
    * Step 3: merge the largest family whose slots each show at least `siblingValues` distinct
    * words with none holding more than `siblingDominance` of the lines. A family of two slots
    * ("3,5") also takes the candidates that differ in only one of them.
    */
-  private mergeFamily(families: Map<string, Cluster[]>, tokens: readonly string[]): { into: Cluster; ids: number[] } | undefined {
+  private mergeFamily(families: Map<string, Cluster[]>, tokens: readonly string[], self?: Cluster): { into: Cluster; ids: number[] } | undefined {
     let pick: Cluster[] | undefined;
     const { siblingValues, siblingDominance } = this.options;
+    // The line's own lines: one, or a template's count when a widened template is the "line".
+    const selfLines = self ? self.count : 1;
     for (const [fk, own] of families) {
       const slots = fk.split(',').map(Number);
       const fam = slots.length === 1 ? own : [...own, ...(families.get(String(slots[0])) ?? []), ...(families.get(String(slots[1])) ?? [])];
       if (fam.length + 1 < siblingValues || (pick && fam.length <= pick.length)) continue;
       const variable = slots.every((pos) => {
-        const lines = new Map<string, number>([[tokens[pos], 1]]);
-        let total = 1;
+        const lines = new Map<string, number>([[tokens[pos], selfLines]]);
+        let total = selfLines;
         for (const c of fam) {
           lines.set(c.tokens[pos], (lines.get(c.tokens[pos]) ?? 0) + c.count);
           total += c.count;
@@ -376,7 +406,7 @@ export class TemplateClusterer {
       if (variable) pick = fam;
     }
     if (!pick) return undefined;
-    const members = [...pick].sort((a, b) => a.id - b.id);
+    const members = [...pick, ...(self ? [self] : [])].sort((a, b) => a.id - b.id);
     const into = members[0];
     this.reshape(into, () => {
       for (const m of [...members.slice(1).map((c) => c.tokens), tokens]) {
@@ -387,10 +417,44 @@ export class TemplateClusterer {
     return { into, ids: members.slice(1).map((m) => m.id) };
   }
 
-  /** `into` changed in place: the add's result, folding in any templates it now covers. */
+  /**
+   * `into` changed in place: the add's result, folding in any templates it now covers, then the
+   * family it now makes with its siblings (step 3 applied to it as to a line).
+   */
   private changed(into: Cluster): AddResult {
     const merged = this.absorbCovered(into);
-    return merged.length > 0 ? { clusterId: into.id, change: 'changed', merged } : { clusterId: into.id, change: 'changed' };
+    const fam = this.refamily(into);
+    if (fam) merged.push(...fam.ids, ...this.absorbCovered(fam.into));
+    const id = fam ? fam.into.id : into.id;
+    return merged.length > 0 ? { clusterId: id, change: 'changed', merged } : { clusterId: id, change: 'changed' };
+  }
+
+  /**
+   * Step 3 for a template that just widened: siblings that differed from it softly elsewhere
+   * when they were learned (`def=<:NUM:>` / `def=kaga`) were no family then; now that it covers
+   * those places they may be, and a line that one of them already covers never asks again.
+   */
+  private refamily(into: Cluster): { into: Cluster; ids: number[] } | undefined {
+    const t = into.tokens;
+    const families = new Map<string, Cluster[]>();
+    for (const c of this.candidates(t, into.raw)) {
+      if (c === into) continue;
+      const slots: number[] = [];
+      let ok = true;
+      for (let i = 0; i < t.length && ok; i++) {
+        // Either may be the wider: `def=kaga` under `def=<*>` is covered whichever holds it.
+        const d = Math.min(compareToken(c.tokens[i], t[i]), compareToken(t[i], c.tokens[i]));
+        if (d === HARD) ok = slots.push(i) <= MAX_SLOTS;
+        else if (d === SOFT) ok = sameValue(c.tokens[i], t[i]);
+      }
+      if (!ok || slots.length === 0) continue;
+      if (!((slots[0] > 0 || tagPair(c.tokens, t, 0)) && slots.every((i) => slotPair(c.tokens, t, i)))) continue;
+      const fk = slots.join(',');
+      const fam = families.get(fk);
+      if (fam) fam.push(c);
+      else families.set(fk, [c]);
+    }
+    return families.size === 0 ? undefined : this.mergeFamily(families, t, into);
   }
 
   /**
@@ -408,10 +472,25 @@ export class TemplateClusterer {
       this.fold(into, c);
       ids.push(c.id);
     };
-    for (const c of [...this.candidates(t, into.raw), ...this.byHead(t.length, t[0], into.raw)]) {
-      if (seen.has(c.id) || !this.clustersById.has(c.id)) continue;
-      seen.add(c.id);
-      take(c, covers(t, c.tokens));
+    // Each widening may bring in templates looked at before it: look again until none does
+    // (at most once per position, since a position only widens).
+    for (let widened = true; widened; ) {
+      widened = false;
+      const looked = new Set<number>();
+      for (const c of [...this.candidates(t, into.raw), ...this.byHead(t.length, t[0], into.raw)]) {
+        if (seen.has(c.id) || looked.has(c.id) || !this.clustersById.has(c.id)) continue;
+        looked.add(c.id);
+        // What differs only in variable parts (an id read as a number here and as hex there, `-`
+        // for an absent value) is what step 2 would take from a line: widen it, then fold.
+        const soft = softFit(t, c.tokens);
+        if (!soft) continue;
+        if (soft.length > 0) {
+          this.reshape(into, () => soft.forEach((i) => (t[i] = generalizeToken(t[i], c.tokens[i]))));
+          widened = true;
+        }
+        seen.add(c.id);
+        take(c, true);
+      }
     }
     // The same statement with or without a short bracketed aside (step 4), learned apart before
     // the rest of it widened: `into` must cover the other as it is, aside cut.
@@ -486,10 +565,25 @@ export class TemplateClusterer {
     return undefined;
   }
 
-  /** Live templates of length `len` whose first token is `first` or a wildcard, oldest first (bounded). */
+  /**
+   * Live templates of length `len` whose first token `first` may cover or be covered by: those
+   * headed by `first` or by a wildcard; when `first` itself holds a wildcard, those of that length
+   * whose first token it covers (oldest first, bounded).
+   */
   private byHead(len: number, first: string, raw: boolean): Cluster[] {
     const out: Cluster[] = [];
-    for (const f of first === WILDCARD ? [first] : [first, WILDCARD]) {
+    if (first.includes(WILDCARD)) {
+      const ids = this.lengths.get(headKey(len, undefined, raw));
+      if (!ids) return out;
+      let scanned = 0;
+      for (const id of ids) {
+        if (++scanned > MAX_LENGTH_SCAN) break;
+        const c = this.clustersById.get(id);
+        if (c && compareToken(first, c.tokens[0]) <= COVERED) out.push(c);
+      }
+      return out.length > 1 ? out.sort((a, b) => a.id - b.id) : out;
+    }
+    for (const f of [first, WILDCARD]) {
       const ids = this.heads.get(headKey(len, f, raw));
       if (!ids) continue;
       for (let i = 0; i < ids.length && i < MAX_HEAD_SCAN; i++) {
@@ -535,6 +629,10 @@ export class TemplateClusterer {
     const list = this.heads.get(hk);
     if (list) list.push(c.id);
     else this.heads.set(hk, [c.id]);
+    const lk = headKey(c.tokens.length, undefined, c.raw);
+    const same = this.lengths.get(lk);
+    if (same) same.add(c.id);
+    else this.lengths.set(lk, new Set([c.id]));
   }
 
   private unindex(c: Cluster): void {
@@ -544,6 +642,10 @@ export class TemplateClusterer {
     const i = list ? list.indexOf(c.id) : -1;
     if (i >= 0) list!.splice(i, 1);
     if (list && list.length === 0) this.heads.delete(hk);
+    const lk = headKey(c.tokens.length, undefined, c.raw);
+    const same = this.lengths.get(lk);
+    same?.delete(c.id);
+    if (same && same.size === 0) this.lengths.delete(lk);
   }
 
   private remember(key: string, id: number): void {

@@ -10,6 +10,8 @@ describe('variable masking (default rules)', () => {
     ['UUID', 'order 123e4567-e89b-12d3-a456-426614174000 placed', 'order <:UUID:> placed'],
     ['hex id with 0x', 'fault at 0x0023f108 in kernel', 'fault at <:HEX:> in kernel'],
     ['bare hex id', 'iar 003a90fc dear 00b360e8', 'iar <:HEX:> dear <:HEX:>'],
+    ['a bound flush against a number', 'took <1 sec, kept >=100 items', 'took <:NUM:> sec, kept <:NUM:> items'],
+    ['an Erlang pid is not a bound', 'pid <0.42.0> exited', 'pid <<:NUM:>> exited'],
     ['numbers, signed and dotted', 'PacketResponder 1 for block blk_-6952295868487656571 took 3.25', 'PacketResponder <:NUM:> for block blk_<:NUM:> took <:NUM:>'],
     ['digits inside a word', 'Lustre mount FAILED : bglio559', 'Lustre mount FAILED : bglio<:NUM:>'],
     ['durations', 'done in 250ms, retry in 1h2m3s', 'done in <:DURATION:>, retry in <:DURATION:>'],
@@ -67,6 +69,15 @@ describe('tokens', () => {
     expect(m.tokens('delete blk_1 blk_2 blk_3 now')).toEqual(['delete', 'blk_<:NUM:>', 'now']);
     expect(m.tokens('softheader=0064588e 8aff0003 00000002 00000000)')).toEqual(['softheader=<:HEX:>', '<:HEX:>', '<:NUM:>)']);
     expect(createMasker({ collapseRepeats: false }).tokens('a 1 2 3')).toEqual(['a', '<:NUM:>', '<:NUM:>', '<:NUM:>']);
+  });
+
+  it('counts a lone dash (an absent value) in a run of values: filled and empty contexts are one shape', () => {
+    const filled = m.tokens('[req-1f0e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b 0a1b2c3d4e5f60718293a4b5c6d7e8f9 9f8e7d6c5b4a39281706f5e4d3c2b1a0 - - -] ok');
+    const empty = m.tokens('[req-1f0e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b - - - - -] ok');
+    expect(filled).toEqual(['[req-<:UUID:>', '<:HEX:>', '-]', 'ok']);
+    expect(empty).toEqual(['[req-<:UUID:>', '-', '-]', 'ok']);
+    // A dash among words is left alone.
+    expect(m.tokens('panic - stopping execution')).toEqual(['panic', '-', 'stopping', 'execution']);
   });
 
   it('joins a double-quoted span of several words into one token, masks kept', () => {

@@ -73,6 +73,9 @@ export const DEFAULT_VARIABLE_RULES: VariableRule[] = [
     pattern: '\\b0[xX][0-9a-fA-F]+\\b|(?<![A-Za-z0-9])(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\\d)[0-9a-fA-F]{6,}(?![A-Za-z0-9])' },
   { name: 'duration', scope: 'token', requires: '0a', minLength: 2, flags: 'g', replacement: '<:DURATION:>',
     pattern: '(?<![\\w.])(?:\\d+(?:\\.\\d+)?(?:ns|us|µs|ms|s|m|h|d)){1,4}(?![\\w.])' },
+  // A bound written flush against a number (`<1 sec`, `>=100 items`) is still that value; not
+  // an Erlang pid's `<0.42.0>`, which the angle brackets enclose.
+  { name: 'bound', scope: 'token', requires: '<0', flags: 'g', replacement: '<:NUM:>', pattern: '(?<![^\\s(\\[=:,])[<>]=?\\d+(?:\\.\\d+)?(?![\\d.>])' },
   { name: 'number', scope: 'token', requires: '0', flags: 'g', replacement: '<:NUM:>', pattern: '(?:(?<![A-Za-z0-9.])-)?\\d+(?:\\.\\d+)*' },
 ];
 
@@ -151,7 +154,11 @@ export interface MaskerOptions {
   maxTokens?: number;
   /** Collapse a run of identical masked tokens, or of the `collapsibleMasks`, into one (default true). */
   collapseRepeats?: boolean;
-  /** Bare masks that collapse together when adjacent (default NUM and HEX). */
+  /**
+   * Bare masks that collapse together when adjacent (default NUM, HEX and a lone `-`, the
+   * conventional placeholder for an absent value: `<hex> <hex> - - -` and `- - - - -` are the
+   * same run of ids, some filled, some not).
+   */
   collapsibleMasks?: string[];
   /** Join a double-quoted span of several words into one token (default true; see joinQuoted). */
   joinQuoted?: boolean;
@@ -219,7 +226,7 @@ export function createMasker(opts: MaskerOptions = {}): Masker {
   const cacheSize = Math.max(1, opts.cacheSize ?? 10_000);
   const collapse = opts.collapseRepeats ?? true;
   const maxTokens = opts.maxTokens ?? 512;
-  const collapsible = new Set(opts.collapsibleMasks ?? ['<:NUM:>', '<:HEX:>']);
+  const collapsible = new Set(opts.collapsibleMasks ?? ['<:NUM:>', '<:HEX:>', '-']);
   const quoted = opts.joinQuoted ?? true;
   const lists = opts.joinLists ?? true;
   // Two generations: a hit in the old one is promoted, so tokens that keep coming back (hosts,
@@ -294,6 +301,8 @@ export function createMasker(opts: MaskerOptions = {}): Masker {
       const tok = t.slice(starts[i], ends[i]);
       const bits = classes[i];
       if (!needsRules(bits)) {
+        // An absent value (`-`) in a run of values counts with them.
+        if (collapse && tok.length === 1 && prev !== '' && collapsible.has(tok) && collapsible.has(prev)) continue;
         out.push((prev = tok));
         continue;
       }

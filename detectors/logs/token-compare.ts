@@ -50,6 +50,36 @@ export function spliceFit(t: readonly string[], tokens: readonly string[], p: nu
   return constant ? soft : undefined;
 }
 
+/**
+ * How template `t` fits template `c` of the same length the way step 2 fits a line: the
+ * positions where they differ only in variable parts (`-` / `<:HEX:>`, `<:NUM:>` / `<:HEX:>`),
+ * to widen; undefined when a constant differs or, with a position to widen, none is in common.
+ */
+export function softFit(t: readonly string[], c: readonly string[]): number[] | undefined {
+  if (t.length !== c.length) return undefined;
+  const soft: number[] = [];
+  let constant = false;
+  for (let i = 0; i < t.length; i++) {
+    const d = compareToken(t[i], c[i]);
+    if (d === EQUAL) constant ||= !hasVar(t[i]);
+    else if (d === SOFT) soft.push(i);
+    else if (d !== COVERED) return undefined;
+  }
+  return soft.length === 0 || constant ? soft : undefined;
+}
+
+/**
+ * Two values that differ in how they were written, not in what they are: an id read as a number
+ * in one and as hex in the other (the hex rule needs a letter), or a value and the `-` that stands
+ * for it when absent.
+ */
+export function sameValue(t: string, b: string): boolean {
+  if (t === '-' || b === '-') return isPureVar(t === '-' ? b : t);
+  return (t.includes(HEX) || b.includes(HEX)) && t.replaceAll(HEX, NUM) === b.replaceAll(HEX, NUM);
+}
+const NUM = '<:NUM:>';
+const HEX = '<:HEX:>';
+
 /** True when template `t` covers `tokens` (wildcards match anything). */
 export function covers(t: readonly string[], tokens: readonly string[]): boolean {
   if (t.length !== tokens.length) return false;

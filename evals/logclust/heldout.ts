@@ -4,6 +4,7 @@
  * the quick `logclust` suite and the `loghub` suite, which prints them beside the public files.
  */
 import { clusterIds, groupingScores, scoreLines, splitMergeCounts } from './score.js';
+import { opsSystem } from './ops.js';
 import { shapeSystem } from './shapes.js';
 import { simLogSystems } from './sim-logs.js';
 import { synthSystem } from './synth.js';
@@ -12,6 +13,8 @@ import { synthSystem } from './synth.js';
 export const SYNTH_SEEDS = Array.from({ length: 24 }, (_, i) => i + 1);
 /** Seeds of the token-shape systems (evals/logclust/shapes.ts). */
 export const SHAPE_SEEDS = Array.from({ length: 24 }, (_, i) => i + 1);
+/** Seeds of the operational-shape systems (evals/logclust/ops.ts). */
+export const OPS_SEEDS = Array.from({ length: 24 }, (_, i) => i + 1);
 
 export interface HeldOutFigures {
   rows: Record<string, string | number>[];
@@ -26,6 +29,10 @@ export interface HeldOutFigures {
     /** Token-shape systems: true events split over several groups, and groups mixing events (summed over seeds). */
     shapes_split_events: number;
     shapes_merged_groups: number;
+    mean_ga_ops: number;
+    min_ga_ops: number;
+    ops_split_events: number;
+    ops_merged_groups: number;
   };
 }
 
@@ -62,6 +69,20 @@ export function heldOutFigures(): HeldOutFigures {
     events: sum(shapes.map((g) => g.actual)),
     note: `min GA ${r4(Math.min(...shapes.map((g) => g.ga)))}; over-split events ${sum(shapes.map((g) => g.splitEvents))} (${sum(shapes.map((g) => g.splitLines))} lines), over-merged groups ${sum(shapes.map((g) => g.mergedGroups))} (${sum(shapes.map((g) => g.mergedLines))} lines)`,
   });
+  const ops = OPS_SEEDS.map((seed) => {
+    const s = opsSystem(seed);
+    const pred = clusterIds(s.lines);
+    return { ...groupingScores(pred, s.events), ...splitMergeCounts(pred, s.events) };
+  });
+  rows.push({
+    system: `operational shapes ×${ops.length} (held-out)`,
+    lines: ops.length * 2_000,
+    GA: r4(mean(ops.map((g) => g.ga))),
+    FGA: r4(mean(ops.map((g) => g.fga))),
+    clusters: sum(ops.map((g) => g.predicted)),
+    events: sum(ops.map((g) => g.actual)),
+    note: `min GA ${r4(Math.min(...ops.map((g) => g.ga)))}; over-split events ${sum(ops.map((g) => g.splitEvents))} (${sum(ops.map((g) => g.splitLines))} lines), over-merged groups ${sum(ops.map((g) => g.mergedGroups))} (${sum(ops.map((g) => g.mergedLines))} lines)`,
+  });
   const sim = simLogSystems().map((s) => ({ name: s.name, lines: s.lines.length, ...scoreLines(s.lines, s.events, { format: s.format }) }));
   for (const g of sim) rows.push({ system: `${g.name} (held-out)`, lines: g.lines, GA: r4(g.ga), FGA: r4(g.fga), clusters: g.predicted, events: g.actual, note: 'sandbox format' });
   return {
@@ -76,6 +97,10 @@ export function heldOutFigures(): HeldOutFigures {
       min_ga_shapes: r4(Math.min(...shapes.map((g) => g.ga))),
       shapes_split_events: sum(shapes.map((g) => g.splitEvents)),
       shapes_merged_groups: sum(shapes.map((g) => g.mergedGroups)),
+      mean_ga_ops: r4(mean(ops.map((g) => g.ga))),
+      min_ga_ops: r4(Math.min(...ops.map((g) => g.ga))),
+      ops_split_events: sum(ops.map((g) => g.splitEvents)),
+      ops_merged_groups: sum(ops.map((g) => g.mergedGroups)),
     },
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseJsonLine } from '../../detectors/logs/structured.js';
 import { LOSO_GRID, leaveOneSystemOut } from './loso.js';
 import { groupingScores, scoreLines, splitMergeCounts } from './score.js';
+import { opsSystem } from './ops.js';
 import { shapeSystem } from './shapes.js';
 import { simLogSystems } from './sim-logs.js';
 import { synthSystem } from './synth.js';
@@ -52,6 +53,47 @@ describe('token-shape log systems', () => {
     }
     expect([...lengths.values()].filter((x) => x.size > 1).length).toBeGreaterThan(10);
     expect(tails).toBeGreaterThan(100);
+  });
+});
+
+describe('operational-shape log systems', () => {
+  it('are deterministic per seed, one event per line, every template drawn', () => {
+    const s = opsSystem(4);
+    expect(s.lines).toEqual(opsSystem(4).lines);
+    expect(s.lines).not.toEqual(opsSystem(5).lines);
+    expect(s.lines).toHaveLength(2_000);
+    expect(s.events).toHaveLength(2_000);
+    expect(s.templates).toBeGreaterThanOrEqual(25);
+  });
+
+  it('carry the shapes they are written for', () => {
+    const text = [1, 2, 3, 4, 5, 6].flatMap((seed) => opsSystem(seed).lines).join('\n');
+    for (const shape of [
+      /(^| )[a-z]+: \d+(\.\d+)? /m, // key: value
+      /(^| )\d{2}:\d{2}:\d{2}( |$)/m, // clock value
+      / <1 sec /, // a short wait
+      /(^| )\d+(\.\d+)?(ms|s)( |$)/m, // duration with a unit
+      /\d+\.\d+\.\d+\.\d+:\d+/, // ip:port
+      /[a-z]-\d\.[a-z]+\.[a-z]+:\d+/, // host:port
+      /\/[a-z]+\/v\d\/[a-z]+\/\d+\?[a-z]+=/, // path with a query string
+      /^\[req-[0-9a-f-]{36} [0-9a-f]{32} [0-9a-f]{32} - - -\]/m, // request context with ids
+      /\[req-[0-9a-f-]{36} - - - - -\]/, // …and with dashes
+      /^[a-z]+\[\d+\]: /m, // process[pid]:
+      /(^| )\[[a-z]+(, [a-z]+)+\]/m, // argument list
+      / \[\]( |$)/m, // …empty
+      /^(com|org|io)\.[a-z]+\.[a-z]+\.[A-Z][a-z]+/m, // class name first
+      /[A-Z][a-z]+Exception: /, // exception
+    ]) expect(text).toMatch(shape);
+  });
+
+  it('give one event lines of different token counts (argument lists, `<1 sec`)', () => {
+    const s = opsSystem(1);
+    const lengths = new Map<string, Set<number>>();
+    s.lines.forEach((l, i) => {
+      if (!lengths.has(s.events[i])) lengths.set(s.events[i], new Set());
+      lengths.get(s.events[i])!.add(l.split(' ').length);
+    });
+    expect([...lengths.values()].filter((x) => x.size > 1).length).toBeGreaterThan(2);
   });
 });
 
