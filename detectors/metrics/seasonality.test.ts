@@ -76,11 +76,15 @@ describe('coarse history', () => {
     h.add(HOUR, 5);
     h.add(4 * HOUR, 7); // two empty buckets in between
     expect([...h.values()].map((v) => (Number.isNaN(v) ? null : v))).toEqual([2, 5, null, null]);
+    // By epoch index: the closed buckets only (bucket 4 is still open), gaps as NaN.
+    expect([0, 1, 2, 4, -1].map((i) => h.at(i))).toEqual([2, 5, NaN, NaN, NaN]);
     for (let i = 5; i < 40; i++) h.add(i * HOUR, i);
     expect(h.values().length).toBe(h.capacity);
     const back = CoarseHistory.fromJSON(JSON.parse(JSON.stringify(h.toJSON())));
     expect([...back.values()]).toEqual([...h.values()]);
     expect(back.firstIndex()).toBe(h.firstIndex());
+    // After wrapping, the newest closed bucket (38) is held and the ones pushed out are not.
+    expect([back.at(38), back.at(38 - back.capacity + 1), back.at(38 - back.capacity)]).toEqual([38, 39 - back.capacity, NaN]);
   });
 });
 

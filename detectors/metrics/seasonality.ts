@@ -84,6 +84,14 @@ export class CoarseHistory {
     return out;
   }
 
+  /** The mean of the closed bucket with epoch index `index` (NaN for a gap or one not held). */
+  at(index: number): number {
+    const newest = (this.openIndex ?? 0) - 1;
+    const back = newest - index;
+    if (this.openIndex === null || back < 0 || back >= this.size) return NaN;
+    return this.ring[(this.head - 1 - back + 2 * this.capacity) % this.capacity];
+  }
+
   /** Epoch bucket index of the oldest closed bucket. */
   firstIndex(): number {
     return (this.openIndex ?? 0) - this.size;
