@@ -65,6 +65,8 @@ describe('metric classification', () => {
     ['cpu_utilization', 'saturation', 'self', 'up'],
     ['NodeCpuUsageRate(%)', 'saturation', 'host', 'up'],
     ['memory_utilization', 'saturation', 'self', 'both'],
+    ['queue_depth', 'saturation', 'self', 'up'],
+    ['db_connections_in_use', 'saturation', 'self', 'both'],
     ['handoff_latency_in', 'latency', 'edge', 'up'],
   ])('%s → %s / %s, bad %s', (name, kind, side, bad) => {
     expect(classifyMetric(name)).toMatchObject({ kind, side, bad });
@@ -76,6 +78,9 @@ describe('metric classification', () => {
     expect(classifyMetric('CpuUsage(m)').family).toBe(classifyMetric('CpuUsageRate(%)').family);
     expect(classifyMetric('cpu_utilization').loadDriven).toBe(true);
     expect(classifyMetric('memory_utilization').loadDriven).toBe(false);
+    // a backlog shrinks when less arrives: its drop is a load drop, like a request rate's
+    expect(classifyMetric('queue_depth').loadDriven).toBe(true);
+    expect(classifyMetric('queue_depth').family).not.toBe(classifyMetric('db_connections_in_use').family);
   });
 });
 

@@ -14,7 +14,7 @@ export interface MetricClass {
   /** Which way a move is bad. */
   bad: 'up' | 'down' | 'both';
   /**
-   * The metric follows the load a service receives (requests, CPU, network, I/O): a drop says its
+   * The metric follows the load a service receives (requests, CPU, network, I/O, a queue's backlog): a drop says its
    * callers sent less — a symptom of a failing caller, not of the service itself.
    */
   loadDriven: boolean;
@@ -40,6 +40,7 @@ const RESOURCES: [RegExp, string][] = [
   [/network|bytes|rx|tx|receive|transmit/i, 'net'],
   [/syscall|\bio\b|read|write/i, 'io'],
   [/gc/i, 'gc'],
+  [/queue.?(depth|len|size)|backlog/i, 'queue'],
   [/thread|conn|fd|queue/i, 'pool'],
 ];
 
@@ -74,7 +75,10 @@ export function classifyMetric(name: string): MetricClass {
     resource = r ? r[1] : null;
     family += `:${resource ?? name.toLowerCase().replace(/[^a-z]/g, '')}`;
   }
-  const loadDriven = side !== 'client' && (kind === 'traffic' || (kind === 'saturation' && (resource === 'cpu' || resource === 'net' || resource === 'io')));
+  // a backlog is what arrived and is not yet consumed: it shrinks when less arrives (its producers
+  // failed upstream), so a drop is a load drop, not trouble of the queue — a growing one still is
+  const loadDriven =
+    side !== 'client' && (kind === 'traffic' || (kind === 'saturation' && (resource === 'cpu' || resource === 'net' || resource === 'io' || resource === 'queue')));
   if (loadDriven) bad = 'up';
   return { kind, side, bad, family, loadDriven };
 }

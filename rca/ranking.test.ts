@@ -57,6 +57,20 @@ describe('explained-away', () => {
     return rankServices({ graph, services, candidates: graph.nodes, changeLikelihood: new Map(), anomalousFrom: 0.25 });
   };
 
+  it('a dependency does not explain its caller using more CPU, memory or disk: waiting is cheap', () => {
+    // own 0.6: CPU 0.5 and latency; the CPU part stays whole, only the rest (0.1) is explained away
+    const services = new Map<string, ServiceAnomaly>([
+      ['x', { ...svc('x', 0.6), families: { 'saturation:self:cpu': 0.5, 'latency:self:latency': 0.2 } }],
+      ['y', { ...svc('y', 0.6), families: { logs: 0.6 } }],
+    ]);
+    const x = rankServices({ graph, services, candidates: graph.nodes, changeLikelihood: new Map(), anomalousFrom: 0.25 }).find((r) => r.service === 'x')!;
+    expect(x.parts.explained).toBeCloseTo(0.6, 6);
+    expect(x.score).toBeCloseTo(0.5 + 0.1 * (1 - 0.75 * 0.6), 3);
+    const byPool = rank({ 'saturation:self:pool': 0.5 }).find((r) => r.service === 'x')!;
+    // connections held while waiting on a slow dependency: explained like any other evidence
+    expect(byPool.score).toBeCloseTo(0.5 * (1 - 0.75 * 0.6), 3);
+  });
+
   it('a dependency that went wrong explains a caller\'s own anomaly', () => {
     const byLogs = rank({ logs: 0.6 }).find((r) => r.service === 'x')!;
     expect(byLogs.parts.explained).toBeCloseTo(0.6, 6);

@@ -5,7 +5,7 @@
  * slow or failing a little later. So the best suspect is the anomalous service whose own anomaly is
  * NOT explained by an anomalous dependency, and whose callers saw their outbound calls degrade:
  *
- *   score(s) = (own(s) + named(s) + clientBlame · blame(s) + starvedCallees · starved(s))
+ *   score(s) = res(s) + (own(s) − res(s) + named(s) + clientBlame · blame(s) + starvedCallees · starved(s))
  *              · (1 − explainAway · explained(s))
  *            + skippedSteps · k(s) + slowCalls · c(s)
  *            + upstream · own(s) · share of s's callers that are anomalous
@@ -19,6 +19,10 @@
  * holds no line of s's dependencies, so no dependency can explain it.
  *
  * - own(s): noisy-or of the service's strongest server-side, resource, log and detector evidence.
+ * - res(s): the part of own(s) that is s using more CPU, memory or disk (its own, not its host's).
+ *   A dependency that fails or slows down cannot cause that — a caller waiting on it uses less, not
+ *   more — so no dependency explains it away (connections or threads held while waiting can
+ *   rise with a slow dependency: they stay explainable).
  * - explained(s): the strongest own anomaly among the dependencies s waits on (up to three hops,
  *   ×0.85 per extra hop) whose onset is not later than s's (plus a slack). A dependency that went
  *   wrong first explains its callers' symptoms. Not across an async hand-off (a broker delivering
@@ -171,8 +175,11 @@ export function rankServices(inp: RankingInput): RankedService[] {
     // Requests that skipped one of s's steps while later ones ran, or stopped inside s.
     const skipped = inp.services.get(s)?.logs?.skipped ?? 0;
     const slowCalls = inp.services.get(s)?.logs?.slowCalls ?? 0;
+    // res(s): s using more CPU, memory or disk, which no dependency explains (see the header)
+    const ownKept = Math.min(o, noisyOr(Object.entries(inp.services.get(s)?.families ?? {}).filter(([f]) => /^saturation:(self|server):(cpu|mem|disk)$/.test(f)).map(([, x]) => x)));
     const score =
-      (o + namedOf(s) + W.clientBlame * blame + W.starvedCallees * starvedCallees) * (1 - W.explainAway * explained) +
+      ownKept +
+      (o - ownKept + namedOf(s) + W.clientBlame * blame + W.starvedCallees * starvedCallees) * (1 - W.explainAway * explained) +
       W.skippedSteps * skipped +
       W.slowCalls * slowCalls +
       W.upstream * o * upstream +

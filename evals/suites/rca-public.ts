@@ -10,9 +10,10 @@ import { analyze } from '../../rca/analyze.js';
 import { caseToInput, parseCaseTopology, parseJsonLines, parseMetricsCsv, toLogRows } from '../../rca/cases.js';
 import { formatBands, reliabilityBands, type Verdict } from './reliability.js';
 import type { Suite } from '../harness.js';
+import type { AnalysisInput } from '../../rca/types.js';
 import { REPO_ROOT } from '../repo-root.js';
 
-interface IndexRow {
+export interface IndexRow {
   id: string;
   dataset: string;
   system: string;
@@ -31,7 +32,7 @@ const GROUPS: { key: string; label: string; match: (r: IndexRow) => boolean; ref
 
 const REPO = REPO_ROOT;
 
-function dataDirOf(ctx: { dataDir?: string }): string {
+export function dataDirOf(ctx: { dataDir?: string } = {}): string {
   const dir = resolve(ctx.dataDir ?? join(REPO, '..', 'shared', 'data', 'rca'));
   if (!existsSync(join(dir, 'index.jsonl')))
     throw new Error(`rca-public: no index.jsonl under ${dir}; pass the case folder with --data DIR (layout of ../shared/data/rca)`);
@@ -40,6 +41,36 @@ function dataDirOf(ctx: { dataDir?: string }): string {
 
 function readIf(path: string): string | null {
   return existsSync(path) ? readFileSync(path, 'utf8') : null;
+}
+
+/** A public case as analyze() sees it, with its label and dataset group (scoring only). */
+export interface PublicCase {
+  row: IndexRow;
+  group: string | undefined;
+  input: AnalysisInput;
+}
+
+/** Every case of the index under `dir` (layout of ../shared/data/rca), read one at a time. */
+export function* publicCases(dir: string): Generator<PublicCase> {
+  const index = parseJsonLines(readFileSync(join(dir, 'index.jsonl'), 'utf8')) as unknown as IndexRow[];
+  for (const row of index) {
+    const folder = join(dir, row.dir);
+    const caseJson = JSON.parse(readFileSync(join(folder, 'case.json'), 'utf8')) as Record<string, unknown>;
+    const metrics = parseMetricsCsv(readFileSync(join(folder, 'metrics.csv'), 'utf8'));
+    const logsText = readIf(join(folder, 'logs.jsonl'));
+    const topoText = readIf(join(folder, 'topology.json'));
+    const eventsText = readIf(join(folder, 'events.jsonl'));
+    const spansText = readIf(join(folder, 'spans.jsonl'));
+    const input = caseToInput({
+      caseJson,
+      metrics,
+      logs: logsText ? toLogRows(parseJsonLines(logsText)) : null,
+      topology: topoText ? parseCaseTopology(JSON.parse(topoText)) : null,
+      events: eventsText ? parseJsonLines(eventsText) : null,
+      spans: spansText ? parseJsonLines(spansText) : null,
+    });
+    yield { row, group: GROUPS.find((x) => x.match(row))?.key, input };
+  }
 }
 
 export const rcaPublicSuite: Suite = {
@@ -53,28 +84,12 @@ export const rcaPublicSuite: Suite = {
   ],
   async run(ctx) {
     const dir = dataDirOf(ctx);
-    const index = parseJsonLines(readFileSync(join(dir, 'index.jsonl'), 'utf8')) as unknown as IndexRow[];
     const rows: Record<string, string | number | boolean>[] = [];
     const ranks = new Map<string, number[]>();
     const verdicts = new Map<string, { right: number; wrong: number; abstain: number }>();
     const confident: Verdict[] = [];
     let slowest = 0;
-    for (const row of index) {
-      const folder = join(dir, row.dir);
-      const caseJson = JSON.parse(readFileSync(join(folder, 'case.json'), 'utf8')) as Record<string, unknown>;
-      const metrics = parseMetricsCsv(readFileSync(join(folder, 'metrics.csv'), 'utf8'));
-      const logsText = readIf(join(folder, 'logs.jsonl'));
-      const topoText = readIf(join(folder, 'topology.json'));
-      const eventsText = readIf(join(folder, 'events.jsonl'));
-      const spansText = readIf(join(folder, 'spans.jsonl'));
-      const input = caseToInput({
-        caseJson,
-        metrics,
-        logs: logsText ? toLogRows(parseJsonLines(logsText)) : null,
-        topology: topoText ? parseCaseTopology(JSON.parse(topoText)) : null,
-        events: eventsText ? parseJsonLines(eventsText) : null,
-        spans: spansText ? parseJsonLines(spansText) : null,
-      });
+    for (const { row, input } of publicCases(dir)) {
       const t0 = performance.now();
       const result = analyze(input);
       const ms = performance.now() - t0;

@@ -40,6 +40,7 @@ import { formatTable, type Suite } from '../harness.js';
 import { rcaPublicSuite } from './rca-public.js';
 import { formatBands, reliabilityBands, type Verdict } from './reliability.js';
 import { heldOutScenarios, NOISY_PLACEMENTS } from './sandbox-placements.js';
+import { unseenScenarios } from './sandbox-placements-unseen.js';
 
 /** Minutes of signals kept before and after the incident start. */
 export const LEAD_IN_MIN = 30;
@@ -366,7 +367,9 @@ export function calibrationReport(cases: readonly CalibrationCase[]): string {
   return lines.join('\n');
 }
 
-// `npx tsx evals/suites/rca-sandbox.ts calibrate`; `… heldout [traced]` scores only the held-out sets
+// `npx tsx evals/suites/rca-sandbox.ts calibrate`; `… heldout [traced]` scores only the held-out sets;
+// `… unseen [traced] [rows]` the second held-out set (sandbox-placements-unseen.ts), summary only
+// unless `rows` is given (its cases are read once, at the end of a round of changes)
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === 'calibrate') {
   const cases = calibrationCases((id) => process.stderr.write(`${id}\n`));
   process.stdout.write(`${calibrationReport(cases)}\n`);
@@ -377,4 +380,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href &
     const r = scoreScenarios(h.scenarios, opts, h.prefix.replace(/_$/, ''));
     process.stdout.write(`${formatTable(r.rows)}\n${JSON.stringify(heldOutMetrics(h.prefix, r.scores))}\n`);
   }
+}
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === 'unseen') {
+  const opts = process.argv.includes('traced') ? TRACED_OPTIONS : {};
+  const r = scoreScenarios(unseenScenarios(loadLibrary().scenarios), opts, 'unseen');
+  if (process.argv.includes('rows')) process.stdout.write(`${formatTable(r.rows)}\n`);
+  const m = summarize(r.scores);
+  process.stdout.write(`${JSON.stringify({ ...heldOutMetrics('unseen_', r.scores), unseen_herrings_blamed: m.herrings_blamed })}\n`);
 }
