@@ -22,37 +22,11 @@
  * Pure: a seed in, lines out.
  */
 import { seededRng, type Rng } from '../../core/rng.js';
+import { hex, int, num, pick, shuffleTogether, twinParts, withTwins, word, type GeneratedSystem, type Part, type Slot } from './gen-parts.js';
 import { zipfPicker } from './zipf.js';
 
 /** One generated system: lines (content only) and the event of each. */
-export interface ShapeSystem {
-  name: string;
-  lines: string[];
-  events: string[];
-  templates: number;
-}
-
-type Slot = (r: Rng) => string;
-type Part = string | { key: string; value: Slot } | Slot;
-
-const CONSONANTS = 'bcdfghklmnprstvz';
-const VOWELS = 'aeiou';
-const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-const int = (r: Rng, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
-
-function word(r: Rng, syllables = int(r, 1, 3)): string {
-  let w = '';
-  for (let i = 0; i < syllables; i++) w += CONSONANTS[Math.floor(r() * CONSONANTS.length)] + VOWELS[Math.floor(r() * VOWELS.length)];
-  return r() < 0.3 ? w + CONSONANTS[Math.floor(r() * CONSONANTS.length)] : w;
-}
-
-/** 1 to 6 digits, most values small. */
-const num = (r: Rng): string => String(Math.floor(Math.exp(r() * 13)));
-const hex = (r: Rng, n: number): string => {
-  let s = '';
-  for (let i = 0; i < n; i++) s += '0123456789abcdef'[Math.floor(r() * 16)];
-  return s;
-};
+export type ShapeSystem = GeneratedSystem;
 
 /** The variable shapes of one system; pools are drawn once per system from `r`. */
 function shapes(r: Rng, vocab: readonly string[]): (() => Slot)[] {
@@ -130,13 +104,8 @@ function makeTemplate(r: Rng, vocab: readonly string[], kinds: (() => Slot)[], k
 
 /** A near-twin: one constant word, or one key, swapped for another (another event). */
 function twin(r: Rng, t: Template): Template | undefined {
-  const at = t.parts.map((p, i) => (i > 0 && (typeof p === 'string' || (typeof p === 'object' && 'key' in p)) ? i : -1)).filter((i) => i > 0);
-  if (at.length === 0) return undefined;
-  const i = pick(r, at);
-  const parts = [...t.parts];
-  const p = parts[i];
-  parts[i] = typeof p === 'string' ? word(r, 2) + 'x' : { key: word(r, 2) + 'x', value: (p as { value: Slot }).value };
-  return { parts, tail: t.tail };
+  const parts = twinParts(r, t.parts);
+  return parts && { parts, tail: t.tail };
 }
 
 const render = (p: Part, r: Rng): string => (typeof p === 'string' ? p : typeof p === 'function' ? p(r) : `${p.key}=${p.value(r)}`);
@@ -147,16 +116,7 @@ export function shapeSystem(seed: number, lines = 2_000): ShapeSystem {
   const vocab = [...new Set(Array.from({ length: 200 }, () => word(r)))];
   const kinds = shapes(r, vocab);
   const keyShape = kinds[2];
-  const templates: Template[] = [];
-  const count = int(r, 25, 45);
-  while (templates.length < count) {
-    const t = makeTemplate(r, vocab, kinds, keyShape);
-    templates.push(t);
-    if (r() < 0.25) {
-      const tw = twin(r, t);
-      if (tw) templates.push(tw);
-    }
-  }
+  const templates = withTwins(r, int(r, 25, 45), () => makeTemplate(r, vocab, kinds, keyShape), (t) => twin(r, t));
   const templateOf = zipfPicker(r, templates.length, 0.8);
   const out: string[] = [];
   const events: string[] = [];
@@ -168,10 +128,6 @@ export function shapeSystem(seed: number, lines = 2_000): ShapeSystem {
     out.push(words.join(' '));
     events.push(`E${ti}`);
   }
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-    [events[i], events[j]] = [events[j], events[i]];
-  }
+  shuffleTogether(r, out, events);
   return { name: `shapes-${seed}`, lines: out, events, templates: new Set(events).size };
 }

@@ -17,23 +17,13 @@ import { FAULTS } from '../../sim/faults.js';
 import { FAULT_KINDS, type FaultKind, type Scenario, type TopologySpec } from '../../sim/schema.js';
 import { scenarioOf } from '../../sim/test-helpers.js';
 import { heldOutScenarios } from './sandbox-placements.js';
+import { seededRng } from '../../core/rng.js';
 
-/** mulberry32: a small seeded generator, so the varied shop is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The shop with every service's instances and latency and every call share drawn around its own. */
 export function variedShop(seed = 4_242): TopologySpec {
   const shop = scenarioOf({}).topology;
-  const r = rng(seed);
+  const r = seededRng(seed); // the same generator (mulberry32) the shop was drawn with
   const around = (lo: number, hi: number) => lo + (hi - lo) * r();
   return {
     ...shop,
