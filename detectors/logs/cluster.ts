@@ -31,68 +31,15 @@
  * first word is never a slot: it names the event (a verb, a subject, a method) far more often
  * than it carries a parameter.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { ClusterOptions, ClustererSnapshot, type AddMeta, type AddResult, type LogCluster } from './cluster-types.js';
+import { features, headKey, slotPair, tagPair } from './cluster-slots.js';
 import { LshIndex, MinHasher } from './minhash.js';
-import { NoveltyOptions, mergeStats, newStats, noveltyOf, observe, type ClusterStats, type Novelty } from './stats.js';
-import { COVERED, EQUAL, HARD, SOFT, WILDCARD, compareToken, covers, sameValue, softFit, generalizeToken, hasVar, isFragment, spliceFit } from './token-compare.js';
+import { mergeStats, newStats, noveltyOf, observe, type Novelty } from './stats.js';
+import { COVERED, EQUAL, HARD, SOFT, WILDCARD, compareToken, covers, sameValue, softFit, generalizeToken, isFragment, spliceFit } from './token-compare.js';
 
 export { WILDCARD };
-
-
-/** Clusterer settings (plain data; defaults hold for any log). */
-export const ClusterOptions = z.object({
-  /** Memory bound: templates kept; the least recently seen are evicted beyond it. */
-  maxClusters: z.number().int().min(1).default(10_000),
-  /** Exact-key cache entries (keys are a cache: dropping one only costs an LSH lookup). */
-  maxKeys: z.number().int().min(1).default(100_000),
-  /** MinHash signature length; must equal bands × rows. */
-  hashes: z.number().int().min(1).default(32),
-  /** LSH bands; 16 bands of 2 rows share a band with probability ≥ 0.98 at Jaccard 0.5. */
-  bands: z.number().int().min(1).default(16),
-  /** Distinct words needed in one slot before it becomes a variable (see step 3 above). */
-  siblingValues: z.number().int().min(2).default(3),
-  /**
-   * …unless one word holds more than this share of the family's lines: a slot that is nearly
-   * always the same word is a constant with rare alternatives (Brain's frequency intuition).
-   */
-  siblingDominance: z.number().min(0).max(1).default(0.8),
-  /** Exemplars kept per template. */
-  maxExemplars: z.number().int().min(0).default(3),
-  /** Longest exemplar kept, in characters. */
-  maxExemplarLength: z.number().int().min(16).default(2_000),
-  novelty: NoveltyOptions.default(NoveltyOptions.parse({})),
-});
-export type ClusterOptions = z.output<typeof ClusterOptions>;
-
-/** A template and its statistics, as returned to readers and stored in snapshots. */
-export interface LogCluster extends ClusterStats {
-  id: number;
-  /** Template tokens: constants, masks such as `<:IP:>`, and `<*>` where lines differed. */
-  tokens: string[];
-  /** True for lines that could not be parsed: they cluster only with each other. */
-  raw: boolean;
-}
-
-/** What one `add` did. */
-export interface AddResult {
-  clusterId: number;
-  change: 'created' | 'changed' | 'none';
-  /** Ids folded into `clusterId` by this add (they now resolve to it). */
-  merged?: number[];
-  /** Templates evicted by this add to keep the memory bound. */
-  evicted?: LogCluster[];
-}
-
-/** Per-line facts for `add`. */
-export interface AddMeta {
-  /** Event time (ms in the product); defaults to the line's sequence number. Rates (novelty surges) need it. */
-  ts?: number;
-  level?: string;
-  /** Masked text to keep as an exemplar; defaults to the tokens joined by spaces. */
-  exemplar?: string;
-  /** An unparsable line: clustered only with other unparsable lines. */
-  raw?: boolean;
-}
+export { ClusterOptions, ClustererSnapshot, type AddMeta, type AddResult, type LogCluster };
 
 interface Cluster extends LogCluster {
   bandKeys: number[];
@@ -112,50 +59,7 @@ const MAX_LENGTH_SCAN = 512;
 /** Slots one family may vary in (step 3): a message with a user and a host name is still one event. */
 const MAX_SLOTS = 2;
 
-/** Neither token at `i` holds a variable: two plain words. */
-const plainPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => !hasVar(t[i]) && !hasVar(tokens[i]);
 
-/** `[…]` on both sides: a bracketed tag (a thread, a worker, a component), whatever it holds. */
-const isTag = (t: string): boolean => t.length > 2 && t.charCodeAt(0) === 91 && t.charCodeAt(t.length - 1) === 93;
-const tagPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => isTag(t[i]) && isTag(tokens[i]);
-/**
- * A slot step 3 may judge by its values: two plain words, or two bracketed tags; `key=value`
- * words only under the same key (`size=3` / `count=3` are two fields, however their values vary).
- */
-const slotPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => (plainPair(t, tokens, i) || tagPair(t, tokens, i)) && keyOf(t[i]) === keyOf(tokens[i]);
-/** The `key=` that opens a token, or '' when none does. */
-const keyOf = (t: string): string => {
-  const i = t.indexOf('=');
-  return i > 0 ? t.slice(0, i) : '';
-};
-
-const headKey = (len: number, first: string | undefined, raw: boolean): string => `${raw ? 'r' : ''}${len}\u0001${first ?? ''}`;
-
-
-/** Plain-data snapshot of a clusterer (JSON-safe). */
-export const ClustererSnapshot = z.object({
-  version: z.literal(1),
-  options: ClusterOptions,
-  seq: z.number().int().nonnegative(),
-  nextId: z.number().int().positive(),
-  clusters: z.array(
-    z.object({
-      id: z.number().int().positive(),
-      tokens: z.array(z.string()),
-      raw: z.boolean(),
-      count: z.number().int().nonnegative(),
-      firstSeen: z.number(),
-      lastSeen: z.number(),
-      exemplars: z.array(z.string()),
-      levels: z.record(z.string(), z.number()),
-      createdSeq: z.number().int().nonnegative(),
-      lastSeq: z.number().int().nonnegative(),
-      rate: z.object({ fast: z.number(), slow: z.number(), at: z.number() }),
-    }),
-  ),
-  aliases: z.array(z.tuple([z.number().int().positive(), z.number().int().positive()])),
-});
-export type ClustererSnapshot = z.output<typeof ClustererSnapshot>;
 
 /** The online template clusterer over masked token sequences. */
 export class TemplateClusterer {
@@ -690,11 +594,4 @@ export class TemplateClusterer {
       rate: { ...c.rate },
     };
   }
-}
-
-/** MinHash features: each token tagged with its position (templates compare position by position), plus the length. */
-function features(tokens: readonly string[], raw: boolean): string[] {
-  const f: string[] = [raw ? `#raw${tokens.length}` : `#${tokens.length}`];
-  for (let i = 0; i < tokens.length; i++) if (tokens[i] !== WILDCARD) f.push(`${i}\u0001${tokens[i]}`);
-  return f;
 }

@@ -1,0 +1,31 @@
+/**
+ * Token-position helpers of the clusterer (detectors/logs/cluster.ts): which pairs of tokens step 3
+ * may judge as a slot by their values, the head index's key, and the MinHash features. Pure.
+ */
+import { WILDCARD, hasVar } from './token-compare.js';
+
+/** Neither token at `i` holds a variable: two plain words. */
+export const plainPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => !hasVar(t[i]) && !hasVar(tokens[i]);
+
+/** `[…]` on both sides: a bracketed tag (a thread, a worker, a component), whatever it holds. */
+export const isTag = (t: string): boolean => t.length > 2 && t.charCodeAt(0) === 91 && t.charCodeAt(t.length - 1) === 93;
+export const tagPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => isTag(t[i]) && isTag(tokens[i]);
+/**
+ * A slot step 3 may judge by its values: two plain words, or two bracketed tags; `key=value`
+ * words only under the same key (`size=3` / `count=3` are two fields, however their values vary).
+ */
+export const slotPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => (plainPair(t, tokens, i) || tagPair(t, tokens, i)) && keyOf(t[i]) === keyOf(tokens[i]);
+/** The `key=` that opens a token, or '' when none does. */
+export const keyOf = (t: string): string => {
+  const i = t.indexOf('=');
+  return i > 0 ? t.slice(0, i) : '';
+};
+
+export const headKey = (len: number, first: string | undefined, raw: boolean): string => `${raw ? 'r' : ''}${len}\u0001${first ?? ''}`;
+
+/** MinHash features: each token tagged with its position (templates compare position by position), plus the length. */
+export function features(tokens: readonly string[], raw: boolean): string[] {
+  const f: string[] = [raw ? `#raw${tokens.length}` : `#${tokens.length}`];
+  for (let i = 0; i < tokens.length; i++) if (tokens[i] !== WILDCARD) f.push(`${i}\u0001${tokens[i]}`);
+  return f;
+}
