@@ -32,6 +32,8 @@ describe('nab suite', () => {
     expect(r.metrics.detected_standard).toBe(1);
     expect(r.rows.some((row) => row.file === 'synthetic/spike.csv' && row.tp === 1)).toBe(true);
     expect(checkThresholds(nabSuite, r).every((c) => c.actual !== undefined)).toBe(true);
+    // held out: the spike file is scored at the threshold the calm file alone chooses (above every score), so it is missed
+    expect(r.metrics.nab_standard_held_out).toBeLessThan(r.metrics.nab_standard as number);
   });
 
   it('says clearly when there is no data folder', () => {
