@@ -37,6 +37,14 @@ export async function freshPostgresDb(ownerUrl: string): Promise<{ url: string; 
     async drop() {
       const d = new pg.Client({ connectionString: ownerUrl });
       await d.connect();
+      // A stopped instance's clients may still be closing their sockets. FORCE would terminate one
+      // mid-close, and the FATAL it then receives surfaces as an uncaught 'error' in the test run
+      // (seen once in CI: 57P01 in app/chat.int.test.ts). So wait up to 5 s for them to go first.
+      for (let i = 0; i < 50; i++) {
+        const open = await d.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+        if (open.rows[0].n === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await d.end();
     },
