@@ -234,13 +234,23 @@ export function foundState(s: ServiceWindows, opts: Partial<JudgeOptions> = {}):
 
 const riseText = (c: Check) => (c.signal === 'error_rate' ? `its error rate rose ${pct(c.pre!)} → ${pct(c.post!)}` : `its p95 rose ${ms(c.pre!)} → ${ms(c.post!)}`);
 
+/** One service judged: its windows with the reference in place of the pre window, its checks, and the rise that chose the reference (or null). */
+interface Assessed {
+  s: ServiceWindows;
+  checks: Check[];
+  rise: Check | null;
+}
+
+function assess(w: ServiceWindows, o: JudgeOptions): Assessed {
+  const { pre, rise } = foundState(w, o);
+  const s = { ...w, pre };
+  const checks = checksOf(s, o);
+  return { s, rise, checks: rise ? checks.map((c) => ({ ...c, reason: c.reason + rampNote(rise) })) : checks };
+}
+
 /** Every check of one service, against the state the fix found (`foundState`): error rate, burn rate, latency, then each resource seen. */
 export function checkService(s: ServiceWindows, opts: Partial<JudgeOptions> = {}): Check[] {
-  const o = { ...DEFAULT_JUDGE, ...opts };
-  const { pre, rise } = foundState(s, o);
-  const checks = checksOf({ ...s, pre }, o);
-  if (!rise) return checks;
-  return checks.map((c) => ({ ...c, reason: c.reason + rampNote(rise) }));
+  return assess(s, { ...DEFAULT_JUDGE, ...opts }).checks;
 }
 
 /** What a check's reason says when the reference is the end of the pre window (once per service in the verdict's message). */
@@ -263,8 +273,7 @@ function withinSlo(s: ServiceWindows, checks: Check[]): boolean {
  * latency): an incident opened late, whose "before" already held the fault, has no normal to go
  * back to. Unknown (no normal window, too few requests) counts as not shown to be.
  */
-function backToNormal(w: ServiceWindows, o: JudgeOptions): boolean {
-  const s = { ...w, pre: foundState(w, o).pre };
+function backToNormal(s: ServiceWindows, o: JudgeOptions): boolean {
   const n = s.normal;
   if (!n || n.requests < o.minRequests || s.pre.requests < o.minRequests || s.post.requests < o.minRequests) return false;
   const rate = (w: WindowSample) => w.errors / w.requests;
@@ -285,16 +294,14 @@ const GOLDEN = new Set<Check['signal']>(['error_rate', 'latency_p95', 'burn_rate
 
 /** The decision over the impacted services, with every check and a message that says why. */
 export function judge(services: readonly ServiceWindows[], opts: Partial<JudgeOptions> = {}): Verdict {
-  const perService = services.map((s) => ({ s, checks: checkService(s, opts) }));
+  const o = { ...DEFAULT_JUDGE, ...opts };
+  const perService = services.map((s) => assess(s, o));
   const checks = perService.flatMap((x) => x.checks);
   const worse = checks.filter((c) => c.verdict === 'worse');
   const better = checks.filter((c) => c.verdict === 'better' && GOLDEN.has(c.signal));
   const golden = checks.filter((c) => GOLDEN.has(c.signal));
   // the note on a ramped service's reference is said once per service, after its last line
-  const notes = new Map(services.flatMap((s) => {
-    const { rise } = foundState(s, opts);
-    return rise ? [[s.service, rampNote(rise)] as const] : [];
-  }));
+  const notes = new Map(perService.flatMap((x) => (x.rise ? [[x.s.service, rampNote(x.rise)] as const] : [])));
   const lines = (cs: Check[]) =>
     cs.map((c, i) => {
       const note = notes.get(c.service);
@@ -302,15 +309,13 @@ export function judge(services: readonly ServiceWindows[], opts: Partial<JudgeOp
       const last = !cs.slice(i + 1).some((d) => d.service === c.service);
       return `${c.service}: ${bare}${note && last ? note : ''}`;
     });
-  const line = (c: Check) => lines([c])[0];
   if (worse.length > 0) {
     const detail = lines(worse).join('; ');
     return { decision: 'rollback', basis: 'worse', healed: false, checks, detail, message: `Rollback: the fix made things worse. ${detail}.` };
   }
   if (better.length > 0) {
-    const o = { ...DEFAULT_JUDGE, ...opts };
-    const healed = perService.every((x) => healedService(x.s, x.checks, o));
     const outside = perService.filter((x) => !healedService(x.s, x.checks, o)).map((x) => x.s.service);
+    const healed = outside.length === 0;
     const detail = healed
       ? `${lines(better).join('; ')}; every impacted service is within its SLO or back to its level before the incident`
       : `${lines(better).join('; ')}; still outside the SLO and above its level before the incident: ${outside.join(', ')}`;
@@ -323,7 +328,7 @@ export function judge(services: readonly ServiceWindows[], opts: Partial<JudgeOp
   const measured = perService.filter((x) => ['error_rate', 'latency_p95'].every((sig) => x.checks.some((c) => c.signal === sig && c.verdict !== 'insufficient')));
   if (measured.length === 0) {
     const partly = golden.some((c) => c.verdict !== 'insufficient');
-    const why = golden.length === 0 ? 'no impacted service had data' : golden.filter((c) => c.signal !== 'burn_rate').map(line).join('; ');
+    const why = golden.length === 0 ? 'no impacted service had data' : lines(golden.filter((c) => c.signal !== 'burn_rate')).join('; ');
     const detail = partly ? `no service was measured on both its error rate and its p95 latency; ${why}` : why;
     return { decision: 'halt', basis: 'too_few_samples', healed: false, checks, detail, message: `Halt: ${TOO_FEW} to judge the fix. ${detail}.` };
   }
