@@ -135,6 +135,27 @@ describe('incident timeline', () => {
     expect(ofKind('status').map((e) => e.summary)).toContain('open → mitigated by user:alice: cart rolled back');
   });
 
+  it('places evidence at when what it saw happened (a metric onset, a change), with when the analysis recorded it', async () => {
+    const t = await incidentTimeline(reader(), incidentId, { limit: 1000 });
+    const stored = new Map((await org.listEvidence(incidentId)).map((e) => [e.id, e]));
+    const evidence = t.events.filter((e) => e.kind === 'evidence');
+    const timed = evidence.filter((e) => ['metric_delta', 'change'].includes(stored.get(e.id)?.kind ?? ''));
+    expect(timed.length).toBeGreaterThan(0);
+    for (const e of timed) {
+      const row = stored.get(e.id)!;
+      const observed = new Date(Date.parse(String(row.data.onset ?? row.data.ts))).toISOString();
+      expect(e).toMatchObject({ at: observed, recordedAt: row.createdAt });
+    }
+    // recorded after the outage (the store stamps rows with its own clock): what it saw comes before the fix's commands
+    const firstCommand = t.events.find((e) => e.kind === 'command')!;
+    expect(timed.every((e) => e.at < firstCommand.at && e.recordedAt! >= e.at)).toBe(true);
+    // rows about a period keep their recording time and carry no second one
+    for (const e of evidence.filter((x) => !timed.includes(x))) {
+      expect(e.at).toBe(stored.get(e.id)!.createdAt);
+      expect(e).not.toHaveProperty('recordedAt');
+    }
+  });
+
   it('keeps what people did first when the limit cuts: anomalies go before decisions do', async () => {
     const all = await incidentTimeline(reader(), incidentId, { limit: 1000 });
     const people = all.events.filter((e) => ['opened', 'status', 'plan', 'approval', 'command', 'analysis', 'hypothesis'].includes(e.kind));

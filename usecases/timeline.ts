@@ -4,7 +4,7 @@
  * hypotheses, status changes and analyses (from the audit entries that target the incident), fix
  * plans with their approvals and commands. Nothing is computed anew.
  */
-import type { Anomaly, Approval, AuditEntry, CommandRecord, FixPlan, Incident } from '../core/schemas.js';
+import type { Anomaly, Approval, AuditEntry, CommandRecord, Evidence, FixPlan, Incident } from '../core/schemas.js';
 import type { AnalysisResult } from '../rca/types.js';
 import { type Change, listChanges } from './changes.js';
 import { getIncident } from './incidents.js';
@@ -15,7 +15,10 @@ export const TIMELINE_KINDS = ['opened', 'anomaly', 'change', 'evidence', 'hypot
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export interface TimelineEvent {
+  /** When it happened: for evidence, when what it describes happened (see `evidenceEvent`). */
   at: string;
+  /** When the row was written, given only when it differs from `at` (evidence placed at what it observed). */
+  recordedAt?: string;
   kind: TimelineKind;
   summary: string;
   /** The row behind it: incident, anomaly, change (signal), evidence, hypothesis, plan, approval, command or analysis id; `audit:<seq>` for an audit entry. */
@@ -63,6 +66,27 @@ const changeEvent = (c: Change): TimelineEvent => ({
   id: c.id,
   service: c.service,
 });
+
+/** A stored ISO time from evidence data, or null. */
+function isoIn(data: Record<string, unknown>, key: string): string | null {
+  const v = data[key];
+  return typeof v === 'string' && Number.isFinite(Date.parse(v)) ? new Date(Date.parse(v)).toISOString() : null;
+}
+
+/**
+ * An evidence row, placed at when what it describes happened — a metric's onset, a change's or a
+ * detector anomaly's time — with the time it was recorded beside it. Placed at its recording time,
+ * evidence of an analysis re-run after the fix read as if it came after the fix (a walk through
+ * the sandbox listed the rollback above the error-rate rise that caused it). Rows that describe a
+ * period rather than a moment (log template counts, callers, detector-anomaly counts) keep the
+ * time the analysis recorded them.
+ */
+function evidenceEvent(e: Evidence): TimelineEvent {
+  const observed = isoIn(e.data, 'onset') ?? isoIn(e.data, 'ts');
+  const service = typeof e.data.service === 'string' ? e.data.service : null;
+  const base = { kind: 'evidence' as const, summary: `${e.kind}: ${e.summary}`, id: e.id, service };
+  return observed !== null && observed !== e.createdAt ? { ...base, at: observed, recordedAt: e.createdAt } : { ...base, at: e.createdAt };
+}
 
 /** An audit entry on the incident as an event; null for the ones other rows already show. */
 function auditEvent(e: AuditEntry, inc: Incident): TimelineEvent | null {
@@ -118,7 +142,7 @@ export async function incidentTimeline(s: Session, id: string, q: { limit?: numb
   events.push(...(await listChanges(s, { from, to, limit: MAX_READ })).map(changeEvent));
 
   const [evidence, hypotheses, audit, plans] = await Promise.all([s.org.listEvidence(inc.id), s.org.listHypotheses(inc.id), s.org.listAuditFor(`incident:${inc.id}`, { limit: 1000 }), s.org.listFixPlans(inc.id)]);
-  events.push(...evidence.map((e): TimelineEvent => ({ at: e.createdAt, kind: 'evidence', summary: `${e.kind}: ${e.summary}`, id: e.id, service: typeof e.data.service === 'string' ? e.data.service : null })));
+  events.push(...evidence.map(evidenceEvent));
   events.push(...hypotheses.map((h): TimelineEvent => ({ at: h.createdAt, kind: 'hypothesis', summary: `#${h.rank} ${h.statement} (confidence ${h.confidence.toFixed(2)})`, id: h.id, service: h.service })));
   events.push(...audit.flatMap((e) => auditEvent(e, inc) ?? []));
   for (const p of plans) {

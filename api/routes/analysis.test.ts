@@ -103,6 +103,10 @@ describe('GET /v1/incidents/{id}/analysis', () => {
     expect(kinds[0]).toBe('change'); // the deploy came before the incident was opened
     expect(kinds).toEqual(expect.arrayContaining(['opened', 'evidence', 'hypothesis', 'analysis', 'plan']));
     expect(t.body.events.find((e: { kind: string }) => e.kind === 'analysis').id).toBe(analysed.analysis_id);
+    // evidence with a time of its own (a metric's onset) sits there, with the time it was recorded, in snake_case
+    const moved = t.body.events.filter((e: { recorded_at?: string }) => e.recorded_at !== undefined);
+    expect(moved.length).toBeGreaterThan(0);
+    expect(moved.every((e: { kind: string; at: string; recorded_at: string; recordedAt?: string }) => e.kind === 'evidence' && e.at < e.recorded_at && e.recordedAt === undefined)).toBe(true);
     expect((await first!.c.get(`/v1/incidents/${incidentId}/timeline?limit=0`)).status).toBe(422);
     const p = await first!.c.get(`/v1/incidents/${incidentId}/fix-plans`);
     expect(p.status).toBe(200);

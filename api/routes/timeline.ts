@@ -6,7 +6,8 @@ import { runUseCase } from '../session.js';
 import { ApprovalView, CommandView, FixPlanView, approvalView, commandView, fixPlanView } from '../views.js';
 
 const EventView = z.object({
-  at: z.string(),
+  at: z.string().describe('When it happened; evidence is placed at when what it describes happened (a metric\'s onset, a change\'s time)'),
+  recorded_at: z.string().optional().describe('When the row was written, when it differs from `at` (evidence recorded by a later analysis)'),
   kind: z.enum(TIMELINE_KINDS),
   summary: z.string(),
   id: z.string().describe('The row behind the event (incident, anomaly, change signal, evidence, hypothesis, plan, approval, command or analysis id); audit:<seq> for an audit entry'),
@@ -34,7 +35,7 @@ export const incidentTimelineRoute = route({
   handler: (ctx) =>
     runUseCase(ctx, (s) => incidentTimeline(s, ctx.params.id, { limit: ctx.query.limit }), (t) => ({
       status: 200,
-      body: { incident_id: t.incident.id, window: t.window, events: t.events, omitted: t.omitted },
+      body: { incident_id: t.incident.id, window: t.window, events: t.events.map(({ recordedAt, ...e }) => (recordedAt ? { ...e, recorded_at: recordedAt } : e)), omitted: t.omitted },
     })),
 });
 

@@ -74,6 +74,8 @@ describe('commands', () => {
     const t = await w.bot.run({ user: stranger, text: `timeline ${w.seeded.checkout}` });
     expect(t.text).toMatch(/^Timeline of /);
     expect(t.text).toMatch(/hypothesis · #1 The checkout v42 deploy/);
+    // evidence sits at the time of what it saw, and says when it was recorded
+    expect(t.text).toMatch(/\n2026-03-01 09:40:00 · evidence · change: deploy checkout v42 at 09:40 \(recorded \d\d:\d\d:\d\d\)\n/);
     for (const text of ['open checkout it broke', `plan ${w.seeded.checkout}`, `analyze ${w.seeded.checkout}`, `resolve ${w.seeded.checkout}`, 'approve fp_1']) {
       const r = await w.bot.run({ user: stranger, text });
       expect(r.text, text).toMatch(/You are not mapped to a Warroom user[\s\S]*POST \/v1\/users[\s\S]*"slack_user_id": "UNOBODY"/);

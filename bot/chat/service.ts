@@ -132,7 +132,8 @@ export function createChatBot(deps: ChatBotDeps): ChatBot {
       }
       case 'timeline': {
         const t = await incidentTimeline(s, id, { limit: TIMELINE_LINES });
-        const lines = t.events.map((e) => `${e.at.slice(0, 19).replace('T', ' ')} · ${e.kind} · ${e.summary}`);
+        const stamp = (iso: string) => iso.slice(0, 19).replace('T', ' ');
+        const lines = t.events.map((e) => `${stamp(e.at)} · ${e.kind} · ${e.summary}${e.recordedAt ? ` (recorded ${stamp(e.recordedAt).slice(11)})` : ''}`);
         const more = t.omitted > 0 ? [`(+${t.omitted} more events: GET /v1/incidents/${t.incident.id}/timeline)`] : [];
         return say(deps.mask([`Timeline of ${t.incident.id} (${t.incident.title}):`, ...lines, ...more].join('\n')));
       }

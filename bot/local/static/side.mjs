@@ -21,7 +21,10 @@ export async function loadTimeline(json, id, isCurrent) {
     const li = el('li', `tl tl-${ev.kind}`, '');
     const t = el('time', 'stamp', time(ev.at));
     t.dateTime = ev.at;
-    li.append(t, el('span', 'kind', ev.kind.replace(/_/g, ' ')), el('span', 'what', ev.summary));
+    // evidence sits at when what it saw happened; say when the analysis recorded it
+    const recorded = ev.recorded_at ? ` · recorded ${time(ev.recorded_at)}` : '';
+    if (recorded) t.title = `recorded ${ev.recorded_at}`;
+    li.append(t, el('span', 'kind', ev.kind.replace(/_/g, ' ') + recorded), el('span', 'what', ev.summary));
     ol.append(li);
   }
   if (!events.length) ol.append(el('li', 'empty', 'Nothing yet.'));
