@@ -89,6 +89,7 @@ export const FixPlanView = z.object({
   rollback: z.array(z.object({ action: z.string(), target: z.string(), command: z.string() })).describe('How to undo each step, in order (fix catalog plans; empty when none was recorded)'),
   why: z.string().nullable().describe('Why this fix: the evidence, the choice, the runner-up (null for plans the catalog did not choose)'),
   analysis_id: z.string().nullable().describe('The stored analysis the plan was drafted from'),
+  expect_within_minutes: z.number().int().nullable().describe("Minutes the fix catalog gives the fix to show its effect; the canary judge does not undo it for 'no effect' before then while a round is left (null: manual and thin-planner plans)"),
   created_at: ts,
   updated_at: ts,
 });
@@ -105,6 +106,7 @@ export const fixPlanView = (p: FixPlan): z.infer<typeof FixPlanView> => ({
   rollback: p.rollback ?? [],
   why: p.why ?? null,
   analysis_id: p.analysisId ?? null,
+  expect_within_minutes: p.expectWithinMinutes ?? null,
   created_at: p.createdAt,
   updated_at: p.updatedAt,
 });

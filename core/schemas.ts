@@ -240,6 +240,8 @@ export interface FixPlan {
   why?: string | null;
   /** The stored analysis it was drafted from, when one drove it. */
   analysisId?: string | null;
+  /** Minutes the fix's catalog entry expects it to take to show its effect; null for manual plans. */
+  expectWithinMinutes?: number | null;
 }
 
 /** The preflight gates, in the order they run (usecases/preflight.ts). */

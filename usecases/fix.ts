@@ -45,7 +45,7 @@ export async function planFix(s: Session, input: { incidentId: string; env: Envi
     throw new AppError('invalid_input', `Unknown runner "${input.runner}".`, { issues: [{ path: 'runner', message: `one of: ${Object.keys(s.deps.runners).join(', ')}` }] });
   }
   return s.commit(async ({ org, emit }) => {
-    const { incident: inc, draft, analysisId } = await draftForIncident(org, input.incidentId, input.namespace, s.deps.liveState, { mode: input.mode, strategy: input.strategy, steps: input.steps });
+    const { incident: inc, draft, analysisId, choice } = await draftForIncident(org, input.incidentId, input.namespace, s.deps.liveState, { mode: input.mode, strategy: input.strategy, steps: input.steps });
     const plan = await org.createFixPlan({
       id: s.deps.newId(),
       incidentId: inc.id,
@@ -59,6 +59,8 @@ export async function planFix(s: Session, input: { incidentId: string; env: Envi
       rollback: draft.rollback ?? [],
       why: draft.why ?? null,
       analysisId: analysisId ?? null,
+      // the catalog's word on how long the fix takes to show: the judge does not call it "no effect" sooner
+      expectWithinMinutes: choice?.chosen.expect.withinMinutes ?? null,
     });
     await org.appendAudit({ actor: actorOf(s.principal), action: 'fix.planned', target: `plan:${plan.id}`, payload: { incidentId: inc.id, env: plan.env, runner: plan.runner, steps: plan.steps } });
     await planChanged(emit, plan);

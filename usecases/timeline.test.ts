@@ -168,6 +168,8 @@ describe('incident timeline', () => {
   it('lists the fix plans with their approvals and commands; another org and a principal without read see nothing', async () => {
     const r = await incidentFixPlans(reader(), incidentId);
     expect(r.plans.map((p) => [p.plan.id, p.plan.status, p.approvals.map((a) => a.approver)])).toEqual([[planId, 'dry_run', ['bob']]]);
+    // drafted from the catalog (roll back cart's deploy): stored with the minutes the catalog gives it to show its effect
+    expect(r.plans[0].plan).toMatchObject({ steps: [expect.objectContaining({ action: 'rollback', target: 'cart' })], expectWithinMinutes: 10 });
     expect(r.plans[0].commands.map((c) => c.status)).toEqual(r.plans[0].plan.steps.map(() => 'simulated'));
     expect((await incidentFixPlans(reader(), quietId)).plans).toEqual([]);
     await expect(incidentTimeline(as('eve', ['read'], 'o2'), incidentId)).rejects.toMatchObject({ code: 'not_found' });

@@ -67,6 +67,7 @@ describe('use cases called directly (chat principal)', () => {
     const inc = await openIncident(alice, { title: 'payments errors', service: 'payments', severity: 'sev2', started_at: '2026-03-01T09:45:00.000Z' });
     const plan = await planFix(alice, { incidentId: inc.id, env: 'prod', runner: 'dryrun', namespace: 'shop' });
     expect(plan.requestedBy).toBe('alice');
+    expect(plan.expectWithinMinutes).toBeNull(); // the thin planner (no analysis) gives no expectation
     await expect(decideFix(alice, { planId: plan.id, decision: 'approve' })).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/Four-eyes/) });
     const decided = await decideFix(bob, { planId: plan.id, decision: 'approve' });
     expect(decided.plan.status).toBe('approved');

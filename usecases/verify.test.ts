@@ -62,7 +62,7 @@ function points(service: string, fromMs: number, toMs: number, m: { rps: number;
 }
 
 /** An incident on `service` and a plan for it, approved and executed now with the `kube` runner. */
-async function executedPlan(service: string, rollback: FixPlan['rollback'], startedAt?: string): Promise<FixPlan> {
+async function executedPlan(service: string, rollback: FixPlan['rollback'], startedAt?: string, expectWithinMinutes: number | null = null): Promise<FixPlan> {
   const inc = await openIncident(session('alice'), { title: `${service} errors`, service, severity: 'sev2', ...(startedAt ? { started_at: startedAt } : {}) });
   const plan = await org.createFixPlan({
     id: `plan_${++n}`,
@@ -75,6 +75,7 @@ async function executedPlan(service: string, rollback: FixPlan['rollback'], star
     status: 'pending_approval',
     requestedBy: 'alice',
     rollback,
+    expectWithinMinutes,
   });
   await decideFix(session('bob'), { planId: plan.id, decision: 'approve' });
   return (await executeFix(session('bob'), { planId: plan.id })).plan;
@@ -245,6 +246,40 @@ describe('no fix that did not heal is left in place; one not healed yet is judge
     const ranNow = ran.length;
     expect(ours(plan.id, await verifyDuePlans(opened.store, deps, publish))).toEqual([]);
     expect(ran.length).toBe(ranNow);
+  });
+
+  it('does not undo a fix for "no effect" before it was due to show one (a slow rollout): judged again, healed; once due, no effect undoes it', async () => {
+    const t0 = nowMs;
+    const undoOf = (svc: string) => [{ action: 'undo rollback', target: svc, command: `kubectl rollout undo deployment/${svc} -n shop --to-revision=4` }];
+    // the catalog gives a rollback 10 minutes; the first post window closes at 6
+    const slow = await executedPlan('reviews', undoOf('reviews'), undefined, 10);
+    const dud = await executedPlan('ratings', undoOf('ratings'), undefined, 10);
+    expect(slow.expectWithinMinutes).toBe(10);
+    await org.insertSignals([
+      ...points('reviews', t0 - 300_000, t0, { rps: 40, err: 0.12, p95: 300 }),
+      ...points('reviews', t0 + 60_000, t0 + 360_000, { rps: 40, err: 0.12, p95: 300 }), // still rolling out
+      ...points('reviews', t0 + 360_000, t0 + 660_000, { rps: 40, err: 0.002, p95: 300 }),
+      ...points('ratings', t0 - 300_000, t0, { rps: 40, err: 0.12, p95: 300 }),
+      ...points('ratings', t0 + 60_000, t0 + 660_000, { rps: 40, err: 0.12, p95: 300 }), // never helps
+    ]);
+    nowMs = t0 + 400_000;
+    const ranBefore = ran.length;
+    const first = await verifyFix(session('bob'), { planId: slow.id });
+    expect(first.verification).toMatchObject({ round: 1, decision: 'halt', basis: 'no_effect', nextRoundAt: iso(t0 + 660_000) });
+    expect(first.verification.message).toMatch(new RegExp(`^Halt: no effect yet; not undone: the fix is due to show its effect by ${iso(t0 + 600_000).replace(/\./g, '\\.')} and this window closed before then; judged again at .* \\(round 1 of 3\\)\\. reviews: `));
+    expect(first.rollback).toBeNull();
+    expect((await verifyFix(session('bob'), { planId: dud.id })).rollback).toBeNull();
+    expect(ran.length).toBe(ranBefore);
+
+    nowMs = t0 + 661_000;
+    const second = await verifyFix(session('bob'), { planId: slow.id });
+    expect(second.verification).toMatchObject({ round: 2, basis: 'healed', windows: { post: { from: iso(t0 + 360_000), to: iso(t0 + 660_000) } } });
+    expect((await org.getIncident(slow.incidentId))!.status).toBe('mitigated');
+    const late = await verifyFix(session('bob'), { planId: dud.id });
+    expect(late.verification).toMatchObject({ round: 2, basis: 'no_effect', nextRoundAt: null });
+    expect(late.verification.message).toMatch(/^Halt: no effect; undone: its rollback runs \(rollback ratings\) \(round 2 of 3\)\./);
+    expect(late.rollback).toMatchObject({ ok: true });
+    expect(ran.length).toBe(ranBefore + 1);
   });
 
   it('says why a no-effect fix is not undone: a restart leaves nothing changed; an unrecorded inverse is left for a person', async () => {

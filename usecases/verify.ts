@@ -9,7 +9,8 @@
  *    runner right after the verdict commits, each recorded as a command (steps numbered after the
  *    plan's own and any earlier rollback's) and audited, then `fix.rolled_back` (or
  *    `fix.rollback_failed` with the reason). No fix that did not heal is left in place;
- *  - improving but not healed, or too few samples: another round is due after another window
+ *  - improving but not healed, too few samples, or no effect before the fix was due to show it
+ *    (the plan's `expectWithinMinutes` after its last command): another round is due after another window
  *    (`nextRoundAt`), up to `verify.rounds`; the sweep runs it. After the last, the verdict is
  *    final and the incident waits for a person.
  * The stored round is the claim: a second run (another process, a retried request) finds it,
@@ -25,7 +26,7 @@ import type { CommandRecord, FixPlan, Hypothesis, Incident, VerificationRecord }
 import { judge } from '../remediate/verify/judge.js';
 import type { AnalysisResult } from '../rca/types.js';
 import { rollbackSteps } from '../remediate/verify/rollback.js';
-import { DEFAULT_VERIFY_ROUNDS, followUpWindows, nextRoundAt, roundMessage, undoPreview } from '../remediate/verify/rounds.js';
+import { DEFAULT_VERIFY_ROUNDS, effectExpectedBy, followUpWindows, nextRoundAt, roundMessage, undoPreview } from '../remediate/verify/rounds.js';
 import { runStep } from './fix-run.js';
 import { actorOf, requireScope } from './principal.js';
 import type { Session } from './session.js';
@@ -114,11 +115,12 @@ export async function verifyFix(s: Session, input: { planId: string }): Promise<
   const verdict = judge(windows);
   const ms = performance.now() - t0;
   const actor = actorOf(s.principal);
-  const next = nextRoundAt(verdict.basis, round, rounds, w.post, windowMs);
-  // a fix that did not heal is not left in place: made worse → rolled back, no effect → undone
-  const undo = verdict.decision === 'rollback' || verdict.basis === 'no_effect';
+  const effectBy = effectExpectedBy(executedAtOf(plan, commands), plan.expectWithinMinutes);
+  const next = nextRoundAt(verdict.basis, round, rounds, w.post, windowMs, effectBy);
+  // a fix that did not heal is not left in place: made worse → rolled back, no effect (once it was due) → undone
+  const undo = verdict.decision === 'rollback' || (verdict.basis === 'no_effect' && next === null);
   const preview = undoPreview(rollbackSteps(plan));
-  const message = roundMessage(verdict, { round, maxRounds: rounds, nextRoundAt: next, undo: { ...preview, runner: Boolean(s.deps.runners[plan.runner]) } });
+  const message = roundMessage(verdict, { round, maxRounds: rounds, nextRoundAt: next, effectBy, undo: { ...preview, runner: Boolean(s.deps.runners[plan.runner]) } });
 
   // the claim: the round (unique per plan and round) with its audit entries, committed before any rollback runs
   let claim: { verification: VerificationRecord; mitigated: boolean };

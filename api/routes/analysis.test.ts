@@ -97,6 +97,7 @@ describe('GET /v1/incidents/{id}/analysis', () => {
   it('serves the timeline and the fix plans of the incident', async () => {
     const plan = await first!.c.post('/v1/fix/plan', { incident_id: incidentId, env: 'staging', runner: 'dryrun', namespace: 'shop' });
     expect(plan.status).toBe(201);
+    expect(plan.body).toMatchObject({ analysis_id: analysed.analysis_id, expect_within_minutes: 10 }); // the catalog's rollback of the blamed deploy
     const t = await first!.c.get(`/v1/incidents/${incidentId}/timeline?limit=500`);
     expect(t.status).toBe(200);
     const kinds = t.body.events.map((e: { kind: string }) => e.kind);

@@ -1,6 +1,6 @@
 /** What follows a verdict: another round or not, its windows, and the words posted to the war room. */
 import { describe, expect, it } from 'vitest';
-import { followUpWindows, nextRoundAt, roundMessage, undoPreview, wantsAnotherRound } from './rounds.js';
+import { effectExpectedBy, followUpWindows, nextRoundAt, roundMessage, undoPreview, wantsAnotherRound } from './rounds.js';
 import { rollbackSteps } from './rollback.js';
 
 const post = { from: '2026-12-07T12:01:00.000Z', to: '2026-12-07T12:06:00.000Z' };
@@ -13,6 +13,16 @@ describe('verification rounds', () => {
     expect(nextRoundAt('too_few_samples', 2, 3, post, 300_000)).toBe('2026-12-07T12:11:00.000Z');
     expect(nextRoundAt('improving', 3, 3, post, 300_000)).toBeNull();
     expect(nextRoundAt('no_effect', 1, 3, post, 300_000)).toBeNull();
+    // no effect in a window that closed before the fix was due to show one: not known yet
+    const due = effectExpectedBy('2026-12-07T12:00:00.000Z', 10);
+    expect(due).toBe('2026-12-07T12:10:00.000Z');
+    expect(effectExpectedBy('2026-12-07T12:00:00.000Z', null)).toBeNull();
+    expect(nextRoundAt('no_effect', 1, 3, post, 300_000, due)).toBe('2026-12-07T12:11:00.000Z');
+    expect(nextRoundAt('no_effect', 3, 3, post, 300_000, due)).toBeNull();
+    expect(nextRoundAt('no_effect', 1, 3, post, 300_000, '2026-12-07T12:06:00.000Z')).toBeNull(); // due when the window closed
+    expect(roundMessage({ basis: 'no_effect', message: 'Halt: no significant improvement after the fix. x.', detail: 'x' }, { round: 1, maxRounds: 3, nextRoundAt: 'T', effectBy: due })).toBe(
+      `Halt: no effect yet; not undone: the fix is due to show its effect by ${due} and this window closed before then; judged again at T (round 1 of 3). x.`,
+    );
     expect(nextRoundAt('healed', 1, 3, post, 300_000)).toBeNull();
     expect(nextRoundAt('too_few_samples', 1, 1, post, 300_000)).toBeNull();
   });

@@ -5,7 +5,11 @@
  *  - no effect → the fix is undone the same way: it changed nothing measurable, so it did not
  *    heal, and a change kept without a reason is one more thing the next person must reason
  *    about (and a later plan's drift gate would take as the baseline). Undoing it puts back the
- *    state known before; a step that leaves nothing to undo (a restart) is named as such. Final.
+ *    state known before; a step that leaves nothing to undo (a restart) is named as such. Final —
+ *    unless the judged window closed before the time the fix's catalog entry gives it to show
+ *    its effect (a rollback of a deploy: 10 minutes; `expectWithinMinutes` on the plan): then it
+ *    is not known yet, and it is judged again over the next window (while a round is left). A
+ *    walk with a rollout longer than the settle time saw a working fix undone as "no effect".
  *  - too few samples → unknown, not "no effect": undoing could take away a fix that works. The
  *    fix stays and is judged again after another window, over the post window so far and the new
  *    one (more samples), until a round can tell or the last round passes.
@@ -30,12 +34,21 @@ export interface RoundWindows {
   post: Span;
 }
 
-/** Whether a verdict on this basis calls for another round (when one is left). */
-export const wantsAnotherRound = (basis: VerifyBasis): boolean => basis === 'improving' || basis === 'too_few_samples';
+/** When a fix should show its effect: its last command plus the minutes its catalog entry gives it; null when the plan gives none. */
+export function effectExpectedBy(executedAt: string, withinMinutes: number | null | undefined): string | null {
+  return withinMinutes ? new Date(Date.parse(executedAt) + withinMinutes * 60_000).toISOString() : null;
+}
+
+/**
+ * Whether a verdict on this basis calls for another round (when one is left): improving, too few
+ * samples, or no effect in a window that closed before the fix was due to show it (`effectBy`).
+ */
+export const wantsAnotherRound = (basis: VerifyBasis, post?: Span, effectBy?: string | null): boolean =>
+  basis === 'improving' || basis === 'too_few_samples' || (basis === 'no_effect' && !!effectBy && !!post && Date.parse(post.to) < Date.parse(effectBy));
 
 /** When the next round is due (its post window closes then), or null when this round is final. */
-export function nextRoundAt(basis: VerifyBasis, round: number, maxRounds: number, post: Span, windowMs: number): string | null {
-  if (!wantsAnotherRound(basis) || round >= maxRounds) return null;
+export function nextRoundAt(basis: VerifyBasis, round: number, maxRounds: number, post: Span, windowMs: number, effectBy: string | null = null): string | null {
+  if (!wantsAnotherRound(basis, post, effectBy) || round >= maxRounds) return null;
   return new Date(Date.parse(post.to) + windowMs).toISOString();
 }
 
@@ -69,6 +82,8 @@ export interface RoundContext {
   nextRoundAt: string | null;
   /** For a no-effect verdict: what undoing it does; `runner` false when the plan's runner is not configured here. */
   undo?: UndoPreview & { runner: boolean };
+  /** When the fix is due to show its effect (`effectExpectedBy`), when the plan says. */
+  effectBy?: string | null;
 }
 
 const of = (c: RoundContext) => `round ${c.round} of ${c.maxRounds}`;
@@ -82,6 +97,8 @@ export function roundMessage(v: { basis: VerifyBasis; message: string; detail: s
   const round = c.round > 1 || c.nextRoundAt ? ` (${of(c)})` : '';
   switch (v.basis) {
     case 'no_effect': {
+      if (c.nextRoundAt && c.effectBy)
+        return `Halt: no effect yet; not undone: the fix is due to show its effect by ${c.effectBy} and this window closed before then; judged again at ${c.nextRoundAt}${round}. ${v.detail}.`;
       const u = c.undo ?? { steps: [], skipped: [], runner: true };
       const left = u.skipped.filter((x) => x.leftInPlace).map((x) => x.reason);
       const nothing = u.skipped.filter((x) => !x.leftInPlace).map((x) => x.reason);

@@ -19,6 +19,7 @@ export const toFixPlan = (r: Row): FixPlan => ({
   rollback: jsonOut<NonNullable<FixPlan['rollback']>>(r.rollback, []),
   why: strOrNull(r.why),
   analysisId: strOrNull(r.analysis_id),
+  expectWithinMinutes: r.expect_within_minutes === null || r.expect_within_minutes === undefined ? null : num(r.expect_within_minutes),
 });
 
 export const toApproval = (r: Row): Approval => ({
@@ -46,13 +47,13 @@ export const toCommand = (r: Row): CommandRecord => ({
   signature: r.sig === null || r.sig === undefined ? null : { keyId: String(r.key_id), sig: String(r.sig) },
 });
 
-const PLAN_COLS = 'org_id, id, incident_id, title, env, runner, risk, steps, status, requested_by, created_at, updated_at, rollback, why, analysis_id';
+const PLAN_COLS = 'org_id, id, incident_id, title, env, runner, risk, steps, status, requested_by, created_at, updated_at, rollback, why, analysis_id, expect_within_minutes';
 
 export async function createFixPlan(s: SqlSession, orgId: string, p: Omit<FixPlan, 'orgId' | 'createdAt' | 'updatedAt'>): Promise<FixPlan> {
   const [r] = await s.query(
-    `INSERT INTO fix_plans (org_id, id, incident_id, title, env, runner, risk, steps, status, requested_by, rollback, why, analysis_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11::jsonb, $12, $13) RETURNING ${PLAN_COLS}`,
-    [orgId, p.id, p.incidentId, p.title, p.env, p.runner, p.risk, json(p.steps ?? []), p.status, p.requestedBy, json(p.rollback ?? []), p.why ?? null, p.analysisId ?? null],
+    `INSERT INTO fix_plans (org_id, id, incident_id, title, env, runner, risk, steps, status, requested_by, rollback, why, analysis_id, expect_within_minutes)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11::jsonb, $12, $13, $14) RETURNING ${PLAN_COLS}`,
+    [orgId, p.id, p.incidentId, p.title, p.env, p.runner, p.risk, json(p.steps ?? []), p.status, p.requestedBy, json(p.rollback ?? []), p.why ?? null, p.analysisId ?? null, p.expectWithinMinutes ?? null],
   );
   return toFixPlan(r);
 }
