@@ -145,6 +145,28 @@ describe('TemplateClusterer.add', () => {
     expect(c.size).toBe(1);
   });
 
+  it('groups a statement whose aside stands between two values (without it they are one run of values)', () => {
+    const c = new TemplateClusterer();
+    const a = learn(c, 'teda ha va66 952d4eecd70c50d3 teragi suhod').clusterId;
+    expect(learn(c, 'teda ha lecic183633 [peletu=234094] 5f239d807a59988d teragi suhod').clusterId).toBe(a);
+    // The other way round: the template holds the aside.
+    const d = new TemplateClusterer();
+    const b = learn(d, 'nag 88832 [rivuni=1047] su44654 ok').clusterId;
+    expect(learn(d, 'nag 13 ki54748 ok').clusterId).toBe(b);
+  });
+
+  it('does not merge a family that would leave no constant in common', () => {
+    const c = new TemplateClusterer();
+    for (const w of ['puzul', 'nimapx']) for (const head of ['[a] nati x1', '[a] nati 7', '[b] nati 5', '[c] nati 6']) learn(c, `${head} ${w} maza=3`);
+    expect(c.list().map((t) => t.tokens.join(' '))).toEqual([`${WILDCARD} nati ${WILDCARD} puzul maza=<:NUM:>`, `${WILDCARD} nati ${WILDCARD} nimapx maza=<:NUM:>`]);
+    learn(c, 'leraku 0xab bodopa fuhi p1');
+    learn(c, 'leraku 12 bodopa fuhi 7');
+    // Slot 3 shows three words, but the merged template would be wildcards only.
+    expect(c.size).toBe(3);
+    expect(c.list().every((t) => t.tokens.some((x) => !x.includes('<')))).toBe(true);
+    expect(learn(c, 'some other words entirely here').change).toBe('created');
+  });
+
   it('judges a bracketed tag (a thread name) by its values, first on the line too', () => {
     const c = new TemplateClusterer();
     const first = ['[main]', '[worker-3]', '[pool-2-thread-7]', '[io-11]'].map((t) => learn(c, `${t} flushed segment ok`).clusterId);

@@ -15,7 +15,8 @@
  *    `siblingDominance` of their lines, those slots are variables: they merge into the oldest,
  *    whose id stays (the others resolve to it);
  * 4. otherwise, a template of another length that equals the line but for one short bracketed
- *    aside holding a value (`403 bytes sent` / `1190 bytes (1.16 KB) sent`) takes the line;
+ *    aside holding a value (`403 bytes sent` / `1190 bytes (1.16 KB) sent`) takes the line (an
+ *    aside between two values is cut with the second: without it they would be one run);
  * 5. otherwise the line starts a new template.
  * Whenever a template widens (steps 2–4), templates it now covers, as they are or but for a
  * bracketed aside, fold into it: they were learned before a slot was known to vary. So do
@@ -33,10 +34,10 @@
  */
 import type { z } from 'zod';
 import { ClusterOptions, ClustererSnapshot, type AddMeta, type AddResult, type LogCluster } from './cluster-types.js';
-import { features, headKey, slotPair, tagPair } from './cluster-slots.js';
+import { features, hasConstant, headKey, slotPair, tagPair, widened } from './cluster-slots.js';
 import { LshIndex, MinHasher } from './minhash.js';
 import { mergeStats, newStats, noveltyOf, observe, type Novelty } from './stats.js';
-import { COVERED, EQUAL, HARD, SOFT, WILDCARD, compareToken, covers, sameValue, softFit, generalizeToken, isFragment, spliceFit } from './token-compare.js';
+import { COVERED, EQUAL, HARD, SOFT, WILDCARD, compareToken, covers, sameValue, softFit, generalizeToken, isFragment, joinsRun, spliceFit } from './token-compare.js';
 
 export { WILDCARD };
 export { ClusterOptions, ClustererSnapshot, type AddMeta, type AddResult, type LogCluster };
@@ -55,6 +56,16 @@ const MAX_FRAGMENT = 3;
 const MAX_HEAD_SCAN = 64;
 /** Templates looked at per length when the first token is a wildcard (any head may fit). */
 const MAX_LENGTH_SCAN = 512;
+
+/**
+ * tokens[p, p+cut) is an aside to cut (step 4): a bracketed fragment, or one followed by a value
+ * that, without the aside between, would have counted in the value before it (`pum12 (3 KB) 7`
+ * is `pum12 7` with an aside, and the masker writes `pum12 7` as one value).
+ */
+function cutsAside(tokens: readonly string[], p: number, cut: number): boolean {
+  if (cut <= MAX_FRAGMENT && isFragment(tokens, p, cut)) return true;
+  return cut > 1 && p + cut <= tokens.length && isFragment(tokens, p, cut - 1) && joinsRun(tokens, p, cut - 1);
+}
 
 /** Slots one family may vary in (step 3): a message with a user and a host name is still one event. */
 const MAX_SLOTS = 2;
@@ -307,16 +318,15 @@ export class TemplateClusterer {
         }
         return lines.size >= siblingValues && Math.max(...lines.values()) <= siblingDominance * total;
       });
-      if (variable) pick = fam;
+      // A family whose members are wide elsewhere (a template widened before) would leave no
+      // constant in common: that template would swallow any line of its length.
+      if (variable && hasConstant(widened(fam, tokens))) pick = fam;
     }
     if (!pick) return undefined;
     const members = [...pick, ...(self ? [self] : [])].sort((a, b) => a.id - b.id);
     const into = members[0];
-    this.reshape(into, () => {
-      for (const m of [...members.slice(1).map((c) => c.tokens), tokens]) {
-        for (let i = 0; i < into.tokens.length; i++) if (compareToken(into.tokens[i], m[i]) > COVERED) into.tokens[i] = generalizeToken(into.tokens[i], m[i]);
-      }
-    });
+    const merged = widened(members, tokens);
+    this.reshape(into, () => merged.forEach((t, i) => (into.tokens[i] = t)));
     for (const m of members.slice(1)) this.fold(into, m);
     return { into, ids: members.slice(1).map((m) => m.id) };
   }
@@ -398,11 +408,11 @@ export class TemplateClusterer {
     }
     // The same statement with or without a short bracketed aside (step 4), learned apart before
     // the rest of it widened: `into` must cover the other as it is, aside cut.
-    for (let k = 1; k <= MAX_FRAGMENT; k++) {
+    for (let k = 1; k <= MAX_FRAGMENT + 1; k++) {
       for (const c of this.byHead(t.length + k, t[0], into.raw)) {
         if (seen.has(c.id) || !this.clustersById.has(c.id)) continue;
         for (let p = 1; p + k <= c.tokens.length; p++) {
-          if (isFragment(c.tokens, p, k) && spliceFit(t, c.tokens, p, 0, k, true)) {
+          if (cutsAside(c.tokens, p, k) && spliceFit(t, c.tokens, p, 0, k, true)) {
             seen.add(c.id);
             take(c, true);
             break;
@@ -413,7 +423,7 @@ export class TemplateClusterer {
       for (const c of this.byHead(t.length - k, t[0], into.raw)) {
         if (seen.has(c.id) || !this.clustersById.has(c.id)) continue;
         for (let p = 1; p + k <= t.length; p++) {
-          if (isFragment(t, p, k) && spliceFit(t, c.tokens, p, k, 0, true)) {
+          if (cutsAside(t, p, k) && spliceFit(t, c.tokens, p, k, 0, true)) {
             seen.add(c.id);
             take(c, true);
             break;
@@ -448,10 +458,10 @@ export class TemplateClusterer {
   private fragmentMatch(tokens: readonly string[], raw: boolean, strict: boolean): { into: Cluster; soft: [number, number][] } | undefined {
     const n = tokens.length;
     if (n === 0) return undefined;
-    for (let k = 1; k <= MAX_FRAGMENT; k++) {
+    for (let k = 1; k <= MAX_FRAGMENT + 1; k++) {
       // The line holds a fragment at p that the template lacks.
       for (let p = 1; p + k <= n && n - k >= 1; p++) {
-        if (!isFragment(tokens, p, k)) continue;
+        if (!cutsAside(tokens, p, k)) continue;
         for (const c of this.byHead(n - k, tokens[0], raw)) {
           const soft = spliceFit(c.tokens, tokens, p, 0, k, strict);
           if (soft) return { into: c, soft };
@@ -460,7 +470,7 @@ export class TemplateClusterer {
       // The template holds a fragment the line lacks.
       for (const c of this.byHead(n + k, tokens[0], raw)) {
         for (let p = 1; p + k <= c.tokens.length; p++) {
-          if (!isFragment(c.tokens, p, k)) continue;
+          if (!cutsAside(c.tokens, p, k)) continue;
           const soft = spliceFit(c.tokens, tokens, p, k, 0, strict);
           if (soft) return { into: c, soft };
         }
