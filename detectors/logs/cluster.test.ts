@@ -100,6 +100,28 @@ describe('TemplateClusterer.add', () => {
     expect(learn(c, 'totals for cart shipping fedex country PL').clusterId).toBe(a.clusterId);
   });
 
+  it('turns up to four slots into variables together, asking one value more per slot past the second', () => {
+    const c = new TemplateClusterer({ siblingValues: 3 });
+    const rows = [
+      ['ann', 'zeus', '[main]', 'busy'],
+      ['bob', 'hera', '[io-2]', 'late'],
+      ['cat', 'ares', '[gc]', 'gone'],
+      ['dan', 'nyx', '[rx-7]', 'full'],
+      ['eve', 'eos', '[db]', 'slow'],
+    ];
+    const ids = rows.map(([u, h, t, r]) => learn(c, `user ${u} on ${h} thread ${t} failed ${r} now`).clusterId);
+    // Four slots ask for 3 + 2 values each: four lines are not enough, the fifth is.
+    expect(new Set(ids.slice(0, 4)).size).toBe(4);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(1);
+    expect(c.template(ids[0])).toBe(`user ${WILDCARD} on ${WILDCARD} thread ${WILDCARD} failed ${WILDCARD} now`);
+  });
+
+  it('keeps apart three lines that differ in a phrase of three words (three error messages)', () => {
+    const c = new TemplateClusterer();
+    const ids = ['No child processes', 'Bad file descriptor', 'Block device required'].map((r) => learn(c, `ciod: Error creating node map from file x.map: ${r}`).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(3);
+  });
+
   it('keeps two slots apart when one of them shows only two words (start / stop)', () => {
     const c = new TemplateClusterer({ siblingValues: 3 });
     const ids = ['job alpha started on zeus', 'job beta stopped on hera', 'job gamma started on apollo'].map((l) => learn(c, l).clusterId);
