@@ -175,6 +175,10 @@ describe('TemplateClusterer.add', () => {
     const d = new TemplateClusterer();
     const b = learn(d, 'nag 88832 [rivuni=1047] su44654 ok').clusterId;
     expect(learn(d, 'nag 13 ki54748 ok').clusterId).toBe(b);
+    // Two paths in a row are one run of the same mask; with an aside between, they are not.
+    const e = new TemplateClusterer();
+    const p = learn(e, 'bi /tamo/moda/ve.tmp /padu/hidu/vino.dat').clusterId;
+    expect(learn(e, 'bi /tamo/sigolo/bohute.dat [peru=209968] /padu/topun/dime.dat').clusterId).toBe(p);
   });
 
   it('does not merge a family that would leave no constant in common', () => {

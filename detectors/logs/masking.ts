@@ -234,7 +234,7 @@ export function createMasker(opts: MaskerOptions = {}): Masker {
   // Letters flush against a number (`pum12`, `vob2`) are one identifier, a value like the number
   // itself (token-compare.ts), so it counts in a run of values: `pum12 7` and `12 7` are one value
   // each, not two tokens beside one.
-  const inRun = (m: string): boolean => collapsible.has(m) || (gluedIds && GLUED_ID.test(m));
+  const inRun = (m: string): boolean => collapsible.has(m) || (gluedIds && m.endsWith('<:NUM:>') && GLUED_ID.test(m));
   const gluedIds = opts.collapseGluedIds ?? true;
   const quoted = opts.joinQuoted ?? true;
   const lists = opts.joinLists ?? true;
