@@ -80,8 +80,16 @@ export const DEFAULT_VARIABLE_RULES: VariableRule[] = [
 ];
 
 const BARE_MASK = /^<:[A-Z0-9_]+:>$/;
-/** A token that is letters flush against one number: an identifier such as `user123`, masked. */
-const GLUED_ID = /^[A-Za-z]+<:NUM:>$/;
+/** A token that is letters flush against one number: an identifier such as `user123`, masked (`user<:NUM:>`). */
+function isGluedId(m: string): boolean {
+  const end = m.length - 7;
+  if (end < 1 || !m.endsWith('<:NUM:>')) return false;
+  for (let i = 0; i < end; i++) {
+    const c = m.charCodeAt(i) | 32;
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
+}
 /** True when the whole token is one mask, e.g. `<:NUM:>`. */
 export const isBareMask = (t: string): boolean => t.length > 4 && t.charCodeAt(0) === 60 && t.charCodeAt(1) === 58 && BARE_MASK.test(t);
 
@@ -234,7 +242,7 @@ export function createMasker(opts: MaskerOptions = {}): Masker {
   // Letters flush against a number (`pum12`, `vob2`) are one identifier, a value like the number
   // itself (token-compare.ts), so it counts in a run of values: `pum12 7` and `12 7` are one value
   // each, not two tokens beside one.
-  const inRun = (m: string): boolean => collapsible.has(m) || (gluedIds && m.endsWith('<:NUM:>') && GLUED_ID.test(m));
+  const inRun = (m: string): boolean => collapsible.has(m) || (gluedIds && isGluedId(m));
   const gluedIds = opts.collapseGluedIds ?? true;
   const quoted = opts.joinQuoted ?? true;
   const lists = opts.joinLists ?? true;
