@@ -2,7 +2,7 @@
  * Token-position helpers of the clusterer (detectors/logs/cluster.ts): which pairs of tokens step 3
  * may judge as a slot by their values, the head index's key, and the MinHash features. Pure.
  */
-import { WILDCARD, hasVar } from './token-compare.js';
+import { COVERED, WILDCARD, compareToken, generalizeToken, hasVar } from './token-compare.js';
 
 /** Neither token at `i` holds a variable: two plain words. */
 export const plainPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => !hasVar(t[i]) && !hasVar(tokens[i]);
@@ -29,3 +29,16 @@ export function features(tokens: readonly string[], raw: boolean): string[] {
   for (let i = 0; i < tokens.length; i++) if (tokens[i] !== WILDCARD) f.push(`${i}\u0001${tokens[i]}`);
   return f;
 }
+
+/** The template that covers the members' tokens (oldest first) and the line's: what a family merges into. */
+export function widened(members: readonly { id: number; tokens: string[] }[], tokens: readonly string[]): string[] {
+  const sorted = [...members].sort((a, b) => a.id - b.id);
+  const out = [...(sorted[0]?.tokens ?? tokens)];
+  for (const m of [...sorted.slice(1).map((c) => c.tokens), tokens]) {
+    for (let i = 0; i < out.length; i++) if (compareToken(out[i], m[i]) > COVERED) out[i] = generalizeToken(out[i], m[i]);
+  }
+  return out;
+}
+
+/** Some token is a constant (or the template is one token): a template of wildcards only would take any line of its length. */
+export const hasConstant = (t: readonly string[]): boolean => t.length < 2 || t.some((x) => !hasVar(x));

@@ -100,6 +100,28 @@ describe('TemplateClusterer.add', () => {
     expect(learn(c, 'totals for cart shipping fedex country PL').clusterId).toBe(a.clusterId);
   });
 
+  it('turns up to four slots into variables together, asking one value more per slot past the second', () => {
+    const c = new TemplateClusterer({ siblingValues: 3 });
+    const rows = [
+      ['ann', 'zeus', '[main]', 'busy'],
+      ['bob', 'hera', '[io-2]', 'late'],
+      ['cat', 'ares', '[gc]', 'gone'],
+      ['dan', 'nyx', '[rx-7]', 'full'],
+      ['eve', 'eos', '[db]', 'slow'],
+    ];
+    const ids = rows.map(([u, h, t, r]) => learn(c, `user ${u} on ${h} thread ${t} failed ${r} now`).clusterId);
+    // Four slots ask for 3 + 2 values each: four lines are not enough, the fifth is.
+    expect(new Set(ids.slice(0, 4)).size).toBe(4);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(1);
+    expect(c.template(ids[0])).toBe(`user ${WILDCARD} on ${WILDCARD} thread ${WILDCARD} failed ${WILDCARD} now`);
+  });
+
+  it('keeps apart three lines that differ in a phrase of three words (three error messages)', () => {
+    const c = new TemplateClusterer();
+    const ids = ['No child processes', 'Bad file descriptor', 'Block device required'].map((r) => learn(c, `ciod: Error creating node map from file x.map: ${r}`).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(3);
+  });
+
   it('keeps two slots apart when one of them shows only two words (start / stop)', () => {
     const c = new TemplateClusterer({ siblingValues: 3 });
     const ids = ['job alpha started on zeus', 'job beta stopped on hera', 'job gamma started on apollo'].map((l) => learn(c, l).clusterId);
@@ -143,6 +165,32 @@ describe('TemplateClusterer.add', () => {
     expect(r.merged).toEqual(expect.arrayContaining([third, aside]));
     expect(learn(c, 'scan disk beta done (9 KB)').clusterId).toBe(plain);
     expect(c.size).toBe(1);
+  });
+
+  it('groups a statement whose aside stands between two values (without it they are one run of values)', () => {
+    const c = new TemplateClusterer();
+    const a = learn(c, 'teda ha va66 952d4eecd70c50d3 teragi suhod').clusterId;
+    expect(learn(c, 'teda ha lecic183633 [peletu=234094] 5f239d807a59988d teragi suhod').clusterId).toBe(a);
+    // The other way round: the template holds the aside.
+    const d = new TemplateClusterer();
+    const b = learn(d, 'nag 88832 [rivuni=1047] su44654 ok').clusterId;
+    expect(learn(d, 'nag 13 ki54748 ok').clusterId).toBe(b);
+    // Two paths in a row are one run of the same mask; with an aside between, they are not.
+    const e = new TemplateClusterer();
+    const p = learn(e, 'bi /tamo/moda/ve.tmp /padu/hidu/vino.dat').clusterId;
+    expect(learn(e, 'bi /tamo/sigolo/bohute.dat [peru=209968] /padu/topun/dime.dat').clusterId).toBe(p);
+  });
+
+  it('does not merge a family that would leave no constant in common', () => {
+    const c = new TemplateClusterer();
+    for (const w of ['puzul', 'nimapx']) for (const head of ['[a] nati x1', '[a] nati 7', '[b] nati 5', '[c] nati 6']) learn(c, `${head} ${w} maza=3`);
+    expect(c.list().map((t) => t.tokens.join(' '))).toEqual([`${WILDCARD} nati ${WILDCARD} puzul maza=<:NUM:>`, `${WILDCARD} nati ${WILDCARD} nimapx maza=<:NUM:>`]);
+    learn(c, 'leraku 0xab bodopa fuhi p1');
+    learn(c, 'leraku 12 bodopa fuhi 7');
+    // Slot 3 shows three words, but the merged template would be wildcards only.
+    expect(c.size).toBe(3);
+    expect(c.list().every((t) => t.tokens.some((x) => !x.includes('<')))).toBe(true);
+    expect(learn(c, 'some other words entirely here').change).toBe('created');
   });
 
   it('judges a bracketed tag (a thread name) by its values, first on the line too', () => {

@@ -9,13 +9,14 @@
  *    `rhost=<:HOST:>`, a bare mask vs a word, `()` vs `(<:HOST:>)`) takes the line and those
  *    positions become `<*>` (or `rhost=<*>`): the id stays, the add reports `changed`;
  * 3. otherwise, if candidates that differ from the line in one plain word or bracketed tag (or
- *    two: a user and a host in one message), at the same positions after the first (a tag may
- *    be first: `[worker-3]` names a thread, not the event), and nowhere else, show at
- *    least `siblingValues` distinct words in each such slot with none holding more than
- *    `siblingDominance` of their lines, those slots are variables: they merge into the oldest,
- *    whose id stays (the others resolve to it);
+ *    up to four: a user, a host, a thread and a reason in one message), at the same positions
+ *    after the first (a tag may be first: `[worker-3]` names a thread, not the event), and
+ *    nowhere else, show at least `siblingValues` distinct words in each such slot (one more per
+ *    slot past the second) with none holding more than `siblingDominance` of their lines, those
+ *    slots are variables: they merge into the oldest, whose id stays (the others resolve to it);
  * 4. otherwise, a template of another length that equals the line but for one short bracketed
- *    aside holding a value (`403 bytes sent` / `1190 bytes (1.16 KB) sent`) takes the line;
+ *    aside holding a value (`403 bytes sent` / `1190 bytes (1.16 KB) sent`) takes the line (an
+ *    aside between two values is cut with the second: without it they would be one run);
  * 5. otherwise the line starts a new template.
  * Whenever a template widens (steps 2–4), templates it now covers, as they are or but for a
  * bracketed aside, fold into it: they were learned before a slot was known to vary. So do
@@ -33,10 +34,10 @@
  */
 import type { z } from 'zod';
 import { ClusterOptions, ClustererSnapshot, type AddMeta, type AddResult, type LogCluster } from './cluster-types.js';
-import { features, headKey, slotPair, tagPair } from './cluster-slots.js';
+import { features, hasConstant, headKey, slotPair, tagPair, widened } from './cluster-slots.js';
 import { LshIndex, MinHasher } from './minhash.js';
 import { mergeStats, newStats, noveltyOf, observe, type Novelty } from './stats.js';
-import { COVERED, EQUAL, HARD, SOFT, WILDCARD, compareToken, covers, sameValue, softFit, generalizeToken, isFragment, spliceFit } from './token-compare.js';
+import { COVERED, EQUAL, HARD, SOFT, WILDCARD, compareToken, covers, sameValue, softFit, generalizeToken, isFragment, joinsRun, spliceFit } from './token-compare.js';
 
 export { WILDCARD };
 export { ClusterOptions, ClustererSnapshot, type AddMeta, type AddResult, type LogCluster };
@@ -56,8 +57,20 @@ const MAX_HEAD_SCAN = 64;
 /** Templates looked at per length when the first token is a wildcard (any head may fit). */
 const MAX_LENGTH_SCAN = 512;
 
-/** Slots one family may vary in (step 3): a message with a user and a host name is still one event. */
-const MAX_SLOTS = 2;
+/**
+ * tokens[p, p+cut) is an aside to cut (step 4): a bracketed fragment, or one followed by a value
+ * that, without the aside between, would have counted in the value before it (`pum12 (3 KB) 7`
+ * is `pum12 7` with an aside, and the masker writes `pum12 7` as one value).
+ */
+function cutsAside(tokens: readonly string[], p: number, cut: number): boolean {
+  if (cut <= MAX_FRAGMENT && isFragment(tokens, p, cut)) return true;
+  return cut > 1 && p + cut <= tokens.length && isFragment(tokens, p, cut - 1) && joinsRun(tokens, p, cut - 1);
+}
+
+/** Slots one family may vary in (step 3): a message with a user, a host, a thread and a reason is still one event. */
+const MAX_SLOTS = 4;
+/** Distinct values asked of a family per slot past the second. */
+const EXTRA_VALUES = 1;
 
 
 
@@ -203,26 +216,21 @@ export class TemplateClusterer {
     let best: Cluster | undefined;
     let bestSoft: number[] = [];
     let bestEqual = -1;
-    // Candidates that differ from the line in one or two plain words, by those words' positions ("3" or "3,5").
+    // Candidates that differ from the line in up to MAX_SLOTS plain words, by those words' positions ("3" or "3,5").
     const families = new Map<string, Cluster[]>();
+    const hard: number[] = [];
     for (const c of this.candidates(tokens, raw)) {
       const t = c.tokens;
-      let hard = -1;
-      let hard2 = -1;
-      let hardCount = 0;
+      hard.length = 0;
       let equal = 0;
       const soft: number[] = [];
       for (let i = 0; i < n; i++) {
         const d = compareToken(t[i], tokens[i]);
         if (d === EQUAL) equal++;
         else if (d === SOFT) soft.push(i);
-        else if (d === HARD) {
-          if (hardCount === 0) hard = i;
-          else hard2 = i;
-          if (++hardCount > MAX_SLOTS) break;
-        }
+        else if (d === HARD && hard.push(i) > MAX_SLOTS) break;
       }
-      if (hardCount === 0) {
+      if (hard.length === 0) {
         // A template with no constant left in common would swallow anything of this length.
         if (soft.length > 0 && equal === 0 && n > 1) continue;
         if (equal > bestEqual || (equal === bestEqual && soft.length < bestSoft.length)) {
@@ -230,8 +238,8 @@ export class TemplateClusterer {
           bestSoft = soft;
           bestEqual = equal;
         }
-      } else if (hardCount <= MAX_SLOTS && soft.every((i) => sameValue(t[i], tokens[i])) && (hard > 0 || tagPair(t, tokens, 0)) && slotPair(t, tokens, hard) && (hardCount === 1 || slotPair(t, tokens, hard2))) {
-        const fk = hardCount === 1 ? String(hard) : `${hard},${hard2}`;
+      } else if (hard.length <= MAX_SLOTS && soft.every((i) => sameValue(t[i], tokens[i])) && (hard[0] > 0 || tagPair(t, tokens, 0)) && hard.every((i) => slotPair(t, tokens, i))) {
+        const fk = hard.join(',');
         const fam = families.get(fk);
         if (fam) fam.push(c);
         else families.set(fk, [c]);
@@ -286,18 +294,22 @@ export class TemplateClusterer {
 
   /**
    * Step 3: merge the largest family whose slots each show at least `siblingValues` distinct
-   * words with none holding more than `siblingDominance` of the lines. A family of two slots
-   * ("3,5") also takes the candidates that differ in only one of them.
+   * words with none holding more than `siblingDominance` of the lines. A family of several slots
+   * ("3,5") also takes the candidates that differ in only some of them.
    */
   private mergeFamily(families: Map<string, Cluster[]>, tokens: readonly string[], self?: Cluster): { into: Cluster; ids: number[] } | undefined {
     let pick: Cluster[] | undefined;
     const { siblingValues, siblingDominance } = this.options;
     // The line's own lines: one, or a template's count when a widened template is the "line".
     const selfLines = self ? self.count : 1;
-    for (const [fk, own] of families) {
-      const slots = fk.split(',').map(Number);
-      const fam = slots.length === 1 ? own : [...own, ...(families.get(String(slots[0])) ?? []), ...(families.get(String(slots[1])) ?? [])];
-      if (fam.length + 1 < siblingValues || (pick && fam.length <= pick.length)) continue;
+    const keyed = [...families].map(([fk, own]) => ({ slots: fk.split(',').map(Number), own }));
+    for (const { slots, own } of keyed) {
+      // The family of slots S also takes the candidates that differ in only some of them.
+      const fam = slots.length === 1 ? own : keyed.flatMap((k) => (k.slots.every((x) => slots.includes(x)) ? k.own : []));
+      // Each slot past the second asks for one value more: the more words differ at once, the
+      // likelier a few lines of different events line up by chance (three error phrases of three words).
+      const needed = siblingValues + Math.max(0, slots.length - 2) * EXTRA_VALUES;
+      if (fam.length + 1 < needed || (pick && fam.length <= pick.length)) continue;
       const variable = slots.every((pos) => {
         const lines = new Map<string, number>([[tokens[pos], selfLines]]);
         let total = selfLines;
@@ -305,18 +317,17 @@ export class TemplateClusterer {
           lines.set(c.tokens[pos], (lines.get(c.tokens[pos]) ?? 0) + c.count);
           total += c.count;
         }
-        return lines.size >= siblingValues && Math.max(...lines.values()) <= siblingDominance * total;
+        return lines.size >= needed && Math.max(...lines.values()) <= siblingDominance * total;
       });
-      if (variable) pick = fam;
+      // A family whose members are wide elsewhere (a template widened before) would leave no
+      // constant in common: that template would swallow any line of its length.
+      if (variable && hasConstant(widened(fam, tokens))) pick = fam;
     }
     if (!pick) return undefined;
     const members = [...pick, ...(self ? [self] : [])].sort((a, b) => a.id - b.id);
     const into = members[0];
-    this.reshape(into, () => {
-      for (const m of [...members.slice(1).map((c) => c.tokens), tokens]) {
-        for (let i = 0; i < into.tokens.length; i++) if (compareToken(into.tokens[i], m[i]) > COVERED) into.tokens[i] = generalizeToken(into.tokens[i], m[i]);
-      }
-    });
+    const merged = widened(members, tokens);
+    this.reshape(into, () => merged.forEach((t, i) => (into.tokens[i] = t)));
     for (const m of members.slice(1)) this.fold(into, m);
     return { into, ids: members.slice(1).map((m) => m.id) };
   }
@@ -398,11 +409,11 @@ export class TemplateClusterer {
     }
     // The same statement with or without a short bracketed aside (step 4), learned apart before
     // the rest of it widened: `into` must cover the other as it is, aside cut.
-    for (let k = 1; k <= MAX_FRAGMENT; k++) {
+    for (let k = 1; k <= MAX_FRAGMENT + 1; k++) {
       for (const c of this.byHead(t.length + k, t[0], into.raw)) {
         if (seen.has(c.id) || !this.clustersById.has(c.id)) continue;
         for (let p = 1; p + k <= c.tokens.length; p++) {
-          if (isFragment(c.tokens, p, k) && spliceFit(t, c.tokens, p, 0, k, true)) {
+          if (cutsAside(c.tokens, p, k) && spliceFit(t, c.tokens, p, 0, k, true)) {
             seen.add(c.id);
             take(c, true);
             break;
@@ -413,7 +424,7 @@ export class TemplateClusterer {
       for (const c of this.byHead(t.length - k, t[0], into.raw)) {
         if (seen.has(c.id) || !this.clustersById.has(c.id)) continue;
         for (let p = 1; p + k <= t.length; p++) {
-          if (isFragment(t, p, k) && spliceFit(t, c.tokens, p, k, 0, true)) {
+          if (cutsAside(t, p, k) && spliceFit(t, c.tokens, p, k, 0, true)) {
             seen.add(c.id);
             take(c, true);
             break;
@@ -448,10 +459,10 @@ export class TemplateClusterer {
   private fragmentMatch(tokens: readonly string[], raw: boolean, strict: boolean): { into: Cluster; soft: [number, number][] } | undefined {
     const n = tokens.length;
     if (n === 0) return undefined;
-    for (let k = 1; k <= MAX_FRAGMENT; k++) {
+    for (let k = 1; k <= MAX_FRAGMENT + 1; k++) {
       // The line holds a fragment at p that the template lacks.
       for (let p = 1; p + k <= n && n - k >= 1; p++) {
-        if (!isFragment(tokens, p, k)) continue;
+        if (!cutsAside(tokens, p, k)) continue;
         for (const c of this.byHead(n - k, tokens[0], raw)) {
           const soft = spliceFit(c.tokens, tokens, p, 0, k, strict);
           if (soft) return { into: c, soft };
@@ -460,7 +471,7 @@ export class TemplateClusterer {
       // The template holds a fragment the line lacks.
       for (const c of this.byHead(n + k, tokens[0], raw)) {
         for (let p = 1; p + k <= c.tokens.length; p++) {
-          if (!isFragment(c.tokens, p, k)) continue;
+          if (!cutsAside(c.tokens, p, k)) continue;
           const soft = spliceFit(c.tokens, tokens, p, k, 0, strict);
           if (soft) return { into: c, soft };
         }

@@ -71,6 +71,16 @@ describe('tokens', () => {
     expect(createMasker({ collapseRepeats: false }).tokens('a 1 2 3')).toEqual(['a', '<:NUM:>', '<:NUM:>', '<:NUM:>']);
   });
 
+  it('counts an identifier glued to a number (`pum12`) in a run of values, as it counts a number', () => {
+    expect(m.tokens('hul pum5 246 na')).toEqual(['hul', 'pum<:NUM:>', 'na']);
+    expect(m.tokens('hul 2 366 na')).toEqual(['hul', '<:NUM:>', 'na']);
+    expect(m.tokens('ted kil332169 hu545 bise')).toEqual(['ted', 'kil<:NUM:>', 'bise']);
+    // Separated prefixes and plain words are not identifiers of this kind.
+    expect(m.tokens('x blk_1 7 y')).toEqual(['x', 'blk_<:NUM:>', '<:NUM:>', 'y']);
+    expect(m.tokens('port 80 open')).toEqual(['port', '<:NUM:>', 'open']);
+    expect(createMasker({ collapseGluedIds: false }).tokens('hul pum5 246 na')).toEqual(['hul', 'pum<:NUM:>', '<:NUM:>', 'na']);
+  });
+
   it('counts a lone dash (an absent value) in a run of values: filled and empty contexts are one shape', () => {
     const filled = m.tokens('[req-1f0e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b 0a1b2c3d4e5f60718293a4b5c6d7e8f9 9f8e7d6c5b4a39281706f5e4d3c2b1a0 - - -] ok');
     const empty = m.tokens('[req-1f0e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b - - - - -] ok');

@@ -80,6 +80,16 @@ export const DEFAULT_VARIABLE_RULES: VariableRule[] = [
 ];
 
 const BARE_MASK = /^<:[A-Z0-9_]+:>$/;
+/** A token that is letters flush against one number: an identifier such as `user123`, masked (`user<:NUM:>`). */
+function isGluedId(m: string): boolean {
+  const end = m.length - 7;
+  if (end < 1 || !m.endsWith('<:NUM:>')) return false;
+  for (let i = 0; i < end; i++) {
+    const c = m.charCodeAt(i) | 32;
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
+}
 /** True when the whole token is one mask, e.g. `<:NUM:>`. */
 export const isBareMask = (t: string): boolean => t.length > 4 && t.charCodeAt(0) === 60 && t.charCodeAt(1) === 58 && BARE_MASK.test(t);
 
@@ -160,6 +170,8 @@ export interface MaskerOptions {
    * same run of ids, some filled, some not).
    */
   collapsibleMasks?: string[];
+  /** Count an identifier written as letters flush against a number (`pum<:NUM:>`) in a run of collapsible masks (default true). */
+  collapseGluedIds?: boolean;
   /** Join a double-quoted span of several words into one token (default true; see joinQuoted). */
   joinQuoted?: boolean;
   /** Join a comma-separated run (`a, b, c`) into one token (default true; see joinLists). */
@@ -227,6 +239,11 @@ export function createMasker(opts: MaskerOptions = {}): Masker {
   const collapse = opts.collapseRepeats ?? true;
   const maxTokens = opts.maxTokens ?? 512;
   const collapsible = new Set(opts.collapsibleMasks ?? ['<:NUM:>', '<:HEX:>', '-']);
+  // Letters flush against a number (`pum12`, `vob2`) are one identifier, a value like the number
+  // itself (token-compare.ts), so it counts in a run of values: `pum12 7` and `12 7` are one value
+  // each, not two tokens beside one.
+  const inRun = (m: string): boolean => collapsible.has(m) || (gluedIds && isGluedId(m));
+  const gluedIds = opts.collapseGluedIds ?? true;
   const quoted = opts.joinQuoted ?? true;
   const lists = opts.joinLists ?? true;
   // Two generations: a hit in the old one is promoted, so tokens that keep coming back (hosts,
@@ -310,7 +327,7 @@ export function createMasker(opts: MaskerOptions = {}): Masker {
       // A run of the same masked token (`blk_1 blk_2 blk_3`) or of bare number-like masks
       // (`0x1f 20 3`: hex words without a letter read as numbers) is a list of values whose
       // length varies from line to line, so it counts once.
-      if (collapse && prev !== '' && (m === prev ? m.includes('<:') : collapsible.has(m) && collapsible.has(prev))) continue;
+      if (collapse && prev !== '' && (m === prev ? m.includes('<:') : inRun(m) && inRun(prev))) continue;
       out.push((prev = m));
     }
     if (sc.count > maxTokens) out.push(TRUNCATION_MARK);

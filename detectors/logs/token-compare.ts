@@ -27,6 +27,21 @@ export function isFragment(tokens: readonly string[], p: number, k: number): boo
 }
 
 /**
+ * The tokens either side of the aside tokens[p, p+k) are values that the masker counts as one
+ * run when nothing stands between them (numbers, hex, `-`, letters glued to a number, or the
+ * same masked token twice: `<:PATH:> <:PATH:>`), or a template's wildcard, which may stand for
+ * such a value.
+ */
+export function joinsRun(tokens: readonly string[], p: number, k: number): boolean {
+  if (p === 0 || p + k >= tokens.length) return false;
+  const a = tokens[p - 1];
+  const b = tokens[p + k];
+  return (runValue(a) && runValue(b)) || (a === b && a.includes('<:'));
+}
+const runValue = (t: string): boolean => t === NUM || t === HEX || t === '-' || t === WILDCARD || GLUED_VALUE.test(t);
+const GLUED_VALUE = /^[A-Za-z]+(<:NUM:>|<\*>)$/;
+
+/**
  * How template `t` fits line `tokens` once a fragment is cut at `p`: `tk` tokens from the
  * template, `lk` from the line (one of them 0). Undefined when a constant differs (or, `strict`,
  * a position is not covered) or no constant is left in common; else the [template, line]

@@ -7,6 +7,7 @@ import { clusterIds, groupingScores, scoreLines, splitMergeCounts } from './scor
 import { opsSystem } from './ops.js';
 import { shapeSystem } from './shapes.js';
 import { simLogSystems } from './sim-logs.js';
+import { styleSystem } from './styles.js';
 import { synthSystem } from './synth.js';
 
 /** Seeds of the synthetic systems (fixed: the figures are reproducible). */
@@ -15,6 +16,8 @@ export const SYNTH_SEEDS = Array.from({ length: 24 }, (_, i) => i + 1);
 export const SHAPE_SEEDS = Array.from({ length: 24 }, (_, i) => i + 1);
 /** Seeds of the operational-shape systems (evals/logclust/ops.ts). */
 export const OPS_SEEDS = Array.from({ length: 24 }, (_, i) => i + 1);
+/** Seeds of the system-style systems (evals/logclust/styles.ts). */
+export const STYLE_SEEDS = Array.from({ length: 24 }, (_, i) => i + 1);
 
 export interface HeldOutFigures {
   rows: Record<string, string | number>[];
@@ -33,6 +36,10 @@ export interface HeldOutFigures {
     min_ga_ops: number;
     ops_split_events: number;
     ops_merged_groups: number;
+    mean_ga_styles: number;
+    min_ga_styles: number;
+    styles_split_events: number;
+    styles_merged_groups: number;
   };
 }
 
@@ -83,6 +90,20 @@ export function heldOutFigures(): HeldOutFigures {
     events: sum(ops.map((g) => g.actual)),
     note: `min GA ${r4(Math.min(...ops.map((g) => g.ga)))}; over-split events ${sum(ops.map((g) => g.splitEvents))} (${sum(ops.map((g) => g.splitLines))} lines), over-merged groups ${sum(ops.map((g) => g.mergedGroups))} (${sum(ops.map((g) => g.mergedLines))} lines)`,
   });
+  const styles = STYLE_SEEDS.map((seed) => {
+    const s = styleSystem(seed);
+    const pred = clusterIds(s.lines);
+    return { ...groupingScores(pred, s.events), ...splitMergeCounts(pred, s.events) };
+  });
+  rows.push({
+    system: `system styles ×${styles.length} (held-out)`,
+    lines: styles.length * 2_000,
+    GA: r4(mean(styles.map((g) => g.ga))),
+    FGA: r4(mean(styles.map((g) => g.fga))),
+    clusters: sum(styles.map((g) => g.predicted)),
+    events: sum(styles.map((g) => g.actual)),
+    note: `min GA ${r4(Math.min(...styles.map((g) => g.ga)))}; over-split events ${sum(styles.map((g) => g.splitEvents))} (${sum(styles.map((g) => g.splitLines))} lines), over-merged groups ${sum(styles.map((g) => g.mergedGroups))} (${sum(styles.map((g) => g.mergedLines))} lines)`,
+  });
   const sim = simLogSystems().map((s) => ({ name: s.name, lines: s.lines.length, ...scoreLines(s.lines, s.events, { format: s.format }) }));
   for (const g of sim) rows.push({ system: `${g.name} (held-out)`, lines: g.lines, GA: r4(g.ga), FGA: r4(g.fga), clusters: g.predicted, events: g.actual, note: 'sandbox format' });
   return {
@@ -101,6 +122,10 @@ export function heldOutFigures(): HeldOutFigures {
       min_ga_ops: r4(Math.min(...ops.map((g) => g.ga))),
       ops_split_events: sum(ops.map((g) => g.splitEvents)),
       ops_merged_groups: sum(ops.map((g) => g.mergedGroups)),
+      mean_ga_styles: r4(mean(styles.map((g) => g.ga))),
+      min_ga_styles: r4(Math.min(...styles.map((g) => g.ga))),
+      styles_split_events: sum(styles.map((g) => g.splitEvents)),
+      styles_merged_groups: sum(styles.map((g) => g.mergedGroups)),
     },
   };
 }

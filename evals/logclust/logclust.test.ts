@@ -5,6 +5,7 @@ import { groupingScores, scoreLines, splitMergeCounts } from './score.js';
 import { opsSystem } from './ops.js';
 import { shapeSystem } from './shapes.js';
 import { simLogSystems } from './sim-logs.js';
+import { STYLES, styleSystem } from './styles.js';
 import { synthSystem } from './synth.js';
 
 describe('synthetic log systems', () => {
@@ -94,6 +95,55 @@ describe('operational-shape log systems', () => {
       lengths.get(s.events[i])!.add(l.split(' ').length);
     });
     expect([...lengths.values()].filter((x) => x.size > 1).length).toBeGreaterThan(2);
+  });
+});
+
+describe('system-style log systems', () => {
+  it('are deterministic per seed, one event per line, every template drawn', () => {
+    const s = styleSystem(9);
+    expect(s.lines).toEqual(styleSystem(9).lines);
+    expect(s.lines).not.toEqual(styleSystem(10).lines);
+    expect(s.lines).toHaveLength(2_000);
+    expect(s.events).toHaveLength(2_000);
+    expect(s.templates).toBeGreaterThanOrEqual(25);
+  });
+
+  it('use every style over the 24 seeds and carry the shapes they are written for', () => {
+    const systems = Array.from({ length: 24 }, (_, i) => styleSystem(i + 1));
+    for (const style of Object.keys(STYLES)) expect(systems.some((s) => s.name.split('-')[2].split('+').includes(style))).toBe(true);
+    const text = systems.flatMap((s) => s.lines).join('\n');
+    for (const shape of [
+      /\([A-Z]+ \d+, [A-Z]+ \d+, [a-z]+-\d+, [a-z]+ \d+, \d+ bytes\)/, // a tuple of values
+      /[a-z]+_\d{13}_\d{4}_[mr]_\d{6}_\d/, // an underscore-glued attempt id
+      / \d+\.\d [KMG]?B[,)]/, // sizes with a unit
+      /(^| )[a-z]+='[a-z]+'/m, // key='value'
+      /(^| )[a-z]+="[a-z]+( [a-z]+)+"/m, // key="several words"
+      / [a-z]+(,[a-z]+)+( |$)/m, // a glued comma list
+      /\{[a-z]+=\d+(, [a-z]+=\d+)*\}/, // a map
+      /`[a-z]+`/, // backticks
+      / #[a-z]+ /, // tags
+      /^(GET|POST|PUT|DELETE) \/[a-z]+\/v\d\//m, // a request line
+      /^"(GET|POST|PUT|DELETE) \/.* HTTP\/1\.1" \d{3} \d+ "[A-Z][a-z]+\/\d\.\d \(/m, // …quoted, with a user agent
+      /Emask 0x[0-9a-f]+ SAct 0x[0-9a-f]+ SErr/, // a flags run
+      /[a-z]+-vm:\d+kB,/, // value glued to a unit and a comma
+      /C:\\[A-Z][a-z]+\\/, // a Windows path
+      /\{[0-9A-F]{8}-[0-9A-F]{4}-/, // a GUID
+      /\[1\] \(com\.[a-z]+\.[a-z]+\.\d+\[\d+\]\):/, // a Mac-style launcher line
+    ]) expect(text).toMatch(shape);
+  });
+
+  it('give events whose words are shared but key sets differ (two events)', () => {
+    const systems = Array.from({ length: 24 }, (_, i) => styleSystem(i + 1)).filter((s) => s.name.includes('keyValue'));
+    expect(systems.length).toBeGreaterThan(0);
+    let pairs = 0;
+    for (const s of systems) {
+      const keysOf = new Map<string, string>();
+      s.lines.forEach((l, i) => keysOf.set(s.events[i], l.replace(/=("[^"]*"|\S+)/g, '=')));
+      const shapes = [...keysOf.values()];
+      // Two events with the same words before the keys but another key list.
+      for (const a of shapes) for (const b of shapes) if (a < b && a.split(' ')[0] === b.split(' ')[0] && a.split('=')[0].split(' ').slice(0, -1).join(' ') === b.split('=')[0].split(' ').slice(0, -1).join(' ')) pairs++;
+    }
+    expect(pairs).toBeGreaterThan(0);
   });
 });
 
