@@ -12,10 +12,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { OPS_SEEDS, SHAPE_SEEDS, SYNTH_SEEDS } from '../logclust/heldout.js';
+import { OPS_SEEDS, SHAPE_SEEDS, STYLE_SEEDS, SYNTH_SEEDS } from '../logclust/heldout.js';
 import { opsSystem } from '../logclust/ops.js';
 import { clusterIds, groupingScores } from '../logclust/score.js';
 import { shapeSystem } from '../logclust/shapes.js';
+import { styleSystem } from '../logclust/styles.js';
 import { synthSystem } from '../logclust/synth.js';
 import { csvRecords, readmeTables, resolveLoghubDir, systemsIn } from '../suites/loghub.js';
 import { DRAIN_DEFAULTS, drainGroups } from './drain.js';
@@ -55,6 +56,10 @@ export function generatedComparisons(): SystemComparison[] {
   for (const seed of OPS_SEEDS) {
     const s = opsSystem(seed);
     out.push(compare('operational', `ops ${seed}`, s.lines, s.events));
+  }
+  for (const seed of STYLE_SEEDS) {
+    const s = styleSystem(seed);
+    out.push(compare('system styles', `styles ${seed}`, s.lines, s.events));
   }
   return out;
 }
