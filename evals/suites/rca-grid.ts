@@ -43,6 +43,9 @@ export const SETTINGS: { name: string; patch: Patch }[] = [
   ...[0.25, 0.75].map((v) => ({ name: `clientBlame=${v}`, patch: { ranking: { clientBlame: v } } })),
   ...[0.5, 1].map((v) => ({ name: `logs=${v}`, patch: { ranking: { logs: v } } })),
   ...[0.25, 1].map((v) => ({ name: `namedInLogs=${v}`, patch: { ranking: { namedInLogs: v } } })),
+  // extra load aimed at one service (rca/ranking.ts aimedLoad): off reproduces the ranking before it
+  { name: 'aimedLoad=off', patch: { ranking: { aimedLoad: 0, loadFromAbove: 0 } } },
+  { name: 'loadFromAbove=0', patch: { ranking: { loadFromAbove: 0 } } },
 ];
 
 /** Runs `f` with the weights patched, and puts them back whatever happens. */
