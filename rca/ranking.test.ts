@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { whyNot } from './hypotheses.js';
 import { aimedLoad, rankServices } from './ranking.js';
 import { buildGraph } from './topology.js';
 import type { GraphEdge, ServiceAnomaly } from './types.js';
@@ -162,6 +163,13 @@ describe('extra load aimed at one service', () => {
     const r = rank(surge);
     expect(r[0].service).toBe('target');
     expect(r.find((x) => x.service === 'db')!.parts.explainedVia).toBe('load');
+  });
+
+  it('the why-not of a service below the source says its load came from there', () => {
+    const r = rank(surge);
+    const db = r.find((x) => x.service === 'db')!;
+    expect(db.parts.loadFrom).toBe('target');
+    expect(whyNot(db, r[0], { services: surge, anomalousFrom: 0.25 })).toBe('its load rose with the extra requests target received and passed on: its anomaly is that load');
   });
 
   it('a caller that passed its own rise on to every dependency (more customers) makes the dependencies no source', () => {
