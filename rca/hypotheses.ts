@@ -120,6 +120,8 @@ export function whyNot(r: RankedService, than: RankedService, ctx: Pick<Hypothes
     const timing = o !== null && so !== null ? (o < so ? ', which went wrong first' : ', at the same time') : '';
     return `its anomaly is explained by its dependency ${p.explainedBy} (own ${p.explainedByDependency.toFixed(2)})${timing}`;
   }
+  if (p.explainedVia === 'load' && p.loadFrom && p.explained >= ctx.anomalousFrom)
+    return `its load rose with the extra requests ${p.loadFrom} received and passed on: its anomaly is that load`;
   if (p.explainedVia === 'outbound' && p.explained >= ctx.anomalousFrom)
     return `its slowdown is accounted for by its own outbound calls slowing down as much (the cause lies in a dependency or the network to it)`;
   if (p.own + p.blame < 0.05) return `it shows no anomaly of its own and its callers' outbound calls look normal`;
@@ -277,6 +279,8 @@ function statement(r: RankedService, a: ServiceAnomaly | undefined, change: Chan
         ? ', and its dependencies look healthy'
         : r.parts.explainedVia === 'outbound'
           ? '; its outbound calls slowed down as much, so the cause may lie further down'
+          : r.parts.explainedVia === 'load'
+            ? `; its load rose with extra requests passed on by ${r.parts.loadFrom ?? 'a caller'}`
           : `; its dependency ${r.parts.explainedBy} is also anomalous`;
   return `${r.service} is the likely root cause${what ? `: ${what}${since}` : ''}${depNote}`;
 }
@@ -324,6 +328,12 @@ export function counter(r: RankedService, ctx: HypothesisContext, change: Change
       kind: 'anomalous_dependency',
       summary: `depends on ${r.parts.explainedBy}, which is anomalous too (own ${r.parts.explainedByDependency.toFixed(2)})`,
       data: { service: r.parts.explainedBy },
+    });
+  else if (r.parts.explainedVia === 'load' && r.parts.loadFrom && r.parts.explained >= ctx.anomalousFrom)
+    out.push({
+      kind: 'extra_load_from_caller',
+      summary: `its load rose with the extra requests ${r.parts.loadFrom} received and passed on (${r.parts.loadFrom} sent more to some dependencies only: the extra load was aimed at it)`,
+      data: { service: r.parts.loadFrom },
     });
   else if (r.parts.explainedVia === 'outbound' && r.parts.explained >= ctx.anomalousFrom)
     out.push({ kind: 'slow_dependencies', summary: `${r.service}'s outbound calls slowed down as much as its responses`, data: { explained: r.parts.explained } });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rankServices } from './ranking.js';
+import { whyNot } from './hypotheses.js';
+import { aimedLoad, rankServices } from './ranking.js';
 import { buildGraph } from './topology.js';
 import type { GraphEdge, ServiceAnomaly } from './types.js';
 import { RANKING_WEIGHTS } from './weights.js';
@@ -130,5 +131,67 @@ describe('what cannot explain a caller', () => {
     const blame = (s: string) => r.find((x) => x.service === s)!.parts.blame;
     expect(blame('api')).toBeCloseTo(0.6, 6);
     expect(blame('mailer')).toBe(0);
+  });
+});
+
+describe('extra load aimed at one service', () => {
+  // gw → web → {target, other}; target → {db, cache}. Extra requests for `target` come in through gw and web.
+  const graph = buildGraph([], [e('gw', 'web'), e('web', 'target'), e('web', 'other'), e('target', 'db'), e('target', 'cache')], false);
+  const T = 'traffic:self:requests';
+  const loaded = (service: string, own: number, rise: number, extra: Record<string, number> = {}): ServiceAnomaly => ({
+    ...svc(service, own),
+    families: { [T]: rise, ...extra },
+  });
+  const surge = new Map(
+    [
+      loaded('gw', 0.9, 0.45),
+      loaded('web', 0.9, 0.45),
+      // target runs out of CPU; db is overloaded by what target sends it (CPU, latency, errors)
+      loaded('target', 0.95, 0.45, { 'saturation:self:cpu': 0.8 }),
+      loaded('other', 0, 0),
+      loaded('db', 0.99, 0.45, { 'saturation:self:cpu': 0.8, 'latency:self:latency': 0.99 }),
+      loaded('cache', 0.3, 0.45),
+    ].map((s) => [s.service, s]),
+  );
+  const rank = (services: Map<string, ServiceAnomaly>) => rankServices({ graph, services, candidates: graph.nodes, changeLikelihood: new Map(), anomalousFrom: 0.25 });
+
+  it('a caller that sent more to one dependency only is a conduit; the target is a source, and what it sends on is its doing', () => {
+    const a = aimedLoad({ graph, services: surge, anomalousFrom: 0.25 });
+    expect(a.sources.has('target')).toBe(true);
+    expect(a.sources.has('db')).toBe(false);
+    expect(a.fromAbove.get('db')).toEqual({ source: 'target', depth: 1 });
+    const r = rank(surge);
+    expect(r[0].service).toBe('target');
+    expect(r.find((x) => x.service === 'db')!.parts.explainedVia).toBe('load');
+  });
+
+  it('the why-not of a service below the source says its load came from there', () => {
+    const r = rank(surge);
+    const db = r.find((x) => x.service === 'db')!;
+    expect(db.parts.loadFrom).toBe('target');
+    expect(whyNot(db, r[0], { services: surge, anomalousFrom: 0.25 })).toBe('its load rose with the extra requests target received and passed on: its anomaly is that load');
+  });
+
+  it('a caller that passed its own rise on to every dependency (more customers) makes the dependencies no source', () => {
+    const ramp = new Map(surge);
+    ramp.set('other', loaded('other', 0.3, 0.45));
+    const a = aimedLoad({ graph, services: ramp, anomalousFrom: 0.25 });
+    expect(a.sources.has('target')).toBe(false);
+    expect(a.sources.has('other')).toBe(false);
+    // without a source of aimed load, the overloaded db explains target as any failing dependency does
+    const r = rank(ramp);
+    expect(r.find((x) => x.service === 'target')!.parts.explainedBy).toBe('db');
+  });
+
+  it('off (aimedLoad 0, loadFromAbove 0): db explains target and ranks first', () => {
+    const saved = { a: RANKING_WEIGHTS.aimedLoad, l: RANKING_WEIGHTS.loadFromAbove };
+    RANKING_WEIGHTS.aimedLoad = 0;
+    RANKING_WEIGHTS.loadFromAbove = 0;
+    try {
+      expect(rank(surge)[0].service).toBe('db');
+    } finally {
+      RANKING_WEIGHTS.aimedLoad = saved.a;
+      RANKING_WEIGHTS.loadFromAbove = saved.l;
+    }
   });
 });

@@ -5,9 +5,10 @@
  * slow or failing a little later. So the best suspect is the anomalous service whose own anomaly is
  * NOT explained by an anomalous dependency, and whose callers saw their outbound calls degrade:
  *
- *   score(s) = res(s) + (own(s) − res(s) + named(s) + clientBlame · blame(s) + starvedCallees · starved(s))
+ *   score(s) = res(s) · (1 − explainAway · load(s))
+ *            + (own(s) − res(s) + named(s) + clientBlame · blame(s) + starvedCallees · starved(s))
  *              · (1 − explainAway · explained(s))
- *            + skippedSteps · k(s) + slowCalls · c(s)
+ *            + (skippedSteps · k(s) + slowCalls · c(s)) · (1 − explainAway · load(s))
  *            + upstream · own(s) · share of s's callers that are anomalous
  *            + change · max L(changes on s)
  *
@@ -23,6 +24,9 @@
  *   A dependency that fails or slows down cannot cause that — a caller waiting on it uses less, not
  *   more — so no dependency explains it away (connections or threads held while waiting can
  *   rise with a slow dependency: they stay explainable).
+ * - load(s): s received extra load aimed at a service above it, which passed it on (aimedLoad,
+ *   below): the source's own anomaly, ×0.85 per extra hop. Its dependencies whose load rose do
+ *   not explain a source.
  * - explained(s): the strongest own anomaly among the dependencies s waits on (up to three hops,
  *   ×0.85 per extra hop) whose onset is not later than s's (plus a slack). A dependency that went
  *   wrong first explains its callers' symptoms. Not across an async hand-off (a broker delivering
@@ -56,7 +60,7 @@ import { noisyOr } from './services.js';
 import { walk, type ServiceGraph } from './topology.js';
 import { round } from './stats.js';
 import type { MetricDelta, RankedService, ServiceAnomaly } from './types.js';
-import { RANKING_WEIGHTS } from './weights.js';
+import { DELTA_WEIGHTS, RANKING_WEIGHTS } from './weights.js';
 
 export interface RankingInput {
   graph: ServiceGraph;
@@ -110,6 +114,7 @@ export function rankServices(inp: RankingInput): RankedService[] {
     return !a ? 0 : a.loadDropFamilies.length ? noisyOr(explainingFamilies(a).map(([, x]) => x)) : a.own;
   };
   const kept = flowBlame(inp, explaining, observed, (s) => noisyOr([own(s), W.starvedCallees * starvedOf(s), namedOf(s)]));
+  const aimed = aimedLoad(inp);
   const out: RankedService[] = [];
   for (const s of inp.candidates) {
     const o = own(s);
@@ -128,6 +133,9 @@ export function rankServices(inp: RankingInput): RankedService[] {
       // through that latency; its other evidence (CPU, errors, logs) explains in full.
       const ca = inp.services.get(c);
       if (!ca) continue;
+      // extra load aimed at s flows on to its dependencies: their overload is s's doing, not a cause
+      // (or whose own dependencies' load rose: its trouble may be that same load, further down)
+      if (W.aimedLoad > 0 && aimed.sources.has(s) && (aimed.rose(c) || [...walk(inp.graph, c, 'waitsOn', 2).keys()].some(aimed.rose))) continue;
       const fams = explainingFamilies(ca);
       // a dependency whose own dependencies went quiet failed too, even if it looks calm itself
       let v = noisyOr([...fams.map(([, x]) => x), W.starvedCallees * starvedOf(c), namedOf(c)]);
@@ -164,9 +172,20 @@ export function rankServices(inp: RankingInput): RankedService[] {
         }
       }
     }
+    // s received more load passed on from a service that extra load was aimed at: s's anomaly is
+    // that load (the sender's doing), as a failing dependency's is for its callers
+    const from = aimed.fromAbove.get(s);
+    const byLoad = from && W.loadFromAbove > 0 ? W.loadFromAbove * own(from.source) * 0.85 ** (from.depth - 1) : 0;
+    if (byLoad > explained + 1e-12) {
+      explained = byLoad;
+      explainedVia = 'load';
+    }
     const callers = inp.graph.callers.get(s) ?? [];
     let anomalousCallers = 0;
-    for (const p of callers) if (Math.max(own(p), client(p)) >= inp.anomalousFrom) anomalousCallers++;
+    // a caller whose load rose and whose one dependency is s cannot be told from s as the load's
+    // target (the same requests pass both): its anomaly is a rival account, not propagation from s
+    const rival = (p: string) => W.aimedLoad > 0 && aimed.sources.has(p) && (inp.graph.callees.get(p) ?? []).length === 1;
+    for (const p of callers) if (Math.max(own(p), client(p)) >= inp.anomalousFrom && !rival(p)) anomalousCallers++;
     const blame = kept.get(s) ?? 0;
     const upstream = callers.length ? anomalousCallers / callers.length : 0;
     const starvedCallees = starvedOf(s);
@@ -176,12 +195,14 @@ export function rankServices(inp: RankingInput): RankedService[] {
     const skipped = inp.services.get(s)?.logs?.skipped ?? 0;
     const slowCalls = inp.services.get(s)?.logs?.slowCalls ?? 0;
     // res(s): s using more CPU, memory or disk, which no dependency explains (see the header)
-    const ownKept = Math.min(o, noisyOr(Object.entries(inp.services.get(s)?.families ?? {}).filter(([f]) => /^saturation:(self|server):(cpu|mem|disk)$/.test(f)).map(([, x]) => x)));
+    // (load sent from above does explain them: more requests take more CPU)
+    const ownRes = Math.min(o, noisyOr(Object.entries(inp.services.get(s)?.families ?? {}).filter(([f]) => /^saturation:(self|server):(cpu|mem|disk)$/.test(f)).map(([, x]) => x)));
+    const ownKept = ownRes * (1 - W.explainAway * byLoad);
     const score =
       ownKept +
       (o - ownKept + namedOf(s) + W.clientBlame * blame + W.starvedCallees * starvedCallees) * (1 - W.explainAway * explained) +
-      W.skippedSteps * skipped +
-      W.slowCalls * slowCalls +
+      // requests it dropped or served slowly under load sent from above are that load's doing too
+      (W.skippedSteps * skipped + W.slowCalls * slowCalls) * (1 - W.explainAway * byLoad) +
       W.upstream * o * upstream +
       W.change * change;
     out.push({
@@ -199,6 +220,7 @@ export function rankServices(inp: RankingInput): RankedService[] {
         explainedByDependency: round(byDependency, 4),
         explainedVia,
         explained: round(explained, 4),
+        loadFrom: byLoad > 0 && from ? from.source : null,
         logs: round(logs, 4),
         change: round(change, 4),
         upstream: round(upstream, 4),
@@ -207,6 +229,78 @@ export function rankServices(inp: RankingInput): RankedService[] {
   }
   out.sort((a, b) => b.score - a.score || b.parts.own - a.parts.own || (a.service < b.service ? -1 : 1));
   return out;
+}
+
+/** How strongly the load s received rose (its request-rate family going up), null when it reports none. */
+function receivedMore(a: ServiceAnomaly): number {
+  let v: number | null = null;
+  for (const [f, x] of Object.entries(a.families)) if (/^traffic:(self|server):/.test(f)) v = Math.max(v ?? 0, a.loadDropFamilies.includes(f) ? 0 : x);
+  return v ?? 0;
+}
+
+/**
+ * Extra load aimed at one service (a flash sale, a crawler, a retry storm from outside) arrives
+ * through its callers, whose load rises too, and flows on to its dependencies. What tells the
+ * target from the callers it came through: a caller passing on a rise of its own (more customers)
+ * sends more to every dependency it calls, while a caller the extra load only passes through sends
+ * more to the target alone — some of its other dependencies get no more than before. So s is a
+ * *source* of extra load when its load rose, it is an entry or a caller's load rose with it (the
+ * extra came through that caller: callers that only call s more per request, their own load flat,
+ * are retrying s's failures), and no caller whose load rose passed that rise on to all of its
+ * dependencies (a caller with s as its only dependency cannot tell: it does not count against s). A service below a source whose load rose, and that is not a
+ * source itself, received the source's extra load: `fromAbove` names the nearest such source (up
+ * to three hops up, through callers whose load rose).
+ */
+export function aimedLoad(inp: Pick<RankingInput, 'graph' | 'services' | 'anomalousFrom'>): {
+  sources: Set<string>;
+  fromAbove: Map<string, { source: string; depth: number }>;
+  rose: (s: string) => boolean;
+} {
+  const g = inp.graph;
+  // a rise counts when it would make a service anomalous were it its only evidence (traffic is
+  // weighted down among the metric kinds, so the bar is scaled the same way)
+  const bar = inp.anomalousFrom * DELTA_WEIGHTS.kind.traffic;
+  const more = (s: string) => {
+    const a = inp.services.get(s);
+    const v = a ? receivedMore(a) : 0;
+    return v >= bar ? v : 0;
+  };
+  const reports = (s: string) => Object.keys(inp.services.get(s)?.families ?? {}).some((f) => /^traffic:(self|server):/.test(f));
+  const passesOn = (p: string) => {
+    const deps = (g.callees.get(p) ?? []).filter(reports);
+    return deps.length > 1 && deps.every((c) => more(c) > 0);
+  };
+  const sources = new Set<string>();
+  for (const s of g.nodes) {
+    if (more(s) <= 0) continue;
+    const callers = g.callers.get(s) ?? [];
+    const rising = callers.filter((p) => more(p) > 0);
+    // the extra load came in through a caller (an entry has none): a service whose callers' own
+    // load did not rise was only called more per request — retries of its failures, or a change in
+    // how they call it — which is their doing or its own failure, not load aimed at it
+    if (callers.length && !rising.length) continue;
+    if (rising.some(passesOn)) continue;
+    sources.add(s);
+  }
+  const fromAbove = new Map<string, { source: string; depth: number }>();
+  for (const s of g.nodes) {
+    if (sources.has(s) || more(s) <= 0) continue;
+    // breadth-first up through callers whose load rose
+    let frontier = [s];
+    const seen = new Set(frontier);
+    for (let depth = 1; depth <= 3 && frontier.length && !fromAbove.has(s); depth++) {
+      const next: string[] = [];
+      for (const n of frontier)
+        for (const p of g.callers.get(n) ?? []) {
+          if (seen.has(p) || more(p) <= 0) continue;
+          seen.add(p);
+          if (sources.has(p) && !fromAbove.has(s)) fromAbove.set(s, { source: p, depth });
+          next.push(p);
+        }
+      frontier = next.sort();
+    }
+  }
+  return { sources, fromAbove, rose: (s: string) => more(s) > 0 };
 }
 
 /**

@@ -253,7 +253,9 @@ export interface RankedService {
     /** How much of it that dependency explains (0..1). */
     explainedByDependency: number;
     /** What explains it: an anomalous dependency, or its own outbound calls slowing down as much. */
-    explainedVia: 'dependency' | 'outbound' | null;
+    explainedVia: 'dependency' | 'outbound' | 'load' | null;
+    /** explainedVia 'load': the service extra load was aimed at, that passed it on to this one (rca/ranking.ts aimedLoad). */
+    loadFrom?: string | null;
     explained: number;
     logs: number;
     change: number;

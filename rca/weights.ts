@@ -92,6 +92,13 @@ export const RANKING_WEIGHTS = {
   detector: 0.7,
   /** Bonus for a service whose callers are anomalous too (the failure propagated up from it). */
   upstream: 0.1,
+  /**
+   * Extra load aimed at a service (rca/ranking.ts aimedLoad): 1 = its dependencies whose load rose
+   * do not explain it (they received its extra load); 0 = off.
+   */
+  aimedLoad: 1,
+  /** A service that received a load source's extra load is explained by the source's own anomaly × this (0 = off). */
+  loadFromAbove: 1,
   /** Weight of the best change-impact likelihood of changes on the service. */
   change: 0.5,
 };

@@ -6,7 +6,8 @@
  *   npx tsx evals/suites/rca-grid.ts SETS [--only NAME,NAME] > out.jsonl
  *
  * SETS, comma-separated: library, heldout, heldout-noisy (plain), the same with `-traced`
- * (trace-correlated logs), unseen[-traced] (sandbox-placements-unseen.ts, read last) and public
+ * (trace-correlated logs), unseen[-traced] (sandbox-placements-unseen.ts, read last),
+ * third[-traced] (sandbox-placements-third.ts, the final check of the surge work) and public
  * (../shared/data/rca). One JSON line per case and setting: rank of the truth, top service,
  * verdict. `evals/suites/rca-grid-summary.ts` folds them per set. The weights are patched in place
  * for the duration of one analyze() and put back: this script is the only place that does it.
@@ -20,6 +21,7 @@ import { loadLibrary } from '../../sim/edge/library.js';
 import type { Scenario } from '../../sim/schema.js';
 import { dataDirOf, publicCases } from './rca-public.js';
 import { TRACED_OPTIONS, heldOutSets, sandboxCase, scoreCase } from './rca-sandbox.js';
+import { thirdScenarios } from './sandbox-placements-third.js';
 import { unseenScenarios } from './sandbox-placements-unseen.js';
 
 export type Patch = {
@@ -41,6 +43,9 @@ export const SETTINGS: { name: string; patch: Patch }[] = [
   ...[0.25, 0.75].map((v) => ({ name: `clientBlame=${v}`, patch: { ranking: { clientBlame: v } } })),
   ...[0.5, 1].map((v) => ({ name: `logs=${v}`, patch: { ranking: { logs: v } } })),
   ...[0.25, 1].map((v) => ({ name: `namedInLogs=${v}`, patch: { ranking: { namedInLogs: v } } })),
+  // extra load aimed at one service (rca/ranking.ts aimedLoad): off reproduces the ranking before it
+  { name: 'aimedLoad=off', patch: { ranking: { aimedLoad: 0, loadFromAbove: 0 } } },
+  { name: 'loadFromAbove=0', patch: { ranking: { loadFromAbove: 0 } } },
 ];
 
 /** Runs `f` with the weights patched, and puts them back whatever happens. */
@@ -130,6 +135,7 @@ function main(argv: readonly string[]): void {
     else if (base === 'heldout') sandboxSet(name, held[0].scenarios, traced, settings);
     else if (base === 'heldout-noisy') sandboxSet(name, held[1].scenarios, traced, settings);
     else if (base === 'unseen') sandboxSet(name, unseenScenarios(library), traced, settings);
+    else if (base === 'third') sandboxSet(name, thirdScenarios(), traced, settings);
     else throw new Error(`rca-grid: unknown set ${name}`);
   }
 }

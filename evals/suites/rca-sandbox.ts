@@ -40,6 +40,7 @@ import { formatTable, type Suite } from '../harness.js';
 import { rcaPublicSuite } from './rca-public.js';
 import { formatBands, reliabilityBands, type Verdict } from './reliability.js';
 import { heldOutScenarios, NOISY_PLACEMENTS } from './sandbox-placements.js';
+import { thirdScenarios } from './sandbox-placements-third.js';
 import { unseenScenarios } from './sandbox-placements-unseen.js';
 
 /** Minutes of signals kept before and after the incident start. */
@@ -387,4 +388,16 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href &
   if (process.argv.includes('rows')) process.stdout.write(`${formatTable(r.rows)}\n`);
   const m = summarize(r.scores);
   process.stdout.write(`${JSON.stringify({ ...heldOutMetrics('unseen_', r.scores), unseen_herrings_blamed: m.herrings_blamed })}\n`);
+}
+// `… third [traced] [rows]`: the third held-out set (sandbox-placements-third.ts), the final check
+// of the traffic-surge work: scored once before it and once at the end, never tuned on
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === 'third') {
+  const opts = process.argv.includes('traced') ? TRACED_OPTIONS : {};
+  const r = scoreScenarios(thirdScenarios(), opts, 'third');
+  if (process.argv.includes('rows')) process.stdout.write(`${formatTable(r.rows)}\n`);
+  const m = summarize(r.scores);
+  const surges = summarize(r.scores.filter((s) => s.kind === 'traffic_surge'));
+  process.stdout.write(
+    `${JSON.stringify({ ...heldOutMetrics('third_', r.scores), third_surge_ac1: surges.ac1, third_calm_confident: m.calm_confident, third_herrings_blamed: m.herrings_blamed, third_confident_wrong: r.verdicts.filter((v) => !v.right).length })}\n`,
+  );
 }
