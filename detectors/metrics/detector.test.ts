@@ -368,3 +368,55 @@ describe('SeriesDetector: exceedance-count evidence (issue 14, off by default)',
     expect(run(values, ts).some((r) => r.alert)).toBe(false);
   });
 });
+
+describe('SeriesDetector: a cycle refined in place (keepScaleOnCycleChange)', () => {
+  const HOUR = 3_600_000;
+  /** 22 days at hourly steps from a Monday: a daily cycle, weekends 30 % lower, noise 2 %; a +40 σ spike at `spikeAt` hours. */
+  function hourlyWeekly(seed: number, spikeAt: number): { ts: number[]; values: number[] } {
+    const rng = seededRng(seed);
+    const ts: number[] = [];
+    const values: number[] = [];
+    for (let i = 0; i < 22 * 24; i++) {
+      const t = T0 + i * HOUR;
+      const weekend = [0, 6].includes(new Date(t).getUTCDay());
+      const gauss = Math.sqrt(-2 * Math.log(rng() + 1e-300)) * Math.cos(2 * Math.PI * rng());
+      ts.push(t);
+      values.push(500 * (1 + 0.25 * Math.sin((2 * Math.PI * (t % DAY)) / DAY) - (weekend ? 0.3 : 0)) + 10 * gauss + (i === spikeAt ? 400 : 0));
+    }
+    return { ts, values };
+  }
+
+  it('scores a spike the day after a weekly cycle replaces the daily one, where a restart left it unscored', () => {
+    for (const seed of [1, 2, 3]) {
+      // Find when the weekly cycle is adopted on the clean series, then spike a day after it.
+      const clean = hourlyWeekly(seed, -1);
+      const probe = new SeriesDetector();
+      const adopted = clean.ts.findIndex((t, i) => probe.update(t, clean.values[i]).components.periodMs === WEEK);
+      expect(adopted).toBeGreaterThan(14 * 24);
+      const s = hourlyWeekly(seed, adopted + 24);
+      const on = run(s.values, s.ts, new SeriesDetector());
+      const off = run(s.values, s.ts, new SeriesDetector({ keepScaleOnCycleChange: false }));
+      expect(on[adopted - 1].components.periodMs).toBe(DAY);
+      expect(off[adopted + 24].status).toBe('warmup');
+      expect(on[adopted + 24].status).toBe('scored');
+      // The spike is the day's news: the highest score in the three days after the change, by far
+      // (the kept scale errs on the calm side: the daily model's weekend misfits are in it, so a
+      // 40 σ spike scores 0.3-0.7 rather than ~1), and nothing else there alerts.
+      const after = on.slice(adopted, adopted + 72).map((r) => r.score);
+      expect(after[24]).toBeGreaterThan(0.25);
+      expect(Math.max(...after.filter((_, k) => k !== 24))).toBeLessThan(after[24] / 2);
+      expect(on.slice(adopted, adopted + 72).filter((r, k) => r.alert && k !== 24)).toEqual([]);
+    }
+  });
+
+  it('survives a checkpoint: the restored detector scores the rest of the series identically', () => {
+    const s = hourlyWeekly(4, -1);
+    const d = new SeriesDetector();
+    const first = run(s.values.slice(0, 400), s.ts.slice(0, 400), d);
+    expect(first.at(-1)!.components.periodMs).toBe(WEEK);
+    const back = SeriesDetector.fromJSON(JSON.parse(JSON.stringify(d.toJSON())));
+    const a = run(s.values.slice(400), s.ts.slice(400), d).map((r) => r.score);
+    const b = run(s.values.slice(400), s.ts.slice(400), back).map((r) => r.score);
+    expect(b).toEqual(a);
+  });
+});

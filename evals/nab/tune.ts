@@ -7,12 +7,15 @@
  * (evals/detect/heldout-corpus.ts, never tuned on), each with the windows labelled and the controls
  * alerting at the detector's alert threshold; then the leave-one-file-out score of choosing among
  * the variants on nine files. A change is worth keeping only when it helps held out.
+ * With `--final`, also the third corpus (evals/detect/unseen-corpus.ts), the final check: its total
+ * only (`evals/detect/score-unseen.ts` prints it by kind, shape and step for the report).
  */
 import { readFileSync } from 'node:fs';
 import type { SeriesDetectorOptions } from '../../detectors/metrics/detector.js';
 import { DEFAULT_DETECTOR_OPTIONS } from '../../detectors/metrics/detector.js';
 import { heldoutCorpus } from '../detect/heldout-corpus.js';
 import { syntheticCorpus } from '../detect/synthetic-corpus.js';
+import { unseenCorpus } from '../detect/unseen-corpus.js';
 import { formatTable } from '../harness.js';
 import { resolveNabDir } from '../suites/nab.js';
 import { detectCorpus, loadNabCorpus } from './corpus.js';
@@ -28,6 +31,7 @@ const variants: Record<string, SeriesDetectorOptions> = file ? (JSON.parse(readF
 const nab = loadNabCorpus(dir);
 const synthetic = syntheticCorpus();
 const heldout = heldoutCorpus();
+const third = args.includes('--final') ? unseenCorpus() : null;
 const std = NAB_PROFILES.standard;
 const scored: Record<string, NabFile[]> = {};
 const rows: Record<string, string | number>[] = [];
@@ -41,6 +45,13 @@ for (const [name, options] of Object.entries(variants)) {
   const alertAt = options.threshold ?? DEFAULT_DETECTOR_OPTIONS.threshold;
   const syn05 = atAlert(synFiles, alertAt);
   const ho05 = atAlert(hoFiles, alertAt);
+  const thirdFiles = third ? detectCorpus(third, options) : null;
+  const thirdColumns = thirdFiles
+    ? (() => {
+        const at = atAlert(thirdFiles, alertAt);
+        return { third_set: r1(nabScore(thirdFiles, std).normalised), third_labelled: at.labelled, third_ctl_alerting: at.controls };
+      })()
+    : {};
   rows.push({
     variant: name,
     nab_tuned: r1(alone.tuned),
@@ -51,6 +62,7 @@ for (const [name, options] of Object.entries(variants)) {
     heldout_set: r1(ho.normalised),
     ho_labelled: ho05.labelled,
     ho_ctl_alerting: ho05.controls,
+    ...thirdColumns,
   });
 }
 process.stdout.write(formatTable(rows) + '\n');
