@@ -284,6 +284,21 @@ describe('TemplateClusterer.add', () => {
     expect(new Set(same.map((id) => c.resolve(id))).size).toBe(1);
   });
 
+  it('judges tokens of one shape holding values (host-N:port) by their values, like plain words', () => {
+    const c = new TemplateClusterer();
+    const ids = ['zeus-3:4411', 'hera-12:80', 'ares-7:9092', 'nyx-1:5000'].map((h) => learn(c, `fetch failed from ${h} retrying`).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(1);
+    expect(c.template(ids[0])).toBe(`fetch failed from ${WILDCARD} retrying`);
+  });
+
+  it('keeps tokens of one shape apart while they show two values only, or differ in punctuation', () => {
+    const c = new TemplateClusterer();
+    const two = ['job_7_m', 'job_8_r', 'job_9_m'].map((j) => learn(c, `task ${j} done`).clusterId);
+    expect(new Set(two.map((id) => c.resolve(id))).size).toBe(2);
+    const shapes = ['zeus-3:44', 'hera.12:80', 'ares_7', 'nyx/1'].map((h) => learn(c, `fetch failed from ${h} retrying`).clusterId);
+    expect(new Set(shapes.map((id) => c.resolve(id))).size).toBe(4);
+  });
+
   it('keeps bracketed tags apart while they show two values only', () => {
     const c = new TemplateClusterer();
     const ids = ['[alpha] job done', '[beta] job done', '[alpha] job done'].map((l) => learn(c, l).clusterId);
