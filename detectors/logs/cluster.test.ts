@@ -291,6 +291,16 @@ describe('TemplateClusterer.add', () => {
     expect(c.template(ids[0])).toBe(`fetch failed from ${WILDCARD} retrying`);
   });
 
+  it('reads letters between two values inside one token as part of that id (attempt_<n>_m_<n> / _r_)', () => {
+    const c = new TemplateClusterer();
+    const a = learn(c, 'container for attempt_1445_0020_m_000002_0 started');
+    expect(learn(c, 'container for attempt_1446_0031_r_000117_2 started').clusterId).toBe(a.clusterId);
+    // Letters before the first value stay the token's name: another event.
+    const d = new TemplateClusterer();
+    const b = learn(d, 'container for attempt_1445_0020_m_000002_0 started');
+    expect(learn(d, 'container for backup_1445_0020_m_000002_0 started').clusterId).not.toBe(b.clusterId);
+  });
+
   it('keeps tokens of one shape apart while they show two values only, or differ in punctuation', () => {
     const c = new TemplateClusterer();
     const two = ['job_7_m', 'job_8_r', 'job_9_m'].map((j) => learn(c, `task ${j} done`).clusterId);
