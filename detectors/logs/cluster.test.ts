@@ -47,6 +47,13 @@ describe('TemplateClusterer.add', () => {
     expect(learn(c, 'job guest42 finished on node4')).toEqual({ clusterId: a.clusterId, change: 'none' });
   });
 
+  it('reads letters and numbers alternating with no separator as one identifier (sdc1 beside nvme0n1p2)', () => {
+    const c = new TemplateClusterer();
+    const a = learn(c, 'I/O error on (sdc1): retrying');
+    expect(learn(c, 'I/O error on (nvme0n1p2): retrying').clusterId).toBe(a.clusterId);
+    expect(learn(c, 'I/O error on (sda3): retrying').clusterId).toBe(a.clusterId);
+  });
+
   it('keeps a separated prefix a constant (blk_ beside job_, dcbf.... beside icbi....)', () => {
     const c = new TemplateClusterer();
     expect(learn(c, 'deleted blk_123 now').clusterId).not.toBe(learn(c, 'deleted job_123 now').clusterId);

@@ -140,8 +140,10 @@ export function compareToken(t: string, b: string): number {
  * are the front of one identifier, not a word of the message; a separator (`blk_<*>`,
  * `dcbf....<*>`) keeps the word a constant.
  */
-const idGlob = (g: string): string => g.replace(GLUED_ID, WILDCARD);
+const idGlob = (g: string): string => g.replace(GLUED_ID, WILDCARD).replace(WILDCARD_RUN, WILDCARD);
 const GLUED_ID = /[A-Za-z]+<\*>/g;
+// Letters and values alternating with no separator (`nvme0n1p2`) are still one identifier.
+const WILDCARD_RUN = /(?:<\*>){2,}/g;
 
 /**
  * A glob with every run of letters that stands between two variables inside the token written
