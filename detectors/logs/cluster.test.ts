@@ -308,6 +308,14 @@ describe('TemplateClusterer.add', () => {
     expect(learn(d, 'container for backup_1445_0020_m_000002_0 started').clusterId).not.toBe(b.clusterId);
   });
 
+  it('judges a first token holding a value (an instance, com.x.y[1]) by its values; a first plain word never', () => {
+    const c = new TemplateClusterer();
+    const ids = ['com.kopa.vemu', 'com.kopa.tiru', 'com.kopa.lag', 'com.kopa.bez'].map((b) => learn(c, `${b}[1] service exited: 7`).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(1);
+    const words = ['vemu', 'tiru', 'lag', 'bez'].map((w) => learn(c, `${w} service exited: 7`).clusterId);
+    expect(new Set(words.map((id) => c.resolve(id))).size).toBe(4);
+  });
+
   it('keeps tokens of one shape apart while they show two values only, or differ in punctuation', () => {
     const c = new TemplateClusterer();
     const two = ['job_7_m', 'job_8_r', 'job_9_m'].map((j) => learn(c, `task ${j} done`).clusterId);

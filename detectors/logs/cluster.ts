@@ -10,7 +10,8 @@
  *    positions become `<*>` (or `rhost=<*>`): the id stays, the add reports `changed`;
  * 3. otherwise, if candidates that differ from the line in one plain word or bracketed tag (or
  *    up to four: a user, a host, a thread and a reason in one message), at the same positions
- *    after the first (a tag may be first: `[worker-3]` names a thread, not the event), and
+ *    after the first (a tag may be first: `[worker-3]` names a thread, not the event; so may a
+ *    token holding a value, `com.x.y[1]`, an instance rather than a word), and
  *    nowhere else, show at least `siblingValues` distinct words in each such slot (one more per
  *    slot past the second) with none holding more than `siblingDominance` of their lines, those
  *    slots are variables: they merge into the oldest, whose id stays (the others resolve to it);
@@ -34,7 +35,7 @@
  */
 import type { z } from 'zod';
 import { ClusterOptions, ClustererSnapshot, type AddMeta, type AddResult, type LogCluster } from './cluster-types.js';
-import { features, hasConstant, headKey, slotPair, tagPair, widened } from './cluster-slots.js';
+import { features, hasConstant, headKey, shapePair, slotPair, tagPair, widened } from './cluster-slots.js';
 import { LshIndex, MinHasher } from './minhash.js';
 import { mergeStats, newStats, noveltyOf, observe, type Novelty } from './stats.js';
 import { COVERED, EQUAL, HARD, SOFT, WILDCARD, compareToken, covers, sameValue, softFit, generalizeToken, isFragment, joinsRun, spliceFit } from './token-compare.js';
@@ -238,7 +239,7 @@ export class TemplateClusterer {
           bestSoft = soft;
           bestEqual = equal;
         }
-      } else if (hard.length <= MAX_SLOTS && soft.every((i) => sameValue(t[i], tokens[i])) && (hard[0] > 0 || tagPair(t, tokens, 0)) && hard.every((i) => slotPair(t, tokens, i))) {
+      } else if (hard.length <= MAX_SLOTS && soft.every((i) => sameValue(t[i], tokens[i])) && (hard[0] > 0 || tagPair(t, tokens, 0) || shapePair(t, tokens, 0)) && hard.every((i) => slotPair(t, tokens, i))) {
         const fk = hard.join(',');
         const fam = families.get(fk);
         if (fam) fam.push(c);
@@ -363,7 +364,7 @@ export class TemplateClusterer {
         else if (d === SOFT) ok = sameValue(c.tokens[i], t[i]);
       }
       if (!ok || slots.length === 0) continue;
-      if (!((slots[0] > 0 || tagPair(c.tokens, t, 0)) && slots.every((i) => slotPair(c.tokens, t, i)))) continue;
+      if (!((slots[0] > 0 || tagPair(c.tokens, t, 0) || shapePair(c.tokens, t, 0)) && slots.every((i) => slotPair(c.tokens, t, i)))) continue;
       const fk = slots.join(',');
       const fam = families.get(fk);
       if (fam) fam.push(c);
