@@ -8,7 +8,7 @@ import { COVERED, WILDCARD, compareToken, generalizeToken, hasVar } from './toke
 export const plainPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => !hasVar(t[i]) && !hasVar(tokens[i]);
 
 /** `[…]` on both sides: a bracketed tag (a thread, a worker, a component), whatever it holds. */
-export const isTag = (t: string): boolean => t.length > 2 && t.charCodeAt(0) === 91 && t.charCodeAt(t.length - 1) === 93;
+export const isTag = (t: string): boolean => t.length > 2 && ((t.charCodeAt(0) === 91 && t.charCodeAt(t.length - 1) === 93) || (t.charCodeAt(0) === 123 && t.charCodeAt(t.length - 1) === 125));
 export const tagPair = (t: readonly string[], tokens: readonly string[], i: number): boolean => isTag(t[i]) && isTag(tokens[i]);
 /**
  * Two tokens that each hold a variable and are written alike but for their words: the same
@@ -35,8 +35,10 @@ export const slotPair = (t: readonly string[], tokens: readonly string[], i: num
 /** The `key=` that opens a token, or '' when none does. */
 export const keyOf = (t: string): string => {
   const i = t.indexOf('=');
-  return i > 0 ? t.slice(0, i) : '';
+  return i > 0 && KEY.test(t.slice(0, i)) ? t.slice(0, i) : '';
 };
+// A key is a name: `{a=1, b=2}` and `[x=3]` open with a bracket, not a key.
+const KEY = /^[A-Za-z0-9_.-]+$/;
 
 export const headKey = (len: number, first: string | undefined, raw: boolean): string => `${raw ? 'r' : ''}${len}\u0001${first ?? ''}`;
 

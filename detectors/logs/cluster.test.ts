@@ -331,6 +331,12 @@ describe('TemplateClusterer.add', () => {
     expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(2);
   });
 
+  it('judges a braced map of any length as one slot, like a bracketed tag (its first entry is no key)', () => {
+    const c = new TemplateClusterer();
+    const ids = ['{a=1}', '{bo=2, cy=3}', '{dee=4, eli=5, fay=6}', '{gus=7}'].map((m) => learn(c, `limits ${m} applied`).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(1);
+  });
+
   it('judges a comma-separated list of any length as one slot', () => {
     const c = new TemplateClusterer();
     const ids = ['ana', 'bo, cy', 'dee, eli, fay', 'gus, hal'].map((l) => learn(c, `replicas ${l} in sync`).clusterId);
