@@ -8,7 +8,8 @@
  *    the same length. One that differs from the line only in variable parts (`rhost=<:IP:>` vs
  *    `rhost=<:HOST:>`, a bare mask vs a word, `()` vs `(<:HOST:>)`) takes the line and those
  *    positions become `<*>` (or `rhost=<*>`): the id stays, the add reports `changed`;
- * 3. otherwise, if candidates that differ from the line in one plain word or bracketed tag (or
+ * 3. otherwise, if candidates that differ from the line in one plain word, bracketed tag or
+ *    braced map, or token of one shape holding values (`sepe-<:NUM:>:<:NUM:>` / `heda-…`) (or
  *    up to four: a user, a host, a thread and a reason in one message), at the same positions
  *    after the first (a tag may be first: `[worker-3]` names a thread, not the event; so may a
  *    token holding a value, `com.x.y[1]`, an instance rather than a word), and
@@ -25,7 +26,8 @@
  * (`-` / `<:HEX:>`, `<:NUM:>` / `<:HEX:>`), and it widens there; when its first token is a
  * wildcard, any template of its length may be one of them (looked up by length, not by head).
  * Letters written flush against a variable (`user123` / `admin7`, masked `user<:NUM:>` /
- * `admin<:NUM:>`) are the front of one identifier: such tokens differ softly (token-compare.ts).
+ * `admin<:NUM:>`) are the front of one identifier, as are letters between two values in one token
+ * (`job_<:NUM:>_m_<:NUM:>`): such tokens differ softly (token-compare.ts).
  * Step 3 is an online form of Brain's rule (Yu et al., ICSE 2023) that a column with few
  * distinct values is constant and one with many is a variable, and of its use of frequency:
  * two words that differ once ("startup"/"shutdown", "SCREEN_ON"/"SCREEN_OFF") usually name
