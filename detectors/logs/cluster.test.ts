@@ -47,6 +47,13 @@ describe('TemplateClusterer.add', () => {
     expect(learn(c, 'job guest42 finished on node4')).toEqual({ clusterId: a.clusterId, change: 'none' });
   });
 
+  it('reads letters and numbers alternating with no separator as one identifier (sdc1 beside nvme0n1p2)', () => {
+    const c = new TemplateClusterer();
+    const a = learn(c, 'I/O error on (sdc1): retrying');
+    expect(learn(c, 'I/O error on (nvme0n1p2): retrying').clusterId).toBe(a.clusterId);
+    expect(learn(c, 'I/O error on (sda3): retrying').clusterId).toBe(a.clusterId);
+  });
+
   it('keeps a separated prefix a constant (blk_ beside job_, dcbf.... beside icbi....)', () => {
     const c = new TemplateClusterer();
     expect(learn(c, 'deleted blk_123 now').clusterId).not.toBe(learn(c, 'deleted job_123 now').clusterId);
@@ -284,10 +291,50 @@ describe('TemplateClusterer.add', () => {
     expect(new Set(same.map((id) => c.resolve(id))).size).toBe(1);
   });
 
+  it('judges tokens of one shape holding values (host-N:port) by their values, like plain words', () => {
+    const c = new TemplateClusterer();
+    const ids = ['zeus-3:4411', 'hera-12:80', 'ares-7:9092', 'nyx-1:5000'].map((h) => learn(c, `fetch failed from ${h} retrying`).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(1);
+    expect(c.template(ids[0])).toBe(`fetch failed from ${WILDCARD} retrying`);
+  });
+
+  it('reads letters between two values inside one token as part of that id (attempt_<n>_m_<n> / _r_)', () => {
+    const c = new TemplateClusterer();
+    const a = learn(c, 'container for attempt_1445_0020_m_000002_0 started');
+    expect(learn(c, 'container for attempt_1446_0031_r_000117_2 started').clusterId).toBe(a.clusterId);
+    // Letters before the first value stay the token's name: another event.
+    const d = new TemplateClusterer();
+    const b = learn(d, 'container for attempt_1445_0020_m_000002_0 started');
+    expect(learn(d, 'container for backup_1445_0020_m_000002_0 started').clusterId).not.toBe(b.clusterId);
+  });
+
+  it('judges a first token holding a value (an instance, com.x.y[1]) by its values; a first plain word never', () => {
+    const c = new TemplateClusterer();
+    const ids = ['com.kopa.vemu', 'com.kopa.tiru', 'com.kopa.lag', 'com.kopa.bez'].map((b) => learn(c, `${b}[1] service exited: 7`).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(1);
+    const d = new TemplateClusterer();
+    const words = ['vemu', 'tiru', 'lag', 'bez'].map((w) => learn(d, `${w} service exited: 7`).clusterId);
+    expect(new Set(words.map((id) => d.resolve(id))).size).toBe(4);
+  });
+
+  it('keeps tokens of one shape apart while they show two values only, or differ in punctuation', () => {
+    const c = new TemplateClusterer();
+    const two = ['job_7_m', 'job_8_r', 'job_9_m'].map((j) => learn(c, `task ${j} done`).clusterId);
+    expect(new Set(two.map((id) => c.resolve(id))).size).toBe(2);
+    const shapes = ['zeus-3:44', 'hera.12:80', 'ares_7', 'nyx/1'].map((h) => learn(c, `fetch failed from ${h} retrying`).clusterId);
+    expect(new Set(shapes.map((id) => c.resolve(id))).size).toBe(4);
+  });
+
   it('keeps bracketed tags apart while they show two values only', () => {
     const c = new TemplateClusterer();
     const ids = ['[alpha] job done', '[beta] job done', '[alpha] job done'].map((l) => learn(c, l).clusterId);
     expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(2);
+  });
+
+  it('judges a braced map of any length as one slot, like a bracketed tag (its first entry is no key)', () => {
+    const c = new TemplateClusterer();
+    const ids = ['{a=1}', '{bo=2, cy=3}', '{dee=4, eli=5, fay=6}', '{gus=7}'].map((m) => learn(c, `limits ${m} applied`).clusterId);
+    expect(new Set(ids.map((id) => c.resolve(id))).size).toBe(1);
   });
 
   it('judges a comma-separated list of any length as one slot', () => {

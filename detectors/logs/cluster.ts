@@ -8,9 +8,11 @@
  *    the same length. One that differs from the line only in variable parts (`rhost=<:IP:>` vs
  *    `rhost=<:HOST:>`, a bare mask vs a word, `()` vs `(<:HOST:>)`) takes the line and those
  *    positions become `<*>` (or `rhost=<*>`): the id stays, the add reports `changed`;
- * 3. otherwise, if candidates that differ from the line in one plain word or bracketed tag (or
+ * 3. otherwise, if candidates that differ from the line in one plain word, bracketed tag or
+ *    braced map, or token of one shape holding values (`sepe-<:NUM:>:<:NUM:>` / `heda-…`) (or
  *    up to four: a user, a host, a thread and a reason in one message), at the same positions
- *    after the first (a tag may be first: `[worker-3]` names a thread, not the event), and
+ *    after the first (a tag may be first: `[worker-3]` names a thread, not the event; so may a
+ *    token holding a value, `com.x.y[1]`, an instance rather than a word), and
  *    nowhere else, show at least `siblingValues` distinct words in each such slot (one more per
  *    slot past the second) with none holding more than `siblingDominance` of their lines, those
  *    slots are variables: they merge into the oldest, whose id stays (the others resolve to it);
@@ -24,7 +26,8 @@
  * (`-` / `<:HEX:>`, `<:NUM:>` / `<:HEX:>`), and it widens there; when its first token is a
  * wildcard, any template of its length may be one of them (looked up by length, not by head).
  * Letters written flush against a variable (`user123` / `admin7`, masked `user<:NUM:>` /
- * `admin<:NUM:>`) are the front of one identifier: such tokens differ softly (token-compare.ts).
+ * `admin<:NUM:>`) are the front of one identifier, as are letters between two values in one token
+ * (`job_<:NUM:>_m_<:NUM:>`): such tokens differ softly (token-compare.ts).
  * Step 3 is an online form of Brain's rule (Yu et al., ICSE 2023) that a column with few
  * distinct values is constant and one with many is a variable, and of its use of frequency:
  * two words that differ once ("startup"/"shutdown", "SCREEN_ON"/"SCREEN_OFF") usually name
@@ -34,7 +37,7 @@
  */
 import type { z } from 'zod';
 import { ClusterOptions, ClustererSnapshot, type AddMeta, type AddResult, type LogCluster } from './cluster-types.js';
-import { features, hasConstant, headKey, slotPair, tagPair, widened } from './cluster-slots.js';
+import { features, hasConstant, headKey, shapePair, slotPair, tagPair, widened } from './cluster-slots.js';
 import { LshIndex, MinHasher } from './minhash.js';
 import { mergeStats, newStats, noveltyOf, observe, type Novelty } from './stats.js';
 import { COVERED, EQUAL, HARD, SOFT, WILDCARD, compareToken, covers, sameValue, softFit, generalizeToken, isFragment, joinsRun, spliceFit } from './token-compare.js';
@@ -238,7 +241,7 @@ export class TemplateClusterer {
           bestSoft = soft;
           bestEqual = equal;
         }
-      } else if (hard.length <= MAX_SLOTS && soft.every((i) => sameValue(t[i], tokens[i])) && (hard[0] > 0 || tagPair(t, tokens, 0)) && hard.every((i) => slotPair(t, tokens, i))) {
+      } else if (hard.length <= MAX_SLOTS && soft.every((i) => sameValue(t[i], tokens[i])) && (hard[0] > 0 || tagPair(t, tokens, 0) || shapePair(t, tokens, 0)) && hard.every((i) => slotPair(t, tokens, i))) {
         const fk = hard.join(',');
         const fam = families.get(fk);
         if (fam) fam.push(c);
@@ -363,7 +366,7 @@ export class TemplateClusterer {
         else if (d === SOFT) ok = sameValue(c.tokens[i], t[i]);
       }
       if (!ok || slots.length === 0) continue;
-      if (!((slots[0] > 0 || tagPair(c.tokens, t, 0)) && slots.every((i) => slotPair(c.tokens, t, i)))) continue;
+      if (!((slots[0] > 0 || tagPair(c.tokens, t, 0) || shapePair(c.tokens, t, 0)) && slots.every((i) => slotPair(c.tokens, t, i)))) continue;
       const fk = slots.join(',');
       const fam = families.get(fk);
       if (fam) fam.push(c);

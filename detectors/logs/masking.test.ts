@@ -97,6 +97,13 @@ describe('tokens', () => {
     expect(createMasker({ joinQuoted: false }).tokens('a "b c" d')).toEqual(['a', '"b', 'c"', 'd']);
   });
 
+  it('joins a quoted value of several words after a key (reason="a b c") into one token', () => {
+    expect(m.tokens('exit reason="connection reset by peer" code=7')).toEqual(['exit', 'reason="connection reset by peer"', 'code=<:NUM:>']);
+    expect(m.tokens('a k="solo" b')).toEqual(['a', 'k="solo"', 'b']);
+    // A quote inside a word that is not a key's value opens nothing.
+    expect(m.tokens('say it"s fine" now')).toEqual(['say', 'it"s', 'fine"', 'now']);
+  });
+
   it('joins a comma-separated run into one token, the item after the last comma included', () => {
     expect(m.tokens('peers a, b, c up')).toEqual(['peers', 'a, b, c', 'up']);
     expect(m.tokens('peers a up')).toEqual(['peers', 'a', 'up']);

@@ -97,6 +97,16 @@ export const isBareMask = (t: string): boolean => t.length > 4 && t.charCodeAt(0
 const MAX_QUOTED = 32;
 
 /**
+ * A token that opens a double-quoted span it does not close: `"connection` or, as a key's value,
+ * `reason="connection` (the value of a key is one value whatever its length, as a bare quote's is).
+ */
+function opensQuote(a: string): boolean {
+  if (a.charCodeAt(0) === 34) return a.length === 1 || !a.endsWith('"');
+  const q = a.indexOf('"');
+  return q > 1 && a.charCodeAt(q - 1) === 61 && a.indexOf('"', q + 1) < 0;
+}
+
+/**
  * Joins each double-quoted span of several tokens (`"connection reset by peer"`) into one
  * token. Quotes delimit one value whatever its length: a reason, a user agent, a file name
  * with spaces. Kept apart, the same event splits by how many words the value had (lines of
@@ -108,7 +118,7 @@ export function joinQuoted(tokens: string[]): string[] {
   for (let i = 0; i < tokens.length; i++) {
     const a = tokens[i];
     let close = -1;
-    if (a.charCodeAt(0) === 34 && (a.length === 1 || !a.endsWith('"'))) {
+    if (opensQuote(a)) {
       for (let j = i + 1; j < tokens.length && j <= i + MAX_QUOTED; j++) {
         const z = tokens[j];
         if (z.endsWith('"')) {

@@ -128,7 +128,7 @@ export function compareToken(t: string, b: string): number {
   if (tv && bv) {
     const gt = toGlob(t);
     const gb = toGlob(b);
-    return gt === gb || globMatch(gt, b) || globMatch(gb, t) || idGlob(gt) === idGlob(gb) ? SOFT : HARD;
+    return gt === gb || globMatch(gt, b) || globMatch(gb, t) || idGlob(gt) === idGlob(gb) || innerGlob(gt) === innerGlob(gb) ? SOFT : HARD;
   }
   // A variable may be empty: `()` against `(<:HOST:>)`.
   return (tv ? t : b).replace(VAR_RUN, '') === (tv ? b : t) ? SOFT : HARD;
@@ -140,8 +140,19 @@ export function compareToken(t: string, b: string): number {
  * are the front of one identifier, not a word of the message; a separator (`blk_<*>`,
  * `dcbf....<*>`) keeps the word a constant.
  */
-const idGlob = (g: string): string => g.replace(GLUED_ID, WILDCARD);
+const idGlob = (g: string): string => g.replace(GLUED_ID, WILDCARD).replace(WILDCARD_RUN, WILDCARD);
 const GLUED_ID = /[A-Za-z]+<\*>/g;
+// Letters and values alternating with no separator (`nvme0n1p2`) are still one identifier.
+const WILDCARD_RUN = /(?:<\*>){2,}/g;
+
+/**
+ * A glob with every run of letters that stands between two variables inside the token written
+ * `#`: `job_<*>_m_<*>` / `job_<*>_r_<*>` → `job_<*>_#_<*>`. Letters enclosed by values in one
+ * token (a task kind inside an attempt id) are part of that id, not a word of the message; the
+ * letters before the first value (`job_`, `dcbf....`) stay the token's constant name.
+ */
+const innerGlob = (g: string): string => g.replace(INNER_LETTERS, '<*>$1#');
+const INNER_LETTERS = /<\*>([^A-Za-z<]*)[A-Za-z]+(?=[^A-Za-z<]*<\*>)/g;
 
 /**
  * `key=a` beside `key=b`: the same key with another value. When such a slot is found variable

@@ -12,7 +12,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { OPS_SEEDS, SHAPE_SEEDS, STYLE_SEEDS, SYNTH_SEEDS } from '../logclust/heldout.js';
+import { INFRA_SEEDS, OPS_SEEDS, SHAPE_SEEDS, STYLE_SEEDS, SYNTH_SEEDS } from '../logclust/heldout.js';
+import { infraSystem } from '../logclust/infra.js';
 import { opsSystem } from '../logclust/ops.js';
 import { clusterIds, groupingScores } from '../logclust/score.js';
 import { shapeSystem } from '../logclust/shapes.js';
@@ -60,6 +61,10 @@ export function generatedComparisons(): SystemComparison[] {
   for (const seed of STYLE_SEEDS) {
     const s = styleSystem(seed);
     out.push(compare('system styles', `styles ${seed}`, s.lines, s.events));
+  }
+  for (const seed of INFRA_SEEDS) {
+    const s = infraSystem(seed);
+    out.push(compare('infra services', `infra ${seed}`, s.lines, s.events));
   }
   return out;
 }

@@ -3,6 +3,7 @@
  * sandbox's log formats (events known by construction; nothing was tuned on them). Shared by
  * the quick `logclust` suite and the `loghub` suite, which prints them beside the public files.
  */
+import { infraSystem } from './infra.js';
 import { clusterIds, groupingScores, scoreLines, splitMergeCounts } from './score.js';
 import { opsSystem } from './ops.js';
 import { shapeSystem } from './shapes.js';
@@ -18,6 +19,8 @@ export const SHAPE_SEEDS = Array.from({ length: 24 }, (_, i) => i + 1);
 export const OPS_SEEDS = Array.from({ length: 24 }, (_, i) => i + 1);
 /** Seeds of the system-style systems (evals/logclust/styles.ts). */
 export const STYLE_SEEDS = Array.from({ length: 24 }, (_, i) => i + 1);
+/** Seeds of the infrastructure-service systems (evals/logclust/infra.ts): the final check nothing is tuned on. */
+export const INFRA_SEEDS = Array.from({ length: 24 }, (_, i) => i + 1);
 
 export interface HeldOutFigures {
   rows: Record<string, string | number>[];
@@ -40,6 +43,10 @@ export interface HeldOutFigures {
     min_ga_styles: number;
     styles_split_events: number;
     styles_merged_groups: number;
+    mean_ga_infra: number;
+    min_ga_infra: number;
+    infra_split_events: number;
+    infra_merged_groups: number;
   };
 }
 
@@ -104,6 +111,20 @@ export function heldOutFigures(): HeldOutFigures {
     events: sum(styles.map((g) => g.actual)),
     note: `min GA ${r4(Math.min(...styles.map((g) => g.ga)))}; over-split events ${sum(styles.map((g) => g.splitEvents))} (${sum(styles.map((g) => g.splitLines))} lines), over-merged groups ${sum(styles.map((g) => g.mergedGroups))} (${sum(styles.map((g) => g.mergedLines))} lines)`,
   });
+  const infra = INFRA_SEEDS.map((seed) => {
+    const s = infraSystem(seed);
+    const pred = clusterIds(s.lines);
+    return { ...groupingScores(pred, s.events), ...splitMergeCounts(pred, s.events) };
+  });
+  rows.push({
+    system: `infrastructure services ×${infra.length} (held-out, final check)`,
+    lines: infra.length * 2_000,
+    GA: r4(mean(infra.map((g) => g.ga))),
+    FGA: r4(mean(infra.map((g) => g.fga))),
+    clusters: sum(infra.map((g) => g.predicted)),
+    events: sum(infra.map((g) => g.actual)),
+    note: `min GA ${r4(Math.min(...infra.map((g) => g.ga)))}; over-split events ${sum(infra.map((g) => g.splitEvents))} (${sum(infra.map((g) => g.splitLines))} lines), over-merged groups ${sum(infra.map((g) => g.mergedGroups))} (${sum(infra.map((g) => g.mergedLines))} lines)`,
+  });
   const sim = simLogSystems().map((s) => ({ name: s.name, lines: s.lines.length, ...scoreLines(s.lines, s.events, { format: s.format }) }));
   for (const g of sim) rows.push({ system: `${g.name} (held-out)`, lines: g.lines, GA: r4(g.ga), FGA: r4(g.fga), clusters: g.predicted, events: g.actual, note: 'sandbox format' });
   return {
@@ -126,6 +147,10 @@ export function heldOutFigures(): HeldOutFigures {
       min_ga_styles: r4(Math.min(...styles.map((g) => g.ga))),
       styles_split_events: sum(styles.map((g) => g.splitEvents)),
       styles_merged_groups: sum(styles.map((g) => g.mergedGroups)),
+      mean_ga_infra: r4(mean(infra.map((g) => g.ga))),
+      min_ga_infra: r4(Math.min(...infra.map((g) => g.ga))),
+      infra_split_events: sum(infra.map((g) => g.splitEvents)),
+      infra_merged_groups: sum(infra.map((g) => g.mergedGroups)),
     },
   };
 }

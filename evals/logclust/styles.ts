@@ -30,11 +30,13 @@ import { seededRng, type Rng } from '../../core/rng.js';
 import { hex, int, num, pick, shuffleTogether, withTwins, word, type GeneratedSystem, type Slot } from './gen-parts.js';
 import { zipfPicker } from './zipf.js';
 
-export type StyleSystem = GeneratedSystem;
+/** `eventStyle`: the style each event was drawn from (for per-style breakdowns). */
+export type StyleSystem = GeneratedSystem & { eventStyle: Record<string, string> };
 /** A constant (may hold punctuation) or a slot (may render several tokens); parts are joined by a space. */
 type Part = string | Slot;
 interface Template {
   parts: Part[];
+  style?: string;
 }
 
 const cap = (w: string): string => w[0].toUpperCase() + w.slice(1);
@@ -206,7 +208,7 @@ function twin(r: Rng, t: Template): Template | undefined {
   if (at.length === 0) return undefined;
   const parts = [...t.parts];
   parts[pick(r, at)] = word(r, 2) + 'x';
-  return { parts };
+  return { parts, style: t.style };
 }
 
 /** One system from a seed (deterministic): three styles, their templates, near-twins. */
@@ -214,17 +216,19 @@ export function styleSystem(seed: number, lines = 2_000): StyleSystem {
   const r = seededRng(0x57e1 + seed * 15_485_863);
   const x = world(r);
   const names = Object.keys(STYLES).sort(() => r() - 0.5).slice(0, 3);
-  const offered = names.flatMap((n) => STYLES[n](x));
+  const offered: Template[] = names.flatMap((n) => STYLES[n](x).map((t) => ({ ...t, style: n })));
   const target = int(r, 25, 45);
   const templates = withTwins(r, Math.min(target, offered.length), () => offered.splice(Math.floor(r() * offered.length), 1)[0], (t) => twin(r, t));
   const templateOf = zipfPicker(r, templates.length, 0.8);
   const out: string[] = [];
   const events: string[] = [];
+  const eventStyle: Record<string, string> = {};
+  templates.forEach((t, ti) => (eventStyle[`E${ti}`] = t.style ?? ''));
   for (let i = 0; i < lines; i++) {
     const ti = templateOf(i);
     out.push(templates[ti].parts.map((p) => (typeof p === 'string' ? p : p(r))).join(' '));
     events.push(`E${ti}`);
   }
   shuffleTogether(r, out, events);
-  return { name: `styles-${seed}-${names.join('+')}`, lines: out, events, templates: new Set(events).size };
+  return { name: `styles-${seed}-${names.join('+')}`, lines: out, events, templates: new Set(events).size, eventStyle };
 }

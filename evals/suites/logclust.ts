@@ -41,10 +41,11 @@ export const logclustSuite: Suite = {
     { metric: 'mean_ga_synth', op: '>=', value: 0.85 },
     { metric: 'mean_ga_sim', op: '>=', value: 0.8 },
     // Floors under today's figures (token shapes 0.996, operational shapes 0.998, system styles
-    // 0.468): they catch a regression.
+    // 0.860, infrastructure services 0.883): they catch a regression.
     { metric: 'mean_ga_shapes', op: '>=', value: 0.95 },
     { metric: 'mean_ga_ops', op: '>=', value: 0.95 },
-    { metric: 'mean_ga_styles', op: '>=', value: 0.4 },
+    { metric: 'mean_ga_styles', op: '>=', value: 0.8 },
+    { metric: 'mean_ga_infra', op: '>=', value: 0.75 },
     { metric: 'cluster_vs_read', op: '<=', value: 80 },
   ],
   async run(): Promise<SuiteResult> {
@@ -70,7 +71,8 @@ export const logclustSuite: Suite = {
       notes: [
         'no setting was chosen on these generated systems, but rules were written after seeing what they split, so after its first score each is held out from tuning, not from the designer (first scores: synthetic 0.640, token shapes 0.526, operational shapes 0.715; evals/README.md); synthetic systems have made-up words, partly variable ids, optional bracketed asides and near-twin events (evals/logclust/synth.ts)',
         'operational shapes (evals/logclust/ops.ts): key: value pairs, durations and clocks, host:port, paths with queries, request-context blocks, process[pid]:, argument lists, Java classes and exceptions; written and committed before the clusterer was scored on them (first score 0.715)',
-        'system styles (evals/logclust/styles.ts): batch/JVM tuples and glued ids, key sets that name events, lists of varying length, mixed quoting, 3–5 varying words, request lines by route, storage/kernel and Windows/Mac service lines; written and committed before the clusterer was scored on them (first score 0.462) and kept as the final check: nothing was tuned on it',
+        'system styles (evals/logclust/styles.ts): batch/JVM tuples and glued ids, key sets that name events, lists of varying length, mixed quoting, 3–5 varying words, request lines by route, storage/kernel and Windows/Mac service lines; written and committed before the clusterer was scored on them (held-out: 0.462 first, 0.468 after the third pass); development data since the fourth pass, which was tuned on it',
+        'infrastructure services (evals/logclust/infra.ts): database, broker, CI/build, sshd/PAM, cloud audit and runtime GC lines; written and committed before ours or Drain was scored on them (first score 0.511, Drain 0.631) and kept as the final check: nothing was tuned on it',
         'cluster_vs_read: CPU seconds of `warroom logs cluster` over CPU seconds of streaming and splitting the same file, best of 3 each, alternated',
       ],
     };

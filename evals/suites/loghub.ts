@@ -254,7 +254,7 @@ export const loghubSuite: Suite = {
     notes.push(
       `data: ${dir}; ${systems} system(s); one set of default masking and clustering settings, only the format string differs per system`,
       `reference mean GA on the same systems: Drain ${mean('drain_GA').toFixed(4)}, Brain ${mean('brain_GA').toFixed(4)}; ours ${metrics.mean_ga.toFixed(4)}`,
-      `tuned vs held-out mean GA: development files ${metrics.mean_ga.toFixed(4)}, left out one at a time ${metrics.mean_ga_loso?.toFixed(4) ?? '-'}, synthetic systems ${metrics.mean_ga_synth.toFixed(4)}, token-shape systems ${metrics.mean_ga_shapes.toFixed(4)}, operational-shape systems ${metrics.mean_ga_ops.toFixed(4)}, system-style systems (final check, not tuned on) ${metrics.mean_ga_styles.toFixed(4)}, sandbox formats ${metrics.mean_ga_sim.toFixed(4)}`,
+      `tuned vs held-out mean GA: development files ${metrics.mean_ga.toFixed(4)}, left out one at a time ${metrics.mean_ga_loso?.toFixed(4) ?? '-'}, synthetic systems ${metrics.mean_ga_synth.toFixed(4)}, token-shape systems ${metrics.mean_ga_shapes.toFixed(4)}, operational-shape systems ${metrics.mean_ga_ops.toFixed(4)}, system-style systems ${metrics.mean_ga_styles.toFixed(4)}, infrastructure-service systems (final check, not tuned on) ${metrics.mean_ga_infra.toFixed(4)}, sandbox formats ${metrics.mean_ga_sim.toFixed(4)}`,
       'GA and FGA use the original _structured.csv EventIds (the standard Loghub-2k figure); GA_corrected and PA use the Loghub-2.0 corrected labels',
       `lines_per_s here includes a cold start per file on 2,000 lines; see \`warroom bench logs\` for throughput (${os.cpus()[0]?.model ?? 'unknown CPU'})`,
     );
