@@ -9,7 +9,7 @@ import type { PodEffects, SvcRt, WorldState } from './model.js';
 import type { Remedy, FaultKind, FaultSpec, TopologySpec, ServiceSpec } from './schema.js';
 import type { ChangeRecord, Scalar } from './state.js';
 import { bumpVersion } from './state.js';
-import { upstreamOf } from './topology.js';
+import { surgePath, upstreamOf } from './topology.js';
 import { timeoutOf } from './traffic.js';
 import { parseDuration } from '../core/duration.js';
 import { clamp } from '../core/math.js';
@@ -174,23 +174,7 @@ export const FAULTS: Record<FaultKind, FaultDef> = {
     inject(w, f) {
       f.endMs ??= f.startMs + 45 * 60_000;
       // The extra requests arrive at the entry and travel the shortest caller chain to the target.
-      const t = w.scenario.topology;
-      const prev = new Map<string, string>();
-      const queue = [t.entry.service];
-      const seen = new Set(queue);
-      while (queue.length) {
-        const n = queue.shift()!;
-        for (const e of t.edges) {
-          if (e.from === n && e.mode === 'sync' && !seen.has(e.to)) {
-            seen.add(e.to);
-            prev.set(e.to, n);
-            queue.push(e.to);
-          }
-        }
-      }
-      const path: string[] = [];
-      for (let n = prev.get(f.service); n !== undefined; n = prev.get(n)) path.push(n);
-      f.data.path = path;
+      f.data.path = surgePath(w.scenario.topology, f.service);
       // Default: enough extra requests to load the service to 1.4x its capacity, whatever the hour.
       const s = w.svc(f.service);
       const capacity = s.capacity * (s.actual.cpuMillis / 1000) * s.pods.length;

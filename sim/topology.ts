@@ -89,3 +89,27 @@ export function toTopologyInput(t: TopologySpec): TopologyInput {
     })),
   };
 }
+
+/**
+ * The callers extra traffic aimed at `target` passes through, nearest first: the shortest chain of
+ * synchronous calls from the entry (breadth first, edges in their listed order), as a traffic
+ * surge is routed. Empty for the entry itself or a service no sync chain reaches.
+ */
+export function surgePath(t: TopologySpec, target: string): string[] {
+  const prev = new Map<string, string>();
+  const queue = [t.entry.service];
+  const seen = new Set(queue);
+  while (queue.length) {
+    const n = queue.shift()!;
+    for (const e of t.edges) {
+      if (e.from === n && e.mode === 'sync' && !seen.has(e.to)) {
+        seen.add(e.to);
+        prev.set(e.to, n);
+        queue.push(e.to);
+      }
+    }
+  }
+  const path: string[] = [];
+  for (let n = prev.get(target); n !== undefined; n = prev.get(n)) path.push(n);
+  return path;
+}

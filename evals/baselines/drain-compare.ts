@@ -12,13 +12,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { INFRA_SEEDS, OPS_SEEDS, SHAPE_SEEDS, STYLE_SEEDS, SYNTH_SEEDS } from '../logclust/heldout.js';
-import { infraSystem } from '../logclust/infra.js';
-import { opsSystem } from '../logclust/ops.js';
+import { GENERATED_FAMILIES } from '../logclust/heldout.js';
 import { clusterIds, groupingScores } from '../logclust/score.js';
-import { shapeSystem } from '../logclust/shapes.js';
-import { styleSystem } from '../logclust/styles.js';
-import { synthSystem } from '../logclust/synth.js';
 import { csvRecords, readmeTables, resolveLoghubDir, systemsIn } from '../suites/loghub.js';
 import { DRAIN_DEFAULTS, drainGroups } from './drain.js';
 
@@ -45,28 +40,12 @@ function compare(family: string, system: string, lines: readonly string[], event
 
 /** Every generated family (seeds as `heldout.ts` scores them). */
 export function generatedComparisons(): SystemComparison[] {
-  const out: SystemComparison[] = [];
-  for (const seed of SYNTH_SEEDS) {
-    const s = synthSystem(seed);
-    out.push(compare('synthetic', `synthetic ${seed}`, s.lines, s.events));
-  }
-  for (const seed of SHAPE_SEEDS) {
-    const s = shapeSystem(seed);
-    out.push(compare('token shapes', `shapes ${seed}`, s.lines, s.events));
-  }
-  for (const seed of OPS_SEEDS) {
-    const s = opsSystem(seed);
-    out.push(compare('operational', `ops ${seed}`, s.lines, s.events));
-  }
-  for (const seed of STYLE_SEEDS) {
-    const s = styleSystem(seed);
-    out.push(compare('system styles', `styles ${seed}`, s.lines, s.events));
-  }
-  for (const seed of INFRA_SEEDS) {
-    const s = infraSystem(seed);
-    out.push(compare('infra services', `infra ${seed}`, s.lines, s.events));
-  }
-  return out;
+  return GENERATED_FAMILIES.flatMap((f) =>
+    f.seeds.map((seed) => {
+      const s = f.system(seed);
+      return compare(f.label, `${f.key} ${seed}`, s.lines, s.events);
+    }),
+  );
 }
 
 /** The Loghub development files, when the data is there. */

@@ -27,6 +27,7 @@ import { seededRng } from '../../core/rng.js';
 import { FAULTS } from '../../sim/faults.js';
 import { FAULT_KINDS, type Scenario, type ScenarioInput, type ServiceSpec, type TopologySpec } from '../../sim/schema.js';
 import { scenarioOf } from '../../sim/test-helpers.js';
+import { surgePath } from '../../sim/topology.js';
 import { variedShop } from './sandbox-placements-unseen.js';
 
 type FaultIn = NonNullable<ScenarioInput['faults']>[number];
@@ -81,26 +82,6 @@ function shuffled<T>(xs: readonly T[], r: () => number): T[] {
 
 const START = '2026-03-10T00:30:00Z';
 const BASELINE = { logs_per_min: 60, noise: 0.06, traffic_scale: 1.25, utc_offset_h: -6 };
-
-/** The callers a surge on `target` passes through: the shortest sync chain from the entry, as the sandbox routes it. */
-function surgePath(t: TopologySpec, target: string): string[] {
-  const prev = new Map<string, string>();
-  const queue = [t.entry.service];
-  const seen = new Set(queue);
-  while (queue.length) {
-    const n = queue.shift()!;
-    for (const e of t.edges) {
-      if (e.from === n && e.mode === 'sync' && !seen.has(e.to)) {
-        seen.add(e.to);
-        prev.set(e.to, n);
-        queue.push(e.to);
-      }
-    }
-  }
-  const path: string[] = [];
-  for (let n = prev.get(target); n !== undefined; n = prev.get(n)) path.push(n);
-  return path;
-}
 
 /** The third set: surges on seven services at three sizes, every other kind once, herrings, three calm scenarios. */
 export function thirdScenarios(): Scenario[] {
