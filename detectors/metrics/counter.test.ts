@@ -66,6 +66,19 @@ describe('SeriesDetector on a raw counter (counterRates)', () => {
     expect(res.filter((r) => r.status === 'scored').length).toBeGreaterThan(values.length / 2);
   });
 
+  it('a crash loop (restarts minutes apart, the second from a count above half the first) stays a counter', () => {
+    const { values } = counter(6, { seed: 5 });
+    const at = Math.round((4 * DAY) / STEP);
+    // Restarted at `at`, counted 3 minutes (600), restarted again and counted 2 (400: 2/3 of 600).
+    const loop = values.slice(0, at);
+    loop.push(200, 400, 600, 400, 600, 800);
+    for (let i = at + 6; i < values.length; i++) loop.push(loop[loop.length - 1] + (values[i] > values[i - 1] ? values[i] - values[i - 1] : 200));
+    const res = run(loop);
+    expect(res[at + 3].components.counter).toBe('reset');
+    expect(res.at(-1)!.components.counter).toBe('rate');
+    expect(res.some((r) => r.alert)).toBe(false);
+  });
+
   it('scores the rate: a doubling of requests alerts within an hour, the rate as value and expected', () => {
     const at = Math.round((6.3 * DAY) / STEP);
     const { values } = counter(8, { changeAt: at, factor: 2 });

@@ -10,7 +10,10 @@
  * least a few rises (a constant or a gauge that stood still is not a counter). Noise makes a
  * gauge fall within a few points; 47 steps that never fall, but for resets, is a counter.
  *
- * Afterwards, a decrease that is not reset-like means the series was a gauge that happened to
+ * Afterwards a fall is also a reset when the new value is at most RESET_STEPS steps' worth of the
+ * counter's usual increase: a process that restarted again within minutes (a crash loop) counted
+ * little, while a gauge that fell sits at its level, far above its step-to-step changes.
+ * Any other decrease means the series was a gauge that happened to
  * rise for a while: the view gives up on rates for good (the caller starts afresh on levels).
  * The rate across a reset is unknown (the counter says only what it counted since the restart,
  * not what the old process counted before it died), so a reset point yields no rate at all.
@@ -20,6 +23,10 @@
 export const DECIDE_POINTS = 48;
 /** A drop to under this share of the previous value is a reset; a smaller drop is no counter's. */
 const RESET_SHARE = 0.5;
+/** A fall to at most this many steps' worth of the mean increase is a reset too. */
+const RESET_STEPS = 10;
+/** Points over which the mean increase is averaged (an EWMA). */
+const INCREASE_POINTS = 64;
 /** At most this many resets among the points decided on (a crash loop is a few). */
 const MAX_RESETS = 6;
 /** At least this many rises among them. */
@@ -33,6 +40,8 @@ export interface CounterViewState {
   held: [number, number][];
   prevTs: number | null;
   prevValue: number | null;
+  /** Mean increase per point (EWMA; absent in older checkpoints: 0). */
+  meanIncrease?: number;
 }
 
 /** What one raw point is for the detector behind the view. */
@@ -49,6 +58,7 @@ export class CounterView {
   private held: [number, number][] = [];
   private prevTs: number | null = null;
   private prevValue: number | null = null;
+  private meanIncrease = 0;
 
   get current(): CounterMode {
     return this.mode;
@@ -69,8 +79,11 @@ export class CounterView {
     if (ts <= prevTs) return { kind: 'stale' };
     this.prevTs = ts;
     this.prevValue = value;
-    if (value >= prevValue) return { kind: 'rate', value: perMinute(value - prevValue, ts - prevTs) };
-    if (value >= 0 && value < RESET_SHARE * prevValue) return { kind: 'reset' };
+    if (value >= prevValue) {
+      this.meanIncrease += (value - prevValue - this.meanIncrease) / INCREASE_POINTS;
+      return { kind: 'rate', value: perMinute(value - prevValue, ts - prevTs) };
+    }
+    if (value >= 0 && (value < RESET_SHARE * prevValue || value <= RESET_STEPS * this.meanIncrease)) return { kind: 'reset' };
     this.mode = 'level';
     return { kind: 'gave_up' };
   }
@@ -87,14 +100,16 @@ export class CounterView {
     for (let i = 1; i < held.length; i++) {
       const [t0, v0] = held[i - 1];
       const [t1, v1] = held[i];
-      if (v1 >= v0) rates.push([t1, perMinute(v1 - v0, t1 - t0)]);
+      if (v1 < v0) continue;
+      rates.push([t1, perMinute(v1 - v0, t1 - t0)]);
+      this.meanIncrease += (v1 - v0 - this.meanIncrease) / Math.min(rates.length, INCREASE_POINTS);
     }
     [this.prevTs, this.prevValue] = held[held.length - 1];
     return { kind: 'counter', rates };
   }
 
   toJSON(): CounterViewState {
-    return { mode: this.mode, held: this.held.map(([t, v]) => [t, v]), prevTs: this.prevTs, prevValue: this.prevValue };
+    return { mode: this.mode, held: this.held.map(([t, v]) => [t, v]), prevTs: this.prevTs, prevValue: this.prevValue, meanIncrease: this.meanIncrease };
   }
 
   static fromJSON(s: CounterViewState): CounterView {
@@ -103,6 +118,7 @@ export class CounterView {
     c.held = s.held.map(([t, v]) => [t, v]);
     c.prevTs = s.prevTs;
     c.prevValue = s.prevValue;
+    c.meanIncrease = s.meanIncrease ?? 0;
     return c;
   }
 }
