@@ -5,16 +5,18 @@
  * counter from the data alone (never from its name) and turns it into per-minute rates.
  *
  * Recognition, from the first DECIDE_POINTS points (inside the detector's warm-up, so starting
- * afresh on rates costs no score; they are scored as levels meanwhile): every value ≥ 0, no decrease except resets (a drop to under
- * half the previous value: a restarted process counts from zero), at most a few resets, and at
- * least a few rises (a constant or a gauge that stood still is not a counter). Noise makes a
- * gauge fall within a few points; 47 steps that never fall, but for resets, is a counter.
+ * afresh on rates costs no score; they are scored as levels meanwhile): every value ≥ 0, no
+ * decrease except resets (a drop to under half the previous value: a restarted process counts
+ * from zero), at most a few resets, and at least a few rises (a constant or a gauge that stood
+ * still is not a counter). Noise makes a gauge fall within a few points; 47 steps that never fall,
+ * but for resets, is a counter.
  *
  * Afterwards a fall is also a reset when the new value is at most RESET_STEPS steps' worth of the
  * counter's usual increase: a process that restarted again within minutes (a crash loop) counted
- * little, while a gauge that fell sits at its level, far above its step-to-step changes.
- * Any other decrease means the series was a gauge that happened to
- * rise for a while: the view gives up on rates for good (the caller starts afresh on levels).
+ * little, while a gauge that fell sits at its level, far above its step-to-step changes. Any
+ * other decrease means the series was a gauge that happened to rise for a while: the view gives
+ * up on rates for good (the caller starts afresh on levels). A point at or behind the newest
+ * timestamp is dropped (its count is in the next point's).
  * The rate across a reset is unknown (the counter says only what it counted since the restart,
  * not what the old process counted before it died), so a reset point yields no rate at all.
  */
