@@ -37,6 +37,7 @@ import { SeasonalBaseline, type BaselineState } from './baseline.js';
 import { Cusum, type CusumState } from './changepoint.js';
 import { esdCriticalValuesCached } from './esd.js';
 import { ExceedanceCounter, type ExceedanceState } from './exceedances.js';
+import { CounterView, type CounterViewState } from './counter.js';
 import { isCalendarShift } from './recurring.js';
 import { TailModel, type TailModelState } from './kde.js';
 import { clamp } from '../../core/math.js';
@@ -179,6 +180,12 @@ export interface SeriesDetectorOptions {
    * as before (keeping them there cost the held-out corpus 6 points at 2- and 10-minute steps).
    */
   keepScaleOnCycleChange?: boolean;
+  /**
+   * A series recognised from its first points as a raw monotonic counter (counter.ts: it only
+   * rises, but for drops to near zero at restarts) is scored on its per-minute rate; a reset
+   * point yields no rate and scores 0. Detections then carry the rate as `value` and `expected`.
+   */
+  counterRates?: boolean;
   /** Seasonal strength needed to adopt a cycle. */
   minSeasonStrength?: number;
   /** Most bins in a seasonal profile (bounded memory for fine steps and weekly cycles). */
@@ -233,6 +240,7 @@ export const DEFAULT_DETECTOR_OPTIONS: ResolvedOptions = {
   // On (issue 14, fourth round): held-out corpus 47.2 → 50.4 (hourly series 31.1 → 50.8), NAB and
   // the synthetic corpus unchanged (evals/README.md).
   keepScaleOnCycleChange: true,
+  counterRates: true,
   minSeasonStrength: 0.5,
   maxSeasonBins: 336,
 };
@@ -269,6 +277,8 @@ export interface Detection {
     periodMs: number | null;
     /** Length of the run of repeated values this point confirmed as a flat-line, else 0. */
     flatLine?: number;
+    /** Set on a series scored as a counter's rate: this point's rate, or a reset (no rate known). */
+    counter?: 'rate' | 'reset';
   };
 }
 
@@ -307,6 +317,8 @@ export interface SeriesDetectorState {
   run?: RunState;
   /** Exceedance-count evidence (absent in checkpoints from before it: restored as a fresh start). */
   exceedances?: ExceedanceState | null;
+  /** The counter view while it is deciding or in use (absent in older checkpoints: levels). */
+  counter?: CounterViewState | null;
 }
 
 /**
@@ -397,6 +409,8 @@ export class SeriesDetector {
   private readonly zw: Float64Array;
   /** Created once the step is known (its window is in points). */
   private exceedances: ExceedanceCounter | null = null;
+  /** Undecided or a counter (counterRates); null once the series is scored on its levels. */
+  private view: CounterView | null;
 
   /** Creates a detector; every option has a default (DEFAULT_DETECTOR_OPTIONS). */
   constructor(options: SeriesDetectorOptions = {}) {
@@ -407,6 +421,7 @@ export class SeriesDetector {
     this.windows = new ResidualWindows(this.options.windowsMs);
     this.zw = new Float64Array(this.options.windowsMs.length);
     this.windowTails = this.options.windowsMs.map(() => null);
+    this.view = this.options.counterRates ? new CounterView() : null;
   }
 
   /** The step in use (ms), or null until two distinct timestamps were seen. */
@@ -426,6 +441,52 @@ export class SeriesDetector {
 
   /** Scores one point (epoch ms, value) and learns from it. */
   update(ts: number, value: number): Detection {
+    // The common case costs one test: a series already known to be a level.
+    if (this.view === null || !Number.isFinite(ts) || !Number.isFinite(value)) return this.score(ts, value);
+    const step = this.view.next(ts, value);
+    switch (step.kind) {
+      case 'level': {
+        if (this.view.current === 'level') this.view = null;
+        return this.score(ts, value);
+      }
+      case 'rate': {
+        const d = this.score(ts, step.value);
+        d.components.counter = 'rate';
+        return d;
+      }
+      case 'reset': {
+        const d = this.result(ts, value, 'scored', 0, true, NaN, 0, 0, [], 0, false, 0);
+        d.components.counter = 'reset';
+        return d;
+      }
+      case 'stale':
+        return this.skip(ts, value, 'out_of_order');
+      case 'counter': {
+        // Start afresh on the rates of the points seen so far (all inside the warm-up).
+        const view = this.view;
+        this.restart(this.options);
+        this.view = view;
+        let last: Detection | null = null;
+        for (const [t, v] of step.rates) last = this.score(t, v);
+        if (last !== null && last.ts === ts) {
+          last.components.counter = 'rate';
+          return last;
+        }
+        return this.result(ts, value, 'warmup', 0, true, NaN, 0, 0, [], 0, false, 0);
+      }
+      case 'gave_up':
+        // A gauge that rose for a while, then fell: start afresh on its levels.
+        this.restart({ ...this.options, counterRates: false });
+        return this.score(ts, value);
+    }
+  }
+
+  /** Back to a fresh detector with these options (every learnt statistic dropped). */
+  private restart(options: SeriesDetectorOptions): void {
+    Object.assign(this, new SeriesDetector(options));
+  }
+
+  private score(ts: number, value: number): Detection {
     if (!Number.isFinite(ts)) return this.skip(ts, value, 'bad_timestamp');
     if (!Number.isFinite(value)) return this.skip(ts, value, 'non_finite_value');
     const at = ts;
@@ -857,6 +918,7 @@ export class SeriesDetector {
       repeatAfterRepeat: this.repeatAfterRepeat,
       run: { ...this.run },
       exceedances: this.exceedances ? this.exceedances.toJSON() : null,
+      counter: this.view ? this.view.toJSON() : null,
     };
   }
 
@@ -888,6 +950,7 @@ export class SeriesDetector {
     d.afterRepeat = s.afterRepeat ?? 0;
     d.repeatAfterRepeat = s.repeatAfterRepeat ?? 0;
     d.run = s.run ? { ...s.run } : freshRun(s.n);
+    d.view = s.counter ? CounterView.fromJSON(s.counter) : null;
     if (s.exceedances && d.stepMs !== null) d.exceedances = ExceedanceCounter.fromJSON(exceedanceWindow(d.options, d.stepMs), s.exceedances);
     return d;
   }
