@@ -7,7 +7,8 @@
  *
  * SETS, comma-separated: library, heldout, heldout-noisy (plain), the same with `-traced`
  * (trace-correlated logs), unseen[-traced] (sandbox-placements-unseen.ts, read last),
- * third[-traced] (sandbox-placements-third.ts, the final check of the surge work) and public
+ * third[-traced] (sandbox-placements-third.ts, the final check of the surge work), fourth[-traced]
+ * (sandbox-placements-fourth.ts, the final check of the noisy-service work) and public
  * (../shared/data/rca). One JSON line per case and setting: rank of the truth, top service,
  * verdict. `evals/suites/rca-grid-summary.ts` folds them per set. The weights are patched in place
  * for the duration of one analyze() and put back: this script is the only place that does it.
@@ -21,6 +22,7 @@ import { loadLibrary } from '../../sim/edge/library.js';
 import type { Scenario } from '../../sim/schema.js';
 import { dataDirOf, publicCases } from './rca-public.js';
 import { TRACED_OPTIONS, heldOutSets, sandboxCase, scoreCase } from './rca-sandbox.js';
+import { fourthScenarios } from './sandbox-placements-fourth.js';
 import { thirdScenarios } from './sandbox-placements-third.js';
 import { unseenScenarios } from './sandbox-placements-unseen.js';
 
@@ -136,6 +138,7 @@ function main(argv: readonly string[]): void {
     else if (base === 'heldout-noisy') sandboxSet(name, held[1].scenarios, traced, settings);
     else if (base === 'unseen') sandboxSet(name, unseenScenarios(library), traced, settings);
     else if (base === 'third') sandboxSet(name, thirdScenarios(), traced, settings);
+    else if (base === 'fourth') sandboxSet(name, fourthScenarios(), traced, settings);
     else throw new Error(`rca-grid: unknown set ${name}`);
   }
 }
