@@ -48,6 +48,11 @@ export const SETTINGS: { name: string; patch: Patch }[] = [
   // extra load aimed at one service (rca/ranking.ts aimedLoad): off reproduces the ranking before it
   { name: 'aimedLoad=off', patch: { ranking: { aimedLoad: 0, loadFromAbove: 0 } } },
   { name: 'loadFromAbove=0', patch: { ranking: { loadFromAbove: 0 } } },
+  // the baseline's last stretch standing in for a missing lead-in (rca/deltas.ts): off reproduces the ranking before it
+  { name: 'recentBaseline=off', patch: { delta: { recentBaselineShare: 0 } } },
+  // a caller's timeouts towards a callee whose latency is calm stay the caller's (rca/logs.ts timedOutOnCalmCallee): off names the callee, as before
+  { name: 'calmCalleeTimeouts=off', patch: { ranking: { calmCalleeTimeouts: 0 } } },
+  { name: 'both=off', patch: { delta: { recentBaselineShare: 0 }, ranking: { calmCalleeTimeouts: 0 } } },
 ];
 
 /** Runs `f` with the weights patched, and puts them back whatever happens. */
