@@ -5,13 +5,13 @@
 import { correlateChanges, isChange } from './changes.js';
 import { metricDeltas, seriesKey, type Periods } from './deltas.js';
 import { draftHypotheses } from './hypotheses.js';
-import { logEvidence } from './logs.js';
+import { logEvidence, timedOutOnCalmCallee } from './logs.js';
 import { rankServices } from './ranking.js';
 import { serviceAnomalies } from './services.js';
 import { toMs } from './stats.js';
 import { blastRadius, buildGraph, dependentsCentrality, graphFromTopology, inferEdges, roots, type ServiceGraph } from './topology.js';
 import type { AnalysisInput, AnalysisOptions, AnalysisResult, MetricDelta, SloInput } from './types.js';
-import { DEFAULT_OPTIONS } from './weights.js';
+import { DEFAULT_OPTIONS, RANKING_WEIGHTS } from './weights.js';
 
 /** A service counts as anomalous (upstream share, counter-evidence, inference) from this score on. */
 export const ANOMALOUS_FROM = 0.25;
@@ -65,7 +65,13 @@ export function analyze(input: AnalysisInput): AnalysisResult {
   for (const c of input.candidates ?? []) names.add(c);
   if (input.incident.service) names.add(input.incident.service);
   const all = [...names].sort();
-  const logs = logEvidence(input.logClusters ?? [], baselineSeconds, windowSeconds, all);
+  // a callee's own latency (server side) is calm when it is measured and none of it is anomalous
+  const latencyOf = new Map<string, number>();
+  for (const d of deltas)
+    if (d.kind === 'latency' && (d.side === 'server' || d.side === 'self') && d.nIncident > 0)
+      latencyOf.set(d.service, Math.max(latencyOf.get(d.service) ?? 0, d.direction === 'up' ? d.score : 0));
+  const calmLatency = (s: string) => RANKING_WEIGHTS.calmCalleeTimeouts > 0 && latencyOf.has(s) && latencyOf.get(s)! < ANOMALOUS_FROM;
+  const logs = logEvidence(input.logClusters ?? [], baselineSeconds, windowSeconds, all, timedOutOnCalmCallee(calmLatency));
   const svcList = serviceAnomalies(all, deltas, logs, input.anomalies ?? [], { from, to }, ANOMALOUS_FROM);
   const services = new Map(svcList.map((s) => [s.service, s]));
 

@@ -3,6 +3,18 @@ import { metricDeltas, quantum, scoreSeries, sustainedLevel, type Periods } from
 import { baseName, classifyMetric } from './metric-kind.js';
 import { binomialTail, median, quantile, robustScale } from './stats.js';
 import type { MetricSeriesInput } from './types.js';
+import { DELTA_WEIGHTS } from './weights.js';
+
+/** Runs `f` with DELTA_WEIGHTS patched, and puts them back. */
+function withDelta<T>(patch: Partial<typeof DELTA_WEIGHTS>, f: () => T): T {
+  const saved = { ...DELTA_WEIGHTS };
+  Object.assign(DELTA_WEIGHTS, patch);
+  try {
+    return f();
+  } finally {
+    Object.assign(DELTA_WEIGHTS, saved);
+  }
+}
 
 const P: Periods = { from: 60, to: 80, startedAt: 60, baselineFrom: -Infinity, baselineTo: 60 };
 const series = (metric: string, f: (t: number) => number, service = 's'): MetricSeriesInput => ({
@@ -134,6 +146,32 @@ describe('scoreSeries', () => {
     const hop = (t: number) => (t % 5 === 0 ? 0.025 : 0.005);
     const d = scoreSeries(series('latency_p99', (t) => (t >= 60 ? (t % 5 < 2 ? 0.025 : 0.005) : hop(t))), P, 3);
     expect(d.score).toBeLessThan(0.3);
+  });
+
+  describe('no lead-in: the baseline\'s last third stands in for it', () => {
+    // bursts of latency from t = 45 on: a service that turned noisy before the incident at 60
+    const noisy = (t: number) => 100 + wobble(t) + (t >= 45 ? (t % 4 === 0 ? 300 : 60) : 0);
+
+    it('a service noisy since before the incident is pre-existing, and scores a fifth', () => {
+      const d = scoreSeries(series('latency_p95_ms', noisy), P, 3);
+      expect(d.status).toBe('pre_existing');
+      const off = withDelta({ recentBaselineShare: 0 }, () => scoreSeries(series('latency_p95_ms', noisy), P, 3));
+      expect(off.status).toBe('ok');
+      expect(off.score).toBeGreaterThan(0.5);
+      expect(d.score).toBeCloseTo(off.score * DELTA_WEIGHTS.preExisting, 3);
+    });
+
+    it('the same noise starting at the incident is not', () => {
+      const d = scoreSeries(series('latency_p95_ms', (t) => (t >= 60 ? noisy(t) : 100 + wobble(t))), P, 3);
+      expect(d.status).toBe('ok');
+      expect(d.score).toBeGreaterThan(0.5);
+    });
+
+    it('a resource level reached before the incident keeps its score (it can still be what breaks now)', () => {
+      const d = scoreSeries(series('memory_utilization', (t) => (t >= 45 ? 0.9 : 0.4) + wobble(t) / 100), P, 3);
+      expect(d.status).toBe('ok');
+    });
+
   });
 
   it('degenerate series have a status, not an exception', () => {

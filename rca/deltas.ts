@@ -174,10 +174,23 @@ export function scoreSeries(s: MetricSeriesInput, p: Periods, zThreshold: number
   // A shift that was already three quarters there at every lead-in point predates the incident
   // (an unrelated ongoing condition, or a stale baseline): no change point inside the window.
   const dir = isUp ? 1 : -1;
+  const ref = isUp ? refUp : refDown;
+  const bar = DELTA_WEIGHTS.preExistingShare * Math.abs(shift);
+  // With no lead-in, the baseline's last stretch stands in for it, judged by the level it held for
+  // a third of its points as the incident is (a noisy stretch never has every point up): when that
+  // level is nearer the incident's than the baseline's, the change point lies before the incident
+  // (a service that turned noisy earlier and stays so), not at it; a fault that starts at the
+  // incident leaves the stretch at the baseline's level. (Its exceedances are one declustered run,
+  // so the exceedance test above does not see it.) Only for what users feel — latency, errors,
+  // success: a resource that filled up earlier (memory, disk) holds its level and can still be
+  // what breaks now, so its rise before the incident does not clear it.
+  const symptom = cls.kind === 'latency' || cls.kind === 'errors' || cls.kind === 'success';
+  const recentN = lead.length === 0 && symptom ? Math.floor(base.length * DELTA_WEIGHTS.recentBaselineShare) : 0;
+  const recent = recentN >= 2 ? base.slice(base.length - recentN) : [];
+  const recentLevel = recent.length ? (isUp ? sustainedLevel(recent) : -sustainedLevel(recent.map((v) => -v))) : NaN;
   const preExisting =
-    lead.length > 0 &&
     Math.abs(z) >= zThreshold &&
-    lead.every((v) => (v - (isUp ? refUp : refDown)) * dir >= DELTA_WEIGHTS.preExistingShare * Math.abs(shift));
+    ((lead.length > 0 && lead.every((v) => (v - ref) * dir >= bar)) || (recent.length > 0 && (recentLevel - ref) * dir >= Math.abs(shift) / 2));
   const score =
     DELTA_WEIGHTS.kind[cls.kind] *
     DELTA_WEIGHTS.side[cls.side] *

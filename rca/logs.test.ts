@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOG_WEIGHTS, logEvidence } from './logs.js';
+import { LOG_WEIGHTS, logEvidence, timedOutOnCalmCallee } from './logs.js';
 import type { LogClusterInput } from './types.js';
 
 const cluster = (service: string, level: string, template: string, before: number, during: number): LogClusterInput => ({
@@ -34,5 +34,25 @@ describe('log evidence', () => {
   it('a template that did not change is no evidence', () => {
     const ev = logEvidence([cluster('a', 'ERROR', 'ERROR boom', 10, 10)], 60, 60);
     expect(ev[0].score).toBe(0);
+  });
+
+  describe('a timeout towards a callee whose own latency stayed calm', () => {
+    const lines = [
+      cluster('ads', 'ERROR', 'upstream request timeout calling catalog after <*>ms', 0, 12),
+      cluster('ads', 'ERROR', 'call to auth failed: x509: certificate has expired', 0, 12),
+    ];
+    const services = ['ads', 'catalog', 'auth'];
+
+    it("stays the caller's own evidence (its wait got shorter), while other failures still name the callee", () => {
+      const ev = logEvidence(lines, 60, 60, services, timedOutOnCalmCallee(() => true))[0];
+      expect(ev.references.map((r) => r.service)).toEqual(['auth']);
+      expect(ev.score).toBeGreaterThan(0.5);
+    });
+
+    it('names the callee when its latency rose or is not measured', () => {
+      const ev = logEvidence(lines, 60, 60, services, timedOutOnCalmCallee(() => false))[0];
+      expect(ev.references.map((r) => r.service).sort()).toEqual(['auth', 'catalog']);
+      expect(ev.score).toBe(0);
+    });
   });
 });

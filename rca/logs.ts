@@ -41,6 +41,8 @@ export function logEvidence(
   secondsBefore: number,
   secondsDuring: number,
   services: readonly string[] = [],
+  /** Whether the error template of `caller` that names `callee` stays the caller's own (see timedOutOnCalmCallee). */
+  keepsOwn: (caller: string, callee: string, template: string) => boolean = () => false,
 ): ServiceLogEvidence[] {
   const patterns = services.map((n) => ({ n, re: namePatterns(n) }));
   const by = new Map<string, LogClusterInput[]>();
@@ -75,7 +77,7 @@ export function logEvidence(
       const weight = !err ? LOG_WEIGHTS.other : c.level && WARN_LEVELS.test(c.level) ? LOG_WEIGHTS.warning : LOG_WEIGHTS.error;
       const strength = weight * saturate(surprise - 2, 4);
       const text = c.template.toLowerCase();
-      const named = err && strength > 0 && !c.derived ? patterns.filter((p) => p.n !== service && p.re.some((re) => re.test(text))).map((p) => p.n) : [];
+      const named = err && strength > 0 && !c.derived ? patterns.filter((p) => p.n !== service && p.re.some((re) => re.test(text)) && !keepsOwn(service, p.n, text)).map((p) => p.n) : [];
       return { c, err, novel, strength, named };
     });
     const derivedStrength = (kind: LogClusterInput['derived']) => round(Math.max(0, ...scored.filter((x) => x.c.derived === kind).map((x) => x.strength)), 4);
@@ -117,4 +119,18 @@ export function logEvidence(
     });
   }
   return out;
+}
+
+/** Words of a line that reports a call that timed out. */
+const TIMEOUT_WORDS = /timeout|timed out/i;
+
+/**
+ * A timeout says the callee answered later than the caller waited. When the callee's own latency
+ * is measured and did not rise, what changed is the caller's wait (its timeout, lowered by a
+ * config change) — not the callee: such a line stays the caller's own evidence instead of naming
+ * the callee. `calmLatency(callee)`: true when the callee reports its own latency and none of it
+ * is anomalous; false when it rose or is not measured (then the line names the callee as before).
+ */
+export function timedOutOnCalmCallee(calmLatency: (service: string) => boolean): (caller: string, callee: string, template: string) => boolean {
+  return (_caller, callee, template) => TIMEOUT_WORDS.test(template) && calmLatency(callee);
 }

@@ -43,6 +43,12 @@ export const DELTA_WEIGHTS = {
   preExisting: 0.2,
   /** Share of the incident shift every lead-in point must already show to count as pre-existing. */
   preExistingShare: 0.75,
+  /**
+   * With no lead-in (the window starts at the incident), the baseline's last stretch of this share
+   * stands in for it: a shift its sustained level already shows began inside the baseline and goes
+   * on (a service that turned noisy before the incident). 0 turns it off.
+   */
+  recentBaselineShare: 1 / 3,
   /** Multiplier when the move goes the harmless way (latency down, success up). */
   harmless: 0.15,
   /**
@@ -86,6 +92,11 @@ export const RANKING_WEIGHTS = {
   slowCalls: 1.5,
   /** Weight of a caller's surging error logs that name a service, as evidence against it. */
   namedInLogs: 0.5,
+  /**
+   * 1: a caller's timeout lines naming a callee whose own latency is measured and calm stay the
+   * caller's own evidence (rca/logs.ts timedOutOnCalmCallee); 0: they name the callee.
+   */
+  calmCalleeTimeouts: 1,
   /** Weight of log evidence (error templates, novel templates) in a service's own anomaly. */
   logs: 0.8,
   /** Weight of streaming-detector anomalies in a service's own anomaly. */

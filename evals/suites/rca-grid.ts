@@ -7,7 +7,8 @@
  *
  * SETS, comma-separated: library, heldout, heldout-noisy (plain), the same with `-traced`
  * (trace-correlated logs), unseen[-traced] (sandbox-placements-unseen.ts, read last),
- * third[-traced] (sandbox-placements-third.ts, the final check of the surge work) and public
+ * third[-traced] (sandbox-placements-third.ts, the final check of the surge work), fourth[-traced]
+ * (sandbox-placements-fourth.ts, the final check of the noisy-service work) and public
  * (../shared/data/rca). One JSON line per case and setting: rank of the truth, top service,
  * verdict. `evals/suites/rca-grid-summary.ts` folds them per set. The weights are patched in place
  * for the duration of one analyze() and put back: this script is the only place that does it.
@@ -21,6 +22,7 @@ import { loadLibrary } from '../../sim/edge/library.js';
 import type { Scenario } from '../../sim/schema.js';
 import { dataDirOf, publicCases } from './rca-public.js';
 import { TRACED_OPTIONS, heldOutSets, sandboxCase, scoreCase } from './rca-sandbox.js';
+import { fourthScenarios } from './sandbox-placements-fourth.js';
 import { thirdScenarios } from './sandbox-placements-third.js';
 import { unseenScenarios } from './sandbox-placements-unseen.js';
 
@@ -46,6 +48,11 @@ export const SETTINGS: { name: string; patch: Patch }[] = [
   // extra load aimed at one service (rca/ranking.ts aimedLoad): off reproduces the ranking before it
   { name: 'aimedLoad=off', patch: { ranking: { aimedLoad: 0, loadFromAbove: 0 } } },
   { name: 'loadFromAbove=0', patch: { ranking: { loadFromAbove: 0 } } },
+  // the baseline's last stretch standing in for a missing lead-in (rca/deltas.ts): off reproduces the ranking before it
+  { name: 'recentBaseline=off', patch: { delta: { recentBaselineShare: 0 } } },
+  // a caller's timeouts towards a callee whose latency is calm stay the caller's (rca/logs.ts timedOutOnCalmCallee): off names the callee, as before
+  { name: 'calmCalleeTimeouts=off', patch: { ranking: { calmCalleeTimeouts: 0 } } },
+  { name: 'both=off', patch: { delta: { recentBaselineShare: 0 }, ranking: { calmCalleeTimeouts: 0 } } },
 ];
 
 /** Runs `f` with the weights patched, and puts them back whatever happens. */
@@ -136,6 +143,7 @@ function main(argv: readonly string[]): void {
     else if (base === 'heldout-noisy') sandboxSet(name, held[1].scenarios, traced, settings);
     else if (base === 'unseen') sandboxSet(name, unseenScenarios(library), traced, settings);
     else if (base === 'third') sandboxSet(name, thirdScenarios(), traced, settings);
+    else if (base === 'fourth') sandboxSet(name, fourthScenarios(), traced, settings);
     else throw new Error(`rca-grid: unknown set ${name}`);
   }
 }

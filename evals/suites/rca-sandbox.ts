@@ -40,6 +40,7 @@ import { formatTable, type Suite } from '../harness.js';
 import { rcaPublicSuite } from './rca-public.js';
 import { formatBands, reliabilityBands, type Verdict } from './reliability.js';
 import { heldOutScenarios, NOISY_PLACEMENTS } from './sandbox-placements.js';
+import { fourthScenarios } from './sandbox-placements-fourth.js';
 import { thirdScenarios } from './sandbox-placements-third.js';
 import { unseenScenarios } from './sandbox-placements-unseen.js';
 
@@ -399,5 +400,16 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href &
   const surges = summarize(r.scores.filter((s) => s.kind === 'traffic_surge'));
   process.stdout.write(
     `${JSON.stringify({ ...heldOutMetrics('third_', r.scores), third_surge_ac1: surges.ac1, third_calm_confident: m.calm_confident, third_herrings_blamed: m.herrings_blamed, third_confident_wrong: r.verdicts.filter((v) => !v.right).length })}\n`,
+  );
+}
+// `… fourth [traced] [rows]`: the fourth held-out set (sandbox-placements-fourth.ts), the final
+// check of the noisy-service and caller-timeout work: scored once before it and once at the end
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === 'fourth') {
+  const opts = process.argv.includes('traced') ? TRACED_OPTIONS : {};
+  const r = scoreScenarios(fourthScenarios(), opts, 'fourth');
+  if (process.argv.includes('rows')) process.stdout.write(`${formatTable(r.rows)}\n`);
+  const m = summarize(r.scores);
+  process.stdout.write(
+    `${JSON.stringify({ ...heldOutMetrics('fourth_', r.scores), fourth_calm_confident: m.calm_confident, fourth_herrings_blamed: m.herrings_blamed, fourth_confident_wrong: r.verdicts.filter((v) => !v.right).length })}\n`,
   );
 }

@@ -1,7 +1,8 @@
 /**
  * A third held-out sandbox set (issue 14), written and committed before any change to the
  * traffic-surge handling and scored once with the defaults; it is the final check of that work
- * and nothing is tuned on it.
+ * and nothing was tuned on it. The next pass (the noisy-service herring, caller-side timeouts)
+ * used it as development data; sandbox-placements-fourth.ts is that pass's final check.
  *
  * What it asks that the library and the two earlier sets (sandbox-placements.ts,
  * sandbox-placements-unseen.ts) do not:
