@@ -3,7 +3,7 @@
  * relative Gaussian noise, rare spikes and optional injected anomalies. Deterministic for a given
  * Rng (core/rng.ts).
  */
-import type { Rng } from '../../core/rng.js';
+import { gaussian, type Rng } from '../../core/rng.js';
 import { DAY } from './seasonality.js';
 
 export interface SyntheticOptions {
@@ -45,10 +45,8 @@ export type Injection =
   | { kind: 'season'; at: number; factor: number; phaseHours?: number }
   | { kind: 'flatline'; at: number; until?: number };
 
-/** A standard normal deviate (Box–Muller). */
-export function gaussian(rng: Rng): number {
-  return Math.sqrt(-2 * Math.log(rng() + 1e-300)) * Math.cos(2 * Math.PI * rng());
-}
+/** A standard normal deviate (core/rng.ts), here for the tests that draw series. */
+export { gaussian };
 
 /** Timestamps and values of one synthetic series. */
 export function syntheticSeries(rng: Rng, o: SyntheticOptions = {}): { ts: number[]; values: number[] } {

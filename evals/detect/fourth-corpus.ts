@@ -23,7 +23,7 @@
  * start day and time. One anomaly at 60-85 % of the span, labelled as NAB labels (a window of 10 %
  * of the series centred on the onset). Two series per kind × shape × step.
  */
-import { seededRng, type Rng } from '../../core/rng.js';
+import { gaussian, poisson, type Rng, seededRng } from '../../core/rng.js';
 import type { NabSeries } from '../nab/corpus.js';
 
 const MINUTE = 60_000;
@@ -50,23 +50,6 @@ export interface FourthCase extends NabSeries {
   resets: number[];
 }
 
-function gaussian(rng: Rng): number {
-  return Math.sqrt(-2 * Math.log(rng() + 1e-300)) * Math.cos(2 * Math.PI * rng());
-}
-
-/** A Poisson draw (normal approximation above 30). */
-function poisson(rng: Rng, mean: number): number {
-  if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * gaussian(rng)));
-  const l = Math.exp(-mean);
-  let k = 0;
-  let p = rng();
-  while (p > l) {
-    k++;
-    p *= rng();
-  }
-  return k;
-}
-
 const between = (rng: Rng, a: number, b: number) => a + (b - a) * rng();
 const smoothstep = (x: number) => (x <= 0 ? 0 : x >= 1 ? 1 : x * x * (3 - 2 * x));
 
@@ -88,7 +71,7 @@ function rateOf(shape: FourthShape, rng: Rng, stepMs: number): Rate {
       const m0 = perMin * steps;
       return {
         mean: (t) => m0 * (1 + amp * Math.cos((2 * Math.PI * (hourOf(t + tz) - peak)) / 24)),
-        noisy: (m, r) => poisson(r, m),
+        noisy: (m, r) => poisson(r, m, 30),
         sigma: Math.sqrt(m0),
       };
     }
@@ -100,7 +83,7 @@ function rateOf(shape: FourthShape, rng: Rng, stepMs: number): Rate {
     }
     case 'errors': {
       const m0 = between(rng, 0.2, 3) * steps;
-      return { mean: () => m0, noisy: (m, r) => poisson(r, m), sigma: Math.sqrt(m0) };
+      return { mean: () => m0, noisy: (m, r) => poisson(r, m, 30), sigma: Math.sqrt(m0) };
     }
     case 'weekday': {
       const level = between(rng, 100, 2000);

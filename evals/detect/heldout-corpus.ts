@@ -17,7 +17,7 @@
  * is a −30 % level never seen before, which no detector can know is normal (all six controls
  * alerting in the first scoring were weekend edges; changed after that scoring, evals/README.md).
  */
-import { seededRng, type Rng } from '../../core/rng.js';
+import { gaussian, poisson, seededRng } from '../../core/rng.js';
 import type { NabSeries } from '../nab/corpus.js';
 
 const MINUTE = 60_000;
@@ -50,23 +50,6 @@ export interface HeldoutCase extends NabSeries {
   benignSpikes: boolean;
   /** Index of the anomaly's onset (−1 for a control). */
   onset: number;
-}
-
-function gaussian(rng: Rng): number {
-  return Math.sqrt(-2 * Math.log(rng() + 1e-300)) * Math.cos(2 * Math.PI * rng());
-}
-
-/** A Poisson deviate: Knuth's product method for small means, a rounded normal for large ones. */
-function poisson(rng: Rng, mean: number): number {
-  if (mean > 60) return Math.max(0, Math.round(mean + Math.sqrt(mean) * gaussian(rng)));
-  const l = Math.exp(-mean);
-  let k = 0;
-  let p = rng();
-  while (p > l) {
-    k++;
-    p *= rng();
-  }
-  return k;
 }
 
 /** One series of the grid. */
@@ -111,7 +94,7 @@ function heldoutCase(seed: number, kind: HeldoutKind, shape: HeldoutShape, stepM
     if (shape === 'poisson') {
       // More variance in a count is overdispersion: a Poisson with a randomly scaled mean.
       const m = factor === 1 ? mean : Math.max(0, mean + (factor - 1) * Math.sqrt(mean) * gaussian(rng));
-      v = poisson(rng, Math.max(0, m));
+      v = poisson(rng, Math.max(0, m), 60);
     } else v = mean + factor * sigma * gaussian(rng);
     if (benignSpikes && rng() < 1 / 400) v += (rng() < 0.8 ? 1 : -1) * (3 + 3 * rng()) * sigma;
     if (i === onset && kind === 'spike') v += size.spike * sigma;

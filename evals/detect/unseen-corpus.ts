@@ -31,7 +31,7 @@
  * a window of 10 % of the series centred on the onset. Two series per kind × shape × step (a
  * seasonality break only for the seasonal shapes).
  */
-import { seededRng, type Rng } from '../../core/rng.js';
+import { gaussian, type Rng, seededRng } from '../../core/rng.js';
 import type { NabSeries } from '../nab/corpus.js';
 
 const MINUTE = 60_000;
@@ -63,10 +63,6 @@ export interface UnseenCase extends NabSeries {
   onset: number;
   /** Indices where a counter was reset (normal events, not labelled). */
   resets: number[];
-}
-
-function gaussian(rng: Rng): number {
-  return Math.sqrt(-2 * Math.log(rng() + 1e-300)) * Math.cos(2 * Math.PI * rng());
 }
 
 /** A Student t deviate with 5 degrees of freedom, scaled to unit variance (heavy tails). */

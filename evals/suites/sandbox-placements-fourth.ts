@@ -17,7 +17,7 @@
  * - Another shop and traffic: the varied shop drawn with a seed of its own, 0.9× traffic, 10 %
  *   noise, customers three hours ahead, an early-afternoon start; the fault at 30 of 60 min.
  */
-import { seededRng } from '../../core/rng.js';
+import { seededRng, shuffled } from '../../core/rng.js';
 import { FAULTS } from '../../sim/faults.js';
 import type { FaultKind, Scenario, ScenarioInput } from '../../sim/schema.js';
 import { scenarioOf } from '../../sim/test-helpers.js';
@@ -28,16 +28,6 @@ type HerringIn = NonNullable<ScenarioInput['red_herrings']>[number];
 
 const START = '2026-05-19T11:10:00Z';
 const BASELINE = { logs_per_min: 60, noise: 0.1, traffic_scale: 0.9, utc_offset_h: 3 };
-
-/** Fisher–Yates with the seeded generator. */
-function shuffled<T>(xs: readonly T[], r: () => number): T[] {
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 /** The fourth set: four calm scenarios with noisy services, three config timeouts, three DNS failures, three other kinds. */
 export function fourthScenarios(): Scenario[] {

@@ -24,7 +24,7 @@
  *   gateway change just before a surge is what a responder would suspect first); three calm
  *   scenarios, one with an innocent deploy, one with a noisy service.
  */
-import { seededRng } from '../../core/rng.js';
+import { seededRng, shuffled } from '../../core/rng.js';
 import { FAULTS } from '../../sim/faults.js';
 import { FAULT_KINDS, type Scenario, type ScenarioInput, type ServiceSpec, type TopologySpec } from '../../sim/schema.js';
 import { scenarioOf } from '../../sim/test-helpers.js';
@@ -69,16 +69,6 @@ export function branchedShop(seed = 31_337): TopologySpec {
       calls('checkout', 0.04),
     ],
   };
-}
-
-/** Fisher–Yates with the seeded generator. */
-function shuffled<T>(xs: readonly T[], r: () => number): T[] {
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }
 
 const START = '2026-03-10T00:30:00Z';
