@@ -80,10 +80,14 @@ export const DEFAULT_VARIABLE_RULES: VariableRule[] = [
 ];
 
 const BARE_MASK = /^<:[A-Z0-9_]+:>$/;
-/** A token that is letters flush against one number: an identifier such as `user123`, masked (`user<:NUM:>`). */
-function isGluedId(m: string): boolean {
-  const end = m.length - 7;
-  if (end < 1 || !m.endsWith('<:NUM:>')) return false;
+/**
+ * A token that is letters flush against one number: an identifier such as `user123`, masked
+ * (`user<:NUM:>`), or in a template (`user<*>`, with `tail` the wildcard). A character loop: the
+ * masker asks it of every token in a run.
+ */
+export function isGluedId(m: string, tail = '<:NUM:>'): boolean {
+  const end = m.length - tail.length;
+  if (end < 1 || !m.endsWith(tail)) return false;
   for (let i = 0; i < end; i++) {
     const c = m.charCodeAt(i) | 32;
     if (c < 97 || c > 122) return false;

@@ -3,7 +3,7 @@
  * covered by a wildcard, differing only in variable parts (soft) or in constants (hard), and
  * the template token that covers both. Pure string functions over masked tokens.
  */
-import { MASK_PATTERN } from './masking.js';
+import { MASK_PATTERN, isGluedId } from './masking.js';
 
 /** The wildcard the clusterer writes where a template generalises. */
 export const WILDCARD = '<*>';
@@ -38,8 +38,7 @@ export function joinsRun(tokens: readonly string[], p: number, k: number): boole
   const b = tokens[p + k];
   return (runValue(a) && runValue(b)) || (a === b && a.includes('<:'));
 }
-const runValue = (t: string): boolean => t === NUM || t === HEX || t === '-' || t === WILDCARD || GLUED_VALUE.test(t);
-const GLUED_VALUE = /^[A-Za-z]+(<:NUM:>|<\*>)$/;
+const runValue = (t: string): boolean => t === NUM || t === HEX || t === '-' || t === WILDCARD || isGluedId(t) || isGluedId(t, WILDCARD);
 
 /**
  * How template `t` fits line `tokens` once a fragment is cut at `p`: `tk` tokens from the
